@@ -1,0 +1,69 @@
+//! `price_list_entries`: a SKU's price for a price tier or for one customer (exactly one of the
+//! two), from a minimum quantity, within a validity window.
+
+use leora_tenancy::entities::tenants;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "price_list_entries")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub sku_id: Uuid,
+    #[sea_orm(column_type = "Text")]
+    pub price_tier: Option<String>,
+    pub customer_id: Option<Uuid>,
+    #[sea_orm(column_type = "Decimal(Some((12, 2)))")]
+    pub unit_price: Decimal,
+    pub min_quantity: i32,
+    pub valid_from: DateTimeUtc,
+    pub valid_until: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "tenants::Entity",
+        from = "Column::TenantId",
+        to = "tenants::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tenant,
+    #[sea_orm(
+        belongs_to = "super::skus::Entity",
+        from = "Column::SkuId",
+        to = "super::skus::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Sku,
+    #[sea_orm(
+        belongs_to = "super::customers::Entity",
+        from = "Column::CustomerId",
+        to = "super::customers::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Customer,
+}
+
+impl Related<tenants::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl Related<super::skus::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Sku.def()
+    }
+}
+
+impl Related<super::customers::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Customer.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,76 @@
+//! `skus`: a sellable size and pack of a product, with its base price.
+
+use leora_tenancy::entities::tenants;
+use sea_orm::entity::prelude::*;
+
+use super::enums::ProductStatus;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "skus")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub product_id: Uuid,
+    #[sea_orm(column_type = "Text")]
+    pub code: String,
+    pub size_ml: i32,
+    pub units_per_case: i32,
+    #[sea_orm(column_type = "Text")]
+    pub upc: Option<String>,
+    #[sea_orm(column_type = "Decimal(Some((12, 2)))")]
+    pub base_price: Decimal,
+    #[sea_orm(column_type = "Decimal(Some((12, 2)))")]
+    pub unit_cost: Option<Decimal>,
+    pub status: ProductStatus,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "tenants::Entity",
+        from = "Column::TenantId",
+        to = "tenants::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tenant,
+    #[sea_orm(
+        belongs_to = "super::products::Entity",
+        from = "Column::ProductId",
+        to = "super::products::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Product,
+    #[sea_orm(has_many = "super::inventory::Entity")]
+    Inventory,
+    #[sea_orm(has_many = "super::price_list_entries::Entity")]
+    PriceListEntries,
+}
+
+impl Related<tenants::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl Related<super::products::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Product.def()
+    }
+}
+
+impl Related<super::inventory::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Inventory.def()
+    }
+}
+
+impl Related<super::price_list_entries::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PriceListEntries.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

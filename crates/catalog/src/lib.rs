@@ -1,0 +1,3 @@
+//! Catalog: suppliers, customer accounts, products, SKUs, inventory and price lists.
+
+pub mod entities;

@@ -1,0 +1,8 @@
+//! The Leora server: configuration, start-up checks, and the HTTP surface that stitches every
+//! domain crate into one tenant-scoped API.
+
+pub mod config;
+pub mod http;
+pub mod startup;
+
+pub use http::{AppState, router};

@@ -1,0 +1,125 @@
+//! `leora`: the server, and the operator commands that go with it.
+
+use clap::{Parser, Subcommand};
+use leora_gateway::config::{Config, Environment, LogFormat};
+use leora_gateway::startup::{self, StartupError};
+use leora_gateway::{AppState, router};
+use leora_tenancy::TenantDb;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "leora",
+    about = "Leora: multi-tenant commerce for beverage-alcohol distributors"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default). Development migrates first; production only checks.
+    Serve,
+    /// Apply pending migrations (through DIRECT_URL when set), then exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command.unwrap_or(Command::Serve)).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("leora: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), StartupError> {
+    let config = load_config()?;
+    init_tracing(config.log_format);
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let url = startup::database_url(&config).await?;
+            startup::migrate(&config, &url).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+    }
+}
+
+fn load_config() -> Result<Config, StartupError> {
+    // `.env` is a development convenience; production takes its environment as given.
+    if std::env::var("LEORA_ENV").as_deref() != Ok("production") {
+        dotenvy::dotenv().ok();
+    }
+    Ok(Config::from_env()?)
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Pretty => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn serve(config: Config) -> Result<(), StartupError> {
+    let pool = startup::prepare_database(&config).await?;
+    let state = AppState {
+        db: TenantDb::new(pool.clone(), config.app_role.clone()),
+        pool,
+    };
+    let listener = tokio::net::TcpListener::bind(config.listen_addr)
+        .await
+        .map_err(|source| StartupError::Bind {
+            addr: config.listen_addr,
+            source,
+        })?;
+    let mode = match config.environment {
+        Environment::Development => "development",
+        Environment::Production => "production",
+    };
+    tracing::info!(addr = %config.listen_addr, mode, "Leora is listening: http://{}/healthz", config.listen_addr);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|source| StartupError::Bind {
+            addr: config.listen_addr,
+            source,
+        })
+}
+
+/// Resolves on SIGINT or SIGTERM; axum then stops accepting and finishes in-flight requests.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

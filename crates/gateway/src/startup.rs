@@ -1,0 +1,118 @@
+//! Everything between reading the configuration and serving: finding the database, migrating it
+//! (development) or checking it is migrated (production), and checking that row-level security
+//! really applies to the application role. Each failure is one line telling the operator what to fix.
+
+use crate::config::{Config, Environment};
+use leora_migration::{Migrator, MigratorTrait};
+use leora_tenancy::startup_check::{AppRoleProblem, verify_app_role};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
+};
+use std::time::Duration;
+
+/// The database the development server creates on a local PostgreSQL it found or started.
+const LOCAL_DATABASE: &str = "leora";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    LocalPostgres(#[from] leora_local_pg::LocalPgError),
+    #[error("cannot connect to the database at {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("migrating the database failed: {0}")]
+    Migrate(DbErr),
+    #[error(
+        "{pending} migration(s) are pending; production never migrates on start: run `leora migrate` first"
+    )]
+    PendingMigrations { pending: usize },
+    #[error("unsafe database role: {0}")]
+    AppRole(#[from] AppRoleProblem),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, StartupError> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(max_connections)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    Database::connect(options)
+        .await
+        .map_err(|error| StartupError::Connect {
+            url: leora_local_pg::redact(url),
+            reason: connection_failure_reason(&error),
+        })
+}
+
+fn connection_failure_reason(error: &DbErr) -> String {
+    match error {
+        DbErr::Conn(inner) => inner.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The server's database URL: the configured one, or in development a `leora` database on a
+/// local PostgreSQL (one already listening, else a private cluster kept under `.leora/`).
+pub async fn database_url(config: &Config) -> Result<String, StartupError> {
+    if let Some(url) = &config.database_url {
+        return Ok(url.clone());
+    }
+    let server = leora_local_pg::find_or_start(None, &config.local_postgres_dir).await?;
+    let maintenance = connect(&server, 1).await?;
+    let exists = maintenance
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 FROM pg_database WHERE datname = $1",
+            [LOCAL_DATABASE.into()],
+        ))
+        .await
+        .map_err(StartupError::Migrate)?
+        .is_some();
+    if !exists {
+        maintenance
+            .execute_unprepared(&format!("CREATE DATABASE {LOCAL_DATABASE}"))
+            .await
+            .map_err(StartupError::Migrate)?;
+    }
+    maintenance.close().await.map_err(StartupError::Migrate)?;
+    Ok(leora_local_pg::with_database(&server, LOCAL_DATABASE))
+}
+
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    Ok(Migrator::get_pending_migrations_read_only(db).await?.len())
+}
+
+/// Applies pending migrations through `DIRECT_URL` when set (migrations need a session, not a
+/// transaction-mode pooler).
+pub async fn migrate(config: &Config, database_url: &str) -> Result<(), StartupError> {
+    let url = config.direct_url.as_deref().unwrap_or(database_url);
+    let db = connect(url, 1).await?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(StartupError::Migrate)?;
+    db.close().await.map_err(StartupError::Migrate)
+}
+
+/// Connects the serving pool, after making sure the schema is current and RLS really applies.
+pub async fn prepare_database(config: &Config) -> Result<DatabaseConnection, StartupError> {
+    let url = database_url(config).await?;
+    if config.environment == Environment::Development {
+        migrate(config, &url).await?;
+    }
+    let pool = connect(&url, config.database_pool_max).await?;
+    let pending = pending_migrations(&pool)
+        .await
+        .map_err(StartupError::Migrate)?;
+    if pending > 0 {
+        return Err(StartupError::PendingMigrations { pending });
+    }
+    verify_app_role(&pool, &config.app_role).await?;
+    Ok(pool)
+}

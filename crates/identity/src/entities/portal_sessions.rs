@@ -1,0 +1,59 @@
+//! `portal_sessions`: a portal user's refresh-token sessions, rotated within a family.
+
+use leora_tenancy::entities::tenants;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "portal_sessions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    /// The portal user's customer (part of the composite key to `portal_users`).
+    pub customer_id: Uuid,
+    pub portal_user_id: Uuid,
+    pub family_id: Uuid,
+    #[sea_orm(column_type = "Text", unique)]
+    pub refresh_token_hash: String,
+    pub expires_at: DateTimeUtc,
+    pub rotated_at: Option<DateTimeUtc>,
+    pub revoked_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text")]
+    pub user_agent: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub ip_address: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "tenants::Entity",
+        from = "Column::TenantId",
+        to = "tenants::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tenant,
+    #[sea_orm(
+        belongs_to = "super::portal_users::Entity",
+        from = "Column::PortalUserId",
+        to = "super::portal_users::Column::Id",
+        on_delete = "Cascade"
+    )]
+    PortalUser,
+}
+
+impl Related<tenants::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl Related<super::portal_users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PortalUser.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

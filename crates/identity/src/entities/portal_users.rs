@@ -1,0 +1,74 @@
+//! `portal_users`: a customer's staff who log in to the ordering portal.
+//!
+//! The `customer_id` relation lives in catalog's `customers` entity (this crate cannot name it).
+
+use leora_tenancy::entities::tenants;
+use sea_orm::entity::prelude::*;
+
+use super::enums::UserStatus;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "portal_users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub customer_id: Uuid,
+    #[sea_orm(column_type = "Text")]
+    pub email: String,
+    #[sea_orm(column_type = "Text")]
+    pub password_hash: String,
+    #[sea_orm(column_type = "Text")]
+    pub full_name: String,
+    pub status: UserStatus,
+    pub failed_login_count: i32,
+    pub locked_until: Option<DateTimeUtc>,
+    pub last_login_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "tenants::Entity",
+        from = "Column::TenantId",
+        to = "tenants::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tenant,
+    #[sea_orm(has_many = "super::portal_user_roles::Entity")]
+    PortalUserRoles,
+    #[sea_orm(has_many = "super::portal_sessions::Entity")]
+    PortalSessions,
+}
+
+impl Related<tenants::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl Related<super::portal_user_roles::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PortalUserRoles.def()
+    }
+}
+
+impl Related<super::portal_sessions::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PortalSessions.def()
+    }
+}
+
+impl Related<super::roles::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::portal_user_roles::Relation::Role.def()
+    }
+
+    fn via() -> Option<RelationDef> {
+        Some(super::portal_user_roles::Relation::PortalUser.def().rev())
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,80 @@
+//! `users`: a tenant's internal staff (admins, managers, sales reps).
+
+use leora_tenancy::entities::tenants;
+use sea_orm::entity::prelude::*;
+
+use super::enums::UserStatus;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    #[sea_orm(column_type = "Text")]
+    pub email: String,
+    #[sea_orm(column_type = "Text")]
+    pub password_hash: String,
+    #[sea_orm(column_type = "Text")]
+    pub full_name: String,
+    pub status: UserStatus,
+    pub manager_id: Option<Uuid>,
+    pub failed_login_count: i32,
+    pub locked_until: Option<DateTimeUtc>,
+    pub last_login_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "tenants::Entity",
+        from = "Column::TenantId",
+        to = "tenants::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tenant,
+    /// The user's manager (self-reference).
+    #[sea_orm(
+        belongs_to = "Entity",
+        from = "Column::ManagerId",
+        to = "Column::Id",
+        on_delete = "SetNull"
+    )]
+    Manager,
+    #[sea_orm(has_many = "super::user_roles::Entity")]
+    UserRoles,
+    #[sea_orm(has_many = "super::user_sessions::Entity")]
+    UserSessions,
+}
+
+impl Related<tenants::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl Related<super::user_roles::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::UserRoles.def()
+    }
+}
+
+impl Related<super::user_sessions::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::UserSessions.def()
+    }
+}
+
+impl Related<super::roles::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::user_roles::Relation::Role.def()
+    }
+
+    fn via() -> Option<RelationDef> {
+        Some(super::user_roles::Relation::User.def().rev())
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

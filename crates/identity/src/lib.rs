@@ -1,0 +1,3 @@
+//! Identity: internal users, portal users, roles, permissions and their sessions.
+
+pub mod entities;

@@ -1,0 +1,61 @@
+//! `webhook_events`: the outbox of domain events, appended in the transaction that caused them.
+
+use leora_tenancy::entities::tenants;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "webhook_events")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    #[sea_orm(column_type = "Text")]
+    pub event_type: String,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub payload: Json,
+    pub occurred_at: DateTimeUtc,
+    pub dispatched_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "tenants::Entity",
+        from = "Column::TenantId",
+        to = "tenants::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tenant,
+    #[sea_orm(has_many = "super::webhook_deliveries::Entity")]
+    WebhookDeliveries,
+}
+
+impl Related<tenants::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl Related<super::webhook_deliveries::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::WebhookDeliveries.def()
+    }
+}
+
+impl Related<super::webhook_subscriptions::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::webhook_deliveries::Relation::WebhookSubscription.def()
+    }
+
+    fn via() -> Option<RelationDef> {
+        Some(
+            super::webhook_deliveries::Relation::WebhookEvent
+                .def()
+                .rev(),
+        )
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

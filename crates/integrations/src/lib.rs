@@ -1,0 +1,3 @@
+//! Integrations: webhook subscriptions, the event outbox and its deliveries, and third-party tokens.
+
+pub mod entities;

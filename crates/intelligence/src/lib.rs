@@ -1,0 +1,3 @@
+//! Intelligence: rep activities, call plans, tasks, account health, sales metrics and notifications.
+
+pub mod entities;

@@ -1,0 +1,65 @@
+//! `cart_items`: a quantity of one SKU in a cart.
+
+use leora_catalog::entities::skus;
+use leora_tenancy::entities::tenants;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "cart_items")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    /// The cart's customer (part of the composite key to `carts`).
+    pub customer_id: Uuid,
+    pub cart_id: Uuid,
+    pub sku_id: Uuid,
+    pub quantity: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "tenants::Entity",
+        from = "Column::TenantId",
+        to = "tenants::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tenant,
+    #[sea_orm(
+        belongs_to = "super::carts::Entity",
+        from = "Column::CartId",
+        to = "super::carts::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Cart,
+    #[sea_orm(
+        belongs_to = "skus::Entity",
+        from = "Column::SkuId",
+        to = "skus::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Sku,
+}
+
+impl Related<tenants::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl Related<super::carts::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cart.def()
+    }
+}
+
+impl Related<skus::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Sku.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

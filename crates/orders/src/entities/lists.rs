@@ -1,0 +1,103 @@
+//! `lists`: a saved list of SKUs for a customer (favourites, order templates), owned by either a
+//! portal user or an internal user.
+
+use leora_catalog::entities::customers;
+use leora_identity::entities::{portal_users, users};
+use leora_tenancy::entities::tenants;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "lists")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub customer_id: Uuid,
+    /// Exactly one of `owner_portal_user_id` and `owner_user_id` is set.
+    pub owner_portal_user_id: Option<Uuid>,
+    pub owner_user_id: Option<Uuid>,
+    #[sea_orm(column_type = "Text")]
+    pub name: String,
+    pub kind: ListKind,
+    #[sea_orm(column_type = "Text")]
+    pub description: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum ListKind {
+    #[sea_orm(string_value = "favorites")]
+    Favorites,
+    #[sea_orm(string_value = "template")]
+    Template,
+    #[sea_orm(string_value = "custom")]
+    Custom,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "tenants::Entity",
+        from = "Column::TenantId",
+        to = "tenants::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tenant,
+    #[sea_orm(
+        belongs_to = "customers::Entity",
+        from = "Column::CustomerId",
+        to = "customers::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Customer,
+    #[sea_orm(
+        belongs_to = "portal_users::Entity",
+        from = "Column::OwnerPortalUserId",
+        to = "portal_users::Column::Id",
+        on_delete = "Cascade"
+    )]
+    OwnerPortalUser,
+    #[sea_orm(
+        belongs_to = "users::Entity",
+        from = "Column::OwnerUserId",
+        to = "users::Column::Id",
+        on_delete = "Cascade"
+    )]
+    OwnerUser,
+    #[sea_orm(has_many = "super::list_items::Entity")]
+    ListItems,
+}
+
+impl Related<tenants::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl Related<customers::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Customer.def()
+    }
+}
+
+impl Related<portal_users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::OwnerPortalUser.def()
+    }
+}
+
+impl Related<users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::OwnerUser.def()
+    }
+}
+
+impl Related<super::list_items::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ListItems.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

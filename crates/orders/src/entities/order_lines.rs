@@ -1,0 +1,92 @@
+//! `order_lines`: one SKU on an order, with the price it was sold at and the rule that chose it.
+
+use leora_catalog::entities::skus;
+use leora_tenancy::entities::tenants;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "order_lines")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    /// The order's customer (part of the composite key to `orders`).
+    pub customer_id: Uuid,
+    pub order_id: Uuid,
+    pub line_number: i32,
+    pub sku_id: Uuid,
+    pub quantity: i32,
+    #[sea_orm(column_type = "Decimal(Some((12, 2)))")]
+    pub unit_price: Decimal,
+    #[sea_orm(column_type = "Decimal(Some((12, 2)))")]
+    pub discount: Decimal,
+    #[sea_orm(column_type = "Decimal(Some((14, 2)))")]
+    pub line_total: Decimal,
+    #[sea_orm(column_type = "Decimal(Some((14, 2)))")]
+    pub tax_amount: Decimal,
+    pub pricing_rule: PricingRule,
+    /// The price list entry that priced the line, if any (a plain id: the schema has no foreign
+    /// key for it).
+    pub price_list_entry_id: Option<Uuid>,
+    pub is_sample: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// Which rule set a line's unit price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum PricingRule {
+    #[sea_orm(string_value = "base_price")]
+    BasePrice,
+    #[sea_orm(string_value = "price_tier")]
+    PriceTier,
+    #[sea_orm(string_value = "customer_price")]
+    CustomerPrice,
+    #[sea_orm(string_value = "sample")]
+    Sample,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "tenants::Entity",
+        from = "Column::TenantId",
+        to = "tenants::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tenant,
+    #[sea_orm(
+        belongs_to = "super::orders::Entity",
+        from = "Column::OrderId",
+        to = "super::orders::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Order,
+    #[sea_orm(
+        belongs_to = "skus::Entity",
+        from = "Column::SkuId",
+        to = "skus::Column::Id"
+    )]
+    Sku,
+}
+
+impl Related<tenants::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl Related<super::orders::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Order.def()
+    }
+}
+
+impl Related<skus::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Sku.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

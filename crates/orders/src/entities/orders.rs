@@ -1,0 +1,140 @@
+//! `orders`: a customer's order, placed by an internal user, a portal user, or neither (imports).
+
+use leora_catalog::entities::customers;
+use leora_identity::entities::{portal_users, users};
+use leora_tenancy::entities::tenants;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "orders")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    #[sea_orm(column_type = "Text")]
+    pub order_number: String,
+    pub customer_id: Uuid,
+    pub placed_by_user_id: Option<Uuid>,
+    pub placed_by_portal_user_id: Option<Uuid>,
+    pub status: OrderStatus,
+    #[sea_orm(column_type = "Decimal(Some((14, 2)))")]
+    pub subtotal: Decimal,
+    #[sea_orm(column_type = "Decimal(Some((14, 2)))")]
+    pub tax_total: Decimal,
+    /// Always `subtotal + tax_total`.
+    #[sea_orm(column_type = "Decimal(Some((14, 2)))")]
+    pub total: Decimal,
+    #[sea_orm(column_type = "Text")]
+    pub currency: String,
+    pub requested_delivery_date: Option<Date>,
+    #[sea_orm(column_type = "Text")]
+    pub idempotency_key: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub notes: Option<String>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub confirmed_at: Option<DateTimeUtc>,
+    pub fulfilled_at: Option<DateTimeUtc>,
+    pub delivered_at: Option<DateTimeUtc>,
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum OrderStatus {
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    #[sea_orm(string_value = "submitted")]
+    Submitted,
+    #[sea_orm(string_value = "confirmed")]
+    Confirmed,
+    #[sea_orm(string_value = "fulfilled")]
+    Fulfilled,
+    #[sea_orm(string_value = "delivered")]
+    Delivered,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "tenants::Entity",
+        from = "Column::TenantId",
+        to = "tenants::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tenant,
+    #[sea_orm(
+        belongs_to = "customers::Entity",
+        from = "Column::CustomerId",
+        to = "customers::Column::Id"
+    )]
+    Customer,
+    #[sea_orm(
+        belongs_to = "users::Entity",
+        from = "Column::PlacedByUserId",
+        to = "users::Column::Id",
+        on_delete = "SetNull"
+    )]
+    PlacedByUser,
+    #[sea_orm(
+        belongs_to = "portal_users::Entity",
+        from = "Column::PlacedByPortalUserId",
+        to = "portal_users::Column::Id",
+        on_delete = "SetNull"
+    )]
+    PlacedByPortalUser,
+    #[sea_orm(has_many = "super::order_lines::Entity")]
+    OrderLines,
+    #[sea_orm(has_one = "super::invoices::Entity")]
+    Invoice,
+    /// Carts converted into this order.
+    #[sea_orm(has_many = "super::carts::Entity")]
+    Carts,
+}
+
+impl Related<tenants::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl Related<customers::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Customer.def()
+    }
+}
+
+impl Related<users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PlacedByUser.def()
+    }
+}
+
+impl Related<portal_users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PlacedByPortalUser.def()
+    }
+}
+
+impl Related<super::order_lines::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::OrderLines.def()
+    }
+}
+
+impl Related<super::invoices::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Invoice.def()
+    }
+}
+
+impl Related<super::carts::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Carts.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

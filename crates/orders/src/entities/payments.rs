@@ -1,0 +1,85 @@
+//! `payments`: money received against an invoice.
+
+use leora_tenancy::entities::tenants;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "payments")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    /// The invoice's customer (part of the composite key to `invoices`).
+    pub customer_id: Uuid,
+    pub invoice_id: Uuid,
+    #[sea_orm(column_type = "Decimal(Some((14, 2)))")]
+    pub amount: Decimal,
+    pub method: PaymentMethod,
+    #[sea_orm(column_type = "Text")]
+    pub reference: Option<String>,
+    pub received_at: DateTimeUtc,
+    pub status: PaymentStatus,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum PaymentMethod {
+    #[sea_orm(string_value = "ach")]
+    Ach,
+    #[sea_orm(string_value = "check")]
+    Check,
+    #[sea_orm(string_value = "credit_card")]
+    CreditCard,
+    #[sea_orm(string_value = "wire")]
+    Wire,
+    #[sea_orm(string_value = "cash")]
+    Cash,
+    #[sea_orm(string_value = "other")]
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum PaymentStatus {
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "completed")]
+    Completed,
+    #[sea_orm(string_value = "failed")]
+    Failed,
+    #[sea_orm(string_value = "refunded")]
+    Refunded,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "tenants::Entity",
+        from = "Column::TenantId",
+        to = "tenants::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tenant,
+    #[sea_orm(
+        belongs_to = "super::invoices::Entity",
+        from = "Column::InvoiceId",
+        to = "super::invoices::Column::Id"
+    )]
+    Invoice,
+}
+
+impl Related<tenants::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl Related<super::invoices::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Invoice.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

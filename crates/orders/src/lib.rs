@@ -1,0 +1,3 @@
+//! Orders: orders and their lines, invoices and payments, portal carts, and saved order lists.
+
+pub mod entities;

@@ -1,0 +1,46 @@
+//! `tenant_settings`: one row of tunable thresholds and portal switches per tenant.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "tenant_settings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub tenant_id: Uuid,
+    #[sea_orm(column_type = "Decimal(Some((5, 4)))")]
+    pub health_revenue_drop_threshold: Decimal,
+    pub health_min_orders: i32,
+    pub sample_pulls_per_rep_per_month: i32,
+    pub sample_manager_approval_required: bool,
+    pub pace_min_orders: i32,
+    pub pace_risk_threshold_days: i32,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub portal_features: Json,
+    #[sea_orm(column_type = "Text")]
+    pub currency: String,
+    #[sea_orm(column_type = "Text")]
+    pub timezone: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::tenants::Entity",
+        from = "Column::TenantId",
+        to = "super::tenants::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tenant,
+}
+
+impl Related<super::tenants::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tenant.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

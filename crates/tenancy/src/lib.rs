@@ -1,0 +1,14 @@
+//! Tenancy: the tenant and principal of a request, the one way to open a tenant-scoped transaction
+//! (`with_tenant`), the start-up check that row-level security really applies, and the error
+//! vocabulary every crate maps its errors onto.
+
+pub mod context;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod startup_check;
+
+pub use context::{Principal, TenantContext};
+pub use db::{TenantDb, with_tenant};
+pub use error::{ApiError, ErrorCode, TenancyError};
+pub use leora_migration::app_role::{AppRole, InvalidAppRole};

@@ -1,0 +1,278 @@
+//! Row-level security for every table, generated from one list so that no table can be forgotten
+//! and every policy has the same shape.
+//!
+//! Every comparison wraps the context function in a sub-select, `(SELECT get_current_tenant_id())`,
+//! which Postgres evaluates once per statement (an InitPlan) instead of once per row, and leaves
+//! `tenant_id = $const` for the planner to serve from the tenant-leading indexes.
+
+use crate::app_role::AppRole;
+
+/// Who may see and write a table's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// `tenants`: a request sees only its own tenant's row.
+    TenantRow,
+    /// Tenant rows every request of the tenant may use, portal requests included (catalog,
+    /// settings, tax rates).
+    Tenant,
+    /// Rows with a nullable `tenant_id`: NULL rows are a shared directory every tenant reads and no
+    /// tenant writes (system roles, the supplier directory).
+    Shared,
+    /// Global reference data, read-only to the application (permissions).
+    Global,
+    /// Rows owned by one customer: a portal request sees only its own customer's rows.
+    Customer(&'static str),
+    /// Like `Customer`, but rows whose customer column is NULL are tenant-wide and readable by
+    /// every portal request (tier prices next to customer-specific ones).
+    CustomerOrTenantWide(&'static str),
+    /// Internal data (staff, sales intelligence, integrations): invisible to portal requests.
+    Internal,
+    /// The event outbox: internal to read, but any request of the tenant appends to it, so a
+    /// portal checkout records its events in its own transaction.
+    Outbox,
+}
+
+/// One table's isolation: its scope and any further condition new or changed rows must meet.
+#[derive(Debug, Clone, Copy)]
+pub struct TablePolicy {
+    pub table: &'static str,
+    pub scope: Scope,
+    pub write_check: Option<&'static str>,
+}
+
+const fn policy(table: &'static str, scope: Scope) -> TablePolicy {
+    TablePolicy {
+        table,
+        scope,
+        write_check: None,
+    }
+}
+
+const fn checked(table: &'static str, scope: Scope, write_check: &'static str) -> TablePolicy {
+    TablePolicy {
+        table,
+        scope,
+        write_check: Some(write_check),
+    }
+}
+
+// Sub-selects in WITH CHECK run under the caller's RLS too, so "the role is visible" means "a
+// system role or one of this tenant's".
+const INTERNAL_ROLE_ONLY: &str =
+    "EXISTS (SELECT 1 FROM roles r WHERE r.id = role_id AND r.audience = 'internal')";
+const PORTAL_ROLE_ONLY: &str =
+    "EXISTS (SELECT 1 FROM roles r WHERE r.id = role_id AND r.audience = 'portal')";
+const PERMISSION_MATCHES_ROLE_AUDIENCE: &str = "EXISTS (SELECT 1 FROM roles r JOIN permissions p \
+     ON p.audience = r.audience WHERE r.id = role_id AND p.id = permission_id)";
+const SUPPLIER_VISIBLE: &str =
+    "supplier_id IS NULL OR EXISTS (SELECT 1 FROM suppliers s WHERE s.id = supplier_id)";
+
+/// Every table of the schema, in creation order. A table missing here has no policy, and the
+/// isolation test (which reads the catalog, not this list) fails.
+pub const TABLES: &[TablePolicy] = &[
+    policy("tenants", Scope::TenantRow),
+    policy("tenant_settings", Scope::Tenant),
+    policy("users", Scope::Internal),
+    policy("permissions", Scope::Global),
+    policy("roles", Scope::Shared),
+    checked(
+        "role_permissions",
+        Scope::Shared,
+        PERMISSION_MATCHES_ROLE_AUDIENCE,
+    ),
+    checked("user_roles", Scope::Internal, INTERNAL_ROLE_ONLY),
+    policy("user_sessions", Scope::Internal),
+    policy("suppliers", Scope::Shared),
+    policy("customers", Scope::Customer("id")),
+    checked("products", Scope::Tenant, SUPPLIER_VISIBLE),
+    policy("skus", Scope::Tenant),
+    policy("inventory", Scope::Tenant),
+    policy(
+        "price_list_entries",
+        Scope::CustomerOrTenantWide("customer_id"),
+    ),
+    policy("orders", Scope::Customer("customer_id")),
+    policy("order_lines", Scope::Customer("customer_id")),
+    policy("invoices", Scope::Customer("customer_id")),
+    policy("payments", Scope::Customer("customer_id")),
+    policy("portal_users", Scope::Customer("customer_id")),
+    checked(
+        "portal_user_roles",
+        Scope::Customer("customer_id"),
+        PORTAL_ROLE_ONLY,
+    ),
+    policy("portal_sessions", Scope::Customer("customer_id")),
+    policy("carts", Scope::Customer("customer_id")),
+    policy("cart_items", Scope::Customer("customer_id")),
+    policy("lists", Scope::Customer("customer_id")),
+    policy("list_items", Scope::Customer("customer_id")),
+    policy("activities", Scope::Internal),
+    policy("call_plans", Scope::Internal),
+    policy("tasks", Scope::Internal),
+    policy("account_health_snapshots", Scope::Internal),
+    policy("sales_metrics", Scope::Internal),
+    policy("notifications", Scope::Customer("customer_id")),
+    policy("compliance_filings", Scope::Internal),
+    policy("state_tax_rates", Scope::Tenant),
+    policy("webhook_subscriptions", Scope::Internal),
+    policy("webhook_events", Scope::Outbox),
+    policy("webhook_deliveries", Scope::Internal),
+    policy("integration_tokens", Scope::Internal),
+];
+
+const TENANT: &str = "tenant_id = (SELECT get_current_tenant_id())";
+const NOT_PORTAL: &str = "(SELECT get_current_customer_id()) IS NULL";
+
+fn own_customer(column: &str) -> String {
+    format!("({NOT_PORTAL} OR {column} = (SELECT get_current_customer_id()))")
+}
+
+/// The row conditions of a scope: (who may read, who may insert, who may update or delete).
+fn conditions(scope: Scope) -> Option<(String, String, String)> {
+    let tenant_and = |extra: &str| format!("{TENANT} AND {extra}");
+    Some(match scope {
+        Scope::TenantRow => {
+            let own = "id = (SELECT get_current_tenant_id())".to_owned();
+            (own.clone(), own.clone(), own)
+        }
+        Scope::Tenant => (TENANT.to_owned(), TENANT.to_owned(), TENANT.to_owned()),
+        Scope::Shared => (
+            format!("(tenant_id IS NULL OR {TENANT})"),
+            TENANT.to_owned(),
+            TENANT.to_owned(),
+        ),
+        Scope::Global => return None,
+        Scope::Customer(column) => {
+            let own = tenant_and(&own_customer(column));
+            (own.clone(), own.clone(), own)
+        }
+        Scope::CustomerOrTenantWide(column) => {
+            let read = tenant_and(&format!("({column} IS NULL OR {})", own_customer(column)));
+            let write = tenant_and(&own_customer(column));
+            (read, write.clone(), write)
+        }
+        Scope::Internal => {
+            let internal = tenant_and(NOT_PORTAL);
+            (internal.clone(), internal.clone(), internal)
+        }
+        Scope::Outbox => {
+            let internal = tenant_and(NOT_PORTAL);
+            (internal.clone(), TENANT.to_owned(), internal)
+        }
+    })
+}
+
+impl TablePolicy {
+    /// ENABLE + FORCE row-level security (FORCE so even the tables' owner is subject to it) and
+    /// one policy per command.
+    pub fn sql(&self) -> String {
+        let t = self.table;
+        let mut sql = format!(
+            "ALTER TABLE {t} ENABLE ROW LEVEL SECURITY;\nALTER TABLE {t} FORCE ROW LEVEL SECURITY;\n"
+        );
+        let Some((read, insert, modify)) = conditions(self.scope) else {
+            sql.push_str(&format!(
+                "CREATE POLICY {t}_select ON {t} FOR SELECT USING (true);\n"
+            ));
+            return sql;
+        };
+        let with_extra = |base: &str| match self.write_check {
+            Some(extra) => format!("{base} AND ({extra})"),
+            None => base.to_owned(),
+        };
+        sql.push_str(&format!(
+            "CREATE POLICY {t}_select ON {t} FOR SELECT USING ({read});\n\
+             CREATE POLICY {t}_insert ON {t} FOR INSERT WITH CHECK ({});\n\
+             CREATE POLICY {t}_update ON {t} FOR UPDATE USING ({modify}) WITH CHECK ({});\n\
+             CREATE POLICY {t}_delete ON {t} FOR DELETE USING ({modify});\n",
+            with_extra(&insert),
+            with_extra(&modify),
+        ));
+        sql
+    }
+
+    fn grant_sql(&self, role: &AppRole) -> String {
+        let privileges = match self.scope {
+            Scope::Global => "SELECT",
+            _ => "SELECT, INSERT, UPDATE, DELETE",
+        };
+        format!("GRANT {privileges} ON {} TO {role};\n", self.table)
+    }
+
+    fn updated_at_trigger_sql(&self) -> String {
+        let t = self.table;
+        format!(
+            "CREATE TRIGGER {t}_set_updated_at BEFORE UPDATE ON {t} \
+             FOR EACH ROW EXECUTE FUNCTION set_updated_at();\n"
+        )
+    }
+}
+
+/// Creates the application role when missing (it is cluster-wide, so another database may have
+/// made it already) and grants it exactly what the application needs: row access on each table,
+/// never ownership, and the tenant lookup function.
+pub fn app_role_sql(role: &AppRole) -> String {
+    let mut sql = format!(
+        "DO $$ BEGIN\n  CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;\n\
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;\nEND $$;\n\
+         GRANT USAGE ON SCHEMA public TO {role};\n\
+         REVOKE ALL ON FUNCTION tenant_id_for_slug(text) FROM PUBLIC;\n\
+         GRANT EXECUTE ON FUNCTION tenant_id_for_slug(text) TO {role};\n"
+    );
+    for table in TABLES {
+        sql.push_str(&table.grant_sql(role));
+    }
+    sql
+}
+
+/// Policies, triggers and grants for every table.
+pub fn all_tables_sql(role: &AppRole) -> String {
+    let mut sql = String::new();
+    for table in TABLES {
+        sql.push_str(&table.sql());
+        sql.push_str(&table.updated_at_trigger_sql());
+    }
+    sql.push_str(&app_role_sql(role));
+    sql
+}
+
+/// Undoes the role's database-level grant; table grants go with the tables. The role itself stays:
+/// it is cluster-wide and other databases may use it.
+pub fn revoke_app_role_sql(role: &AppRole) -> String {
+    format!(
+        "DO $$ BEGIN\n  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN\n    \
+         REVOKE ALL ON SCHEMA public FROM {role};\n  END IF;\nEND $$;\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_is_listed_once() {
+        let mut names: Vec<_> = TABLES.iter().map(|t| t.table).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), TABLES.len());
+        assert_eq!(
+            TABLES.len(),
+            37,
+            "the 36 tables of the spec plus user_sessions"
+        );
+    }
+
+    #[test]
+    fn customer_policies_compare_the_customer_once_per_statement() {
+        let sql = policy("orders", Scope::Customer("customer_id")).sql();
+        assert!(sql.contains("customer_id = (SELECT get_current_customer_id())"));
+        assert!(sql.contains("tenant_id = (SELECT get_current_tenant_id())"));
+        assert!(sql.contains("FORCE ROW LEVEL SECURITY"));
+    }
+
+    #[test]
+    fn global_tables_get_read_only_grants() {
+        let grant = policy("permissions", Scope::Global).grant_sql(&AppRole::default());
+        assert_eq!(grant, "GRANT SELECT ON permissions TO leora_app;\n");
+    }
+}

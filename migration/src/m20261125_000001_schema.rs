@@ -1,0 +1,37 @@
+//! The full schema: tables, constraints, indexes, row-level security, grants.
+
+use crate::app_role::AppRole;
+use crate::isolation;
+use sea_orm_migration::prelude::*;
+
+const TABLES_UP: &str = include_str!("sql/0001_schema.up.sql");
+const TABLES_DOWN: &str = include_str!("sql/0001_schema.down.sql");
+
+pub fn up_sql(role: &AppRole) -> String {
+    format!("{TABLES_UP}\n{}", isolation::all_tables_sql(role))
+}
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+fn app_role() -> Result<AppRole, DbErr> {
+    AppRole::from_env().map_err(|e| DbErr::Migration(e.to_string()))
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let sql = up_sql(&app_role()?);
+        manager.get_connection().execute_unprepared(&sql).await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let sql = format!(
+            "{}\n{TABLES_DOWN}",
+            isolation::revoke_app_role_sql(&app_role()?)
+        );
+        manager.get_connection().execute_unprepared(&sql).await?;
+        Ok(())
+    }
+}

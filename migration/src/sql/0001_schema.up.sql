@@ -295,6 +295,7 @@ CREATE TABLE price_list_entries (
   valid_until  timestamptz,
   created_at   timestamptz NOT NULL DEFAULT now(),
   updated_at   timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (tenant_id, id),
   FOREIGN KEY (tenant_id, sku_id) REFERENCES skus (tenant_id, id) ON DELETE CASCADE,
   FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id) ON DELETE CASCADE,
   CHECK ((price_tier IS NULL) <> (customer_id IS NULL)),
@@ -362,9 +363,12 @@ CREATE TABLE order_lines (
   updated_at           timestamptz NOT NULL DEFAULT now(),
   UNIQUE (tenant_id, order_id, line_number),
   FOREIGN KEY (tenant_id, customer_id, order_id) REFERENCES orders (tenant_id, customer_id, id) ON DELETE CASCADE,
-  FOREIGN KEY (tenant_id, sku_id) REFERENCES skus (tenant_id, id)
+  FOREIGN KEY (tenant_id, sku_id) REFERENCES skus (tenant_id, id),
+  FOREIGN KEY (tenant_id, price_list_entry_id) REFERENCES price_list_entries (tenant_id, id)
+    ON DELETE SET NULL (price_list_entry_id)
 );
 CREATE INDEX order_lines_order_idx ON order_lines (tenant_id, customer_id, order_id);
+CREATE INDEX order_lines_price_list_entry_idx ON order_lines (tenant_id, price_list_entry_id);
 CREATE INDEX order_lines_sku_idx ON order_lines (tenant_id, sku_id);
 
 CREATE TABLE invoices (

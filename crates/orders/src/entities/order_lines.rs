@@ -1,6 +1,6 @@
 //! `order_lines`: one SKU on an order, with the price it was sold at and the rule that chose it.
 
-use leora_catalog::entities::skus;
+use leora_catalog::entities::{price_list_entries, skus};
 use leora_tenancy::entities::tenants;
 use sea_orm::entity::prelude::*;
 
@@ -25,8 +25,6 @@ pub struct Model {
     #[sea_orm(column_type = "Decimal(Some((14, 2)))")]
     pub tax_amount: Decimal,
     pub pricing_rule: PricingRule,
-    /// The price list entry that priced the line, if any (a plain id: the schema has no foreign
-    /// key for it).
     pub price_list_entry_id: Option<Uuid>,
     pub is_sample: bool,
     pub created_at: DateTimeUtc,
@@ -69,6 +67,14 @@ pub enum Relation {
         to = "skus::Column::Id"
     )]
     Sku,
+    /// The price-list entry that priced the line, if one did.
+    #[sea_orm(
+        belongs_to = "price_list_entries::Entity",
+        from = "Column::PriceListEntryId",
+        to = "price_list_entries::Column::Id",
+        on_delete = "SetNull"
+    )]
+    PriceListEntry,
 }
 
 impl Related<tenants::Entity> for Entity {
@@ -86,6 +92,12 @@ impl Related<super::orders::Entity> for Entity {
 impl Related<skus::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Sku.def()
+    }
+}
+
+impl Related<price_list_entries::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PriceListEntry.def()
     }
 }
 

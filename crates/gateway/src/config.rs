@@ -30,7 +30,38 @@ pub struct Config {
     pub listen_addr: SocketAddr,
     pub log_format: LogFormat,
     pub local_postgres_dir: PathBuf,
+    pub auth: AuthConfig,
+    pub graphql: GraphqlConfig,
+    /// Origins allowed to call the API from a browser; empty means any origin in development and
+    /// none (same-origin only) in production.
+    pub cors_allowed_origins: Vec<String>,
 }
+
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub jwt_secret: String,
+    pub access_token_ttl_seconds: i64,
+    pub refresh_token_ttl_seconds: i64,
+    pub max_failed_logins: i32,
+    pub lockout_seconds: i64,
+    pub default_tenant_slug: String,
+    /// Development only: `portalLogin` as the demo buyer with this password provisions it.
+    pub demo_portal_password: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct GraphqlConfig {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_batch: usize,
+    pub max_body_bytes: usize,
+    pub introspection: bool,
+    pub graphiql: bool,
+}
+
+/// Signs development tokens when JWT_SECRET is unset; production refuses to start without one.
+const DEVELOPMENT_JWT_SECRET: &str = "leora-development-only-secret-never-use-in-production";
+const MIN_JWT_SECRET_BYTES: usize = 32;
 
 /// Every problem found in the environment, one line each.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +89,15 @@ impl<F: Fn(&str) -> Option<String>> EnvReader<F> {
                 default
             }),
         }
+    }
+
+    fn positive<T: FromStr + PartialOrd + Default + Copy>(&mut self, name: &str, default: T) -> T {
+        let value = self.parsed(name, default, "a positive whole number");
+        if value <= T::default() {
+            self.problems
+                .push(format!("{name} must be greater than zero"));
+        }
+        value
     }
 
     fn database_url(&mut self, name: &str) -> Option<String> {
@@ -134,6 +174,54 @@ impl Config {
                 default_log_format
             }
         };
+        let production = environment == Environment::Production;
+        let jwt_secret = match env.optional("JWT_SECRET") {
+            Some(secret) if secret.len() >= MIN_JWT_SECRET_BYTES => secret,
+            Some(_) => {
+                env.problems.push(format!(
+                    "JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes"
+                ));
+                String::new()
+            }
+            None if production => {
+                env.problems
+                    .push("JWT_SECRET is required in production".to_owned());
+                String::new()
+            }
+            None => DEVELOPMENT_JWT_SECRET.to_owned(),
+        };
+        let auth = AuthConfig {
+            jwt_secret,
+            access_token_ttl_seconds: env.positive("ACCESS_TOKEN_TTL_SECONDS", 900),
+            refresh_token_ttl_seconds: env.positive("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
+            max_failed_logins: env.positive("LOGIN_MAX_FAILED_ATTEMPTS", 5),
+            lockout_seconds: env.positive("LOGIN_LOCKOUT_SECONDS", 900),
+            default_tenant_slug: env
+                .optional("DEFAULT_TENANT_SLUG")
+                .unwrap_or_else(|| "well-crafted".to_owned()),
+            demo_portal_password: env.optional("DEV_DEMO_PORTAL_PASSWORD"),
+        };
+        if production && auth.demo_portal_password.is_some() {
+            env.problems.push("DEV_DEMO_PORTAL_PASSWORD provisions a demo portal user and is refused in production".to_owned());
+        }
+        let graphql = GraphqlConfig {
+            max_depth: env.positive("GRAPHQL_MAX_DEPTH", 12),
+            max_complexity: env.positive("GRAPHQL_MAX_COMPLEXITY", 2_000),
+            max_batch: env.positive("GRAPHQL_MAX_BATCH", 10),
+            max_body_bytes: env.positive("GRAPHQL_MAX_BODY_BYTES", 1 << 20),
+            introspection: env.parsed("GRAPHQL_INTROSPECTION", !production, "true or false"),
+            graphiql: env.parsed("GRAPHIQL_ENABLED", !production, "true or false"),
+        };
+        let cors_allowed_origins = env
+            .optional("CORS_ALLOWED_ORIGINS")
+            .map(|origins| {
+                origins
+                    .split(',')
+                    .map(|o| o.trim().to_owned())
+                    .filter(|o| !o.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
         let local_postgres_dir = env
             .optional("LEORA_LOCAL_PG_DIR")
             .map_or_else(|| PathBuf::from(".leora/postgres"), PathBuf::from);
@@ -150,6 +238,9 @@ impl Config {
             listen_addr,
             log_format,
             local_postgres_dir,
+            auth,
+            graphql,
+            cors_allowed_origins,
         })
     }
 }
@@ -178,8 +269,38 @@ mod tests {
 
     #[test]
     fn production_requires_a_database_url() {
-        let error = config(&[("LEORA_ENV", "production")]).unwrap_err();
+        let error =
+            config(&[("LEORA_ENV", "production"), ("JWT_SECRET", &"s".repeat(32))]).unwrap_err();
         assert_eq!(error.0, vec!["DATABASE_URL is required in production"]);
+    }
+
+    #[test]
+    fn production_refuses_demo_provisioning_and_a_missing_secret() {
+        let error = config(&[
+            ("LEORA_ENV", "production"),
+            ("DATABASE_URL", "postgres://leora@db/leora"),
+            ("DEV_DEMO_PORTAL_PASSWORD", "demo-password"),
+        ])
+        .unwrap_err();
+        assert_eq!(error.0.len(), 2, "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("JWT_SECRET is required in production")
+        );
+        assert!(error.to_string().contains("refused in production"));
+    }
+
+    #[test]
+    fn production_turns_off_graphiql_and_introspection_by_default() {
+        let config = config(&[
+            ("LEORA_ENV", "production"),
+            ("DATABASE_URL", "postgres://leora@db/leora"),
+            ("JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+        ])
+        .unwrap();
+        assert!(!config.graphql.graphiql && !config.graphql.introspection);
+        assert_eq!(config.log_format, LogFormat::Json);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod http;
+pub mod schema;
 pub mod startup;
 
 pub use http::{AppState, router};

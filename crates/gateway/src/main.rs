@@ -4,7 +4,6 @@ use clap::{Parser, Subcommand};
 use leora_gateway::config::{Config, Environment, LogFormat};
 use leora_gateway::startup::{self, StartupError};
 use leora_gateway::{AppState, router};
-use leora_tenancy::TenantDb;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -23,6 +22,8 @@ enum Command {
     Serve,
     /// Apply pending migrations (through DIRECT_URL when set), then exit.
     Migrate,
+    /// Print the GraphQL schema (SDL), sorted; `schema.graphql` is this output.
+    Schema,
 }
 
 #[tokio::main]
@@ -38,10 +39,18 @@ async fn main() -> ExitCode {
 }
 
 async fn run(command: Command) -> Result<(), StartupError> {
+    if let Command::Schema = command {
+        use std::io::Write;
+        let sdl = leora_gateway::schema::sdl();
+        return std::io::stdout()
+            .write_all(sdl.as_bytes())
+            .map_err(|source| StartupError::Output { source });
+    }
     let config = load_config()?;
     init_tracing(config.log_format);
     match command {
         Command::Serve => serve(config).await,
+        Command::Schema => Ok(()),
         Command::Migrate => {
             let url = startup::database_url(&config).await?;
             startup::migrate(&config, &url).await?;
@@ -71,10 +80,7 @@ fn init_tracing(format: LogFormat) {
 
 async fn serve(config: Config) -> Result<(), StartupError> {
     let pool = startup::prepare_database(&config).await?;
-    let state = AppState {
-        db: TenantDb::new(pool.clone(), config.app_role.clone()),
-        pool,
-    };
+    let state = AppState::new(&config, pool);
     let listener = tokio::net::TcpListener::bind(config.listen_addr)
         .await
         .map_err(|source| StartupError::Bind {
@@ -85,7 +91,16 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         Environment::Development => "development",
         Environment::Production => "production",
     };
-    tracing::info!(addr = %config.listen_addr, mode, "Leora is listening: http://{}/healthz", config.listen_addr);
+    let graphiql = if config.graphql.graphiql {
+        "/graphiql"
+    } else {
+        "/graphql"
+    };
+    tracing::info!(
+        mode,
+        "Leora is ready: http://{}{graphiql}",
+        config.listen_addr
+    );
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -29,6 +29,8 @@ pub enum StartupError {
     PendingMigrations { pending: usize },
     #[error("unsafe database role: {0}")]
     AppRole(#[from] AppRoleProblem),
+    #[error("cannot write the output: {source}")]
+    Output { source: std::io::Error },
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: std::net::SocketAddr,
@@ -62,7 +64,8 @@ fn connection_failure_reason(error: &DbErr) -> String {
 /// local PostgreSQL (one already listening, else a private cluster kept under `.leora/`).
 pub async fn database_url(config: &Config) -> Result<String, StartupError> {
     if let Some(url) = &config.database_url {
-        return Ok(url.clone());
+        // Probes the server first, so an unreachable one is reported as such, not as a timeout.
+        return Ok(leora_local_pg::find_or_start(Some(url), &config.local_postgres_dir).await?);
     }
     let server = leora_local_pg::find_or_start(None, &config.local_postgres_dir).await?;
     let maintenance = connect(&server, 1).await?;

@@ -6,6 +6,7 @@ pub mod context;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod graphql;
 pub mod startup_check;
 
 pub use context::{Principal, TenantContext};

@@ -1,23 +1,107 @@
-//! The HTTP surface.
+//! The HTTP surface: routes, and the layers every request passes (request id, tracing, CORS, body
+//! limit).
 
+mod graphql;
 mod health;
 
+use crate::config::{AuthConfig, Config, Environment, GraphqlConfig};
+use crate::schema::{LeoraSchema, build_schema};
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::routing::get;
+use leora_identity::graphql::AuthSettings;
+use leora_identity::service::sessions::AuthPolicy;
+use leora_identity::service::tokens::JwtKeys;
 use leora_tenancy::TenantDb;
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 
-/// What every request handler can reach.
+const REQUEST_ID: &str = "x-request-id";
+
+/// What every request handler can reach; built once at start-up.
 #[derive(Clone)]
 pub struct AppState {
     pub db: TenantDb,
     /// The raw pool, for health checks only; tenant data is reached through `db`.
     pub pool: DatabaseConnection,
+    pub schema: LeoraSchema,
+    pub auth: Arc<AuthSettings>,
+    pub limits: GraphqlConfig,
+    pub environment: Environment,
+    pub cors_allowed_origins: Vec<String>,
+}
+
+impl AppState {
+    pub fn new(config: &Config, pool: DatabaseConnection) -> Self {
+        Self {
+            db: TenantDb::new(pool.clone(), config.app_role.clone()),
+            pool,
+            schema: build_schema(&config.graphql),
+            auth: Arc::new(auth_settings(&config.auth, config.environment)),
+            limits: config.graphql,
+            environment: config.environment,
+            cors_allowed_origins: config.cors_allowed_origins.clone(),
+        }
+    }
+}
+
+fn auth_settings(auth: &AuthConfig, environment: Environment) -> AuthSettings {
+    AuthSettings {
+        keys: JwtKeys::new(auth.jwt_secret.as_bytes()),
+        policy: AuthPolicy {
+            access_ttl: chrono::Duration::seconds(auth.access_token_ttl_seconds),
+            refresh_ttl: chrono::Duration::seconds(auth.refresh_token_ttl_seconds),
+            max_failed_logins: auth.max_failed_logins,
+            lockout: chrono::Duration::seconds(auth.lockout_seconds),
+        },
+        default_tenant_slug: auth.default_tenant_slug.clone(),
+        demo_portal_password: auth.demo_portal_password.clone(),
+        production: environment == Environment::Production,
+    }
+}
+
+fn cors(state: &AppState) -> CorsLayer {
+    let origins: Vec<HeaderValue> = state
+        .cors_allowed_origins
+        .iter()
+        .filter_map(|o| o.parse().ok())
+        .collect();
+    let allow_origin = match (origins.is_empty(), state.environment) {
+        (true, Environment::Development) => AllowOrigin::any(),
+        _ => AllowOrigin::list(origins),
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            axum::http::header::AUTHORIZATION,
+            axum::http::header::CONTENT_TYPE,
+            axum::http::header::ACCEPT,
+            HeaderName::from_static("x-tenant-slug"),
+        ])
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let request_id = HeaderName::from_static(REQUEST_ID);
+    let mut router = Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
+        .route("/readyz", get(health::readyz));
+    if state.limits.graphiql {
+        router = router.route("/graphiql", get(graphql::graphiql));
+    }
+    router
+        .layer(RequestBodyLimitLayer::new(state.limits.max_body_bytes))
+        .layer(cors(&state))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
 }

@@ -1,0 +1,422 @@
+//! GraphQL over HTTP: `POST /graphql` (JSON) and `GET /graphql` (queries only), following the
+//! GraphQL-over-HTTP spec — `application/graphql-response+json` when the client accepts it (with
+//! 4xx for requests that never reach execution), `application/json` otherwise.
+//!
+//! Each HTTP request is one unit of work: the access token is verified, one tenant transaction is
+//! opened for the principal, every operation of the request runs in it, and it commits only when
+//! no operation reported an error.
+
+use super::AppState;
+use async_graphql::http::parse_query_string;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{BatchRequest, BatchResponse, ServerError};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use leora_identity::graphql::TenantHint;
+use leora_identity::service::sessions::{self, ClientInfo};
+use leora_identity::service::tokens::{AccessClaims, PrincipalKind};
+use leora_tenancy::ErrorCode;
+use leora_tenancy::graphql::permission::PermissionSet;
+use leora_tenancy::graphql::{RequestScope, Session};
+use leora_tenancy::{TenancyError, TenantContext};
+use sea_orm::DatabaseTransaction;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Duration;
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+const TENANT_HEADER: &str = "x-tenant-slug";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+impl MediaType {
+    /// `application/graphql-response+json` when the client lists it; legacy JSON otherwise.
+    fn negotiate(headers: &HeaderMap) -> Self {
+        let accepts = headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if accepts.contains(GRAPHQL_RESPONSE) {
+            Self::GraphqlResponse
+        } else {
+            Self::Json
+        }
+    }
+
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// A request that never reached execution.
+fn request_error(status: StatusCode, media: MediaType, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": ErrorCode::BadUserInput.as_str() } }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, media.content_type())],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn error_response(
+    status: StatusCode,
+    media: MediaType,
+    code: ErrorCode,
+    message: &str,
+) -> Response {
+    let body =
+        json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, media.content_type())],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let media = MediaType::negotiate(&headers);
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.starts_with(JSON) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "send the request as application/json",
+        );
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(batch) => batch,
+        Err(error) => {
+            let message = format!("the request body is not a GraphQL request: {error}");
+            return request_error(StatusCode::BAD_REQUEST, media, &message);
+        }
+    };
+    let size = match &batch {
+        BatchRequest::Single(_) => 1,
+        BatchRequest::Batch(requests) => requests.len(),
+    };
+    if size == 0 || size > state.limits.max_batch {
+        let message = format!("a batch holds 1 to {} operations", state.limits.max_batch);
+        return request_error(StatusCode::BAD_REQUEST, media, &message);
+    }
+    execute(&state, &headers, batch, media).await
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let media = MediaType::negotiate(&headers);
+    let request = match parse_query_string(query.as_deref().unwrap_or("")) {
+        Ok(request) if !request.query.trim().is_empty() => request,
+        Ok(_) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "the `query` parameter is missing",
+            );
+        }
+        Err(error) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                &format!("malformed query string: {error}"),
+            );
+        }
+    };
+    if is_mutation(&request) {
+        let mut response = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "mutations must be sent with POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, &headers, BatchRequest::Single(request), media).await
+}
+
+/// Whether the operation a GET would run is a mutation. Unparsable documents are left for
+/// execution to report.
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let operation = match &document.operations {
+        DocumentOperations::Single(operation) => Some(operation),
+        DocumentOperations::Multiple(operations) => match &request.operation_name {
+            Some(name) => operations.get(name.as_str()),
+            None if operations.len() == 1 => operations.values().next(),
+            None => None,
+        },
+    };
+    operation.is_some_and(|op| op.node.ty == OperationType::Mutation)
+}
+
+/// Who the request acts as, and the transaction it runs in when signed in.
+struct Identified {
+    scope: RequestScope,
+    claims: Option<AccessClaims>,
+}
+
+enum Refusal {
+    WrongTenant,
+    Internal,
+}
+
+async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, Refusal> {
+    let anonymous = Identified {
+        scope: RequestScope::Anonymous,
+        claims: None,
+    };
+    let Some(authorization) = headers.get(header::AUTHORIZATION) else {
+        return Ok(anonymous);
+    };
+    let rejected = |reason: &str| Identified {
+        scope: RequestScope::Rejected {
+            reason: reason.to_owned(),
+        },
+        claims: None,
+    };
+    let Some(token) = authorization
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return Ok(rejected(
+            "the Authorization header must be `Bearer <access token>`",
+        ));
+    };
+    let Ok(claims) = state.auth.keys.verify(token.trim()) else {
+        return Ok(rejected(
+            "the access token is invalid or expired: sign in or refresh the session",
+        ));
+    };
+    if let Some(slug) = headers.get(TENANT_HEADER).and_then(|v| v.to_str().ok()) {
+        match state.db.tenant_id_for_slug(slug).await {
+            Ok(tenant) if tenant == claims.tid => {}
+            Ok(_) | Err(TenancyError::TenantNotFound { .. }) => return Err(Refusal::WrongTenant),
+            Err(error) => {
+                tracing::error!(%error, "tenant lookup failed");
+                return Err(Refusal::Internal);
+            }
+        }
+    }
+    let context = match (claims.kind, claims.cid) {
+        (PrincipalKind::User, _) => TenantContext::user(claims.tid, claims.sub),
+        (PrincipalKind::PortalUser, Some(customer)) => {
+            TenantContext::portal_user(claims.tid, claims.sub, customer)
+        }
+        (PrincipalKind::PortalUser, None) => return Ok(rejected("the access token is invalid")),
+    };
+    let tx = state.db.begin(&context).await.map_err(|error| {
+        tracing::error!(%error, "cannot open the request transaction");
+        Refusal::Internal
+    })?;
+    match sessions::authenticate(&tx, &claims, chrono::Utc::now()).await {
+        Ok(principal) => {
+            let permissions =
+                PermissionSet::from_keys(principal.permissions.iter().map(String::as_str));
+            let session = Session::new(
+                context,
+                claims.sid,
+                principal.roles,
+                permissions,
+                Arc::new(tx),
+            );
+            Ok(Identified {
+                scope: RequestScope::Authenticated(session),
+                claims: Some(claims),
+            })
+        }
+        Err(error) => {
+            if let Err(rollback) = tx.rollback().await {
+                tracing::warn!(%rollback, "rollback after failed authentication");
+            }
+            let code = leora_tenancy::ApiError::code(&error);
+            if code == ErrorCode::Internal {
+                tracing::error!(%error, "authentication failed");
+                return Err(Refusal::Internal);
+            }
+            Ok(rejected(&error.to_string()))
+        }
+    }
+}
+
+fn client_info(headers: &HeaderMap) -> ClientInfo {
+    let header_text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    ClientInfo {
+        user_agent: header_text(header::USER_AGENT.as_str()),
+        ip_address: header_text("x-forwarded-for")
+            .and_then(|v| v.split(',').next().map(|ip| ip.trim().to_owned())),
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    batch: BatchRequest,
+    media: MediaType,
+) -> Response {
+    let identified = match identify(state, headers).await {
+        Ok(identified) => identified,
+        Err(Refusal::WrongTenant) => {
+            return error_response(
+                StatusCode::UNAUTHORIZED,
+                media,
+                ErrorCode::Unauthenticated,
+                "the access token belongs to another tenant than X-Tenant-Slug names",
+            );
+        }
+        Err(Refusal::Internal) => {
+            return error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                ErrorCode::Internal,
+                "internal error",
+            );
+        }
+    };
+    let tx = match &identified.scope {
+        RequestScope::Authenticated(session) => Some(session.shared_tx()),
+        _ => None,
+    };
+    let mut batch = batch
+        .data(Arc::new(identified.scope))
+        .data(state.db.clone())
+        .data(Arc::clone(&state.auth))
+        .data(client_info(headers))
+        .data(Arc::new(TenantHint(
+            headers
+                .get(TENANT_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        )));
+    if let Some(claims) = identified.claims {
+        batch = batch.data(claims);
+    }
+    let response = state.schema.execute_batch(batch).await;
+    let response = match tx {
+        Some(tx) => finish_transaction(tx, response).await,
+        None => response,
+    };
+    respond(media, &response)
+}
+
+/// Commits when every operation succeeded, rolls back otherwise. The request data (and with it
+/// every other handle on the transaction) is gone by now; DataLoader tasks may still be dropping
+/// theirs, so wait briefly for the last one.
+async fn finish_transaction(
+    tx: Arc<DatabaseTransaction>,
+    response: BatchResponse,
+) -> BatchResponse {
+    let mut tx = tx;
+    let mut attempts = 0;
+    let tx = loop {
+        match Arc::try_unwrap(tx) {
+            Ok(tx) => break tx,
+            Err(shared) if attempts < 100 => {
+                attempts += 1;
+                tx = shared;
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            Err(_) => {
+                tracing::error!("request transaction still shared after the request; rolled back");
+                return internal_error_response();
+            }
+        }
+    };
+    if response.is_ok() {
+        match tx.commit().await {
+            Ok(()) => response,
+            Err(error) => {
+                tracing::error!(%error, "commit failed");
+                internal_error_response()
+            }
+        }
+    } else {
+        if let Err(error) = tx.rollback().await {
+            tracing::warn!(%error, "rollback failed");
+        }
+        response
+    }
+}
+
+fn internal_error_response() -> BatchResponse {
+    let mut error = ServerError::new("internal error", None);
+    error.extensions = Some({
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        extensions.set("code", ErrorCode::Internal.as_str());
+        extensions
+    });
+    BatchResponse::Single(async_graphql::Response::from_errors(vec![error]))
+}
+
+/// Under `application/graphql-response+json`, a single operation that failed before execution
+/// (unparsable, invalid, unknown operation: errors without a path and no data) is a 400.
+fn respond(media: MediaType, response: &BatchResponse) -> Response {
+    let status = match (media, response) {
+        (MediaType::GraphqlResponse, BatchResponse::Single(single))
+            if single.data == async_graphql::Value::Null
+                && !single.errors.is_empty()
+                && single
+                    .errors
+                    .iter()
+                    .all(|e| e.path.is_empty() && !is_internal(e)) =>
+        {
+            StatusCode::BAD_REQUEST
+        }
+        _ => StatusCode::OK,
+    };
+    match serde_json::to_vec(response) {
+        Ok(body) => (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "cannot serialize the response");
+            error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                ErrorCode::Internal,
+                "internal error",
+            )
+        }
+    }
+}
+
+fn is_internal(error: &ServerError) -> bool {
+    error
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get("code"))
+        .is_some_and(|code| *code == async_graphql::Value::from(ErrorCode::Internal.as_str()))
+}
+
+pub async fn graphiql() -> impl IntoResponse {
+    axum::response::Html(
+        async_graphql::http::GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("Leora GraphiQL")
+            .finish(),
+    )
+}

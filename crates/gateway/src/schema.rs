@@ -1,0 +1,46 @@
+//! The one GraphQL schema: every domain crate's Query and Mutation objects merged. It is built
+//! without request data, so the same function serves the server, the SDL export (`just schema`)
+//! and the `schema_is_current` test; each request brings its own scope, transaction and loaders.
+
+use crate::config::GraphqlConfig;
+use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
+use leora_identity::graphql::{IdentityMutation, IdentityQuery};
+
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(IdentityQuery);
+
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(IdentityMutation);
+
+pub type LeoraSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+}
+
+/// The serving schema, with the configured limits.
+pub fn build_schema(limits: &GraphqlConfig) -> LeoraSchema {
+    let builder = builder()
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity);
+    let builder = if limits.introspection {
+        builder
+    } else {
+        builder.disable_introspection()
+    };
+    builder.finish()
+}
+
+/// The SDL clients generate types from, sorted so that it diffs cleanly.
+pub fn sdl() -> String {
+    builder().finish().sdl_with_options(
+        SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
+}

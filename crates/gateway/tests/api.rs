@@ -1,0 +1,760 @@
+//! The HTTP API end to end: the real router, on a real PostgreSQL, one fresh database per test.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use leora_gateway::config::Config;
+use leora_gateway::{AppState, router};
+use leora_identity::service::admin::{self, NewPortalUser, NewUser};
+use leora_tenancy::graphql::Permission;
+use leora_tenancy::{TenancyError, TenantContext, TenantDb, with_tenant};
+use leora_test_db::TestDatabase;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+const SECRET: &str = "test-secret-test-secret-test-secret-0123";
+const PASSWORD: &str = "correct horse battery";
+
+struct TestApp {
+    _database: TestDatabase,
+    owner: DatabaseConnection,
+    router: Router,
+    customer: Uuid,
+}
+
+fn config(extra: &[(&str, &str)]) -> Config {
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("JWT_SECRET".to_owned(), SECRET.to_owned()),
+        ("DEFAULT_TENANT_SLUG".to_owned(), "acme".to_owned()),
+        ("LOGIN_MAX_FAILED_ATTEMPTS".to_owned(), "3".to_owned()),
+    ]);
+    vars.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    Config::from_lookup(|name| vars.get(name).cloned()).unwrap()
+}
+
+async fn create_tenant(owner: &DatabaseConnection, slug: &str) -> (Uuid, Uuid) {
+    let tenant = Uuid::now_v7();
+    let customer = Uuid::now_v7();
+    owner
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "WITH t AS (INSERT INTO tenants (id, slug, name) VALUES ($1, $3, $3) RETURNING id)
+             INSERT INTO customers (id, tenant_id, account_number, name, state) SELECT $2, id, 'C-1', 'Harborview Cellars', 'CA' FROM t",
+            [tenant.into(), customer.into(), slug.into()],
+        ))
+        .await
+        .unwrap();
+    (tenant, customer)
+}
+
+async fn app_with(extra: &[(&str, &str)]) -> TestApp {
+    let database = TestDatabase::new().await;
+    let owner = database.connect().await;
+    let config = config(extra);
+    let (tenant, customer) = create_tenant(&owner, "acme").await;
+    let db = TenantDb::new(database.connect().await, config.app_role.clone());
+    with_tenant(&db, &TenantContext::system(tenant), async |tx| {
+        for (email, role) in [("admin@acme.test", "admin"), ("rep@acme.test", "sales_rep")] {
+            let user = NewUser {
+                email: email.into(),
+                full_name: role.into(),
+                password: PASSWORD.into(),
+                roles: vec![role.into()],
+                manager_id: None,
+            };
+            admin::create_user(tx, tenant, user).await.map_err(|e| {
+                TenancyError::TenantNotFound {
+                    slug: e.to_string(),
+                }
+            })?;
+        }
+        let buyer = NewPortalUser {
+            customer_id: customer,
+            email: "buyer@harborview.test".into(),
+            full_name: "Buyer".into(),
+            password: PASSWORD.into(),
+            roles: vec![],
+        };
+        admin::create_portal_user(tx, tenant, buyer)
+            .await
+            .map_err(|e| TenancyError::TenantNotFound {
+                slug: e.to_string(),
+            })?;
+        Ok::<_, TenancyError>(())
+    })
+    .await
+    .unwrap();
+    let state = AppState::new(&config, database.connect().await);
+    TestApp {
+        _database: database,
+        owner,
+        router: router(state),
+        tenant,
+        customer,
+    }
+}
+
+async fn app() -> TestApp {
+    app_with(&[]).await
+}
+
+struct Reply {
+    status: StatusCode,
+    content_type: String,
+    request_id: Option<String>,
+    body: Value,
+}
+
+impl Reply {
+    fn code(&self) -> &str {
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {}", self.body))
+    }
+
+    fn data(&self, field: &str) -> &Value {
+        &self.body["data"][field]
+    }
+}
+
+impl TestApp {
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let header_text = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|v: &header::HeaderValue| v.to_str().unwrap().to_owned())
+        };
+        let content_type = header_text(header::CONTENT_TYPE.as_str()).unwrap_or_default();
+        let request_id = header_text("x-request-id");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            content_type,
+            request_id,
+            body,
+        }
+    }
+
+    async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Reply {
+        let mut request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/graphql-response+json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    async fn login(&self, email: &str, password: &str) -> Reply {
+        self.graphql(
+            None,
+            "mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken expiresAt tokenType } }",
+            json!({ "input": { "tenantSlug": "acme", "email": email, "password": password } }),
+        )
+        .await
+    }
+
+    async fn token(&self, email: &str) -> String {
+        let reply = self.login(email, PASSWORD).await;
+        reply.data("login")["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login failed: {}", reply.body))
+            .to_owned()
+    }
+
+    async fn portal_token(&self) -> String {
+        let reply = self
+            .graphql(
+                None,
+                "mutation { portalLogin(input: {email: \"buyer@harborview.test\", password: \"correct horse battery\"}) { accessToken } }",
+                json!({}),
+            )
+            .await;
+        reply.data("portalLogin")["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}", reply.body))
+            .to_owned()
+    }
+
+    async fn scalar(&self, sql: &str) -> i64 {
+        let row = self
+            .owner
+            .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    }
+}
+
+const ME: &str = "{ me { kind email roles permissions customerId tenant { slug } } }";
+
+#[tokio::test]
+async fn login_succeeds_and_me_describes_the_principal() {
+    let app = app().await;
+    let login = app.login("admin@acme.test", PASSWORD).await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert_eq!(login.data("login")["tokenType"], "Bearer");
+    assert!(login.data("login")["refreshToken"].as_str().unwrap().len() > 40);
+    let token = login.data("login")["accessToken"].as_str().unwrap();
+    let me = app.graphql(Some(token), ME, json!({})).await;
+    assert_eq!(me.data("me")["kind"], "USER");
+    assert_eq!(me.data("me")["email"], "admin@acme.test");
+    assert_eq!(me.data("me")["roles"], json!(["admin"]));
+    assert_eq!(me.data("me")["tenant"]["slug"], "acme");
+    assert!(
+        me.data("me")["permissions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("users.manage"))
+    );
+}
+
+#[tokio::test]
+async fn login_failures_are_unauthenticated_and_say_nothing_of_which_part_was_wrong() {
+    let app = app().await;
+    let wrong_password = app.login("admin@acme.test", "not the password").await;
+    let unknown_user = app.login("nobody@acme.test", PASSWORD).await;
+    let wrong_tenant = app
+        .graphql(
+            None,
+            "mutation { login(input: {tenantSlug: \"nope\", email: \"admin@acme.test\", password: \"correct horse battery\"}) { accessToken } }",
+            json!({}),
+        )
+        .await;
+    for reply in [&wrong_password, &unknown_user, &wrong_tenant] {
+        assert_eq!(reply.code(), "UNAUTHENTICATED", "{}", reply.body);
+        assert_eq!(reply.body["data"], Value::Null);
+    }
+    assert_eq!(
+        wrong_password.body["errors"][0]["message"],
+        unknown_user.body["errors"][0]["message"]
+    );
+}
+
+#[tokio::test]
+async fn account_locks_after_repeated_failures_and_unlocks_after_the_lockout() {
+    let app = app().await;
+    for _ in 0..3 {
+        app.login("rep@acme.test", "wrong password!").await;
+    }
+    let locked = app.login("rep@acme.test", PASSWORD).await;
+    assert_eq!(locked.code(), "UNAUTHENTICATED");
+    assert!(
+        locked.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("locked"),
+        "{}",
+        locked.body
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM users WHERE locked_until > now()")
+            .await,
+        1
+    );
+    app.owner
+        .execute_unprepared("UPDATE users SET locked_until = now() - interval '1 second'")
+        .await
+        .unwrap();
+    let unlocked = app.login("rep@acme.test", PASSWORD).await;
+    assert!(
+        unlocked.data("login")["accessToken"].is_string(),
+        "{}",
+        unlocked.body
+    );
+}
+
+#[tokio::test]
+async fn disabled_user_cannot_log_in_and_its_live_token_stops_working() {
+    let app = app().await;
+    let token = app.token("rep@acme.test").await;
+    app.owner
+        .execute_unprepared("UPDATE users SET status = 'disabled' WHERE email = 'rep@acme.test'")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.login("rep@acme.test", PASSWORD).await.code(),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        app.graphql(Some(&token), ME, json!({})).await.code(),
+        "UNAUTHENTICATED"
+    );
+}
+
+const REFRESH: &str =
+    "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }";
+
+#[tokio::test]
+async fn refresh_rotates_and_reuse_revokes_the_session() {
+    let app = app().await;
+    let login = app.login("admin@acme.test", PASSWORD).await;
+    let first_refresh = login.data("login")["refreshToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rotated = app
+        .graphql(None, REFRESH, json!({ "t": first_refresh }))
+        .await;
+    let second_refresh = rotated.data("refreshSession")["refreshToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second_access = rotated.data("refreshSession")["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first_refresh, second_refresh);
+    assert_eq!(
+        app.graphql(Some(&second_access), ME, json!({}))
+            .await
+            .data("me")["email"],
+        "admin@acme.test"
+    );
+
+    let reused = app
+        .graphql(None, REFRESH, json!({ "t": first_refresh }))
+        .await;
+    assert_eq!(reused.code(), "UNAUTHENTICATED");
+    // Reuse means the token leaked: the whole session is revoked, including its newest tokens.
+    assert_eq!(
+        app.graphql(None, REFRESH, json!({ "t": second_refresh }))
+            .await
+            .code(),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        app.graphql(Some(&second_access), ME, json!({}))
+            .await
+            .code(),
+        "UNAUTHENTICATED"
+    );
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let app = app().await;
+    let login = app.login("admin@acme.test", PASSWORD).await;
+    let access = login.data("login")["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refresh = login.data("login")["refreshToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.graphql(Some(&access), "mutation { logout }", json!({}))
+            .await
+            .data("logout"),
+        true
+    );
+    assert_eq!(
+        app.graphql(Some(&access), ME, json!({})).await.code(),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        app.graphql(None, REFRESH, json!({ "t": refresh }))
+            .await
+            .code(),
+        "UNAUTHENTICATED"
+    );
+}
+
+fn b64(value: &Value) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
+}
+
+fn sign(header: &Value, claims: &Value, secret: &str) -> String {
+    use hmac::{Hmac, KeyInit, Mac};
+    let signing_input = format!("{}.{}", b64(header), b64(claims));
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(signing_input.as_bytes());
+    use base64::Engine;
+    let signature =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    format!("{signing_input}.{signature}")
+}
+
+fn claims_of(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn forged_tokens_are_unauthenticated() {
+    let app = app().await;
+    let genuine = app.token("rep@acme.test").await;
+    let claims = claims_of(&genuine);
+    let hs256 = json!({ "alg": "HS256", "typ": "JWT" });
+    let now = chrono::Utc::now().timestamp();
+
+    let alg_none = format!(
+        "{}.{}.",
+        b64(&json!({ "alg": "none", "typ": "JWT" })),
+        b64(&claims)
+    );
+    let wrong_key = sign(&hs256, &claims, "another-secret-another-secret-another");
+    let mut expired_claims = claims.clone();
+    expired_claims["iat"] = json!(now - 7200);
+    expired_claims["exp"] = json!(now - 3600);
+    let expired = sign(&hs256, &expired_claims, SECRET);
+    let mut tampered = genuine.split('.').map(str::to_owned).collect::<Vec<_>>();
+    let mut admin_claims = claims.clone();
+    admin_claims["sub"] = json!(Uuid::now_v7());
+    tampered[1] = b64(&admin_claims);
+    let tampered = tampered.join(".");
+    let (other_tenant, _) = create_tenant(&app.owner, "globex").await;
+    let mut foreign_claims = claims.clone();
+    foreign_claims["tid"] = json!(other_tenant);
+    let other_tenants_claim = sign(&hs256, &foreign_claims, SECRET);
+
+    assert_eq!(
+        app.graphql(Some(&genuine), ME, json!({})).await.data("me")["email"],
+        "rep@acme.test"
+    );
+    for (name, token) in [
+        ("alg none", alg_none),
+        ("wrong key", wrong_key),
+        ("expired", expired),
+        ("tampered claims", tampered),
+        ("another tenant's claim", other_tenants_claim),
+    ] {
+        let reply = app.graphql(Some(&token), ME, json!({})).await;
+        assert_eq!(reply.code(), "UNAUTHENTICATED", "{name}: {}", reply.body);
+        assert_eq!(reply.body["data"], Value::Null, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_token_of_one_tenant_with_another_tenants_slug_is_refused() {
+    let app = app().await;
+    create_tenant(&app.owner, "globex").await;
+    let token = app.token("admin@acme.test").await;
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header("x-tenant-slug", "globex")
+        .body(Body::from(json!({ "query": ME }).to_string()))
+        .unwrap();
+    let reply = app.send(request).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.code(), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn a_guarded_field_without_the_permission_is_forbidden_with_no_data() {
+    let app = app().await;
+    let rep = app.token("rep@acme.test").await;
+    let reply = app
+        .graphql(
+            Some(&rep),
+            "{ users { totalCount edges { node { email } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.code(), "FORBIDDEN");
+    assert_eq!(reply.body["data"], Value::Null);
+
+    let admin = app.token("admin@acme.test").await;
+    let reply = app
+        .graphql(
+            Some(&admin),
+            "{ users { totalCount edges { node { email roles } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.data("users")["totalCount"], 2, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn a_portal_user_calling_an_internal_mutation_is_forbidden_and_nothing_changes() {
+    let app = app().await;
+    let portal = app.portal_token().await;
+    let me = app.graphql(Some(&portal), ME, json!({})).await;
+    assert_eq!(me.data("me")["kind"], "PORTAL_USER");
+    assert_eq!(me.data("me")["customerId"], app.customer.to_string());
+    let reply = app
+        .graphql(
+            Some(&portal),
+            "mutation { createUser(input: {email: \"evil@acme.test\", fullName: \"Evil\", password: \"password123\", roles: [\"admin\"]}) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.code(), "FORBIDDEN");
+    assert_eq!(app.scalar("SELECT count(*) FROM users").await, 2);
+}
+
+#[tokio::test]
+async fn admin_creates_users_disables_them_and_assigns_roles() {
+    let app = app().await;
+    let admin = app.token("admin@acme.test").await;
+    let created = app
+        .graphql(
+            Some(&admin),
+            "mutation { createUser(input: {email: \"New.Rep@Acme.test\", fullName: \"New Rep\", password: \"password123\", roles: [\"sales_rep\"]}) { id email status roles } }",
+            json!({}),
+        )
+        .await;
+    let user = created.data("createUser");
+    assert_eq!(user["email"], "new.rep@acme.test", "{}", created.body);
+    assert_eq!(user["roles"], json!(["sales_rep"]));
+    let id = user["id"].as_str().unwrap();
+    let promoted = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { assignRole(userId: $id, role: \"sales_manager\") { roles } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        promoted.data("assignRole")["roles"],
+        json!(["sales_manager", "sales_rep"])
+    );
+    let disabled = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { setUserStatus(userId: $id, status: DISABLED) { status } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(disabled.data("setUserStatus")["status"], "DISABLED");
+    assert_eq!(
+        app.login("new.rep@acme.test", "password123").await.code(),
+        "UNAUTHENTICATED"
+    );
+
+    let duplicate = app
+        .graphql(
+            Some(&admin),
+            "mutation { createUser(input: {email: \"rep@acme.test\", fullName: \"Again\", password: \"password123\"}) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(duplicate.code(), "CONFLICT");
+    let portal_role = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { assignRole(userId: $id, role: \"portal_user\") { roles } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert!(
+        ["BAD_USER_INPUT", "FORBIDDEN"].contains(&portal_role.code()),
+        "{}",
+        portal_role.body
+    );
+    let roles = app
+        .graphql(
+            Some(&admin),
+            "{ roles { name audience permissions } permissions { key } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(roles.data("roles").as_array().unwrap().len(), 5);
+    assert_eq!(
+        roles.data("permissions").as_array().unwrap().len(),
+        Permission::ALL.len()
+    );
+}
+
+#[tokio::test]
+async fn the_permission_enum_matches_the_database_catalogue() {
+    let app = app().await;
+    let rows = app
+        .owner
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT key FROM permissions ORDER BY key",
+        ))
+        .await
+        .unwrap();
+    let in_database: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get_by_index(0).unwrap())
+        .collect();
+    let mut in_code: Vec<String> = Permission::ALL.iter().map(|p| p.key().to_owned()).collect();
+    in_code.sort();
+    assert_eq!(in_database, in_code);
+}
+
+#[tokio::test]
+async fn graphql_over_http_basics() {
+    let app = app().await;
+    let get = |uri: &str| {
+        Request::get(uri)
+            .header(header::ACCEPT, "application/graphql-response+json")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let post = |body: &str| {
+        Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/graphql-response+json")
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+
+    let query = app.send(get("/graphql?query=%7B__typename%7D")).await;
+    assert_eq!(query.status, StatusCode::OK);
+    assert_eq!(query.body["data"]["__typename"], "QueryRoot");
+    assert!(
+        query
+            .content_type
+            .starts_with("application/graphql-response+json")
+    );
+    assert!(
+        query.request_id.is_some(),
+        "every response carries a request id"
+    );
+
+    let posted = app.send(post(r#"{"query":"{ __typename }"}"#)).await;
+    assert_eq!(
+        (posted.status, &posted.body["data"]["__typename"]),
+        (StatusCode::OK, &json!("QueryRoot"))
+    );
+
+    let malformed = app.send(post("{not json")).await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    assert!(malformed.body["errors"][0]["message"].is_string());
+
+    let missing_query = app.send(post(r#"{"variables":{}}"#)).await;
+    assert_eq!(missing_query.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.send(get("/graphql")).await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    let unknown_operation = app
+        .send(post(
+            r#"{"query":"query A { __typename }","operationName":"B"}"#,
+        ))
+        .await;
+    assert_eq!(
+        unknown_operation.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        unknown_operation.body
+    );
+
+    let invalid = app.send(post(r#"{"query":"{ noSuchField }"}"#)).await;
+    assert_eq!(invalid.status, StatusCode::BAD_REQUEST);
+
+    let mutation_over_get = app.send(get("/graphql?query=mutation%7Blogout%7D")).await;
+    assert_eq!(mutation_over_get.status, StatusCode::METHOD_NOT_ALLOWED);
+
+    let legacy = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"query":"{ noSuchField }"}"#))
+        .unwrap();
+    let legacy = app.send(legacy).await;
+    assert_eq!(
+        legacy.status,
+        StatusCode::OK,
+        "application/json clients always get 200 for executed requests"
+    );
+    assert!(legacy.content_type.starts_with("application/json"));
+
+    let wrong_type = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from("{}"))
+        .unwrap();
+    assert_eq!(
+        app.send(wrong_type).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+}
+
+#[tokio::test]
+async fn queries_deeper_than_the_limit_are_refused() {
+    let app = app_with(&[("GRAPHQL_MAX_DEPTH", "3")]).await;
+    let admin = app.token("admin@acme.test").await;
+    let reply = app
+        .graphql(
+            Some(&admin),
+            "{ users { edges { node { email } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn demo_portal_user_is_provisioned_on_first_sign_in_in_development() {
+    let app = app_with(&[("DEV_DEMO_PORTAL_PASSWORD", "demo-password")]).await;
+    let email = leora_identity::service::demo::DEMO_PORTAL_EMAIL;
+    let reply = app
+        .graphql(
+            None,
+            "mutation($email: String!) { portalLogin(input: {email: $email, password: \"demo-password\"}) { accessToken } }",
+            json!({ "email": email }),
+        )
+        .await;
+    assert!(
+        reply.data("portalLogin")["accessToken"].is_string(),
+        "{}",
+        reply.body
+    );
+    assert_eq!(app.scalar("SELECT count(*) FROM portal_users").await, 2);
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let app = app().await;
+    let health = app
+        .send(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(
+        (health.status, &health.body["status"]),
+        (StatusCode::OK, &json!("ok"))
+    );
+    let ready = app
+        .send(Request::get("/readyz").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(
+        (ready.status, &ready.body["status"]),
+        (StatusCode::OK, &json!("ready"))
+    );
+    app.owner
+        .execute_unprepared("DELETE FROM seaql_migrations WHERE version LIKE '%reference_data'")
+        .await
+        .unwrap();
+    let not_ready = app
+        .send(Request::get("/readyz").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(not_ready.status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[test]
+fn schema_is_current() {
+    let committed = include_str!("../../../schema.graphql");
+    let generated = leora_gateway::schema::sdl();
+    assert!(
+        committed == generated,
+        "schema.graphql is out of date: run `just schema` (cargo run --bin leora -- schema > schema.graphql)"
+    );
+}

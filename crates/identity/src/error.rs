@@ -1,0 +1,93 @@
+//! The identity crate's errors and their API codes.
+//!
+//! Authentication failures all report `UNAUTHENTICATED`, and their messages never tell a caller
+//! whether an email exists (apart from a lock, which the caller has just provoked).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use leora_tenancy::{ApiError, ErrorCode, TenancyError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("invalid email or password")]
+    InvalidCredentials,
+    #[error(
+        "the account is locked after too many failed logins; try again after {}",
+        until.to_rfc3339_opts(SecondsFormat::Secs, true)
+    )]
+    AccountLocked { until: DateTime<Utc> },
+    #[error("the account is disabled")]
+    AccountDisabled,
+    #[error("the token is invalid or has expired")]
+    InvalidToken,
+    #[error("the session has ended; log in again")]
+    SessionRevoked,
+    #[error("the refresh token was already used; every session of this login has been ended")]
+    RefreshTokenReused,
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+    #[error("{field}: {message}")]
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{message}")]
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{reason}")]
+    Forbidden { reason: String },
+    #[error(transparent)]
+    Tenancy(#[from] TenancyError),
+    #[error("database error: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("cryptography error: {0}")]
+    Crypto(String),
+}
+
+impl IdentityError {
+    /// True when the service wrote something that must be committed even though it returns an
+    /// error: a failed-login count or lock, or the revocation of a session family whose refresh
+    /// token was replayed. Rolling those back would hand an attacker unlimited guesses or a live
+    /// stolen session.
+    pub fn commit_anyway(&self) -> bool {
+        matches!(
+            self,
+            Self::InvalidCredentials | Self::AccountLocked { .. } | Self::RefreshTokenReused
+        )
+    }
+
+    pub(crate) fn bad_input(field: &'static str, message: impl Into<String>) -> Self {
+        Self::BadInput {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl ApiError for IdentityError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::InvalidCredentials
+            | Self::AccountLocked { .. }
+            | Self::AccountDisabled
+            | Self::InvalidToken
+            | Self::SessionRevoked
+            | Self::RefreshTokenReused => ErrorCode::Unauthenticated,
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::BadInput { .. } => ErrorCode::BadUserInput,
+            Self::Conflict { .. } => ErrorCode::Conflict,
+            Self::Forbidden { .. } => ErrorCode::Forbidden,
+            Self::Tenancy(error) => error.code(),
+            Self::Database(_) | Self::Crypto(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            Self::BadInput { field, .. } | Self::Conflict { field, .. } => Some(field),
+            Self::Tenancy(error) => error.field(),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! Administration of staff, portal users and roles. Every field is guarded; the service functions
+//! hold the rules (audiences, uniqueness) and RLS confines portal admins to their own customer.
+
+use super::types::{Permission, PortalUser, Role, User, UserStatus};
+use crate::entities::{permissions, portal_users, roles, users};
+use crate::service::admin::{self, NewPortalUser, NewUser};
+use async_graphql::{Context, ID, InputObject, Object};
+use leora_tenancy::graphql::pagination::{IdConnection, PageRequest, paginate};
+use leora_tenancy::graphql::{
+    ApiResult, Permission as Perm, RequirePermission, ResolverError, Session,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+pub(crate) fn parse_id(field: &str, id: &ID) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ResolverError::bad_input(field, "is not a valid id"))
+}
+
+#[derive(InputObject, Default)]
+pub struct UserFilter {
+    pub status: Option<UserStatus>,
+}
+
+#[derive(InputObject, Default)]
+pub struct PortalUserFilter {
+    pub customer_id: Option<ID>,
+    pub status: Option<UserStatus>,
+}
+
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    pub email: String,
+    pub full_name: String,
+    /// At least 8 characters.
+    pub password: String,
+    /// Internal role names, e.g. `sales_rep`.
+    #[graphql(default)]
+    pub roles: Vec<String>,
+    pub manager_id: Option<ID>,
+}
+
+#[derive(InputObject)]
+pub struct CreatePortalUserInput {
+    pub customer_id: ID,
+    pub email: String,
+    pub full_name: String,
+    pub password: String,
+    /// Portal role names; `portal_user` when empty.
+    #[graphql(default)]
+    pub roles: Vec<String>,
+}
+
+#[derive(Default)]
+pub struct AdminQuery;
+
+#[Object]
+impl AdminQuery {
+    /// The distributor's staff.
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<UserFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<IdConnection<User>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let mut select = users::Entity::find();
+        if let Some(status) = filter.unwrap_or_default().status {
+            select = select
+                .filter(users::Column::Status.eq(crate::entities::enums::UserStatus::from(status)));
+        }
+        let tx = Session::of(ctx)?.tx();
+        Ok(paginate(tx, select, users::Column::Id, page, |u| u.id, User).await?)
+    }
+
+    /// Customers' portal users; a portal admin sees only its own customer's.
+    #[graphql(
+        guard = "RequirePermission(Perm::UsersManage).or(RequirePermission(Perm::PortalUsersManage))"
+    )]
+    async fn portal_users(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PortalUserFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<IdConnection<PortalUser>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let filter = filter.unwrap_or_default();
+        let mut select = portal_users::Entity::find();
+        if let Some(customer_id) = &filter.customer_id {
+            select = select.filter(
+                portal_users::Column::CustomerId.eq(parse_id("filter.customerId", customer_id)?),
+            );
+        }
+        if let Some(status) = filter.status {
+            select = select.filter(
+                portal_users::Column::Status.eq(crate::entities::enums::UserStatus::from(status)),
+            );
+        }
+        let tx = Session::of(ctx)?.tx();
+        Ok(paginate(
+            tx,
+            select,
+            portal_users::Column::Id,
+            page,
+            |u| u.id,
+            PortalUser,
+        )
+        .await?)
+    }
+
+    /// The system roles and the tenant's own.
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<Role>> {
+        let tx = Session::of(ctx)?.tx();
+        let rows = roles::Entity::find()
+            .order_by_asc(roles::Column::Name)
+            .all(tx)
+            .await?;
+        Ok(rows.into_iter().map(Role).collect())
+    }
+
+    /// The permission catalogue.
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn permissions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Permission>> {
+        let tx = Session::of(ctx)?.tx();
+        let rows = permissions::Entity::find()
+            .order_by_asc(permissions::Column::Key)
+            .all(tx)
+            .await?;
+        Ok(rows.into_iter().map(Permission).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct AdminMutation;
+
+#[Object]
+impl AdminMutation {
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> ApiResult<User> {
+        let session = Session::of(ctx)?;
+        let manager_id = input
+            .manager_id
+            .as_ref()
+            .map(|id| parse_id("input.managerId", id))
+            .transpose()?;
+        let new_user = NewUser {
+            email: input.email,
+            full_name: input.full_name,
+            password: input.password,
+            roles: input.roles,
+            manager_id,
+        };
+        Ok(User(
+            admin::create_user(session.tx(), session.tenant_id(), new_user).await?,
+        ))
+    }
+
+    #[graphql(
+        guard = "RequirePermission(Perm::UsersManage).or(RequirePermission(Perm::PortalUsersManage))"
+    )]
+    async fn create_portal_user(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePortalUserInput,
+    ) -> ApiResult<PortalUser> {
+        let session = Session::of(ctx)?;
+        let new_user = NewPortalUser {
+            customer_id: parse_id("input.customerId", &input.customer_id)?,
+            email: input.email,
+            full_name: input.full_name,
+            password: input.password,
+            roles: input.roles,
+        };
+        Ok(PortalUser(
+            admin::create_portal_user(session.tx(), session.tenant_id(), new_user).await?,
+        ))
+    }
+
+    /// Disable (or re-enable) a staff member; disabling ends all of their sessions at once.
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn set_user_status(
+        &self,
+        ctx: &Context<'_>,
+        user_id: ID,
+        status: UserStatus,
+    ) -> ApiResult<User> {
+        let session = Session::of(ctx)?;
+        let user_id = parse_id("userId", &user_id)?;
+        Ok(User(
+            admin::set_user_status(session.tx(), user_id, status.into()).await?,
+        ))
+    }
+
+    #[graphql(
+        guard = "RequirePermission(Perm::UsersManage).or(RequirePermission(Perm::PortalUsersManage))"
+    )]
+    async fn set_portal_user_status(
+        &self,
+        ctx: &Context<'_>,
+        portal_user_id: ID,
+        status: UserStatus,
+    ) -> ApiResult<PortalUser> {
+        let session = Session::of(ctx)?;
+        let portal_user_id = parse_id("portalUserId", &portal_user_id)?;
+        Ok(PortalUser(
+            admin::set_portal_user_status(session.tx(), portal_user_id, status.into()).await?,
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn assign_role(&self, ctx: &Context<'_>, user_id: ID, role: String) -> ApiResult<User> {
+        let session = Session::of(ctx)?;
+        let user_id = parse_id("userId", &user_id)?;
+        admin::assign_role(session.tx(), session.tenant_id(), user_id, &role).await?;
+        user_by_id(session, user_id).await
+    }
+
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn revoke_role(&self, ctx: &Context<'_>, user_id: ID, role: String) -> ApiResult<User> {
+        let session = Session::of(ctx)?;
+        let user_id = parse_id("userId", &user_id)?;
+        admin::revoke_role(session.tx(), session.tenant_id(), user_id, &role).await?;
+        user_by_id(session, user_id).await
+    }
+
+    #[graphql(
+        guard = "RequirePermission(Perm::UsersManage).or(RequirePermission(Perm::PortalUsersManage))"
+    )]
+    async fn assign_portal_role(
+        &self,
+        ctx: &Context<'_>,
+        portal_user_id: ID,
+        role: String,
+    ) -> ApiResult<PortalUser> {
+        let session = Session::of(ctx)?;
+        let portal_user_id = parse_id("portalUserId", &portal_user_id)?;
+        admin::assign_portal_role(session.tx(), session.tenant_id(), portal_user_id, &role).await?;
+        let user = portal_users::Entity::find_by_id(portal_user_id)
+            .one(session.tx())
+            .await?
+            .ok_or_else(|| {
+                ResolverError::new(leora_tenancy::ErrorCode::NotFound, "portal user not found")
+            })?;
+        Ok(PortalUser(user))
+    }
+}
+
+async fn user_by_id(session: &Session, user_id: Uuid) -> ApiResult<User> {
+    users::Entity::find_by_id(user_id)
+        .one(session.tx())
+        .await?
+        .map(User)
+        .ok_or_else(|| ResolverError::new(leora_tenancy::ErrorCode::NotFound, "user not found"))
+}

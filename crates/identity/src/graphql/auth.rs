@@ -1,0 +1,293 @@
+//! Sign-in and sessions. Login and refresh run in their own tenant transaction (the tenant comes
+//! from the input or the refresh token, not from a session), and commit even when they fail with
+//! an error that recorded something: a failed-login count, a lockout, a revoked token family.
+
+use super::types::{AuthPayload, PrincipalKind, Tenant};
+use crate::entities::{portal_users, users};
+use crate::error::IdentityError;
+use crate::service::demo::{DEMO_PORTAL_EMAIL, provision_demo_portal_user};
+use crate::service::sessions::{self, AuthPolicy, ClientInfo};
+use crate::service::tokens::{AccessClaims, JwtKeys};
+use crate::service::with_tenant_committing;
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::Utc;
+use leora_tenancy::entities::tenants;
+use leora_tenancy::graphql::{ApiResult, RequireAuthenticated, ResolverError, Session};
+use leora_tenancy::{Principal, TenancyError, TenantContext, TenantDb};
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+/// Sign-in configuration, inserted into every request by the gateway.
+pub struct AuthSettings {
+    pub keys: JwtKeys,
+    pub policy: AuthPolicy,
+    pub default_tenant_slug: String,
+    /// Development only: `portalLogin` as the demo buyer with this password provisions it.
+    pub demo_portal_password: Option<String>,
+    pub production: bool,
+}
+
+/// The `X-Tenant-Slug` header, if the request sent one.
+pub struct TenantHint(pub Option<String>);
+
+#[derive(InputObject)]
+pub struct LoginInput {
+    /// The distributor to sign in to; defaults to the `X-Tenant-Slug` header, then the server's
+    /// default tenant.
+    pub tenant_slug: Option<String>,
+    pub email: String,
+    pub password: String,
+}
+
+fn settings<'a>(ctx: &Context<'a>) -> ApiResult<&'a AuthSettings> {
+    ctx.data::<std::sync::Arc<AuthSettings>>()
+        .map(AsRef::as_ref)
+        .map_err(|_| ResolverError::internal())
+}
+
+fn tenant_db<'a>(ctx: &Context<'a>) -> ApiResult<&'a TenantDb> {
+    ctx.data::<TenantDb>()
+        .map_err(|_| ResolverError::internal())
+}
+
+fn client_info(ctx: &Context<'_>) -> ClientInfo {
+    ctx.data::<ClientInfo>().cloned().unwrap_or_default()
+}
+
+/// The tenant named by the input, else the header, else the default; an unknown tenant fails
+/// like a wrong password, so sign-in does not reveal which distributors exist.
+async fn login_tenant(ctx: &Context<'_>, requested: Option<&str>) -> ApiResult<(Uuid, String)> {
+    let settings = settings(ctx)?;
+    let hint = ctx
+        .data::<TenantHint>()
+        .ok()
+        .and_then(|hint| hint.0.as_deref());
+    let slug = requested
+        .or(hint)
+        .unwrap_or(&settings.default_tenant_slug)
+        .to_owned();
+    match tenant_db(ctx)?.tenant_id_for_slug(&slug).await {
+        Ok(id) => Ok((id, slug)),
+        Err(TenancyError::TenantNotFound { .. }) => Err(IdentityError::InvalidCredentials.into()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Default)]
+pub struct AuthQuery;
+
+#[Object]
+impl AuthQuery {
+    /// The signed-in principal.
+    #[graphql(guard = "RequireAuthenticated")]
+    async fn me(&self, ctx: &Context<'_>) -> ApiResult<Me> {
+        let session = Session::of(ctx)?;
+        let tx = session.tx();
+        let tenant = tenants::Entity::find_by_id(session.tenant_id())
+            .one(tx)
+            .await?
+            .ok_or_else(ResolverError::unauthenticated)?;
+        let (kind, id, email, full_name, customer_id) = match session.context().principal() {
+            Principal::User { user_id } => {
+                let user = users::Entity::find_by_id(user_id)
+                    .one(tx)
+                    .await?
+                    .ok_or_else(ResolverError::unauthenticated)?;
+                (
+                    PrincipalKind::User,
+                    user.id,
+                    user.email,
+                    user.full_name,
+                    None,
+                )
+            }
+            Principal::PortalUser {
+                portal_user_id,
+                customer_id,
+            } => {
+                let user = portal_users::Entity::find_by_id(portal_user_id)
+                    .one(tx)
+                    .await?
+                    .ok_or_else(ResolverError::unauthenticated)?;
+                (
+                    PrincipalKind::PortalUser,
+                    user.id,
+                    user.email,
+                    user.full_name,
+                    Some(customer_id),
+                )
+            }
+            Principal::Anonymous | Principal::System => {
+                return Err(ResolverError::unauthenticated());
+            }
+        };
+        Ok(Me {
+            kind,
+            id,
+            email,
+            full_name,
+            customer_id,
+            tenant: Tenant(tenant),
+            roles: session.roles().to_vec(),
+            permissions: session
+                .permissions()
+                .keys()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        })
+    }
+}
+
+pub struct Me {
+    kind: PrincipalKind,
+    id: Uuid,
+    email: String,
+    full_name: String,
+    customer_id: Option<Uuid>,
+    tenant: Tenant,
+    roles: Vec<String>,
+    permissions: Vec<String>,
+}
+
+#[Object]
+impl Me {
+    async fn kind(&self) -> PrincipalKind {
+        self.kind
+    }
+
+    async fn id(&self) -> ID {
+        ID(self.id.to_string())
+    }
+
+    async fn email(&self) -> &str {
+        &self.email
+    }
+
+    async fn full_name(&self) -> &str {
+        &self.full_name
+    }
+
+    /// The customer a portal user belongs to; null for internal users.
+    async fn customer_id(&self) -> Option<ID> {
+        self.customer_id.map(|id| ID(id.to_string()))
+    }
+
+    async fn tenant(&self) -> &Tenant {
+        &self.tenant
+    }
+
+    async fn roles(&self) -> &[String] {
+        &self.roles
+    }
+
+    async fn permissions(&self) -> &[String] {
+        &self.permissions
+    }
+}
+
+#[derive(Default)]
+pub struct AuthMutation;
+
+#[Object]
+impl AuthMutation {
+    /// Sign in a distributor's staff member.
+    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> ApiResult<AuthPayload> {
+        let settings = settings(ctx)?;
+        let (tenant, _) = login_tenant(ctx, input.tenant_slug.as_deref()).await?;
+        let client = client_info(ctx);
+        let tokens = with_tenant_committing(
+            tenant_db(ctx)?,
+            &TenantContext::anonymous(tenant),
+            async |tx| {
+                sessions::login(
+                    tx,
+                    &settings.keys,
+                    &settings.policy,
+                    tenant,
+                    &input.email,
+                    &input.password,
+                    &client,
+                    Utc::now(),
+                )
+                .await
+            },
+        )
+        .await?;
+        Ok(AuthPayload(tokens))
+    }
+
+    /// Sign in a customer's portal user.
+    async fn portal_login(&self, ctx: &Context<'_>, input: LoginInput) -> ApiResult<AuthPayload> {
+        let settings = settings(ctx)?;
+        let (tenant, slug) = login_tenant(ctx, input.tenant_slug.as_deref()).await?;
+        let provision_demo = settings.demo_portal_password.as_deref().filter(|password| {
+            slug == settings.default_tenant_slug
+                && input.email.eq_ignore_ascii_case(DEMO_PORTAL_EMAIL)
+                && input.password == *password
+        });
+        let client = client_info(ctx);
+        let tokens = with_tenant_committing(
+            tenant_db(ctx)?,
+            &TenantContext::anonymous(tenant),
+            async |tx| {
+                if let Some(password) = provision_demo {
+                    provision_demo_portal_user(tx, tenant, password, settings.production).await?;
+                }
+                sessions::portal_login(
+                    tx,
+                    &settings.keys,
+                    &settings.policy,
+                    tenant,
+                    &input.email,
+                    &input.password,
+                    &client,
+                    Utc::now(),
+                )
+                .await
+            },
+        )
+        .await?;
+        Ok(AuthPayload(tokens))
+    }
+
+    /// Exchange a refresh token for a new pair; the old refresh token stops working, and using it
+    /// again revokes the whole session.
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> ApiResult<AuthPayload> {
+        let settings = settings(ctx)?;
+        let tenant = sessions::refresh_token_tenant(&refresh_token)?;
+        let client = client_info(ctx);
+        let tokens = with_tenant_committing(
+            tenant_db(ctx)?,
+            &TenantContext::anonymous(tenant),
+            async |tx| {
+                sessions::refresh(
+                    tx,
+                    &settings.keys,
+                    &settings.policy,
+                    &refresh_token,
+                    &client,
+                    Utc::now(),
+                )
+                .await
+            },
+        )
+        .await?;
+        Ok(AuthPayload(tokens))
+    }
+
+    /// End the current session: its access and refresh tokens stop working.
+    #[graphql(guard = "RequireAuthenticated")]
+    async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let session = Session::of(ctx)?;
+        let claims = ctx
+            .data::<AccessClaims>()
+            .map_err(|_| ResolverError::unauthenticated())?;
+        sessions::logout(session.tx(), claims, Utc::now()).await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,18 @@
+//! The identity API: sign-in and sessions (`login`, `portalLogin`, `refreshSession`, `logout`,
+//! `me`) and administration of users, portal users and roles.
+
+mod admin;
+mod auth;
+mod loaders;
+mod types;
+
+pub use admin::{AdminMutation, AdminQuery};
+pub use auth::{AuthMutation, AuthQuery, AuthSettings, TenantHint};
+
+use async_graphql::MergedObject;
+
+#[derive(MergedObject, Default)]
+pub struct IdentityQuery(AuthQuery, AdminQuery);
+
+#[derive(MergedObject, Default)]
+pub struct IdentityMutation(AuthMutation, AdminMutation);

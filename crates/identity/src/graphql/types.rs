@@ -1,0 +1,237 @@
+//! Output types: newtypes over domain rows, exposing only what clients may see (never password
+//! hashes, failed-login counters or token hashes).
+
+use super::loaders::{PortalUserRoles, RolePermissions, UserRoles};
+use crate::entities::enums::{RoleAudience, UserStatus as StoredUserStatus};
+use crate::entities::{permissions, portal_users, roles, users};
+use crate::service::sessions::IssuedTokens;
+use crate::service::tokens::PrincipalKind as TokenPrincipalKind;
+use async_graphql::{Context, Enum, ID, Object};
+use chrono::{DateTime, Utc};
+use leora_tenancy::graphql::{ApiResult, Session};
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum UserStatus {
+    Active,
+    Invited,
+    Disabled,
+}
+
+impl From<StoredUserStatus> for UserStatus {
+    fn from(status: StoredUserStatus) -> Self {
+        match status {
+            StoredUserStatus::Active => Self::Active,
+            StoredUserStatus::Invited => Self::Invited,
+            StoredUserStatus::Disabled => Self::Disabled,
+        }
+    }
+}
+
+impl From<UserStatus> for StoredUserStatus {
+    fn from(status: UserStatus) -> Self {
+        match status {
+            UserStatus::Active => Self::Active,
+            UserStatus::Invited => Self::Invited,
+            UserStatus::Disabled => Self::Disabled,
+        }
+    }
+}
+
+/// Who a role or permission is for: the distributor's staff or its customers' portal users.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Internal,
+    Portal,
+}
+
+impl From<RoleAudience> for Audience {
+    fn from(audience: RoleAudience) -> Self {
+        match audience {
+            RoleAudience::Internal => Self::Internal,
+            RoleAudience::Portal => Self::Portal,
+        }
+    }
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    User,
+    PortalUser,
+}
+
+impl From<TokenPrincipalKind> for PrincipalKind {
+    fn from(kind: TokenPrincipalKind) -> Self {
+        match kind {
+            TokenPrincipalKind::User => Self::User,
+            TokenPrincipalKind::PortalUser => Self::PortalUser,
+        }
+    }
+}
+
+/// Tokens from `login`, `portalLogin` and `refreshSession`.
+pub struct AuthPayload(pub IssuedTokens);
+
+#[Object]
+impl AuthPayload {
+    /// Send as `Authorization: Bearer <accessToken>`.
+    async fn access_token(&self) -> &str {
+        &self.0.access_token
+    }
+
+    /// Single use: exchange it with `refreshSession` for a new pair before it expires.
+    async fn refresh_token(&self) -> &str {
+        &self.0.refresh_token
+    }
+
+    /// When the access token expires.
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.expires_at
+    }
+
+    async fn token_type(&self) -> &'static str {
+        "Bearer"
+    }
+}
+
+pub struct User(pub users::Model);
+
+#[Object]
+impl User {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+
+    async fn status(&self) -> UserStatus {
+        self.0.status.into()
+    }
+
+    async fn manager_id(&self) -> Option<ID> {
+        self.0.manager_id.map(|id| ID(id.to_string()))
+    }
+
+    async fn last_login_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_login_at
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// Names of the user's roles.
+    async fn roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        let loader = Session::of(ctx)?.loader(UserRoles);
+        Ok(loader.load_one(self.0.id).await?.unwrap_or_default())
+    }
+}
+
+pub struct PortalUser(pub portal_users::Model);
+
+#[Object]
+impl PortalUser {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn customer_id(&self) -> ID {
+        ID(self.0.customer_id.to_string())
+    }
+
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+
+    async fn status(&self) -> UserStatus {
+        self.0.status.into()
+    }
+
+    async fn last_login_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_login_at
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        let loader = Session::of(ctx)?.loader(PortalUserRoles);
+        Ok(loader.load_one(self.0.id).await?.unwrap_or_default())
+    }
+}
+
+pub struct Role(pub roles::Model);
+
+#[Object]
+impl Role {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    async fn audience(&self) -> Audience {
+        self.0.audience.into()
+    }
+
+    /// System roles are shared by every tenant and cannot be changed.
+    async fn is_system(&self) -> bool {
+        self.0.is_system
+    }
+
+    /// Keys of the permissions the role grants.
+    async fn permissions(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        let loader = Session::of(ctx)?.loader(RolePermissions);
+        Ok(loader.load_one(self.0.id).await?.unwrap_or_default())
+    }
+}
+
+pub struct Permission(pub permissions::Model);
+
+#[Object]
+impl Permission {
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    async fn audience(&self) -> Audience {
+        self.0.audience.into()
+    }
+}
+
+pub struct Tenant(pub leora_tenancy::entities::tenants::Model);
+
+#[Object]
+impl Tenant {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+}

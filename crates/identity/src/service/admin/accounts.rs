@@ -1,0 +1,206 @@
+//! Creating internal and portal users and changing their status.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, Set,
+    SqlErr, Statement, Unchanged,
+};
+use uuid::Uuid;
+
+use super::input::{normalize_email, required_name};
+use super::roles::resolve_roles;
+use crate::entities::enums::{RoleAudience, UserStatus};
+use crate::entities::{portal_user_roles, portal_users, user_roles, users};
+use crate::error::IdentityError;
+use crate::service::passwords::{check_password_policy, hash_off_runtime};
+use crate::service::session_store::revoke_all_sessions;
+use crate::service::tokens::PrincipalKind;
+
+const DEFAULT_PORTAL_ROLE: &str = "portal_user";
+
+pub struct NewUser {
+    pub email: String,
+    pub full_name: String,
+    pub password: String,
+    /// Role names; internal roles only.
+    pub roles: Vec<String>,
+    pub manager_id: Option<Uuid>,
+}
+
+pub struct NewPortalUser {
+    pub customer_id: Uuid,
+    pub email: String,
+    pub full_name: String,
+    pub password: String,
+    /// Role names; portal roles only. Empty means `portal_user`.
+    pub roles: Vec<String>,
+}
+
+/// Creates an active internal user with the given roles.
+///
+/// Bad email, name, password, role or manager → `BadInput` naming the field (`email`, `fullName`,
+/// `password`, `roles`, `managerId`); an email the tenant already uses → `Conflict` on `email`
+/// (the transaction is then aborted and must be rolled back).
+pub async fn create_user(
+    tx: &DatabaseTransaction,
+    tenant_id: Uuid,
+    input: NewUser,
+) -> Result<users::Model, IdentityError> {
+    let email = normalize_email(&input.email)?;
+    let full_name = required_name(&input.full_name)?;
+    check_password_policy(&input.password)?;
+    let roles = resolve_roles(tx, &input.roles, RoleAudience::Internal).await?;
+    if let Some(manager_id) = input.manager_id
+        && users::Entity::find_by_id(manager_id)
+            .one(tx)
+            .await?
+            .is_none()
+    {
+        return Err(IdentityError::bad_input("managerId", "no such user"));
+    }
+    let user = users::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant_id),
+        email: Set(email),
+        password_hash: Set(hash_off_runtime(&input.password).await?),
+        full_name: Set(full_name),
+        status: Set(UserStatus::Active),
+        manager_id: Set(input.manager_id),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await
+    .map_err(|error| email_conflict(error, "a user with this email already exists"))?;
+    if !roles.is_empty() {
+        let links = roles.iter().map(|role| user_roles::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(tenant_id),
+            user_id: Set(user.id),
+            role_id: Set(role.id),
+            ..Default::default()
+        });
+        user_roles::Entity::insert_many(links)
+            .exec_without_returning(tx)
+            .await?;
+    }
+    Ok(user)
+}
+
+/// Creates an active portal user for a customer the transaction can see (`NotFound` customer
+/// otherwise), with the same input rules as [`create_user`].
+pub async fn create_portal_user(
+    tx: &DatabaseTransaction,
+    tenant_id: Uuid,
+    input: NewPortalUser,
+) -> Result<portal_users::Model, IdentityError> {
+    let email = normalize_email(&input.email)?;
+    let full_name = required_name(&input.full_name)?;
+    check_password_policy(&input.password)?;
+    if !customer_exists(tx, input.customer_id).await? {
+        return Err(IdentityError::NotFound { entity: "customer" });
+    }
+    let role_names = if input.roles.is_empty() {
+        vec![DEFAULT_PORTAL_ROLE.to_owned()]
+    } else {
+        input.roles
+    };
+    let roles = resolve_roles(tx, &role_names, RoleAudience::Portal).await?;
+    let user = portal_users::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant_id),
+        customer_id: Set(input.customer_id),
+        email: Set(email),
+        password_hash: Set(hash_off_runtime(&input.password).await?),
+        full_name: Set(full_name),
+        status: Set(UserStatus::Active),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await
+    .map_err(|error| email_conflict(error, "a portal user with this email already exists"))?;
+    let links = roles.iter().map(|role| portal_user_roles::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant_id),
+        customer_id: Set(user.customer_id),
+        portal_user_id: Set(user.id),
+        role_id: Set(role.id),
+        ..Default::default()
+    });
+    portal_user_roles::Entity::insert_many(links)
+        .exec_without_returning(tx)
+        .await?;
+    Ok(user)
+}
+
+/// Sets a user's status; any status but active also ends all the user's sessions.
+pub async fn set_user_status(
+    tx: &DatabaseTransaction,
+    user_id: Uuid,
+    status: UserStatus,
+) -> Result<users::Model, IdentityError> {
+    let user = users::ActiveModel {
+        id: Unchanged(user_id),
+        status: Set(status),
+        ..Default::default()
+    }
+    .update(tx)
+    .await
+    .map_err(|error| not_found(error, "user"))?;
+    if status != UserStatus::Active {
+        revoke_all_sessions(tx, PrincipalKind::User, user_id, Utc::now()).await?;
+    }
+    Ok(user)
+}
+
+/// Sets a portal user's status; any status but active also ends all its sessions.
+pub async fn set_portal_user_status(
+    tx: &DatabaseTransaction,
+    portal_user_id: Uuid,
+    status: UserStatus,
+) -> Result<portal_users::Model, IdentityError> {
+    let user = portal_users::ActiveModel {
+        id: Unchanged(portal_user_id),
+        status: Set(status),
+        ..Default::default()
+    }
+    .update(tx)
+    .await
+    .map_err(|error| not_found(error, "portal user"))?;
+    if status != UserStatus::Active {
+        revoke_all_sessions(tx, PrincipalKind::PortalUser, portal_user_id, Utc::now()).await?;
+    }
+    Ok(user)
+}
+
+async fn customer_exists(tx: &DatabaseTransaction, customer_id: Uuid) -> Result<bool, DbErr> {
+    // `customers` belongs to the catalog crate, above this one, so it is named in SQL only.
+    let row = tx
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT EXISTS (SELECT 1 FROM customers WHERE id = $1) AS found",
+            [customer_id.into()],
+        ))
+        .await?;
+    match row {
+        Some(row) => row.try_get("", "found"),
+        None => Ok(false),
+    }
+}
+
+fn email_conflict(error: DbErr, message: &str) -> IdentityError {
+    // The email is the only unique column a new row can collide on (its id is fresh).
+    match error.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => IdentityError::Conflict {
+            field: "email",
+            message: message.to_owned(),
+        },
+        _ => error.into(),
+    }
+}
+
+fn not_found(error: DbErr, entity: &'static str) -> IdentityError {
+    match error {
+        DbErr::RecordNotUpdated => IdentityError::NotFound { entity },
+        error => error.into(),
+    }
+}

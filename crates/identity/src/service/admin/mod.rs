@@ -1,0 +1,20 @@
+//! Administration of users, portal users and their roles. Who may call these is decided by the
+//! GraphQL guards; these functions keep the rules that hold whoever calls: emails are unique per
+//! tenant and stored lower-case, internal users hold only internal roles and portal users only
+//! portal roles, and an account that stops being active loses its sessions at once.
+//!
+//! Role names resolve among the roles the tenant sees (the system roles and its own); a tenant's
+//! own role shadows a system role of the same name.
+
+mod accounts;
+mod input;
+mod roles;
+
+pub use accounts::{
+    NewPortalUser, NewUser, create_portal_user, create_user, set_portal_user_status,
+    set_user_status,
+};
+pub use roles::{
+    assign_portal_role, assign_role, permissions_of_roles, revoke_portal_role, revoke_role,
+    roles_of_portal_users, roles_of_users,
+};

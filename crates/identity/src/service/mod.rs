@@ -1,0 +1,12 @@
+//! Domain services: plain functions over a tenant transaction, free of GraphQL.
+
+pub mod admin;
+pub mod demo;
+pub mod passwords;
+mod refresh_token;
+mod session_store;
+pub mod sessions;
+pub mod tokens;
+mod transaction;
+
+pub use transaction::with_tenant_committing;

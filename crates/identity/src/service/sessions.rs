@@ -1,0 +1,346 @@
+//! Sign-in, refresh-token rotation, logout and per-request authentication, for internal users and
+//! portal users alike.
+//!
+//! A login starts a session *family*: its first session row's id names the family, every refresh
+//! rotates to a new row of the same family, and access tokens carry the family id (`sid`), so
+//! revoking the family ends every token descended from that login. A refresh token presented a
+//! second time means two parties hold it; the whole family is revoked.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use sea_orm::DatabaseTransaction;
+use uuid::Uuid;
+
+use super::passwords;
+use super::refresh_token::RefreshToken;
+use super::session_store::{self as store, Account, NewSession};
+use super::tokens::{AccessClaims, JwtKeys, PrincipalKind};
+use crate::entities::enums::UserStatus;
+use crate::error::IdentityError;
+
+#[derive(Clone, Debug)]
+pub struct AuthPolicy {
+    pub access_ttl: Duration,
+    /// How long a refresh token stays usable; each rotation starts the period again.
+    pub refresh_ttl: Duration,
+    /// Failed logins in a row that lock the account (at least 1).
+    pub max_failed_logins: i32,
+    pub lockout: Duration,
+}
+
+impl Default for AuthPolicy {
+    fn default() -> Self {
+        Self {
+            access_ttl: Duration::minutes(15),
+            refresh_ttl: Duration::days(30),
+            max_failed_logins: 5,
+            lockout: Duration::minutes(15),
+        }
+    }
+}
+
+/// Where a sign-in came from, kept on the session so users can recognise their sessions.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    pub user_agent: Option<String>,
+    pub ip_address: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IssuedTokens {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// When the access token expires (whole seconds, like its `exp` claim).
+    pub expires_at: DateTime<Utc>,
+    pub claims: AccessClaims,
+}
+
+/// A request's verified principal and what it may do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Authenticated {
+    pub kind: PrincipalKind,
+    pub principal_id: Uuid,
+    pub customer_id: Option<Uuid>,
+    /// Role names, sorted.
+    pub roles: Vec<String>,
+    /// Permission keys.
+    pub permissions: BTreeSet<String>,
+}
+
+/// Signs in an internal user.
+///
+/// `tx` is a tenant transaction for `tenant_id` with an anonymous principal. The email is matched
+/// case-insensitively. An unknown email and a wrong password both give `InvalidCredentials`; for a
+/// known account the failure is counted, and the failure that reaches
+/// `policy.max_failed_logins` locks the account for `policy.lockout` and gives `AccountLocked`.
+/// While locked, even the right password gives `AccountLocked`. A disabled or invited account
+/// gives `AccountDisabled`, but only to a caller who knows its password. Failures that were
+/// counted must be committed: see [`IdentityError::commit_anyway`].
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the signature is the API contract"
+)]
+pub async fn login(
+    tx: &DatabaseTransaction,
+    keys: &JwtKeys,
+    policy: &AuthPolicy,
+    tenant_id: Uuid,
+    email: &str,
+    password: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<IssuedTokens, IdentityError> {
+    let issuer = Issuer {
+        tx,
+        keys,
+        policy,
+        client,
+        now,
+    };
+    issuer
+        .sign_in(PrincipalKind::User, tenant_id, email, password)
+        .await
+}
+
+/// Signs in a portal user, as [`login`] does an internal user; the access token names the portal
+/// user's customer (`cid`).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the signature is the API contract"
+)]
+pub async fn portal_login(
+    tx: &DatabaseTransaction,
+    keys: &JwtKeys,
+    policy: &AuthPolicy,
+    tenant_id: Uuid,
+    email: &str,
+    password: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<IssuedTokens, IdentityError> {
+    let issuer = Issuer {
+        tx,
+        keys,
+        policy,
+        client,
+        now,
+    };
+    issuer
+        .sign_in(PrincipalKind::PortalUser, tenant_id, email, password)
+        .await
+}
+
+/// The tenant a refresh token belongs to, read from the token itself so the caller can open that
+/// tenant's transaction before calling [`refresh`].
+pub fn refresh_token_tenant(refresh_token: &str) -> Result<Uuid, IdentityError> {
+    RefreshToken::parse(refresh_token).map(|token| token.tenant_id)
+}
+
+/// Exchanges a refresh token for a new pair, rotating its session.
+///
+/// Unknown, forged and expired tokens give `InvalidToken`; a token of a revoked family gives
+/// `SessionRevoked`. A token that was already rotated is being replayed, by its thief or by its
+/// owner after the thief: the whole family is revoked and `RefreshTokenReused` returned (commit
+/// it). A disabled account gives `AccountDisabled`; a locked one may still refresh, since a lock
+/// stops password guessing, not the sessions of whoever already knew the password.
+pub async fn refresh(
+    tx: &DatabaseTransaction,
+    keys: &JwtKeys,
+    policy: &AuthPolicy,
+    refresh_token: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<IssuedTokens, IdentityError> {
+    let presented = RefreshToken::parse(refresh_token)?;
+    let kind = presented.kind;
+    let session = store::session_for_update(tx, kind, presented.session_id)
+        .await?
+        .filter(|session| presented.matches(&session.refresh_token_hash))
+        .ok_or(IdentityError::InvalidToken)?;
+    if session.revoked_at.is_some() {
+        return Err(IdentityError::SessionRevoked);
+    }
+    if session.rotated_at.is_some() {
+        store::revoke_family(tx, kind, session.principal_id, session.family_id, now).await?;
+        return Err(IdentityError::RefreshTokenReused);
+    }
+    if session.expires_at <= now {
+        return Err(IdentityError::InvalidToken);
+    }
+    if session.status != UserStatus::Active {
+        return Err(IdentityError::AccountDisabled);
+    }
+    store::mark_rotated(tx, kind, presented.session_id, now).await?;
+    let issuer = Issuer {
+        tx,
+        keys,
+        policy,
+        client,
+        now,
+    };
+    let principal = Principal {
+        kind,
+        tenant_id: session.tenant_id,
+        id: session.principal_id,
+        customer_id: session.customer_id,
+    };
+    issuer
+        .start_session(&principal, Some(session.family_id))
+        .await
+}
+
+/// Ends every session of the access token's family. Idempotent.
+pub async fn logout(
+    tx: &DatabaseTransaction,
+    claims: &AccessClaims,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
+    store::revoke_family(tx, claims.kind, claims.sub, claims.sid, now).await?;
+    Ok(())
+}
+
+/// Authenticates a request whose access token `keys.verify` accepted, in one statement inside the
+/// request's tenant transaction (tenant and principal taken from the claims).
+///
+/// A principal that does not exist for this tenant (or a portal user whose customer is not the
+/// claimed one) gives `InvalidToken`; a disabled or invited one `AccountDisabled`; a family whose
+/// sessions were all revoked or have expired `SessionRevoked`. A locked account keeps its
+/// sessions: the lock only stops password guessing.
+pub async fn authenticate(
+    tx: &DatabaseTransaction,
+    claims: &AccessClaims,
+    now: DateTime<Utc>,
+) -> Result<Authenticated, IdentityError> {
+    let customer_matches_kind = match claims.kind {
+        PrincipalKind::User => claims.cid.is_none(),
+        PrincipalKind::PortalUser => claims.cid.is_some(),
+    };
+    if !customer_matches_kind {
+        return Err(IdentityError::InvalidToken);
+    }
+    let access = store::access(tx, claims, now)
+        .await?
+        .ok_or(IdentityError::InvalidToken)?;
+    if access.status != UserStatus::Active {
+        return Err(IdentityError::AccountDisabled);
+    }
+    match access.session_live {
+        Some(true) => {}
+        Some(false) => return Err(IdentityError::SessionRevoked),
+        None => return Err(IdentityError::InvalidToken),
+    }
+    let mut roles = access.roles.0;
+    roles.sort_unstable();
+    Ok(Authenticated {
+        kind: claims.kind,
+        principal_id: claims.sub,
+        customer_id: claims.cid,
+        roles,
+        permissions: access.permissions.0.into_iter().collect(),
+    })
+}
+
+struct Principal {
+    kind: PrincipalKind,
+    tenant_id: Uuid,
+    id: Uuid,
+    customer_id: Option<Uuid>,
+}
+
+/// What every sign-in and refresh shares: the transaction, keys, policy, client and clock.
+struct Issuer<'a> {
+    tx: &'a DatabaseTransaction,
+    keys: &'a JwtKeys,
+    policy: &'a AuthPolicy,
+    client: &'a ClientInfo,
+    now: DateTime<Utc>,
+}
+
+impl Issuer<'_> {
+    async fn sign_in(
+        &self,
+        kind: PrincipalKind,
+        tenant_id: Uuid,
+        email: &str,
+        password: &str,
+    ) -> Result<IssuedTokens, IdentityError> {
+        let email = email.trim().to_lowercase();
+        let Some(account) = store::account_for_update(self.tx, kind, &email).await? else {
+            passwords::burn_verification_time(password).await?;
+            return Err(IdentityError::InvalidCredentials);
+        };
+        if let Some(until) = account.locked_until.filter(|until| *until > self.now) {
+            return Err(IdentityError::AccountLocked { until });
+        }
+        if !passwords::verify_off_runtime(password, &account.password_hash).await? {
+            return Err(self.count_failure(kind, &account).await?);
+        }
+        if account.status != UserStatus::Active {
+            return Err(IdentityError::AccountDisabled);
+        }
+        store::record_login(self.tx, kind, account.id, self.now).await?;
+        let principal = Principal {
+            kind,
+            tenant_id,
+            id: account.id,
+            customer_id: account.customer_id,
+        };
+        self.start_session(&principal, None).await
+    }
+
+    /// Records a wrong password and returns the error to report: the failure that reaches the
+    /// limit locks the account and starts the count again.
+    async fn count_failure(
+        &self,
+        kind: PrincipalKind,
+        account: &Account,
+    ) -> Result<IdentityError, IdentityError> {
+        let failures = account.failed_login_count.saturating_add(1);
+        if failures < self.policy.max_failed_logins {
+            store::record_failed_login(self.tx, kind, account.id, failures, None).await?;
+            return Ok(IdentityError::InvalidCredentials);
+        }
+        let until = self.now + self.policy.lockout;
+        store::record_failed_login(self.tx, kind, account.id, 0, Some(until)).await?;
+        Ok(IdentityError::AccountLocked { until })
+    }
+
+    /// Inserts a session (the first of a new family when `family_id` is None) and issues its
+    /// tokens.
+    async fn start_session(
+        &self,
+        principal: &Principal,
+        family_id: Option<Uuid>,
+    ) -> Result<IssuedTokens, IdentityError> {
+        let session_id = Uuid::now_v7();
+        let family_id = family_id.unwrap_or(session_id);
+        let refresh = RefreshToken::generate(principal.kind, principal.tenant_id, session_id)?;
+        let session = NewSession {
+            id: session_id,
+            family_id,
+            principal_id: principal.id,
+            refresh_token_hash: refresh.secret_hash(),
+            expires_at: self.now + self.policy.refresh_ttl,
+            user_agent: self.client.user_agent.as_deref(),
+            ip_address: self.client.ip_address.as_deref(),
+        };
+        store::insert_session(self.tx, principal.kind, session).await?;
+        let expires_at = (self.now + self.policy.access_ttl).trunc_subsecs(0);
+        let claims = AccessClaims {
+            sub: principal.id,
+            tid: principal.tenant_id,
+            kind: principal.kind,
+            cid: principal.customer_id,
+            sid: family_id,
+            iat: self.now.timestamp(),
+            exp: expires_at.timestamp(),
+        };
+        Ok(IssuedTokens {
+            access_token: self.keys.issue(&claims)?,
+            refresh_token: refresh.encode(),
+            expires_at,
+            claims,
+        })
+    }
+}

@@ -1,0 +1,144 @@
+//! The one place domain errors become GraphQL errors.
+//!
+//! Resolvers return [`ApiResult`]. Its error type, [`ResolverError`], deliberately does not
+//! implement `Display`: async-graphql turns anything that does into an error whose message is that
+//! text, so a bare `?` on a database error would send SQL to the client. Here a `?` on any
+//! [`ApiError`] picks its code, and on a `DbErr` becomes `INTERNAL` — logged in full inside the
+//! request's span (which carries the request id), reported to the client as a bare "internal
+//! error".
+
+use crate::error::{ApiError, ErrorCode};
+use async_graphql::ErrorExtensions;
+
+pub type ApiResult<T> = Result<T, ResolverError>;
+
+#[derive(Debug, Clone)]
+pub struct ResolverError {
+    code: ErrorCode,
+    message: String,
+    field: Option<String>,
+}
+
+impl ResolverError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: ErrorCode::BadUserInput,
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            ErrorCode::Unauthenticated,
+            "authentication required: send a valid access token",
+        )
+    }
+
+    pub fn forbidden(what: &str) -> Self {
+        Self::new(ErrorCode::Forbidden, format!("forbidden: {what}"))
+    }
+
+    pub fn internal() -> Self {
+        Self::new(ErrorCode::Internal, "internal error")
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl<E: ApiError> From<E> for ResolverError {
+    fn from(error: E) -> Self {
+        let code = error.code();
+        if code == ErrorCode::Internal {
+            tracing::error!(error = %error, detail = ?error, "internal error");
+            return Self::internal();
+        }
+        Self {
+            code,
+            message: error.to_string(),
+            field: error.field().map(str::to_owned),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for ResolverError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        tracing::error!(error = %error, "database error");
+        Self::internal()
+    }
+}
+
+impl From<ResolverError> for async_graphql::Error {
+    fn from(error: ResolverError) -> Self {
+        async_graphql::Error::new(error.message).extend_with(|_, extensions| {
+            extensions.set("code", error.code.as_str());
+            if let Some(field) = &error.field {
+                extensions.set("field", field.as_str());
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::TenancyError;
+
+    fn extensions(error: ResolverError) -> (String, async_graphql::Value) {
+        let error: async_graphql::Error = error.into();
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .cloned();
+        (error.message, code.unwrap_or(async_graphql::Value::Null))
+    }
+
+    #[test]
+    fn database_errors_say_nothing_of_the_database() {
+        let db_error = sea_orm::DbErr::Custom("relation \"users\" violates constraint".into());
+        let (message, code) = extensions(db_error.into());
+        assert_eq!(message, "internal error");
+        assert_eq!(code, async_graphql::Value::from("INTERNAL"));
+        let wrapped = TenancyError::Database(sea_orm::DbErr::Custom("SELECT secret".into()));
+        assert_eq!(extensions(wrapped.into()).0, "internal error");
+    }
+
+    #[test]
+    fn domain_errors_keep_their_message_and_code() {
+        let (message, code) = extensions(
+            TenancyError::TenantNotFound {
+                slug: "nope".into(),
+            }
+            .into(),
+        );
+        assert_eq!(message, "no active tenant with slug \"nope\"");
+        assert_eq!(code, async_graphql::Value::from("NOT_FOUND"));
+    }
+
+    #[test]
+    fn bad_input_names_the_field() {
+        let error: async_graphql::Error =
+            ResolverError::bad_input("quantity", "must be positive").into();
+        let field = error
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("field"))
+            .cloned();
+        assert_eq!(field, Some(async_graphql::Value::from("quantity")));
+    }
+}

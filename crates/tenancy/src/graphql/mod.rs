@@ -1,0 +1,16 @@
+//! GraphQL plumbing every domain crate shares: the per-request scope (tenant, principal,
+//! permissions, transaction), the RBAC guards, the one mapping from domain errors to GraphQL
+//! errors, and Relay pagination.
+
+pub mod error;
+pub mod guard;
+pub mod loader;
+pub mod pagination;
+pub mod permission;
+pub mod scope;
+
+pub use error::{ApiResult, ResolverError};
+pub use guard::{RequireAuthenticated, RequirePermission};
+pub use loader::LoadFailed;
+pub use permission::Permission;
+pub use scope::{RequestScope, Session};

@@ -1,0 +1,111 @@
+//! What a request acts as, available to every resolver through the request data.
+
+use super::error::{ApiResult, ResolverError};
+use super::loader::Loaders;
+use super::permission::{Permission, PermissionSet};
+use crate::context::TenantContext;
+use async_graphql::Context;
+use sea_orm::DatabaseTransaction;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Inserted into every GraphQL request by the gateway (as `Arc<RequestScope>`: a batch of
+/// operations in one HTTP request shares it, and its transaction).
+pub enum RequestScope {
+    /// No access token: only the sign-in mutations are reachable.
+    Anonymous,
+    /// An access token that did not verify (expired, forged, revoked session …): treated as
+    /// anonymous, so sign-in still works, but guarded fields say why they refuse.
+    Rejected {
+        reason: String,
+    },
+    Authenticated(Session),
+}
+
+/// An authenticated request: its tenant and principal, what it may do, and the one transaction
+/// all of its resolvers share (committed by the gateway when the request succeeds).
+pub struct Session {
+    context: TenantContext,
+    session_id: Uuid,
+    roles: Vec<String>,
+    permissions: PermissionSet,
+    tx: Arc<DatabaseTransaction>,
+    loaders: Loaders,
+}
+
+impl Session {
+    pub fn new(
+        context: TenantContext,
+        session_id: Uuid,
+        roles: Vec<String>,
+        permissions: PermissionSet,
+        tx: Arc<DatabaseTransaction>,
+    ) -> Self {
+        Self {
+            context,
+            session_id,
+            roles,
+            permissions,
+            tx,
+            loaders: Loaders::default(),
+        }
+    }
+
+    /// The request's session, or `UNAUTHENTICATED`.
+    pub fn of<'a>(ctx: &Context<'a>) -> ApiResult<&'a Session> {
+        match ctx.data::<Arc<RequestScope>>().map(AsRef::as_ref) {
+            Ok(RequestScope::Authenticated(session)) => Ok(session),
+            Ok(RequestScope::Anonymous) => Err(ResolverError::unauthenticated()),
+            Ok(RequestScope::Rejected { reason }) => Err(ResolverError::new(
+                crate::error::ErrorCode::Unauthenticated,
+                reason.clone(),
+            )),
+            Err(_) => {
+                tracing::error!("request scope missing from the GraphQL request data");
+                Err(ResolverError::internal())
+            }
+        }
+    }
+
+    pub fn context(&self) -> &TenantContext {
+        &self.context
+    }
+
+    pub fn tenant_id(&self) -> Uuid {
+        self.context.tenant_id()
+    }
+
+    /// The session family the access token belongs to.
+    pub fn session_id(&self) -> Uuid {
+        self.session_id
+    }
+
+    pub fn roles(&self) -> &[String] {
+        &self.roles
+    }
+
+    pub fn permissions(&self) -> &PermissionSet {
+        &self.permissions
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(permission)
+    }
+
+    pub fn tx(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    /// The gateway's handle on the transaction, to commit or roll it back after the request.
+    pub fn shared_tx(&self) -> Arc<DatabaseTransaction> {
+        Arc::clone(&self.tx)
+    }
+
+    /// This request's `L` loader, created on first use around this request's transaction.
+    pub fn loader<L: Send + Sync + 'static>(
+        &self,
+        make: impl FnOnce(Arc<DatabaseTransaction>) -> L,
+    ) -> Arc<async_graphql::dataloader::DataLoader<L>> {
+        self.loaders.get_or_create(&self.tx, make)
+    }
+}

@@ -9,7 +9,7 @@ use leora_gateway::config::Config;
 use leora_gateway::{AppState, router};
 use leora_identity::service::admin::{self, NewPortalUser, NewUser};
 use leora_tenancy::graphql::Permission;
-use leora_tenancy::{TenancyError, TenantContext, TenantDb, with_tenant};
+use leora_tenancy::{TenantContext, TenantDb};
 use leora_test_db::TestDatabase;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde_json::{Value, json};
@@ -62,7 +62,7 @@ async fn app_with(extra: &[(&str, &str)]) -> TestApp {
     let config = config(extra);
     let (tenant, customer) = create_tenant(&owner, "acme").await;
     let db = TenantDb::new(database.connect().await, config.app_role.clone());
-    with_tenant(&db, &TenantContext::system(tenant), async |tx| {
+    leora_identity::with_tenant_committing(&db, &TenantContext::system(tenant), async |tx| {
         for (email, role) in [("admin@acme.test", "admin"), ("rep@acme.test", "sales_rep")] {
             let user = NewUser {
                 email: email.into(),
@@ -71,11 +71,7 @@ async fn app_with(extra: &[(&str, &str)]) -> TestApp {
                 roles: vec![role.into()],
                 manager_id: None,
             };
-            admin::create_user(tx, tenant, user).await.map_err(|e| {
-                TenancyError::TenantNotFound {
-                    slug: e.to_string(),
-                }
-            })?;
+            admin::create_user(tx, tenant, user).await?;
         }
         let buyer = NewPortalUser {
             customer_id: customer,
@@ -84,12 +80,8 @@ async fn app_with(extra: &[(&str, &str)]) -> TestApp {
             password: PASSWORD.into(),
             roles: vec![],
         };
-        admin::create_portal_user(tx, tenant, buyer)
-            .await
-            .map_err(|e| TenancyError::TenantNotFound {
-                slug: e.to_string(),
-            })?;
-        Ok::<_, TenancyError>(())
+        admin::create_portal_user(tx, tenant, buyer).await?;
+        Ok::<_, leora_identity::IdentityError>(())
     })
     .await
     .unwrap();
@@ -98,7 +90,6 @@ async fn app_with(extra: &[(&str, &str)]) -> TestApp {
         _database: database,
         owner,
         router: router(state),
-        tenant,
         customer,
     }
 }

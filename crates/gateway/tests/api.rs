@@ -610,6 +610,16 @@ async fn graphql_over_http_basics() {
             .unwrap()
     };
 
+    let introspection = app
+        .send(get(
+            "/graphql?query=%7B__schema%7BqueryType%7Bname%7D%7D%7D",
+        ))
+        .await;
+    assert_eq!(
+        introspection.body["data"]["__schema"]["queryType"]["name"],
+        "QueryRoot"
+    );
+
     let query = app.send(get("/graphql?query=%7B__typename%7D")).await;
     assert_eq!(query.status, StatusCode::OK);
     assert_eq!(query.body["data"]["__typename"], "QueryRoot");
@@ -747,5 +757,53 @@ fn schema_is_current() {
     assert!(
         committed == generated,
         "schema.graphql is out of date: run `just schema` (cargo run --bin leora -- schema > schema.graphql)"
+    );
+}
+
+#[tokio::test]
+async fn oversized_bodies_and_batches_are_refused_and_introspection_can_be_switched_off() {
+    let app = app_with(&[
+        ("GRAPHQL_MAX_BODY_BYTES", "2048"),
+        ("GRAPHQL_MAX_BATCH", "2"),
+        ("GRAPHQL_INTROSPECTION", "false"),
+    ])
+    .await;
+    let post = |body: String| {
+        Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/graphql-response+json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let padding = " ".repeat(4096);
+    let oversized = app
+        .send(post(format!(r#"{{"query":"{{ __typename {padding} }}"}}"#)))
+        .await;
+    assert_eq!(oversized.status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let two = app
+        .send(post(
+            r#"[{"query":"{ __typename }"},{"query":"{ __typename }"}]"#.to_owned(),
+        ))
+        .await;
+    assert_eq!(two.status, StatusCode::OK);
+    assert_eq!(two.body.as_array().map(Vec::len), Some(2));
+    let three = app
+        .send(post(
+            r#"[{"query":"{ __typename }"},{"query":"{ __typename }"},{"query":"{ __typename }"}]"#
+                .to_owned(),
+        ))
+        .await;
+    assert_eq!(three.status, StatusCode::BAD_REQUEST);
+
+    let introspection = app
+        .send(post(
+            r#"{"query":"{ __schema { queryType { name } } }"}"#.to_owned(),
+        ))
+        .await;
+    assert_eq!(
+        introspection.body["data"]["__schema"],
+        Value::Null,
+        "introspection answers nothing"
     );
 }

@@ -8,6 +8,7 @@ pub mod app_role;
 pub mod isolation;
 mod m20261125_000001_schema;
 mod m20261125_000002_reference_data;
+mod m20261125_000003_document_numbers;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_schema::Migration),
             Box::new(m20261125_000002_reference_data::Migration),
+            Box::new(m20261125_000003_document_numbers::Migration),
         ]
     }
 }
@@ -32,6 +34,7 @@ pub fn fingerprint(app_role: &app_role::AppRole) -> String {
     let mut text = String::new();
     text.push_str(&m20261125_000001_schema::up_sql(app_role));
     text.push_str(m20261125_000002_reference_data::UP_SQL);
+    text.push_str(m20261125_000003_document_numbers::UP_SQL);
     // FNV-1a: stable across Rust releases, unlike `DefaultHasher`.
     let digest = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)

@@ -22,6 +22,9 @@ pub struct Model {
     pub currency: String,
     #[sea_orm(column_type = "Text")]
     pub timezone: String,
+    pub last_order_number: i64,
+    pub last_invoice_number: i64,
+    pub cart_ttl_hours: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

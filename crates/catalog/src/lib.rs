@@ -1,3 +1,5 @@
 //! Catalog: suppliers, customer accounts, products, SKUs, inventory and price lists.
 
 pub mod entities;
+pub mod error;
+pub mod service;

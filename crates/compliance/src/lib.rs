@@ -1,3 +1,5 @@
 //! Compliance: state excise tax rates and the filings owed to state regulators.
 
 pub mod entities;
+pub mod error;
+pub mod service;

@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 
 /// The tax category of a product: `state_tax_rates.product_category`, and catalog's
 /// `products.category`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum ProductCategory {
     #[sea_orm(string_value = "wine")]

@@ -5,7 +5,7 @@ use super::types::{Permission, PortalUser, Role, User, UserStatus};
 use crate::entities::{permissions, portal_users, roles, users};
 use crate::service::admin::{self, NewPortalUser, NewUser};
 use async_graphql::{Context, ID, InputObject, Object};
-use leora_tenancy::graphql::pagination::{IdConnection, PageRequest, paginate};
+use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{
     ApiResult, Permission as Perm, RequirePermission, ResolverError, Session,
 };
@@ -63,7 +63,7 @@ impl AdminQuery {
         filter: Option<UserFilter>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> ApiResult<IdConnection<User>> {
+    ) -> ApiResult<Page<User>> {
         let page = PageRequest::new(first, after.as_deref())?;
         let mut select = users::Entity::find();
         if let Some(status) = filter.unwrap_or_default().status {
@@ -71,7 +71,7 @@ impl AdminQuery {
                 .filter(users::Column::Status.eq(crate::entities::enums::UserStatus::from(status)));
         }
         let tx = Session::of(ctx)?.tx();
-        Ok(paginate(tx, select, users::Column::Id, page, |u| u.id, User).await?)
+        Ok(paginate(tx, select, users::Column::Id, page, User).await?)
     }
 
     /// Customers' portal users; a portal admin sees only its own customer's.
@@ -84,7 +84,7 @@ impl AdminQuery {
         filter: Option<PortalUserFilter>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> ApiResult<IdConnection<PortalUser>> {
+    ) -> ApiResult<Page<PortalUser>> {
         let page = PageRequest::new(first, after.as_deref())?;
         let filter = filter.unwrap_or_default();
         let mut select = portal_users::Entity::find();
@@ -99,15 +99,7 @@ impl AdminQuery {
             );
         }
         let tx = Session::of(ctx)?.tx();
-        Ok(paginate(
-            tx,
-            select,
-            portal_users::Column::Id,
-            page,
-            |u| u.id,
-            PortalUser,
-        )
-        .await?)
+        Ok(paginate(tx, select, portal_users::Column::Id, page, PortalUser).await?)
     }
 
     /// The system roles and the tenant's own.

@@ -1,45 +1,63 @@
-//! Relay cursor connections over SeaORM queries, keyed on the time-ordered (uuid v7) id so pages
-//! stay stable while rows are added.
+//! Relay cursor connections over SeaORM queries. Cursors are opaque offsets into the query's
+//! order (which always ends with the id, so it is total): any sort order pages the same way.
 
 use super::error::{ApiResult, ResolverError};
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{OutputType, SimpleObject};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Select,
 };
-use uuid::Uuid;
 
 const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 100;
+const CURSOR_PREFIX: &str = "offset:";
 
-/// `first` / `after` validated.
+/// `first` / `after`, validated.
 #[derive(Debug, Clone, Copy)]
 pub struct PageRequest {
-    pub first: u64,
-    pub after: Option<Uuid>,
+    first: u64,
+    offset: u64,
 }
 
 impl PageRequest {
     pub fn new(first: Option<i32>, after: Option<&str>) -> ApiResult<Self> {
         let first = match first {
             None => DEFAULT_PAGE_SIZE,
-            Some(n) if (0..=MAX_PAGE_SIZE as i32).contains(&n) => n as u64,
-            Some(_) => {
-                return Err(ResolverError::bad_input(
-                    "first",
-                    format!("must be between 0 and {MAX_PAGE_SIZE}"),
-                ));
-            }
+            Some(n) => u64::try_from(n)
+                .ok()
+                .filter(|n| *n <= MAX_PAGE_SIZE)
+                .ok_or_else(|| {
+                    ResolverError::bad_input(
+                        "first",
+                        format!("must be between 0 and {MAX_PAGE_SIZE}"),
+                    )
+                })?,
         };
-        let after = after
-            .map(|cursor| {
-                Uuid::parse_str(cursor)
-                    .map_err(|_| ResolverError::bad_input("after", "is not a cursor from this API"))
-            })
-            .transpose()?;
-        Ok(Self { first, after })
+        let offset = match after {
+            None => 0,
+            Some(cursor) => decode_cursor(cursor)
+                .map(|position| position + 1)
+                .ok_or_else(|| {
+                    ResolverError::bad_input("after", "is not a cursor from this API")
+                })?,
+        };
+        Ok(Self { first, offset })
     }
+}
+
+fn encode_cursor(position: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{position}"))
+}
+
+fn decode_cursor(cursor: &str) -> Option<u64> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    std::str::from_utf8(&bytes)
+        .ok()?
+        .strip_prefix(CURSOR_PREFIX)?
+        .parse()
+        .ok()
 }
 
 #[derive(SimpleObject)]
@@ -48,41 +66,59 @@ pub struct ConnectionTotal {
     pub total_count: u64,
 }
 
-pub type IdConnection<N> = Connection<String, N, ConnectionTotal>;
+pub type Page<N> = Connection<String, N, ConnectionTotal>;
 
-/// One page of `select`, ordered by `id`, as a connection of `node(row)`.
+/// One page of `select` (already filtered and sorted; `id` breaks ties) as a connection of
+/// `node(row)`. Two statements, whatever the page size: the count and the page.
 pub async fn paginate<E, N>(
     db: &impl ConnectionTrait,
     select: Select<E>,
     id: E::Column,
     page: PageRequest,
-    id_of: impl Fn(&E::Model) -> Uuid,
     node: impl Fn(E::Model) -> N,
-) -> Result<IdConnection<N>, DbErr>
+) -> Result<Page<N>, DbErr>
 where
     E: EntityTrait,
     E::Model: Sync,
     N: OutputType,
 {
     let total_count = select.clone().count(db).await?;
-    let mut rows = match page.after {
-        Some(after) => select.filter(id.gt(after)),
-        None => select,
-    }
-    .order_by_asc(id)
-    .limit(page.first + 1)
-    .all(db)
-    .await?;
+    let mut rows = select
+        .order_by_asc(id)
+        .offset(page.offset)
+        .limit(page.first + 1)
+        .all(db)
+        .await?;
     let has_next = rows.len() as u64 > page.first;
     rows.truncate(page.first as usize);
     let mut connection = Connection::with_additional_fields(
-        page.after.is_some(),
+        page.offset > 0,
         has_next,
         ConnectionTotal { total_count },
     );
     connection.edges.extend(
         rows.into_iter()
-            .map(|row| Edge::new(id_of(&row).to_string(), node(row))),
+            .enumerate()
+            .map(|(i, row)| Edge::new(encode_cursor(page.offset + i as u64), node(row))),
     );
     Ok(connection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_foreign_ones_are_refused() {
+        assert_eq!(decode_cursor(&encode_cursor(41)), Some(41));
+        assert_eq!(
+            PageRequest::new(Some(5), Some(&encode_cursor(9)))
+                .unwrap()
+                .offset,
+            10
+        );
+        assert!(PageRequest::new(None, Some("not-a-cursor")).is_err());
+        assert!(PageRequest::new(Some(101), None).is_err());
+        assert!(PageRequest::new(Some(-1), None).is_err());
+    }
 }

@@ -1,0 +1,199 @@
+//! Customer accounts: the licensed restaurants, shops and bars a tenant sells to.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::validate::{
+    json_object, money, optional_email, optional_text, price_tier, required_text, state,
+};
+use crate::entities::customers::{self, CustomerStatus, PaymentTerms};
+use crate::error::{CatalogError, Violation, not_found, violation};
+
+const ENTITY: &str = "customer";
+/// `credit_limit` is numeric(14, 2).
+const CREDIT_PRECISION: u32 = 14;
+
+#[derive(Debug, Clone)]
+pub struct NewCustomer {
+    /// Unique within the tenant.
+    pub account_number: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub license_number: Option<String>,
+    pub license_state: Option<String>,
+    pub license_expires_on: Option<NaiveDate>,
+    /// Where the customer is, which decides its excise tax.
+    pub state: String,
+    pub price_tier: Option<String>,
+    /// `None` is net 30.
+    pub payment_terms: Option<PaymentTerms>,
+    pub credit_limit: Option<Decimal>,
+    pub assigned_rep_id: Option<Uuid>,
+    pub billing_address: Option<Value>,
+    pub shipping_address: Option<Value>,
+}
+
+/// Changes to a customer: `None` leaves a field as it is; for optional fields `Some(None)`
+/// clears it.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerChanges {
+    pub account_number: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub license_number: Option<Option<String>>,
+    pub license_state: Option<Option<String>>,
+    pub license_expires_on: Option<Option<NaiveDate>>,
+    pub state: Option<String>,
+    pub price_tier: Option<Option<String>>,
+    pub payment_terms: Option<PaymentTerms>,
+    pub credit_limit: Option<Option<Decimal>>,
+    pub assigned_rep_id: Option<Option<Uuid>>,
+    pub billing_address: Option<Option<Value>>,
+    pub shipping_address: Option<Option<Value>>,
+    pub status: Option<CustomerStatus>,
+}
+
+/// Adds an active customer. Bad input → `BadInput` naming the field (`accountNumber`, `name`,
+/// `email`, `licenseState`, `state`, `priceTier`, `creditLimit`, `billingAddress`,
+/// `shippingAddress`); an account number the tenant already uses → `Conflict` on
+/// `accountNumber`; a rep the tenant does not have → `NotFound` user.
+pub async fn create_customer(
+    tx: &DatabaseTransaction,
+    tenant_id: Uuid,
+    input: NewCustomer,
+) -> Result<customers::Model, CatalogError> {
+    customers::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant_id),
+        account_number: Set(required_text("accountNumber", &input.account_number)?),
+        name: Set(required_text("name", &input.name)?),
+        email: Set(optional_email("email", input.email)?),
+        phone: Set(optional_text(input.phone)),
+        license_number: Set(optional_text(input.license_number)),
+        license_state: Set(license_state(input.license_state)?),
+        license_expires_on: Set(input.license_expires_on),
+        state: Set(state("state", &input.state)?),
+        price_tier: Set(tier(input.price_tier)?),
+        payment_terms: Set(input.payment_terms.unwrap_or(PaymentTerms::Net30)),
+        credit_limit: Set(credit_limit(input.credit_limit)?),
+        assigned_rep_id: Set(input.assigned_rep_id),
+        billing_address: Set(address("billingAddress", input.billing_address)?),
+        shipping_address: Set(address("shippingAddress", input.shipping_address)?),
+        status: Set(CustomerStatus::Active),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await
+    .map_err(write_error)
+}
+
+/// Changes a customer, with the rules of [`create_customer`].
+pub async fn update_customer(
+    tx: &DatabaseTransaction,
+    id: Uuid,
+    changes: CustomerChanges,
+) -> Result<customers::Model, CatalogError> {
+    let mut customer: customers::ActiveModel = customers::Entity::find_by_id(id)
+        .one(tx)
+        .await?
+        .ok_or(CatalogError::NotFound { entity: ENTITY })?
+        .into();
+    if let Some(account_number) = changes.account_number {
+        customer.account_number = Set(required_text("accountNumber", &account_number)?);
+    }
+    if let Some(name) = changes.name {
+        customer.name = Set(required_text("name", &name)?);
+    }
+    if let Some(email) = changes.email {
+        customer.email = Set(optional_email("email", email)?);
+    }
+    if let Some(phone) = changes.phone {
+        customer.phone = Set(optional_text(phone));
+    }
+    if let Some(license_number) = changes.license_number {
+        customer.license_number = Set(optional_text(license_number));
+    }
+    if let Some(value) = changes.license_state {
+        customer.license_state = Set(license_state(value)?);
+    }
+    if let Some(license_expires_on) = changes.license_expires_on {
+        customer.license_expires_on = Set(license_expires_on);
+    }
+    if let Some(value) = changes.state {
+        customer.state = Set(state("state", &value)?);
+    }
+    if let Some(value) = changes.price_tier {
+        customer.price_tier = Set(tier(value)?);
+    }
+    if let Some(payment_terms) = changes.payment_terms {
+        customer.payment_terms = Set(payment_terms);
+    }
+    if let Some(value) = changes.credit_limit {
+        customer.credit_limit = Set(credit_limit(value)?);
+    }
+    if let Some(assigned_rep_id) = changes.assigned_rep_id {
+        customer.assigned_rep_id = Set(assigned_rep_id);
+    }
+    if let Some(value) = changes.billing_address {
+        customer.billing_address = Set(address("billingAddress", value)?);
+    }
+    if let Some(value) = changes.shipping_address {
+        customer.shipping_address = Set(address("shippingAddress", value)?);
+    }
+    if let Some(status) = changes.status {
+        customer.status = Set(status);
+    }
+    customer.update(tx).await.map_err(write_error)
+}
+
+/// Marks a customer inactive; its orders, invoices and portal users stay.
+pub async fn deactivate_customer(
+    tx: &DatabaseTransaction,
+    id: Uuid,
+) -> Result<customers::Model, CatalogError> {
+    let changes = CustomerChanges {
+        status: Some(CustomerStatus::Inactive),
+        ..Default::default()
+    };
+    update_customer(tx, id, changes).await
+}
+
+fn license_state(raw: Option<String>) -> Result<Option<String>, CatalogError> {
+    optional_text(raw)
+        .map(|raw| state("licenseState", &raw))
+        .transpose()
+}
+
+fn tier(raw: Option<String>) -> Result<Option<String>, CatalogError> {
+    optional_text(raw).map(|raw| price_tier(&raw)).transpose()
+}
+
+fn credit_limit(limit: Option<Decimal>) -> Result<Option<Decimal>, CatalogError> {
+    limit
+        .map(|limit| money("creditLimit", limit, CREDIT_PRECISION))
+        .transpose()
+}
+
+fn address(field: &'static str, value: Option<Value>) -> Result<Option<Value>, CatalogError> {
+    value.map(|value| json_object(field, value)).transpose()
+}
+
+fn write_error(error: DbErr) -> CatalogError {
+    match violation(&error) {
+        Some(Violation::Unique("customers_tenant_id_account_number_key")) => {
+            CatalogError::conflict(
+                "accountNumber",
+                "a customer with this account number already exists",
+            )
+        }
+        Some(Violation::ForeignKey("customers_tenant_id_assigned_rep_id_fkey")) => {
+            CatalogError::NotFound { entity: "user" }
+        }
+        _ => not_found(ENTITY, error),
+    }
+}

@@ -1,0 +1,149 @@
+//! SKUs: a sellable size and pack of a product, with its base price.
+
+use rust_decimal::Decimal;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
+use uuid::Uuid;
+
+use super::validate::{money, optional_text, positive, required_text};
+use crate::entities::enums::ProductStatus;
+use crate::entities::skus;
+use crate::error::{CatalogError, Violation, not_found, violation};
+
+const ENTITY: &str = "sku";
+/// `base_price` and `unit_cost` are numeric(12, 2).
+const PRICE_PRECISION: u32 = 12;
+/// The usual case of wine and spirits.
+pub const DEFAULT_UNITS_PER_CASE: i32 = 12;
+
+#[derive(Debug, Clone)]
+pub struct NewSku {
+    pub product_id: Uuid,
+    /// Unique within the tenant.
+    pub code: String,
+    pub size_ml: i32,
+    /// `None` is [`DEFAULT_UNITS_PER_CASE`].
+    pub units_per_case: Option<i32>,
+    /// UPC-A, EAN-13 or GTIN digits.
+    pub upc: Option<String>,
+    pub base_price: Decimal,
+    pub unit_cost: Option<Decimal>,
+}
+
+/// Changes to a SKU: `None` leaves a field as it is; for optional fields `Some(None)` clears it.
+/// A SKU stays with its product.
+#[derive(Debug, Clone, Default)]
+pub struct SkuChanges {
+    pub code: Option<String>,
+    pub size_ml: Option<i32>,
+    pub units_per_case: Option<i32>,
+    pub upc: Option<Option<String>>,
+    pub base_price: Option<Decimal>,
+    pub unit_cost: Option<Option<Decimal>>,
+    pub status: Option<ProductStatus>,
+}
+
+/// Adds an active SKU. Bad input → `BadInput` on `code`, `sizeMl`, `unitsPerCase`, `upc`,
+/// `basePrice` or `unitCost`; a code the tenant already uses → `Conflict` on `code`; a product
+/// the tenant does not have → `NotFound` product.
+pub async fn create_sku(
+    tx: &DatabaseTransaction,
+    tenant_id: Uuid,
+    input: NewSku,
+) -> Result<skus::Model, CatalogError> {
+    skus::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant_id),
+        product_id: Set(input.product_id),
+        code: Set(required_text("code", &input.code)?),
+        size_ml: Set(positive("sizeMl", input.size_ml)?),
+        units_per_case: Set(positive(
+            "unitsPerCase",
+            input.units_per_case.unwrap_or(DEFAULT_UNITS_PER_CASE),
+        )?),
+        upc: Set(upc(input.upc)?),
+        base_price: Set(money("basePrice", input.base_price, PRICE_PRECISION)?),
+        unit_cost: Set(unit_cost(input.unit_cost)?),
+        status: Set(ProductStatus::Active),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await
+    .map_err(write_error)
+}
+
+/// Changes a SKU, with the rules of [`create_sku`].
+pub async fn update_sku(
+    tx: &DatabaseTransaction,
+    id: Uuid,
+    changes: SkuChanges,
+) -> Result<skus::Model, CatalogError> {
+    let mut sku: skus::ActiveModel = skus::Entity::find_by_id(id)
+        .one(tx)
+        .await?
+        .ok_or(CatalogError::NotFound { entity: ENTITY })?
+        .into();
+    if let Some(code) = changes.code {
+        sku.code = Set(required_text("code", &code)?);
+    }
+    if let Some(size_ml) = changes.size_ml {
+        sku.size_ml = Set(positive("sizeMl", size_ml)?);
+    }
+    if let Some(units_per_case) = changes.units_per_case {
+        sku.units_per_case = Set(positive("unitsPerCase", units_per_case)?);
+    }
+    if let Some(value) = changes.upc {
+        sku.upc = Set(upc(value)?);
+    }
+    if let Some(base_price) = changes.base_price {
+        sku.base_price = Set(money("basePrice", base_price, PRICE_PRECISION)?);
+    }
+    if let Some(value) = changes.unit_cost {
+        sku.unit_cost = Set(unit_cost(value)?);
+    }
+    if let Some(status) = changes.status {
+        sku.status = Set(status);
+    }
+    sku.update(tx).await.map_err(write_error)
+}
+
+/// Marks a SKU inactive: it keeps its stock and prices but should no longer be sold.
+pub async fn deactivate_sku(
+    tx: &DatabaseTransaction,
+    id: Uuid,
+) -> Result<skus::Model, CatalogError> {
+    let changes = SkuChanges {
+        status: Some(ProductStatus::Inactive),
+        ..Default::default()
+    };
+    update_sku(tx, id, changes).await
+}
+
+fn upc(upc: Option<String>) -> Result<Option<String>, CatalogError> {
+    let Some(upc) = optional_text(upc) else {
+        return Ok(None);
+    };
+    if !(matches!(upc.len(), 8 | 12 | 13 | 14) && upc.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(CatalogError::bad_input(
+            "upc",
+            "must be 8, 12, 13 or 14 digits (UPC, EAN or GTIN)",
+        ));
+    }
+    Ok(Some(upc))
+}
+
+fn unit_cost(cost: Option<Decimal>) -> Result<Option<Decimal>, CatalogError> {
+    cost.map(|cost| money("unitCost", cost, PRICE_PRECISION))
+        .transpose()
+}
+
+fn write_error(error: DbErr) -> CatalogError {
+    match violation(&error) {
+        Some(Violation::Unique("skus_tenant_id_code_key")) => {
+            CatalogError::conflict("code", "a sku with this code already exists")
+        }
+        Some(Violation::ForeignKey("skus_tenant_id_product_id_fkey")) => {
+            CatalogError::NotFound { entity: "product" }
+        }
+        _ => not_found(ENTITY, error),
+    }
+}

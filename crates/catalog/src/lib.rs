@@ -2,4 +2,5 @@
 
 pub mod entities;
 pub mod error;
+pub mod graphql;
 pub mod service;

@@ -4,13 +4,14 @@
 
 use crate::config::GraphqlConfig;
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
+use leora_catalog::graphql::{CatalogMutation, CatalogQuery};
 use leora_identity::graphql::{IdentityMutation, IdentityQuery};
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(IdentityQuery);
+pub struct QueryRoot(IdentityQuery, CatalogQuery);
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(IdentityMutation);
+pub struct MutationRoot(IdentityMutation, CatalogMutation);
 
 pub type LeoraSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use leora_integrations::events::{self, EventType};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
@@ -135,7 +136,11 @@ pub async fn adjust(
     } else {
         remove_stock(tx, sku_id, &location, delta).await?
     };
-    tracing::info!(%sku_id, location, delta, reason, on_hand = row.on_hand, "inventory adjusted");
+    // The outbox keeps the reason for good: integrations and audits read it from there.
+    let payload = serde_json::json!({
+        "skuId": sku_id, "location": location, "delta": delta, "reason": reason, "onHand": row.on_hand,
+    });
+    events::record(tx, row.tenant_id, EventType::InventoryAdjusted, payload).await?;
     Ok(row)
 }
 

@@ -5,6 +5,7 @@
 pub mod error;
 pub mod guard;
 pub mod loader;
+pub mod mirror;
 pub mod pagination;
 pub mod permission;
 pub mod scope;

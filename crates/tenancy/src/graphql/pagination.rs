@@ -60,6 +60,33 @@ fn decode_cursor(cursor: &str) -> Option<u64> {
         .ok()
 }
 
+/// Sort direction for every list's `orderBy`.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum SortDirection {
+    #[default]
+    Asc,
+    Desc,
+}
+
+impl From<SortDirection> for sea_orm::Order {
+    fn from(direction: SortDirection) -> Self {
+        match direction {
+            SortDirection::Asc => sea_orm::Order::Asc,
+            SortDirection::Desc => sea_orm::Order::Desc,
+        }
+    }
+}
+
+/// A `LIKE` pattern matching `text` anywhere, with the user's `%`, `_` and `\` taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 #[derive(SimpleObject)]
 pub struct ConnectionTotal {
     /// How many items match the filter, across all pages.
@@ -120,5 +147,10 @@ mod tests {
         assert!(PageRequest::new(None, Some("not-a-cursor")).is_err());
         assert!(PageRequest::new(Some(101), None).is_err());
         assert!(PageRequest::new(Some(-1), None).is_err());
+    }
+
+    #[test]
+    fn search_patterns_take_wildcards_literally() {
+        assert_eq!(contains_pattern(" 100%_pinot\\ "), "%100\\%\\_pinot\\\\%");
     }
 }

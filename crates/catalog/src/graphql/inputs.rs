@@ -1,0 +1,364 @@
+//! Filters, sort orders and mutation inputs. Updates use `MaybeUndefined` for nullable fields:
+//! omitted leaves a field as it is, `null` clears it.
+
+use super::types::{CustomerStatus, PaymentTerms, ProductStatus, SupplierStatus, parse_id};
+use crate::service::customers::{CustomerChanges, NewCustomer};
+use crate::service::price_lists::PriceListEntryInput;
+use crate::service::products::{NewProduct, ProductChanges};
+use crate::service::skus::{NewSku, SkuChanges};
+use crate::service::suppliers::{NewSupplier, SupplierChanges};
+use async_graphql::{Enum, ID, InputObject, Json, MaybeUndefined};
+use chrono::{DateTime, NaiveDate, Utc};
+use leora_compliance::graphql::ProductCategory;
+use leora_tenancy::graphql::ApiResult;
+use leora_tenancy::graphql::pagination::SortDirection;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+fn patch<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
+    value.into()
+}
+
+fn patch_id(field: &str, value: MaybeUndefined<ID>) -> ApiResult<Option<Option<uuid::Uuid>>> {
+    patch(value)
+        .map(|id| id.map(|id| parse_id(field, &id)).transpose())
+        .transpose()
+}
+
+#[derive(InputObject, Default)]
+pub struct ProductFilter {
+    pub status: Option<ProductStatus>,
+    pub category: Option<ProductCategory>,
+    pub supplier_id: Option<ID>,
+    /// Matches name, brand or varietal, ignoring case.
+    pub search: Option<String>,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProductSortField {
+    #[default]
+    Name,
+    Brand,
+    Vintage,
+    CreatedAt,
+}
+
+#[derive(InputObject, Default)]
+pub struct ProductOrder {
+    #[graphql(default)]
+    pub field: ProductSortField,
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+#[derive(InputObject, Default)]
+pub struct CustomerFilter {
+    pub status: Option<CustomerStatus>,
+    pub assigned_rep_id: Option<ID>,
+    pub state: Option<String>,
+    /// Matches the name, ignoring case.
+    pub search: Option<String>,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CustomerSortField {
+    #[default]
+    Name,
+    AccountNumber,
+    CreatedAt,
+}
+
+#[derive(InputObject, Default)]
+pub struct CustomerOrder {
+    #[graphql(default)]
+    pub field: CustomerSortField,
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+#[derive(InputObject)]
+pub struct CreateProductInput {
+    pub supplier_id: Option<ID>,
+    pub name: String,
+    pub brand: Option<String>,
+    pub category: ProductCategory,
+    pub varietal: Option<String>,
+    pub vintage: Option<i32>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub abv: Option<Decimal>,
+    pub description: Option<String>,
+    pub metadata: Option<Json<Value>>,
+}
+
+impl CreateProductInput {
+    pub fn into_new(self) -> ApiResult<NewProduct> {
+        Ok(NewProduct {
+            supplier_id: self
+                .supplier_id
+                .map(|id| parse_id("supplierId", &id))
+                .transpose()?,
+            name: self.name,
+            brand: self.brand,
+            category: self.category.into(),
+            varietal: self.varietal,
+            vintage: self.vintage,
+            region: self.region,
+            country: self.country,
+            abv: self.abv,
+            description: self.description,
+            metadata: self.metadata.map(|m| m.0),
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct UpdateProductInput {
+    pub supplier_id: MaybeUndefined<ID>,
+    pub name: Option<String>,
+    pub brand: MaybeUndefined<String>,
+    pub category: Option<ProductCategory>,
+    pub varietal: MaybeUndefined<String>,
+    pub vintage: MaybeUndefined<i32>,
+    pub region: MaybeUndefined<String>,
+    pub country: MaybeUndefined<String>,
+    pub abv: MaybeUndefined<Decimal>,
+    pub description: MaybeUndefined<String>,
+    pub metadata: Option<Json<Value>>,
+    pub status: Option<ProductStatus>,
+}
+
+impl UpdateProductInput {
+    pub fn into_changes(self) -> ApiResult<ProductChanges> {
+        Ok(ProductChanges {
+            supplier_id: patch_id("supplierId", self.supplier_id)?,
+            name: self.name,
+            brand: patch(self.brand),
+            category: self.category.map(Into::into),
+            varietal: patch(self.varietal),
+            vintage: patch(self.vintage),
+            region: patch(self.region),
+            country: patch(self.country),
+            abv: patch(self.abv),
+            description: patch(self.description),
+            metadata: self.metadata.map(|m| m.0),
+            status: self.status.map(Into::into),
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateSkuInput {
+    pub product_id: ID,
+    pub code: String,
+    pub size_ml: i32,
+    pub units_per_case: Option<i32>,
+    pub upc: Option<String>,
+    pub base_price: Decimal,
+    pub unit_cost: Option<Decimal>,
+}
+
+impl CreateSkuInput {
+    pub fn into_new(self) -> ApiResult<NewSku> {
+        Ok(NewSku {
+            product_id: parse_id("productId", &self.product_id)?,
+            code: self.code,
+            size_ml: self.size_ml,
+            units_per_case: self.units_per_case,
+            upc: self.upc,
+            base_price: self.base_price,
+            unit_cost: self.unit_cost,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct UpdateSkuInput {
+    pub code: Option<String>,
+    pub size_ml: Option<i32>,
+    pub units_per_case: Option<i32>,
+    pub upc: MaybeUndefined<String>,
+    pub base_price: Option<Decimal>,
+    pub unit_cost: MaybeUndefined<Decimal>,
+    pub status: Option<ProductStatus>,
+}
+
+impl From<UpdateSkuInput> for SkuChanges {
+    fn from(input: UpdateSkuInput) -> Self {
+        SkuChanges {
+            code: input.code,
+            size_ml: input.size_ml,
+            units_per_case: input.units_per_case,
+            upc: patch(input.upc),
+            base_price: input.base_price,
+            unit_cost: patch(input.unit_cost),
+            status: input.status.map(Into::into),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateSupplierInput {
+    pub name: String,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub country: Option<String>,
+}
+
+impl From<CreateSupplierInput> for NewSupplier {
+    fn from(input: CreateSupplierInput) -> Self {
+        NewSupplier {
+            name: input.name,
+            contact_name: input.contact_name,
+            contact_email: input.contact_email,
+            phone: input.phone,
+            website: input.website,
+            country: input.country,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct UpdateSupplierInput {
+    pub name: Option<String>,
+    pub contact_name: MaybeUndefined<String>,
+    pub contact_email: MaybeUndefined<String>,
+    pub phone: MaybeUndefined<String>,
+    pub website: MaybeUndefined<String>,
+    pub country: MaybeUndefined<String>,
+    pub status: Option<SupplierStatus>,
+}
+
+impl From<UpdateSupplierInput> for SupplierChanges {
+    fn from(input: UpdateSupplierInput) -> Self {
+        SupplierChanges {
+            name: input.name,
+            contact_name: patch(input.contact_name),
+            contact_email: patch(input.contact_email),
+            phone: patch(input.phone),
+            website: patch(input.website),
+            country: patch(input.country),
+            status: input.status.map(Into::into),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateCustomerInput {
+    pub account_number: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub license_number: Option<String>,
+    pub license_state: Option<String>,
+    pub license_expires_on: Option<NaiveDate>,
+    /// Two-letter state code; decides excise tax.
+    pub state: String,
+    pub price_tier: Option<String>,
+    pub payment_terms: Option<PaymentTerms>,
+    pub credit_limit: Option<Decimal>,
+    pub assigned_rep_id: Option<ID>,
+    pub billing_address: Option<Json<Value>>,
+    pub shipping_address: Option<Json<Value>>,
+}
+
+impl CreateCustomerInput {
+    pub fn into_new(self) -> ApiResult<NewCustomer> {
+        Ok(NewCustomer {
+            account_number: self.account_number,
+            name: self.name,
+            email: self.email,
+            phone: self.phone,
+            license_number: self.license_number,
+            license_state: self.license_state,
+            license_expires_on: self.license_expires_on,
+            state: self.state,
+            price_tier: self.price_tier,
+            payment_terms: self.payment_terms.map(Into::into),
+            credit_limit: self.credit_limit,
+            assigned_rep_id: self
+                .assigned_rep_id
+                .map(|id| parse_id("assignedRepId", &id))
+                .transpose()?,
+            billing_address: self.billing_address.map(|a| a.0),
+            shipping_address: self.shipping_address.map(|a| a.0),
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct UpdateCustomerInput {
+    pub account_number: Option<String>,
+    pub name: Option<String>,
+    pub email: MaybeUndefined<String>,
+    pub phone: MaybeUndefined<String>,
+    pub license_number: MaybeUndefined<String>,
+    pub license_state: MaybeUndefined<String>,
+    pub license_expires_on: MaybeUndefined<NaiveDate>,
+    pub state: Option<String>,
+    pub price_tier: MaybeUndefined<String>,
+    pub payment_terms: Option<PaymentTerms>,
+    pub credit_limit: MaybeUndefined<Decimal>,
+    pub assigned_rep_id: MaybeUndefined<ID>,
+    pub billing_address: MaybeUndefined<Json<Value>>,
+    pub shipping_address: MaybeUndefined<Json<Value>>,
+    pub status: Option<CustomerStatus>,
+}
+
+impl UpdateCustomerInput {
+    pub fn into_changes(self) -> ApiResult<CustomerChanges> {
+        Ok(CustomerChanges {
+            account_number: self.account_number,
+            name: self.name,
+            email: patch(self.email),
+            phone: patch(self.phone),
+            license_number: patch(self.license_number),
+            license_state: patch(self.license_state),
+            license_expires_on: patch(self.license_expires_on),
+            state: self.state,
+            price_tier: patch(self.price_tier),
+            payment_terms: self.payment_terms.map(Into::into),
+            credit_limit: patch(self.credit_limit),
+            assigned_rep_id: patch_id("assignedRepId", self.assigned_rep_id)?,
+            billing_address: patch(self.billing_address).map(|a| a.map(|a| a.0)),
+            shipping_address: patch(self.shipping_address).map(|a| a.map(|a| a.0)),
+            status: self.status.map(Into::into),
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct PriceListEntryUpsert {
+    /// Replaces this entry when given; adds one otherwise.
+    pub id: Option<ID>,
+    pub sku_id: ID,
+    /// Exactly one of `priceTier` and `customerId`.
+    pub price_tier: Option<String>,
+    pub customer_id: Option<ID>,
+    pub unit_price: Decimal,
+    #[graphql(default = 1)]
+    pub min_quantity: i32,
+    pub valid_from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub valid_until: Option<DateTime<Utc>>,
+}
+
+impl PriceListEntryUpsert {
+    pub fn into_input(self) -> ApiResult<PriceListEntryInput> {
+        Ok(PriceListEntryInput {
+            id: self.id.map(|id| parse_id("id", &id)).transpose()?,
+            sku_id: parse_id("skuId", &self.sku_id)?,
+            price_tier: self.price_tier,
+            customer_id: self
+                .customer_id
+                .map(|id| parse_id("customerId", &id))
+                .transpose()?,
+            unit_price: self.unit_price,
+            min_quantity: self.min_quantity,
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+        })
+    }
+}

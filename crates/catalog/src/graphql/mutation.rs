@@ -1,0 +1,187 @@
+//! Catalog administration. Every mutation needs the matching manage permission; the services
+//! validate and name the offending field.
+
+use super::inputs::{
+    CreateCustomerInput, CreateProductInput, CreateSkuInput, CreateSupplierInput,
+    PriceListEntryUpsert, UpdateCustomerInput, UpdateProductInput, UpdateSkuInput,
+    UpdateSupplierInput,
+};
+use super::types::{Customer, PriceListEntry, Product, Sku, StockLevel, Supplier, parse_id};
+use crate::service::{customers, inventory, price_lists, products, skus, suppliers};
+use async_graphql::{Context, ID, Object};
+use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
+
+#[derive(Default)]
+pub struct CatalogMutation;
+
+#[Object]
+impl CatalogMutation {
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn create_product(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateProductInput,
+    ) -> ApiResult<Product> {
+        let session = Session::of(ctx)?;
+        Ok(Product(
+            products::create_product(session.tx(), session.tenant_id(), input.into_new()?).await?,
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn update_product(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateProductInput,
+    ) -> ApiResult<Product> {
+        let tx = Session::of(ctx)?.tx();
+        Ok(Product(
+            products::update_product(tx, parse_id("id", &id)?, input.into_changes()?).await?,
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn deactivate_product(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Product> {
+        let tx = Session::of(ctx)?.tx();
+        Ok(Product(
+            products::deactivate_product(tx, parse_id("id", &id)?).await?,
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn create_sku(&self, ctx: &Context<'_>, input: CreateSkuInput) -> ApiResult<Sku> {
+        let session = Session::of(ctx)?;
+        Ok(Sku(skus::create_sku(
+            session.tx(),
+            session.tenant_id(),
+            input.into_new()?,
+        )
+        .await?))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn update_sku(&self, ctx: &Context<'_>, id: ID, input: UpdateSkuInput) -> ApiResult<Sku> {
+        let tx = Session::of(ctx)?.tx();
+        Ok(Sku(skus::update_sku(
+            tx,
+            parse_id("id", &id)?,
+            input.into(),
+        )
+        .await?))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn deactivate_sku(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Sku> {
+        let tx = Session::of(ctx)?.tx();
+        Ok(Sku(skus::deactivate_sku(tx, parse_id("id", &id)?).await?))
+    }
+
+    /// Change the stock on hand at a location (a delivery, a count correction, breakage); the
+    /// reason is recorded with the change.
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn adjust_inventory(
+        &self,
+        ctx: &Context<'_>,
+        sku_id: ID,
+        #[graphql(default = "main")] location: String,
+        delta: i32,
+        reason: String,
+    ) -> ApiResult<StockLevel> {
+        let tx = Session::of(ctx)?.tx();
+        let sku_id = parse_id("skuId", &sku_id)?;
+        inventory::adjust(tx, sku_id, &location, delta, &reason).await?;
+        let stock = inventory::availability(tx, &[sku_id]).await?;
+        Ok(StockLevel(stock.get(&sku_id).copied().unwrap_or_default()))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn upsert_price_list_entry(
+        &self,
+        ctx: &Context<'_>,
+        input: PriceListEntryUpsert,
+    ) -> ApiResult<PriceListEntry> {
+        let session = Session::of(ctx)?;
+        let entry = price_lists::upsert_price_list_entry(
+            session.tx(),
+            session.tenant_id(),
+            input.into_input()?,
+        )
+        .await?;
+        Ok(PriceListEntry(entry))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn delete_price_list_entry(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
+        let tx = Session::of(ctx)?.tx();
+        price_lists::delete_price_list_entry(tx, parse_id("id", &id)?).await?;
+        Ok(true)
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn create_supplier(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSupplierInput,
+    ) -> ApiResult<Supplier> {
+        let session = Session::of(ctx)?;
+        Ok(Supplier(
+            suppliers::create_supplier(session.tx(), session.tenant_id(), input.into()).await?,
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn update_supplier(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateSupplierInput,
+    ) -> ApiResult<Supplier> {
+        let tx = Session::of(ctx)?.tx();
+        Ok(Supplier(
+            suppliers::update_supplier(tx, parse_id("id", &id)?, input.into()).await?,
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn deactivate_supplier(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Supplier> {
+        let tx = Session::of(ctx)?.tx();
+        Ok(Supplier(
+            suppliers::deactivate_supplier(tx, parse_id("id", &id)?).await?,
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::CustomersManage)")]
+    async fn create_customer(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCustomerInput,
+    ) -> ApiResult<Customer> {
+        let session = Session::of(ctx)?;
+        Ok(Customer(
+            customers::create_customer(session.tx(), session.tenant_id(), input.into_new()?)
+                .await?,
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::CustomersManage)")]
+    async fn update_customer(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateCustomerInput,
+    ) -> ApiResult<Customer> {
+        let tx = Session::of(ctx)?.tx();
+        Ok(Customer(
+            customers::update_customer(tx, parse_id("id", &id)?, input.into_changes()?).await?,
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::CustomersManage)")]
+    async fn deactivate_customer(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Customer> {
+        let tx = Session::of(ctx)?.tx();
+        Ok(Customer(
+            customers::deactivate_customer(tx, parse_id("id", &id)?).await?,
+        ))
+    }
+}

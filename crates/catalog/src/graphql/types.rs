@@ -1,0 +1,360 @@
+//! Output types: newtypes over catalog rows. Cost-side fields (unit cost, credit limits) need an
+//! internal permission, so portal users never see them.
+
+use super::loaders::{AvailabilityOfSku, PriceKey, PriceOfSku, ProductById, SkusOfProduct};
+use crate::entities::customers::{
+    CustomerStatus as StoredCustomerStatus, PaymentTerms as StoredPaymentTerms,
+};
+use crate::entities::enums::ProductStatus as StoredProductStatus;
+use crate::entities::suppliers::SupplierStatus as StoredSupplierStatus;
+use crate::entities::{customers, price_list_entries, products, skus, suppliers};
+use crate::service::inventory::Availability;
+use crate::service::pricing::{PriceQuote, PriceSource as StoredPriceSource};
+use async_graphql::{Context, ID, Json, Object};
+use chrono::{DateTime, NaiveDate, Utc};
+use leora_compliance::graphql::ProductCategory;
+use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, ResolverError, Session};
+use leora_tenancy::mirror_enum;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+mirror_enum!(ProductStatus <=> StoredProductStatus { Active, Inactive, Discontinued });
+mirror_enum!(CustomerStatus <=> StoredCustomerStatus { Active, OnHold, Inactive });
+mirror_enum!(PaymentTerms <=> StoredPaymentTerms { Prepaid, Cod, Net15, Net30, Net60 });
+mirror_enum!(SupplierStatus <=> StoredSupplierStatus { Active, Inactive });
+mirror_enum!(
+    /// Which rule set a price: customer-specific beats tier beats base.
+    PriceSource <=> StoredPriceSource { BasePrice, PriceTier, CustomerPrice }
+);
+
+pub fn id(uuid: Uuid) -> ID {
+    ID(uuid.to_string())
+}
+
+pub struct Product(pub products::Model);
+
+#[Object]
+impl Product {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn brand(&self) -> Option<&str> {
+        self.0.brand.as_deref()
+    }
+    async fn category(&self) -> ProductCategory {
+        self.0.category.into()
+    }
+    async fn varietal(&self) -> Option<&str> {
+        self.0.varietal.as_deref()
+    }
+    async fn vintage(&self) -> Option<i32> {
+        self.0.vintage
+    }
+    async fn region(&self) -> Option<&str> {
+        self.0.region.as_deref()
+    }
+    async fn country(&self) -> Option<&str> {
+        self.0.country.as_deref()
+    }
+    /// Alcohol by volume, in percent.
+    async fn abv(&self) -> Option<Decimal> {
+        self.0.abv
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn status(&self) -> ProductStatus {
+        self.0.status.into()
+    }
+    async fn supplier_id(&self) -> Option<ID> {
+        self.0.supplier_id.map(id)
+    }
+    /// Free-form attributes (tasting notes, awards, pairing …).
+    async fn metadata(&self) -> Json<serde_json::Value> {
+        Json(self.0.metadata.clone())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// The product's SKUs (sizes and packs), by code.
+    async fn skus(&self, ctx: &Context<'_>) -> ApiResult<Vec<Sku>> {
+        let loader = Session::of(ctx)?.loader(SkusOfProduct);
+        Ok(loader
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Sku)
+            .collect())
+    }
+}
+
+pub struct Sku(pub skus::Model);
+
+#[Object]
+impl Sku {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn size_ml(&self) -> i32 {
+        self.0.size_ml
+    }
+    async fn units_per_case(&self) -> i32 {
+        self.0.units_per_case
+    }
+    async fn upc(&self) -> Option<&str> {
+        self.0.upc.as_deref()
+    }
+    /// The list price before tier and customer pricing.
+    async fn base_price(&self) -> Decimal {
+        self.0.base_price
+    }
+    /// What the distributor pays: staff only.
+    #[graphql(guard = "RequirePermission(Permission::ProductsView)")]
+    async fn unit_cost(&self) -> Option<Decimal> {
+        self.0.unit_cost
+    }
+    async fn status(&self) -> ProductStatus {
+        self.0.status.into()
+    }
+    async fn product(&self, ctx: &Context<'_>) -> ApiResult<Product> {
+        let loader = Session::of(ctx)?.loader(ProductById);
+        loader
+            .load_one(self.0.product_id)
+            .await?
+            .map(Product)
+            .ok_or_else(|| not_found("product"))
+    }
+    /// Stock summed over locations.
+    async fn inventory(&self, ctx: &Context<'_>) -> ApiResult<StockLevel> {
+        let loader = Session::of(ctx)?.loader(AvailabilityOfSku);
+        Ok(StockLevel(
+            loader.load_one(self.0.id).await?.unwrap_or_default(),
+        ))
+    }
+    /// The unit price a customer pays for `quantity` units. Portal users get their own
+    /// customer's price (and may name no other customer); staff name the customer, or get the
+    /// base price without one.
+    async fn price(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: Option<ID>,
+        #[graphql(default = 1)] quantity: i32,
+    ) -> ApiResult<Price> {
+        if quantity < 1 {
+            return Err(ResolverError::bad_input("quantity", "must be at least 1"));
+        }
+        let session = Session::of(ctx)?;
+        let requested = customer_id
+            .map(|id| parse_id("customerId", &id))
+            .transpose()?;
+        let customer_id = match (session.context().customer_id(), requested) {
+            (Some(own), Some(other)) if own != other => {
+                return Err(ResolverError::forbidden(
+                    "portal users see only their own prices",
+                ));
+            }
+            (Some(own), _) => own,
+            (None, Some(customer)) => customer,
+            (None, None) => {
+                return Ok(Price(PriceQuote {
+                    unit_price: self.0.base_price,
+                    rule: StoredPriceSource::BasePrice,
+                    entry_id: None,
+                }));
+            }
+        };
+        if session
+            .loader(super::loaders::CustomerById)
+            .load_one(customer_id)
+            .await?
+            .is_none()
+        {
+            return Err(not_found("customer"));
+        }
+        let key = PriceKey {
+            customer_id,
+            sku_id: self.0.id,
+            quantity,
+        };
+        let quote = session
+            .loader(PriceOfSku)
+            .load_one(key)
+            .await?
+            .ok_or_else(|| not_found("sku"))?;
+        Ok(Price(quote))
+    }
+}
+
+pub fn parse_id(field: &str, id: &ID) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ResolverError::bad_input(field, "is not a valid id"))
+}
+
+pub fn not_found(entity: &str) -> ResolverError {
+    ResolverError::new(
+        leora_tenancy::ErrorCode::NotFound,
+        format!("{entity} not found"),
+    )
+}
+
+pub struct StockLevel(pub Availability);
+
+#[Object]
+impl StockLevel {
+    async fn on_hand(&self) -> i64 {
+        self.0.on_hand
+    }
+    async fn reserved(&self) -> i64 {
+        self.0.reserved
+    }
+    /// On hand less reserved: what can still be ordered.
+    async fn available(&self) -> i64 {
+        self.0.available
+    }
+}
+
+pub struct Price(pub PriceQuote);
+
+#[Object]
+impl Price {
+    async fn unit_price(&self) -> Decimal {
+        self.0.unit_price
+    }
+    async fn source(&self) -> PriceSource {
+        self.0.rule.into()
+    }
+    async fn price_list_entry_id(&self) -> Option<ID> {
+        self.0.entry_id.map(id)
+    }
+}
+
+pub struct Supplier(pub suppliers::Model);
+
+#[Object]
+impl Supplier {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn contact_name(&self) -> Option<&str> {
+        self.0.contact_name.as_deref()
+    }
+    async fn contact_email(&self) -> Option<&str> {
+        self.0.contact_email.as_deref()
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    async fn country(&self) -> Option<&str> {
+        self.0.country.as_deref()
+    }
+    async fn status(&self) -> SupplierStatus {
+        self.0.status.into()
+    }
+    /// Shared directory entries are maintained for every tenant and cannot be changed.
+    async fn is_shared(&self) -> bool {
+        self.0.tenant_id.is_none()
+    }
+}
+
+pub struct Customer(pub customers::Model);
+
+#[Object]
+impl Customer {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn account_number(&self) -> &str {
+        &self.0.account_number
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    async fn license_number(&self) -> Option<&str> {
+        self.0.license_number.as_deref()
+    }
+    async fn license_state(&self) -> Option<&str> {
+        self.0.license_state.as_deref()
+    }
+    async fn license_expires_on(&self) -> Option<NaiveDate> {
+        self.0.license_expires_on
+    }
+    /// Where the customer is, which decides its excise tax.
+    async fn state(&self) -> &str {
+        &self.0.state
+    }
+    async fn price_tier(&self) -> Option<&str> {
+        self.0.price_tier.as_deref()
+    }
+    async fn payment_terms(&self) -> PaymentTerms {
+        self.0.payment_terms.into()
+    }
+    /// Staff only.
+    #[graphql(guard = "RequirePermission(Permission::CustomersView)")]
+    async fn credit_limit(&self) -> Option<Decimal> {
+        self.0.credit_limit
+    }
+    #[graphql(guard = "RequirePermission(Permission::CustomersView)")]
+    async fn assigned_rep_id(&self) -> Option<ID> {
+        self.0.assigned_rep_id.map(id)
+    }
+    async fn billing_address(&self) -> Option<Json<serde_json::Value>> {
+        self.0.billing_address.clone().map(Json)
+    }
+    async fn shipping_address(&self) -> Option<Json<serde_json::Value>> {
+        self.0.shipping_address.clone().map(Json)
+    }
+    async fn status(&self) -> CustomerStatus {
+        self.0.status.into()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+pub struct PriceListEntry(pub price_list_entries::Model);
+
+#[Object]
+impl PriceListEntry {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn sku_id(&self) -> ID {
+        id(self.0.sku_id)
+    }
+    async fn price_tier(&self) -> Option<&str> {
+        self.0.price_tier.as_deref()
+    }
+    async fn customer_id(&self) -> Option<ID> {
+        self.0.customer_id.map(id)
+    }
+    async fn unit_price(&self) -> Decimal {
+        self.0.unit_price
+    }
+    async fn min_quantity(&self) -> i32 {
+        self.0.min_quantity
+    }
+    async fn valid_from(&self) -> DateTime<Utc> {
+        self.0.valid_from
+    }
+    async fn valid_until(&self) -> Option<DateTime<Utc>> {
+        self.0.valid_until
+    }
+}

@@ -1,0 +1,7 @@
+//! The HTTP API end to end: the real router, on a real PostgreSQL, one fresh database per test.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
+
+mod catalog;
+mod identity;
+mod support;

@@ -1,0 +1,193 @@
+//! The test application: a fresh database, a tenant with staff and a portal user, and helpers
+//! to call the real router.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use leora_gateway::config::Config;
+use leora_gateway::{AppState, router};
+use leora_identity::service::admin::{self, NewPortalUser, NewUser};
+use leora_tenancy::{TenantContext, TenantDb};
+use leora_test_db::TestDatabase;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    _database: TestDatabase,
+    pub owner: DatabaseConnection,
+    router: Router,
+    pub customer: Uuid,
+}
+
+pub fn config(extra: &[(&str, &str)]) -> Config {
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("JWT_SECRET".to_owned(), SECRET.to_owned()),
+        ("DEFAULT_TENANT_SLUG".to_owned(), "acme".to_owned()),
+        ("LOGIN_MAX_FAILED_ATTEMPTS".to_owned(), "3".to_owned()),
+    ]);
+    vars.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    Config::from_lookup(|name| vars.get(name).cloned()).unwrap()
+}
+
+pub async fn create_tenant(owner: &DatabaseConnection, slug: &str) -> (Uuid, Uuid) {
+    let tenant = Uuid::now_v7();
+    let customer = Uuid::now_v7();
+    owner
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "WITH t AS (INSERT INTO tenants (id, slug, name) VALUES ($1, $3, $3) RETURNING id)
+             INSERT INTO customers (id, tenant_id, account_number, name, state) SELECT $2, id, 'C-1', 'Harborview Cellars', 'CA' FROM t",
+            [tenant.into(), customer.into(), slug.into()],
+        ))
+        .await
+        .unwrap();
+    (tenant, customer)
+}
+
+pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
+    let database = TestDatabase::new().await;
+    let owner = database.connect().await;
+    let config = config(extra);
+    let (tenant, customer) = create_tenant(&owner, "acme").await;
+    let db = TenantDb::new(database.connect().await, config.app_role.clone());
+    leora_identity::with_tenant_committing(&db, &TenantContext::system(tenant), async |tx| {
+        for (email, role) in [("admin@acme.test", "admin"), ("rep@acme.test", "sales_rep")] {
+            let user = NewUser {
+                email: email.into(),
+                full_name: role.into(),
+                password: PASSWORD.into(),
+                roles: vec![role.into()],
+                manager_id: None,
+            };
+            admin::create_user(tx, tenant, user).await?;
+        }
+        let buyer = NewPortalUser {
+            customer_id: customer,
+            email: "buyer@harborview.test".into(),
+            full_name: "Buyer".into(),
+            password: PASSWORD.into(),
+            roles: vec![],
+        };
+        admin::create_portal_user(tx, tenant, buyer).await?;
+        Ok::<_, leora_identity::IdentityError>(())
+    })
+    .await
+    .unwrap();
+    let state = AppState::new(&config, database.connect().await);
+    TestApp {
+        _database: database,
+        owner,
+        router: router(state),
+        customer,
+    }
+}
+
+pub async fn app() -> TestApp {
+    app_with(&[]).await
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub request_id: Option<String>,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn code(&self) -> &str {
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {}", self.body))
+    }
+
+    pub fn data(&self, field: &str) -> &Value {
+        &self.body["data"][field]
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let header_text = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|v: &header::HeaderValue| v.to_str().unwrap().to_owned())
+        };
+        let content_type = header_text(header::CONTENT_TYPE.as_str()).unwrap_or_default();
+        let request_id = header_text("x-request-id");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            content_type,
+            request_id,
+            body,
+        }
+    }
+
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Reply {
+        let mut request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/graphql-response+json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        self.graphql(
+            None,
+            "mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken expiresAt tokenType } }",
+            json!({ "input": { "tenantSlug": "acme", "email": email, "password": password } }),
+        )
+        .await
+    }
+
+    pub async fn token(&self, email: &str) -> String {
+        let reply = self.login(email, PASSWORD).await;
+        reply.data("login")["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login failed: {}", reply.body))
+            .to_owned()
+    }
+
+    pub async fn portal_token(&self) -> String {
+        let reply = self
+            .graphql(
+                None,
+                "mutation { portalLogin(input: {email: \"buyer@harborview.test\", password: \"correct horse battery\"}) { accessToken } }",
+                json!({}),
+            )
+            .await;
+        reply.data("portalLogin")["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}", reply.body))
+            .to_owned()
+    }
+
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let row = self
+            .owner
+            .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    }
+}

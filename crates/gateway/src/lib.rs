@@ -1,6 +1,7 @@
 //! The Leora server: configuration, start-up checks, and the HTTP surface that stitches every
 //! domain crate into one tenant-scoped API.
 
+pub mod commands;
 pub mod config;
 pub mod http;
 pub mod schema;

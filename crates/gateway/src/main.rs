@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use leora_gateway::config::{Config, Environment, LogFormat};
 use leora_gateway::startup::{self, StartupError};
-use leora_gateway::{AppState, router};
+use leora_gateway::{AppState, commands, router};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -24,6 +24,33 @@ enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL), sorted; `schema.graphql` is this output.
     Schema,
+    /// Seed the Well Crafted demo tenant (idempotent), or with --synthetic generate benchmark
+    /// tenants `synthetic-000` … (existing ones are kept).
+    Seed(SeedArgs),
+}
+
+#[derive(clap::Args)]
+struct SeedArgs {
+    /// Generate synthetic tenants instead of the demo tenant.
+    #[arg(long)]
+    synthetic: bool,
+    #[arg(long, default_value_t = 20)]
+    tenants: u32,
+    /// Customers per tenant.
+    #[arg(long, default_value_t = 200)]
+    customers: u32,
+    /// Orders per customer, spread over the last twelve months.
+    #[arg(long, default_value_t = 50)]
+    orders: u32,
+    /// Products per tenant (one SKU each).
+    #[arg(long, default_value_t = 200)]
+    products: u32,
+    /// Sales reps per tenant.
+    #[arg(long, default_value_t = 10)]
+    reps: u32,
+    /// The same number gives the same data.
+    #[arg(long, default_value_t = 42)]
+    seed: u32,
 }
 
 #[tokio::main]
@@ -51,12 +78,32 @@ async fn run(command: Command) -> Result<(), StartupError> {
     match command {
         Command::Serve => serve(config).await,
         Command::Schema => Ok(()),
+        Command::Seed(args) => seed(&config, args).await,
         Command::Migrate => {
             let url = startup::database_url(&config).await?;
             startup::migrate(&config, &url).await?;
             tracing::info!("migrations applied");
             Ok(())
         }
+    }
+}
+
+async fn seed(config: &Config, args: SeedArgs) -> Result<(), StartupError> {
+    let pool = startup::prepare_database(config).await?;
+    let db = leora_tenancy::TenantDb::new(pool, config.app_role.clone());
+    if args.synthetic {
+        let options = leora_seed::synthetic::SyntheticOptions {
+            tenants: args.tenants,
+            customers_per_tenant: args.customers,
+            orders_per_customer: args.orders,
+            products_per_tenant: args.products,
+            reps_per_tenant: args.reps,
+            seed: args.seed,
+        };
+        commands::seed_synthetic(&db, options).await
+    } else {
+        commands::seed_demo(&db).await?;
+        commands::print_demo_credentials(&format!("http://{}", config.listen_addr))
     }
 }
 
@@ -87,20 +134,13 @@ async fn serve(config: Config) -> Result<(), StartupError> {
             addr: config.listen_addr,
             source,
         })?;
-    let mode = match config.environment {
-        Environment::Development => "development",
-        Environment::Production => "production",
-    };
-    let graphiql = if config.graphql.graphiql {
-        "/graphiql"
+    if config.environment == Environment::Development {
+        // The first run fills an empty database with the demo tenant; later runs find it there.
+        commands::seed_demo(&state.db).await?;
+        commands::print_demo_credentials(&format!("http://{}", config.listen_addr))?;
     } else {
-        "/graphql"
-    };
-    tracing::info!(
-        mode,
-        "Leora is ready: http://{}{graphiql}",
-        config.listen_addr
-    );
+        tracing::info!(addr = %config.listen_addr, "Leora is serving (production)");
+    }
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -29,6 +29,8 @@ pub enum StartupError {
     PendingMigrations { pending: usize },
     #[error("unsafe database role: {0}")]
     AppRole(#[from] AppRoleProblem),
+    #[error("seeding failed: {0}")]
+    Seed(leora_seed::SeedError),
     #[error("cannot write the output: {source}")]
     Output { source: std::io::Error },
     #[error("cannot listen on {addr}: {source}")]

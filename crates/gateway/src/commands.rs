@@ -1,0 +1,68 @@
+//! The operator commands besides serving: seeding, and what the development server prints so a
+//! newcomer can sign in straight away.
+
+use crate::startup::StartupError;
+use leora_seed::synthetic::{self, SyntheticOptions};
+use leora_seed::well_crafted;
+use leora_tenancy::TenantDb;
+use std::io::Write;
+
+/// Writes to stdout: these lines are the command's output, not log records.
+fn say(text: &str) -> Result<(), StartupError> {
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|source| StartupError::Output { source })
+}
+
+pub async fn seed_demo(db: &TenantDb) -> Result<(), StartupError> {
+    let report = well_crafted::seed(db).await.map_err(StartupError::Seed)?;
+    if report.created_tenant {
+        tracing::info!(
+            tenant = well_crafted::SLUG,
+            "seeded the Well Crafted demo tenant"
+        );
+    }
+    Ok(())
+}
+
+pub async fn seed_synthetic(db: &TenantDb, options: SyntheticOptions) -> Result<(), StartupError> {
+    let report = synthetic::generate(db, options)
+        .await
+        .map_err(StartupError::Seed)?;
+    let seconds = report.elapsed.as_secs_f64();
+    let rate = report.order_lines as f64 / seconds.max(0.001);
+    say(&format!(
+        "synthetic: {} tenant(s) created, {} already present; {} orders, {} order lines in {seconds:.1} s ({rate:.0} lines/s)\n\
+         every synthetic account's password: {}\n",
+        report.tenants,
+        report.skipped_existing,
+        report.orders,
+        report.order_lines,
+        synthetic::SYNTHETIC_PASSWORD,
+    ))
+}
+
+/// The demo accounts and a login mutation to paste into GraphiQL.
+pub fn print_demo_credentials(base_url: &str) -> Result<(), StartupError> {
+    let password = well_crafted::DEMO_PASSWORD;
+    let staff: Vec<String> = well_crafted::STAFF
+        .iter()
+        .map(|(email, _, role)| format!("    {email:<34} {role}"))
+        .collect();
+    let buyers: Vec<String> = well_crafted::CUSTOMERS
+        .iter()
+        .map(|(_, name, _, email, _)| format!("    {email:<34} portal admin of {name}"))
+        .collect();
+    say(&format!(
+        "\nLeora is ready. GraphiQL: {base_url}/graphiql\n\n\
+         Demo accounts of the Well Crafted tenant (password {password}):\n{}\n{}\n\n\
+         Sign in from GraphiQL:\n\
+         \x20   mutation {{ login(input: {{tenantSlug: \"{slug}\", email: \"{admin}\", password: \"{password}\"}}) {{ accessToken }} }}\n\
+         then add the header  {{\"Authorization\": \"Bearer <accessToken>\"}}  and run\n\
+         \x20   {{ products {{ edges {{ node {{ name skus {{ code basePrice inventory {{ available }} }} }} }} }} }}\n\n",
+        staff.join("\n"),
+        buyers.join("\n"),
+        slug = well_crafted::SLUG,
+        admin = well_crafted::STAFF[0].0,
+    ))
+}

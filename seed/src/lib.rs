@@ -1,0 +1,9 @@
+//! Seed data: the Well Crafted demo tenant (idempotent: running it again changes nothing) and a
+//! deterministic synthetic-data generator for benchmarks. Both write as the application role,
+//! through the same constraints and row-level security as the API.
+
+pub mod error;
+pub mod synthetic;
+pub mod well_crafted;
+
+pub use error::SeedError;

@@ -1,0 +1,356 @@
+//! The Well Crafted demo tenant of SPEC §7. Every step looks its row up by natural key first
+//! (slug, email, product name, sku code, account number, idempotency key), so a second run
+//! finds everything in place and writes nothing.
+
+use crate::error::SeedError;
+use chrono::{NaiveDate, Utc};
+use leora_catalog::entities::{customers, products, skus};
+use leora_catalog::service::customers::{NewCustomer, create_customer};
+use leora_catalog::service::inventory::adjust;
+use leora_catalog::service::price_lists::{PriceListEntryInput, upsert_price_list_entry};
+use leora_catalog::service::products::{NewProduct, create_product};
+use leora_catalog::service::skus::{NewSku, create_sku};
+use leora_compliance::entities::enums::ProductCategory;
+use leora_compliance::entities::state_tax_rates::{self, TaxRateKind};
+use leora_compliance::service::tax_rates::{NewTaxRate, create_state_tax_rate};
+use leora_identity::entities::{portal_users, users};
+use leora_identity::service::admin::{NewPortalUser, NewUser, create_portal_user, create_user};
+use leora_tenancy::{TenancyError, TenantContext, TenantDb, with_tenant};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
+    Statement,
+};
+use uuid::Uuid;
+
+pub const SLUG: &str = "well-crafted";
+pub const NAME: &str = "Well Crafted";
+/// Every demo account's password; printed by the seed command and listed in the README.
+pub const DEMO_PASSWORD: &str = "WellCrafted-demo-2026";
+
+/// (email, name, role)
+pub const STAFF: [(&str, &str, &str); 3] = [
+    ("admin@wellcrafted.example", "Avery Admin", "admin"),
+    (
+        "manager@wellcrafted.example",
+        "Morgan Manager",
+        "sales_manager",
+    ),
+    ("rep@wellcrafted.example", "Riley Rep", "sales_rep"),
+];
+
+struct Wine {
+    name: &'static str,
+    brand: &'static str,
+    varietal: &'static str,
+    vintage: i32,
+    region: &'static str,
+    sku: &'static str,
+    base_price: Decimal,
+    wholesale_price: Decimal,
+    unit_cost: Decimal,
+    on_hand: i32,
+}
+
+fn wines() -> [Wine; 3] {
+    [
+        Wine {
+            name: "Cabernet Sauvignon",
+            brand: "Well Crafted Cellars",
+            varietal: "Cabernet Sauvignon",
+            vintage: 2021,
+            region: "Napa Valley",
+            sku: "WC-CAB-750",
+            base_price: Decimal::new(2400, 2),
+            wholesale_price: Decimal::new(2100, 2),
+            unit_cost: Decimal::new(1150, 2),
+            on_hand: 240,
+        },
+        Wine {
+            name: "Chardonnay",
+            brand: "Well Crafted Cellars",
+            varietal: "Chardonnay",
+            vintage: 2022,
+            region: "Sonoma Coast",
+            sku: "WC-CHA-750",
+            base_price: Decimal::new(1800, 2),
+            wholesale_price: Decimal::new(1600, 2),
+            unit_cost: Decimal::new(850, 2),
+            on_hand: 180,
+        },
+        Wine {
+            name: "Pinot Noir",
+            brand: "Well Crafted Cellars",
+            varietal: "Pinot Noir",
+            vintage: 2021,
+            region: "Willamette Valley",
+            sku: "WC-PIN-750",
+            base_price: Decimal::new(2800, 2),
+            wholesale_price: Decimal::new(2500, 2),
+            unit_cost: Decimal::new(1400, 2),
+            on_hand: 120,
+        },
+    ]
+}
+
+/// (account number, name, state, portal user email, portal user name)
+pub const CUSTOMERS: [(&str, &str, &str, &str, &str); 3] = [
+    (
+        "WC-1001",
+        "Harborview Cellars",
+        "CA",
+        "buyer@harborviewcellars.example",
+        "Harper Buyer",
+    ),
+    (
+        "WC-1002",
+        "Downtown Wine",
+        "CA",
+        "buyer@downtownwine.example",
+        "Dana Buyer",
+    ),
+    (
+        "WC-1003",
+        "Vineyard Market",
+        "CA",
+        "buyer@vineyardmarket.example",
+        "Vic Buyer",
+    ),
+];
+
+/// What the seed made or found, for the command to print.
+#[derive(Debug, Clone)]
+pub struct SeedReport {
+    pub tenant_id: Uuid,
+    pub created_tenant: bool,
+}
+
+/// Creates the tenant when missing; the rest in one tenant transaction.
+pub async fn seed(db: &TenantDb) -> Result<SeedReport, SeedError> {
+    let (tenant_id, created_tenant) = match db.tenant_id_for_slug(SLUG).await {
+        Ok(id) => (id, false),
+        Err(TenancyError::TenantNotFound { .. }) => (create_tenant(db, SLUG, NAME).await?, true),
+        Err(other) => return Err(other.into()),
+    };
+    with_tenant(db, &TenantContext::system(tenant_id), async |tx| {
+        fill(tx, tenant_id).await
+    })
+    .await?;
+    Ok(SeedReport {
+        tenant_id,
+        created_tenant,
+    })
+}
+
+/// A new tenant can only be inserted by a transaction already scoped to its id (RLS).
+pub(crate) async fn create_tenant(
+    db: &TenantDb,
+    slug: &str,
+    name: &str,
+) -> Result<Uuid, SeedError> {
+    let id = Uuid::now_v7();
+    with_tenant(db, &TenantContext::system(id), async |tx| {
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO tenants (id, slug, name, subscription_tier) VALUES ($1, $2, $3, 'enterprise')",
+            [id.into(), slug.into(), name.into()],
+        ))
+        .await?;
+        // The settings of SPEC §4 are the column defaults.
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO tenant_settings (tenant_id) VALUES ($1)",
+            [id.into()],
+        ))
+        .await?;
+        Ok::<_, SeedError>(())
+    })
+    .await?;
+    Ok(id)
+}
+
+async fn fill(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<(), SeedError> {
+    let mut rep_id = None;
+    for (email, name, role) in STAFF {
+        let user = match users::Entity::find()
+            .filter(users::Column::Email.eq(email))
+            .one(tx)
+            .await?
+        {
+            Some(user) => user,
+            None => {
+                let input = NewUser {
+                    email: email.into(),
+                    full_name: name.into(),
+                    password: DEMO_PASSWORD.into(),
+                    roles: vec![role.into()],
+                    manager_id: None,
+                };
+                create_user(tx, tenant_id, input).await?
+            }
+        };
+        if role == "sales_rep" {
+            rep_id = Some(user.id);
+        }
+    }
+    ensure_tax_rate(tx, tenant_id).await?;
+    let mut sku_ids = Vec::new();
+    for wine in wines() {
+        sku_ids.push(ensure_wine(tx, tenant_id, &wine).await?);
+    }
+    let mut customer_ids = Vec::new();
+    for (account, name, state, buyer_email, buyer_name) in CUSTOMERS {
+        let customer = ensure_customer(tx, tenant_id, account, name, state, rep_id).await?;
+        ensure_portal_user(tx, tenant_id, customer.id, buyer_email, buyer_name).await?;
+        customer_ids.push(customer.id);
+    }
+    Ok(())
+}
+
+async fn ensure_tax_rate(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<(), SeedError> {
+    let existing = state_tax_rates::Entity::find()
+        .filter(state_tax_rates::Column::State.eq("CA"))
+        .filter(state_tax_rates::Column::ProductCategory.eq(ProductCategory::Wine))
+        .one(tx)
+        .await?;
+    if existing.is_none() {
+        // California's wine excise: $0.20 per gallon.
+        let rate = NewTaxRate {
+            state: "CA".into(),
+            category: ProductCategory::Wine,
+            kind: TaxRateKind::PerGallon,
+            rate: Decimal::new(20, 2),
+            effective_from: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default(),
+            effective_until: None,
+        };
+        create_state_tax_rate(tx, tenant_id, rate).await?;
+    }
+    Ok(())
+}
+
+/// The wine's product, its 750 ml SKU, stock and wholesale tier price; returns the SKU id.
+async fn ensure_wine(
+    tx: &DatabaseTransaction,
+    tenant_id: Uuid,
+    wine: &Wine,
+) -> Result<Uuid, SeedError> {
+    if let Some(sku) = skus::Entity::find()
+        .filter(skus::Column::Code.eq(wine.sku))
+        .one(tx)
+        .await?
+    {
+        return Ok(sku.id);
+    }
+    let product = match products::Entity::find()
+        .filter(products::Column::Name.eq(wine.name))
+        .one(tx)
+        .await?
+    {
+        Some(product) => product,
+        None => {
+            let input = NewProduct {
+                supplier_id: None,
+                name: wine.name.into(),
+                brand: Some(wine.brand.into()),
+                category: ProductCategory::Wine,
+                varietal: Some(wine.varietal.into()),
+                vintage: Some(wine.vintage),
+                region: Some(wine.region.into()),
+                country: Some("USA".into()),
+                abv: Some(Decimal::new(1350, 2)),
+                description: Some(format!(
+                    "{} {} from the {}.",
+                    wine.vintage, wine.varietal, wine.region
+                )),
+                metadata: None,
+            };
+            create_product(tx, tenant_id, input).await?
+        }
+    };
+    let sku = create_sku(
+        tx,
+        tenant_id,
+        NewSku {
+            product_id: product.id,
+            code: wine.sku.into(),
+            size_ml: 750,
+            units_per_case: Some(12),
+            upc: None,
+            base_price: wine.base_price,
+            unit_cost: Some(wine.unit_cost),
+        },
+    )
+    .await?;
+    adjust(tx, sku.id, "main", wine.on_hand, "initial stock (seed)").await?;
+    let entry = PriceListEntryInput {
+        id: None,
+        sku_id: sku.id,
+        price_tier: Some("wholesale".into()),
+        customer_id: None,
+        unit_price: wine.wholesale_price,
+        min_quantity: 1,
+        valid_from: Some(Utc::now() - chrono::Duration::days(365)),
+        valid_until: None,
+    };
+    upsert_price_list_entry(tx, tenant_id, entry).await?;
+    Ok(sku.id)
+}
+
+async fn ensure_customer(
+    tx: &DatabaseTransaction,
+    tenant_id: Uuid,
+    account_number: &str,
+    name: &str,
+    state: &str,
+    rep_id: Option<Uuid>,
+) -> Result<customers::Model, SeedError> {
+    if let Some(customer) = customers::Entity::find()
+        .filter(customers::Column::AccountNumber.eq(account_number))
+        .one(tx)
+        .await?
+    {
+        return Ok(customer);
+    }
+    let input = NewCustomer {
+        account_number: account_number.into(),
+        name: name.into(),
+        email: None,
+        phone: None,
+        license_number: Some(format!("{state}-ABC-{account_number}")),
+        license_state: Some(state.into()),
+        license_expires_on: Some(Utc::now().date_naive() + chrono::Duration::days(400)),
+        state: state.into(),
+        price_tier: Some("wholesale".into()),
+        payment_terms: None,
+        credit_limit: Some(Decimal::new(2_500_000, 2)),
+        assigned_rep_id: rep_id,
+        billing_address: None,
+        shipping_address: None,
+    };
+    Ok(create_customer(tx, tenant_id, input).await?)
+}
+
+async fn ensure_portal_user(
+    tx: &DatabaseTransaction,
+    tenant_id: Uuid,
+    customer_id: Uuid,
+    email: &str,
+    name: &str,
+) -> Result<(), SeedError> {
+    if portal_users::Entity::find()
+        .filter(portal_users::Column::Email.eq(email))
+        .one(tx)
+        .await?
+        .is_none()
+    {
+        let input = NewPortalUser {
+            customer_id,
+            email: email.into(),
+            full_name: name.into(),
+            password: DEMO_PASSWORD.into(),
+            roles: vec!["portal_admin".into()],
+        };
+        create_portal_user(tx, tenant_id, input).await?;
+    }
+    Ok(())
+}

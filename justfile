@@ -31,3 +31,17 @@ migrate-down:
 # Regenerate schema.graphql from the code
 schema:
     cargo run --quiet --bin leora -- schema > schema.graphql
+
+# Seed the Well Crafted demo tenant (idempotent) and print the demo sign-in
+seed:
+    cargo run --bin leora -- seed
+
+# Generate synthetic tenants for benchmarks (defaults: 20 tenants x 200 customers x 50 orders)
+seed-synthetic *ARGS:
+    cargo run --release --bin leora -- seed --synthetic {{ARGS}}
+
+# Drop and recreate the development database `leora` (asks first), then migrate and seed
+db-reset:
+    @read -p "Drop the development database 'leora' and everything in it? [y/N] " answer && [ "$answer" = "y" ]
+    psql "${DIRECT_URL:-postgres://postgres@127.0.0.1:5432/postgres}" -c "DROP DATABASE IF EXISTS leora WITH (FORCE)"
+    cargo run --bin leora -- seed

@@ -319,4 +319,78 @@ mod tests {
                 .contains("DATABASE_URL must be a PostgreSQL URL")
         );
     }
+
+    /// Names passed to the environment readers anywhere in the workspace's sources.
+    fn variables_read_by(source: &str) -> Vec<String> {
+        const READERS: [&str; 7] = [
+            "optional(",
+            "parsed(",
+            "positive(",
+            "database_url(",
+            "env::var(",
+            "_ENV: &str =",
+            "env_var(",
+        ];
+        let mut names = Vec::new();
+        for reader in READERS {
+            for (at, _) in source.match_indices(reader) {
+                let rest = source[at + reader.len()..].trim_start();
+                let Some(rest) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                    .collect();
+                if !name.is_empty() && rest[name.len()..].starts_with('"') {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }
+
+    fn rust_sources(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir()
+                && path
+                    .file_name()
+                    .is_some_and(|n| n != "target" && n != "tests")
+            {
+                rust_sources(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_variable_the_code_reads_is_documented_in_env_example() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let example = std::fs::read_to_string(root.join(".env.example")).unwrap();
+        let documented = |name: &str| {
+            example.lines().any(|line| {
+                line.trim_start_matches(['#', ' '])
+                    .starts_with(&format!("{name}="))
+            })
+        };
+        let mut sources = Vec::new();
+        for dir in ["crates", "migration", "seed"] {
+            rust_sources(&root.join(dir), &mut sources);
+        }
+        let mut read: Vec<String> = sources
+            .iter()
+            .flat_map(|path| variables_read_by(&std::fs::read_to_string(path).unwrap()))
+            .collect();
+        read.sort();
+        read.dedup();
+        assert!(
+            read.contains(&"JWT_SECRET".to_owned())
+                && read.contains(&"LEORA_LISTEN_ADDR".to_owned()),
+            "{read:?}"
+        );
+        let missing: Vec<&String> = read.iter().filter(|name| !documented(name)).collect();
+        assert!(missing.is_empty(), ".env.example does not list {missing:?}");
+    }
 }

@@ -10,6 +10,8 @@ pub enum SeedError {
     Catalog(#[from] leora_catalog::error::CatalogError),
     #[error(transparent)]
     Compliance(#[from] leora_compliance::error::ComplianceError),
+    #[error(transparent)]
+    Orders(#[from] leora_orders::error::OrdersError),
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
 }

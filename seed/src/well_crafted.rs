@@ -15,6 +15,11 @@ use leora_compliance::entities::state_tax_rates::{self, TaxRateKind};
 use leora_compliance::service::tax_rates::{NewTaxRate, create_state_tax_rate};
 use leora_identity::entities::{portal_users, users};
 use leora_identity::service::admin::{NewPortalUser, NewUser, create_portal_user, create_user};
+use leora_orders::entities::orders::OrderStatus;
+use leora_orders::entities::payments::PaymentMethod;
+use leora_orders::service::batch::invoices_of_orders;
+use leora_orders::service::invoices::{self, NewPayment};
+use leora_orders::service::orders::{self, NewLine, NewOrder};
 use leora_tenancy::{TenancyError, TenantContext, TenantDb, with_tenant};
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -27,6 +32,8 @@ pub const SLUG: &str = "well-crafted";
 pub const NAME: &str = "Well Crafted";
 /// Every demo account's password; printed by the seed command and listed in the README.
 pub const DEMO_PASSWORD: &str = "WellCrafted-demo-2026";
+/// Finds the demo order again on every run.
+pub const DEMO_ORDER_KEY: &str = "well-crafted-demo-order";
 
 /// (email, name, role)
 pub const STAFF: [(&str, &str, &str); 3] = [
@@ -203,6 +210,62 @@ async fn fill(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<(), SeedError
         let customer = ensure_customer(tx, tenant_id, account, name, state, rep_id).await?;
         ensure_portal_user(tx, tenant_id, customer.id, buyer_email, buyer_name).await?;
         customer_ids.push(customer.id);
+    }
+    if let (Some(harborview), Some(rep)) = (customer_ids.first(), rep_id) {
+        ensure_demo_order(tx, tenant_id, rep, *harborview, &sku_ids).await?;
+    }
+    Ok(())
+}
+
+/// Harborview's delivered two-line order and its paid invoice. The idempotency key finds the
+/// order again; each later step runs only while the order or invoice still needs it.
+async fn ensure_demo_order(
+    tx: &DatabaseTransaction,
+    tenant_id: Uuid,
+    rep_id: Uuid,
+    customer_id: Uuid,
+    sku_ids: &[Uuid],
+) -> Result<(), SeedError> {
+    let rep = TenantContext::user(tenant_id, rep_id);
+    let lines = sku_ids
+        .iter()
+        .take(2)
+        .zip([12, 6])
+        .map(|(sku_id, quantity)| NewLine {
+            sku_id: *sku_id,
+            quantity,
+            discount: None,
+        })
+        .collect();
+    let order = NewOrder {
+        customer_id,
+        lines,
+        requested_delivery_date: None,
+        idempotency_key: Some(DEMO_ORDER_KEY.into()),
+        notes: Some("Demo order from the seed".into()),
+        submit: true,
+    };
+    let mut order = orders::create_order(tx, &rep, order).await?.order;
+    loop {
+        order = match order.status {
+            OrderStatus::Submitted => orders::confirm_order(tx, &rep, order.id).await?,
+            OrderStatus::Confirmed => orders::fulfill_order(tx, &rep, order.id).await?,
+            OrderStatus::Fulfilled => orders::deliver_order(tx, &rep, order.id).await?,
+            _ => break,
+        };
+    }
+    let invoice = match invoices_of_orders(tx, &[order.id]).await?.remove(&order.id) {
+        Some(invoice) => invoice,
+        None => invoices::issue_invoice(tx, &rep, order.id).await?,
+    };
+    if invoice.balance > Decimal::ZERO {
+        let payment = NewPayment {
+            amount: invoice.balance,
+            method: PaymentMethod::Ach,
+            reference: Some("SEED-ACH-0001".into()),
+            received_at: None,
+        };
+        invoices::record_payment(tx, &rep, invoice.id, payment).await?;
     }
     Ok(())
 }

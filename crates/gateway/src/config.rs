@@ -35,6 +35,26 @@ pub struct Config {
     /// Origins allowed to call the API from a browser; empty means any origin in development and
     /// none (same-origin only) in production.
     pub cors_allowed_origins: Vec<String>,
+    pub integrations: IntegrationsConfig,
+}
+
+#[derive(Clone)]
+pub struct IntegrationsConfig {
+    /// Encrypts webhook secrets and integration tokens; the development key when unset in
+    /// development, required in production.
+    pub secrets: std::sync::Arc<leora_integrations::SecretBox>,
+    /// Whether the server also runs a webhook delivery worker (`leora worker` runs one alone).
+    pub worker_enabled: bool,
+}
+
+impl std::fmt::Debug for IntegrationsConfig {
+    /// Keys never reach a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IntegrationsConfig")
+            .field("active_key_id", &self.secrets.active_key_id())
+            .field("worker_enabled", &self.worker_enabled)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +77,14 @@ pub struct GraphqlConfig {
     pub max_body_bytes: usize,
     pub introspection: bool,
     pub graphiql: bool,
+    /// How long a DataLoader gathers keys before querying.
+    pub loader_delay_micros: u64,
+}
+
+impl GraphqlConfig {
+    pub fn loader_delay(&self) -> std::time::Duration {
+        std::time::Duration::from_micros(self.loader_delay_micros)
+    }
 }
 
 /// Signs development tokens when JWT_SECRET is unset; production refuses to start without one.
@@ -211,6 +239,11 @@ impl Config {
             max_body_bytes: env.positive("GRAPHQL_MAX_BODY_BYTES", 1 << 20),
             introspection: env.parsed("GRAPHQL_INTROSPECTION", !production, "true or false"),
             graphiql: env.parsed("GRAPHIQL_ENABLED", !production, "true or false"),
+            loader_delay_micros: env.parsed(
+                "GRAPHQL_LOADER_DELAY_MICROS",
+                1_000,
+                "a whole number of microseconds",
+            ),
         };
         let cors_allowed_origins = env
             .optional("CORS_ALLOWED_ORIGINS")
@@ -222,6 +255,24 @@ impl Config {
                     .collect()
             })
             .unwrap_or_default();
+        let secrets = match env.optional(leora_integrations::ENCRYPTION_KEYS_ENV) {
+            Some(spec) => leora_integrations::SecretBox::parse(&spec).unwrap_or_else(|error| {
+                env.problems.push(error.to_string());
+                leora_integrations::SecretBox::development()
+            }),
+            None if production => {
+                env.problems.push(format!(
+                    "{} is required in production (key-id:base64 32-byte key, e.g. k1:$(openssl rand -base64 32))",
+                    leora_integrations::ENCRYPTION_KEYS_ENV
+                ));
+                leora_integrations::SecretBox::development()
+            }
+            None => leora_integrations::SecretBox::development(),
+        };
+        let integrations = IntegrationsConfig {
+            secrets: std::sync::Arc::new(secrets),
+            worker_enabled: env.parsed("WEBHOOK_WORKER_ENABLED", true, "true or false"),
+        };
         let local_postgres_dir = env
             .optional("LEORA_LOCAL_PG_DIR")
             .map_or_else(|| PathBuf::from(".leora/postgres"), PathBuf::from);
@@ -241,6 +292,7 @@ impl Config {
             auth,
             graphql,
             cors_allowed_origins,
+            integrations,
         })
     }
 }
@@ -249,6 +301,8 @@ impl Config {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    const TEST_KEYS: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let vars: HashMap<String, String> = vars
@@ -269,24 +323,33 @@ mod tests {
 
     #[test]
     fn production_requires_a_database_url() {
-        let error =
-            config(&[("LEORA_ENV", "production"), ("JWT_SECRET", &"s".repeat(32))]).unwrap_err();
+        let error = config(&[
+            ("LEORA_ENV", "production"),
+            ("JWT_SECRET", &"s".repeat(32)),
+            ("LEORA_ENCRYPTION_KEYS", TEST_KEYS),
+        ])
+        .unwrap_err();
         assert_eq!(error.0, vec!["DATABASE_URL is required in production"]);
     }
 
     #[test]
-    fn production_refuses_demo_provisioning_and_a_missing_secret() {
+    fn production_refuses_demo_provisioning_and_missing_secrets() {
         let error = config(&[
             ("LEORA_ENV", "production"),
             ("DATABASE_URL", "postgres://leora@db/leora"),
             ("DEV_DEMO_PORTAL_PASSWORD", "demo-password"),
         ])
         .unwrap_err();
-        assert_eq!(error.0.len(), 2, "{error}");
+        assert_eq!(error.0.len(), 3, "{error}");
         assert!(
             error
                 .to_string()
                 .contains("JWT_SECRET is required in production")
+        );
+        assert!(
+            error
+                .to_string()
+                .contains("LEORA_ENCRYPTION_KEYS is required in production")
         );
         assert!(error.to_string().contains("refused in production"));
     }
@@ -297,6 +360,10 @@ mod tests {
             ("LEORA_ENV", "production"),
             ("DATABASE_URL", "postgres://leora@db/leora"),
             ("JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+            (
+                "LEORA_ENCRYPTION_KEYS",
+                "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            ),
         ])
         .unwrap();
         assert!(!config.graphql.graphiql && !config.graphql.introspection);

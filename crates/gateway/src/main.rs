@@ -24,6 +24,8 @@ enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL), sorted; `schema.graphql` is this output.
     Schema,
+    /// Run a webhook delivery worker until SIGINT/SIGTERM (any number may run at once).
+    Worker,
     /// Seed the Well Crafted demo tenant (idempotent), or with --synthetic generate benchmark
     /// tenants `synthetic-000` … (existing ones are kept).
     Seed(SeedArgs),
@@ -79,6 +81,14 @@ async fn run(command: Command) -> Result<(), StartupError> {
         Command::Serve => serve(config).await,
         Command::Schema => Ok(()),
         Command::Seed(args) => seed(&config, args).await,
+        Command::Worker => {
+            let pool = startup::prepare_database(&config).await?;
+            let db = leora_tenancy::TenantDb::new(pool, config.app_role.clone());
+            leora_integrations::verify_encryption_keys(&db, &config.integrations.secrets).await?;
+            tracing::info!("webhook worker running");
+            let worker = worker_config(&config);
+            Ok(leora_integrations::run_worker(db, worker, shutdown_signal()).await?)
+        }
         Command::Migrate => {
             let url = startup::database_url(&config).await?;
             startup::migrate(&config, &url).await?;
@@ -127,7 +137,17 @@ fn init_tracing(format: LogFormat) {
 
 async fn serve(config: Config) -> Result<(), StartupError> {
     let pool = startup::prepare_database(&config).await?;
-    let state = AppState::new(&config, pool);
+    let state = AppState::new(&config, pool)?;
+    leora_integrations::verify_encryption_keys(&state.db, &config.integrations.secrets).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    if config.integrations.worker_enabled {
+        let worker = leora_integrations::Worker::new(state.db.clone(), worker_config(&config))?;
+        tokio::spawn(worker.run(until_stopped(stopped.clone())));
+    }
     let listener = tokio::net::TcpListener::bind(config.listen_addr)
         .await
         .map_err(|source| StartupError::Bind {
@@ -142,12 +162,25 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         tracing::info!(addr = %config.listen_addr, "Leora is serving (production)");
     }
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(until_stopped(stopped))
         .await
         .map_err(|source| StartupError::Bind {
             addr: config.listen_addr,
             source,
         })
+}
+
+fn worker_config(config: &Config) -> leora_integrations::WorkerConfig {
+    let production = config.environment == Environment::Production;
+    leora_integrations::WorkerConfig::new(
+        std::sync::Arc::clone(&config.integrations.secrets),
+        leora_integrations::UrlPolicy::for_environment(production),
+    )
+}
+
+/// Resolves once the shutdown signal has been seen, for every task that must stop with it.
+async fn until_stopped(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
 }
 
 /// Resolves on SIGINT or SIGTERM; axum then stops accepting and finishes in-flight requests.

@@ -6,12 +6,19 @@ use crate::config::GraphqlConfig;
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 use leora_catalog::graphql::{CatalogMutation, CatalogQuery};
 use leora_identity::graphql::{IdentityMutation, IdentityQuery};
+use leora_integrations::graphql::{IntegrationsMutation, IntegrationsQuery};
+use leora_orders::graphql::{OrdersMutation, OrdersQuery};
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(IdentityQuery, CatalogQuery);
+pub struct QueryRoot(IdentityQuery, CatalogQuery, OrdersQuery, IntegrationsQuery);
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(IdentityMutation, CatalogMutation);
+pub struct MutationRoot(
+    IdentityMutation,
+    CatalogMutation,
+    OrdersMutation,
+    IntegrationsMutation,
+);
 
 pub type LeoraSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

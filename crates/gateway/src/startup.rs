@@ -29,6 +29,12 @@ pub enum StartupError {
     PendingMigrations { pending: usize },
     #[error("unsafe database role: {0}")]
     AppRole(#[from] AppRoleProblem),
+    #[error("cannot build the HTTP client for webhooks: {0}")]
+    HttpClient(String),
+    #[error(transparent)]
+    EncryptionKeys(#[from] leora_integrations::KeyCheckError),
+    #[error("the webhook worker cannot start: {0}")]
+    Worker(#[from] leora_integrations::WorkerSetupError),
     #[error("seeding failed: {0}")]
     Seed(leora_seed::SeedError),
     #[error("cannot write the output: {source}")]

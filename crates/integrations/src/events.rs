@@ -3,8 +3,12 @@
 //! happens later, outside the request, from what was recorded here.
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use uuid::Uuid;
+
+/// The largest payload stored as recorded. A webhook body is this payload plus a small envelope,
+/// so the cap bounds what receivers must accept.
+pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
 
 /// The kinds of event the platform emits; webhook subscriptions filter on these names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,10 +47,21 @@ impl EventType {
             Self::AccountAtRisk => "account.at_risk",
         }
     }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|event| event.name() == name)
+    }
 }
+
+/// The type of the events `sendTestWebhook` sends. Not an [`EventType`]: nothing subscribes to
+/// it, and it is never fanned out.
+pub const TEST_EVENT_TYPE: &str = "webhook.test";
 
 /// Appends an event to the outbox. No `RETURNING`: portal requests may append events but not read
 /// the outbox back.
+///
+/// A payload over [`MAX_PAYLOAD_BYTES`] is stored cut down (see [`cap_payload`]) rather than
+/// refused: a webhook's size must never fail the order or payment that caused it.
 pub async fn record(
     tx: &impl ConnectionTrait,
     tenant_id: Uuid,
@@ -61,9 +76,81 @@ pub async fn record(
             id.into(),
             tenant_id.into(),
             event.name().into(),
-            payload.into(),
+            cap_payload(payload).into(),
         ],
     ))
     .await?;
     Ok(id)
+}
+
+/// `payload` when it fits in [`MAX_PAYLOAD_BYTES`]; otherwise its top-level scalar fields (the ids
+/// and totals a receiver needs to fetch the rest through the API) with `"truncated": true`, or
+/// only that marker when even those do not fit.
+pub fn cap_payload(payload: Value) -> Value {
+    let size = serialized_len(&payload);
+    if size <= MAX_PAYLOAD_BYTES {
+        return payload;
+    }
+    tracing::warn!(
+        size,
+        cap = MAX_PAYLOAD_BYTES,
+        "event payload over the cap; storing its scalar fields only"
+    );
+    let mut kept = Map::new();
+    if let Value::Object(fields) = payload {
+        kept.extend(
+            fields
+                .into_iter()
+                .filter(|(_, value)| !matches!(value, Value::Array(_) | Value::Object(_))),
+        );
+    }
+    kept.insert("truncated".to_owned(), Value::Bool(true));
+    let kept = Value::Object(kept);
+    if serialized_len(&kept) <= MAX_PAYLOAD_BYTES {
+        kept
+    } else {
+        serde_json::json!({ "truncated": true })
+    }
+}
+
+fn serialized_len(value: &Value) -> usize {
+    serde_json::to_vec(value).map_or(usize::MAX, |bytes| bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_round_trip_and_fit_the_database_pattern() {
+        for event in EventType::ALL {
+            assert_eq!(EventType::from_name(event.name()), Some(*event));
+            let (head, tail) = event.name().split_once('.').unwrap();
+            assert!(!head.is_empty() && !tail.is_empty());
+        }
+        assert_eq!(EventType::from_name(TEST_EVENT_TYPE), None);
+    }
+
+    #[test]
+    fn small_payloads_are_kept_whole() {
+        let payload = json!({ "orderId": "x", "lines": [1, 2, 3] });
+        assert_eq!(cap_payload(payload.clone()), payload);
+    }
+
+    #[test]
+    fn oversized_payloads_keep_their_scalars_and_say_so() {
+        let lines: Vec<_> = (0..10_000)
+            .map(|i| json!({ "line": i, "sku": "CAB-750" }))
+            .collect();
+        let payload = json!({ "orderId": "o-1", "total": "12.50", "lines": lines });
+        let capped = cap_payload(payload);
+        assert_eq!(
+            capped,
+            json!({ "orderId": "o-1", "total": "12.50", "truncated": true })
+        );
+
+        let huge = json!({ "note": "x".repeat(MAX_PAYLOAD_BYTES) });
+        assert_eq!(cap_payload(huge), json!({ "truncated": true }));
+    }
 }

@@ -1,8 +1,12 @@
-//! The compliance API's shared types.
+//! The compliance API: effective-dated state excise rates, the filings owed to state regulators
+//! with their lifecycle, and a per-state calendar of what falls due. `ProductCategory` is shared
+//! with the catalog API.
 
-use crate::entities::enums::ProductCategory as StoredProductCategory;
+mod inputs;
+mod mutation;
+mod query;
+pub mod types;
 
-leora_tenancy::mirror_enum!(
-    /// What a product is, which decides its excise tax.
-    ProductCategory <=> StoredProductCategory { Wine, Spirits, Beer, Other }
-);
+pub use mutation::ComplianceMutation;
+pub use query::ComplianceQuery;
+pub use types::ProductCategory;

@@ -1,6 +1,7 @@
 //! Compliance rules as plain Rust over a tenant transaction: tax arithmetic, the rates in force,
-//! and their administration.
+//! their administration, and the filings owed to state regulators.
 
+pub mod filings;
 pub mod states;
 pub mod tax;
 pub mod tax_rates;

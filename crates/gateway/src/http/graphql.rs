@@ -240,6 +240,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
                 principal.roles,
                 permissions,
                 Arc::new(tx),
+                state.limits.loader_delay(),
             );
             Ok(Identified {
                 scope: RequestScope::Authenticated(session),
@@ -307,6 +308,7 @@ async fn execute(
         .data(Arc::new(identified.scope))
         .data(state.db.clone())
         .data(Arc::clone(&state.auth))
+        .data(Arc::clone(&state.integrations))
         .data(client_info(headers))
         .data(Arc::new(TenantHint(
             headers

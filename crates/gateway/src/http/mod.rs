@@ -6,12 +6,14 @@ mod health;
 
 use crate::config::{AuthConfig, Config, Environment, GraphqlConfig};
 use crate::schema::{LeoraSchema, build_schema};
+use crate::startup::StartupError;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::routing::get;
 use leora_identity::graphql::AuthSettings;
 use leora_identity::service::sessions::AuthPolicy;
 use leora_identity::service::tokens::JwtKeys;
+use leora_integrations::{IntegrationsSettings, UrlPolicy};
 use leora_tenancy::TenantDb;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -33,11 +35,18 @@ pub struct AppState {
     pub limits: GraphqlConfig,
     pub environment: Environment,
     pub cors_allowed_origins: Vec<String>,
+    pub integrations: Arc<IntegrationsSettings>,
 }
 
 impl AppState {
-    pub fn new(config: &Config, pool: DatabaseConnection) -> Self {
-        Self {
+    pub fn new(config: &Config, pool: DatabaseConnection) -> Result<Self, StartupError> {
+        let production = config.environment == Environment::Production;
+        let integrations = IntegrationsSettings::new(
+            Arc::clone(&config.integrations.secrets),
+            UrlPolicy::for_environment(production),
+        )
+        .map_err(|error| StartupError::HttpClient(error.to_string()))?;
+        Ok(Self {
             db: TenantDb::new(pool.clone(), config.app_role.clone()),
             pool,
             schema: build_schema(&config.graphql),
@@ -45,7 +54,8 @@ impl AppState {
             limits: config.graphql,
             environment: config.environment,
             cors_allowed_origins: config.cors_allowed_origins.clone(),
-        }
+            integrations: Arc::new(integrations),
+        })
     }
 }
 

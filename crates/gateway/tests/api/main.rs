@@ -4,4 +4,5 @@
 
 mod catalog;
 mod identity;
+mod orders;
 mod support;

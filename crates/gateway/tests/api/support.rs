@@ -12,6 +12,8 @@ use leora_test_db::TestDatabase;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tower::ServiceExt;
 use uuid::Uuid;
 
@@ -23,6 +25,7 @@ pub struct TestApp {
     pub owner: DatabaseConnection,
     router: Router,
     pub customer: Uuid,
+    pub statements: Arc<AtomicUsize>,
 }
 
 pub fn config(extra: &[(&str, &str)]) -> Config {
@@ -83,12 +86,21 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
     })
     .await
     .unwrap();
-    let state = AppState::new(&config, database.connect().await);
+    // Every statement the server runs is counted, so tests can show a request's statement count
+    // does not grow with its page size.
+    let mut pool = database.connect().await;
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&statements);
+    pool.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    let state = AppState::new(&config, pool).unwrap();
     TestApp {
         _database: database,
         owner,
         router: router(state),
         customer,
+        statements,
     }
 }
 
@@ -137,6 +149,22 @@ impl TestApp {
             request_id,
             body,
         }
+    }
+
+    /// How many SQL statements the server ran for one request.
+    pub async fn statements_for(
+        &self,
+        token: &str,
+        query: &str,
+        variables: Value,
+    ) -> (usize, Reply) {
+        let before = self.statements.load(Ordering::SeqCst);
+        let reply = self.graphql(Some(token), query, variables).await;
+        (self.statements.load(Ordering::SeqCst) - before, reply)
+    }
+
+    pub fn router(&self) -> Router {
+        self.router.clone()
     }
 
     pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Reply {

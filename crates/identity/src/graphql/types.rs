@@ -6,67 +6,17 @@ use crate::entities::enums::{RoleAudience, UserStatus as StoredUserStatus};
 use crate::entities::{permissions, portal_users, roles, users};
 use crate::service::sessions::IssuedTokens;
 use crate::service::tokens::PrincipalKind as TokenPrincipalKind;
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use leora_tenancy::graphql::{ApiResult, Session};
+use leora_tenancy::mirror_enum;
 
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum UserStatus {
-    Active,
-    Invited,
-    Disabled,
-}
-
-impl From<StoredUserStatus> for UserStatus {
-    fn from(status: StoredUserStatus) -> Self {
-        match status {
-            StoredUserStatus::Active => Self::Active,
-            StoredUserStatus::Invited => Self::Invited,
-            StoredUserStatus::Disabled => Self::Disabled,
-        }
-    }
-}
-
-impl From<UserStatus> for StoredUserStatus {
-    fn from(status: UserStatus) -> Self {
-        match status {
-            UserStatus::Active => Self::Active,
-            UserStatus::Invited => Self::Invited,
-            UserStatus::Disabled => Self::Disabled,
-        }
-    }
-}
-
-/// Who a role or permission is for: the distributor's staff or its customers' portal users.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    Internal,
-    Portal,
-}
-
-impl From<RoleAudience> for Audience {
-    fn from(audience: RoleAudience) -> Self {
-        match audience {
-            RoleAudience::Internal => Self::Internal,
-            RoleAudience::Portal => Self::Portal,
-        }
-    }
-}
-
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum PrincipalKind {
-    User,
-    PortalUser,
-}
-
-impl From<TokenPrincipalKind> for PrincipalKind {
-    fn from(kind: TokenPrincipalKind) -> Self {
-        match kind {
-            TokenPrincipalKind::User => Self::User,
-            TokenPrincipalKind::PortalUser => Self::PortalUser,
-        }
-    }
-}
+mirror_enum!(UserStatus <=> StoredUserStatus { Active, Invited, Disabled });
+mirror_enum!(
+    /// Who a role or permission is for: the distributor's staff or its customers' portal users.
+    Audience <=> RoleAudience { Internal, Portal }
+);
+mirror_enum!(PrincipalKind <=> TokenPrincipalKind { User, PortalUser });
 
 /// Tokens from `login`, `portalLogin` and `refreshSession`.
 pub struct AuthPayload(pub IssuedTokens);

@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// `tasks.priority` and `notifications.priority`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+/// Variants are declared in ascending order, so `Ord` ranks urgency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum Priority {
     #[sea_orm(string_value = "low")]

@@ -8,25 +8,35 @@ use sea_orm::DatabaseTransaction;
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-#[derive(Default)]
-pub struct Loaders(Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>);
+/// A request's loaders. `delay` is how long a loader gathers keys before it queries: long enough
+/// for every sibling field of a page to ask, so one page is one query per relation.
+pub struct Loaders {
+    delay: Duration,
+    loaders: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+}
 
 impl Loaders {
+    pub fn new(delay: Duration) -> Self {
+        Self {
+            delay,
+            loaders: Mutex::default(),
+        }
+    }
+
     pub(super) fn get_or_create<L: Send + Sync + 'static>(
         &self,
         tx: &Arc<DatabaseTransaction>,
         make: impl FnOnce(Arc<DatabaseTransaction>) -> L,
     ) -> Arc<DataLoader<L>> {
         let mut loaders = self
-            .0
+            .loaders
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let entry = loaders.entry(TypeId::of::<L>()).or_insert_with(|| {
-            Arc::new(Arc::new(DataLoader::new(
-                make(Arc::clone(tx)),
-                tokio::spawn,
-            )))
+            let loader = DataLoader::new(make(Arc::clone(tx)), tokio::spawn).delay(self.delay);
+            Arc::new(Arc::new(loader))
         });
         match entry.downcast_ref::<Arc<DataLoader<L>>>() {
             Some(loader) => Arc::clone(loader),

@@ -40,6 +40,7 @@ impl Session {
         roles: Vec<String>,
         permissions: PermissionSet,
         tx: Arc<DatabaseTransaction>,
+        loader_delay: std::time::Duration,
     ) -> Self {
         Self {
             context,
@@ -47,7 +48,7 @@ impl Session {
             roles,
             permissions,
             tx,
-            loaders: Loaders::default(),
+            loaders: Loaders::new(loader_delay),
         }
     }
 

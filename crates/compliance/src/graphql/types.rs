@@ -1,0 +1,160 @@
+//! Output types: newtypes over compliance rows.
+
+use async_graphql::{ID, Object};
+use chrono::{DateTime, NaiveDate, Utc};
+use leora_tenancy::graphql::{ApiResult, ResolverError};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::entities::compliance_filings::{self, FilingStatus as StoredFilingStatus};
+use crate::entities::enums::ProductCategory as StoredProductCategory;
+use crate::entities::state_tax_rates::{self, TaxRateKind as StoredTaxRateKind};
+use crate::service::filings::effective_status;
+
+leora_tenancy::mirror_enum!(
+    /// What a product is, which decides its excise tax.
+    ProductCategory <=> StoredProductCategory { Wine, Spirits, Beer, Other }
+);
+leora_tenancy::mirror_enum!(
+    /// How a rate applies: dollars per US gallon, or a percentage of the line's price.
+    TaxRateKind <=> StoredTaxRateKind { PerGallon, Percent }
+);
+leora_tenancy::mirror_enum!(
+    /// upcoming (the period is running) → due (ended, not yet past due) → submitted →
+    /// accepted | rejected; overdue when unsubmitted past the due date.
+    FilingStatus <=> StoredFilingStatus { Upcoming, Due, Submitted, Accepted, Rejected, Overdue }
+);
+
+pub fn id(uuid: Uuid) -> ID {
+    ID(uuid.to_string())
+}
+
+pub fn parse_id(field: &str, id: &ID) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ResolverError::bad_input(field, "is not a valid id"))
+}
+
+pub struct StateTaxRate(pub state_tax_rates::Model);
+
+#[Object]
+impl StateTaxRate {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn state(&self) -> &str {
+        &self.0.state
+    }
+    async fn product_category(&self) -> ProductCategory {
+        self.0.product_category.into()
+    }
+    async fn rate_kind(&self) -> TaxRateKind {
+        self.0.rate_kind.into()
+    }
+    /// Dollars per gallon, or a percentage (7.5 means 7.5 %).
+    async fn rate(&self) -> Decimal {
+        self.0.rate
+    }
+    async fn effective_from(&self) -> NaiveDate {
+        self.0.effective_from
+    }
+    /// Exclusive; null while the rate has no announced end.
+    async fn effective_until(&self) -> Option<NaiveDate> {
+        self.0.effective_until
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A filing with the day its status is judged on.
+pub struct ComplianceFiling {
+    pub filing: compliance_filings::Model,
+    pub today: NaiveDate,
+}
+
+#[Object]
+impl ComplianceFiling {
+    async fn id(&self) -> ID {
+        id(self.filing.id)
+    }
+    async fn state(&self) -> &str {
+        &self.filing.state
+    }
+    /// What is filed (`excise_return`, `price_posting` …), as the tenant names it.
+    async fn filing_type(&self) -> &str {
+        &self.filing.filing_type
+    }
+    async fn period_start(&self) -> NaiveDate {
+        self.filing.period_start
+    }
+    async fn period_end(&self) -> NaiveDate {
+        self.filing.period_end
+    }
+    async fn due_date(&self) -> NaiveDate {
+        self.filing.due_date
+    }
+    /// As of today in the tenant's time zone.
+    async fn status(&self) -> FilingStatus {
+        effective_status(&self.filing, self.today).into()
+    }
+    /// Days until the due date; negative once past it.
+    async fn days_until_due(&self) -> i64 {
+        (self.filing.due_date - self.today).num_days()
+    }
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.filing.submitted_at
+    }
+    /// The regulator's confirmation number.
+    async fn reference(&self) -> Option<&str> {
+        self.filing.reference.as_deref()
+    }
+    async fn amount(&self) -> Option<Decimal> {
+        self.filing.amount
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.filing.notes.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.filing.created_at
+    }
+}
+
+/// One state's filings falling due in a period.
+pub struct StateFilingCalendar {
+    pub state: String,
+    pub filings: Vec<compliance_filings::Model>,
+    pub today: NaiveDate,
+}
+
+#[Object]
+impl StateFilingCalendar {
+    async fn state(&self) -> &str {
+        &self.state
+    }
+    /// By due date.
+    async fn filings(&self) -> Vec<ComplianceFiling> {
+        self.filings
+            .iter()
+            .cloned()
+            .map(|filing| ComplianceFiling {
+                filing,
+                today: self.today,
+            })
+            .collect()
+    }
+    /// Filings not yet submitted (or rejected and not resubmitted).
+    async fn outstanding(&self) -> usize {
+        self.filings
+            .iter()
+            .filter(|f| {
+                !matches!(
+                    effective_status(f, self.today),
+                    StoredFilingStatus::Submitted | StoredFilingStatus::Accepted
+                )
+            })
+            .count()
+    }
+    /// The recorded amounts, summed.
+    async fn total_amount(&self) -> Decimal {
+        self.filings.iter().filter_map(|f| f.amount).sum()
+    }
+}

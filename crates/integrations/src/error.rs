@@ -1,0 +1,67 @@
+//! The integrations crate's errors and their API codes.
+
+use crate::crypto::CryptoError;
+use leora_tenancy::{ApiError, ErrorCode, TenancyError};
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntegrationsError {
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+    #[error("{field}: {message}")]
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{message}")]
+    InvalidTransition { message: String },
+    /// A secret that cannot be sealed or opened: a key problem, never the caller's.
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Tenancy(#[from] TenancyError),
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+impl IntegrationsError {
+    pub(crate) fn bad_input(field: &'static str, message: impl Into<String>) -> Self {
+        Self::BadInput {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn invalid_transition(message: impl Into<String>) -> Self {
+        Self::InvalidTransition {
+            message: message.into(),
+        }
+    }
+}
+
+impl ApiError for IntegrationsError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::BadInput { .. } => ErrorCode::BadUserInput,
+            Self::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+            Self::Tenancy(error) => error.code(),
+            Self::Crypto(_) | Self::Database(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            Self::BadInput { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+/// `DbErr::RecordNotUpdated` (an update matched no row the transaction may see) as `NotFound`.
+pub(crate) fn not_found(entity: &'static str, error: DbErr) -> IntegrationsError {
+    match error {
+        DbErr::RecordNotUpdated => IntegrationsError::NotFound { entity },
+        error => error.into(),
+    }
+}

@@ -1,0 +1,267 @@
+//! Where webhooks may be sent. In production a subscription URL must be https and must not reach
+//! loopback, private, link-local or otherwise internal addresses — checked when the URL is saved
+//! and again at every connection (the worker's resolver drops such addresses), so a name that
+//! later re-points inside the network is refused too. Development and tests allow both, so a
+//! receiver on 127.0.0.1 works.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::Duration;
+use url::{Host, Url};
+
+const MAX_URL_LEN: usize = 2048;
+const RESOLVE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The rules subscription URLs and outgoing connections follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UrlPolicy {
+    pub require_https: bool,
+    pub allow_internal_addresses: bool,
+}
+
+impl UrlPolicy {
+    pub const PRODUCTION: Self = Self {
+        require_https: true,
+        allow_internal_addresses: false,
+    };
+    pub const DEVELOPMENT: Self = Self {
+        require_https: false,
+        allow_internal_addresses: true,
+    };
+
+    pub fn for_environment(production: bool) -> Self {
+        if production {
+            Self::PRODUCTION
+        } else {
+            Self::DEVELOPMENT
+        }
+    }
+}
+
+/// Checks a subscription URL against `policy`, resolving its host when internal addresses are
+/// refused. The error says what is wrong, for `BAD_USER_INPUT` on `url`.
+pub async fn check_url(policy: UrlPolicy, raw: &str) -> Result<Url, String> {
+    let url = check_url_syntax(policy, raw)?;
+    if policy.allow_internal_addresses {
+        return Ok(url);
+    }
+    let Some(Host::Domain(domain)) = url.host() else {
+        // IP literals were checked with the syntax.
+        return Ok(url);
+    };
+    let port = url.port_or_known_default().unwrap_or(443);
+    let addresses = tokio::time::timeout(
+        RESOLVE_TIMEOUT,
+        tokio::net::lookup_host((domain.to_owned(), port)),
+    )
+    .await
+    .map_err(|_| format!("the host {domain} did not resolve in time"))?
+    .map_err(|_| format!("the host {domain} does not resolve"))?
+    .collect::<Vec<SocketAddr>>();
+    if addresses.is_empty() {
+        return Err(format!("the host {domain} does not resolve"));
+    }
+    if let Some(internal) = addresses.iter().find(|a| !is_public_ip(a.ip())) {
+        return Err(format!(
+            "the host {domain} resolves to {}, an internal address",
+            internal.ip()
+        ));
+    }
+    Ok(url)
+}
+
+/// The checks that need no DNS: scheme, credentials, length, and IP-literal hosts.
+pub fn check_url_syntax(policy: UrlPolicy, raw: &str) -> Result<Url, String> {
+    let raw = raw.trim();
+    if raw.len() > MAX_URL_LEN {
+        return Err(format!("must be at most {MAX_URL_LEN} characters"));
+    }
+    let url = Url::parse(raw).map_err(|e| format!("is not a valid URL ({e})"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if !policy.require_https => {}
+        "http" => return Err("must use https".into()),
+        _ => return Err("must be an http(s) URL".into()),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        // They would be stored and shown in plain text; the signature authenticates instead.
+        return Err("must not contain credentials".into());
+    }
+    if url.fragment().is_some() {
+        return Err("must not contain a #fragment".into());
+    }
+    if policy.allow_internal_addresses {
+        return url
+            .host()
+            .map(|_| url.clone())
+            .ok_or_else(|| "must name a host".into());
+    }
+    match url.host() {
+        None => Err("must name a host".into()),
+        Some(Host::Ipv4(ip)) if !is_public_ip(IpAddr::V4(ip)) => {
+            Err(format!("must not target the internal address {ip}"))
+        }
+        Some(Host::Ipv6(ip)) if !is_public_ip(IpAddr::V6(ip)) => {
+            Err(format!("must not target the internal address {ip}"))
+        }
+        Some(Host::Domain(domain)) if is_local_name(domain) => {
+            Err(format!("must not target the local host name {domain}"))
+        }
+        Some(_) => Ok(url),
+    }
+}
+
+fn is_local_name(domain: &str) -> bool {
+    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    domain == "localhost"
+        || domain.ends_with(".localhost")
+        || domain.ends_with(".local")
+        || domain.ends_with(".internal")
+}
+
+/// Whether an address is on the public internet: not loopback, private, link-local (cloud
+/// metadata lives there), carrier-grade NAT, multicast, broadcast, documentation, benchmarking or
+/// unspecified — for IPv4, IPv6, and IPv4 embedded in IPv6.
+pub fn is_public_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => is_public_v6(v6),
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    let shared = a == 100 && (64..128).contains(&b); // 100.64.0.0/10, carrier-grade NAT
+    let benchmarking = a == 198 && (b == 18 || b == 19); // 198.18.0.0/15
+    let protocol_assignments = a == 192 && b == 0 && c == 0; // 192.0.0.0/24
+    let reserved = a >= 240; // 240.0.0.0/4 and broadcast
+    !(ip.is_unspecified()
+        || ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local()
+        || ip.is_multicast()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || a == 0
+        || shared
+        || benchmarking
+        || protocol_assignments
+        || reserved)
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return is_public_v4(v4);
+    }
+    let segments = ip.segments();
+    let nat64 = segments[0] == 0x0064 && segments[1] == 0xff9b; // 64:ff9b::/96
+    if nat64 {
+        let [a, b] = segments[6].to_be_bytes();
+        let [c, d] = segments[7].to_be_bytes();
+        return is_public_v4(Ipv4Addr::new(a, b, c, d));
+    }
+    let documentation = segments[0] == 0x2001 && segments[1] == 0x0db8;
+    let site_local = segments[0] & 0xffc0 == 0xfec0;
+    !(ip.is_unspecified()
+        || ip.is_loopback()
+        || ip.is_multicast()
+        || ip.is_unique_local()
+        || ip.is_unicast_link_local()
+        || site_local
+        || documentation
+        // ::a.b.c.d, the deprecated IPv4-compatible form.
+        || segments[..6].iter().all(|s| *s == 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_addresses_are_not_public() {
+        for internal in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "198.18.0.1",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "2001:db8::1",
+        ] {
+            let ip: IpAddr = internal.parse().unwrap();
+            assert!(!is_public_ip(ip), "{internal} should be internal");
+        }
+        for public in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "::ffff:1.1.1.1",
+        ] {
+            let ip: IpAddr = public.parse().unwrap();
+            assert!(is_public_ip(ip), "{public} should be public");
+        }
+    }
+
+    #[test]
+    fn production_refuses_plain_http_and_internal_targets() {
+        let refuse = |url: &str| check_url_syntax(UrlPolicy::PRODUCTION, url).unwrap_err();
+        assert_eq!(refuse("http://example.com/hook"), "must use https");
+        assert!(refuse("https://127.0.0.1/hook").contains("internal address 127.0.0.1"));
+        assert!(refuse("https://[::1]:8443/hook").contains("internal address ::1"));
+        assert!(refuse("https://169.254.169.254/latest").contains("internal"));
+        assert!(refuse("https://10.0.0.5/").contains("internal"));
+        assert!(refuse("https://localhost/hook").contains("local host name"));
+        assert!(refuse("https://api.localhost/hook").contains("local host name"));
+        assert!(refuse("https://user:pw@example.com/").contains("credentials"));
+        assert!(refuse("ftp://example.com/").contains("http(s)"));
+        assert!(refuse("not a url").contains("not a valid URL"));
+        assert!(check_url_syntax(UrlPolicy::PRODUCTION, "https://93.184.216.34/hook").is_ok());
+        assert!(check_url_syntax(UrlPolicy::PRODUCTION, "https://hooks.example.com/x").is_ok());
+    }
+
+    #[test]
+    fn development_allows_local_receivers() {
+        for url in [
+            "http://127.0.0.1:9000/hook",
+            "http://localhost/hook",
+            "https://10.0.0.5/",
+        ] {
+            assert!(
+                check_url_syntax(UrlPolicy::DEVELOPMENT, url).is_ok(),
+                "{url}"
+            );
+        }
+        assert!(check_url_syntax(UrlPolicy::DEVELOPMENT, "file:///etc/passwd").is_err());
+    }
+
+    #[tokio::test]
+    async fn production_resolves_names_and_refuses_internal_ones() {
+        // "localhost" is caught by name; an IP literal needs no lookup.
+        assert!(
+            check_url(UrlPolicy::PRODUCTION, "https://127.0.0.1/")
+                .await
+                .is_err()
+        );
+        assert!(
+            check_url(UrlPolicy::PRODUCTION, "https://93.184.216.34/")
+                .await
+                .is_ok()
+        );
+        assert!(
+            check_url(UrlPolicy::DEVELOPMENT, "http://localhost:1/")
+                .await
+                .is_ok()
+        );
+    }
+}

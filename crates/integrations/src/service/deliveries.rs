@@ -1,0 +1,106 @@
+//! Deliveries on demand: sending one again, and the test webhook.
+
+use super::subscriptions::{find_subscription, open_secret};
+use crate::crypto::SecretBox;
+use crate::entities::webhook_deliveries::{self, DeliveryStatus};
+use crate::entities::webhook_events;
+use crate::error::{IntegrationsError, not_found};
+use crate::events::TEST_EVENT_TYPE;
+use crate::worker::envelope;
+use crate::worker::sender::{AttemptOutcome, Outgoing, Sender};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+const ENTITY: &str = "webhook delivery";
+
+/// Queues a delivery to be sent again from scratch — whatever its state, a dead or succeeded one
+/// included — with a fresh retry budget. It goes out with the worker's next round if its
+/// subscription is active, else when the subscription is resumed.
+pub async fn redeliver(
+    tx: &DatabaseTransaction,
+    id: Uuid,
+) -> Result<webhook_deliveries::Model, IntegrationsError> {
+    let delivery = webhook_deliveries::Entity::find_by_id(id)
+        .one(tx)
+        .await?
+        .ok_or(IntegrationsError::NotFound { entity: ENTITY })?;
+    let mut delivery: webhook_deliveries::ActiveModel = delivery.into();
+    delivery.status = Set(DeliveryStatus::Pending);
+    delivery.attempts = Set(0);
+    delivery.next_attempt_at = Set(Utc::now());
+    delivery.delivered_at = Set(None);
+    delivery.update(tx).await.map_err(|e| not_found(ENTITY, e))
+}
+
+/// A test webhook and how it went.
+#[derive(Debug, Clone)]
+pub struct TestDelivery {
+    pub delivery: webhook_deliveries::Model,
+    pub outcome: AttemptOutcome,
+}
+
+/// Sends a `webhook.test` event to one subscription now, whatever its status, and records it as
+/// a delivery (succeeded, or dead: a test is never retried, though it can be redelivered). Its
+/// event is marked dispatched, so no other subscription receives it, and the subscription's
+/// failure streak is left alone.
+pub async fn send_test(
+    tx: &DatabaseTransaction,
+    secrets: &SecretBox,
+    sender: &Sender,
+    subscription_id: Uuid,
+) -> Result<TestDelivery, IntegrationsError> {
+    let subscription = find_subscription(tx, subscription_id).await?;
+    let secret = open_secret(secrets, &subscription)?;
+    let now = Utc::now();
+    let event = webhook_events::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(subscription.tenant_id),
+        event_type: Set(TEST_EVENT_TYPE.to_owned()),
+        payload: Set(json!({
+            "subscriptionId": subscription.id,
+            "message": "A test event from Leora: your endpoint is reachable and can verify signatures.",
+        })),
+        occurred_at: Set(now),
+        dispatched_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    let delivery_id = Uuid::now_v7();
+    let body = envelope(&event);
+    let outcome = sender
+        .send(Outgoing {
+            url: &subscription.url,
+            secret: &secret,
+            event_id: event.id,
+            event_type: &event.event_type,
+            delivery_id,
+            attempt: 1,
+            body: &body,
+        })
+        .await;
+    let succeeded = outcome.succeeded();
+    let delivery = webhook_deliveries::ActiveModel {
+        id: Set(delivery_id),
+        tenant_id: Set(subscription.tenant_id),
+        subscription_id: Set(subscription.id),
+        event_id: Set(event.id),
+        status: Set(if succeeded {
+            DeliveryStatus::Succeeded
+        } else {
+            DeliveryStatus::Dead
+        }),
+        attempts: Set(1),
+        next_attempt_at: Set(now),
+        last_attempt_at: Set(Some(now)),
+        last_status_code: Set(outcome.status_code.map(i32::from)),
+        last_error: Set(outcome.error.clone()),
+        delivered_at: Set(succeeded.then(Utc::now)),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    Ok(TestDelivery { delivery, outcome })
+}

@@ -1,0 +1,78 @@
+//! The intelligence crate's errors and their API codes.
+
+use leora_compliance::error::ComplianceError;
+use leora_tenancy::{ApiError, ErrorCode, TenancyError};
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntelligenceError {
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+    #[error("{field}: {message}")]
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
+    #[error("forbidden: {reason}")]
+    Forbidden { reason: &'static str },
+    #[error("cannot {action} {entity} that is {from}")]
+    InvalidTransition {
+        entity: &'static str,
+        from: String,
+        action: &'static str,
+    },
+    #[error(transparent)]
+    Compliance(#[from] ComplianceError),
+    #[error(transparent)]
+    Tenancy(#[from] TenancyError),
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+impl IntelligenceError {
+    pub(crate) fn bad_input(field: &'static str, message: impl Into<String>) -> Self {
+        Self::BadInput {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn not_found(entity: &'static str) -> Self {
+        Self::NotFound { entity }
+    }
+
+    pub(crate) fn invalid_transition(
+        entity: &'static str,
+        from: impl Into<String>,
+        action: &'static str,
+    ) -> Self {
+        Self::InvalidTransition {
+            entity,
+            from: from.into(),
+            action,
+        }
+    }
+}
+
+impl ApiError for IntelligenceError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::BadInput { .. } => ErrorCode::BadUserInput,
+            Self::Forbidden { .. } => ErrorCode::Forbidden,
+            Self::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+            Self::Compliance(error) => error.code(),
+            Self::Tenancy(error) => error.code(),
+            Self::Database(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            Self::BadInput { field, .. } => Some(field),
+            Self::Compliance(error) => error.field(),
+            Self::Tenancy(error) => error.field(),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Filters and mutation inputs, converted to the services' types (ids parsed, naming the field).
+
+use async_graphql::{ID, InputObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use leora_tenancy::graphql::ApiResult;
+
+use super::types::{
+    ActivityKind, CallPlanStatus, MetricPeriod, MetricSubject, PaceStatus, Priority,
+    SalesMetricKind, SampleApprovalStatus, TaskStatus, parse_id,
+};
+use crate::service::activities::{self, NewActivity, SamplePull};
+use crate::service::call_plans::{self, NewCallPlan};
+use crate::service::health::OverviewFilter;
+use crate::service::metrics::MetricsFilter;
+use crate::service::tasks::{self, NewTask};
+
+fn optional_id(field: &str, id: Option<&ID>) -> ApiResult<Option<uuid::Uuid>> {
+    id.map(|id| parse_id(field, id)).transpose()
+}
+
+#[derive(InputObject, Default)]
+pub struct ActivityFilter {
+    pub rep_id: Option<ID>,
+    pub customer_id: Option<ID>,
+    pub kind: Option<ActivityKind>,
+    pub approval_status: Option<SampleApprovalStatus>,
+    /// Occurred at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Occurred before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl ActivityFilter {
+    pub fn into_filter(self) -> ApiResult<activities::ActivityFilter> {
+        Ok(activities::ActivityFilter {
+            rep_id: optional_id("filter.repId", self.rep_id.as_ref())?,
+            customer_id: optional_id("filter.customerId", self.customer_id.as_ref())?,
+            kind: self.kind.map(Into::into),
+            approval_status: self.approval_status.map(Into::into),
+            from: self.from,
+            until: self.to,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct SamplePullInput {
+    pub sku_id: ID,
+    /// Units (bottles) pulled.
+    pub quantity: i32,
+}
+
+#[derive(InputObject)]
+pub struct LogActivityInput {
+    /// Defaults to you; managers may log for their reports, admins for anyone.
+    pub rep_id: Option<ID>,
+    pub customer_id: ID,
+    pub kind: ActivityKind,
+    /// Defaults to now.
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub notes: Option<String>,
+    pub outcome: Option<String>,
+    /// Required for, and only for, `SAMPLE` activities.
+    pub sample: Option<SamplePullInput>,
+}
+
+impl LogActivityInput {
+    pub fn into_new(self) -> ApiResult<NewActivity> {
+        Ok(NewActivity {
+            rep_id: optional_id("repId", self.rep_id.as_ref())?,
+            customer_id: parse_id("customerId", &self.customer_id)?,
+            kind: self.kind.into(),
+            occurred_at: self.occurred_at,
+            notes: self.notes,
+            outcome: self.outcome,
+            sample: self
+                .sample
+                .map(|sample| -> ApiResult<SamplePull> {
+                    Ok(SamplePull {
+                        sku_id: parse_id("sample.skuId", &sample.sku_id)?,
+                        quantity: sample.quantity,
+                    })
+                })
+                .transpose()?,
+        })
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct CallPlanFilter {
+    pub rep_id: Option<ID>,
+    pub customer_id: Option<ID>,
+    pub status: Option<CallPlanStatus>,
+    /// Scheduled at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Scheduled before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl CallPlanFilter {
+    pub fn into_filter(self) -> ApiResult<call_plans::CallPlanFilter> {
+        Ok(call_plans::CallPlanFilter {
+            rep_id: optional_id("filter.repId", self.rep_id.as_ref())?,
+            customer_id: optional_id("filter.customerId", self.customer_id.as_ref())?,
+            status: self.status.map(Into::into),
+            from: self.from,
+            until: self.to,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct ScheduleCallInput {
+    /// Defaults to you; managers may schedule for their reports, admins for anyone.
+    pub rep_id: Option<ID>,
+    pub customer_id: ID,
+    pub scheduled_for: DateTime<Utc>,
+    pub objective: String,
+}
+
+impl ScheduleCallInput {
+    pub fn into_new(self) -> ApiResult<NewCallPlan> {
+        Ok(NewCallPlan {
+            rep_id: optional_id("repId", self.rep_id.as_ref())?,
+            customer_id: parse_id("customerId", &self.customer_id)?,
+            scheduled_for: self.scheduled_for,
+            objective: self.objective,
+        })
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct TaskFilter {
+    pub assignee_id: Option<ID>,
+    pub customer_id: Option<ID>,
+    /// Any of these; all statuses when absent or empty.
+    pub statuses: Option<Vec<TaskStatus>>,
+    /// Due at or after.
+    pub due_from: Option<DateTime<Utc>>,
+    /// Due before.
+    pub due_to: Option<DateTime<Utc>>,
+}
+
+impl TaskFilter {
+    pub fn into_filter(self) -> ApiResult<tasks::TaskFilter> {
+        Ok(tasks::TaskFilter {
+            assignee_id: optional_id("filter.assigneeId", self.assignee_id.as_ref())?,
+            customer_id: optional_id("filter.customerId", self.customer_id.as_ref())?,
+            statuses: self
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            due_from: self.due_from,
+            due_until: self.due_to,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateTaskInput {
+    /// Defaults to you; managers may assign to their reports, admins to anyone.
+    pub assignee_id: Option<ID>,
+    pub customer_id: Option<ID>,
+    pub title: String,
+    pub description: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+    /// Defaults to `NORMAL`.
+    pub priority: Option<Priority>,
+}
+
+impl CreateTaskInput {
+    pub fn into_new(self) -> ApiResult<NewTask> {
+        Ok(NewTask {
+            assignee_id: optional_id("assigneeId", self.assignee_id.as_ref())?,
+            customer_id: optional_id("customerId", self.customer_id.as_ref())?,
+            title: self.title,
+            description: self.description,
+            due_at: self.due_at,
+            priority: self.priority.map(Into::into),
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct SalesMetricsFilter {
+    pub period: MetricPeriod,
+    /// All four when absent or empty.
+    pub metrics: Option<Vec<SalesMetricKind>>,
+    /// Rep, customer and tenant rows when absent.
+    pub subject: Option<MetricSubject>,
+    pub rep_id: Option<ID>,
+    pub customer_id: Option<ID>,
+    /// Periods starting on or after.
+    pub from: Option<NaiveDate>,
+    /// Periods starting on or before.
+    pub to: Option<NaiveDate>,
+}
+
+impl SalesMetricsFilter {
+    pub fn into_filter(self) -> ApiResult<MetricsFilter> {
+        Ok(MetricsFilter {
+            period: self.period.into(),
+            metrics: self
+                .metrics
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            subject: self.subject.map(Into::into),
+            rep_id: optional_id("filter.repId", self.rep_id.as_ref())?,
+            customer_id: optional_id("filter.customerId", self.customer_id.as_ref())?,
+            from: self.from,
+            to: self.to,
+        })
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct AccountHealthFilter {
+    #[graphql(default)]
+    pub at_risk_only: bool,
+    pub pace_status: Option<PaceStatus>,
+    /// Accounts assigned to this rep.
+    pub rep_id: Option<ID>,
+    /// Health scores at or below this.
+    pub max_score: Option<i32>,
+}
+
+impl AccountHealthFilter {
+    pub fn into_filter(self) -> ApiResult<OverviewFilter> {
+        Ok(OverviewFilter {
+            at_risk_only: self.at_risk_only,
+            pace: self.pace_status.map(Into::into),
+            rep_id: optional_id("filter.repId", self.rep_id.as_ref())?,
+            max_score: self.max_score,
+        })
+    }
+}

@@ -1,0 +1,26 @@
+//! Request-scoped batch loaders for the relations catalog does not already batch.
+
+use async_graphql::dataloader::Loader;
+use leora_identity::entities::users;
+use leora_tenancy::graphql::LoadFailed;
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Internal users by id (reps of activities and call plans, task assignees).
+pub struct UserById(pub Arc<DatabaseTransaction>);
+
+impl Loader<Uuid> for UserById {
+    type Value = users::Model;
+    type Error = LoadFailed;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, users::Model>, LoadFailed> {
+        let rows = users::Entity::find()
+            .filter(users::Column::Id.is_in(ids.iter().copied()))
+            .all(self.0.as_ref())
+            .await
+            .map_err(LoadFailed::log)?;
+        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+    }
+}

@@ -1,0 +1,11 @@
+//! The intelligence API: the rep workflow (activities, sample approvals, call plans, tasks),
+//! account health and sales metrics, notifications, and expiring customer licences.
+
+mod inputs;
+pub mod loaders;
+mod mutation;
+mod query;
+pub mod types;
+
+pub use mutation::IntelligenceMutation;
+pub use query::IntelligenceQuery;

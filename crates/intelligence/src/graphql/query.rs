@@ -1,0 +1,205 @@
+//! Intelligence queries. The guards decide who may ask; the services decide what each principal
+//! sees (reps their own, managers their team's, admins everything; notifications their own).
+
+use async_graphql::{Context, ID, Object};
+use leora_catalog::entities::customers;
+use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
+use leora_tenancy::graphql::{
+    ApiResult, Permission, RequireAuthenticated, RequirePermission, Session,
+};
+
+use super::inputs::{
+    AccountHealthFilter, ActivityFilter, CallPlanFilter, SalesMetricsFilter, TaskFilter,
+};
+use super::types::{
+    AccountHealth, Activity, CallPlan, HealthSnapshot, LicenseExpiry, Notification, SalesMetric,
+    Task, parse_id,
+};
+use crate::entities::{
+    account_health_snapshots, activities, call_plans, notifications, sales_metrics, tasks,
+};
+use crate::service::{self, settings};
+
+#[derive(Default)]
+pub struct IntelligenceQuery;
+
+#[Object]
+impl IntelligenceQuery {
+    /// Activities, newest first: yours and your accounts' (reps), your team's (managers), all
+    /// (admins).
+    #[graphql(guard = "RequirePermission(Permission::ActivitiesView)")]
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActivityFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Page<Activity>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let session = Session::of(ctx)?;
+        let filter = filter.unwrap_or_default().into_filter()?;
+        let select =
+            service::activities::activities(session.tx(), session.context(), &filter).await?;
+        Ok(paginate(session.tx(), select, activities::Column::Id, page, Activity).await?)
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::ActivitiesView)")]
+    async fn activity(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Activity> {
+        let session = Session::of(ctx)?;
+        let activity =
+            service::activities::activity(session.tx(), session.context(), parse_id("id", &id)?)
+                .await?;
+        Ok(Activity(activity))
+    }
+
+    /// Call plans, soonest first, with the visibility of `activities`.
+    #[graphql(guard = "RequirePermission(Permission::ActivitiesView)")]
+    async fn call_plans(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<CallPlanFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Page<CallPlan>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let session = Session::of(ctx)?;
+        let filter = filter.unwrap_or_default().into_filter()?;
+        let select =
+            service::call_plans::call_plans(session.tx(), session.context(), &filter).await?;
+        Ok(paginate(session.tx(), select, call_plans::Column::Id, page, CallPlan).await?)
+    }
+
+    /// Tasks by due date (undated last): assigned to or created by you or your team, or about
+    /// your team's accounts; all for admins.
+    #[graphql(guard = "RequirePermission(Permission::ActivitiesView)")]
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TaskFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Page<Task>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let session = Session::of(ctx)?;
+        let filter = filter.unwrap_or_default().into_filter()?;
+        let select = service::tasks::tasks(session.tx(), session.context(), &filter).await?;
+        Ok(paginate(session.tx(), select, tasks::Column::Id, page, Task).await?)
+    }
+
+    /// A customer's latest health snapshot and its history. Reps and managers see their team's
+    /// accounts only.
+    #[graphql(guard = "RequirePermission(Permission::AnalyticsView)")]
+    async fn account_health(&self, ctx: &Context<'_>, customer_id: ID) -> ApiResult<AccountHealth> {
+        let session = Session::of(ctx)?;
+        let customer_id = parse_id("customerId", &customer_id)?;
+        let latest = service::health::latest(session.tx(), session.context(), customer_id).await?;
+        Ok(AccountHealth {
+            customer_id,
+            latest,
+        })
+    }
+
+    /// The latest health run's snapshots of the accounts you may see, worst score first.
+    #[graphql(guard = "RequirePermission(Permission::AnalyticsView)")]
+    async fn account_health_overview(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AccountHealthFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Page<HealthSnapshot>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let session = Session::of(ctx)?;
+        let filter = filter.unwrap_or_default().into_filter()?;
+        let select = service::health::overview(session.tx(), session.context(), &filter).await?;
+        Ok(paginate(
+            session.tx(),
+            select,
+            account_health_snapshots::Column::Id,
+            page,
+            HealthSnapshot,
+        )
+        .await?)
+    }
+
+    /// Revenue, order count, average order value and units per period, by period start. Reps and
+    /// managers see their team's rep figures and their team's accounts; tenant totals are for
+    /// admins.
+    #[graphql(guard = "RequirePermission(Permission::AnalyticsView)")]
+    async fn sales_metrics(
+        &self,
+        ctx: &Context<'_>,
+        filter: SalesMetricsFilter,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Page<SalesMetric>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let session = Session::of(ctx)?;
+        let filter = filter.into_filter()?;
+        let select =
+            service::metrics::sales_metrics(session.tx(), session.context(), &filter).await?;
+        Ok(paginate(
+            session.tx(),
+            select,
+            sales_metrics::Column::Id,
+            page,
+            SalesMetric,
+        )
+        .await?)
+    }
+
+    /// Your notifications, newest first (staff and portal users alike).
+    #[graphql(guard = "RequireAuthenticated")]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] unread_only: bool,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Page<Notification>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let session = Session::of(ctx)?;
+        let select = service::notifications::inbox(session.context(), unread_only)?;
+        Ok(paginate(
+            session.tx(),
+            select,
+            notifications::Column::Id,
+            page,
+            Notification,
+        )
+        .await?)
+    }
+
+    #[graphql(guard = "RequireAuthenticated")]
+    async fn unread_notification_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
+        let session = Session::of(ctx)?;
+        Ok(service::notifications::unread_count(session.tx(), session.context()).await?)
+    }
+
+    /// Open customers whose liquor licence expires within `withinDays` days (from today, in the
+    /// tenant's time zone), soonest first; with `includeExpired`, lapsed ones too.
+    #[graphql(guard = "RequirePermission(Permission::ComplianceView)")]
+    async fn expiring_licenses(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] within_days: i32,
+        #[graphql(default)] include_expired: bool,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Page<LicenseExpiry>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let session = Session::of(ctx)?;
+        let today = settings::load(session.tx(), session.tenant_id())
+            .await?
+            .today;
+        let select = service::licenses::expiring_licenses(today, within_days, include_expired)?;
+        Ok(paginate(
+            session.tx(),
+            select,
+            customers::Column::Id,
+            page,
+            |customer| LicenseExpiry { customer, today },
+        )
+        .await?)
+    }
+}

@@ -1,0 +1,507 @@
+//! Output types: newtypes over intelligence rows, with their relations batched through the
+//! request's loaders.
+
+use async_graphql::{Context, ID, Json, Object};
+use chrono::{DateTime, NaiveDate, Utc};
+use leora_catalog::graphql::loaders::{CustomerById, SkuById};
+use leora_catalog::graphql::types::{Customer, Sku};
+use leora_identity::entities::users;
+use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
+use leora_tenancy::graphql::{ApiResult, ResolverError, Session};
+use leora_tenancy::mirror_enum;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::loaders::UserById;
+use crate::entities::account_health_snapshots::{self as snapshot_rows, PaceStatus as StoredPace};
+use crate::entities::activities::{
+    self, ActivityKind as StoredActivityKind, SampleApprovalStatus as StoredApproval,
+};
+use crate::entities::call_plans::{self, CallPlanStatus as StoredCallPlanStatus};
+use crate::entities::enums::Priority as StoredPriority;
+use crate::entities::notifications;
+use crate::entities::sales_metrics::{
+    self, MetricKind as StoredMetricKind, MetricPeriod as StoredMetricPeriod,
+};
+use crate::entities::tasks::{self, TaskStatus as StoredTaskStatus};
+use crate::service::health::rules::RiskFlag as StoredRiskFlag;
+use crate::service::job::HealthRunSummary as Summary;
+
+mirror_enum!(ActivityKind <=> StoredActivityKind { Visit, Call, Email, Tasting, Sample });
+mirror_enum!(
+    /// Whether a sample pull needed, and got, a manager's approval.
+    SampleApprovalStatus <=> StoredApproval { NotRequired, Pending, Approved, Rejected }
+);
+mirror_enum!(CallPlanStatus <=> StoredCallPlanStatus { Planned, Completed, Cancelled, Missed });
+mirror_enum!(TaskStatus <=> StoredTaskStatus { Open, InProgress, Completed, Cancelled });
+mirror_enum!(Priority <=> StoredPriority { Low, Normal, High, Urgent });
+mirror_enum!(
+    /// Whether a customer reorders at its usual pace.
+    PaceStatus <=> StoredPace { OnTrack, AtRisk, InsufficientData }
+);
+mirror_enum!(
+    /// Why an account is at risk.
+    RiskFlag <=> StoredRiskFlag { RevenueDrop, PaceAtRisk }
+);
+mirror_enum!(
+    SalesMetricKind <=> StoredMetricKind { Revenue, OrderCount, AverageOrderValue, Units }
+);
+mirror_enum!(
+    /// Days; ISO weeks starting on Monday; calendar months (in the tenant's time zone).
+    MetricPeriod <=> StoredMetricPeriod { Day, Week, Month }
+);
+
+pub fn id(uuid: Uuid) -> ID {
+    ID(uuid.to_string())
+}
+
+pub fn parse_id(field: &str, id: &ID) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ResolverError::bad_input(field, "is not a valid id"))
+}
+
+async fn customer(ctx: &Context<'_>, customer_id: Uuid) -> ApiResult<Option<Customer>> {
+    let loader = Session::of(ctx)?.loader(CustomerById);
+    Ok(loader.load_one(customer_id).await?.map(Customer))
+}
+
+async fn staff(ctx: &Context<'_>, user_id: Uuid) -> ApiResult<Option<StaffMember>> {
+    let loader = Session::of(ctx)?.loader(UserById);
+    Ok(loader.load_one(user_id).await?.map(StaffMember))
+}
+
+/// An internal user, as rep workflow items refer to them.
+pub struct StaffMember(pub users::Model);
+
+#[Object]
+impl StaffMember {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+}
+
+pub struct Activity(pub activities::Model);
+
+#[Object]
+impl Activity {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn kind(&self) -> ActivityKind {
+        self.0.kind.into()
+    }
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    async fn outcome(&self) -> Option<&str> {
+        self.0.outcome.as_deref()
+    }
+    async fn rep_id(&self) -> ID {
+        id(self.0.user_id)
+    }
+    /// The rep the activity is recorded for.
+    async fn rep(&self, ctx: &Context<'_>) -> ApiResult<Option<StaffMember>> {
+        staff(ctx, self.0.user_id).await
+    }
+    async fn customer_id(&self) -> ID {
+        id(self.0.customer_id)
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<Customer>> {
+        customer(ctx, self.0.customer_id).await
+    }
+    /// The SKU pulled, for sample activities.
+    async fn sample_sku(&self, ctx: &Context<'_>) -> ApiResult<Option<Sku>> {
+        let Some(sku_id) = self.0.sample_sku_id else {
+            return Ok(None);
+        };
+        let loader = Session::of(ctx)?.loader(SkuById);
+        Ok(loader.load_one(sku_id).await?.map(Sku))
+    }
+    /// Units pulled, for sample activities.
+    async fn sample_quantity(&self) -> Option<i32> {
+        self.0.sample_quantity
+    }
+    async fn sample_approval_status(&self) -> SampleApprovalStatus {
+        self.0.sample_approval_status.into()
+    }
+    /// Who approved or rejected a pull beyond the allowance.
+    async fn approved_by_id(&self) -> Option<ID> {
+        self.0.approved_by_user_id.map(id)
+    }
+    async fn approved_at(&self) -> Option<DateTime<Utc>> {
+        self.0.approved_at
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+pub struct CallPlan(pub call_plans::Model);
+
+#[Object]
+impl CallPlan {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn rep_id(&self) -> ID {
+        id(self.0.user_id)
+    }
+    async fn rep(&self, ctx: &Context<'_>) -> ApiResult<Option<StaffMember>> {
+        staff(ctx, self.0.user_id).await
+    }
+    async fn customer_id(&self) -> ID {
+        id(self.0.customer_id)
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<Customer>> {
+        customer(ctx, self.0.customer_id).await
+    }
+    async fn scheduled_for(&self) -> DateTime<Utc> {
+        self.0.scheduled_for
+    }
+    async fn objective(&self) -> &str {
+        &self.0.objective
+    }
+    async fn status(&self) -> CallPlanStatus {
+        self.0.status.into()
+    }
+    async fn outcome(&self) -> Option<&str> {
+        self.0.outcome.as_deref()
+    }
+    async fn completed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.completed_at
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+pub struct Task(pub tasks::Model);
+
+#[Object]
+impl Task {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn assignee_id(&self) -> ID {
+        id(self.0.assignee_user_id)
+    }
+    async fn assignee(&self, ctx: &Context<'_>) -> ApiResult<Option<StaffMember>> {
+        staff(ctx, self.0.assignee_user_id).await
+    }
+    async fn created_by_id(&self) -> Option<ID> {
+        self.0.created_by_user_id.map(id)
+    }
+    async fn customer_id(&self) -> Option<ID> {
+        self.0.customer_id.map(id)
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<Customer>> {
+        match self.0.customer_id {
+            Some(customer_id) => customer(ctx, customer_id).await,
+            None => Ok(None),
+        }
+    }
+    async fn due_at(&self) -> Option<DateTime<Utc>> {
+        self.0.due_at
+    }
+    async fn priority(&self) -> Priority {
+        self.0.priority.into()
+    }
+    async fn status(&self) -> TaskStatus {
+        self.0.status.into()
+    }
+    async fn completed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.completed_at
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A customer's health on one date, computed by the health job.
+pub struct HealthSnapshot(pub snapshot_rows::Model);
+
+#[Object]
+impl HealthSnapshot {
+    async fn customer_id(&self) -> ID {
+        id(self.0.customer_id)
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<Customer>> {
+        customer(ctx, self.0.customer_id).await
+    }
+    async fn snapshot_date(&self) -> NaiveDate {
+        self.0.snapshot_date
+    }
+    /// Days in each compared revenue period.
+    async fn period_days(&self) -> i32 {
+        self.0.period_days
+    }
+    /// Revenue (order subtotals) in the period ending on the snapshot date.
+    async fn revenue_current(&self) -> Decimal {
+        self.0.revenue_current
+    }
+    /// Revenue in the period before it.
+    async fn revenue_previous(&self) -> Decimal {
+        self.0.revenue_previous
+    }
+    /// Percent change from the previous period (−15.5 is a 15.5 % drop); null without previous
+    /// revenue.
+    async fn revenue_change_pct(&self) -> Option<Decimal> {
+        self.0.revenue_change_pct
+    }
+    /// Orders in the last year.
+    async fn order_count(&self) -> i32 {
+        self.0.order_count
+    }
+    async fn days_since_last_order(&self) -> Option<i32> {
+        self.0.days_since_last_order
+    }
+    async fn avg_reorder_interval_days(&self) -> Option<Decimal> {
+        self.0.avg_reorder_interval_days
+    }
+    async fn pace_status(&self) -> PaceStatus {
+        self.0.pace_status.into()
+    }
+    /// 0 (lost) to 100 (healthy).
+    async fn health_score(&self) -> i32 {
+        self.0.health_score
+    }
+    async fn risk_flags(&self) -> Vec<RiskFlag> {
+        self.flags()
+    }
+    async fn at_risk(&self) -> bool {
+        !self.flags().is_empty()
+    }
+    /// Sample units pulled for the customer in the current period.
+    async fn samples_used(&self) -> i32 {
+        self.0.samples_used
+    }
+}
+
+impl HealthSnapshot {
+    fn flags(&self) -> Vec<RiskFlag> {
+        self.0
+            .risk_flags
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|flag| flag.as_str().and_then(StoredRiskFlag::from_key))
+            .map(RiskFlag::from)
+            .collect()
+    }
+}
+
+/// A customer's latest health snapshot and its history.
+pub struct AccountHealth {
+    pub customer_id: Uuid,
+    pub latest: Option<snapshot_rows::Model>,
+}
+
+#[Object]
+impl AccountHealth {
+    async fn customer_id(&self) -> ID {
+        id(self.customer_id)
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<Customer>> {
+        customer(ctx, self.customer_id).await
+    }
+    /// Null until the health job has assessed the customer.
+    async fn latest(&self) -> Option<HealthSnapshot> {
+        self.latest.clone().map(HealthSnapshot)
+    }
+    /// Every snapshot, newest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Page<HealthSnapshot>> {
+        let page = PageRequest::new(first, after.as_deref())?;
+        let session = Session::of(ctx)?;
+        let select =
+            crate::service::health::history(session.tx(), session.context(), self.customer_id)
+                .await?;
+        Ok(paginate(
+            session.tx(),
+            select,
+            snapshot_rows::Column::Id,
+            page,
+            HealthSnapshot,
+        )
+        .await?)
+    }
+}
+
+/// Whose figures a sales metric holds.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MetricSubject {
+    Rep,
+    Customer,
+    Tenant,
+}
+
+impl From<MetricSubject> for crate::service::metrics::MetricSubject {
+    fn from(subject: MetricSubject) -> Self {
+        match subject {
+            MetricSubject::Rep => Self::Rep,
+            MetricSubject::Customer => Self::Customer,
+            MetricSubject::Tenant => Self::Tenant,
+        }
+    }
+}
+
+pub struct SalesMetric(pub sales_metrics::Model);
+
+#[Object]
+impl SalesMetric {
+    async fn metric(&self) -> SalesMetricKind {
+        self.0.metric.into()
+    }
+    async fn period(&self) -> MetricPeriod {
+        self.0.period.into()
+    }
+    async fn period_start(&self) -> NaiveDate {
+        self.0.period_start
+    }
+    /// Money for revenue and average order value; a count for orders and units.
+    async fn value(&self) -> Decimal {
+        self.0.value
+    }
+    async fn subject(&self) -> MetricSubject {
+        match (self.0.user_id, self.0.customer_id) {
+            (Some(_), _) => MetricSubject::Rep,
+            (None, Some(_)) => MetricSubject::Customer,
+            (None, None) => MetricSubject::Tenant,
+        }
+    }
+    async fn rep_id(&self) -> Option<ID> {
+        self.0.user_id.map(id)
+    }
+    async fn rep(&self, ctx: &Context<'_>) -> ApiResult<Option<StaffMember>> {
+        match self.0.user_id {
+            Some(user_id) => staff(ctx, user_id).await,
+            None => Ok(None),
+        }
+    }
+    async fn customer_id(&self) -> Option<ID> {
+        self.0.customer_id.map(id)
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<Customer>> {
+        match self.0.customer_id {
+            Some(customer_id) => customer(ctx, customer_id).await,
+            None => Ok(None),
+        }
+    }
+}
+
+pub struct Notification(pub notifications::Model);
+
+#[Object]
+impl Notification {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    /// What happened: `order.status_changed`, `account.at_risk`, `task.assigned`, `task.due`.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    async fn priority(&self) -> Priority {
+        self.0.priority.into()
+    }
+    async fn read(&self) -> bool {
+        self.0.read_at.is_some()
+    }
+    async fn read_at(&self) -> Option<DateTime<Utc>> {
+        self.0.read_at
+    }
+    /// Ids of what the notification is about (`orderId`, `customerId`, `taskId` …).
+    async fn data(&self) -> Json<serde_json::Value> {
+        Json(self.0.data.clone())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// What one run of the health job did.
+pub struct HealthRunSummary(pub Summary);
+
+#[Object]
+impl HealthRunSummary {
+    async fn snapshot_date(&self) -> NaiveDate {
+        self.0.snapshot_date
+    }
+    async fn snapshots(&self) -> u64 {
+        self.0.snapshots
+    }
+    async fn at_risk(&self) -> u64 {
+        self.0.at_risk
+    }
+    async fn newly_at_risk(&self) -> u64 {
+        self.0.newly_at_risk
+    }
+    async fn metric_rows(&self) -> u64 {
+        self.0.metric_rows
+    }
+    async fn calls_missed(&self) -> u64 {
+        self.0.calls_missed
+    }
+    async fn notifications(&self) -> u64 {
+        self.0.notifications
+    }
+    async fn filings_updated(&self) -> u64 {
+        self.0.filings_updated
+    }
+}
+
+/// A customer whose liquor licence expires soon (or has expired).
+pub struct LicenseExpiry {
+    pub customer: leora_catalog::entities::customers::Model,
+    pub today: NaiveDate,
+}
+
+#[Object]
+impl LicenseExpiry {
+    async fn customer(&self) -> Customer {
+        Customer(self.customer.clone())
+    }
+    async fn license_number(&self) -> Option<&str> {
+        self.customer.license_number.as_deref()
+    }
+    async fn license_state(&self) -> Option<&str> {
+        self.customer.license_state.as_deref()
+    }
+    async fn expires_on(&self) -> Option<NaiveDate> {
+        self.customer.license_expires_on
+    }
+    /// Negative once expired.
+    async fn days_until_expiry(&self) -> Option<i64> {
+        self.customer
+            .license_expires_on
+            .map(|on| crate::service::licenses::days_until(self.today, on))
+    }
+    async fn expired(&self) -> bool {
+        self.customer
+            .license_expires_on
+            .is_some_and(|on| on < self.today)
+    }
+}

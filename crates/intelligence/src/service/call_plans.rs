@@ -1,0 +1,192 @@
+//! Call plans: calls and visits a rep schedules, then completes, cancels or misses.
+//!
+//! planned → completed | cancelled | missed; a missed call can still be completed (the rep went a
+//! day late). The health job marks planned calls whose day has passed as missed.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use leora_catalog::entities::customers;
+use leora_tenancy::TenantContext;
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, Statement,
+};
+use uuid::Uuid;
+
+use super::settings;
+use super::validate::{note, title};
+use super::viewer::Viewer;
+use crate::entities::call_plans::{self, CallPlanStatus};
+use crate::error::IntelligenceError;
+
+const ENTITY: &str = "call plan";
+
+#[derive(Debug, Clone)]
+pub struct NewCallPlan {
+    /// `None` is the acting user; managers schedule for their reports, admins for anyone.
+    pub rep_id: Option<Uuid>,
+    pub customer_id: Uuid,
+    pub scheduled_for: DateTime<Utc>,
+    pub objective: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CallPlanFilter {
+    pub rep_id: Option<Uuid>,
+    pub customer_id: Option<Uuid>,
+    pub status: Option<CallPlanStatus>,
+    /// Inclusive, on `scheduled_for`.
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// Plans a call. `BadInput` on `objective`; `Forbidden` for a rep outside the viewer's team;
+/// `NotFound` customer or user.
+pub async fn schedule_call(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    input: NewCallPlan,
+) -> Result<call_plans::Model, IntelligenceError> {
+    let viewer = Viewer::resolve(tx, ctx).await?;
+    let rep_id = match input.rep_id {
+        Some(rep) => viewer.check_act_for(rep)?,
+        None => viewer.acting_user("repId")?,
+    };
+    let objective = title("objective", &input.objective)?;
+    if customers::Entity::find_by_id(input.customer_id)
+        .one(tx)
+        .await?
+        .is_none()
+    {
+        return Err(IntelligenceError::not_found("customer"));
+    }
+    if leora_identity::entities::users::Entity::find_by_id(rep_id)
+        .one(tx)
+        .await?
+        .is_none()
+    {
+        return Err(IntelligenceError::not_found("user"));
+    }
+    Ok(call_plans::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(ctx.tenant_id()),
+        user_id: Set(rep_id),
+        customer_id: Set(input.customer_id),
+        scheduled_for: Set(input.scheduled_for),
+        objective: Set(objective),
+        status: Set(CallPlanStatus::Planned),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?)
+}
+
+/// Completes a planned (or missed) call with its outcome.
+pub async fn complete_call(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    id: Uuid,
+    outcome: Option<String>,
+) -> Result<call_plans::Model, IntelligenceError> {
+    let outcome = note("outcome", outcome)?;
+    let plan = visible_for_update(tx, ctx, id).await?;
+    if !matches!(
+        plan.status,
+        CallPlanStatus::Planned | CallPlanStatus::Missed
+    ) {
+        return Err(IntelligenceError::invalid_transition(
+            "a call plan",
+            plan.status.to_value(),
+            "complete",
+        ));
+    }
+    let now = settings::load(tx, ctx.tenant_id()).await?.now;
+    let mut model: call_plans::ActiveModel = plan.into();
+    model.status = Set(CallPlanStatus::Completed);
+    model.outcome = Set(outcome);
+    model.completed_at = Set(Some(now));
+    Ok(model.update(tx).await?)
+}
+
+/// Cancels a planned call.
+pub async fn cancel_call(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    id: Uuid,
+) -> Result<call_plans::Model, IntelligenceError> {
+    let plan = visible_for_update(tx, ctx, id).await?;
+    if plan.status != CallPlanStatus::Planned {
+        return Err(IntelligenceError::invalid_transition(
+            "a call plan",
+            plan.status.to_value(),
+            "cancel",
+        ));
+    }
+    let mut model: call_plans::ActiveModel = plan.into();
+    model.status = Set(CallPlanStatus::Cancelled);
+    Ok(model.update(tx).await?)
+}
+
+async fn visible_for_update(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    id: Uuid,
+) -> Result<call_plans::Model, IntelligenceError> {
+    let viewer = Viewer::resolve(tx, ctx).await?;
+    call_plans::Entity::find_by_id(id)
+        .filter(viewer.sees(
+            &[call_plans::Column::UserId],
+            call_plans::Column::CustomerId,
+        ))
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or(IntelligenceError::not_found(ENTITY))
+}
+
+/// The call plans the viewer may see that match `filter`, soonest first.
+pub async fn call_plans(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    filter: &CallPlanFilter,
+) -> Result<Select<call_plans::Entity>, IntelligenceError> {
+    let viewer = Viewer::resolve(tx, ctx).await?;
+    let mut select = call_plans::Entity::find().filter(viewer.sees(
+        &[call_plans::Column::UserId],
+        call_plans::Column::CustomerId,
+    ));
+    if let Some(rep) = filter.rep_id {
+        select = select.filter(call_plans::Column::UserId.eq(rep));
+    }
+    if let Some(customer) = filter.customer_id {
+        select = select.filter(call_plans::Column::CustomerId.eq(customer));
+    }
+    if let Some(status) = filter.status {
+        select = select.filter(call_plans::Column::Status.eq(status));
+    }
+    if let Some(from) = filter.from {
+        select = select.filter(call_plans::Column::ScheduledFor.gte(from));
+    }
+    if let Some(until) = filter.until {
+        select = select.filter(call_plans::Column::ScheduledFor.lt(until));
+    }
+    Ok(select.order_by_asc(call_plans::Column::ScheduledFor))
+}
+
+/// Marks planned calls scheduled before `today` (a date in the tenant's time zone) as missed;
+/// returns how many.
+pub async fn mark_missed(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    timezone: &str,
+) -> Result<u64, IntelligenceError> {
+    let result = db
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE call_plans SET status = 'missed'
+              WHERE status = 'planned' AND scheduled_for < ($1::date::timestamp AT TIME ZONE $2)",
+            [today.into(), timezone.into()],
+        ))
+        .await?;
+    Ok(result.rows_affected())
+}

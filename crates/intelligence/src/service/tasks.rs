@@ -1,0 +1,229 @@
+//! Tasks: to-dos for internal users, optionally about a customer.
+//!
+//! open | in_progress → completed; open | in_progress tasks can be reassigned. Assigning a task to
+//! someone other than yourself notifies the assignee in the same transaction.
+
+use chrono::{DateTime, Utc};
+use leora_catalog::entities::customers;
+use leora_identity::entities::users;
+use leora_tenancy::TenantContext;
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::notifications::{NewNotification, Recipient, TASK_ASSIGNED, notify};
+use super::settings;
+use super::validate::{note, title};
+use super::viewer::Viewer;
+use crate::entities::enums::Priority;
+use crate::entities::tasks::{self, TaskStatus};
+use crate::error::IntelligenceError;
+
+const ENTITY: &str = "task";
+
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    /// `None` is the acting user; managers assign to their reports, admins to anyone.
+    pub assignee_id: Option<Uuid>,
+    pub customer_id: Option<Uuid>,
+    pub title: String,
+    pub description: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+    /// `None` is normal.
+    pub priority: Option<Priority>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub assignee_id: Option<Uuid>,
+    pub customer_id: Option<Uuid>,
+    /// Any of these; empty means any status.
+    pub statuses: Vec<TaskStatus>,
+    /// Inclusive, on `due_at`.
+    pub due_from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub due_until: Option<DateTime<Utc>>,
+}
+
+/// Creates an open task. `BadInput` on `title` or `description`; `Forbidden` for an assignee
+/// outside the viewer's team; `NotFound` customer or user.
+pub async fn create_task(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    input: NewTask,
+) -> Result<tasks::Model, IntelligenceError> {
+    let viewer = Viewer::resolve(tx, ctx).await?;
+    let assignee = match input.assignee_id {
+        Some(assignee) => viewer.check_act_for(assignee)?,
+        None => viewer.acting_user("assigneeId")?,
+    };
+    let title = title("title", &input.title)?;
+    let description = note("description", input.description)?;
+    if let Some(customer) = input.customer_id
+        && customers::Entity::find_by_id(customer)
+            .one(tx)
+            .await?
+            .is_none()
+    {
+        return Err(IntelligenceError::not_found("customer"));
+    }
+    user_exists(tx, assignee).await?;
+    let task = tasks::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(ctx.tenant_id()),
+        assignee_user_id: Set(assignee),
+        created_by_user_id: Set(viewer.user_id),
+        customer_id: Set(input.customer_id),
+        title: Set(title),
+        description: Set(description),
+        due_at: Set(input.due_at),
+        priority: Set(input.priority.unwrap_or(Priority::Normal)),
+        status: Set(TaskStatus::Open),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    notify_assignee(tx, &viewer, &task).await?;
+    Ok(task)
+}
+
+/// Completes an open or in-progress task the viewer can see.
+pub async fn complete_task(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    id: Uuid,
+) -> Result<tasks::Model, IntelligenceError> {
+    let viewer = Viewer::resolve(tx, ctx).await?;
+    let task = visible_for_update(tx, &viewer, id).await?;
+    require_active(&task, "complete")?;
+    let now = settings::load(tx, ctx.tenant_id()).await?.now;
+    let mut model: tasks::ActiveModel = task.into();
+    model.status = Set(TaskStatus::Completed);
+    model.completed_at = Set(Some(now));
+    Ok(model.update(tx).await?)
+}
+
+/// Gives an open or in-progress task to another member of the viewer's team (anyone, for
+/// admins), and notifies them.
+pub async fn reassign_task(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    id: Uuid,
+    assignee_id: Uuid,
+) -> Result<tasks::Model, IntelligenceError> {
+    let viewer = Viewer::resolve(tx, ctx).await?;
+    let task = visible_for_update(tx, &viewer, id).await?;
+    viewer.check_act_for(assignee_id)?;
+    require_active(&task, "reassign")?;
+    user_exists(tx, assignee_id).await?;
+    if task.assignee_user_id == assignee_id {
+        return Ok(task);
+    }
+    let mut model: tasks::ActiveModel = task.into();
+    model.assignee_user_id = Set(assignee_id);
+    let task = model.update(tx).await?;
+    notify_assignee(tx, &viewer, &task).await?;
+    Ok(task)
+}
+
+/// The tasks the viewer may see that match `filter`, by due date (undated last).
+pub async fn tasks(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    filter: &TaskFilter,
+) -> Result<Select<tasks::Entity>, IntelligenceError> {
+    let viewer = Viewer::resolve(tx, ctx).await?;
+    let mut select = tasks::Entity::find().filter(visible(&viewer));
+    if let Some(assignee) = filter.assignee_id {
+        select = select.filter(tasks::Column::AssigneeUserId.eq(assignee));
+    }
+    if let Some(customer) = filter.customer_id {
+        select = select.filter(tasks::Column::CustomerId.eq(customer));
+    }
+    if !filter.statuses.is_empty() {
+        select = select.filter(tasks::Column::Status.is_in(filter.statuses.iter().copied()));
+    }
+    if let Some(from) = filter.due_from {
+        select = select.filter(tasks::Column::DueAt.gte(from));
+    }
+    if let Some(until) = filter.due_until {
+        select = select.filter(tasks::Column::DueAt.lt(until));
+    }
+    Ok(select.order_by_with_nulls(
+        tasks::Column::DueAt,
+        sea_orm::Order::Asc,
+        sea_orm::sea_query::NullOrdering::Last,
+    ))
+}
+
+fn visible(viewer: &Viewer) -> sea_orm::Condition {
+    viewer.sees(
+        &[
+            tasks::Column::AssigneeUserId,
+            tasks::Column::CreatedByUserId,
+        ],
+        tasks::Column::CustomerId,
+    )
+}
+
+async fn visible_for_update(
+    tx: &DatabaseTransaction,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<tasks::Model, IntelligenceError> {
+    tasks::Entity::find_by_id(id)
+        .filter(visible(viewer))
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or(IntelligenceError::not_found(ENTITY))
+}
+
+fn require_active(task: &tasks::Model, action: &'static str) -> Result<(), IntelligenceError> {
+    if matches!(task.status, TaskStatus::Open | TaskStatus::InProgress) {
+        Ok(())
+    } else {
+        Err(IntelligenceError::invalid_transition(
+            "a task",
+            task.status.to_value(),
+            action,
+        ))
+    }
+}
+
+async fn user_exists(tx: &DatabaseTransaction, id: Uuid) -> Result<(), IntelligenceError> {
+    users::Entity::find_by_id(id)
+        .one(tx)
+        .await?
+        .map(drop)
+        .ok_or(IntelligenceError::not_found("user"))
+}
+
+/// Tells the assignee, unless they assigned the task to themselves.
+async fn notify_assignee(
+    tx: &DatabaseTransaction,
+    viewer: &Viewer,
+    task: &tasks::Model,
+) -> Result<(), IntelligenceError> {
+    if viewer.user_id == Some(task.assignee_user_id) {
+        return Ok(());
+    }
+    let notification = NewNotification {
+        recipient: Recipient::User(task.assignee_user_id),
+        kind: TASK_ASSIGNED,
+        title: format!("New task: {}", task.title),
+        body: task.description.clone().unwrap_or_default(),
+        priority: task.priority,
+        data: json!({
+            "taskId": task.id,
+            "customerId": task.customer_id,
+            "assignedBy": viewer.user_id,
+            "dueAt": task.due_at,
+        }),
+    };
+    notify(tx, task.tenant_id, vec![notification]).await?;
+    Ok(())
+}

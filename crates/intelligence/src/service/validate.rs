@@ -1,0 +1,71 @@
+//! Input checks shared by the intelligence writes; each names the field it rejects in the API's
+//! camelCase.
+
+use crate::error::IntelligenceError;
+
+/// Titles and objectives: a line, not an essay.
+const MAX_TITLE_CHARS: usize = 200;
+/// Notes, outcomes and descriptions: room for a visit report, not for a pasted document.
+const MAX_NOTE_CHARS: usize = 10_000;
+
+/// Trimmed, non-empty, at most [`MAX_TITLE_CHARS`].
+pub(crate) fn title(field: &'static str, raw: &str) -> Result<String, IntelligenceError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(IntelligenceError::bad_input(field, "must not be blank"));
+    }
+    if text.chars().count() > MAX_TITLE_CHARS {
+        return Err(IntelligenceError::bad_input(
+            field,
+            format!("must be at most {MAX_TITLE_CHARS} characters"),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+/// Optional free text, trimmed, blank counting as absent, at most [`MAX_NOTE_CHARS`].
+pub(crate) fn note(
+    field: &'static str,
+    raw: Option<String>,
+) -> Result<Option<String>, IntelligenceError> {
+    let Some(text) = raw.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > MAX_NOTE_CHARS {
+        return Err(IntelligenceError::bad_input(
+            field,
+            format!("must be at most {MAX_NOTE_CHARS} characters"),
+        ));
+    }
+    Ok(Some(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leora_tenancy::ApiError;
+
+    #[test]
+    fn titles_are_trimmed_and_bounded() {
+        assert_eq!(title("title", "  Call back ").unwrap(), "Call back");
+        assert_eq!(title("title", "  ").unwrap_err().field(), Some("title"));
+        let long = "x".repeat(MAX_TITLE_CHARS + 1);
+        assert_eq!(title("title", &long).unwrap_err().field(), Some("title"));
+        assert!(title("title", &"x".repeat(MAX_TITLE_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn blank_notes_are_absent_and_long_ones_refused() {
+        assert_eq!(note("notes", Some("  ".into())).unwrap(), None);
+        assert_eq!(note("notes", None).unwrap(), None);
+        assert_eq!(
+            note("notes", Some(" ok ".into())).unwrap().as_deref(),
+            Some("ok")
+        );
+        let long = "x".repeat(MAX_NOTE_CHARS + 1);
+        assert_eq!(
+            note("notes", Some(long)).unwrap_err().field(),
+            Some("notes")
+        );
+    }
+}

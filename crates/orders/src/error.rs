@@ -1,0 +1,205 @@
+//! The orders crate's errors and their API codes.
+//!
+//! Field names are the client's camelCase input paths (`lines[2].quantity`, `idempotencyKey`), so
+//! a form can point at the offending input.
+
+use leora_catalog::error::CatalogError;
+use leora_compliance::error::ComplianceError;
+use leora_tenancy::{ApiError, ErrorCode, TenancyError};
+use sea_orm::{DbErr, RuntimeErr, SqlErr, sqlx};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrdersError {
+    #[error("{entity} not found")]
+    NotFound {
+        entity: &'static str,
+        /// The input that named the missing row, when one did.
+        field: Option<String>,
+    },
+    #[error("{field}: {message}")]
+    BadInput { field: String, message: String },
+    #[error("forbidden: {reason}")]
+    Forbidden { reason: &'static str },
+    #[error("{message}")]
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
+    #[error("cannot {action} {entity} that is {from}")]
+    InvalidTransition {
+        /// With its article: "an order", "an invoice".
+        entity: &'static str,
+        from: String,
+        action: &'static str,
+    },
+    #[error(
+        "insufficient inventory for sku {sku_code}: {requested} requested, {available} available"
+    )]
+    InsufficientInventory {
+        sku_id: Uuid,
+        sku_code: String,
+        requested: i32,
+        available: i32,
+    },
+    /// CONFLICT, not BAD_USER_INPUT: the request is well-formed, the cart's state refuses it. The
+    /// client should reload the cart; the next `add_to_cart` starts a fresh one.
+    #[error("the cart expired; add items again to start a new cart")]
+    CartExpired,
+    #[error(transparent)]
+    Catalog(CatalogError),
+    #[error(transparent)]
+    Compliance(#[from] ComplianceError),
+    #[error(transparent)]
+    Tenancy(#[from] TenancyError),
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+impl OrdersError {
+    pub(crate) fn not_found(entity: &'static str) -> Self {
+        Self::NotFound {
+            entity,
+            field: None,
+        }
+    }
+
+    pub(crate) fn not_found_at(entity: &'static str, field: impl Into<String>) -> Self {
+        Self::NotFound {
+            entity,
+            field: Some(field.into()),
+        }
+    }
+
+    pub(crate) fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn conflict(field: Option<&str>, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            field: field.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+}
+
+/// Whether the database refused a statement for breaking this unique constraint. Only for
+/// explaining the refusal: the transaction is aborted and must be rolled back.
+pub(crate) fn violates_unique(error: &DbErr, constraint: &str) -> bool {
+    let (DbErr::Exec(RuntimeErr::SqlxError(driver)) | DbErr::Query(RuntimeErr::SqlxError(driver))) =
+        error
+    else {
+        return false;
+    };
+    let sqlx::Error::Database(driver) = driver.as_ref() else {
+        return false;
+    };
+    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+        && driver.constraint() == Some(constraint)
+}
+
+/// Insufficient stock keeps its own variant (and code); every other catalog error passes through
+/// with its code and field.
+impl From<CatalogError> for OrdersError {
+    fn from(error: CatalogError) -> Self {
+        match error {
+            CatalogError::InsufficientInventory {
+                sku_id,
+                sku_code,
+                requested,
+                available,
+            } => Self::InsufficientInventory {
+                sku_id,
+                sku_code,
+                requested,
+                available,
+            },
+            error => Self::Catalog(error),
+        }
+    }
+}
+
+impl ApiError for OrdersError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::BadInput { .. } => ErrorCode::BadUserInput,
+            Self::Forbidden { .. } => ErrorCode::Forbidden,
+            Self::Conflict { .. } | Self::CartExpired => ErrorCode::Conflict,
+            Self::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+            Self::InsufficientInventory { .. } => ErrorCode::InsufficientInventory,
+            Self::Catalog(error) => error.code(),
+            Self::Compliance(error) => error.code(),
+            Self::Tenancy(error) => error.code(),
+            Self::Database(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            Self::BadInput { field, .. } => Some(field),
+            Self::NotFound { field, .. } | Self::Conflict { field, .. } => field.as_deref(),
+            Self::Catalog(error) => error.field(),
+            Self::Compliance(error) => error.field(),
+            Self::Tenancy(error) => error.field(),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_errors_keep_their_code_and_field() {
+        let short: OrdersError = CatalogError::InsufficientInventory {
+            sku_id: Uuid::nil(),
+            sku_code: "CAB-750".into(),
+            requested: 3,
+            available: 1,
+        }
+        .into();
+        assert!(matches!(short, OrdersError::InsufficientInventory { .. }));
+        assert_eq!(short.code(), ErrorCode::InsufficientInventory);
+
+        let bad: OrdersError = CatalogError::BadInput {
+            field: "quantity",
+            message: "must be at least 1".into(),
+        }
+        .into();
+        assert_eq!(bad.code(), ErrorCode::BadUserInput);
+        assert_eq!(bad.field(), Some("quantity"));
+
+        let missing: OrdersError = ComplianceError::NotFound { entity: "rate" }.into();
+        assert_eq!(missing.code(), ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn database_errors_are_internal() {
+        let error: OrdersError = DbErr::Custom("SELECT secret".into()).into();
+        assert_eq!(error.code(), ErrorCode::Internal);
+    }
+
+    #[test]
+    fn an_expired_cart_is_a_conflict() {
+        assert_eq!(OrdersError::CartExpired.code(), ErrorCode::Conflict);
+    }
+
+    #[test]
+    fn transitions_read_as_sentences() {
+        let error = OrdersError::InvalidTransition {
+            entity: "an order",
+            from: "delivered".into(),
+            action: "cancel",
+        };
+        assert_eq!(
+            error.to_string(),
+            "cannot cancel an order that is delivered"
+        );
+        assert_eq!(error.code(), ErrorCode::InvalidTransition);
+    }
+}

@@ -1,0 +1,189 @@
+//! Filters, sort orders and mutation inputs of the commerce API.
+
+use super::types::{InvoiceStatus, ListKind, OrderStatus, PaymentMethod};
+use crate::service::carts::Checkout;
+use crate::service::invoices::NewPayment;
+use crate::service::lists::{NewList, NewListItem};
+use crate::service::orders::{NewLine, NewOrder};
+use async_graphql::{Enum, ID, InputObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use leora_catalog::graphql::types::parse_id;
+use leora_tenancy::graphql::ApiResult;
+use leora_tenancy::graphql::pagination::SortDirection;
+use rust_decimal::Decimal;
+
+#[derive(InputObject, Default)]
+pub struct OrderFilter {
+    pub status: Option<OrderStatus>,
+    pub customer_id: Option<ID>,
+    /// Placed on or after this instant.
+    pub placed_from: Option<DateTime<Utc>>,
+    /// Placed before this instant.
+    pub placed_until: Option<DateTime<Utc>>,
+    /// Part of the order number.
+    pub search: Option<String>,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrderSortField {
+    #[default]
+    CreatedAt,
+    OrderNumber,
+    Total,
+}
+
+#[derive(InputObject)]
+pub struct OrderOrder {
+    #[graphql(default)]
+    pub field: OrderSortField,
+    #[graphql(default_with = "SortDirection::Desc")]
+    pub direction: SortDirection,
+}
+
+impl Default for OrderOrder {
+    /// Newest first.
+    fn default() -> Self {
+        Self {
+            field: OrderSortField::CreatedAt,
+            direction: SortDirection::Desc,
+        }
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct InvoiceFilter {
+    pub status: Option<InvoiceStatus>,
+    pub customer_id: Option<ID>,
+    pub issued_from: Option<DateTime<Utc>>,
+    pub issued_until: Option<DateTime<Utc>>,
+}
+
+#[derive(InputObject)]
+pub struct OrderLineInput {
+    pub sku_id: ID,
+    pub quantity: i32,
+    /// An amount off the whole line (staff only).
+    pub discount: Option<Decimal>,
+}
+
+#[derive(InputObject)]
+pub struct CreateOrderInput {
+    pub customer_id: ID,
+    pub lines: Vec<OrderLineInput>,
+    pub requested_delivery_date: Option<NaiveDate>,
+    /// Retrying with the same key returns the same order instead of placing another.
+    pub idempotency_key: Option<String>,
+    pub notes: Option<String>,
+    /// Submit at once (reserving stock) instead of saving a draft.
+    #[graphql(default)]
+    pub submit: bool,
+}
+
+impl CreateOrderInput {
+    pub fn into_new(self) -> ApiResult<NewOrder> {
+        let lines = self
+            .lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, line)| {
+                Ok(NewLine {
+                    sku_id: parse_id(&format!("lines[{i}].skuId"), &line.sku_id)?,
+                    quantity: line.quantity,
+                    discount: line.discount,
+                })
+            })
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok(NewOrder {
+            customer_id: parse_id("customerId", &self.customer_id)?,
+            lines,
+            requested_delivery_date: self.requested_delivery_date,
+            idempotency_key: self.idempotency_key,
+            notes: self.notes,
+            submit: self.submit,
+        })
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct CheckoutInput {
+    /// Retrying with the same key returns the same order.
+    pub idempotency_key: Option<String>,
+    pub requested_delivery_date: Option<NaiveDate>,
+    pub notes: Option<String>,
+}
+
+impl From<CheckoutInput> for Checkout {
+    fn from(input: CheckoutInput) -> Self {
+        Checkout {
+            idempotency_key: input.idempotency_key,
+            requested_delivery_date: input.requested_delivery_date,
+            notes: input.notes,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct RecordPaymentInput {
+    pub amount: Decimal,
+    pub method: PaymentMethod,
+    pub reference: Option<String>,
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+impl From<RecordPaymentInput> for NewPayment {
+    fn from(input: RecordPaymentInput) -> Self {
+        NewPayment {
+            amount: input.amount,
+            method: input.method.into(),
+            reference: input.reference,
+            received_at: input.received_at,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateListInput {
+    /// Portal users may leave it out: their own customer.
+    pub customer_id: Option<ID>,
+    pub name: String,
+    pub kind: Option<ListKind>,
+    pub description: Option<String>,
+}
+
+impl CreateListInput {
+    pub fn into_new(self, own_customer: Option<uuid::Uuid>) -> ApiResult<NewList> {
+        let customer_id = match (self.customer_id, own_customer) {
+            (Some(id), _) => parse_id("customerId", &id)?,
+            (None, Some(own)) => own,
+            (None, None) => {
+                return Err(leora_tenancy::graphql::ResolverError::bad_input(
+                    "customerId",
+                    "is required for staff",
+                ));
+            }
+        };
+        Ok(NewList {
+            customer_id,
+            name: self.name,
+            kind: self.kind.map(Into::into),
+            description: self.description,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct ListItemInput {
+    pub sku_id: ID,
+    pub default_quantity: Option<i32>,
+    pub note: Option<String>,
+}
+
+impl ListItemInput {
+    pub fn into_new(self) -> ApiResult<NewListItem> {
+        Ok(NewListItem {
+            sku_id: parse_id("skuId", &self.sku_id)?,
+            default_quantity: self.default_quantity,
+            note: self.note,
+        })
+    }
+}

@@ -1,0 +1,250 @@
+//! Commerce mutations. The services hold the rules (pricing, stock, lifecycle, idempotency,
+//! overpayment); the guards say who may ask.
+
+use super::inputs::{
+    CheckoutInput, CreateListInput, CreateOrderInput, ListItemInput, RecordPaymentInput,
+};
+use super::types::{Cart, Invoice, Order, Payment, ProductList, ProductListItem};
+use crate::service::{carts, invoices, lists, orders};
+use async_graphql::{Context, ID, Object, SimpleObject};
+use leora_catalog::graphql::types::parse_id;
+use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
+
+/// A recorded payment and the invoice it was applied to.
+#[derive(SimpleObject)]
+pub struct PaymentRecorded {
+    payment: Payment,
+    invoice: Invoice,
+}
+
+#[derive(Default)]
+pub struct OrdersMutation;
+
+#[Object]
+impl OrdersMutation {
+    /// Place an order, priced and taxed by the server; a draft unless `submit` is set.
+    #[graphql(
+        guard = "RequirePermission(Permission::OrdersCreate).or(RequirePermission(Permission::PortalOrdersCreate))"
+    )]
+    async fn create_order(&self, ctx: &Context<'_>, input: CreateOrderInput) -> ApiResult<Order> {
+        let session = Session::of(ctx)?;
+        let placed =
+            orders::create_order(session.tx(), session.context(), input.into_new()?).await?;
+        Ok(Order(placed.order))
+    }
+
+    /// draft → submitted, reserving stock.
+    #[graphql(
+        guard = "RequirePermission(Permission::OrdersCreate).or(RequirePermission(Permission::PortalOrdersCreate))"
+    )]
+    async fn submit_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
+        let session = Session::of(ctx)?;
+        Ok(Order(
+            orders::submit_order(session.tx(), session.context(), parse_id("id", &id)?).await?,
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::OrdersManage)")]
+    async fn confirm_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
+        let session = Session::of(ctx)?;
+        Ok(Order(
+            orders::confirm_order(session.tx(), session.context(), parse_id("id", &id)?).await?,
+        ))
+    }
+
+    /// Ship the order, consuming its reserved stock.
+    #[graphql(guard = "RequirePermission(Permission::OrdersManage)")]
+    async fn fulfill_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
+        let session = Session::of(ctx)?;
+        Ok(Order(
+            orders::fulfill_order(session.tx(), session.context(), parse_id("id", &id)?).await?,
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::OrdersManage)")]
+    async fn deliver_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
+        let session = Session::of(ctx)?;
+        Ok(Order(
+            orders::deliver_order(session.tx(), session.context(), parse_id("id", &id)?).await?,
+        ))
+    }
+
+    /// Cancel before fulfilment, releasing reserved stock.
+    #[graphql(
+        guard = "RequirePermission(Permission::OrdersManage).or(RequirePermission(Permission::PortalOrdersCreate))"
+    )]
+    async fn cancel_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
+        let session = Session::of(ctx)?;
+        Ok(Order(
+            orders::cancel_order(session.tx(), session.context(), parse_id("id", &id)?).await?,
+        ))
+    }
+
+    /// Add to the cart; the same SKU again adds to its quantity.
+    #[graphql(guard = "RequirePermission(Permission::PortalOrdersCreate)")]
+    async fn add_to_cart(
+        &self,
+        ctx: &Context<'_>,
+        sku_id: ID,
+        #[graphql(default = 1)] quantity: i32,
+    ) -> ApiResult<Cart> {
+        let session = Session::of(ctx)?;
+        Ok(Cart(
+            carts::add_to_cart(
+                session.tx(),
+                session.context(),
+                parse_id("skuId", &sku_id)?,
+                quantity,
+            )
+            .await?,
+        ))
+    }
+
+    /// Set an item's quantity; zero removes it.
+    #[graphql(guard = "RequirePermission(Permission::PortalOrdersCreate)")]
+    async fn update_cart_item(
+        &self,
+        ctx: &Context<'_>,
+        sku_id: ID,
+        quantity: i32,
+    ) -> ApiResult<Cart> {
+        let session = Session::of(ctx)?;
+        let sku_id = parse_id("skuId", &sku_id)?;
+        Ok(Cart(
+            carts::update_cart_item(session.tx(), session.context(), sku_id, quantity).await?,
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::PortalOrdersCreate)")]
+    async fn remove_from_cart(&self, ctx: &Context<'_>, sku_id: ID) -> ApiResult<Cart> {
+        let session = Session::of(ctx)?;
+        Ok(Cart(
+            carts::remove_from_cart(session.tx(), session.context(), parse_id("skuId", &sku_id)?)
+                .await?,
+        ))
+    }
+
+    /// Turn the cart into a submitted order, atomically; retrying with the same key returns the
+    /// same order.
+    #[graphql(guard = "RequirePermission(Permission::PortalOrdersCreate)")]
+    async fn checkout_cart(
+        &self,
+        ctx: &Context<'_>,
+        input: Option<CheckoutInput>,
+    ) -> ApiResult<Order> {
+        let session = Session::of(ctx)?;
+        let checkout = input.unwrap_or_default().into();
+        Ok(Order(
+            carts::checkout_cart(session.tx(), session.context(), checkout)
+                .await?
+                .order,
+        ))
+    }
+
+    /// Issue the invoice of a fulfilled or delivered order.
+    #[graphql(guard = "RequirePermission(Permission::InvoicesManage)")]
+    async fn issue_invoice(&self, ctx: &Context<'_>, order_id: ID) -> ApiResult<Invoice> {
+        let session = Session::of(ctx)?;
+        Ok(Invoice(
+            invoices::issue_invoice(
+                session.tx(),
+                session.context(),
+                parse_id("orderId", &order_id)?,
+            )
+            .await?,
+        ))
+    }
+
+    /// Apply a payment to an invoice; more than the balance is refused.
+    #[graphql(guard = "RequirePermission(Permission::InvoicesManage)")]
+    async fn record_payment(
+        &self,
+        ctx: &Context<'_>,
+        invoice_id: ID,
+        input: RecordPaymentInput,
+    ) -> ApiResult<PaymentRecorded> {
+        let session = Session::of(ctx)?;
+        let invoice_id = parse_id("invoiceId", &invoice_id)?;
+        let recorded =
+            invoices::record_payment(session.tx(), session.context(), invoice_id, input.into())
+                .await?;
+        Ok(PaymentRecorded {
+            payment: Payment(recorded.payment),
+            invoice: Invoice(recorded.invoice),
+        })
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::InvoicesManage)")]
+    async fn void_invoice(&self, ctx: &Context<'_>, invoice_id: ID) -> ApiResult<Invoice> {
+        let session = Session::of(ctx)?;
+        Ok(Invoice(
+            invoices::void_invoice(
+                session.tx(),
+                session.context(),
+                parse_id("invoiceId", &invoice_id)?,
+            )
+            .await?,
+        ))
+    }
+
+    #[graphql(
+        guard = "RequirePermission(Permission::OrdersCreate).or(RequirePermission(Permission::PortalOrdersCreate))"
+    )]
+    async fn create_list(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateListInput,
+    ) -> ApiResult<ProductList> {
+        let session = Session::of(ctx)?;
+        let new_list = input.into_new(session.context().customer_id())?;
+        Ok(ProductList(
+            lists::create_list(session.tx(), session.context(), new_list).await?,
+        ))
+    }
+
+    #[graphql(
+        guard = "RequirePermission(Permission::OrdersCreate).or(RequirePermission(Permission::PortalOrdersCreate))"
+    )]
+    async fn add_list_item(
+        &self,
+        ctx: &Context<'_>,
+        list_id: ID,
+        input: ListItemInput,
+    ) -> ApiResult<ProductListItem> {
+        let session = Session::of(ctx)?;
+        let list_id = parse_id("listId", &list_id)?;
+        Ok(ProductListItem(
+            lists::add_list_item(session.tx(), session.context(), list_id, input.into_new()?)
+                .await?,
+        ))
+    }
+
+    #[graphql(
+        guard = "RequirePermission(Permission::OrdersCreate).or(RequirePermission(Permission::PortalOrdersCreate))"
+    )]
+    async fn remove_list_item(
+        &self,
+        ctx: &Context<'_>,
+        list_id: ID,
+        sku_id: ID,
+    ) -> ApiResult<bool> {
+        let session = Session::of(ctx)?;
+        let (list_id, sku_id) = (parse_id("listId", &list_id)?, parse_id("skuId", &sku_id)?);
+        lists::remove_list_item(session.tx(), session.context(), list_id, sku_id).await?;
+        Ok(true)
+    }
+
+    /// Put every item of a list into the cart at its default quantity.
+    #[graphql(guard = "RequirePermission(Permission::PortalOrdersCreate)")]
+    async fn add_list_to_cart(&self, ctx: &Context<'_>, list_id: ID) -> ApiResult<Cart> {
+        let session = Session::of(ctx)?;
+        Ok(Cart(
+            lists::add_list_to_cart(
+                session.tx(),
+                session.context(),
+                parse_id("listId", &list_id)?,
+            )
+            .await?,
+        ))
+    }
+}

@@ -1,0 +1,366 @@
+//! Output types: newtypes over order, invoice, cart and list rows.
+
+use super::loaders::{
+    InvoiceOfOrder, ItemsOfCart, ItemsOfList, LinesOfOrder, OrderById, PaymentsOfInvoice,
+};
+use crate::entities::carts::CartStatus as StoredCartStatus;
+use crate::entities::invoices::InvoiceStatus as StoredInvoiceStatus;
+use crate::entities::lists::ListKind as StoredListKind;
+use crate::entities::order_lines::PricingRule as StoredPricingRule;
+use crate::entities::orders::OrderStatus as StoredOrderStatus;
+use crate::entities::payments::{
+    PaymentMethod as StoredPaymentMethod, PaymentStatus as StoredPaymentStatus,
+};
+use crate::entities::{
+    cart_items, carts, invoices, list_items, lists, order_lines, orders, payments,
+};
+use crate::service::invoices::effective_status;
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, NaiveDate, Utc};
+use leora_catalog::graphql::loaders::{CustomerById, SkuById};
+use leora_catalog::graphql::types::{Customer, Sku, id, not_found};
+use leora_tenancy::graphql::{ApiResult, Session};
+use leora_tenancy::mirror_enum;
+use rust_decimal::Decimal;
+
+mirror_enum!(OrderStatus <=> StoredOrderStatus { Draft, Submitted, Confirmed, Fulfilled, Delivered, Cancelled });
+mirror_enum!(InvoiceStatus <=> StoredInvoiceStatus { Draft, Issued, PartiallyPaid, Paid, Overdue, Void });
+mirror_enum!(PaymentMethod <=> StoredPaymentMethod { Ach, Check, CreditCard, Wire, Cash, Other });
+mirror_enum!(PaymentStatus <=> StoredPaymentStatus { Pending, Completed, Failed, Refunded });
+mirror_enum!(CartStatus <=> StoredCartStatus { Active, Converted, Abandoned, Expired });
+mirror_enum!(ListKind <=> StoredListKind { Favorites, Template, Custom });
+mirror_enum!(
+    /// Which rule priced a line.
+    PricingRule <=> StoredPricingRule { BasePrice, PriceTier, CustomerPrice, Sample }
+);
+
+async fn customer(ctx: &Context<'_>, customer_id: uuid::Uuid) -> ApiResult<Customer> {
+    let loader = Session::of(ctx)?.loader(CustomerById);
+    loader
+        .load_one(customer_id)
+        .await?
+        .map(Customer)
+        .ok_or_else(|| not_found("customer"))
+}
+
+pub struct Order(pub orders::Model);
+
+#[Object]
+impl Order {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn order_number(&self) -> &str {
+        &self.0.order_number
+    }
+    async fn status(&self) -> OrderStatus {
+        self.0.status.into()
+    }
+    /// Sum of the line totals, before tax.
+    async fn subtotal(&self) -> Decimal {
+        self.0.subtotal
+    }
+    async fn tax_total(&self) -> Decimal {
+        self.0.tax_total
+    }
+    async fn total(&self) -> Decimal {
+        self.0.total
+    }
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    async fn requested_delivery_date(&self) -> Option<NaiveDate> {
+        self.0.requested_delivery_date
+    }
+    async fn idempotency_key(&self) -> Option<&str> {
+        self.0.idempotency_key.as_deref()
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    async fn placed_by_user_id(&self) -> Option<ID> {
+        self.0.placed_by_user_id.map(id)
+    }
+    async fn placed_by_portal_user_id(&self) -> Option<ID> {
+        self.0.placed_by_portal_user_id.map(id)
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.submitted_at
+    }
+    async fn confirmed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.confirmed_at
+    }
+    async fn fulfilled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.fulfilled_at
+    }
+    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.delivered_at
+    }
+    async fn cancelled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.cancelled_at
+    }
+    async fn customer_id(&self) -> ID {
+        id(self.0.customer_id)
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Customer> {
+        customer(ctx, self.0.customer_id).await
+    }
+    async fn lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<OrderLine>> {
+        let loader = Session::of(ctx)?.loader(LinesOfOrder);
+        Ok(loader
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(OrderLine)
+            .collect())
+    }
+    /// The order's invoice, once issued.
+    async fn invoice(&self, ctx: &Context<'_>) -> ApiResult<Option<Invoice>> {
+        let loader = Session::of(ctx)?.loader(InvoiceOfOrder);
+        Ok(loader.load_one(self.0.id).await?.map(Invoice))
+    }
+}
+
+pub struct OrderLine(pub order_lines::Model);
+
+#[Object]
+impl OrderLine {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn line_number(&self) -> i32 {
+        self.0.line_number
+    }
+    async fn sku_id(&self) -> ID {
+        id(self.0.sku_id)
+    }
+    async fn sku(&self, ctx: &Context<'_>) -> ApiResult<Sku> {
+        let loader = Session::of(ctx)?.loader(SkuById);
+        loader
+            .load_one(self.0.sku_id)
+            .await?
+            .map(Sku)
+            .ok_or_else(|| not_found("sku"))
+    }
+    async fn quantity(&self) -> i32 {
+        self.0.quantity
+    }
+    /// The price charged per unit, fixed when the order was placed.
+    async fn unit_price(&self) -> Decimal {
+        self.0.unit_price
+    }
+    async fn discount(&self) -> Decimal {
+        self.0.discount
+    }
+    async fn line_total(&self) -> Decimal {
+        self.0.line_total
+    }
+    async fn tax_amount(&self) -> Decimal {
+        self.0.tax_amount
+    }
+    async fn pricing_rule(&self) -> PricingRule {
+        self.0.pricing_rule.into()
+    }
+    async fn is_sample(&self) -> bool {
+        self.0.is_sample
+    }
+}
+
+pub struct Invoice(pub invoices::Model);
+
+#[Object]
+impl Invoice {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn invoice_number(&self) -> &str {
+        &self.0.invoice_number
+    }
+    /// As of today: an unpaid invoice past its due date reads as overdue.
+    async fn status(&self) -> InvoiceStatus {
+        effective_status(&self.0, Utc::now().date_naive()).into()
+    }
+    async fn issued_at(&self) -> DateTime<Utc> {
+        self.0.issued_at
+    }
+    async fn due_date(&self) -> NaiveDate {
+        self.0.due_date
+    }
+    async fn subtotal(&self) -> Decimal {
+        self.0.subtotal
+    }
+    async fn tax_total(&self) -> Decimal {
+        self.0.tax_total
+    }
+    async fn total(&self) -> Decimal {
+        self.0.total
+    }
+    async fn amount_paid(&self) -> Decimal {
+        self.0.amount_paid
+    }
+    async fn balance(&self) -> Decimal {
+        self.0.balance
+    }
+    async fn paid_at(&self) -> Option<DateTime<Utc>> {
+        self.0.paid_at
+    }
+    async fn voided_at(&self) -> Option<DateTime<Utc>> {
+        self.0.voided_at
+    }
+    async fn order(&self, ctx: &Context<'_>) -> ApiResult<Order> {
+        let loader = Session::of(ctx)?.loader(OrderById);
+        loader
+            .load_one(self.0.order_id)
+            .await?
+            .map(Order)
+            .ok_or_else(|| not_found("order"))
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Customer> {
+        customer(ctx, self.0.customer_id).await
+    }
+    async fn payments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Payment>> {
+        let loader = Session::of(ctx)?.loader(PaymentsOfInvoice);
+        Ok(loader
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Payment)
+            .collect())
+    }
+}
+
+pub struct Payment(pub payments::Model);
+
+#[Object]
+impl Payment {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn amount(&self) -> Decimal {
+        self.0.amount
+    }
+    async fn method(&self) -> PaymentMethod {
+        self.0.method.into()
+    }
+    async fn reference(&self) -> Option<&str> {
+        self.0.reference.as_deref()
+    }
+    async fn received_at(&self) -> DateTime<Utc> {
+        self.0.received_at
+    }
+    async fn status(&self) -> PaymentStatus {
+        self.0.status.into()
+    }
+}
+
+pub struct Cart(pub carts::Model);
+
+#[Object]
+impl Cart {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn status(&self) -> CartStatus {
+        self.0.status.into()
+    }
+    /// After this the cart can no longer be checked out.
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.expires_at
+    }
+    async fn converted_order_id(&self) -> Option<ID> {
+        self.0.converted_order_id.map(id)
+    }
+    async fn items(&self, ctx: &Context<'_>) -> ApiResult<Vec<CartItem>> {
+        let loader = Session::of(ctx)?.loader(ItemsOfCart);
+        Ok(loader
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(CartItem)
+            .collect())
+    }
+}
+
+pub struct CartItem(pub cart_items::Model);
+
+#[Object]
+impl CartItem {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn quantity(&self) -> i32 {
+        self.0.quantity
+    }
+    async fn sku(&self, ctx: &Context<'_>) -> ApiResult<Sku> {
+        let loader = Session::of(ctx)?.loader(SkuById);
+        loader
+            .load_one(self.0.sku_id)
+            .await?
+            .map(Sku)
+            .ok_or_else(|| not_found("sku"))
+    }
+}
+
+/// A saved list of SKUs (favourites, reorder templates).
+pub struct ProductList(pub lists::Model);
+
+#[Object]
+impl ProductList {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> ListKind {
+        self.0.kind.into()
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn customer_id(&self) -> ID {
+        id(self.0.customer_id)
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn items(&self, ctx: &Context<'_>) -> ApiResult<Vec<ProductListItem>> {
+        let loader = Session::of(ctx)?.loader(ItemsOfList);
+        Ok(loader
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(ProductListItem)
+            .collect())
+    }
+}
+
+pub struct ProductListItem(pub list_items::Model);
+
+#[Object]
+impl ProductListItem {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn default_quantity(&self) -> i32 {
+        self.0.default_quantity
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    async fn sku(&self, ctx: &Context<'_>) -> ApiResult<Sku> {
+        let loader = Session::of(ctx)?.loader(SkuById);
+        loader
+            .load_one(self.0.sku_id)
+            .await?
+            .map(Sku)
+            .ok_or_else(|| not_found("sku"))
+    }
+}

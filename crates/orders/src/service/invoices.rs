@@ -1,0 +1,383 @@
+//! Invoices and payments (SPEC §5): an invoice is issued once per fulfilled (or delivered) order;
+//! payments reduce its balance, never below zero; its status follows — issued → partially paid →
+//! paid, overdue once past due with a balance, void.
+//!
+//! Invoicing is the distributor's book-keeping: portal users read invoices (row-level security
+//! shows them their own) but issue, pay and void none.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use leora_catalog::entities::customers::{self, PaymentTerms};
+use leora_integrations::events::{self, EventType};
+use leora_tenancy::TenantContext;
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    NotSet, PaginatorTrait, QueryFilter, QuerySelect, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::access::staff;
+use super::money_json;
+use super::numbers::next_invoice_number;
+use super::settings::{self, Lock};
+use super::statement;
+use super::validate::{self, DOCUMENT_MONEY_LIMIT};
+use crate::entities::invoices::{self, InvoiceStatus};
+use crate::entities::orders::{self, OrderStatus};
+use crate::entities::payments::{self, PaymentMethod, PaymentStatus};
+use crate::error::OrdersError;
+
+const MAX_REFERENCE_CHARS: usize = 200;
+
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    /// Positive, whole cents, at most the invoice's balance.
+    pub amount: Decimal,
+    pub method: PaymentMethod,
+    /// Cheque number, transfer id …
+    pub reference: Option<String>,
+    /// `None` is now.
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedPayment {
+    pub payment: payments::Model,
+    /// The invoice after the payment.
+    pub invoice: invoices::Model,
+}
+
+/// Issues the invoice of a fulfilled or delivered order (`InvalidTransition` otherwise), at most
+/// one per order (`Conflict`). Its totals are the order's; it is due after the customer's payment
+/// terms (net 15/30/60 days; prepaid and COD on the day of issue).
+pub async fn issue_invoice(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    order_id: Uuid,
+) -> Result<invoices::Model, OrdersError> {
+    staff(ctx, "only staff issue invoices")?;
+    // Locked so two concurrent issues of one order run one after the other and the second sees
+    // the first's invoice.
+    let order = orders::Entity::find_by_id(order_id)
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found("order"))?;
+    if !matches!(
+        order.status,
+        OrderStatus::Fulfilled | OrderStatus::Delivered
+    ) {
+        return Err(OrdersError::InvalidTransition {
+            entity: "an order",
+            from: order.status.to_value(),
+            action: "invoice",
+        });
+    }
+    if let Some(existing) = invoices::Entity::find()
+        .filter(invoices::Column::OrderId.eq(order.id))
+        .one(tx)
+        .await?
+    {
+        return Err(OrdersError::conflict(
+            None,
+            format!(
+                "order {} already has invoice {}",
+                order.order_number, existing.invoice_number
+            ),
+        ));
+    }
+    let customer = customers::Entity::find_by_id(order.customer_id)
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found("customer"))?;
+    let settings = settings::load(tx, ctx.tenant_id(), Lock::None).await?;
+    let invoice_number = next_invoice_number(tx, ctx.tenant_id()).await?;
+    let invoice = invoices::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(ctx.tenant_id()),
+        customer_id: Set(order.customer_id),
+        order_id: Set(order.id),
+        invoice_number: Set(invoice_number),
+        status: Set(InvoiceStatus::Issued),
+        issued_at: Set(settings.now),
+        due_date: Set(due_date(settings.today, customer.payment_terms)),
+        subtotal: Set(order.subtotal),
+        tax_total: Set(order.tax_total),
+        total: Set(order.total),
+        amount_paid: Set(Decimal::ZERO),
+        balance: Set(order.total),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    let payload = json!({
+        "invoiceId": invoice.id,
+        "invoiceNumber": invoice.invoice_number,
+        "orderId": order.id,
+        "orderNumber": order.order_number,
+        "customerId": invoice.customer_id,
+        "total": money_json(invoice.total),
+        "dueDate": invoice.due_date,
+    });
+    events::record(tx, invoice.tenant_id, EventType::InvoiceIssued, payload).await?;
+    Ok(invoice)
+}
+
+/// Records a completed payment against an invoice and updates its balance and status.
+///
+/// Refusals: an amount not positive or not in whole cents → `BadInput` on `amount`; more than the
+/// balance → `BadInput` on `amount` (overpayment); a void or paid invoice → `InvalidTransition`.
+/// The invoice row is locked first, so concurrent payments are judged one after the other against
+/// the balance each leaves.
+pub async fn record_payment(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    invoice_id: Uuid,
+    input: NewPayment,
+) -> Result<RecordedPayment, OrdersError> {
+    staff(ctx, "only staff record payments")?;
+    let amount = validate::money("amount", input.amount, DOCUMENT_MONEY_LIMIT)?;
+    if amount.is_zero() {
+        return Err(OrdersError::bad_input("amount", "must be more than zero"));
+    }
+    let reference = validate::optional_text("reference", input.reference, MAX_REFERENCE_CHARS)?;
+    let invoice = locked_invoice(tx, invoice_id).await?;
+    if matches!(
+        invoice.status,
+        InvoiceStatus::Void | InvoiceStatus::Draft | InvoiceStatus::Paid
+    ) {
+        return Err(OrdersError::InvalidTransition {
+            entity: "an invoice",
+            from: invoice.status.to_value(),
+            action: "record a payment on",
+        });
+    }
+    if amount > invoice.balance {
+        return Err(OrdersError::bad_input(
+            "amount",
+            format!(
+                "{amount} is more than the balance of {} on invoice {}",
+                invoice.balance, invoice.invoice_number
+            ),
+        ));
+    }
+
+    let payment = payments::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(invoice.tenant_id),
+        customer_id: Set(invoice.customer_id),
+        invoice_id: Set(invoice.id),
+        amount: Set(amount),
+        method: Set(input.method),
+        reference: Set(reference),
+        status: Set(PaymentStatus::Completed),
+        received_at: input.received_at.map_or(NotSet, Set),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+
+    let amount_paid = invoice.amount_paid + amount;
+    let balance = invoice.total - amount_paid;
+    let paid = balance.is_zero();
+    let mut changes: invoices::ActiveModel = invoice.into();
+    changes.amount_paid = Set(amount_paid);
+    changes.balance = Set(balance);
+    if paid {
+        changes.status = Set(InvoiceStatus::Paid);
+        // The transaction's time, as the database stamped the payment.
+        changes.paid_at = Set(Some(payment.created_at));
+    } else {
+        changes.status = Set(InvoiceStatus::PartiallyPaid);
+    }
+    let invoice = changes.update(tx).await?;
+
+    let payload = json!({
+        "paymentId": payment.id,
+        "invoiceId": invoice.id,
+        "invoiceNumber": invoice.invoice_number,
+        "customerId": invoice.customer_id,
+        "amount": money_json(payment.amount),
+        "method": payment.method.to_value(),
+        "balance": money_json(invoice.balance),
+    });
+    events::record(tx, invoice.tenant_id, EventType::PaymentRecorded, payload).await?;
+    if paid {
+        let payload = json!({
+            "invoiceId": invoice.id,
+            "invoiceNumber": invoice.invoice_number,
+            "orderId": invoice.order_id,
+            "customerId": invoice.customer_id,
+            "total": money_json(invoice.total),
+        });
+        events::record(tx, invoice.tenant_id, EventType::InvoicePaid, payload).await?;
+    }
+    Ok(RecordedPayment { payment, invoice })
+}
+
+/// Voids an invoice that has no completed payments (`Conflict` otherwise; refund them first). A
+/// void invoice stays void: `InvalidTransition`. Voiding is final — the order cannot be invoiced
+/// again.
+pub async fn void_invoice(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    invoice_id: Uuid,
+) -> Result<invoices::Model, OrdersError> {
+    staff(ctx, "only staff void invoices")?;
+    let invoice = locked_invoice(tx, invoice_id).await?;
+    if invoice.status == InvoiceStatus::Void {
+        return Err(OrdersError::InvalidTransition {
+            entity: "an invoice",
+            from: invoice.status.to_value(),
+            action: "void",
+        });
+    }
+    let completed = payments::Entity::find()
+        .filter(payments::Column::InvoiceId.eq(invoice.id))
+        .filter(payments::Column::Status.eq(PaymentStatus::Completed))
+        .count(tx)
+        .await?;
+    if completed > 0 {
+        return Err(OrdersError::conflict(
+            None,
+            format!(
+                "invoice {} has {completed} completed payment(s): refund them before voiding",
+                invoice.invoice_number
+            ),
+        ));
+    }
+    invoices::Entity::find()
+        .from_raw_sql(statement(
+            "UPDATE invoices SET status = 'void', voided_at = now() WHERE id = $1 RETURNING *",
+            [invoice.id.into()],
+        ))
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found("invoice"))
+}
+
+/// The status to show on `today`: an issued or partially paid invoice past its due date with a
+/// balance left is overdue, whether or not the overdue job has marked it yet.
+pub fn effective_status(invoice: &invoices::Model, today: NaiveDate) -> InvoiceStatus {
+    match invoice.status {
+        InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid
+            if invoice.due_date < today && invoice.balance > Decimal::ZERO =>
+        {
+            InvoiceStatus::Overdue
+        }
+        status => status,
+    }
+}
+
+/// Stores `overdue` on every invoice [`effective_status`] reads as overdue on `today`; returns how
+/// many changed. For the scheduled job, run per tenant.
+pub async fn mark_overdue(tx: &DatabaseTransaction, today: NaiveDate) -> Result<u64, OrdersError> {
+    let result = tx
+        .execute_raw(statement(
+            "UPDATE invoices SET status = 'overdue'
+              WHERE status IN ('issued', 'partially_paid') AND due_date < $1 AND balance > 0",
+            [today.into()],
+        ))
+        .await?;
+    Ok(result.rows_affected())
+}
+
+/// When an invoice issued on `issued_on` falls due under `terms`.
+pub fn due_date(issued_on: NaiveDate, terms: PaymentTerms) -> NaiveDate {
+    let days = match terms {
+        PaymentTerms::Prepaid | PaymentTerms::Cod => 0,
+        PaymentTerms::Net15 => 15,
+        PaymentTerms::Net30 => 30,
+        PaymentTerms::Net60 => 60,
+    };
+    // Adding at most 60 days overflows only at the end of chrono's calendar (year 262 143).
+    issued_on
+        .checked_add_days(Days::new(days))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+async fn locked_invoice(
+    tx: &DatabaseTransaction,
+    invoice_id: Uuid,
+) -> Result<invoices::Model, OrdersError> {
+    invoices::Entity::find_by_id(invoice_id)
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found("invoice"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(value: &str) -> NaiveDate {
+        value.parse().unwrap()
+    }
+
+    fn d(value: &str) -> Decimal {
+        value.parse().unwrap()
+    }
+
+    fn invoice(status: InvoiceStatus, due: &str, balance: &str) -> invoices::Model {
+        let at = DateTime::<Utc>::MIN_UTC;
+        invoices::Model {
+            id: Uuid::nil(),
+            tenant_id: Uuid::nil(),
+            customer_id: Uuid::nil(),
+            order_id: Uuid::nil(),
+            invoice_number: "INV-000001".into(),
+            status,
+            issued_at: at,
+            due_date: date(due),
+            subtotal: d("100.00"),
+            tax_total: d("0"),
+            total: d("100.00"),
+            amount_paid: d("100.00") - d(balance),
+            balance: d(balance),
+            paid_at: None,
+            voided_at: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn payment_terms_set_the_due_date() {
+        let issued = date("2026-01-20");
+        assert_eq!(due_date(issued, PaymentTerms::Prepaid), issued);
+        assert_eq!(due_date(issued, PaymentTerms::Cod), issued);
+        assert_eq!(due_date(issued, PaymentTerms::Net15), date("2026-02-04"));
+        assert_eq!(due_date(issued, PaymentTerms::Net30), date("2026-02-19"));
+        assert_eq!(due_date(issued, PaymentTerms::Net60), date("2026-03-21"));
+    }
+
+    #[test]
+    fn an_unpaid_invoice_is_overdue_only_after_its_due_date() {
+        use InvoiceStatus::*;
+        let cases = [
+            (Issued, "2026-03-10", "100.00", "2026-03-10", Issued),
+            (Issued, "2026-03-10", "100.00", "2026-03-11", Overdue),
+            (PartiallyPaid, "2026-03-10", "40.00", "2026-03-11", Overdue),
+            (
+                PartiallyPaid,
+                "2026-03-10",
+                "40.00",
+                "2026-03-09",
+                PartiallyPaid,
+            ),
+            (Paid, "2026-03-10", "0", "2026-04-01", Paid),
+            (Void, "2026-03-10", "100.00", "2026-04-01", Void),
+            (Overdue, "2026-03-10", "100.00", "2026-04-01", Overdue),
+            (Draft, "2026-03-10", "100.00", "2026-04-01", Draft),
+        ];
+        for (status, due, balance, today, expected) in cases {
+            assert_eq!(
+                effective_status(&invoice(status, due, balance), date(today)),
+                expected,
+                "{status:?} due {due} with {balance} left, on {today}"
+            );
+        }
+    }
+}

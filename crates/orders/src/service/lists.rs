@@ -1,0 +1,196 @@
+//! Saved lists of SKUs for a customer (favourites, order templates), owned by the portal user or
+//! staff member who made them, and poured into a cart in one step.
+//!
+//! Anyone who can see a list may use it (row-level security shows a portal user its own customer's
+//! lists). Changing one is for staff, or for the portal user who owns it. Adding a SKU already on
+//! the list sets its default quantity and note rather than failing or adding up: a list says what
+//! to order, so repeating an add is harmless.
+
+use leora_catalog::entities::customers;
+use leora_tenancy::TenantContext;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, Set};
+use uuid::Uuid;
+
+use super::access::{Actor, portal_user};
+use super::carts::{cart_for_change, touch};
+use super::sellable::sellable_sku;
+use super::statement;
+use super::validate::{self, MAX_QUANTITY};
+use crate::entities::lists::{self, ListKind};
+use crate::entities::{carts, list_items};
+use crate::error::OrdersError;
+
+const MAX_NAME_CHARS: usize = 200;
+const MAX_DESCRIPTION_CHARS: usize = 2000;
+const MAX_NOTE_CHARS: usize = 1000;
+
+#[derive(Debug, Clone)]
+pub struct NewList {
+    pub customer_id: Uuid,
+    pub name: String,
+    /// `None` is `custom`.
+    pub kind: Option<ListKind>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewListItem {
+    pub sku_id: Uuid,
+    /// `None` is 1.
+    pub default_quantity: Option<i32>,
+    pub note: Option<String>,
+}
+
+/// Creates a list owned by the principal. A portal user's list is for its own customer
+/// (`Forbidden` otherwise); a job has no one to own a list (`Forbidden`).
+pub async fn create_list(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    input: NewList,
+) -> Result<lists::Model, OrdersError> {
+    let actor = Actor::of(ctx)?;
+    actor.may_act_for(input.customer_id)?;
+    if actor == Actor::System {
+        return Err(OrdersError::Forbidden {
+            reason: "a list belongs to a person",
+        });
+    }
+    let name = validate::required_text("name", &input.name, MAX_NAME_CHARS)?;
+    let description =
+        validate::optional_text("description", input.description, MAX_DESCRIPTION_CHARS)?;
+    customers::Entity::find_by_id(input.customer_id)
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found_at("customer", "customerId"))?;
+    let list = lists::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(ctx.tenant_id()),
+        customer_id: Set(input.customer_id),
+        owner_portal_user_id: Set(actor.portal_user_id()),
+        owner_user_id: Set(actor.user_id()),
+        name: Set(name),
+        kind: Set(input.kind.unwrap_or(ListKind::Custom)),
+        description: Set(description),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    Ok(list)
+}
+
+/// Puts a SKU on the list (at the end), or, if it is there already, sets its default quantity and
+/// note. A quantity outside 1‥[`MAX_QUANTITY`] → `BadInput` on `defaultQuantity`; an unknown SKU →
+/// `NotFound`, one not for sale → `BadInput`, on `skuId`.
+pub async fn add_list_item(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    list_id: Uuid,
+    input: NewListItem,
+) -> Result<list_items::Model, OrdersError> {
+    let default_quantity =
+        validate::quantity("defaultQuantity", input.default_quantity.unwrap_or(1))?;
+    let note = validate::optional_text("note", input.note, MAX_NOTE_CHARS)?;
+    let list = list_to_change(tx, ctx, list_id).await?;
+    sellable_sku(tx, input.sku_id).await?;
+    list_items::Entity::find()
+        .from_raw_sql(statement(
+            "INSERT INTO list_items
+                    (id, tenant_id, customer_id, list_id, sku_id, default_quantity, note, position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7,
+                     (SELECT coalesce(max(position) + 1, 0) FROM list_items WHERE list_id = $4))
+             ON CONFLICT (tenant_id, list_id, sku_id)
+             DO UPDATE SET default_quantity = EXCLUDED.default_quantity, note = EXCLUDED.note
+             RETURNING *",
+            [
+                Uuid::now_v7().into(),
+                list.tenant_id.into(),
+                list.customer_id.into(),
+                list.id.into(),
+                input.sku_id.into(),
+                default_quantity.into(),
+                note.into(),
+            ],
+        ))
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found("list"))
+}
+
+/// Takes a SKU off the list; one not on it → `NotFound` on `skuId`.
+pub async fn remove_list_item(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    list_id: Uuid,
+    sku_id: Uuid,
+) -> Result<(), OrdersError> {
+    let list = list_to_change(tx, ctx, list_id).await?;
+    let removed = tx
+        .execute_raw(statement(
+            "DELETE FROM list_items WHERE list_id = $1 AND sku_id = $2",
+            [list.id.into(), sku_id.into()],
+        ))
+        .await?;
+    if removed.rows_affected() == 0 {
+        return Err(OrdersError::not_found_at("list item", "skuId"));
+    }
+    Ok(())
+}
+
+/// Adds every item of the list, at its default quantity, to the portal user's cart, merging with
+/// what is there (capped at [`MAX_QUANTITY`] per SKU). Items no longer for sale are left out: one
+/// discontinued wine should not stop a template from working.
+pub async fn add_list_to_cart(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    list_id: Uuid,
+) -> Result<carts::Model, OrdersError> {
+    portal_user(ctx)?;
+    let list = visible_list(tx, list_id).await?;
+    let (cart, settings) = cart_for_change(tx, ctx).await?;
+    tx.execute_raw(statement(
+        "INSERT INTO cart_items (tenant_id, customer_id, cart_id, sku_id, quantity)
+         SELECT $1, $2, $3, li.sku_id, li.default_quantity
+           FROM list_items li
+           JOIN skus s ON s.id = li.sku_id AND s.status = 'active'
+           JOIN products p ON p.id = s.product_id AND p.status = 'active'
+          WHERE li.list_id = $4
+         ON CONFLICT (tenant_id, cart_id, sku_id)
+         DO UPDATE SET quantity = least(cart_items.quantity + EXCLUDED.quantity, $5)",
+        [
+            cart.tenant_id.into(),
+            cart.customer_id.into(),
+            cart.id.into(),
+            list.id.into(),
+            MAX_QUANTITY.into(),
+        ],
+    ))
+    .await?;
+    touch(tx, &cart, &settings).await
+}
+
+async fn visible_list(
+    tx: &DatabaseTransaction,
+    list_id: Uuid,
+) -> Result<lists::Model, OrdersError> {
+    lists::Entity::find_by_id(list_id)
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found_at("list", "listId"))
+}
+
+async fn list_to_change(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    list_id: Uuid,
+) -> Result<lists::Model, OrdersError> {
+    let actor = Actor::of(ctx)?;
+    let list = visible_list(tx, list_id).await?;
+    if let Actor::Portal { portal_user_id, .. } = actor
+        && list.owner_portal_user_id != Some(portal_user_id)
+    {
+        return Err(OrdersError::Forbidden {
+            reason: "a portal user may change only its own lists",
+        });
+    }
+    Ok(list)
+}

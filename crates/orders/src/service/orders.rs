@@ -1,0 +1,266 @@
+//! Orders: creating them (priced and taxed by the server, idempotent per key) and moving them
+//! through their lifecycle with its stock effects — submitting reserves, cancelling a submitted or
+//! confirmed order releases, fulfilling consumes.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use leora_catalog::service::inventory;
+use leora_tenancy::TenantContext;
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveEnum, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::access::Actor;
+use super::lifecycle::{Action, holds_reservation, next_status};
+use super::placing::{
+    LineRequest, OrderRequest, find_by_key, place, record_status_change, reserve_all,
+};
+use super::settings::{self, Lock};
+use super::statement;
+use super::validate::{self, LINE_MONEY_LIMIT};
+use crate::entities::order_lines;
+use crate::entities::orders::{self, OrderStatus};
+use crate::error::OrdersError;
+
+/// More lines than any real order has; bounds the work one request can ask for.
+pub const MAX_LINES: usize = 500;
+const MAX_NOTES_CHARS: usize = 2000;
+
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    pub customer_id: Uuid,
+    pub lines: Vec<NewLine>,
+    pub requested_delivery_date: Option<NaiveDate>,
+    /// A retry with the same key returns the order the first attempt created.
+    pub idempotency_key: Option<String>,
+    pub notes: Option<String>,
+    /// Create the order submitted (stock reserved) rather than as a draft.
+    pub submit: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct NewLine {
+    pub sku_id: Uuid,
+    pub quantity: i32,
+    /// An amount off the whole line; staff only.
+    pub discount: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderWithLines {
+    pub order: orders::Model,
+    /// By line number.
+    pub lines: Vec<order_lines::Model>,
+}
+
+/// Creates an order for `customer_id`, priced for that customer now and taxed for its state.
+///
+/// Refusals: a portal user ordering for another customer → `Forbidden`; no lines, a quantity
+/// outside 1‥[`validate::MAX_QUANTITY`], a negative or sub-cent discount, a SKU on two lines, a
+/// blank key, a delivery date in the past, an inactive customer or a SKU not for sale →
+/// `BadInput` on the offending field; an unknown (or invisible) customer or SKU → `NotFound`;
+/// short stock when `submit` → `InsufficientInventory`. A key already used for another
+/// customer's order → `Conflict` on `idempotencyKey`.
+///
+/// Idempotency: the tenant's settings row is locked before the key is looked up, so concurrent
+/// requests with one key run one after the other and the later returns the earlier's order,
+/// unchanged and without reserving again.
+pub async fn create_order(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    input: NewOrder,
+) -> Result<OrderWithLines, OrdersError> {
+    let actor = Actor::of(ctx)?;
+    actor.may_act_for(input.customer_id)?;
+    let request = validate_new_order(actor, input)?;
+    let settings = settings::load(tx, ctx.tenant_id(), Lock::ForUpdate).await?;
+    if let Some(key) = &request.idempotency_key
+        && let Some(existing) = find_by_key(tx, key, request.customer_id).await?
+    {
+        return Ok(existing);
+    }
+    place(tx, actor, ctx.tenant_id(), &settings, request).await
+}
+
+/// draft → submitted, reserving every line's stock (`InsufficientInventory` if any is short).
+pub async fn submit_order(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    order_id: Uuid,
+) -> Result<orders::Model, OrdersError> {
+    transition(tx, ctx, order_id, Action::Submit).await
+}
+
+/// submitted → confirmed: the distributor accepts the order. Staff only.
+pub async fn confirm_order(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    order_id: Uuid,
+) -> Result<orders::Model, OrdersError> {
+    transition(tx, ctx, order_id, Action::Confirm).await
+}
+
+/// confirmed → fulfilled: the goods ship, consuming the reserved stock. Staff only.
+pub async fn fulfill_order(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    order_id: Uuid,
+) -> Result<orders::Model, OrdersError> {
+    transition(tx, ctx, order_id, Action::Fulfill).await
+}
+
+/// fulfilled → delivered. Staff only.
+pub async fn deliver_order(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    order_id: Uuid,
+) -> Result<orders::Model, OrdersError> {
+    transition(tx, ctx, order_id, Action::Deliver).await
+}
+
+/// draft, submitted or confirmed → cancelled, releasing any reserved stock.
+pub async fn cancel_order(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    order_id: Uuid,
+) -> Result<orders::Model, OrdersError> {
+    transition(tx, ctx, order_id, Action::Cancel).await
+}
+
+fn validate_new_order(actor: Actor, input: NewOrder) -> Result<OrderRequest, OrdersError> {
+    if input.lines.is_empty() {
+        return Err(OrdersError::bad_input(
+            "lines",
+            "an order needs at least one line",
+        ));
+    }
+    if input.lines.len() > MAX_LINES {
+        return Err(OrdersError::bad_input(
+            "lines",
+            format!("an order may have at most {MAX_LINES} lines"),
+        ));
+    }
+    let mut first_line_of: HashMap<Uuid, usize> = HashMap::with_capacity(input.lines.len());
+    let mut lines = Vec::with_capacity(input.lines.len());
+    for (index, line) in input.lines.iter().enumerate() {
+        if let Some(first) = first_line_of.insert(line.sku_id, index) {
+            return Err(OrdersError::bad_input(
+                format!("lines[{index}].skuId"),
+                format!("the same sku is on lines[{first}]: put the whole quantity on one line"),
+            ));
+        }
+        let quantity = validate::quantity(&format!("lines[{index}].quantity"), line.quantity)?;
+        let discount = match line.discount {
+            None => Decimal::ZERO,
+            // Prices are the distributor's to set: a customer cannot discount its own order.
+            Some(discount)
+                if discount != Decimal::ZERO && matches!(actor, Actor::Portal { .. }) =>
+            {
+                return Err(OrdersError::Forbidden {
+                    reason: "portal users cannot give discounts",
+                });
+            }
+            Some(discount) => validate::money(
+                &format!("lines[{index}].discount"),
+                discount,
+                LINE_MONEY_LIMIT,
+            )?,
+        };
+        lines.push(LineRequest {
+            sku_id: line.sku_id,
+            quantity,
+            discount,
+        });
+    }
+    Ok(OrderRequest {
+        customer_id: input.customer_id,
+        lines,
+        requested_delivery_date: input.requested_delivery_date,
+        idempotency_key: validate::idempotency_key(input.idempotency_key)?,
+        notes: validate::optional_text("notes", input.notes, MAX_NOTES_CHARS)?,
+        submit: input.submit,
+        source: "lines",
+    })
+}
+
+/// Locks the order, checks the move, applies its stock effect and records it. The row lock makes
+/// concurrent transitions of one order run one after the other, so the second sees the first's
+/// status and stock is never reserved or released twice.
+async fn transition(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    order_id: Uuid,
+    action: Action,
+) -> Result<orders::Model, OrdersError> {
+    let actor = Actor::of(ctx)?;
+    if matches!(actor, Actor::Portal { .. }) && !matches!(action, Action::Submit | Action::Cancel) {
+        return Err(OrdersError::Forbidden {
+            reason: "only the distributor confirms, fulfils and delivers orders",
+        });
+    }
+    let order = orders::Entity::find_by_id(order_id)
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found("order"))?;
+    let to = next_status(order.status, action)?;
+    match action {
+        Action::Submit => reserve_all(tx, stock_lines(tx, order.id).await?).await?,
+        Action::Cancel if holds_reservation(order.status) => {
+            for (sku_id, quantity) in stock_lines(tx, order.id).await? {
+                inventory::release(tx, sku_id, quantity).await?;
+            }
+        }
+        Action::Fulfill => {
+            for (sku_id, quantity) in stock_lines(tx, order.id).await? {
+                inventory::consume(tx, sku_id, quantity).await?;
+            }
+        }
+        Action::Confirm | Action::Deliver | Action::Cancel => {}
+    }
+    let updated = set_status(tx, order.id, to).await?;
+    record_status_change(tx, &updated, order.status, action.verb()).await?;
+    Ok(updated)
+}
+
+/// The order's `(sku, quantity)` pairs in SKU order (the global lock order of inventory rows).
+async fn stock_lines(
+    tx: &DatabaseTransaction,
+    order_id: Uuid,
+) -> Result<Vec<(Uuid, i32)>, OrdersError> {
+    Ok(order_lines::Entity::find()
+        .select_only()
+        .column(order_lines::Column::SkuId)
+        .column(order_lines::Column::Quantity)
+        .filter(order_lines::Column::OrderId.eq(order_id))
+        .order_by_asc(order_lines::Column::SkuId)
+        .into_tuple()
+        .all(tx)
+        .await?)
+}
+
+async fn set_status(
+    tx: &DatabaseTransaction,
+    order_id: Uuid,
+    to: OrderStatus,
+) -> Result<orders::Model, OrdersError> {
+    let stamp = match to {
+        OrderStatus::Draft => "",
+        OrderStatus::Submitted => ", submitted_at = now()",
+        OrderStatus::Confirmed => ", confirmed_at = now()",
+        OrderStatus::Fulfilled => ", fulfilled_at = now()",
+        OrderStatus::Delivered => ", delivered_at = now()",
+        OrderStatus::Cancelled => ", cancelled_at = now()",
+    };
+    orders::Entity::find()
+        .from_raw_sql(statement(
+            &format!("UPDATE orders SET status = $2{stamp} WHERE id = $1 RETURNING *"),
+            [order_id.into(), to.to_value().into()],
+        ))
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found("order"))
+}

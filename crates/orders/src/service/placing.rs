@@ -1,0 +1,385 @@
+//! Writing a new order: the one path shared by `create_order` and `checkout_cart`.
+//!
+//! The caller has validated the input's shape and holds the tenant's settings row lock (taken
+//! before the idempotency look-up, so two requests with one key cannot both miss it). Here the
+//! order is checked against the database, priced, taxed, optionally reserved, numbered and written.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use leora_catalog::entities::customers::{self, CustomerStatus};
+use leora_catalog::service::inventory;
+use leora_catalog::service::pricing::{PriceSource, quote_many};
+use leora_compliance::entities::enums::ProductCategory;
+use leora_compliance::service::tax::rates_on;
+use leora_integrations::events::{self, EventType};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::access::Actor;
+use super::money_json;
+use super::numbers::next_order_number;
+use super::orders::OrderWithLines;
+use super::sellable::{Sellable, sellable_skus};
+use super::settings::TenantSettings;
+use super::totals::{PricedLine, TaxRate, Totals, totals};
+use super::validate::DOCUMENT_MONEY_LIMIT;
+use crate::entities::order_lines::{self, PricingRule};
+use crate::entities::orders::{self, OrderStatus};
+use crate::error::{OrdersError, violates_unique};
+
+const IDEMPOTENCY_CONSTRAINT: &str = "orders_tenant_id_idempotency_key_key";
+
+/// An order whose input has passed the shape checks.
+#[derive(Debug, Clone)]
+pub(crate) struct OrderRequest {
+    pub customer_id: Uuid,
+    pub lines: Vec<LineRequest>,
+    pub requested_delivery_date: Option<NaiveDate>,
+    pub idempotency_key: Option<String>,
+    pub notes: Option<String>,
+    pub submit: bool,
+    /// The input list the lines came from (`lines`, or `items` at checkout), for field paths.
+    pub source: &'static str,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LineRequest {
+    pub sku_id: Uuid,
+    pub quantity: i32,
+    pub discount: Decimal,
+}
+
+/// The order an idempotency key already produced, if any. Another customer's order under the same
+/// key is a `Conflict`: a retry never changes whom an order is for.
+pub(crate) async fn find_by_key(
+    tx: &DatabaseTransaction,
+    key: &str,
+    customer_id: Uuid,
+) -> Result<Option<OrderWithLines>, OrdersError> {
+    let Some(order) = orders::Entity::find()
+        .filter(orders::Column::IdempotencyKey.eq(key))
+        .one(tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if order.customer_id != customer_id {
+        return Err(key_in_use());
+    }
+    let lines = lines_of(tx, order.id).await?;
+    Ok(Some(OrderWithLines { order, lines }))
+}
+
+pub(crate) async fn place(
+    tx: &DatabaseTransaction,
+    actor: Actor,
+    tenant_id: Uuid,
+    settings: &TenantSettings,
+    request: OrderRequest,
+) -> Result<OrderWithLines, OrdersError> {
+    let customer = orderable_customer(tx, request.customer_id).await?;
+    if let Some(date) = request.requested_delivery_date
+        && date < settings.today
+    {
+        return Err(OrdersError::bad_input(
+            "requestedDeliveryDate",
+            format!("must not be before today ({})", settings.today),
+        ));
+    }
+    let sku_ids: Vec<Uuid> = request.lines.iter().map(|l| l.sku_id).collect();
+    let source = request.source;
+    let skus = sellable_skus(tx, &sku_ids, |index| format!("{source}[{index}].skuId")).await?;
+    let priced = price(tx, &customer, &request, &skus, settings).await?;
+    let amounts = totals(&priced.iter().map(|(line, _)| *line).collect::<Vec<_>>());
+    if amounts.total >= DOCUMENT_MONEY_LIMIT {
+        return Err(OrdersError::bad_input(
+            request.source,
+            format!("the order total must be less than {DOCUMENT_MONEY_LIMIT}"),
+        ));
+    }
+    if request.submit {
+        reserve_all(
+            tx,
+            request
+                .lines
+                .iter()
+                .map(|l| (l.sku_id, l.quantity))
+                .collect(),
+        )
+        .await?;
+    }
+
+    let order_number = next_order_number(tx, tenant_id).await?;
+    let order = insert_order(
+        tx,
+        actor,
+        tenant_id,
+        settings,
+        &request,
+        order_number,
+        &amounts,
+    )
+    .await?;
+    let lines = insert_lines(tx, &order, &request, &priced, &amounts).await?;
+
+    events::record(
+        tx,
+        tenant_id,
+        EventType::OrderPlaced,
+        placed_payload(&order, &lines),
+    )
+    .await?;
+    if request.submit {
+        record_status_change(tx, &order, OrderStatus::Draft, "submit").await?;
+    }
+    Ok(OrderWithLines { order, lines })
+}
+
+/// Appends `order.status_changed` for an order that just moved from `from` to its status.
+pub(crate) async fn record_status_change(
+    tx: &DatabaseTransaction,
+    order: &orders::Model,
+    from: OrderStatus,
+    action: &str,
+) -> Result<(), OrdersError> {
+    let payload = json!({
+        "orderId": order.id,
+        "orderNumber": order.order_number,
+        "customerId": order.customer_id,
+        "action": action,
+        "from": from.to_value(),
+        "to": order.status.to_value(),
+    });
+    events::record(tx, order.tenant_id, EventType::OrderStatusChanged, payload).await?;
+    Ok(())
+}
+
+/// Reserves stock for `(sku, quantity)` pairs in SKU order: transactions touching several SKUs
+/// then lock their inventory rows in one global order and cannot deadlock.
+pub(crate) async fn reserve_all(
+    tx: &DatabaseTransaction,
+    mut items: Vec<(Uuid, i32)>,
+) -> Result<(), OrdersError> {
+    items.sort_unstable();
+    for (sku_id, quantity) in items {
+        inventory::reserve(tx, sku_id, quantity).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn lines_of(
+    tx: &DatabaseTransaction,
+    order_id: Uuid,
+) -> Result<Vec<order_lines::Model>, OrdersError> {
+    Ok(order_lines::Entity::find()
+        .filter(order_lines::Column::OrderId.eq(order_id))
+        .order_by_asc(order_lines::Column::LineNumber)
+        .all(tx)
+        .await?)
+}
+
+fn key_in_use() -> OrdersError {
+    OrdersError::conflict(
+        Some("idempotencyKey"),
+        "this idempotency key was already used for another order",
+    )
+}
+
+/// The customer, visible to this transaction (row-level security hides other tenants' and, for
+/// portal users, other customers') and active.
+async fn orderable_customer(
+    tx: &DatabaseTransaction,
+    customer_id: Uuid,
+) -> Result<customers::Model, OrdersError> {
+    let customer = customers::Entity::find_by_id(customer_id)
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found_at("customer", "customerId"))?;
+    if customer.status != CustomerStatus::Active {
+        return Err(OrdersError::bad_input(
+            "customerId",
+            format!(
+                "the customer's account is {}: it cannot order",
+                customer.status.to_value()
+            ),
+        ));
+    }
+    Ok(customer)
+}
+
+/// Each line priced for the customer now, and taxed at the rate in force today in the customer's
+/// state for the product's category (no rate: untaxed), with the rule that set the price.
+async fn price(
+    tx: &DatabaseTransaction,
+    customer: &customers::Model,
+    request: &OrderRequest,
+    skus: &HashMap<Uuid, Sellable>,
+    settings: &TenantSettings,
+) -> Result<Vec<(PricedLine, Quote)>, OrdersError> {
+    let items: Vec<(Uuid, i32)> = request
+        .lines
+        .iter()
+        .map(|l| (l.sku_id, l.quantity))
+        .collect();
+    let quotes = quote_many(tx, customer.id, &items, settings.now).await?;
+    let categories: Vec<ProductCategory> = skus
+        .values()
+        .map(|s| s.category)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let rates = rates_on(tx, &customer.state, &categories, settings.today).await?;
+
+    request
+        .lines
+        .iter()
+        .map(|line| {
+            let sku = skus
+                .get(&line.sku_id)
+                .ok_or_else(|| OrdersError::not_found("sku"))?;
+            let quote = quotes
+                .get(&line.sku_id)
+                .ok_or_else(|| OrdersError::not_found("sku"))?;
+            let tax = rates.get(&sku.category).map(|rate| TaxRate {
+                kind: rate.rate_kind,
+                rate: rate.rate,
+            });
+            let priced = PricedLine {
+                unit_price: quote.unit_price,
+                quantity: line.quantity,
+                discount: line.discount,
+                size_ml: sku.size_ml,
+                tax,
+            };
+            let rule = match quote.rule {
+                PriceSource::BasePrice => PricingRule::BasePrice,
+                PriceSource::PriceTier => PricingRule::PriceTier,
+                PriceSource::CustomerPrice => PricingRule::CustomerPrice,
+            };
+            Ok((
+                priced,
+                Quote {
+                    rule,
+                    entry_id: quote.entry_id,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Where a line's price came from, as stored on the line.
+#[derive(Debug, Clone, Copy)]
+struct Quote {
+    rule: PricingRule,
+    entry_id: Option<Uuid>,
+}
+
+async fn insert_order(
+    tx: &DatabaseTransaction,
+    actor: Actor,
+    tenant_id: Uuid,
+    settings: &TenantSettings,
+    request: &OrderRequest,
+    order_number: String,
+    amounts: &Totals,
+) -> Result<orders::Model, OrdersError> {
+    let status = if request.submit {
+        OrderStatus::Submitted
+    } else {
+        OrderStatus::Draft
+    };
+    orders::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant_id),
+        order_number: Set(order_number),
+        customer_id: Set(request.customer_id),
+        placed_by_user_id: Set(actor.user_id()),
+        placed_by_portal_user_id: Set(actor.portal_user_id()),
+        status: Set(status),
+        subtotal: Set(amounts.subtotal),
+        tax_total: Set(amounts.tax_total),
+        total: Set(amounts.total),
+        currency: Set(settings.currency.clone()),
+        requested_delivery_date: Set(request.requested_delivery_date),
+        idempotency_key: Set(request.idempotency_key.clone()),
+        notes: Set(request.notes.clone()),
+        submitted_at: Set(request.submit.then_some(settings.now)),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await
+    // The key's order exists but row-level security hides it: another customer's.
+    .map_err(|error| {
+        if violates_unique(&error, IDEMPOTENCY_CONSTRAINT) {
+            key_in_use()
+        } else {
+            error.into()
+        }
+    })
+}
+
+async fn insert_lines(
+    tx: &DatabaseTransaction,
+    order: &orders::Model,
+    request: &OrderRequest,
+    priced: &[(PricedLine, Quote)],
+    amounts: &Totals,
+) -> Result<Vec<order_lines::Model>, OrdersError> {
+    let models = request
+        .lines
+        .iter()
+        .zip(priced)
+        .zip(&amounts.lines)
+        .zip(1..)
+        .map(
+            |(((line, (price, quote)), amount), line_number)| order_lines::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                tenant_id: Set(order.tenant_id),
+                customer_id: Set(order.customer_id),
+                order_id: Set(order.id),
+                line_number: Set(line_number),
+                sku_id: Set(line.sku_id),
+                quantity: Set(line.quantity),
+                unit_price: Set(price.unit_price),
+                discount: Set(amount.discount),
+                line_total: Set(amount.line_total),
+                tax_amount: Set(amount.tax_amount),
+                pricing_rule: Set(quote.rule),
+                price_list_entry_id: Set(quote.entry_id),
+                is_sample: Set(false),
+                ..Default::default()
+            },
+        );
+    let mut lines = order_lines::Entity::insert_many(models)
+        .exec_with_returning(tx)
+        .await?;
+    lines.sort_unstable_by_key(|line| line.line_number);
+    Ok(lines)
+}
+
+fn placed_payload(order: &orders::Model, lines: &[order_lines::Model]) -> serde_json::Value {
+    json!({
+        "orderId": order.id,
+        "orderNumber": order.order_number,
+        "customerId": order.customer_id,
+        "status": order.status.to_value(),
+        "placedByUserId": order.placed_by_user_id,
+        "placedByPortalUserId": order.placed_by_portal_user_id,
+        "currency": order.currency,
+        "subtotal": money_json(order.subtotal),
+        "taxTotal": money_json(order.tax_total),
+        "total": money_json(order.total),
+        "lines": lines.iter().map(|line| json!({
+            "skuId": line.sku_id,
+            "quantity": line.quantity,
+            "unitPrice": money_json(line.unit_price),
+            "lineTotal": money_json(line.line_total),
+        })).collect::<Vec<_>>(),
+    })
+}

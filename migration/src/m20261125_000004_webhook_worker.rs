@@ -1,0 +1,40 @@
+//! The two cross-tenant lookups of the webhook worker and the encryption-key check, granted to the
+//! application role only.
+
+use crate::app_role::AppRole;
+use sea_orm_migration::prelude::*;
+
+const FUNCTIONS_UP: &str = include_str!("sql/0004_webhook_worker.up.sql");
+const DOWN_SQL: &str = include_str!("sql/0004_webhook_worker.down.sql");
+
+pub fn up_sql(role: &AppRole) -> String {
+    format!(
+        "{FUNCTIONS_UP}\n\
+         GRANT EXECUTE ON FUNCTION webhook_tenants_with_work(integer) TO {role};\n\
+         GRANT EXECUTE ON FUNCTION encryption_key_samples() TO {role};\n"
+    )
+}
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+fn app_role() -> Result<AppRole, DbErr> {
+    AppRole::from_env().map_err(|e| DbErr::Migration(e.to_string()))
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let sql = up_sql(&app_role()?);
+        manager.get_connection().execute_unprepared(&sql).await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .get_connection()
+            .execute_unprepared(DOWN_SQL)
+            .await?;
+        Ok(())
+    }
+}

@@ -41,6 +41,11 @@ impl AppRole {
     }
 }
 
+/// The role as migrations see it: a bad `APP_DB_ROLE` fails the migration with its message.
+pub(crate) fn migration_role() -> Result<AppRole, sea_orm_migration::sea_orm::DbErr> {
+    AppRole::from_env().map_err(|e| sea_orm_migration::sea_orm::DbErr::Migration(e.to_string()))
+}
+
 impl Default for AppRole {
     fn default() -> Self {
         Self(DEFAULT_APP_ROLE.to_owned())

@@ -209,11 +209,12 @@ impl TablePolicy {
 }
 
 /// Creates the application role when missing (it is cluster-wide, so another database may have
-/// made it already) and grants it exactly what the application needs: row access on each table,
+/// made it already; checked first because CREATE ROLE needs CREATEROLE even when it would fail) and grants it exactly what the application needs: row access on each table,
 /// never ownership, and the tenant lookup function.
 pub fn app_role_sql(role: &AppRole) -> String {
     let mut sql = format!(
-        "DO $$ BEGIN\n  CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;\n\
+        "DO $$ BEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN\n    \
+         CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;\n  END IF;\n\
          EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;\nEND $$;\n\
          GRANT USAGE ON SCHEMA public TO {role};\n\
          REVOKE ALL ON FUNCTION tenant_id_for_slug(text) FROM PUBLIC;\n\

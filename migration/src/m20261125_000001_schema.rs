@@ -1,6 +1,6 @@
 //! The full schema: tables, constraints, indexes, row-level security, grants.
 
-use crate::app_role::AppRole;
+use crate::app_role::{AppRole, migration_role};
 use crate::isolation;
 use sea_orm_migration::prelude::*;
 
@@ -14,14 +14,10 @@ pub fn up_sql(role: &AppRole) -> String {
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn app_role() -> Result<AppRole, DbErr> {
-    AppRole::from_env().map_err(|e| DbErr::Migration(e.to_string()))
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let sql = up_sql(&app_role()?);
+        let sql = up_sql(&migration_role()?);
         manager.get_connection().execute_unprepared(&sql).await?;
         Ok(())
     }
@@ -29,7 +25,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let sql = format!(
             "{}\n{TABLES_DOWN}",
-            isolation::revoke_app_role_sql(&app_role()?)
+            isolation::revoke_app_role_sql(&migration_role()?)
         );
         manager.get_connection().execute_unprepared(&sql).await?;
         Ok(())

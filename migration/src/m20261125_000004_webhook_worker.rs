@@ -1,7 +1,7 @@
 //! The two cross-tenant lookups of the webhook worker and the encryption-key check, granted to the
 //! application role only.
 
-use crate::app_role::AppRole;
+use crate::app_role::{AppRole, migration_role};
 use sea_orm_migration::prelude::*;
 
 const FUNCTIONS_UP: &str = include_str!("sql/0004_webhook_worker.up.sql");
@@ -18,14 +18,10 @@ pub fn up_sql(role: &AppRole) -> String {
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn app_role() -> Result<AppRole, DbErr> {
-    AppRole::from_env().map_err(|e| DbErr::Migration(e.to_string()))
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let sql = up_sql(&app_role()?);
+        let sql = up_sql(&migration_role()?);
         manager.get_connection().execute_unprepared(&sql).await?;
         Ok(())
     }

@@ -42,8 +42,43 @@ pub async fn seed_synthetic(db: &TenantDb, options: SyntheticOptions) -> Result<
     ))
 }
 
+/// One health run per active tenant; a tenant that fails is reported and the others still run.
+pub async fn refresh_account_health(db: &TenantDb) -> Result<(), StartupError> {
+    let tenants = db
+        .active_tenant_ids()
+        .await
+        .map_err(|error| StartupError::Job(error.to_string()))?;
+    let mut failed = 0;
+    for (tenant_id, outcome) in leora_intelligence::refresh_all_tenants(db, &tenants).await {
+        match outcome {
+            Ok(summary) => {
+                let line =
+                    serde_json::to_string(&summary).unwrap_or_else(|_| format!("{summary:?}"));
+                say(&format!("{line}\n"))?;
+            }
+            Err(error) => {
+                failed += 1;
+                tracing::error!(%tenant_id, %error, "account health failed for a tenant");
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(StartupError::Job(format!(
+            "{failed} of {} tenant(s) failed; see the log",
+            tenants.len()
+        )));
+    }
+    Ok(())
+}
+
 /// The demo accounts and a login mutation to paste into GraphiQL.
-pub fn print_demo_credentials(base_url: &str) -> Result<(), StartupError> {
+/// `serving` says whether this process is the server (the seed command only seeds).
+pub fn print_demo_credentials(base_url: &str, serving: bool) -> Result<(), StartupError> {
+    let headline = if serving {
+        "Leora is ready."
+    } else {
+        "Seeded. Start the server with `cargo run --bin leora`."
+    };
     let password = well_crafted::DEMO_PASSWORD;
     let staff: Vec<String> = well_crafted::STAFF
         .iter()
@@ -54,7 +89,7 @@ pub fn print_demo_credentials(base_url: &str) -> Result<(), StartupError> {
         .map(|(_, name, _, email, _)| format!("    {email:<34} portal admin of {name}"))
         .collect();
     say(&format!(
-        "\nLeora is ready. GraphiQL: {base_url}/graphiql\n\n\
+        "\n{headline} GraphiQL: {base_url}/graphiql\n\n\
          Demo accounts of the Well Crafted tenant (password {password}):\n{}\n{}\n\n\
          Sign in from GraphiQL:\n\
          \x20   mutation {{ login(input: {{tenantSlug: \"{slug}\", email: \"{admin}\", password: \"{password}\"}}) {{ accessToken }} }}\n\

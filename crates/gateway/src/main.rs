@@ -24,11 +24,23 @@ enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL), sorted; `schema.graphql` is this output.
     Schema,
+    /// Run the scheduled jobs once: `leora jobs health` refreshes account health snapshots, sales
+    /// metrics and notifications for every active tenant.
+    Jobs {
+        #[command(subcommand)]
+        job: Job,
+    },
     /// Run a webhook delivery worker until SIGINT/SIGTERM (any number may run at once).
     Worker,
     /// Seed the Well Crafted demo tenant (idempotent), or with --synthetic generate benchmark
     /// tenants `synthetic-000` … (existing ones are kept).
     Seed(SeedArgs),
+}
+
+#[derive(Subcommand)]
+enum Job {
+    /// Account health snapshots, sales metrics, missed calls, notifications, filing statuses.
+    Health,
 }
 
 #[derive(clap::Args)]
@@ -81,6 +93,11 @@ async fn run(command: Command) -> Result<(), StartupError> {
         Command::Serve => serve(config).await,
         Command::Schema => Ok(()),
         Command::Seed(args) => seed(&config, args).await,
+        Command::Jobs { job: Job::Health } => {
+            let pool = startup::prepare_database(&config).await?;
+            let db = leora_tenancy::TenantDb::new(pool, config.app_role.clone());
+            commands::refresh_account_health(&db).await
+        }
         Command::Worker => {
             let pool = startup::prepare_database(&config).await?;
             let db = leora_tenancy::TenantDb::new(pool, config.app_role.clone());
@@ -113,7 +130,7 @@ async fn seed(config: &Config, args: SeedArgs) -> Result<(), StartupError> {
         commands::seed_synthetic(&db, options).await
     } else {
         commands::seed_demo(&db).await?;
-        commands::print_demo_credentials(&format!("http://{}", config.listen_addr))
+        commands::print_demo_credentials(&format!("http://{}", config.listen_addr), false)
     }
 }
 
@@ -157,7 +174,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     if config.environment == Environment::Development {
         // The first run fills an empty database with the demo tenant; later runs find it there.
         commands::seed_demo(&state.db).await?;
-        commands::print_demo_credentials(&format!("http://{}", config.listen_addr))?;
+        commands::print_demo_credentials(&format!("http://{}", config.listen_addr), true)?;
     } else {
         tracing::info!(addr = %config.listen_addr, "Leora is serving (production)");
     }

@@ -5,18 +5,29 @@
 use crate::config::GraphqlConfig;
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 use leora_catalog::graphql::{CatalogMutation, CatalogQuery};
+use leora_compliance::graphql::{ComplianceMutation, ComplianceQuery};
 use leora_identity::graphql::{IdentityMutation, IdentityQuery};
 use leora_integrations::graphql::{IntegrationsMutation, IntegrationsQuery};
+use leora_intelligence::graphql::{IntelligenceMutation, IntelligenceQuery};
 use leora_orders::graphql::{OrdersMutation, OrdersQuery};
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(IdentityQuery, CatalogQuery, OrdersQuery, IntegrationsQuery);
+pub struct QueryRoot(
+    IdentityQuery,
+    CatalogQuery,
+    OrdersQuery,
+    IntelligenceQuery,
+    ComplianceQuery,
+    IntegrationsQuery,
+);
 
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     IdentityMutation,
     CatalogMutation,
     OrdersMutation,
+    IntelligenceMutation,
+    ComplianceMutation,
     IntegrationsMutation,
 );
 

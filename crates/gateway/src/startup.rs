@@ -35,6 +35,10 @@ pub enum StartupError {
     EncryptionKeys(#[from] leora_integrations::KeyCheckError),
     #[error("the webhook worker cannot start: {0}")]
     Worker(#[from] leora_integrations::WorkerSetupError),
+    #[error("job failed: {0}")]
+    Job(String),
+    #[error("cannot read the migration status: {0}")]
+    MigrationStatus(DbErr),
     #[error("seeding failed: {0}")]
     Seed(leora_seed::SeedError),
     #[error("cannot write the output: {source}")]

@@ -77,6 +77,23 @@ impl TenantDb {
     }
 }
 
+impl TenantDb {
+    /// Every active tenant, for scheduled jobs that then work per tenant through [`with_tenant`].
+    pub async fn active_tenant_ids(&self) -> Result<Vec<Uuid>, TenancyError> {
+        let tx = self.begin_scoped(None, None).await?;
+        let rows = tx
+            .query_all_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT active_tenant_ids() AS id",
+            ))
+            .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|row| row.try_get::<Uuid>("", "id").map_err(TenancyError::from))
+            .collect()
+    }
+}
+
 /// Runs `work` in one tenant-scoped transaction: commits when it returns `Ok`, rolls back when it
 /// returns `Err` (or panics), so nothing is ever half-written.
 pub async fn with_tenant<T, E, F>(db: &TenantDb, ctx: &TenantContext, work: F) -> Result<T, E>

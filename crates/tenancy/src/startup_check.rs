@@ -26,6 +26,10 @@ pub enum AppRoleProblem {
         "the database login {login} cannot assume the application role {role}: GRANT {role} TO {login}"
     )]
     CannotAssume { role: String, login: String },
+    #[error(
+        "the tables' owner {owner} is subject to row-level security, so the tenant lookups before sign-in find nothing: run the migrations as a superuser or a role with BYPASSRLS"
+    )]
+    OwnerSubjectToRls { owner: String },
     #[error("row-level security is not enabled and forced on: {tables}")]
     TablesWithoutRls { tables: String },
     #[error("could not check the application role: {0}")]
@@ -42,6 +46,14 @@ SELECT r.rolsuper AS is_superuser,
          WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relowner = r.oid) AS owned_tables
   FROM pg_roles r
  WHERE r.rolname = $1";
+
+/// The lookups that run before a tenant is known (`tenant_id_for_slug` …) are SECURITY DEFINER
+/// functions owned by the migration role; with FORCE'd RLS they only see rows if that role
+/// bypasses it.
+const OWNER_QUERY: &str = "\
+SELECT r.rolname::text AS owner, (r.rolsuper OR r.rolbypassrls) AS bypasses
+  FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
+ WHERE p.proname = 'tenant_id_for_slug'";
 
 const UNPROTECTED_TABLES_QUERY: &str = "\
 SELECT coalesce(string_agg(c.relname, ', ' ORDER BY c.relname), '') AS tables
@@ -80,6 +92,16 @@ pub async fn verify_app_role(
     if !row.try_get::<bool>("", "can_assume")? {
         let login = row.try_get("", "login")?;
         return Err(AppRoleProblem::CannotAssume { role: name, login });
+    }
+    let owner = conn
+        .query_one_raw(Statement::from_string(DbBackend::Postgres, OWNER_QUERY))
+        .await?;
+    if let Some(row) = owner
+        && !row.try_get::<bool>("", "bypasses")?
+    {
+        return Err(AppRoleProblem::OwnerSubjectToRls {
+            owner: row.try_get("", "owner")?,
+        });
     }
     let unprotected = conn
         .query_one_raw(Statement::from_string(

@@ -690,6 +690,31 @@ async fn startup_check_rejects_roles_that_escape_row_level_security() {
         Err(AppRoleProblem::Missing { .. })
     ));
 
+    let plain_owner = format!("leora_test_plain_{suffix}");
+    owner
+        .execute_unprepared(&format!("CREATE ROLE {plain_owner} NOLOGIN"))
+        .await
+        .unwrap();
+    owner
+        .execute_unprepared(&format!(
+            "ALTER FUNCTION tenant_id_for_slug(text) OWNER TO {plain_owner}"
+        ))
+        .await
+        .unwrap();
+    let plain_outcome = verify_app_role(&owner, &app_role()).await;
+    owner
+        .execute_unprepared("ALTER FUNCTION tenant_id_for_slug(text) OWNER TO postgres")
+        .await
+        .unwrap();
+    owner
+        .execute_unprepared(&format!("DROP ROLE {plain_owner}"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(plain_outcome, Err(AppRoleProblem::OwnerSubjectToRls { .. })),
+        "{plain_outcome:?}"
+    );
+
     owner
         .execute_unprepared("ALTER TABLE orders NO FORCE ROW LEVEL SECURITY")
         .await

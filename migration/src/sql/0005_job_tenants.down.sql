@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS active_tenant_ids();

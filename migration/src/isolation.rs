@@ -40,7 +40,7 @@ pub struct TablePolicy {
     pub write_check: Option<&'static str>,
 }
 
-const fn policy(table: &'static str, scope: Scope) -> TablePolicy {
+pub const fn policy(table: &'static str, scope: Scope) -> TablePolicy {
     TablePolicy {
         table,
         scope,
@@ -48,7 +48,7 @@ const fn policy(table: &'static str, scope: Scope) -> TablePolicy {
     }
 }
 
-const fn checked(table: &'static str, scope: Scope, write_check: &'static str) -> TablePolicy {
+pub const fn checked(table: &'static str, scope: Scope, write_check: &'static str) -> TablePolicy {
     TablePolicy {
         table,
         scope,
@@ -67,9 +67,11 @@ const PERMISSION_MATCHES_ROLE_AUDIENCE: &str = "EXISTS (SELECT 1 FROM roles r JO
 const SUPPLIER_VISIBLE: &str =
     "supplier_id IS NULL OR EXISTS (SELECT 1 FROM suppliers s WHERE s.id = supplier_id)";
 
-/// Every table of the schema, in creation order. A table missing here has no policy, and the
-/// isolation test (which reads the catalog, not this list) fails.
-pub const TABLES: &[TablePolicy] = &[
+/// The tables of the first migration, in creation order. Frozen: a table added later gets its
+/// entry in a list of its own migration (passed to [`table_sql`] there) and is appended to
+/// [`tables`]. A table with no entry has no policy, and the isolation tests (which read the
+/// catalog, not this list) fail.
+pub const SCHEMA_V1: &[TablePolicy] = &[
     policy("tenants", Scope::TenantRow),
     policy("tenant_settings", Scope::Tenant),
     policy("users", Scope::Internal),
@@ -220,16 +222,37 @@ pub fn app_role_sql(role: &AppRole) -> String {
          REVOKE ALL ON FUNCTION tenant_id_for_slug(text) FROM PUBLIC;\n\
          GRANT EXECUTE ON FUNCTION tenant_id_for_slug(text) TO {role};\n"
     );
-    for table in TABLES {
+    for table in SCHEMA_V1 {
         sql.push_str(&table.grant_sql(role));
     }
     sql
 }
 
-/// Policies, triggers and grants for every table.
-pub fn all_tables_sql(role: &AppRole) -> String {
+/// Every table's policy, from every migration.
+pub fn tables() -> Vec<TablePolicy> {
+    SCHEMA_V1.to_vec()
+}
+
+/// RLS, the `updated_at` trigger and the application role's grant for tables created after the
+/// role exists (a later migration's new tables).
+pub fn table_sql(tables: &[TablePolicy], role: &AppRole) -> String {
+    tables
+        .iter()
+        .map(|t| {
+            format!(
+                "{}{}{}",
+                t.sql(),
+                t.updated_at_trigger_sql(),
+                t.grant_sql(role)
+            )
+        })
+        .collect()
+}
+
+/// The first migration's policies, triggers, role and grants.
+pub fn schema_v1_sql(role: &AppRole) -> String {
     let mut sql = String::new();
-    for table in TABLES {
+    for table in SCHEMA_V1 {
         sql.push_str(&table.sql());
         sql.push_str(&table.updated_at_trigger_sql());
     }
@@ -252,12 +275,13 @@ mod tests {
 
     #[test]
     fn every_table_is_listed_once() {
-        let mut names: Vec<_> = TABLES.iter().map(|t| t.table).collect();
+        let all = tables();
+        let mut names: Vec<_> = all.iter().map(|t| t.table).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), TABLES.len());
+        assert_eq!(names.len(), all.len());
         assert_eq!(
-            TABLES.len(),
+            all.len(),
             37,
             "the 36 tables of the spec plus user_sessions"
         );
@@ -269,6 +293,15 @@ mod tests {
         assert!(sql.contains("customer_id = (SELECT get_current_customer_id())"));
         assert!(sql.contains("tenant_id = (SELECT get_current_tenant_id())"));
         assert!(sql.contains("FORCE ROW LEVEL SECURITY"));
+    }
+
+    #[test]
+    fn a_later_migrations_table_gets_policies_trigger_and_grant() {
+        let sql = table_sql(&[policy("tastings", Scope::Internal)], &AppRole::default());
+        assert!(sql.contains("ALTER TABLE tastings FORCE ROW LEVEL SECURITY"));
+        assert!(sql.contains("CREATE POLICY tastings_delete ON tastings"));
+        assert!(sql.contains("CREATE TRIGGER tastings_set_updated_at"));
+        assert!(sql.ends_with("GRANT SELECT, INSERT, UPDATE, DELETE ON tastings TO leora_app;\n"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Leora's database schema: tables, constraints, indexes, row-level security and grants.
 //!
 //! Every migration is plain SQL (checked in under `src/sql/`) plus the row-level-security policies
-//! generated from [`isolation::TABLES`], so the whole schema can be read, reviewed and fingerprinted
+//! generated from [`isolation::tables`], so the whole schema can be read, reviewed and fingerprinted
 //! as text.
 
 pub mod app_role;

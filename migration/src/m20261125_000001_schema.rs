@@ -8,7 +8,7 @@ const TABLES_UP: &str = include_str!("sql/0001_schema.up.sql");
 const TABLES_DOWN: &str = include_str!("sql/0001_schema.down.sql");
 
 pub fn up_sql(role: &AppRole) -> String {
-    format!("{TABLES_UP}\n{}", isolation::all_tables_sql(role))
+    format!("{TABLES_UP}\n{}", isolation::schema_v1_sql(role))
 }
 
 #[derive(DeriveMigrationName)]

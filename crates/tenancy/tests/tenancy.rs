@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 
-use leora_migration::isolation::{Scope, TABLES};
+use leora_migration::isolation::{Scope, tables};
 use leora_migration::{Migrator, MigratorTrait};
 use leora_tenancy::startup_check::{AppRoleProblem, verify_app_role};
 use leora_tenancy::{AppRole, TenancyError, TenantContext, TenantDb, with_tenant};
@@ -475,7 +475,7 @@ async fn portal_user_sees_only_its_own_customers_rows() {
         );
     }
     // Per the policy list: internal tables show a portal user nothing; its own rows it does see.
-    for table in TABLES {
+    for table in tables() {
         let name = table.table;
         let sql = format!("SELECT count(*), 0::bigint FROM {name} WHERE $1::uuid IS NOT NULL");
         let (visible, _) = portal_counts(&world, portal, &sql, customer).await;

@@ -105,9 +105,13 @@ pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr>
 }
 
 /// Applies pending migrations through `DIRECT_URL` when set (migrations need a session, not a
-/// transaction-mode pooler).
+/// transaction-mode pooler). `DIRECT_URL` is the direct route to `DATABASE_URL`'s database, so it
+/// only counts when `DATABASE_URL` is set too; otherwise the local database is migrated.
 pub async fn migrate(config: &Config, database_url: &str) -> Result<(), StartupError> {
-    let url = config.direct_url.as_deref().unwrap_or(database_url);
+    let url = match (&config.database_url, &config.direct_url) {
+        (Some(_), Some(direct)) => direct.as_str(),
+        _ => database_url,
+    };
     let db = connect(url, 1).await?;
     Migrator::up(&db, None)
         .await

@@ -11,9 +11,9 @@ default:
 dev:
     cargo run --bin leora
 
-# Run every test
+# Run every test: the Rust suites, then the TypeScript client and GraphiQL browser checks
 test:
-    cargo test --workspace
+    scripts/test
 
 # Format check and clippy with warnings as errors
 lint:
@@ -39,6 +39,13 @@ seed:
 # Generate synthetic tenants for benchmarks (defaults: 20 tenants x 200 customers x 50 orders)
 seed-synthetic *ARGS:
     cargo run --release --bin leora -- seed --synthetic {{ARGS}}
+
+# Benchmark (issue 8): builds the server and the bench in release, seeds `leora_bench` when needed,
+# starts the real server and drives the mix at c=1,8,32,64, then the raw-SQL baseline; writes
+# target/bench/results.{json,md}. Options: `just bench --help` (e.g. --duration-secs 5).
+bench *ARGS:
+    cargo build --release --bin leora --bin leora-bench
+    cargo run --release -p leora-bench -- {{ARGS}}
 
 # Drop and recreate the development database `leora` (asks first), then migrate and seed
 db-reset:

@@ -233,7 +233,7 @@ impl Config {
             env.problems.push("DEV_DEMO_PORTAL_PASSWORD provisions a demo portal user and is refused in production".to_owned());
         }
         let graphql = GraphqlConfig {
-            max_depth: env.positive("GRAPHQL_MAX_DEPTH", 12),
+            max_depth: env.positive("GRAPHQL_MAX_DEPTH", 16),
             max_complexity: env.positive("GRAPHQL_MAX_COMPLEXITY", 2_000),
             max_batch: env.positive("GRAPHQL_MAX_BATCH", 10),
             max_body_bytes: env.positive("GRAPHQL_MAX_BODY_BYTES", 1 << 20),

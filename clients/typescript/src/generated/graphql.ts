@@ -1,0 +1,2618 @@
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /**
+   * Implement the DateTime<Utc> scalar
+   *
+   * The input/output is a string in RFC3339 format.
+   */
+  DateTime: { input: string; output: string; }
+  Decimal: { input: string; output: string; }
+  /** A scalar that can represent any JSON value. */
+  JSON: { input: unknown; output: unknown; }
+  /**
+   * ISO 8601 calendar date without timezone.
+   * Format: %Y-%m-%d
+   *
+   * # Examples
+   *
+   * * `1994-11-13`
+   * * `2000-02-24`
+   */
+  NaiveDate: { input: string; output: string; }
+};
+
+export type AccountHealth = {
+  __typename?: 'AccountHealth';
+  customer?: Maybe<Customer>;
+  customerId: Scalars['ID']['output'];
+  /** Every snapshot, newest first. */
+  history: HealthSnapshotConnection;
+  /** Null until the health job has assessed the customer. */
+  latest?: Maybe<HealthSnapshot>;
+};
+
+
+export type AccountHealthHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type AccountHealthFilter = {
+  atRiskOnly?: Scalars['Boolean']['input'];
+  /** Health scores at or below this. */
+  maxScore?: InputMaybe<Scalars['Int']['input']>;
+  paceStatus?: InputMaybe<PaceStatus>;
+  /** Accounts assigned to this rep. */
+  repId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type Activity = {
+  __typename?: 'Activity';
+  approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who approved or rejected a pull beyond the allowance. */
+  approvedById?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  customer?: Maybe<Customer>;
+  customerId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  kind: ActivityKind;
+  notes?: Maybe<Scalars['String']['output']>;
+  occurredAt: Scalars['DateTime']['output'];
+  outcome?: Maybe<Scalars['String']['output']>;
+  /** The rep the activity is recorded for. */
+  rep?: Maybe<StaffMember>;
+  repId: Scalars['ID']['output'];
+  sampleApprovalStatus: SampleApprovalStatus;
+  /** Units pulled, for sample activities. */
+  sampleQuantity?: Maybe<Scalars['Int']['output']>;
+  /** The SKU pulled, for sample activities. */
+  sampleSku?: Maybe<Sku>;
+};
+
+export type ActivityConnection = {
+  __typename?: 'ActivityConnection';
+  /** A list of edges. */
+  edges: Array<ActivityEdge>;
+  /** A list of nodes. */
+  nodes: Array<Activity>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type ActivityEdge = {
+  __typename?: 'ActivityEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: Activity;
+};
+
+export type ActivityFilter = {
+  approvalStatus?: InputMaybe<SampleApprovalStatus>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Occurred at or after. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  kind?: InputMaybe<ActivityKind>;
+  repId?: InputMaybe<Scalars['ID']['input']>;
+  /** Occurred before. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type ActivityKind =
+  | 'CALL'
+  | 'EMAIL'
+  | 'SAMPLE'
+  | 'TASTING'
+  | 'VISIT';
+
+/** Who a role or permission is for: the distributor's staff or its customers' portal users. */
+export type Audience =
+  | 'INTERNAL'
+  | 'PORTAL';
+
+export type AuthPayload = {
+  __typename?: 'AuthPayload';
+  /** Send as `Authorization: Bearer <accessToken>`. */
+  accessToken: Scalars['String']['output'];
+  /** When the access token expires. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Single use: exchange it with `refreshSession` for a new pair before it expires. */
+  refreshToken: Scalars['String']['output'];
+  tokenType: Scalars['String']['output'];
+};
+
+export type CallPlan = {
+  __typename?: 'CallPlan';
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  customer?: Maybe<Customer>;
+  customerId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  objective: Scalars['String']['output'];
+  outcome?: Maybe<Scalars['String']['output']>;
+  rep?: Maybe<StaffMember>;
+  repId: Scalars['ID']['output'];
+  scheduledFor: Scalars['DateTime']['output'];
+  status: CallPlanStatus;
+};
+
+export type CallPlanConnection = {
+  __typename?: 'CallPlanConnection';
+  /** A list of edges. */
+  edges: Array<CallPlanEdge>;
+  /** A list of nodes. */
+  nodes: Array<CallPlan>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type CallPlanEdge = {
+  __typename?: 'CallPlanEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: CallPlan;
+};
+
+export type CallPlanFilter = {
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Scheduled at or after. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  repId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<CallPlanStatus>;
+  /** Scheduled before. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type CallPlanStatus =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'MISSED'
+  | 'PLANNED';
+
+export type Cart = {
+  __typename?: 'Cart';
+  convertedOrderId?: Maybe<Scalars['ID']['output']>;
+  /** After this the cart can no longer be checked out. */
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  items: Array<CartItem>;
+  status: CartStatus;
+};
+
+export type CartItem = {
+  __typename?: 'CartItem';
+  id: Scalars['ID']['output'];
+  quantity: Scalars['Int']['output'];
+  sku: Sku;
+};
+
+export type CartStatus =
+  | 'ABANDONED'
+  | 'ACTIVE'
+  | 'CONVERTED'
+  | 'EXPIRED';
+
+export type CheckoutInput = {
+  /** Retrying with the same key returns the same order. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  requestedDeliveryDate?: InputMaybe<Scalars['NaiveDate']['input']>;
+};
+
+export type ComplianceFiling = {
+  __typename?: 'ComplianceFiling';
+  amount?: Maybe<Scalars['Decimal']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Days until the due date; negative once past it. */
+  daysUntilDue: Scalars['Int']['output'];
+  dueDate: Scalars['NaiveDate']['output'];
+  /** What is filed (`excise_return`, `price_posting` …), as the tenant names it. */
+  filingType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  notes?: Maybe<Scalars['String']['output']>;
+  periodEnd: Scalars['NaiveDate']['output'];
+  periodStart: Scalars['NaiveDate']['output'];
+  /** The regulator's confirmation number. */
+  reference?: Maybe<Scalars['String']['output']>;
+  state: Scalars['String']['output'];
+  /** As of today in the tenant's time zone. */
+  status: FilingStatus;
+  submittedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type ComplianceFilingConnection = {
+  __typename?: 'ComplianceFilingConnection';
+  /** A list of edges. */
+  edges: Array<ComplianceFilingEdge>;
+  /** A list of nodes. */
+  nodes: Array<ComplianceFiling>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type ComplianceFilingEdge = {
+  __typename?: 'ComplianceFilingEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: ComplianceFiling;
+};
+
+export type ComplianceFilingFilter = {
+  /** Due on or after. */
+  dueFrom?: InputMaybe<Scalars['NaiveDate']['input']>;
+  /** Due on or before. */
+  dueTo?: InputMaybe<Scalars['NaiveDate']['input']>;
+  filingType?: InputMaybe<Scalars['String']['input']>;
+  state?: InputMaybe<Scalars['String']['input']>;
+  /** Any of these statuses (as of today); all when absent or empty. */
+  statuses?: InputMaybe<Array<FilingStatus>>;
+};
+
+export type CreateComplianceFilingInput = {
+  amount?: InputMaybe<Scalars['Decimal']['input']>;
+  dueDate: Scalars['NaiveDate']['input'];
+  filingType: Scalars['String']['input'];
+  notes?: InputMaybe<Scalars['String']['input']>;
+  periodEnd: Scalars['NaiveDate']['input'];
+  periodStart: Scalars['NaiveDate']['input'];
+  state: Scalars['String']['input'];
+};
+
+export type CreateCustomerInput = {
+  accountNumber: Scalars['String']['input'];
+  assignedRepId?: InputMaybe<Scalars['ID']['input']>;
+  billingAddress?: InputMaybe<Scalars['JSON']['input']>;
+  creditLimit?: InputMaybe<Scalars['Decimal']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  licenseExpiresOn?: InputMaybe<Scalars['NaiveDate']['input']>;
+  licenseNumber?: InputMaybe<Scalars['String']['input']>;
+  licenseState?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  paymentTerms?: InputMaybe<PaymentTerms>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  priceTier?: InputMaybe<Scalars['String']['input']>;
+  shippingAddress?: InputMaybe<Scalars['JSON']['input']>;
+  /** Two-letter state code; decides excise tax. */
+  state: Scalars['String']['input'];
+};
+
+export type CreateListInput = {
+  /** Portal users may leave it out: their own customer. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<ListKind>;
+  name: Scalars['String']['input'];
+};
+
+export type CreateOrderInput = {
+  customerId: Scalars['ID']['input'];
+  /** Retrying with the same key returns the same order instead of placing another. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  lines: Array<OrderLineInput>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  requestedDeliveryDate?: InputMaybe<Scalars['NaiveDate']['input']>;
+  /** Submit at once (reserving stock) instead of saving a draft. */
+  submit?: Scalars['Boolean']['input'];
+};
+
+export type CreatePortalUserInput = {
+  customerId: Scalars['ID']['input'];
+  email: Scalars['String']['input'];
+  fullName: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+  /** Portal role names; `portal_user` when empty. */
+  roles?: Array<Scalars['String']['input']>;
+};
+
+export type CreateProductInput = {
+  abv?: InputMaybe<Scalars['Decimal']['input']>;
+  brand?: InputMaybe<Scalars['String']['input']>;
+  category: ProductCategory;
+  country?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  name: Scalars['String']['input'];
+  region?: InputMaybe<Scalars['String']['input']>;
+  supplierId?: InputMaybe<Scalars['ID']['input']>;
+  varietal?: InputMaybe<Scalars['String']['input']>;
+  vintage?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type CreateSkuInput = {
+  basePrice: Scalars['Decimal']['input'];
+  code: Scalars['String']['input'];
+  productId: Scalars['ID']['input'];
+  sizeMl: Scalars['Int']['input'];
+  unitCost?: InputMaybe<Scalars['Decimal']['input']>;
+  unitsPerCase?: InputMaybe<Scalars['Int']['input']>;
+  upc?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreateStateTaxRateInput = {
+  effectiveFrom: Scalars['NaiveDate']['input'];
+  /** Exclusive; omit while the rate has no announced end. */
+  effectiveUntil?: InputMaybe<Scalars['NaiveDate']['input']>;
+  productCategory: ProductCategory;
+  rate: Scalars['Decimal']['input'];
+  rateKind: TaxRateKind;
+  state: Scalars['String']['input'];
+};
+
+export type CreateSupplierInput = {
+  contactEmail?: InputMaybe<Scalars['String']['input']>;
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  country?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  phone?: InputMaybe<Scalars['String']['input']>;
+  website?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreateTaskInput = {
+  /** Defaults to you; managers may assign to their reports, admins to anyone. */
+  assigneeId?: InputMaybe<Scalars['ID']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  dueAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Defaults to `NORMAL`. */
+  priority?: InputMaybe<Priority>;
+  title: Scalars['String']['input'];
+};
+
+export type CreateUserInput = {
+  email: Scalars['String']['input'];
+  fullName: Scalars['String']['input'];
+  managerId?: InputMaybe<Scalars['ID']['input']>;
+  /** At least 8 characters. */
+  password: Scalars['String']['input'];
+  /** Internal role names, e.g. `sales_rep`. */
+  roles?: Array<Scalars['String']['input']>;
+};
+
+export type CreateWebhookSubscriptionInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Event type names from `webhookEventTypes`; at least one. */
+  eventTypes: Array<Scalars['String']['input']>;
+  /** Where events are POSTed; https (and a public address) in production. */
+  url: Scalars['String']['input'];
+};
+
+export type Customer = {
+  __typename?: 'Customer';
+  accountNumber: Scalars['String']['output'];
+  assignedRepId?: Maybe<Scalars['ID']['output']>;
+  billingAddress?: Maybe<Scalars['JSON']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Staff only. */
+  creditLimit?: Maybe<Scalars['Decimal']['output']>;
+  email?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  licenseExpiresOn?: Maybe<Scalars['NaiveDate']['output']>;
+  licenseNumber?: Maybe<Scalars['String']['output']>;
+  licenseState?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  paymentTerms: PaymentTerms;
+  phone?: Maybe<Scalars['String']['output']>;
+  priceTier?: Maybe<Scalars['String']['output']>;
+  shippingAddress?: Maybe<Scalars['JSON']['output']>;
+  /** Where the customer is, which decides its excise tax. */
+  state: Scalars['String']['output'];
+  status: CustomerStatus;
+};
+
+export type CustomerConnection = {
+  __typename?: 'CustomerConnection';
+  /** A list of edges. */
+  edges: Array<CustomerEdge>;
+  /** A list of nodes. */
+  nodes: Array<Customer>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type CustomerEdge = {
+  __typename?: 'CustomerEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: Customer;
+};
+
+export type CustomerFilter = {
+  assignedRepId?: InputMaybe<Scalars['ID']['input']>;
+  /** Matches the name, ignoring case. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  state?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<CustomerStatus>;
+};
+
+export type CustomerOrder = {
+  direction?: SortDirection;
+  field?: CustomerSortField;
+};
+
+export type CustomerSortField =
+  | 'ACCOUNT_NUMBER'
+  | 'CREATED_AT'
+  | 'NAME';
+
+export type CustomerStatus =
+  | 'ACTIVE'
+  | 'INACTIVE'
+  | 'ON_HOLD';
+
+/** The regulator's verdict on a submitted filing. */
+export type FilingReview =
+  | 'ACCEPT'
+  | 'REJECT';
+
+/**
+ * upcoming (the period is running) → due (ended, not yet past due) → submitted →
+ * accepted | rejected; overdue when unsubmitted past the due date.
+ */
+export type FilingStatus =
+  | 'ACCEPTED'
+  | 'DUE'
+  | 'OVERDUE'
+  | 'REJECTED'
+  | 'SUBMITTED'
+  | 'UPCOMING';
+
+export type HealthRunSummary = {
+  __typename?: 'HealthRunSummary';
+  atRisk: Scalars['Int']['output'];
+  callsMissed: Scalars['Int']['output'];
+  filingsUpdated: Scalars['Int']['output'];
+  metricRows: Scalars['Int']['output'];
+  newlyAtRisk: Scalars['Int']['output'];
+  notifications: Scalars['Int']['output'];
+  snapshotDate: Scalars['NaiveDate']['output'];
+  snapshots: Scalars['Int']['output'];
+};
+
+export type HealthSnapshot = {
+  __typename?: 'HealthSnapshot';
+  atRisk: Scalars['Boolean']['output'];
+  avgReorderIntervalDays?: Maybe<Scalars['Decimal']['output']>;
+  customer?: Maybe<Customer>;
+  customerId: Scalars['ID']['output'];
+  daysSinceLastOrder?: Maybe<Scalars['Int']['output']>;
+  /** 0 (lost) to 100 (healthy). */
+  healthScore: Scalars['Int']['output'];
+  /** Orders in the last year. */
+  orderCount: Scalars['Int']['output'];
+  paceStatus: PaceStatus;
+  /** Days in each compared revenue period. */
+  periodDays: Scalars['Int']['output'];
+  /**
+   * Percent change from the previous period (−15.5 is a 15.5 % drop); null without previous
+   * revenue.
+   */
+  revenueChangePct?: Maybe<Scalars['Decimal']['output']>;
+  /** Revenue (order subtotals) in the period ending on the snapshot date. */
+  revenueCurrent: Scalars['Decimal']['output'];
+  /** Revenue in the period before it. */
+  revenuePrevious: Scalars['Decimal']['output'];
+  riskFlags: Array<RiskFlag>;
+  /** Sample units pulled for the customer in the current period. */
+  samplesUsed: Scalars['Int']['output'];
+  snapshotDate: Scalars['NaiveDate']['output'];
+};
+
+export type HealthSnapshotConnection = {
+  __typename?: 'HealthSnapshotConnection';
+  /** A list of edges. */
+  edges: Array<HealthSnapshotEdge>;
+  /** A list of nodes. */
+  nodes: Array<HealthSnapshot>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type HealthSnapshotEdge = {
+  __typename?: 'HealthSnapshotEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: HealthSnapshot;
+};
+
+export type IntegrationToken = {
+  __typename?: 'IntegrationToken';
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  lastFour: Scalars['String']['output'];
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  provider: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  scopes: Array<Scalars['String']['output']>;
+  status: IntegrationTokenStatus;
+};
+
+export type IntegrationTokenConnection = {
+  __typename?: 'IntegrationTokenConnection';
+  /** A list of edges. */
+  edges: Array<IntegrationTokenEdge>;
+  /** A list of nodes. */
+  nodes: Array<IntegrationToken>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type IntegrationTokenEdge = {
+  __typename?: 'IntegrationTokenEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: IntegrationToken;
+};
+
+export type IntegrationTokenFilter = {
+  /** Revoked tokens are left out unless this is true. */
+  includeRevoked?: Scalars['Boolean']['input'];
+  provider?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type IntegrationTokenStatus =
+  | 'ACTIVE'
+  | 'EXPIRED'
+  | 'REVOKED';
+
+export type Invoice = {
+  __typename?: 'Invoice';
+  amountPaid: Scalars['Decimal']['output'];
+  balance: Scalars['Decimal']['output'];
+  customer: Customer;
+  dueDate: Scalars['NaiveDate']['output'];
+  id: Scalars['ID']['output'];
+  invoiceNumber: Scalars['String']['output'];
+  issuedAt: Scalars['DateTime']['output'];
+  order: Order;
+  paidAt?: Maybe<Scalars['DateTime']['output']>;
+  payments: Array<Payment>;
+  /** As of today: an unpaid invoice past its due date reads as overdue. */
+  status: InvoiceStatus;
+  subtotal: Scalars['Decimal']['output'];
+  taxTotal: Scalars['Decimal']['output'];
+  total: Scalars['Decimal']['output'];
+  voidedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type InvoiceConnection = {
+  __typename?: 'InvoiceConnection';
+  /** A list of edges. */
+  edges: Array<InvoiceEdge>;
+  /** A list of nodes. */
+  nodes: Array<Invoice>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type InvoiceEdge = {
+  __typename?: 'InvoiceEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: Invoice;
+};
+
+export type InvoiceFilter = {
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  issuedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  issuedUntil?: InputMaybe<Scalars['DateTime']['input']>;
+  status?: InputMaybe<InvoiceStatus>;
+};
+
+export type InvoiceStatus =
+  | 'DRAFT'
+  | 'ISSUED'
+  | 'OVERDUE'
+  | 'PAID'
+  | 'PARTIALLY_PAID'
+  | 'VOID';
+
+export type LicenseExpiry = {
+  __typename?: 'LicenseExpiry';
+  customer: Customer;
+  /** Negative once expired. */
+  daysUntilExpiry?: Maybe<Scalars['Int']['output']>;
+  expired: Scalars['Boolean']['output'];
+  expiresOn?: Maybe<Scalars['NaiveDate']['output']>;
+  licenseNumber?: Maybe<Scalars['String']['output']>;
+  licenseState?: Maybe<Scalars['String']['output']>;
+};
+
+export type LicenseExpiryConnection = {
+  __typename?: 'LicenseExpiryConnection';
+  /** A list of edges. */
+  edges: Array<LicenseExpiryEdge>;
+  /** A list of nodes. */
+  nodes: Array<LicenseExpiry>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type LicenseExpiryEdge = {
+  __typename?: 'LicenseExpiryEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: LicenseExpiry;
+};
+
+export type ListItemInput = {
+  defaultQuantity?: InputMaybe<Scalars['Int']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  skuId: Scalars['ID']['input'];
+};
+
+export type ListKind =
+  | 'CUSTOM'
+  | 'FAVORITES'
+  | 'TEMPLATE';
+
+export type LogActivityInput = {
+  customerId: Scalars['ID']['input'];
+  kind: ActivityKind;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** Defaults to now. */
+  occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
+  outcome?: InputMaybe<Scalars['String']['input']>;
+  /** Defaults to you; managers may log for their reports, admins for anyone. */
+  repId?: InputMaybe<Scalars['ID']['input']>;
+  /** Required for, and only for, `SAMPLE` activities. */
+  sample?: InputMaybe<SamplePullInput>;
+};
+
+export type LoginInput = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+  /**
+   * The distributor to sign in to; defaults to the `X-Tenant-Slug` header, then the server's
+   * default tenant.
+   */
+  tenantSlug?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Me = {
+  __typename?: 'Me';
+  /** The customer a portal user belongs to; null for internal users. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  email: Scalars['String']['output'];
+  fullName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  kind: PrincipalKind;
+  permissions: Array<Scalars['String']['output']>;
+  roles: Array<Scalars['String']['output']>;
+  tenant: Tenant;
+};
+
+/** Days; ISO weeks starting on Monday; calendar months (in the tenant's time zone). */
+export type MetricPeriod =
+  | 'DAY'
+  | 'MONTH'
+  | 'WEEK';
+
+/** Whose figures a sales metric holds. */
+export type MetricSubject =
+  | 'CUSTOMER'
+  | 'REP'
+  | 'TENANT';
+
+export type MutationRoot = {
+  __typename?: 'MutationRoot';
+  addListItem: ProductListItem;
+  /** Put every item of a list into the cart at its default quantity. */
+  addListToCart: Cart;
+  /** Add to the cart; the same SKU again adds to its quantity. */
+  addToCart: Cart;
+  /**
+   * Change the stock on hand at a location (a delivery, a count correction, breakage); the
+   * reason is recorded with the change.
+   */
+  adjustInventory: StockLevel;
+  /** Approves a pending sample pull of one of your reports (any, for admins); never your own. */
+  approveSamplePull: Activity;
+  assignPortalRole: PortalUser;
+  assignRole: User;
+  cancelCall: CallPlan;
+  /** Cancel before fulfilment, releasing reserved stock. */
+  cancelOrder: Order;
+  /**
+   * Turn the cart into a submitted order, atomically; retrying with the same key returns the
+   * same order.
+   */
+  checkoutCart: Order;
+  /** Completes a planned (or missed) call. */
+  completeCall: CallPlan;
+  completeTask: Task;
+  confirmOrder: Order;
+  /** Records a filing obligation; the same state, type and period start twice is a `CONFLICT`. */
+  createComplianceFiling: ComplianceFiling;
+  createCustomer: Customer;
+  createList: ProductList;
+  /** Place an order, priced and taxed by the server; a draft unless `submit` is set. */
+  createOrder: Order;
+  createPortalUser: PortalUser;
+  createProduct: Product;
+  createSku: Sku;
+  /**
+   * Adds a rate; a window overlapping another rate of the same state and category is a
+   * `CONFLICT` on `effectiveFrom`.
+   */
+  createStateTaxRate: StateTaxRate;
+  createSupplier: Supplier;
+  /** Creates a task; assigning it to someone else notifies them. */
+  createTask: Task;
+  createUser: User;
+  /**
+   * Subscribes a URL to event types. The answer carries the signing secret: the only time it
+   * is shown.
+   */
+  createWebhookSubscription: WebhookSigningSecret;
+  deactivateCustomer: Customer;
+  deactivateProduct: Product;
+  deactivateSku: Sku;
+  deactivateSupplier: Supplier;
+  deletePriceListEntry: Scalars['Boolean']['output'];
+  deleteStateTaxRate: Scalars['Boolean']['output'];
+  /** Deletes a subscription with its delivery history. */
+  deleteWebhookSubscription: Scalars['Boolean']['output'];
+  deliverOrder: Order;
+  /** Ship the order, consuming its reserved stock. */
+  fulfillOrder: Order;
+  /** Issue the invoice of a fulfilled or delivered order. */
+  issueInvoice: Invoice;
+  /**
+   * Records a visit, call, email, tasting or sample pull. A pull beyond the rep's monthly
+   * allowance is recorded with `sampleApprovalStatus: PENDING` until a manager decides it.
+   */
+  logActivity: Activity;
+  /** Sign in a distributor's staff member. */
+  login: AuthPayload;
+  /** End the current session: its access and refresh tokens stop working. */
+  logout: Scalars['Boolean']['output'];
+  /** Marks all your unread notifications read; returns how many. */
+  markAllNotificationsRead: Scalars['Int']['output'];
+  markNotificationRead: Notification;
+  /** Stops deliveries until resumed; events meanwhile are not sent to this subscription. */
+  pauseWebhookSubscription: WebhookSubscription;
+  /** Sign in a customer's portal user. */
+  portalLogin: AuthPayload;
+  /** Gives a task to another member of your team (anyone, for admins) and notifies them. */
+  reassignTask: Task;
+  /** Apply a payment to an invoice; more than the balance is refused. */
+  recordPayment: PaymentRecorded;
+  /** Queues a delivery to be sent again with a fresh retry budget. */
+  redeliverWebhook: WebhookDelivery;
+  /**
+   * Runs the health job for the tenant now (as `leora jobs health` does): snapshots, sales
+   * metrics, missed calls, notifications, filing statuses.
+   */
+  refreshAccountHealth: HealthRunSummary;
+  /**
+   * Exchange a refresh token for a new pair; the old refresh token stops working, and using it
+   * again revokes the whole session.
+   */
+  refreshSession: AuthPayload;
+  /** Rejects a pending sample pull; it then no longer counts against the allowance. */
+  rejectSamplePull: Activity;
+  removeFromCart: Cart;
+  removeListItem: Scalars['Boolean']['output'];
+  /** Reactivates a paused or disabled subscription; deliveries queued before are sent. */
+  resumeWebhookSubscription: WebhookSubscription;
+  /** Records the regulator's acceptance or rejection of a submitted filing. */
+  reviewComplianceFiling: ComplianceFiling;
+  revokeIntegrationToken: IntegrationToken;
+  revokeRole: User;
+  /**
+   * Replaces the signing secret at once; the new one is in the answer, the only time it is
+   * shown.
+   */
+  rotateWebhookSecret: WebhookSigningSecret;
+  scheduleCall: CallPlan;
+  /**
+   * Sends a signed `webhook.test` event to the subscription now and reports how the receiver
+   * answered.
+   */
+  sendTestWebhook: WebhookTestResult;
+  setPortalUserStatus: PortalUser;
+  /** Disable (or re-enable) a staff member; disabling ends all of their sessions at once. */
+  setUserStatus: User;
+  /** Stores a provider's token encrypted, replacing the provider's previous one. */
+  storeIntegrationToken: IntegrationToken;
+  /** Submits a due, overdue or rejected filing; anything else is an `INVALID_TRANSITION`. */
+  submitComplianceFiling: ComplianceFiling;
+  /** draft → submitted, reserving stock. */
+  submitOrder: Order;
+  /** Set an item's quantity; zero removes it. */
+  updateCartItem: Cart;
+  updateCustomer: Customer;
+  updateProduct: Product;
+  updateSku: Sku;
+  updateStateTaxRate: StateTaxRate;
+  updateSupplier: Supplier;
+  updateWebhookSubscription: WebhookSubscription;
+  upsertPriceListEntry: PriceListEntry;
+  voidInvoice: Invoice;
+};
+
+
+export type MutationRootAddListItemArgs = {
+  input: ListItemInput;
+  listId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootAddListToCartArgs = {
+  listId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootAddToCartArgs = {
+  quantity?: Scalars['Int']['input'];
+  skuId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootAdjustInventoryArgs = {
+  delta: Scalars['Int']['input'];
+  location?: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+  skuId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootApproveSamplePullArgs = {
+  activityId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootAssignPortalRoleArgs = {
+  portalUserId: Scalars['ID']['input'];
+  role: Scalars['String']['input'];
+};
+
+
+export type MutationRootAssignRoleArgs = {
+  role: Scalars['String']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootCancelCallArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootCancelOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootCheckoutCartArgs = {
+  input?: InputMaybe<CheckoutInput>;
+};
+
+
+export type MutationRootCompleteCallArgs = {
+  id: Scalars['ID']['input'];
+  outcome?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRootCompleteTaskArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootConfirmOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootCreateComplianceFilingArgs = {
+  input: CreateComplianceFilingInput;
+};
+
+
+export type MutationRootCreateCustomerArgs = {
+  input: CreateCustomerInput;
+};
+
+
+export type MutationRootCreateListArgs = {
+  input: CreateListInput;
+};
+
+
+export type MutationRootCreateOrderArgs = {
+  input: CreateOrderInput;
+};
+
+
+export type MutationRootCreatePortalUserArgs = {
+  input: CreatePortalUserInput;
+};
+
+
+export type MutationRootCreateProductArgs = {
+  input: CreateProductInput;
+};
+
+
+export type MutationRootCreateSkuArgs = {
+  input: CreateSkuInput;
+};
+
+
+export type MutationRootCreateStateTaxRateArgs = {
+  input: CreateStateTaxRateInput;
+};
+
+
+export type MutationRootCreateSupplierArgs = {
+  input: CreateSupplierInput;
+};
+
+
+export type MutationRootCreateTaskArgs = {
+  input: CreateTaskInput;
+};
+
+
+export type MutationRootCreateUserArgs = {
+  input: CreateUserInput;
+};
+
+
+export type MutationRootCreateWebhookSubscriptionArgs = {
+  input: CreateWebhookSubscriptionInput;
+};
+
+
+export type MutationRootDeactivateCustomerArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootDeactivateProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootDeactivateSkuArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootDeactivateSupplierArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootDeletePriceListEntryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootDeleteStateTaxRateArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootDeleteWebhookSubscriptionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootDeliverOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootFulfillOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootIssueInvoiceArgs = {
+  orderId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootLogActivityArgs = {
+  input: LogActivityInput;
+};
+
+
+export type MutationRootLoginArgs = {
+  input: LoginInput;
+};
+
+
+export type MutationRootMarkNotificationReadArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootPauseWebhookSubscriptionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootPortalLoginArgs = {
+  input: LoginInput;
+};
+
+
+export type MutationRootReassignTaskArgs = {
+  assigneeId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootRecordPaymentArgs = {
+  input: RecordPaymentInput;
+  invoiceId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootRedeliverWebhookArgs = {
+  deliveryId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootRefreshSessionArgs = {
+  refreshToken: Scalars['String']['input'];
+};
+
+
+export type MutationRootRejectSamplePullArgs = {
+  activityId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootRemoveFromCartArgs = {
+  skuId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootRemoveListItemArgs = {
+  listId: Scalars['ID']['input'];
+  skuId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootResumeWebhookSubscriptionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootReviewComplianceFilingArgs = {
+  decision: FilingReview;
+  id: Scalars['ID']['input'];
+  notes?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRootRevokeIntegrationTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootRevokeRoleArgs = {
+  role: Scalars['String']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootRotateWebhookSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootScheduleCallArgs = {
+  input: ScheduleCallInput;
+};
+
+
+export type MutationRootSendTestWebhookArgs = {
+  subscriptionId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootSetPortalUserStatusArgs = {
+  portalUserId: Scalars['ID']['input'];
+  status: UserStatus;
+};
+
+
+export type MutationRootSetUserStatusArgs = {
+  status: UserStatus;
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootStoreIntegrationTokenArgs = {
+  input: StoreIntegrationTokenInput;
+};
+
+
+export type MutationRootSubmitComplianceFilingArgs = {
+  id: Scalars['ID']['input'];
+  input: SubmitComplianceFilingInput;
+};
+
+
+export type MutationRootSubmitOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRootUpdateCartItemArgs = {
+  quantity: Scalars['Int']['input'];
+  skuId: Scalars['ID']['input'];
+};
+
+
+export type MutationRootUpdateCustomerArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateCustomerInput;
+};
+
+
+export type MutationRootUpdateProductArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateProductInput;
+};
+
+
+export type MutationRootUpdateSkuArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateSkuInput;
+};
+
+
+export type MutationRootUpdateStateTaxRateArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateStateTaxRateInput;
+};
+
+
+export type MutationRootUpdateSupplierArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateSupplierInput;
+};
+
+
+export type MutationRootUpdateWebhookSubscriptionArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateWebhookSubscriptionInput;
+};
+
+
+export type MutationRootUpsertPriceListEntryArgs = {
+  input: PriceListEntryUpsert;
+};
+
+
+export type MutationRootVoidInvoiceArgs = {
+  invoiceId: Scalars['ID']['input'];
+};
+
+export type Notification = {
+  __typename?: 'Notification';
+  body: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** Ids of what the notification is about (`orderId`, `customerId`, `taskId` …). */
+  data: Scalars['JSON']['output'];
+  id: Scalars['ID']['output'];
+  /** What happened: `order.status_changed`, `account.at_risk`, `task.assigned`, `task.due`. */
+  kind: Scalars['String']['output'];
+  priority: Priority;
+  read: Scalars['Boolean']['output'];
+  readAt?: Maybe<Scalars['DateTime']['output']>;
+  title: Scalars['String']['output'];
+};
+
+export type NotificationConnection = {
+  __typename?: 'NotificationConnection';
+  /** A list of edges. */
+  edges: Array<NotificationEdge>;
+  /** A list of nodes. */
+  nodes: Array<Notification>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type NotificationEdge = {
+  __typename?: 'NotificationEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: Notification;
+};
+
+export type Order = {
+  __typename?: 'Order';
+  cancelledAt?: Maybe<Scalars['DateTime']['output']>;
+  confirmedAt?: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  currency: Scalars['String']['output'];
+  customer: Customer;
+  customerId: Scalars['ID']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  fulfilledAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  idempotencyKey?: Maybe<Scalars['String']['output']>;
+  /** The order's invoice, once issued. */
+  invoice?: Maybe<Invoice>;
+  lines: Array<OrderLine>;
+  notes?: Maybe<Scalars['String']['output']>;
+  orderNumber: Scalars['String']['output'];
+  placedByPortalUserId?: Maybe<Scalars['ID']['output']>;
+  placedByUserId?: Maybe<Scalars['ID']['output']>;
+  requestedDeliveryDate?: Maybe<Scalars['NaiveDate']['output']>;
+  status: OrderStatus;
+  submittedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Sum of the line totals, before tax. */
+  subtotal: Scalars['Decimal']['output'];
+  taxTotal: Scalars['Decimal']['output'];
+  total: Scalars['Decimal']['output'];
+};
+
+export type OrderConnection = {
+  __typename?: 'OrderConnection';
+  /** A list of edges. */
+  edges: Array<OrderEdge>;
+  /** A list of nodes. */
+  nodes: Array<Order>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type OrderEdge = {
+  __typename?: 'OrderEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: Order;
+};
+
+export type OrderFilter = {
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Placed on or after this instant. */
+  placedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Placed before this instant. */
+  placedUntil?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Part of the order number. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<OrderStatus>;
+};
+
+export type OrderLine = {
+  __typename?: 'OrderLine';
+  discount: Scalars['Decimal']['output'];
+  id: Scalars['ID']['output'];
+  isSample: Scalars['Boolean']['output'];
+  lineNumber: Scalars['Int']['output'];
+  lineTotal: Scalars['Decimal']['output'];
+  pricingRule: PricingRule;
+  quantity: Scalars['Int']['output'];
+  sku: Sku;
+  skuId: Scalars['ID']['output'];
+  taxAmount: Scalars['Decimal']['output'];
+  /** The price charged per unit, fixed when the order was placed. */
+  unitPrice: Scalars['Decimal']['output'];
+};
+
+export type OrderLineInput = {
+  /** An amount off the whole line (staff only). */
+  discount?: InputMaybe<Scalars['Decimal']['input']>;
+  quantity: Scalars['Int']['input'];
+  skuId: Scalars['ID']['input'];
+};
+
+export type OrderOrder = {
+  direction?: SortDirection;
+  field?: OrderSortField;
+};
+
+export type OrderSortField =
+  | 'CREATED_AT'
+  | 'ORDER_NUMBER'
+  | 'TOTAL';
+
+export type OrderStatus =
+  | 'CANCELLED'
+  | 'CONFIRMED'
+  | 'DELIVERED'
+  | 'DRAFT'
+  | 'FULFILLED'
+  | 'SUBMITTED';
+
+/** Whether a customer reorders at its usual pace. */
+export type PaceStatus =
+  | 'AT_RISK'
+  | 'INSUFFICIENT_DATA'
+  | 'ON_TRACK';
+
+/** Information about pagination in a connection */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** When paginating forwards, the cursor to continue. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** When paginating forwards, are there more items? */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** When paginating backwards, are there more items? */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** When paginating backwards, the cursor to continue. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type Payment = {
+  __typename?: 'Payment';
+  amount: Scalars['Decimal']['output'];
+  id: Scalars['ID']['output'];
+  method: PaymentMethod;
+  receivedAt: Scalars['DateTime']['output'];
+  reference?: Maybe<Scalars['String']['output']>;
+  status: PaymentStatus;
+};
+
+export type PaymentMethod =
+  | 'ACH'
+  | 'CASH'
+  | 'CHECK'
+  | 'CREDIT_CARD'
+  | 'OTHER'
+  | 'WIRE';
+
+/** A recorded payment and the invoice it was applied to. */
+export type PaymentRecorded = {
+  __typename?: 'PaymentRecorded';
+  invoice: Invoice;
+  payment: Payment;
+};
+
+export type PaymentStatus =
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'PENDING'
+  | 'REFUNDED';
+
+export type PaymentTerms =
+  | 'COD'
+  | 'NET_15'
+  | 'NET_30'
+  | 'NET_60'
+  | 'PREPAID';
+
+export type Permission = {
+  __typename?: 'Permission';
+  audience: Audience;
+  description: Scalars['String']['output'];
+  key: Scalars['String']['output'];
+};
+
+export type PortalUser = {
+  __typename?: 'PortalUser';
+  createdAt: Scalars['DateTime']['output'];
+  customerId: Scalars['ID']['output'];
+  email: Scalars['String']['output'];
+  fullName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastLoginAt?: Maybe<Scalars['DateTime']['output']>;
+  roles: Array<Scalars['String']['output']>;
+  status: UserStatus;
+};
+
+export type PortalUserConnection = {
+  __typename?: 'PortalUserConnection';
+  /** A list of edges. */
+  edges: Array<PortalUserEdge>;
+  /** A list of nodes. */
+  nodes: Array<PortalUser>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type PortalUserEdge = {
+  __typename?: 'PortalUserEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: PortalUser;
+};
+
+export type PortalUserFilter = {
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<UserStatus>;
+};
+
+export type Price = {
+  __typename?: 'Price';
+  priceListEntryId?: Maybe<Scalars['ID']['output']>;
+  source: PriceSource;
+  unitPrice: Scalars['Decimal']['output'];
+};
+
+export type PriceListEntry = {
+  __typename?: 'PriceListEntry';
+  customerId?: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  minQuantity: Scalars['Int']['output'];
+  priceTier?: Maybe<Scalars['String']['output']>;
+  skuId: Scalars['ID']['output'];
+  unitPrice: Scalars['Decimal']['output'];
+  validFrom: Scalars['DateTime']['output'];
+  validUntil?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type PriceListEntryUpsert = {
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Replaces this entry when given; adds one otherwise. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  minQuantity?: Scalars['Int']['input'];
+  /** Exactly one of `priceTier` and `customerId`. */
+  priceTier?: InputMaybe<Scalars['String']['input']>;
+  skuId: Scalars['ID']['input'];
+  unitPrice: Scalars['Decimal']['input'];
+  validFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Exclusive. */
+  validUntil?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** Which rule set a price: customer-specific beats tier beats base. */
+export type PriceSource =
+  | 'BASE_PRICE'
+  | 'CUSTOMER_PRICE'
+  | 'PRICE_TIER';
+
+/** Which rule priced a line. */
+export type PricingRule =
+  | 'BASE_PRICE'
+  | 'CUSTOMER_PRICE'
+  | 'PRICE_TIER'
+  | 'SAMPLE';
+
+export type PrincipalKind =
+  | 'PORTAL_USER'
+  | 'USER';
+
+export type Priority =
+  | 'HIGH'
+  | 'LOW'
+  | 'NORMAL'
+  | 'URGENT';
+
+export type Product = {
+  __typename?: 'Product';
+  /** Alcohol by volume, in percent. */
+  abv?: Maybe<Scalars['Decimal']['output']>;
+  brand?: Maybe<Scalars['String']['output']>;
+  category: ProductCategory;
+  country?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Free-form attributes (tasting notes, awards, pairing …). */
+  metadata: Scalars['JSON']['output'];
+  name: Scalars['String']['output'];
+  region?: Maybe<Scalars['String']['output']>;
+  /** The product's SKUs (sizes and packs), by code. */
+  skus: Array<Sku>;
+  status: ProductStatus;
+  supplierId?: Maybe<Scalars['ID']['output']>;
+  varietal?: Maybe<Scalars['String']['output']>;
+  vintage?: Maybe<Scalars['Int']['output']>;
+};
+
+/** What a product is, which decides its excise tax. */
+export type ProductCategory =
+  | 'BEER'
+  | 'OTHER'
+  | 'SPIRITS'
+  | 'WINE';
+
+export type ProductConnection = {
+  __typename?: 'ProductConnection';
+  /** A list of edges. */
+  edges: Array<ProductEdge>;
+  /** A list of nodes. */
+  nodes: Array<Product>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type ProductEdge = {
+  __typename?: 'ProductEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: Product;
+};
+
+export type ProductFilter = {
+  category?: InputMaybe<ProductCategory>;
+  /** Matches name, brand or varietal, ignoring case. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<ProductStatus>;
+  supplierId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type ProductList = {
+  __typename?: 'ProductList';
+  createdAt: Scalars['DateTime']['output'];
+  customerId: Scalars['ID']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  items: Array<ProductListItem>;
+  kind: ListKind;
+  name: Scalars['String']['output'];
+};
+
+export type ProductListConnection = {
+  __typename?: 'ProductListConnection';
+  /** A list of edges. */
+  edges: Array<ProductListEdge>;
+  /** A list of nodes. */
+  nodes: Array<ProductList>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type ProductListEdge = {
+  __typename?: 'ProductListEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: ProductList;
+};
+
+export type ProductListItem = {
+  __typename?: 'ProductListItem';
+  defaultQuantity: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  note?: Maybe<Scalars['String']['output']>;
+  sku: Sku;
+};
+
+export type ProductOrder = {
+  direction?: SortDirection;
+  field?: ProductSortField;
+};
+
+export type ProductSortField =
+  | 'BRAND'
+  | 'CREATED_AT'
+  | 'NAME'
+  | 'VINTAGE';
+
+export type ProductStatus =
+  | 'ACTIVE'
+  | 'DISCONTINUED'
+  | 'INACTIVE';
+
+export type QueryRoot = {
+  __typename?: 'QueryRoot';
+  /**
+   * A customer's latest health snapshot and its history. Reps and managers see their team's
+   * accounts only.
+   */
+  accountHealth: AccountHealth;
+  /** The latest health run's snapshots of the accounts you may see, worst score first. */
+  accountHealthOverview: HealthSnapshotConnection;
+  /**
+   * Activities, newest first: yours and your accounts' (reps), your team's (managers), all
+   * (admins).
+   */
+  activities: ActivityConnection;
+  activity: Activity;
+  /** Call plans, soonest first, with the visibility of `activities`. */
+  callPlans: CallPlanConnection;
+  /** The signed-in portal user's active cart (started empty on first use). */
+  cart: Cart;
+  /** What falls due from `from` to `to` (inclusive), state by state. */
+  complianceCalendar: Array<StateFilingCalendar>;
+  complianceFiling: ComplianceFiling;
+  /** Filings by due date; statuses are as of today in the tenant's time zone. */
+  complianceFilings: ComplianceFilingConnection;
+  customer: Customer;
+  /** Customer accounts; a portal user sees only its own. */
+  customers: CustomerConnection;
+  /**
+   * Open customers whose liquor licence expires within `withinDays` days (from today, in the
+   * tenant's time zone), soonest first; with `includeExpired`, lapsed ones too.
+   */
+  expiringLicenses: LicenseExpiryConnection;
+  /** Stored third-party credentials (never the tokens themselves), newest first. */
+  integrationTokens: IntegrationTokenConnection;
+  invoice: Invoice;
+  /** Invoices, newest first. */
+  invoices: InvoiceConnection;
+  /** Saved lists; a portal user sees its own customer's. */
+  lists: ProductListConnection;
+  /** The signed-in principal. */
+  me: Me;
+  /** Your notifications, newest first (staff and portal users alike). */
+  notifications: NotificationConnection;
+  order: Order;
+  /** Orders, newest first unless sorted otherwise. */
+  orders: OrderConnection;
+  /** The permission catalogue. */
+  permissions: Array<Permission>;
+  /** Customers' portal users; a portal admin sees only its own customer's. */
+  portalUsers: PortalUserConnection;
+  product: Product;
+  /** Products, filtered and sorted; portal users see active products only. */
+  products: ProductConnection;
+  /** The system roles and the tenant's own. */
+  roles: Array<Role>;
+  /**
+   * Revenue, order count, average order value and units per period, by period start. Reps and
+   * managers see their team's rep figures and their team's accounts; tenant totals are for
+   * admins.
+   */
+  salesMetrics: SalesMetricConnection;
+  /** Excise rates by state, category and start date. */
+  stateTaxRates: StateTaxRateConnection;
+  /** The tenant's suppliers and the shared supplier directory, by name. */
+  suppliers: SupplierConnection;
+  /**
+   * Tasks by due date (undated last): assigned to or created by you or your team, or about
+   * your team's accounts; all for admins.
+   */
+  tasks: TaskConnection;
+  unreadNotificationCount: Scalars['Int']['output'];
+  /** The distributor's staff. */
+  users: UserConnection;
+  /** Deliveries, newest first; filter by status to find the failing or dead ones. */
+  webhookDeliveries: WebhookDeliveryConnection;
+  /** The event type names a webhook subscription can listen to. */
+  webhookEventTypes: Array<Scalars['String']['output']>;
+  /** Events in the outbox, newest first. */
+  webhookEvents: WebhookEventConnection;
+  webhookSubscription: WebhookSubscription;
+  /** The tenant's webhook subscriptions, oldest first. */
+  webhookSubscriptions: WebhookSubscriptionConnection;
+};
+
+
+export type QueryRootAccountHealthArgs = {
+  customerId: Scalars['ID']['input'];
+};
+
+
+export type QueryRootAccountHealthOverviewArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AccountHealthFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootActivitiesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ActivityFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootActivityArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRootCallPlansArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CallPlanFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootComplianceCalendarArgs = {
+  from: Scalars['NaiveDate']['input'];
+  state?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['NaiveDate']['input'];
+};
+
+
+export type QueryRootComplianceFilingArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRootComplianceFilingsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ComplianceFilingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootCustomerArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRootCustomersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CustomerFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CustomerOrder>;
+};
+
+
+export type QueryRootExpiringLicensesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includeExpired?: Scalars['Boolean']['input'];
+  withinDays?: Scalars['Int']['input'];
+};
+
+
+export type QueryRootIntegrationTokensArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<IntegrationTokenFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootInvoiceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRootInvoicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<InvoiceFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootListsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootNotificationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  unreadOnly?: Scalars['Boolean']['input'];
+};
+
+
+export type QueryRootOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRootOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<OrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<OrderOrder>;
+};
+
+
+export type QueryRootPortalUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PortalUserFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRootProductsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ProductFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<ProductOrder>;
+};
+
+
+export type QueryRootSalesMetricsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter: SalesMetricsFilter;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootStateTaxRatesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<StateTaxRateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootSuppliersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootTasksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TaskFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<UserFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WebhookDeliveryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootWebhookEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WebhookEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRootWebhookSubscriptionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRootWebhookSubscriptionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WebhookSubscriptionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RecordPaymentInput = {
+  amount: Scalars['Decimal']['input'];
+  method: PaymentMethod;
+  receivedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  reference?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Why an account is at risk. */
+export type RiskFlag =
+  | 'PACE_AT_RISK'
+  | 'REVENUE_DROP';
+
+export type Role = {
+  __typename?: 'Role';
+  audience: Audience;
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** System roles are shared by every tenant and cannot be changed. */
+  isSystem: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  /** Keys of the permissions the role grants. */
+  permissions: Array<Scalars['String']['output']>;
+};
+
+export type SalesMetric = {
+  __typename?: 'SalesMetric';
+  customer?: Maybe<Customer>;
+  customerId?: Maybe<Scalars['ID']['output']>;
+  metric: SalesMetricKind;
+  period: MetricPeriod;
+  periodStart: Scalars['NaiveDate']['output'];
+  rep?: Maybe<StaffMember>;
+  repId?: Maybe<Scalars['ID']['output']>;
+  subject: MetricSubject;
+  /** Money for revenue and average order value; a count for orders and units. */
+  value: Scalars['Decimal']['output'];
+};
+
+export type SalesMetricConnection = {
+  __typename?: 'SalesMetricConnection';
+  /** A list of edges. */
+  edges: Array<SalesMetricEdge>;
+  /** A list of nodes. */
+  nodes: Array<SalesMetric>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type SalesMetricEdge = {
+  __typename?: 'SalesMetricEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: SalesMetric;
+};
+
+export type SalesMetricKind =
+  | 'AVERAGE_ORDER_VALUE'
+  | 'ORDER_COUNT'
+  | 'REVENUE'
+  | 'UNITS';
+
+export type SalesMetricsFilter = {
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Periods starting on or after. */
+  from?: InputMaybe<Scalars['NaiveDate']['input']>;
+  /** All four when absent or empty. */
+  metrics?: InputMaybe<Array<SalesMetricKind>>;
+  period: MetricPeriod;
+  repId?: InputMaybe<Scalars['ID']['input']>;
+  /** Rep, customer and tenant rows when absent. */
+  subject?: InputMaybe<MetricSubject>;
+  /** Periods starting on or before. */
+  to?: InputMaybe<Scalars['NaiveDate']['input']>;
+};
+
+/** Whether a sample pull needed, and got, a manager's approval. */
+export type SampleApprovalStatus =
+  | 'APPROVED'
+  | 'NOT_REQUIRED'
+  | 'PENDING'
+  | 'REJECTED';
+
+export type SamplePullInput = {
+  /** Units (bottles) pulled. */
+  quantity: Scalars['Int']['input'];
+  skuId: Scalars['ID']['input'];
+};
+
+export type ScheduleCallInput = {
+  customerId: Scalars['ID']['input'];
+  objective: Scalars['String']['input'];
+  /** Defaults to you; managers may schedule for their reports, admins for anyone. */
+  repId?: InputMaybe<Scalars['ID']['input']>;
+  scheduledFor: Scalars['DateTime']['input'];
+};
+
+export type Sku = {
+  __typename?: 'Sku';
+  /** The list price before tier and customer pricing. */
+  basePrice: Scalars['Decimal']['output'];
+  code: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Stock summed over locations. */
+  inventory: StockLevel;
+  /**
+   * The unit price a customer pays for `quantity` units. Portal users get their own
+   * customer's price (and may name no other customer); staff name the customer, or get the
+   * base price without one.
+   */
+  price: Price;
+  product: Product;
+  sizeMl: Scalars['Int']['output'];
+  status: ProductStatus;
+  /** What the distributor pays: staff only. */
+  unitCost?: Maybe<Scalars['Decimal']['output']>;
+  unitsPerCase: Scalars['Int']['output'];
+  upc?: Maybe<Scalars['String']['output']>;
+};
+
+
+export type SkuPriceArgs = {
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  quantity?: Scalars['Int']['input'];
+};
+
+/** Sort direction for every list's `orderBy`. */
+export type SortDirection =
+  | 'ASC'
+  | 'DESC';
+
+export type StaffMember = {
+  __typename?: 'StaffMember';
+  email: Scalars['String']['output'];
+  fullName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+};
+
+export type StateFilingCalendar = {
+  __typename?: 'StateFilingCalendar';
+  /** By due date. */
+  filings: Array<ComplianceFiling>;
+  /** Filings not yet submitted (or rejected and not resubmitted). */
+  outstanding: Scalars['Int']['output'];
+  state: Scalars['String']['output'];
+  /** The recorded amounts, summed. */
+  totalAmount: Scalars['Decimal']['output'];
+};
+
+export type StateTaxRate = {
+  __typename?: 'StateTaxRate';
+  createdAt: Scalars['DateTime']['output'];
+  effectiveFrom: Scalars['NaiveDate']['output'];
+  /** Exclusive; null while the rate has no announced end. */
+  effectiveUntil?: Maybe<Scalars['NaiveDate']['output']>;
+  id: Scalars['ID']['output'];
+  productCategory: ProductCategory;
+  /** Dollars per gallon, or a percentage (7.5 means 7.5 %). */
+  rate: Scalars['Decimal']['output'];
+  rateKind: TaxRateKind;
+  state: Scalars['String']['output'];
+};
+
+export type StateTaxRateConnection = {
+  __typename?: 'StateTaxRateConnection';
+  /** A list of edges. */
+  edges: Array<StateTaxRateEdge>;
+  /** A list of nodes. */
+  nodes: Array<StateTaxRate>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type StateTaxRateEdge = {
+  __typename?: 'StateTaxRateEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: StateTaxRate;
+};
+
+export type StateTaxRateFilter = {
+  /** Only the rates in force on this day. */
+  activeOn?: InputMaybe<Scalars['NaiveDate']['input']>;
+  productCategory?: InputMaybe<ProductCategory>;
+  /** Two-letter code. */
+  state?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type StockLevel = {
+  __typename?: 'StockLevel';
+  /** On hand less reserved: what can still be ordered. */
+  available: Scalars['Int']['output'];
+  onHand: Scalars['Int']['output'];
+  reserved: Scalars['Int']['output'];
+};
+
+export type StoreIntegrationTokenInput = {
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Lower-case letters, digits and `_`: `quickbooks`, `vinosmith` … */
+  provider: Scalars['String']['input'];
+  scopes?: Array<Scalars['String']['input']>;
+  /** Stored encrypted; never shown again except its last four characters. */
+  token: Scalars['String']['input'];
+};
+
+export type SubmitComplianceFilingInput = {
+  /** The amount filed; omit to keep the amount recorded earlier. */
+  amount?: InputMaybe<Scalars['Decimal']['input']>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** The regulator's confirmation number. */
+  reference: Scalars['String']['input'];
+};
+
+export type Supplier = {
+  __typename?: 'Supplier';
+  contactEmail?: Maybe<Scalars['String']['output']>;
+  contactName?: Maybe<Scalars['String']['output']>;
+  country?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Shared directory entries are maintained for every tenant and cannot be changed. */
+  isShared: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  phone?: Maybe<Scalars['String']['output']>;
+  status: SupplierStatus;
+  website?: Maybe<Scalars['String']['output']>;
+};
+
+export type SupplierConnection = {
+  __typename?: 'SupplierConnection';
+  /** A list of edges. */
+  edges: Array<SupplierEdge>;
+  /** A list of nodes. */
+  nodes: Array<Supplier>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type SupplierEdge = {
+  __typename?: 'SupplierEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: Supplier;
+};
+
+export type SupplierStatus =
+  | 'ACTIVE'
+  | 'INACTIVE';
+
+export type Task = {
+  __typename?: 'Task';
+  assignee?: Maybe<StaffMember>;
+  assigneeId: Scalars['ID']['output'];
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  createdById?: Maybe<Scalars['ID']['output']>;
+  customer?: Maybe<Customer>;
+  customerId?: Maybe<Scalars['ID']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  dueAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  priority: Priority;
+  status: TaskStatus;
+  title: Scalars['String']['output'];
+};
+
+export type TaskConnection = {
+  __typename?: 'TaskConnection';
+  /** A list of edges. */
+  edges: Array<TaskEdge>;
+  /** A list of nodes. */
+  nodes: Array<Task>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type TaskEdge = {
+  __typename?: 'TaskEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: Task;
+};
+
+export type TaskFilter = {
+  assigneeId?: InputMaybe<Scalars['ID']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Due at or after. */
+  dueFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Due before. */
+  dueTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Any of these; all statuses when absent or empty. */
+  statuses?: InputMaybe<Array<TaskStatus>>;
+};
+
+export type TaskStatus =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'IN_PROGRESS'
+  | 'OPEN';
+
+/** How a rate applies: dollars per US gallon, or a percentage of the line's price. */
+export type TaxRateKind =
+  | 'PERCENT'
+  | 'PER_GALLON';
+
+export type Tenant = {
+  __typename?: 'Tenant';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  slug: Scalars['String']['output'];
+};
+
+export type UpdateCustomerInput = {
+  accountNumber?: InputMaybe<Scalars['String']['input']>;
+  assignedRepId?: InputMaybe<Scalars['ID']['input']>;
+  billingAddress?: InputMaybe<Scalars['JSON']['input']>;
+  creditLimit?: InputMaybe<Scalars['Decimal']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  licenseExpiresOn?: InputMaybe<Scalars['NaiveDate']['input']>;
+  licenseNumber?: InputMaybe<Scalars['String']['input']>;
+  licenseState?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  paymentTerms?: InputMaybe<PaymentTerms>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  priceTier?: InputMaybe<Scalars['String']['input']>;
+  shippingAddress?: InputMaybe<Scalars['JSON']['input']>;
+  state?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<CustomerStatus>;
+};
+
+export type UpdateProductInput = {
+  abv?: InputMaybe<Scalars['Decimal']['input']>;
+  brand?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<ProductCategory>;
+  country?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  region?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<ProductStatus>;
+  supplierId?: InputMaybe<Scalars['ID']['input']>;
+  varietal?: InputMaybe<Scalars['String']['input']>;
+  vintage?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type UpdateSkuInput = {
+  basePrice?: InputMaybe<Scalars['Decimal']['input']>;
+  code?: InputMaybe<Scalars['String']['input']>;
+  sizeMl?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ProductStatus>;
+  unitCost?: InputMaybe<Scalars['Decimal']['input']>;
+  unitsPerCase?: InputMaybe<Scalars['Int']['input']>;
+  upc?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Omitted fields stay as they are; `effectiveUntil: null` removes the end. */
+export type UpdateStateTaxRateInput = {
+  effectiveFrom?: InputMaybe<Scalars['NaiveDate']['input']>;
+  effectiveUntil?: InputMaybe<Scalars['NaiveDate']['input']>;
+  productCategory?: InputMaybe<ProductCategory>;
+  rate?: InputMaybe<Scalars['Decimal']['input']>;
+  rateKind?: InputMaybe<TaxRateKind>;
+  state?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateSupplierInput = {
+  contactEmail?: InputMaybe<Scalars['String']['input']>;
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  country?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<SupplierStatus>;
+  website?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateWebhookSubscriptionInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type User = {
+  __typename?: 'User';
+  createdAt: Scalars['DateTime']['output'];
+  email: Scalars['String']['output'];
+  fullName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastLoginAt?: Maybe<Scalars['DateTime']['output']>;
+  managerId?: Maybe<Scalars['ID']['output']>;
+  /** Names of the user's roles. */
+  roles: Array<Scalars['String']['output']>;
+  status: UserStatus;
+};
+
+export type UserConnection = {
+  __typename?: 'UserConnection';
+  /** A list of edges. */
+  edges: Array<UserEdge>;
+  /** A list of nodes. */
+  nodes: Array<User>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type UserEdge = {
+  __typename?: 'UserEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: User;
+};
+
+export type UserFilter = {
+  status?: InputMaybe<UserStatus>;
+};
+
+export type UserStatus =
+  | 'ACTIVE'
+  | 'DISABLED'
+  | 'INVITED';
+
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  /** Attempts made (or under way). */
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  event: WebhookEvent;
+  eventId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  lastAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why the last attempt failed (status and the start of the reply, a timeout …). */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** The receiver's HTTP status on the last attempt; null when it never answered. */
+  lastStatusCode?: Maybe<Scalars['Int']['output']>;
+  /** When the next attempt is due; null once the delivery succeeded or is dead. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  status: WebhookDeliveryStatus;
+  subscription: WebhookSubscription;
+  subscriptionId: Scalars['ID']['output'];
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  /** A list of edges. */
+  edges: Array<WebhookDeliveryEdge>;
+  /** A list of nodes. */
+  nodes: Array<WebhookDelivery>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: WebhookDelivery;
+};
+
+export type WebhookDeliveryFilter = {
+  eventId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
+  subscriptionId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/**
+ * PENDING waits for its first attempt, FAILED for a retry; SUCCEEDED and DEAD (the retry
+ * budget spent) are final until redelivered.
+ */
+export type WebhookDeliveryStatus =
+  | 'DEAD'
+  | 'FAILED'
+  | 'PENDING'
+  | 'SUCCEEDED';
+
+export type WebhookEvent = {
+  __typename?: 'WebhookEvent';
+  /** The event's deliveries, one per subscription it went to. */
+  deliveries: Array<WebhookDelivery>;
+  /** When the event was fanned out to the matching subscriptions; null until then. */
+  dispatchedAt?: Maybe<Scalars['DateTime']['output']>;
+  eventType: Scalars['String']['output'];
+  /** Also the `X-Leora-Event-Id` header and the body's `id`: receivers de-duplicate on it. */
+  id: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  payload: Scalars['JSON']['output'];
+};
+
+export type WebhookEventConnection = {
+  __typename?: 'WebhookEventConnection';
+  /** A list of edges. */
+  edges: Array<WebhookEventEdge>;
+  /** A list of nodes. */
+  nodes: Array<WebhookEvent>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type WebhookEventEdge = {
+  __typename?: 'WebhookEventEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: WebhookEvent;
+};
+
+export type WebhookEventFilter = {
+  /** An event type name, `order.placed` … */
+  eventType?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type WebhookSigningSecret = {
+  __typename?: 'WebhookSigningSecret';
+  /** The HMAC-SHA256 key for `X-Leora-Signature`, shown this once. */
+  secret: Scalars['String']['output'];
+  subscription: WebhookSubscription;
+};
+
+export type WebhookSubscription = {
+  __typename?: 'WebhookSubscription';
+  /** Failed attempts since the last success; the subscription is disabled at the limit. */
+  consecutiveFailures: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The event types delivered (`order.placed` …). */
+  eventTypes: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  lastFailureAt?: Maybe<Scalars['DateTime']['output']>;
+  lastSuccessAt?: Maybe<Scalars['DateTime']['output']>;
+  status: WebhookSubscriptionStatus;
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
+};
+
+export type WebhookSubscriptionConnection = {
+  __typename?: 'WebhookSubscriptionConnection';
+  /** A list of edges. */
+  edges: Array<WebhookSubscriptionEdge>;
+  /** A list of nodes. */
+  nodes: Array<WebhookSubscription>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type WebhookSubscriptionEdge = {
+  __typename?: 'WebhookSubscriptionEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: WebhookSubscription;
+};
+
+export type WebhookSubscriptionFilter = {
+  status?: InputMaybe<WebhookSubscriptionStatus>;
+};
+
+/**
+ * ACTIVE receives events; PAUSED and DISABLED (after too many consecutive failures) receive
+ * none until resumed.
+ */
+export type WebhookSubscriptionStatus =
+  | 'ACTIVE'
+  | 'DISABLED'
+  | 'PAUSED';
+
+export type WebhookTestResult = {
+  __typename?: 'WebhookTestResult';
+  /** The recorded delivery of the test event. */
+  delivery: WebhookDelivery;
+  durationMs: Scalars['Int']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  statusCode?: Maybe<Scalars['Int']['output']>;
+  /** Whether the receiver answered with a 2xx status. */
+  succeeded: Scalars['Boolean']['output'];
+};
+
+export type LoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type LoginMutation = { __typename?: 'MutationRoot', login: { __typename?: 'AuthPayload', accessToken: string, refreshToken: string, expiresAt: string } };
+
+export type PortalLoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type PortalLoginMutation = { __typename?: 'MutationRoot', portalLogin: { __typename?: 'AuthPayload', accessToken: string, refreshToken: string, expiresAt: string } };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { __typename?: 'QueryRoot', me: { __typename?: 'Me', id: string, kind: PrincipalKind, email: string, fullName: string, roles: Array<string>, permissions: Array<string>, customerId?: string | null, tenant: { __typename?: 'Tenant', slug: string, name: string } } };
+
+export type CartFieldsFragment = { __typename?: 'Cart', id: string, status: CartStatus, expiresAt: string, items: Array<{ __typename?: 'CartItem', id: string, quantity: number, sku: { __typename?: 'Sku', id: string, code: string } }> };
+
+export type CartQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CartQuery = { __typename?: 'QueryRoot', cart: { __typename?: 'Cart', id: string, status: CartStatus, expiresAt: string, items: Array<{ __typename?: 'CartItem', id: string, quantity: number, sku: { __typename?: 'Sku', id: string, code: string } }> } };
+
+export type AddToCartMutationVariables = Exact<{
+  skuId: Scalars['ID']['input'];
+  quantity: Scalars['Int']['input'];
+}>;
+
+
+export type AddToCartMutation = { __typename?: 'MutationRoot', addToCart: { __typename?: 'Cart', id: string, status: CartStatus, expiresAt: string, items: Array<{ __typename?: 'CartItem', id: string, quantity: number, sku: { __typename?: 'Sku', id: string, code: string } }> } };
+
+export type CheckoutCartMutationVariables = Exact<{
+  input?: InputMaybe<CheckoutInput>;
+}>;
+
+
+export type CheckoutCartMutation = { __typename?: 'MutationRoot', checkoutCart: { __typename?: 'Order', id: string, orderNumber: string, status: OrderStatus, idempotencyKey?: string | null, subtotal: string, taxTotal: string, total: string, createdAt: string, lines: Array<{ __typename?: 'OrderLine', lineNumber: number, quantity: number, unitPrice: string, lineTotal: string, sku: { __typename?: 'Sku', id: string, code: string } }> } };
+
+export type OrderFieldsFragment = { __typename?: 'Order', id: string, orderNumber: string, status: OrderStatus, idempotencyKey?: string | null, subtotal: string, taxTotal: string, total: string, createdAt: string, lines: Array<{ __typename?: 'OrderLine', lineNumber: number, quantity: number, unitPrice: string, lineTotal: string, sku: { __typename?: 'Sku', id: string, code: string } }> };
+
+export type OrdersQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<OrderFilter>;
+  orderBy?: InputMaybe<OrderOrder>;
+}>;
+
+
+export type OrdersQuery = { __typename?: 'QueryRoot', orders: { __typename?: 'OrderConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, orderNumber: string, status: OrderStatus, idempotencyKey?: string | null, subtotal: string, taxTotal: string, total: string, createdAt: string, lines: Array<{ __typename?: 'OrderLine', lineNumber: number, quantity: number, unitPrice: string, lineTotal: string, sku: { __typename?: 'Sku', id: string, code: string } }> } }> } };
+
+export type CreateOrderMutationVariables = Exact<{
+  input: CreateOrderInput;
+}>;
+
+
+export type CreateOrderMutation = { __typename?: 'MutationRoot', createOrder: { __typename?: 'Order', id: string, orderNumber: string, status: OrderStatus, idempotencyKey?: string | null, subtotal: string, taxTotal: string, total: string, createdAt: string, lines: Array<{ __typename?: 'OrderLine', lineNumber: number, quantity: number, unitPrice: string, lineTotal: string, sku: { __typename?: 'Sku', id: string, code: string } }> } };
+
+export type ProductsQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ProductFilter>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  quantity?: Scalars['Int']['input'];
+}>;
+
+
+export type ProductsQuery = { __typename?: 'QueryRoot', products: { __typename?: 'ProductConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'ProductEdge', node: { __typename?: 'Product', id: string, name: string, brand?: string | null, varietal?: string | null, vintage?: number | null, skus: Array<{ __typename?: 'Sku', id: string, code: string, sizeMl: number, basePrice: string, inventory: { __typename?: 'StockLevel', onHand: number, reserved: number, available: number }, price: { __typename?: 'Price', unitPrice: string, source: PriceSource } }> } }> } };
+
+export const CartFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CartFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Cart"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CartFieldsFragment, unknown>;
+export const OrderFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"orderNumber"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"subtotal"}},{"kind":"Field","name":{"kind":"Name","value":"taxTotal"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineNumber"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"lineTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<OrderFieldsFragment, unknown>;
+export const LoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Login"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LoginInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<LoginMutation, LoginMutationVariables>;
+export const PortalLoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PortalLogin"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LoginInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"portalLogin"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<PortalLoginMutation, PortalLoginMutationVariables>;
+export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"permissions"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"tenant"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
+export const CartDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Cart"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cart"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CartFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CartFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Cart"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CartQuery, CartQueryVariables>;
+export const AddToCartDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddToCart"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"skuId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"quantity"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addToCart"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"skuId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"skuId"}}},{"kind":"Argument","name":{"kind":"Name","value":"quantity"},"value":{"kind":"Variable","name":{"kind":"Name","value":"quantity"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CartFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CartFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Cart"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AddToCartMutation, AddToCartMutationVariables>;
+export const CheckoutCartDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CheckoutCart"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"CheckoutInput"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"checkoutCart"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"OrderFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"orderNumber"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"subtotal"}},{"kind":"Field","name":{"kind":"Name","value":"taxTotal"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineNumber"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"lineTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CheckoutCartMutation, CheckoutCartMutationVariables>;
+export const OrdersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Orders"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"OrderFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"OrderOrder"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"OrderFields"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"orderNumber"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"subtotal"}},{"kind":"Field","name":{"kind":"Name","value":"taxTotal"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineNumber"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"lineTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<OrdersQuery, OrdersQueryVariables>;
+export const CreateOrderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateOrderInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"OrderFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"orderNumber"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"subtotal"}},{"kind":"Field","name":{"kind":"Name","value":"taxTotal"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineNumber"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"lineTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CreateOrderMutation, CreateOrderMutationVariables>;
+export const ProductsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Products"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ProductFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"quantity"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},"defaultValue":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"products"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"brand"}},{"kind":"Field","name":{"kind":"Name","value":"varietal"}},{"kind":"Field","name":{"kind":"Name","value":"vintage"}},{"kind":"Field","name":{"kind":"Name","value":"skus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"sizeMl"}},{"kind":"Field","name":{"kind":"Name","value":"basePrice"}},{"kind":"Field","name":{"kind":"Name","value":"inventory"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onHand"}},{"kind":"Field","name":{"kind":"Name","value":"reserved"}},{"kind":"Field","name":{"kind":"Name","value":"available"}}]}},{"kind":"Field","name":{"kind":"Name","value":"price"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"customerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"customerId"}}},{"kind":"Argument","name":{"kind":"Name","value":"quantity"},"value":{"kind":"Variable","name":{"kind":"Name","value":"quantity"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"source"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ProductsQuery, ProductsQueryVariables>;

@@ -1,0 +1,137 @@
+// Smoke test against a live server (LEORA_URL, default http://127.0.0.1:8080) seeded with the
+// Well Crafted demo tenant: staff sign-in and catalog, then a portal buyer's cart → checkout →
+// orders, and a rep-style createOrder. Exits non-zero with the failing step on any failure.
+import { createClient, type Client } from "./client.js";
+import {
+  AddToCartDocument,
+  CartDocument,
+  CheckoutCartDocument,
+  CreateOrderDocument,
+  LoginDocument,
+  MeDocument,
+  OrdersDocument,
+  PortalLoginDocument,
+  ProductsDocument,
+  type ProductsQuery,
+} from "./generated/graphql.js";
+
+const url = process.env.LEORA_URL ?? "http://127.0.0.1:8080";
+const tenantSlug = "well-crafted";
+const password = "WellCrafted-demo-2026";
+const admin = "admin@wellcrafted.example";
+const buyer = "buyer@harborviewcellars.example";
+const wines = ["Cabernet Sauvignon", "Chardonnay", "Pinot Noir"];
+const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+class SmokeFailure extends Error {}
+
+function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new SmokeFailure(message);
+}
+
+let passed = 0;
+async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    const result = await body();
+    passed += 1;
+    console.log(`  ok  ${name}`);
+    return result;
+  } catch (error) {
+    console.error(`  FAIL ${name}`);
+    throw error;
+  }
+}
+
+type Sku = NonNullable<ProductsQuery["products"]["edges"][number]>["node"]["skus"][number];
+
+/** The SKU with the most stock, so repeated runs against one database keep working. */
+function mostAvailable(products: ProductsQuery): Sku {
+  const skus = products.products.edges.flatMap((edge) => edge.node.skus);
+  const best = skus.reduce<Sku | undefined>((a, b) => (a && a.inventory.available >= b.inventory.available ? a : b), undefined);
+  check(best && best.inventory.available >= 2, `no SKU has stock left: ${JSON.stringify(skus.map((s) => [s.code, s.inventory.available]))}`);
+  return best;
+}
+
+async function main(): Promise<void> {
+  console.log(`smoke: ${url}`);
+  const anonymous: Client = createClient({ url });
+
+  // Staff: sign in, who am I, the catalog.
+  const staff = await step(`login as ${admin}`, async () => {
+    const { login } = await anonymous.request(LoginDocument, { input: { tenantSlug, email: admin, password } });
+    check(login.accessToken.length > 0, "login returned an empty access token");
+    return anonymous.withToken(login.accessToken);
+  });
+  await step("me (staff)", async () => {
+    const { me } = await staff.request(MeDocument);
+    check(me.kind === "USER" && me.email === admin, `me answered ${me.kind} ${me.email}`);
+    check(me.tenant.slug === tenantSlug, `me.tenant.slug is ${me.tenant.slug}`);
+  });
+  await step("products lists the three wines", async () => {
+    const { products } = await staff.request(ProductsDocument, { first: 50 });
+    const names = products.edges.map((edge) => edge.node.name);
+    const missing = wines.filter((wine) => !names.includes(wine));
+    check(missing.length === 0, `products lacks ${missing.join(", ")} (got ${names.join(", ") || "nothing"})`);
+    check(products.edges.every((edge) => edge.node.skus.length > 0), "a wine has no SKU");
+  });
+
+  // Portal buyer: sign in, catalog at its own price, cart, checkout, orders.
+  const portal = await step(`portalLogin as ${buyer}`, async () => {
+    const { portalLogin } = await anonymous.request(PortalLoginDocument, { input: { tenantSlug, email: buyer, password } });
+    return anonymous.withToken(portalLogin.accessToken);
+  });
+  const customerId = await step("me (portal user)", async () => {
+    const { me } = await portal.request(MeDocument);
+    check(me.kind === "PORTAL_USER", `me.kind is ${me.kind}`);
+    check(me.customerId, "a portal user's me has no customerId");
+    return me.customerId;
+  });
+  const sku = await step("products with the customer's price", async () => {
+    const products = await portal.request(ProductsDocument, { first: 50, quantity: 2 });
+    const sku = mostAvailable(products);
+    check(Number(sku.price.unitPrice) > 0, `${sku.code} has price ${sku.price.unitPrice}`);
+    return sku;
+  });
+  await step(`addToCart ${sku.code} x 2`, async () => {
+    const { cart: before } = await portal.request(CartDocument);
+    const had = before.items.find((item) => item.sku.id === sku.id)?.quantity ?? 0;
+    const { addToCart } = await portal.request(AddToCartDocument, { skuId: sku.id, quantity: 2 });
+    const item = addToCart.items.find((i) => i.sku.id === sku.id);
+    check(item?.quantity === had + 2, `the cart holds ${item?.quantity ?? 0} of ${sku.code}, expected ${had + 2}`);
+  });
+  const idempotencyKey = `smoke-cart-${run}`;
+  const order = await step("checkoutCart with an idempotency key", async () => {
+    const { checkoutCart } = await portal.request(CheckoutCartDocument, { input: { idempotencyKey } });
+    check(checkoutCart.status === "SUBMITTED", `the order is ${checkoutCart.status}`);
+    check(checkoutCart.lines.some((line) => line.sku.id === sku.id), `the order has no ${sku.code} line`);
+    check(Number(checkoutCart.total) > 0, `the order total is ${checkoutCart.total}`);
+    return checkoutCart;
+  });
+  await step("checkoutCart retried with the same key returns the same order", async () => {
+    const { checkoutCart } = await portal.request(CheckoutCartDocument, { input: { idempotencyKey } });
+    check(checkoutCart.id === order.id, `the retry placed ${checkoutCart.orderNumber}, not ${order.orderNumber}`);
+  });
+  await step(`orders shows ${order.orderNumber}`, async () => {
+    const { orders } = await portal.request(OrdersDocument, { first: 100, orderBy: { field: "CREATED_AT", direction: "DESC" } });
+    check(orders.edges.some((edge) => edge.node.id === order.id), `orders lacks ${order.orderNumber} (${orders.totalCount} order(s))`);
+  });
+
+  // Staff: an order placed for the customer, idempotent too.
+  await step("createOrder for the customer (staff), idempotent", async () => {
+    const input = { customerId, lines: [{ skuId: sku.id, quantity: 1 }], idempotencyKey: `smoke-rep-${run}`, submit: true };
+    const { createOrder: first } = await staff.request(CreateOrderDocument, { input });
+    check(first.status === "SUBMITTED", `the order is ${first.status}`);
+    const { createOrder: again } = await staff.request(CreateOrderDocument, { input });
+    check(again.id === first.id, `the retry placed ${again.orderNumber}, not ${first.orderNumber}`);
+    const { orders } = await portal.request(OrdersDocument, { first: 100 });
+    check(orders.edges.some((edge) => edge.node.id === first.id), `the buyer does not see ${first.orderNumber}`);
+  });
+
+  console.log(`smoke: ${passed} steps passed`);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`smoke: FAILED after ${passed} step(s): ${message}`);
+  process.exit(1);
+});

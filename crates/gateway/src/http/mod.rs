@@ -3,6 +3,7 @@
 
 mod graphql;
 mod health;
+pub mod metrics;
 
 use crate::config::{AuthConfig, Config, Environment, GraphqlConfig};
 use crate::schema::{LeoraSchema, build_schema};
@@ -15,6 +16,7 @@ use leora_identity::service::sessions::AuthPolicy;
 use leora_identity::service::tokens::JwtKeys;
 use leora_integrations::{IntegrationsSettings, UrlPolicy};
 use leora_tenancy::TenantDb;
+use metrics::Metrics;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -36,10 +38,22 @@ pub struct AppState {
     pub environment: Environment,
     pub cors_allowed_origins: Vec<String>,
     pub integrations: Arc<IntegrationsSettings>,
+    /// The counters `GET /metrics` reports.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
     pub fn new(config: &Config, pool: DatabaseConnection) -> Result<Self, StartupError> {
+        Self::with_metrics(config, pool, Arc::new(Metrics::default()))
+    }
+
+    /// As [`AppState::new`], reporting `metrics` (whose SQL counter the caller has attached to
+    /// `pool` with [`Metrics::count_sql_statements`]) at `GET /metrics`.
+    pub fn with_metrics(
+        config: &Config,
+        pool: DatabaseConnection,
+        metrics: Arc<Metrics>,
+    ) -> Result<Self, StartupError> {
         let production = config.environment == Environment::Production;
         let integrations = IntegrationsSettings::new(
             Arc::clone(&config.integrations.secrets),
@@ -55,6 +69,7 @@ impl AppState {
             environment: config.environment,
             cors_allowed_origins: config.cors_allowed_origins.clone(),
             integrations: Arc::new(integrations),
+            metrics,
         })
     }
 }
@@ -100,11 +115,16 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz));
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::metrics));
     if state.limits.graphiql {
         router = router.route("/graphiql", get(graphql::graphiql));
     }
     router
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count_requests,
+        ))
         .layer(RequestBodyLimitLayer::new(state.limits.max_body_bytes))
         .layer(cors(&state))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

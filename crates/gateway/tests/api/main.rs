@@ -4,5 +4,6 @@
 
 mod catalog;
 mod identity;
+mod metrics;
 mod orders;
 mod support;

@@ -1,0 +1,220 @@
+//! `leora-bench`: the benchmark of issue 8. It makes sure the synthetic dataset exists, starts the
+//! real `leora` server, signs in portal buyers and reps across tenants, and drives a fixed mix over
+//! HTTP at several concurrencies — then runs the same SQL straight against PostgreSQL, in the same
+//! transaction shape, as the baseline. Results go to `target/bench/results.{json,md}`.
+//!
+//! Built by `just bench` (which builds `leora` and `leora-bench` in release first); it builds
+//! nothing itself.
+
+#![allow(clippy::print_stdout)] // a command-line report
+
+mod dataset;
+mod gateway;
+mod load;
+mod raw;
+mod report;
+mod server;
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T, E = BoxError> = std::result::Result<T, E>;
+
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "leora-bench",
+    about = "Leora's HTTP benchmark and raw-SQL baseline"
+)]
+pub struct Options {
+    /// The benchmark database (created and seeded when missing or too small).
+    #[arg(
+        long,
+        env = "BENCH_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/leora_bench"
+    )]
+    pub database_url: String,
+    /// Seconds measured per query and concurrency.
+    #[arg(long, env = "BENCH_DURATION_SECS", default_value_t = 10)]
+    pub duration_secs: u64,
+    /// Seconds of unmeasured warm-up before each measurement.
+    #[arg(long, env = "BENCH_WARMUP_SECS", default_value_t = 1)]
+    pub warmup_secs: u64,
+    /// Concurrency levels (closed loop: each client sends its next request when the last answered).
+    #[arg(long, value_delimiter = ',', default_value = "1,8,32,64")]
+    pub concurrency: Vec<usize>,
+    /// Which parts of the mix to run: catalog, orders, accounts, writes.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "catalog,orders,accounts,writes"
+    )]
+    pub queries: Vec<String>,
+    /// Skip the raw-SQL baseline.
+    #[arg(long)]
+    pub no_raw: bool,
+    /// The server's DATABASE_POOL_MAX; the raw baseline uses a pool of the same size.
+    #[arg(long, env = "BENCH_POOL_MAX", default_value_t = 16)]
+    pub pool_max: u32,
+    /// The server's GRAPHQL_LOADER_DELAY_MICROS (unset: the server's default).
+    #[arg(long, env = "BENCH_LOADER_DELAY_MICROS")]
+    pub loader_delay_micros: Option<u64>,
+    /// Extra environment for the server, `NAME=value` (repeatable), e.g.
+    /// `--server-env MALLOC_ARENA_MAX=2`.
+    #[arg(long = "server-env")]
+    pub server_env: Vec<String>,
+    /// Synthetic tenants the dataset must hold at least.
+    #[arg(long, default_value_t = 20)]
+    pub tenants: u32,
+    /// Customers per synthetic tenant (only used when seeding).
+    #[arg(long, default_value_t = 200)]
+    pub customers: u32,
+    /// Orders per customer over twelve months (only used when seeding).
+    #[arg(long, default_value_t = 50)]
+    pub orders: u32,
+    /// Order lines the dataset must hold at least; more synthetic tenants are added until it does.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub min_order_lines: i64,
+    /// The `leora` binary (default: next to this one).
+    #[arg(long)]
+    pub leora_bin: Option<PathBuf>,
+    /// Where results go (default: `target/bench`).
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+}
+
+impl Options {
+    fn duration(&self) -> Duration {
+        Duration::from_secs(self.duration_secs)
+    }
+    fn warmup(&self) -> Duration {
+        Duration::from_secs(self.warmup_secs)
+    }
+    fn wants(&self, query: gateway::Query) -> bool {
+        self.queries.iter().any(|q| q == query.key())
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let options = Options::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("leora-bench: cannot start the runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(options)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("leora-bench: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(options: Options) -> Result<()> {
+    let exe_dir = std::env::current_exe()?
+        .parent()
+        .map(PathBuf::from)
+        .ok_or("cannot locate the bench binary's directory")?;
+    let leora_bin = options
+        .leora_bin
+        .clone()
+        .unwrap_or_else(|| exe_dir.join("leora"));
+    if !leora_bin.exists() {
+        return Err(format!(
+            "{} does not exist: build it with `cargo build --release --bin leora` (or run `just bench`)",
+            leora_bin.display()
+        )
+        .into());
+    }
+    let out_dir = options.out_dir.clone().unwrap_or_else(|| {
+        exe_dir
+            .parent()
+            .map_or_else(|| PathBuf::from("target"), PathBuf::from)
+            .join("bench")
+    });
+    std::fs::create_dir_all(&out_dir)?;
+
+    let started = std::time::Instant::now();
+    let dataset = dataset::ensure(&options, &leora_bin).await?;
+    println!(
+        "dataset: {} synthetic tenants, {} customers, {} orders, {} order lines, {} health snapshots",
+        dataset.tenants, dataset.customers, dataset.orders, dataset.order_lines, dataset.snapshots
+    );
+
+    let server = server::Server::start(&leora_bin, &options, &out_dir).await?;
+    println!(
+        "server: pid {} on {} (DATABASE_POOL_MAX={})",
+        server.pid, server.base, options.pool_max
+    );
+    let rss_ready = server.memory().map_or(0.0, |(rss, _)| rss);
+    let max_concurrency = options.concurrency.iter().copied().max().unwrap_or(1);
+    let principals =
+        gateway::Principals::sign_in(&server, &options, &dataset, max_concurrency).await?;
+    println!(
+        "signed in {} readers, {} writers and {} reps across {} tenants",
+        principals.readers.len(),
+        principals.writers.len(),
+        principals.reps.len(),
+        dataset.slugs.len()
+    );
+    let rss_signed_in = server.memory().map_or(0.0, |(rss, _)| rss);
+    println!("server RSS: {rss_ready:.1} MB when ready, {rss_signed_in:.1} MB after the sign-ins");
+    let raw_pool = if options.no_raw {
+        None
+    } else {
+        Some(raw::connect(&options).await?)
+    };
+
+    let mut results = Vec::new();
+    let outcome = async {
+        for query in gateway::Query::ALL {
+            if !options.wants(query) {
+                continue;
+            }
+            for &concurrency in &options.concurrency {
+                let result =
+                    gateway::measure(&server, &principals, query, concurrency, &options).await?;
+                report::print_row(&result);
+                results.push(result);
+            }
+            if let (Some(pool), true) = (&raw_pool, query.has_baseline()) {
+                for &concurrency in &options.concurrency {
+                    let result =
+                        raw::measure(pool, &principals, query, concurrency, &options).await?;
+                    report::print_row(&result);
+                    results.push(result);
+                }
+            }
+        }
+        Ok::<_, BoxError>(())
+    }
+    .await;
+    let (rss_now, peak) = server.memory().unwrap_or_default();
+    server.stop().await;
+    outcome?;
+
+    let run = report::Run {
+        generated_at: chrono::Utc::now().to_rfc3339(),
+        duration_secs: options.duration_secs,
+        warmup_secs: options.warmup_secs,
+        pool_max: options.pool_max,
+        loader_delay_micros: options.loader_delay_micros,
+        cpus: std::thread::available_parallelism().map_or(0, usize::from),
+        dataset,
+        server_rss_end_mb: rss_now,
+        server_peak_rss_mb: peak,
+        total_secs: started.elapsed().as_secs(),
+        results,
+    };
+    let (json, markdown) = report::write(&run, &out_dir)?;
+    println!("\n{}", report::markdown(&run));
+    println!("wrote {} and {}", json.display(), markdown.display());
+    Ok(())
+}

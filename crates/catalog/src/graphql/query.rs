@@ -30,7 +30,7 @@ impl CatalogQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<Product>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default();
         let mut select = products::Entity::find();
@@ -89,7 +89,7 @@ impl CatalogQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<Supplier>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let select = suppliers::Entity::find().order_by_asc(suppliers::Column::Name);
         Ok(paginate(
             Session::of(ctx)?.tx(),
@@ -113,7 +113,7 @@ impl CatalogQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<Customer>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let filter = filter.unwrap_or_default();
         let mut select = customers::Entity::find();
         if let Some(status) = filter.status {

@@ -28,7 +28,7 @@ impl ComplianceQuery {
         after: Option<String>,
     ) -> ApiResult<Page<StateTaxRate>> {
         use state_tax_rates::Column;
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let filter = filter.unwrap_or_default();
         let mut select = state_tax_rates::Entity::find();
         if let Some(state) = &filter.state {
@@ -74,7 +74,7 @@ impl ComplianceQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<ComplianceFiling>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let tx = Session::of(ctx)?.tx();
         let (today, _) = tenant_today(tx).await?;
         let select = filings::filings(&filter.unwrap_or_default().into(), today)?;

@@ -64,7 +64,7 @@ impl AdminQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<User>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let mut select = users::Entity::find();
         if let Some(status) = filter.unwrap_or_default().status {
             select = select
@@ -85,7 +85,7 @@ impl AdminQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<PortalUser>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let filter = filter.unwrap_or_default();
         let mut select = portal_users::Entity::find();
         if let Some(customer_id) = &filter.customer_id {

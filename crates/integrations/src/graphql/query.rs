@@ -37,7 +37,7 @@ impl IntegrationsQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<WebhookSubscription>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let mut select = webhook_subscriptions::Entity::find()
             .order_by_asc(webhook_subscriptions::Column::CreatedAt);
         if let Some(status) = filter.unwrap_or_default().status {
@@ -76,7 +76,7 @@ impl IntegrationsQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<WebhookEvent>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let mut select =
             webhook_events::Entity::find().order_by_desc(webhook_events::Column::OccurredAt);
         if let Some(event_type) = filter.unwrap_or_default().event_type {
@@ -101,7 +101,7 @@ impl IntegrationsQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<WebhookDelivery>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let filter = filter.unwrap_or_default();
         let mut select =
             webhook_deliveries::Entity::find().order_by_desc(webhook_deliveries::Column::CreatedAt);
@@ -139,7 +139,7 @@ impl IntegrationsQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<IntegrationToken>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let filter = filter.unwrap_or_default();
         let mut select =
             integration_tokens::Entity::find().order_by_desc(integration_tokens::Column::CreatedAt);

@@ -35,7 +35,7 @@ impl IntelligenceQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<Activity>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
         let select =
@@ -61,7 +61,7 @@ impl IntelligenceQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<CallPlan>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
         let select =
@@ -79,7 +79,7 @@ impl IntelligenceQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<Task>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
         let select = service::tasks::tasks(session.tx(), session.context(), &filter).await?;
@@ -108,7 +108,7 @@ impl IntelligenceQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<HealthSnapshot>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
         let select = service::health::overview(session.tx(), session.context(), &filter).await?;
@@ -133,7 +133,7 @@ impl IntelligenceQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<SalesMetric>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.into_filter()?;
         let select =
@@ -157,7 +157,7 @@ impl IntelligenceQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<Notification>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let select = service::notifications::inbox(session.context(), unread_only)?;
         Ok(paginate(
@@ -187,7 +187,7 @@ impl IntelligenceQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<LicenseExpiry>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let today = settings::load(session.tx(), session.tenant_id())
             .await?

@@ -329,7 +329,7 @@ impl AccountHealth {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<HealthSnapshot>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let select =
             crate::service::health::history(session.tx(), session.context(), self.customer_id)

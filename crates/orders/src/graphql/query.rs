@@ -29,7 +29,7 @@ impl OrdersQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<Order>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let filter = filter.unwrap_or_default();
         let session = Session::of(ctx)?;
         // The database already confines portal users; saying so lets the planner use the
@@ -97,7 +97,7 @@ impl OrdersQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<Invoice>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let filter = filter.unwrap_or_default();
         let session = Session::of(ctx)?;
         let mut select = match session.context().customer_id() {
@@ -162,7 +162,7 @@ impl OrdersQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<ProductList>> {
-        let page = PageRequest::new(first, after.as_deref())?;
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let mut select = lists::Entity::find();
         if let Some(customer_id) = &customer_id {
             select =

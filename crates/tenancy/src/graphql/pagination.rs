@@ -19,6 +19,7 @@ const CURSOR_PREFIX: &str = "offset:";
 pub struct PageRequest {
     first: u64,
     offset: u64,
+    count_total: bool,
 }
 
 impl PageRequest {
@@ -43,7 +44,19 @@ impl PageRequest {
                     ResolverError::bad_input("after", "is not a cursor from this API")
                 })?,
         };
-        Ok(Self { first, offset })
+        Ok(Self {
+            first,
+            offset,
+            count_total: true,
+        })
+    }
+}
+
+impl PageRequest {
+    /// Skips the count statement when the query does not select `totalCount`.
+    pub fn counting_if_selected(mut self, ctx: &async_graphql::Context<'_>) -> Self {
+        self.count_total = ctx.look_ahead().field("totalCount").exists();
+        self
     }
 }
 
@@ -96,7 +109,8 @@ pub struct ConnectionTotal {
 pub type Page<N> = Connection<String, N, ConnectionTotal>;
 
 /// One page of `select` (already filtered and sorted; `id` breaks ties) as a connection of
-/// `node(row)`. Two statements, whatever the page size: the count and the page.
+/// `node(row)`. Two statements, whatever the page size: the count (only when selected) and the
+/// page.
 pub async fn paginate<E, N>(
     db: &impl ConnectionTrait,
     select: Select<E>,
@@ -109,7 +123,11 @@ where
     E::Model: Sync,
     N: OutputType,
 {
-    let total_count = select.clone().count(db).await?;
+    let total_count = if page.count_total {
+        select.clone().count(db).await?
+    } else {
+        0
+    };
     let mut rows = select
         .order_by_asc(id)
         .offset(page.offset)

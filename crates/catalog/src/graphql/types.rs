@@ -13,10 +13,10 @@ use crate::service::pricing::{PriceQuote, PriceSource as StoredPriceSource};
 use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use leora_compliance::graphql::ProductCategory;
+pub(crate) use leora_tenancy::graphql::ids::{id, not_found, parse_id};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, ResolverError, Session};
 use leora_tenancy::mirror_enum;
 use rust_decimal::Decimal;
-use uuid::Uuid;
 
 mirror_enum!(ProductStatus <=> StoredProductStatus { Active, Inactive, Discontinued });
 mirror_enum!(CustomerStatus <=> StoredCustomerStatus { Active, OnHold, Inactive });
@@ -26,10 +26,6 @@ mirror_enum!(
     /// Which rule set a price: customer-specific beats tier beats base.
     PriceSource <=> StoredPriceSource { BasePrice, PriceTier, CustomerPrice }
 );
-
-pub fn id(uuid: Uuid) -> ID {
-    ID(uuid.to_string())
-}
 
 pub struct Product(pub products::Model);
 
@@ -190,17 +186,6 @@ impl Sku {
             .ok_or_else(|| not_found("sku"))?;
         Ok(Price(quote))
     }
-}
-
-pub fn parse_id(field: &str, id: &ID) -> ApiResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ResolverError::bad_input(field, "is not a valid id"))
-}
-
-pub fn not_found(entity: &str) -> ResolverError {
-    ResolverError::new(
-        leora_tenancy::ErrorCode::NotFound,
-        format!("{entity} not found"),
-    )
 }
 
 pub struct StockLevel(pub Availability);

@@ -2,14 +2,13 @@
 
 use async_graphql::{ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
-use leora_tenancy::graphql::{ApiResult, ResolverError};
 use rust_decimal::Decimal;
-use uuid::Uuid;
 
 use crate::entities::compliance_filings::{self, FilingStatus as StoredFilingStatus};
 use crate::entities::enums::ProductCategory as StoredProductCategory;
 use crate::entities::state_tax_rates::{self, TaxRateKind as StoredTaxRateKind};
 use crate::service::filings::effective_status;
+pub(crate) use leora_tenancy::graphql::ids::{id, parse_id};
 
 leora_tenancy::mirror_enum!(
     /// What a product is, which decides its excise tax.
@@ -24,14 +23,6 @@ leora_tenancy::mirror_enum!(
     /// accepted | rejected; overdue when unsubmitted past the due date.
     FilingStatus <=> StoredFilingStatus { Upcoming, Due, Submitted, Accepted, Rejected, Overdue }
 );
-
-pub fn id(uuid: Uuid) -> ID {
-    ID(uuid.to_string())
-}
-
-pub fn parse_id(field: &str, id: &ID) -> ApiResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ResolverError::bad_input(field, "is not a valid id"))
-}
 
 pub struct StateTaxRate(pub state_tax_rates::Model);
 

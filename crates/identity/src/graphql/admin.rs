@@ -5,16 +5,13 @@ use super::types::{Permission, PortalUser, Role, User, UserStatus};
 use crate::entities::{permissions, portal_users, roles, users};
 use crate::service::admin::{self, NewPortalUser, NewUser};
 use async_graphql::{Context, ID, InputObject, Object};
+use leora_tenancy::graphql::ids::parse_id;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{
     ApiResult, Permission as Perm, RequirePermission, ResolverError, Session,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
-
-pub(crate) fn parse_id(field: &str, id: &ID) -> ApiResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ResolverError::bad_input(field, "is not a valid id"))
-}
 
 #[derive(InputObject, Default)]
 pub struct UserFilter {

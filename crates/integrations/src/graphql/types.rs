@@ -11,9 +11,9 @@ use crate::service::deliveries::TestDelivery;
 use crate::service::{subscriptions, tokens};
 use async_graphql::{Context, Enum, ID, Json, Object};
 use chrono::{DateTime, Utc};
-use leora_tenancy::graphql::{ApiResult, ResolverError, Session};
-use leora_tenancy::{ErrorCode, mirror_enum};
-use uuid::Uuid;
+pub(crate) use leora_tenancy::graphql::ids::{id, not_found, parse_id};
+use leora_tenancy::graphql::{ApiResult, Session};
+use leora_tenancy::mirror_enum;
 
 mirror_enum!(
     /// ACTIVE receives events; PAUSED and DISABLED (after too many consecutive failures) receive
@@ -25,18 +25,6 @@ mirror_enum!(
     /// budget spent) are final until redelivered.
     WebhookDeliveryStatus <=> StoredDeliveryStatus { Pending, Succeeded, Failed, Dead }
 );
-
-pub(crate) fn id(uuid: Uuid) -> ID {
-    ID(uuid.to_string())
-}
-
-pub(crate) fn parse_id(field: &str, id: &ID) -> ApiResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ResolverError::bad_input(field, "is not a valid id"))
-}
-
-pub(crate) fn not_found(entity: &str) -> ResolverError {
-    ResolverError::new(ErrorCode::NotFound, format!("{entity} not found"))
-}
 
 /// An endpoint the tenant's events are posted to. Its signing secret is never shown here.
 pub struct WebhookSubscription(pub webhook_subscriptions::Model);

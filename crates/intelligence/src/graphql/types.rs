@@ -7,7 +7,7 @@ use leora_catalog::graphql::loaders::{CustomerById, SkuById};
 use leora_catalog::graphql::types::{Customer, Sku};
 use leora_identity::entities::users;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
-use leora_tenancy::graphql::{ApiResult, ResolverError, Session};
+use leora_tenancy::graphql::{ApiResult, Session};
 use leora_tenancy::mirror_enum;
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -26,6 +26,7 @@ use crate::entities::sales_metrics::{
 use crate::entities::tasks::{self, TaskStatus as StoredTaskStatus};
 use crate::service::health::rules::RiskFlag as StoredRiskFlag;
 use crate::service::job::HealthRunSummary as Summary;
+pub(crate) use leora_tenancy::graphql::ids::{id, parse_id};
 
 mirror_enum!(ActivityKind <=> StoredActivityKind { Visit, Call, Email, Tasting, Sample });
 mirror_enum!(
@@ -50,14 +51,6 @@ mirror_enum!(
     /// Days; ISO weeks starting on Monday; calendar months (in the tenant's time zone).
     MetricPeriod <=> StoredMetricPeriod { Day, Week, Month }
 );
-
-pub fn id(uuid: Uuid) -> ID {
-    ID(uuid.to_string())
-}
-
-pub fn parse_id(field: &str, id: &ID) -> ApiResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ResolverError::bad_input(field, "is not a valid id"))
-}
 
 async fn customer(ctx: &Context<'_>, customer_id: Uuid) -> ApiResult<Option<Customer>> {
     let loader = Session::of(ctx)?.loader(CustomerById);

@@ -7,8 +7,8 @@ use crate::service::lists::{NewList, NewListItem};
 use crate::service::orders::{NewLine, NewOrder};
 use async_graphql::{Enum, ID, InputObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use leora_catalog::graphql::types::parse_id;
 use leora_tenancy::graphql::ApiResult;
+use leora_tenancy::graphql::ids::parse_id;
 use leora_tenancy::graphql::pagination::SortDirection;
 use rust_decimal::Decimal;
 

@@ -7,7 +7,7 @@ use super::inputs::{
 use super::types::{Cart, Invoice, Order, Payment, ProductList, ProductListItem};
 use crate::service::{carts, invoices, lists, orders};
 use async_graphql::{Context, ID, Object, SimpleObject};
-use leora_catalog::graphql::types::parse_id;
+use leora_tenancy::graphql::ids::parse_id;
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
 
 /// A recorded payment and the invoice it was applied to.

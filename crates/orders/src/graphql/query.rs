@@ -6,7 +6,7 @@ use super::types::{Cart, Invoice, Order, ProductList};
 use crate::entities::{invoices, lists, orders};
 use crate::service::carts;
 use async_graphql::{Context, ID, Object};
-use leora_catalog::graphql::types::{not_found, parse_id};
+use leora_tenancy::graphql::ids::{not_found, parse_id};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, contains_pattern, paginate};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
 use sea_orm::sea_query::Expr;

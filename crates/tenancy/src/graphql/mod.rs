@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod guard;
+pub mod ids;
 pub mod loader;
 pub mod mirror;
 pub mod pagination;

@@ -1,0 +1,38 @@
+//! Ids as the API shows them (`ID`, a uuid's text) and reads them back.
+
+use super::error::{ApiResult, ResolverError};
+use crate::error::ErrorCode;
+use async_graphql::ID;
+use uuid::Uuid;
+
+pub fn id(uuid: Uuid) -> ID {
+    ID(uuid.to_string())
+}
+
+/// An `ID` argument as a uuid, or `BAD_USER_INPUT` naming `field`.
+pub fn parse_id(field: &str, id: &ID) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ResolverError::bad_input(field, "is not a valid id"))
+}
+
+/// `NOT_FOUND` for a row the request cannot see (absent, or another tenant's or customer's).
+pub fn not_found(entity: &str) -> ResolverError {
+    ResolverError::new(ErrorCode::NotFound, format!("{entity} not found"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_garbage_names_the_field() {
+        let uuid = Uuid::now_v7();
+        assert_eq!(parse_id("id", &id(uuid)).unwrap(), uuid);
+        let error: async_graphql::Error = parse_id("customerId", &ID("nope".into()))
+            .unwrap_err()
+            .into();
+        assert_eq!(
+            error.extensions.and_then(|e| e.get("field").cloned()),
+            Some("customerId".into())
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use leora_test_db::sql::{exec, insert, stmt};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
@@ -30,10 +31,7 @@ use leora_compliance::entities::enums::ProductCategory;
 use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
 use rust_decimal::Decimal;
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    Statement, Value,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
 // ───────────────────────────── fixtures ─────────────────────────────
@@ -132,28 +130,6 @@ async fn insert_customer(
         [tenant.into(), account_number.into(), tier.into()],
     )
     .await
-}
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
-
-async fn insert(
-    owner: &DatabaseConnection,
-    sql: &str,
-    values: impl IntoIterator<Item = Value>,
-) -> Uuid {
-    owner
-        .query_one_raw(stmt(sql, values))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap()
-}
-
-async fn exec(owner: &DatabaseConnection, sql: &str, values: impl IntoIterator<Item = Value>) {
-    owner.execute_raw(stmt(sql, values)).await.unwrap();
 }
 
 impl World {

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 
+use leora_test_db::sql::stmt;
 use std::collections::BTreeSet;
 
 use base64::Engine;
@@ -20,10 +21,7 @@ use leora_identity::{
 };
 use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb};
 use leora_test_db::TestDatabase;
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement, TryGetable,
-    Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TryGetable, Value};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -38,10 +36,6 @@ struct World {
     customer: Uuid,
     keys: JwtKeys,
     policy: AuthPolicy,
-}
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
 }
 
 async fn scalar<T: TryGetable>(

@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use leora_test_db::sql::{exec, insert, stmt};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -49,8 +50,8 @@ use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_
 use leora_test_db::TestDatabase;
 use rust_decimal::Decimal;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, Statement, Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, Value,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -98,28 +99,6 @@ async fn world() -> World {
         t,
         other,
     }
-}
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
-
-async fn insert(
-    owner: &DatabaseConnection,
-    sql: &str,
-    values: impl IntoIterator<Item = Value>,
-) -> Uuid {
-    owner
-        .query_one_raw(stmt(sql, values))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap()
-}
-
-async fn exec(owner: &DatabaseConnection, sql: &str, values: impl IntoIterator<Item = Value>) {
-    owner.execute_raw(stmt(sql, values)).await.unwrap();
 }
 
 async fn user(

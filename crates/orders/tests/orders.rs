@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use leora_test_db::sql::{exec, stmt};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -36,8 +37,8 @@ use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_
 use leora_test_db::TestDatabase;
 use rust_decimal::Decimal;
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    Iterable, Statement, TryGetable, Value,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, Iterable,
+    TryGetable, Value,
 };
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -80,10 +81,6 @@ struct World {
     retired: Uuid,
 }
 
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
-
 async fn scalar<T: TryGetable>(
     conn: &impl ConnectionTrait,
     sql: &str,
@@ -95,10 +92,6 @@ async fn scalar<T: TryGetable>(
         .unwrap()
         .unwrap();
     row.try_get_by_index(0).unwrap()
-}
-
-async fn exec(conn: &impl ConnectionTrait, sql: &str, values: impl IntoIterator<Item = Value>) {
-    conn.execute_raw(stmt(sql, values)).await.unwrap();
 }
 
 fn d(value: &str) -> Decimal {

@@ -10,6 +10,7 @@ use leora_migration::{Migrator, MigratorTrait};
 use leora_tenancy::startup_check::{AppRoleProblem, verify_app_role};
 use leora_tenancy::{AppRole, TenancyError, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
+use leora_test_db::sql::stmt;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, Statement,
     TransactionTrait, Value,
@@ -28,10 +29,6 @@ struct TwoTenants {
 
 fn app_role() -> AppRole {
     AppRole::from_env().expect("APP_DB_ROLE is valid")
-}
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
 }
 
 async fn two_tenants() -> TwoTenants {

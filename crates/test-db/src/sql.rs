@@ -1,0 +1,32 @@
+//! Raw-SQL helpers for tests' fixtures and assertions. They panic with the statement on failure:
+//! a fixture that does not apply is a broken test, never a skipped one.
+
+use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use uuid::Uuid;
+
+/// A PostgreSQL statement with `$n` parameters.
+pub fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+/// Runs a statement that returns nothing the test needs.
+pub async fn exec(conn: &impl ConnectionTrait, sql: &str, values: impl IntoIterator<Item = Value>) {
+    if let Err(error) = conn.execute_raw(stmt(sql, values)).await {
+        panic!("fixture statement failed: {error}\n{sql}");
+    }
+}
+
+/// Runs an `INSERT … RETURNING id` and returns the id.
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: impl IntoIterator<Item = Value>,
+) -> Uuid {
+    match conn.query_one_raw(stmt(sql, values)).await {
+        Ok(Some(row)) => row
+            .try_get_by_index(0)
+            .unwrap_or_else(|error| panic!("the statement returned no uuid: {error}\n{sql}")),
+        Ok(None) => panic!("the statement returned no row\n{sql}"),
+        Err(error) => panic!("fixture statement failed: {error}\n{sql}"),
+    }
+}

@@ -331,12 +331,11 @@ async fn execute(
 
 /// Commits when every operation succeeded, rolls back otherwise. The request data (and with it
 /// every other handle on the transaction) is gone by now; DataLoader tasks may still be dropping
-/// theirs, so wait briefly for the last one.
+/// theirs, so yield until the last one has.
 async fn finish_transaction(
-    tx: Arc<DatabaseTransaction>,
+    mut tx: Arc<DatabaseTransaction>,
     response: BatchResponse,
 ) -> BatchResponse {
-    let mut tx = tx;
     let mut attempts = 0;
     let tx = loop {
         match Arc::try_unwrap(tx) {

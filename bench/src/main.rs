@@ -57,9 +57,6 @@ pub struct Options {
     /// The server's DATABASE_POOL_MAX; the raw baseline uses a pool of the same size.
     #[arg(long, env = "BENCH_POOL_MAX", default_value_t = 16)]
     pub pool_max: u32,
-    /// The server's GRAPHQL_LOADER_DELAY_MICROS (unset: the server's default).
-    #[arg(long, env = "BENCH_LOADER_DELAY_MICROS")]
-    pub loader_delay_micros: Option<u64>,
     /// Extra environment for the server, `NAME=value` (repeatable), e.g.
     /// `--server-env MALLOC_ARENA_MAX=2`.
     #[arg(long = "server-env")]
@@ -205,7 +202,6 @@ async fn run(options: Options) -> Result<()> {
         duration_secs: options.duration_secs,
         warmup_secs: options.warmup_secs,
         pool_max: options.pool_max,
-        loader_delay_micros: options.loader_delay_micros,
         cpus: std::thread::available_parallelism().map_or(0, usize::from),
         dataset,
         server_rss_end_mb: rss_now,

@@ -73,7 +73,6 @@ pub struct Run {
     pub duration_secs: u64,
     pub warmup_secs: u64,
     pub pool_max: u32,
-    pub loader_delay_micros: Option<u64>,
     pub cpus: usize,
     pub dataset: Dataset,
     pub server_rss_end_mb: f64,

@@ -48,9 +48,6 @@ impl Server {
             .stdout(log.try_clone()?)
             .stderr(log)
             .kill_on_drop(true);
-        if let Some(delay) = options.loader_delay_micros {
-            command.env("GRAPHQL_LOADER_DELAY_MICROS", delay.to_string());
-        }
         for pair in &options.server_env {
             let (name, value) = pair
                 .split_once('=')

@@ -933,7 +933,6 @@ mod graphql {
     use leora_tenancy::graphql::permission::PermissionSet;
     use leora_tenancy::graphql::{RequestScope, Session};
     use std::sync::Arc;
-    use std::time::Duration;
 
     fn schema() -> Schema<ComplianceQuery, ComplianceMutation, EmptySubscription> {
         Schema::build(ComplianceQuery, ComplianceMutation, EmptySubscription).finish()
@@ -955,11 +954,14 @@ mod graphql {
             vec![],
             PermissionSet::from_keys(permissions.iter().copied()),
             Arc::clone(&tx),
-            Duration::from_millis(1),
         );
-        let response = schema()
-            .execute(Request::new(query).data(Arc::new(RequestScope::Authenticated(session))))
-            .await;
+        let batching = session.batching();
+        let response =
+            batching
+                .run(schema().execute(
+                    Request::new(query).data(Arc::new(RequestScope::Authenticated(session))),
+                ))
+                .await;
         if commit && let Ok(tx) = Arc::try_unwrap(tx) {
             tx.commit().await.unwrap();
         }

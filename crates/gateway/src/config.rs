@@ -77,14 +77,6 @@ pub struct GraphqlConfig {
     pub max_body_bytes: usize,
     pub introspection: bool,
     pub graphiql: bool,
-    /// How long a DataLoader gathers keys before querying.
-    pub loader_delay_micros: u64,
-}
-
-impl GraphqlConfig {
-    pub fn loader_delay(&self) -> std::time::Duration {
-        std::time::Duration::from_micros(self.loader_delay_micros)
-    }
 }
 
 /// Signs development tokens when JWT_SECRET is unset; production refuses to start without one.
@@ -239,11 +231,6 @@ impl Config {
             max_body_bytes: env.positive("GRAPHQL_MAX_BODY_BYTES", 1 << 20),
             introspection: env.parsed("GRAPHQL_INTROSPECTION", !production, "true or false"),
             graphiql: env.parsed("GRAPHIQL_ENABLED", !production, "true or false"),
-            loader_delay_micros: env.parsed(
-                "GRAPHQL_LOADER_DELAY_MICROS",
-                1_000,
-                "a whole number of microseconds",
-            ),
         };
         let cors_allowed_origins = env
             .optional("CORS_ALLOWED_ORIGINS")

@@ -1143,25 +1143,15 @@ impl<'w> Api<'w> {
             vec!["admin".into()],
             PermissionSet::from_keys(permissions.iter().copied()),
             Arc::clone(&tx),
-            Duration::ZERO,
         );
+        let batching = session.batching();
         let request = Request::new(query)
             .variables(Variables::from_json(variables))
             .data(Arc::new(RequestScope::Authenticated(session)))
             .data(Arc::clone(&self.settings));
-        let response = self.schema.execute(request).await;
+        let response = batching.run(self.schema.execute(request)).await;
         let ok = response.errors.is_empty();
-        let mut shared = tx;
-        let tx = loop {
-            match Arc::try_unwrap(shared) {
-                Ok(tx) => break tx,
-                // DataLoader tasks may still be dropping their handle.
-                Err(still_shared) => {
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                    shared = still_shared;
-                }
-            }
-        };
+        let tx = Arc::try_unwrap(tx).expect("the request holds no handle on its transaction");
         if ok {
             tx.commit().await.unwrap();
         } else {

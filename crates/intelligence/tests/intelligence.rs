@@ -10,7 +10,6 @@
 use leora_test_db::sql::{exec, insert, stmt};
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::time::Duration as StdDuration;
 
 use async_graphql::{EmptySubscription, Request, Schema};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -45,7 +44,7 @@ use leora_intelligence::service::tasks::{
 };
 use leora_intelligence::{HealthRunSummary, refresh_account_health};
 use leora_tenancy::graphql::permission::PermissionSet;
-use leora_tenancy::graphql::{RequestScope, Session};
+use leora_tenancy::graphql::{Batching, RequestScope, Session};
 use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
 use rust_decimal::Decimal;
@@ -2085,12 +2084,15 @@ impl World {
                     vec![],
                     permissions,
                     Arc::new(tx),
-                    StdDuration::from_millis(1),
                 ))
             }
         };
-        let response = schema()
-            .execute(Request::new(query).data(Arc::new(scope)))
+        let batching = match &scope {
+            RequestScope::Authenticated(session) => session.batching(),
+            _ => Batching::default(),
+        };
+        let response = batching
+            .run(schema().execute(Request::new(query).data(Arc::new(scope))))
             .await;
         serde_json::to_value(&response).unwrap()
     }

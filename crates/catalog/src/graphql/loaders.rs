@@ -2,12 +2,13 @@
 
 use crate::entities::{customers, products, skus};
 use crate::service::inventory::{self, Availability};
-use crate::service::pricing::{self, PriceQuote};
-use async_graphql::dataloader::Loader;
+use crate::service::pricing::{self, KnownSku, PriceQuote, PricedCustomer};
 use chrono::Utc;
+use leora_tenancy::graphql::BatchLoad;
 use leora_tenancy::graphql::LoadFailed;
+use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -16,9 +17,8 @@ macro_rules! by_id_loader {
         $(#[$meta])*
         pub struct $name(pub Arc<DatabaseTransaction>);
 
-        impl Loader<Uuid> for $name {
+        impl BatchLoad<Uuid> for $name {
             type Value = $entity::Model;
-            type Error = LoadFailed;
 
             async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, $entity::Model>, LoadFailed> {
                 let rows = $entity::Entity::find()
@@ -51,9 +51,8 @@ by_id_loader!(
 /// A product's SKUs, in code order.
 pub struct SkusOfProduct(pub Arc<DatabaseTransaction>);
 
-impl Loader<Uuid> for SkusOfProduct {
+impl BatchLoad<Uuid> for SkusOfProduct {
     type Value = Vec<skus::Model>;
-    type Error = LoadFailed;
 
     async fn load(
         &self,
@@ -76,9 +75,8 @@ impl Loader<Uuid> for SkusOfProduct {
 /// Stock per SKU, summed over locations.
 pub struct AvailabilityOfSku(pub Arc<DatabaseTransaction>);
 
-impl Loader<Uuid> for AvailabilityOfSku {
+impl BatchLoad<Uuid> for AvailabilityOfSku {
     type Value = Availability;
-    type Error = LoadFailed;
 
     async fn load(&self, sku_ids: &[Uuid]) -> Result<HashMap<Uuid, Availability>, LoadFailed> {
         inventory::availability(&self.0, sku_ids)
@@ -87,46 +85,68 @@ impl Loader<Uuid> for AvailabilityOfSku {
     }
 }
 
-/// What one customer pays for a quantity of one SKU.
+/// What one customer pays for a quantity of one SKU, whose base price the page has already read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PriceKey {
     pub customer_id: Uuid,
     pub sku_id: Uuid,
+    pub base_price: Decimal,
     pub quantity: i32,
 }
 
-/// Quotes, batched per customer and quantity (a catalog page asks one customer's price of each
-/// SKU at one quantity: one batch).
+/// Quotes in two statements per batch: the customers, then one entries query per customer and
+/// quantity (a catalog page asks one customer's price of each SKU at one quantity). A key whose
+/// customer the transaction cannot see has no quote.
 pub struct PriceOfSku(pub Arc<DatabaseTransaction>);
 
-impl Loader<PriceKey> for PriceOfSku {
+impl BatchLoad<PriceKey> for PriceOfSku {
     type Value = PriceQuote;
-    type Error = LoadFailed;
 
     async fn load(&self, keys: &[PriceKey]) -> Result<HashMap<PriceKey, PriceQuote>, LoadFailed> {
-        let mut groups: HashMap<(Uuid, i32), Vec<(Uuid, i32)>> = HashMap::new();
+        let customer_ids: HashSet<Uuid> = keys.iter().map(|key| key.customer_id).collect();
+        let customers: HashMap<Uuid, customers::Model> = customers::Entity::find()
+            .filter(customers::Column::Id.is_in(customer_ids))
+            .all(self.0.as_ref())
+            .await
+            .map_err(LoadFailed::log)?
+            .into_iter()
+            .map(|customer| (customer.id, customer))
+            .collect();
+        let mut groups: HashMap<(Uuid, i32), Vec<PriceKey>> = HashMap::new();
         for key in keys {
-            groups
-                .entry((key.customer_id, key.quantity))
-                .or_default()
-                .push((key.sku_id, key.quantity));
+            if customers.contains_key(&key.customer_id) {
+                groups
+                    .entry((key.customer_id, key.quantity))
+                    .or_default()
+                    .push(*key);
+            }
         }
         let now = Utc::now();
-        let mut quotes = HashMap::new();
-        for ((customer_id, quantity), items) in groups {
-            let priced = pricing::quote_many(&self.0, customer_id, &items, now)
+        let mut quotes = HashMap::with_capacity(keys.len());
+        for ((customer_id, _), group) in groups {
+            let Some(customer) = customers.get(&customer_id) else {
+                continue;
+            };
+            let priced = PricedCustomer {
+                id: customer.id,
+                price_tier: customer.price_tier.as_deref(),
+            };
+            let items: Vec<KnownSku> = group
+                .iter()
+                .map(|key| KnownSku {
+                    sku_id: key.sku_id,
+                    base_price: key.base_price,
+                    quantity: key.quantity,
+                })
+                .collect();
+            let priced = pricing::quote_known(&self.0, priced, &items, now)
                 .await
                 .map_err(LoadFailed::log)?;
-            quotes.extend(priced.into_iter().map(|(sku_id, quote)| {
-                (
-                    PriceKey {
-                        customer_id,
-                        sku_id,
-                        quantity,
-                    },
-                    quote,
-                )
-            }));
+            quotes.extend(
+                group
+                    .into_iter()
+                    .filter_map(|key| priced.get(&key.sku_id).map(|quote| (key, *quote))),
+            );
         }
         Ok(quotes)
     }

@@ -166,24 +166,17 @@ impl Sku {
                 }));
             }
         };
-        if session
-            .loader(super::loaders::CustomerById)
-            .load_one(customer_id)
-            .await?
-            .is_none()
-        {
-            return Err(not_found("customer"));
-        }
         let key = PriceKey {
             customer_id,
             sku_id: self.0.id,
+            base_price: self.0.base_price,
             quantity,
         };
         let quote = session
             .loader(PriceOfSku)
             .load_one(key)
             .await?
-            .ok_or_else(|| not_found("sku"))?;
+            .ok_or_else(|| not_found("customer"))?;
         Ok(Price(quote))
     }
 }

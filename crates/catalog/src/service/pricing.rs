@@ -6,7 +6,8 @@
 //! price. Within the winning class the lowest unit price wins, which is how volume breaks work: a
 //! 12+ entry below the 1+ entry takes over at twelve.
 //!
-//! [`best_price`] is the rule alone, pure; [`quote`] and [`quote_many`] load its inputs.
+//! [`best_price`] is the rule alone, pure; [`quote`], [`quote_many`] and [`quote_known`] load its
+//! inputs.
 
 use std::collections::{HashMap, HashSet};
 
@@ -107,8 +108,8 @@ pub async fn quote(
 }
 
 /// Prices several SKUs for one customer in three statements whatever their number (customer,
-/// SKUs, entries): for order totals and DataLoaders. Each SKU may appear once (`BadInput` on
-/// `items` otherwise); any unknown SKU fails the whole call with `NotFound`.
+/// SKUs, entries): for order totals. Each SKU may appear once (`BadInput` on `items` otherwise);
+/// any unknown SKU fails the whole call with `NotFound`.
 pub async fn quote_many(
     tx: &DatabaseTransaction,
     customer_id: Uuid,
@@ -130,32 +131,64 @@ pub async fn quote_many(
         return Ok(HashMap::new());
     }
     let base_prices: HashMap<Uuid, Decimal> = skus::Entity::find()
-        .filter(skus::Column::Id.is_in(sku_ids.iter().copied()))
+        .filter(skus::Column::Id.is_in(sku_ids))
         .all(tx)
         .await?
         .into_iter()
         .map(|sku| (sku.id, sku.base_price))
         .collect();
-
-    let mut entries: HashMap<Uuid, Vec<price_list_entries::Model>> = HashMap::new();
-    for entry in candidate_entries(&customer, &sku_ids, at).all(tx).await? {
-        entries.entry(entry.sku_id).or_default().push(entry);
-    }
-    let priced = PricedCustomer {
-        id: customer.id,
-        price_tier: customer.price_tier.as_deref(),
-    };
-    items
+    let known = items
         .iter()
         .map(|&(sku_id, quantity)| {
             let base_price = *base_prices
                 .get(&sku_id)
                 .ok_or(CatalogError::NotFound { entity: "sku" })?;
-            let candidates = entries.get(&sku_id).map_or(&[][..], Vec::as_slice);
-            let quote = best_price(base_price, priced, quantity, at, candidates);
-            Ok((sku_id, quote))
+            Ok(KnownSku {
+                sku_id,
+                base_price,
+                quantity,
+            })
         })
-        .collect()
+        .collect::<Result<Vec<_>, CatalogError>>()?;
+    let priced = PricedCustomer {
+        id: customer.id,
+        price_tier: customer.price_tier.as_deref(),
+    };
+    quote_known(tx, priced, &known, at).await
+}
+
+/// A SKU to price whose base price the caller has already read.
+#[derive(Debug, Clone, Copy)]
+pub struct KnownSku {
+    pub sku_id: Uuid,
+    pub base_price: Decimal,
+    pub quantity: i32,
+}
+
+/// Prices SKUs the caller has already read for a customer it has already read: one statement
+/// (the candidate entries), for DataLoaders whose page holds both. Each SKU may appear once.
+pub async fn quote_known(
+    tx: &DatabaseTransaction,
+    customer: PricedCustomer<'_>,
+    items: &[KnownSku],
+    at: DateTime<Utc>,
+) -> Result<HashMap<Uuid, PriceQuote>, CatalogError> {
+    if items.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sku_ids = items.iter().map(|item| item.sku_id);
+    let mut entries: HashMap<Uuid, Vec<price_list_entries::Model>> = HashMap::new();
+    for entry in candidate_entries(customer, sku_ids, at).all(tx).await? {
+        entries.entry(entry.sku_id).or_default().push(entry);
+    }
+    Ok(items
+        .iter()
+        .map(|item| {
+            let candidates = entries.get(&item.sku_id).map_or(&[][..], Vec::as_slice);
+            let quote = best_price(item.base_price, customer, item.quantity, at, candidates);
+            (item.sku_id, quote)
+        })
+        .collect())
 }
 
 fn distinct_skus(items: &[(Uuid, i32)]) -> Result<Vec<Uuid>, CatalogError> {
@@ -174,21 +207,21 @@ fn distinct_skus(items: &[(Uuid, i32)]) -> Result<Vec<Uuid>, CatalogError> {
 /// The entries that could apply to this customer at `at`; the quantity is checked per SKU by
 /// [`best_price`], which re-checks everything else too and so stays the one statement of the rule.
 fn candidate_entries(
-    customer: &customers::Model,
-    sku_ids: &[Uuid],
+    customer: PricedCustomer<'_>,
+    sku_ids: impl IntoIterator<Item = Uuid>,
     at: DateTime<Utc>,
 ) -> sea_orm::Select<price_list_entries::Entity> {
     use price_list_entries::Column;
     let mut whose = Condition::any().add(Column::CustomerId.eq(customer.id));
-    if let Some(tier) = &customer.price_tier {
+    if let Some(tier) = customer.price_tier {
         whose = whose.add(
             Condition::all()
                 .add(Column::CustomerId.is_null())
-                .add(Column::PriceTier.eq(tier.as_str())),
+                .add(Column::PriceTier.eq(tier)),
         );
     }
     price_list_entries::Entity::find()
-        .filter(Column::SkuId.is_in(sku_ids.iter().copied()))
+        .filter(Column::SkuId.is_in(sku_ids))
         .filter(whose)
         .filter(Column::ValidFrom.lte(at))
         .filter(

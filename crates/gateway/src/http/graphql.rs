@@ -19,7 +19,7 @@ use leora_identity::service::sessions::{self, ClientInfo};
 use leora_identity::service::tokens::{AccessClaims, PrincipalKind};
 use leora_tenancy::ErrorCode;
 use leora_tenancy::graphql::permission::PermissionSet;
-use leora_tenancy::graphql::{RequestScope, Session};
+use leora_tenancy::graphql::{Batching, RequestScope, Session};
 use leora_tenancy::{TenancyError, TenantContext};
 use sea_orm::DatabaseTransaction;
 use serde_json::json;
@@ -28,9 +28,6 @@ use std::sync::Arc;
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
 const TENANT_HEADER: &str = "x-tenant-slug";
-/// DataLoader tasks drop their handle on the transaction right after answering; a few yields let
-/// them finish without the cost of a timer.
-const MAX_HANDOVER_YIELDS: u32 = 10_000;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum MediaType {
@@ -242,7 +239,6 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
                 principal.roles,
                 permissions,
                 Arc::new(tx),
-                state.limits.loader_delay(),
             );
             Ok(Identified {
                 scope: RequestScope::Authenticated(session),
@@ -302,9 +298,9 @@ async fn execute(
             );
         }
     };
-    let tx = match &identified.scope {
-        RequestScope::Authenticated(session) => Some(session.shared_tx()),
-        _ => None,
+    let (tx, batching) = match &identified.scope {
+        RequestScope::Authenticated(session) => (Some(session.shared_tx()), session.batching()),
+        _ => (None, Batching::default()),
     };
     let mut batch = batch
         .data(Arc::new(identified.scope))
@@ -321,7 +317,7 @@ async fn execute(
     if let Some(claims) = identified.claims {
         batch = batch.data(claims);
     }
-    let response = state.schema.execute_batch(batch).await;
+    let response = batching.run(state.schema.execute_batch(batch)).await;
     let response = match tx {
         Some(tx) => finish_transaction(tx, response).await,
         None => response,
@@ -329,27 +325,16 @@ async fn execute(
     respond(media, &response)
 }
 
-/// Commits when every operation succeeded, rolls back otherwise. The request data (and with it
-/// every other handle on the transaction) is gone by now; DataLoader tasks may still be dropping
-/// theirs, so yield until the last one has.
+/// Commits when every operation succeeded, rolls back otherwise. The request data, its loaders
+/// (which run inside the request's task) and with them every other handle on the transaction are
+/// gone by now.
 async fn finish_transaction(
-    mut tx: Arc<DatabaseTransaction>,
+    tx: Arc<DatabaseTransaction>,
     response: BatchResponse,
 ) -> BatchResponse {
-    let mut attempts = 0;
-    let tx = loop {
-        match Arc::try_unwrap(tx) {
-            Ok(tx) => break tx,
-            Err(shared) if attempts < MAX_HANDOVER_YIELDS => {
-                attempts += 1;
-                tx = shared;
-                tokio::task::yield_now().await;
-            }
-            Err(_) => {
-                tracing::error!("request transaction still shared after the request; rolled back");
-                return internal_error_response();
-            }
-        }
+    let Ok(tx) = Arc::try_unwrap(tx) else {
+        tracing::error!("request transaction still shared after the request; rolled back");
+        return internal_error_response();
     };
     if response.is_ok() {
         match tx.commit().await {

@@ -203,9 +203,7 @@ async fn staff_orders_are_priced_server_side() {
 
 #[tokio::test]
 async fn a_page_of_fifty_orders_takes_as_many_statements_as_a_page_of_five() {
-    // A wide batching window, so a busy test machine cannot split a batch: what is measured is
-    // whether a relation is batched at all, not how fast the executor polls.
-    let app = app_with(&[("GRAPHQL_LOADER_DELAY_MICROS", "50000")]).await;
+    let app = app().await;
     seed_stock(&app).await;
     app.owner
         .execute_unprepared(

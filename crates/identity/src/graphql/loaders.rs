@@ -1,7 +1,7 @@
 //! Batched role and permission look-ups for lists of users and roles.
 
 use crate::service::admin;
-use async_graphql::dataloader::Loader;
+use leora_tenancy::graphql::BatchLoad;
 use leora_tenancy::graphql::LoadFailed;
 use sea_orm::DatabaseTransaction;
 use std::collections::HashMap;
@@ -12,9 +12,8 @@ macro_rules! roles_loader {
     ($name:ident, $batch:path) => {
         pub struct $name(pub Arc<DatabaseTransaction>);
 
-        impl Loader<Uuid> for $name {
+        impl BatchLoad<Uuid> for $name {
             type Value = Vec<String>;
-            type Error = LoadFailed;
 
             async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<String>>, LoadFailed> {
                 $batch(&self.0, keys).await.map_err(LoadFailed::log)

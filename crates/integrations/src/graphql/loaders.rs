@@ -1,7 +1,7 @@
 //! Request-scoped batch loaders for the relations between subscriptions, events and deliveries.
 
 use crate::entities::{webhook_deliveries, webhook_events, webhook_subscriptions};
-use async_graphql::dataloader::Loader;
+use leora_tenancy::graphql::BatchLoad;
 use leora_tenancy::graphql::LoadFailed;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -10,9 +10,8 @@ use uuid::Uuid;
 
 pub struct SubscriptionById(pub Arc<DatabaseTransaction>);
 
-impl Loader<Uuid> for SubscriptionById {
+impl BatchLoad<Uuid> for SubscriptionById {
     type Value = webhook_subscriptions::Model;
-    type Error = LoadFailed;
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, LoadFailed> {
         let rows = webhook_subscriptions::Entity::find()
@@ -26,9 +25,8 @@ impl Loader<Uuid> for SubscriptionById {
 
 pub struct EventById(pub Arc<DatabaseTransaction>);
 
-impl Loader<Uuid> for EventById {
+impl BatchLoad<Uuid> for EventById {
     type Value = webhook_events::Model;
-    type Error = LoadFailed;
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, LoadFailed> {
         let rows = webhook_events::Entity::find()
@@ -43,9 +41,8 @@ impl Loader<Uuid> for EventById {
 /// An event's deliveries, oldest first.
 pub struct DeliveriesOfEvent(pub Arc<DatabaseTransaction>);
 
-impl Loader<Uuid> for DeliveriesOfEvent {
+impl BatchLoad<Uuid> for DeliveriesOfEvent {
     type Value = Vec<webhook_deliveries::Model>;
-    type Error = LoadFailed;
 
     async fn load(&self, event_ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, LoadFailed> {
         let rows = webhook_deliveries::Entity::find()

@@ -1,7 +1,7 @@
 //! Request-scoped batch loaders for the relations catalog does not already batch.
 
-use async_graphql::dataloader::Loader;
 use leora_identity::entities::users;
+use leora_tenancy::graphql::BatchLoad;
 use leora_tenancy::graphql::LoadFailed;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -11,9 +11,8 @@ use uuid::Uuid;
 /// Internal users by id (reps of activities and call plans, task assignees).
 pub struct UserById(pub Arc<DatabaseTransaction>);
 
-impl Loader<Uuid> for UserById {
+impl BatchLoad<Uuid> for UserById {
     type Value = users::Model;
-    type Error = LoadFailed;
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, users::Model>, LoadFailed> {
         let rows = users::Entity::find()

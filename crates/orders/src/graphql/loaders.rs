@@ -2,7 +2,7 @@
 
 use crate::entities::{cart_items, invoices, list_items, order_lines, orders, payments};
 use crate::service::batch;
-use async_graphql::dataloader::Loader;
+use leora_tenancy::graphql::BatchLoad;
 use leora_tenancy::graphql::LoadFailed;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -14,9 +14,8 @@ macro_rules! batch_loader {
         $(#[$meta])*
         pub struct $name(pub Arc<DatabaseTransaction>);
 
-        impl Loader<Uuid> for $name {
+        impl BatchLoad<Uuid> for $name {
             type Value = $value;
-            type Error = LoadFailed;
 
             async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, $value>, LoadFailed> {
                 $batch(&self.0, ids).await.map_err(LoadFailed::log)
@@ -44,9 +43,8 @@ batch_loader!(ItemsOfList, Vec<list_items::Model>, batch::items_of_lists);
 /// Orders by id (for invoices).
 pub struct OrderById(pub Arc<DatabaseTransaction>);
 
-impl Loader<Uuid> for OrderById {
+impl BatchLoad<Uuid> for OrderById {
     type Value = orders::Model;
-    type Error = LoadFailed;
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, orders::Model>, LoadFailed> {
         let rows = orders::Entity::find()

@@ -13,6 +13,6 @@ pub mod scope;
 
 pub use error::{ApiResult, ResolverError};
 pub use guard::{RequireAuthenticated, RequirePermission};
-pub use loader::LoadFailed;
+pub use loader::{BatchLoad, Batching, LoadFailed};
 pub use permission::Permission;
 pub use scope::{RequestScope, Session};

@@ -1,7 +1,7 @@
 //! What a request acts as, available to every resolver through the request data.
 
 use super::error::{ApiResult, ResolverError};
-use super::loader::Loaders;
+use super::loader::{BatchLoad, Batcher, Batching, Loaders};
 use super::permission::{Permission, PermissionSet};
 use crate::context::TenantContext;
 use async_graphql::Context;
@@ -40,7 +40,6 @@ impl Session {
         roles: Vec<String>,
         permissions: PermissionSet,
         tx: Arc<DatabaseTransaction>,
-        loader_delay: std::time::Duration,
     ) -> Self {
         Self {
             context,
@@ -48,7 +47,7 @@ impl Session {
             roles,
             permissions,
             tx,
-            loaders: Loaders::new(loader_delay),
+            loaders: Loaders::default(),
         }
     }
 
@@ -102,11 +101,21 @@ impl Session {
         Arc::clone(&self.tx)
     }
 
+    /// The batching of this request's loaders: the gateway runs the execution under
+    /// [`Batching::run`], which closes a batch once every field that can ask for a key has.
+    pub fn batching(&self) -> Batching {
+        self.loaders.batching().clone()
+    }
+
     /// This request's `L` loader, created on first use around this request's transaction.
-    pub fn loader<L: Send + Sync + 'static>(
+    pub fn loader<K, L>(
         &self,
         make: impl FnOnce(Arc<DatabaseTransaction>) -> L,
-    ) -> Arc<async_graphql::dataloader::DataLoader<L>> {
+    ) -> Arc<Batcher<K, L>>
+    where
+        K: Clone + Eq + std::hash::Hash + Send + Sync + 'static,
+        L: BatchLoad<K>,
+    {
         self.loaders.get_or_create(&self.tx, make)
     }
 }

@@ -28,11 +28,13 @@ pub type Result<T, E = BoxError> = std::result::Result<T, E>;
     about = "Leora's HTTP benchmark and raw-SQL baseline"
 )]
 pub struct Options {
-    /// The benchmark database (created and seeded when missing or too small).
+    /// The benchmark database (created and seeded when missing or too small). The server and the
+    /// raw baseline both use it; over loopback TLS only burns CPU (sqlx prefers it when the
+    /// server offers it), so the default turns it off.
     #[arg(
         long,
         env = "BENCH_DATABASE_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/leora_bench"
+        default_value = "postgres://postgres@127.0.0.1:5432/leora_bench?sslmode=disable"
     )]
     pub database_url: String,
     /// Seconds measured per query and concurrency.

@@ -76,6 +76,29 @@ async fn portal_user_browses_the_catalog_at_its_own_prices() {
     );
 }
 
+/// The benchmark's catalog page (issue 8): set_config, the session check, the page, its SKUs,
+/// their stock, the customer and its price-list entries, whatever the page size. Pricing reuses
+/// the SKUs the page has read instead of reading them again.
+#[tokio::test]
+async fn a_catalog_page_with_stock_and_prices_takes_seven_statements_whatever_its_size() {
+    let app = app().await;
+    seed_wines(&app).await;
+    let portal = app.portal_token().await;
+    let page = "query($n: Int!) { products(first: $n, orderBy: {field: NAME, direction: DESC}) {
+      edges { node { name skus { code inventory { available } price(quantity: 1) { unitPrice source } } } }
+    } }";
+    let (one, small) = app.statements_for(&portal, page, json!({ "n": 1 })).await;
+    let (three, large) = app.statements_for(&portal, page, json!({ "n": 3 })).await;
+    let edges = |reply: &Reply| reply.data("products")["edges"].as_array().map(Vec::len);
+    assert_eq!(edges(&small), Some(1), "{}", small.body);
+    assert_eq!(edges(&large), Some(3), "{}", large.body);
+    let pinot = &large.data("products")["edges"][0]["node"];
+    assert_eq!(pinot["name"], "Pinot Noir");
+    assert_eq!(pinot["skus"][0]["price"]["unitPrice"], "18.00");
+    assert_eq!(pinot["skus"][0]["price"]["source"], "PRICE_TIER");
+    assert_eq!((one, three), (7, 7));
+}
+
 #[tokio::test]
 async fn portal_user_never_sees_cost_fields_or_other_customers() {
     let app = app().await;

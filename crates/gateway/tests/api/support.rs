@@ -91,13 +91,7 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
     let mut pool = database.connect().await;
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&statements);
-    pool.set_metric_callback(move |info| {
-        if std::env::var_os("LEORA_TEST_PRINT_SQL").is_some() {
-            eprintln!(
-                "SQL {}",
-                info.statement.sql.chars().take(90).collect::<String>()
-            );
-        }
+    pool.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::Relaxed);
     });
     let state = AppState::new(&config, pool).unwrap();

@@ -103,7 +103,10 @@ where
                 }
             };
             let outcome = match waiting {
-                Ok(gate) => self.lead(gate).await,
+                // Boxed: the load's future (a whole statement's state) would otherwise be inlined
+                // into every field that asks a loader, and async-graphql moves each field's future
+                // into a box of its own: every scalar field of the type would copy it.
+                Ok(gate) => Box::pin(self.lead(gate)).await,
                 Err(receiver) => match receiver.await {
                     Ok(outcome) => outcome,
                     // The leader was cancelled (its field's parent failed): gather again.
@@ -249,6 +252,7 @@ impl<F: Future> Future for Driven<F> {
             _ => {
                 let watch = Arc::new(WakeWatch {
                     woken: AtomicBool::new(false),
+                    forwarding: AtomicBool::new(true),
                     waker: Mutex::new(cx.waker().clone()),
                 });
                 self.watch = Some(Arc::clone(&watch));
@@ -268,7 +272,16 @@ impl<F: Future> Future for Driven<F> {
             // Woken while polled: something can still run (and may yet ask for keys), and the
             // executor has been told to poll again. Not woken: every field waits on a batch or
             // on the database, so close the batches and let their leaders run.
-            if watch.woken.load(Ordering::Acquire) || !self.batching.close_all() {
+            if watch.woken.load(Ordering::Acquire) {
+                return Poll::Pending;
+            }
+            // The leaders are polled again right here, so their wakes need not reach the
+            // executor (which would poll the whole execution once more for nothing). A wake from
+            // elsewhere meanwhile is seen by that same poll.
+            watch.forwarding.store(false, Ordering::Release);
+            let closed = self.batching.close_all();
+            watch.forwarding.store(true, Ordering::Release);
+            if !closed && !watch.woken.load(Ordering::Acquire) {
                 return Poll::Pending;
             }
         }
@@ -278,6 +291,7 @@ impl<F: Future> Future for Driven<F> {
 /// Forwards wakes to the executor and remembers that one happened.
 struct WakeWatch {
     woken: AtomicBool,
+    forwarding: AtomicBool,
     waker: Mutex<Waker>,
 }
 
@@ -288,7 +302,9 @@ impl Wake for WakeWatch {
 
     fn wake_by_ref(self: &Arc<Self>) {
         self.woken.store(true, Ordering::Release);
-        lock(&self.waker).wake_by_ref();
+        if self.forwarding.load(Ordering::Acquire) {
+            lock(&self.waker).wake_by_ref();
+        }
     }
 }
 

@@ -5,7 +5,7 @@ pub mod snapshots;
 
 use leora_catalog::entities::customers;
 use leora_tenancy::TenantContext;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Select,
 };
@@ -67,7 +67,12 @@ pub async fn overview(
         .to_owned();
     let mut select = snapshot_rows::Entity::find()
         .filter(viewer.sees_customer(snapshot_rows::Column::CustomerId))
-        .filter(snapshot_rows::Column::SnapshotDate.in_subquery(latest_run));
+        // `=` a scalar sub-select: planned as an InitPlan, evaluated once per statement (`IN`
+        // would re-aggregate the tenant's snapshots for every candidate row).
+        .filter(
+            Expr::col((snapshot_rows::Entity, snapshot_rows::Column::SnapshotDate))
+                .eq(Expr::SubQuery(None, Box::new(latest_run.into()))),
+        );
     if filter.at_risk_only {
         select = select.filter(Expr::cust("risk_flags <> '[]'::jsonb"));
     }

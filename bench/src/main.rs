@@ -57,7 +57,7 @@ pub struct Options {
     #[arg(long)]
     pub no_raw: bool,
     /// The server's DATABASE_POOL_MAX; the raw baseline uses a pool of the same size.
-    #[arg(long, env = "BENCH_POOL_MAX", default_value_t = 16)]
+    #[arg(long, env = "BENCH_POOL_MAX", default_value_t = 8)]
     pub pool_max: u32,
     /// Extra environment for the server, `NAME=value` (repeatable), e.g.
     /// `--server-env MALLOC_ARENA_MAX=2`.

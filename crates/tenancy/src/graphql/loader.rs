@@ -247,9 +247,18 @@ impl<F: Future> Future for Driven<F> {
     type Output = F::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // One watch for the whole execution: the wakers its futures hold point at it, so a new
+        // executor waker is swapped in rather than a new watch made.
         let watch = match &self.watch {
-            Some(watch) if lock(&watch.waker).will_wake(cx.waker()) => Arc::clone(watch),
-            _ => {
+            Some(watch) => {
+                let mut waker = lock(&watch.waker);
+                if !waker.will_wake(cx.waker()) {
+                    *waker = cx.waker().clone();
+                }
+                drop(waker);
+                Arc::clone(watch)
+            }
+            None => {
                 let watch = Arc::new(WakeWatch {
                     woken: AtomicBool::new(false),
                     forwarding: AtomicBool::new(true),

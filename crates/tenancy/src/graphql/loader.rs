@@ -120,6 +120,7 @@ where
     async fn lead(&self, gate: Arc<Gate>) -> Outcome<K, L::Value> {
         let mut claim = RoundClaim {
             gathering: &self.gathering,
+            taken: false,
         };
         if !self.batching.is_driven() {
             return Err(LoadFailed::log(
@@ -144,20 +145,27 @@ where
 }
 
 /// The leader's hold on the round it gathers. Dropped before the leader takes the round (its
-/// field was cancelled), it discards the round, so the waiters gather a new one.
+/// field was cancelled), it discards the round, so the waiters gather a new one. Once taken, the
+/// round in `gathering` is a later one, led by another field, and is left alone.
 struct RoundClaim<'a, K, V> {
     gathering: &'a Mutex<Option<Round<K, V>>>,
+    taken: bool,
 }
 
 impl<K, V> RoundClaim<'_, K, V> {
+    /// Until the leader takes it, the round in `gathering` is the leader's own: no other round
+    /// can open while one is gathering.
     fn take(&mut self) -> Option<Round<K, V>> {
+        self.taken = true;
         lock(self.gathering).take()
     }
 }
 
 impl<K, V> Drop for RoundClaim<'_, K, V> {
     fn drop(&mut self) {
-        self.take();
+        if !self.taken {
+            lock(self.gathering).take();
+        }
     }
 }
 
@@ -270,7 +278,7 @@ impl<F: Future> Future for Driven<F> {
         };
         let waker = Waker::from(Arc::clone(&watch));
         loop {
-            watch.woken.store(false, Ordering::Release);
+            watch.woken.store(false, Ordering::SeqCst);
             if let Poll::Ready(output) = self
                 .execution
                 .as_mut()
@@ -281,16 +289,18 @@ impl<F: Future> Future for Driven<F> {
             // Woken while polled: something can still run (and may yet ask for keys), and the
             // executor has been told to poll again. Not woken: every field waits on a batch or
             // on the database, so close the batches and let their leaders run.
-            if watch.woken.load(Ordering::Acquire) {
+            if watch.woken.load(Ordering::SeqCst) {
                 return Poll::Pending;
             }
             // The leaders are polled again right here, so their wakes need not reach the
             // executor (which would poll the whole execution once more for nothing). A wake from
-            // elsewhere meanwhile is seen by that same poll.
-            watch.forwarding.store(false, Ordering::Release);
+            // elsewhere meanwhile is seen by that same poll. SeqCst on both flags, here and in
+            // `WakeWatch::wake_by_ref`: with acquire/release alone, this thread could read `woken`
+            // unset while a waking thread read `forwarding` unset, and the wake would be lost.
+            watch.forwarding.store(false, Ordering::SeqCst);
             let closed = self.batching.close_all();
-            watch.forwarding.store(true, Ordering::Release);
-            if !closed && !watch.woken.load(Ordering::Acquire) {
+            watch.forwarding.store(true, Ordering::SeqCst);
+            if !closed && !watch.woken.load(Ordering::SeqCst) {
                 return Poll::Pending;
             }
         }
@@ -310,8 +320,8 @@ impl Wake for WakeWatch {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.woken.store(true, Ordering::Release);
-        if self.forwarding.load(Ordering::Acquire) {
+        self.woken.store(true, Ordering::SeqCst);
+        if self.forwarding.load(Ordering::SeqCst) {
             lock(&self.waker).wake_by_ref();
         }
     }
@@ -423,6 +433,48 @@ mod tests {
         assert_eq!(chained[4][1].as_ref().ok(), Some(&Some(162)));
         assert_eq!(batches(&first).len(), 1);
         assert_eq!(batches(&second).len(), 1);
+    }
+
+    /// A field asks again while the loader's previous batch is still at the database: the new
+    /// batch is its own, and the previous leader finishing must not discard it.
+    #[tokio::test]
+    async fn a_batch_opened_while_the_previous_one_loads_is_loaded_too() {
+        let batching = Batching::default();
+        let (doubler, batcher) = batcher(&batching);
+        let mut first = Box::pin(batcher.load_one(1));
+        let mut second = Box::pin(batcher.load_one(2));
+        let (mut first_out, mut second_out) = (None, None);
+        let mut step = 0;
+        batching
+            .run(std::future::poll_fn(|cx| {
+                step += 1;
+                if step == 2 {
+                    // The first batch is closed and at the database: now the second key asks.
+                    assert!(first.as_mut().poll(cx).is_pending());
+                    assert!(second.as_mut().poll(cx).is_pending());
+                    return Poll::Pending;
+                }
+                if first_out.is_none()
+                    && let Poll::Ready(out) = first.as_mut().poll(cx)
+                {
+                    first_out = Some(out);
+                }
+                if step > 2
+                    && second_out.is_none()
+                    && let Poll::Ready(out) = second.as_mut().poll(cx)
+                {
+                    second_out = Some(out);
+                }
+                if first_out.is_some() && second_out.is_some() {
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending
+                }
+            }))
+            .await;
+        assert_eq!(first_out.and_then(Result::ok), Some(Some(2)));
+        assert_eq!(second_out.and_then(Result::ok), Some(Some(4)));
+        assert_eq!(batches(&doubler), vec![vec![1], vec![2]]);
     }
 
     #[tokio::test]

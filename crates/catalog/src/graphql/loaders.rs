@@ -114,16 +114,15 @@ impl BatchLoad<PriceKey> for PriceOfSku {
             .collect();
         let mut groups: HashMap<(Uuid, i32), Vec<PriceKey>> = HashMap::new();
         for key in keys {
-            if customers.contains_key(&key.customer_id) {
-                groups
-                    .entry((key.customer_id, key.quantity))
-                    .or_default()
-                    .push(*key);
-            }
+            groups
+                .entry((key.customer_id, key.quantity))
+                .or_default()
+                .push(*key);
         }
         let now = Utc::now();
         let mut quotes = HashMap::with_capacity(keys.len());
         for ((customer_id, _), group) in groups {
+            // A customer the transaction cannot see prices nothing.
             let Some(customer) = customers.get(&customer_id) else {
                 continue;
             };

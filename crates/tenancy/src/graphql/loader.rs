@@ -55,7 +55,7 @@ impl From<LoadFailed> for ResolverError {
 
 type Outcome<K, V> = Result<Arc<HashMap<K, V>>, LoadFailed>;
 
-/// The keys asked for since the current batch's leader last yielded, and who waits for them.
+/// The keys asked for since the batch opened, and the fields (other than its leader) waiting.
 struct Round<K, V> {
     keys: HashSet<K>,
     waiters: Vec<oneshot::Sender<Outcome<K, V>>>,

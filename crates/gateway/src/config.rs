@@ -75,6 +75,8 @@ pub struct GraphqlConfig {
     pub max_complexity: usize,
     pub max_batch: usize,
     pub max_body_bytes: usize,
+    /// Distinct query texts whose parsed documents are kept.
+    pub document_cache_size: usize,
     pub introspection: bool,
     pub graphiql: bool,
 }
@@ -229,6 +231,7 @@ impl Config {
             max_complexity: env.positive("GRAPHQL_MAX_COMPLEXITY", 2_000),
             max_batch: env.positive("GRAPHQL_MAX_BATCH", 10),
             max_body_bytes: env.positive("GRAPHQL_MAX_BODY_BYTES", 1 << 20),
+            document_cache_size: env.positive("GRAPHQL_DOCUMENT_CACHE_SIZE", 500),
             introspection: env.parsed("GRAPHQL_INTROSPECTION", !production, "true or false"),
             graphiql: env.parsed("GRAPHIQL_ENABLED", !production, "true or false"),
         };

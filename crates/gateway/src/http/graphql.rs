@@ -97,7 +97,7 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
             "send the request as application/json",
         );
     }
-    let batch: BatchRequest = match serde_json::from_slice(&body) {
+    let mut batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
         Err(error) => {
             let message = format!("the request body is not a GraphQL request: {error}");
@@ -112,6 +112,9 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         let message = format!("a batch holds 1 to {} operations", state.limits.max_batch);
         return request_error(StatusCode::BAD_REQUEST, media, &message);
     }
+    for request in batch.iter_mut() {
+        state.documents.prepare(request);
+    }
     execute(&state, &headers, batch, media).await
 }
 
@@ -121,7 +124,7 @@ pub async fn get(
     RawQuery(query): RawQuery,
 ) -> Response {
     let media = MediaType::negotiate(&headers);
-    let request = match parse_query_string(query.as_deref().unwrap_or("")) {
+    let mut request = match parse_query_string(query.as_deref().unwrap_or("")) {
         Ok(request) if !request.query.trim().is_empty() => request,
         Ok(_) => {
             return request_error(
@@ -138,7 +141,8 @@ pub async fn get(
             );
         }
     };
-    if is_mutation(&request) {
+    state.documents.prepare(&mut request);
+    if is_mutation(&mut request) {
         let mut response = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
@@ -154,13 +158,14 @@ pub async fn get(
 
 /// Whether the operation a GET would run is a mutation. Unparsable documents are left for
 /// execution to report.
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
+    let operation_name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
         return false;
     };
     let operation = match &document.operations {
         DocumentOperations::Single(operation) => Some(operation),
-        DocumentOperations::Multiple(operations) => match &request.operation_name {
+        DocumentOperations::Multiple(operations) => match &operation_name {
             Some(name) => operations.get(name.as_str()),
             None if operations.len() == 1 => operations.values().next(),
             None => None,

@@ -1,6 +1,7 @@
 //! The HTTP surface: routes, and the layers every request passes (request id, tracing, CORS, body
 //! limit).
 
+mod documents;
 mod graphql;
 mod health;
 pub mod metrics;
@@ -11,6 +12,7 @@ use crate::startup::StartupError;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::routing::get;
+use documents::DocumentCache;
 use leora_identity::graphql::AuthSettings;
 use leora_identity::service::sessions::AuthPolicy;
 use leora_identity::service::tokens::JwtKeys;
@@ -33,6 +35,8 @@ pub struct AppState {
     /// The raw pool, for health checks only; tenant data is reached through `db`.
     pub pool: DatabaseConnection,
     pub schema: LeoraSchema,
+    /// Parsed documents by query text, shared by every request.
+    pub documents: Arc<DocumentCache>,
     pub auth: Arc<AuthSettings>,
     pub limits: GraphqlConfig,
     pub environment: Environment,
@@ -64,6 +68,7 @@ impl AppState {
             db: TenantDb::new(pool.clone(), config.app_role.clone()),
             pool,
             schema: build_schema(&config.graphql),
+            documents: Arc::new(DocumentCache::new(config.graphql.document_cache_size)),
             auth: Arc::new(auth_settings(&config.auth, config.environment)),
             limits: config.graphql,
             environment: config.environment,

@@ -505,6 +505,34 @@ async fn graphql_over_http_basics() {
 }
 
 #[tokio::test]
+async fn a_repeated_query_text_is_trimmed_for_each_requests_own_variables() {
+    let app = app().await;
+    let admin = app.token("admin@acme.test").await;
+    let query = "query($withEmail: Boolean!) { me { kind email @include(if: $withEmail) } }";
+    for with_email in [true, false, true] {
+        let reply = app
+            .graphql(Some(&admin), query, json!({ "withEmail": with_email }))
+            .await;
+        assert_eq!(reply.data("me")["kind"], "USER", "{}", reply.body);
+        assert_eq!(
+            reply.data("me").get("email").is_some(),
+            with_email,
+            "{}",
+            reply.body
+        );
+    }
+    let unparsable = app.graphql(Some(&admin), "{ me { kind }", json!({})).await;
+    assert_eq!(unparsable.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.graphql(Some(&admin), "{ me { kind }", json!({}))
+            .await
+            .body,
+        unparsable.body,
+        "a text that does not parse is reported the same way every time"
+    );
+}
+
+#[tokio::test]
 async fn queries_deeper_than_the_limit_are_refused() {
     let app = app_with(&[("GRAPHQL_MAX_DEPTH", "3")]).await;
     let admin = app.token("admin@acme.test").await;

@@ -35,6 +35,9 @@ pub struct Config {
     /// Origins allowed to call the API from a browser; empty means any origin in development and
     /// none (same-origin only) in production.
     pub cors_allowed_origins: Vec<String>,
+    /// Whether the left-most `X-Forwarded-For` address is the client's (set behind a proxy that
+    /// writes it); otherwise the client is the connection's peer and the header is ignored.
+    pub trust_proxy_headers: bool,
     pub integrations: IntegrationsConfig,
 }
 
@@ -64,6 +67,8 @@ pub struct AuthConfig {
     pub refresh_token_ttl_seconds: i64,
     pub max_failed_logins: i32,
     pub lockout_seconds: i64,
+    /// Sign-in attempts one client address may make per minute, across accounts.
+    pub sign_in_attempts_per_minute: u32,
     pub default_tenant_slug: String,
     /// Development only: `portalLogin` as the demo buyer with this password provisions it.
     pub demo_portal_password: Option<String>,
@@ -218,6 +223,7 @@ impl Config {
             refresh_token_ttl_seconds: env.positive("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
             max_failed_logins: env.positive("LOGIN_MAX_FAILED_ATTEMPTS", 5),
             lockout_seconds: env.positive("LOGIN_LOCKOUT_SECONDS", 900),
+            sign_in_attempts_per_minute: env.positive("LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS", 60),
             default_tenant_slug: env
                 .optional("DEFAULT_TENANT_SLUG")
                 .unwrap_or_else(|| "well-crafted".to_owned()),
@@ -245,6 +251,7 @@ impl Config {
                     .collect()
             })
             .unwrap_or_default();
+        let trust_proxy_headers = env.parsed("TRUST_PROXY_HEADERS", false, "true or false");
         let secrets = match env.optional(leora_integrations::ENCRYPTION_KEYS_ENV) {
             Some(spec) => leora_integrations::SecretBox::parse(&spec).unwrap_or_else(|error| {
                 env.problems.push(error.to_string());
@@ -282,6 +289,7 @@ impl Config {
             auth,
             graphql,
             cors_allowed_origins,
+            trust_proxy_headers,
             integrations,
         })
     }

@@ -185,7 +185,8 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     } else {
         tracing::info!(addr = %config.listen_addr, "Leora is serving (production)");
     }
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(until_stopped(stopped))
         .await
         .map_err(|source| StartupError::Bind {

@@ -23,6 +23,8 @@ pub enum IdentityError {
     SessionRevoked,
     #[error("the refresh token was already used; every session of this login has been ended")]
     RefreshTokenReused,
+    #[error("too many sign-in attempts from this address; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
     #[error("{entity} not found")]
     NotFound { entity: &'static str },
     #[error("{field}: {message}")]
@@ -74,6 +76,7 @@ impl ApiError for IdentityError {
             | Self::InvalidToken
             | Self::SessionRevoked
             | Self::RefreshTokenReused => ErrorCode::Unauthenticated,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::BadInput { .. } => ErrorCode::BadUserInput,
             Self::Conflict { .. } => ErrorCode::Conflict,

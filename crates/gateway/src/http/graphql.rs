@@ -10,8 +10,9 @@ use super::AppState;
 use async_graphql::http::parse_query_string;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
+use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use leora_identity::graphql::TenantHint;
@@ -23,6 +24,7 @@ use leora_tenancy::graphql::{Batching, RequestScope, Session};
 use leora_tenancy::{TenancyError, TenantContext};
 use sea_orm::DatabaseTransaction;
 use serde_json::json;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -84,7 +86,16 @@ fn error_response(
         .into_response()
 }
 
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// The connection's peer, present when the server runs with connect info (the tests' in-process
+/// router has none).
+type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
+
+pub async fn post(
+    State(state): State<AppState>,
+    peer: Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let media = MediaType::negotiate(&headers);
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -115,11 +126,12 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     for request in batch.iter_mut() {
         state.documents.prepare(request);
     }
-    execute(&state, &headers, batch, media).await
+    execute(&state, peer, &headers, batch, media).await
 }
 
 pub async fn get(
     State(state): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -153,7 +165,7 @@ pub async fn get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, &headers, BatchRequest::Single(request), media).await
+    execute(&state, peer, &headers, BatchRequest::Single(request), media).await
 }
 
 /// Whether the operation a GET would run is a mutation. Unparsable documents are left for
@@ -264,22 +276,34 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
     }
 }
 
-fn client_info(headers: &HeaderMap) -> ClientInfo {
-    let header_text = |name: &str| {
+/// The client's address is the left-most `X-Forwarded-For` entry only behind a trusted proxy:
+/// anyone can send the header, and trusting it would let a client pick its own sign-in allowance.
+fn client_info(headers: &HeaderMap, peer: Peer, trust_proxy_headers: bool) -> ClientInfo {
+    let forwarded_for = || {
         headers
-            .get(name)
+            .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
+            .and_then(|v| v.split(',').next())
+            .map(|ip| ip.trim().to_owned())
+            .filter(|ip| !ip.is_empty())
+    };
+    let ip_address = if trust_proxy_headers {
+        forwarded_for()
+    } else {
+        peer.map(|Extension(ConnectInfo(address))| address.ip().to_string())
     };
     ClientInfo {
-        user_agent: header_text(header::USER_AGENT.as_str()),
-        ip_address: header_text("x-forwarded-for")
-            .and_then(|v| v.split(',').next().map(|ip| ip.trim().to_owned())),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        ip_address,
     }
 }
 
 async fn execute(
     state: &AppState,
+    peer: Peer,
     headers: &HeaderMap,
     batch: BatchRequest,
     media: MediaType,
@@ -312,7 +336,7 @@ async fn execute(
         .data(state.db.clone())
         .data(Arc::clone(&state.auth))
         .data(Arc::clone(&state.integrations))
-        .data(client_info(headers))
+        .data(client_info(headers, peer, state.trust_proxy_headers))
         .data(Arc::new(TenantHint(
             headers
                 .get(TENANT_HEADER)

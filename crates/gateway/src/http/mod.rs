@@ -15,6 +15,7 @@ use axum::routing::get;
 use documents::DocumentCache;
 use leora_identity::graphql::AuthSettings;
 use leora_identity::service::sessions::AuthPolicy;
+use leora_identity::service::sign_in_limit::SignInLimiter;
 use leora_identity::service::tokens::JwtKeys;
 use leora_integrations::{IntegrationsSettings, UrlPolicy};
 use leora_tenancy::TenantDb;
@@ -41,6 +42,7 @@ pub struct AppState {
     pub limits: GraphqlConfig,
     pub environment: Environment,
     pub cors_allowed_origins: Vec<String>,
+    pub trust_proxy_headers: bool,
     pub integrations: Arc<IntegrationsSettings>,
     /// The counters `GET /metrics` reports.
     pub metrics: Arc<Metrics>,
@@ -73,6 +75,7 @@ impl AppState {
             limits: config.graphql,
             environment: config.environment,
             cors_allowed_origins: config.cors_allowed_origins.clone(),
+            trust_proxy_headers: config.trust_proxy_headers,
             integrations: Arc::new(integrations),
             metrics,
         })
@@ -91,6 +94,7 @@ fn auth_settings(auth: &AuthConfig, environment: Environment) -> AuthSettings {
         default_tenant_slug: auth.default_tenant_slug.clone(),
         demo_portal_password: auth.demo_portal_password.clone(),
         production: environment == Environment::Production,
+        sign_in_limit: SignInLimiter::new(auth.sign_in_attempts_per_minute),
     }
 }
 

@@ -2,10 +2,12 @@
 
 use crate::support::*;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use leora_tenancy::graphql::Permission;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
+use std::net::SocketAddr;
 use uuid::Uuid;
 
 const ME: &str = "{ me { kind email roles permissions customerId tenant { slug } } }";
@@ -529,6 +531,102 @@ async fn a_repeated_query_text_is_trimmed_for_each_requests_own_variables() {
             .body,
         unparsable.body,
         "a text that does not parse is reported the same way every time"
+    );
+}
+
+/// A `login` as the admin, arriving over a connection from `peer`.
+fn login_from(peer: &str, forwarded_for: Option<&str>, password: &str) -> Request<Body> {
+    let body = json!({
+        "query": "mutation($input: LoginInput!) { login(input: $input) { accessToken } }",
+        "variables": { "input": { "tenantSlug": "acme", "email": "admin@acme.test", "password": password } },
+    });
+    let mut request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .extension(ConnectInfo(SocketAddr::new(peer.parse().unwrap(), 40_000)));
+    if let Some(forwarded_for) = forwarded_for {
+        request = request.header("x-forwarded-for", forwarded_for);
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+#[tokio::test]
+async fn sign_in_attempts_beyond_the_per_address_limit_are_rate_limited() {
+    let app = app_with(&[
+        ("LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS", "3"),
+        ("LOGIN_MAX_FAILED_ATTEMPTS", "5"),
+    ])
+    .await;
+    for _ in 0..3 {
+        let wrong = app.send(login_from("203.0.113.7", None, "wrong")).await;
+        assert_eq!(wrong.code(), "UNAUTHENTICATED", "{}", wrong.body);
+    }
+    let refused = app.send(login_from("203.0.113.7", None, PASSWORD)).await;
+    assert_eq!(refused.code(), "RATE_LIMITED", "{}", refused.body);
+    assert!(refused.body["data"].is_null(), "{}", refused.body);
+    let message = refused.body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("try again in"), "{message}");
+
+    let forged = app
+        .send(login_from("203.0.113.7", Some("192.0.2.99"), PASSWORD))
+        .await;
+    assert_eq!(
+        forged.code(),
+        "RATE_LIMITED",
+        "without a trusted proxy, X-Forwarded-For buys no new allowance"
+    );
+
+    let elsewhere = app.send(login_from("198.51.100.1", None, PASSWORD)).await;
+    assert!(
+        elsewhere.data("login")["accessToken"].is_string(),
+        "another address signs in, and the refused attempts locked nobody out: {}",
+        elsewhere.body
+    );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_the_clients() {
+    let app = app_with(&[
+        ("LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS", "1"),
+        ("TRUST_PROXY_HEADERS", "true"),
+    ])
+    .await;
+    let proxy = "10.0.0.1";
+    let first = app
+        .send(login_from(proxy, Some("203.0.113.7, 10.0.0.1"), PASSWORD))
+        .await;
+    assert!(
+        first.data("login")["accessToken"].is_string(),
+        "{}",
+        first.body
+    );
+    let again = app
+        .send(login_from(proxy, Some("203.0.113.7"), PASSWORD))
+        .await;
+    assert_eq!(again.code(), "RATE_LIMITED");
+    let other_client = app
+        .send(login_from(proxy, Some("198.51.100.1"), PASSWORD))
+        .await;
+    assert!(
+        other_client.data("login")["accessToken"].is_string(),
+        "{}",
+        other_client.body
+    );
+    let sessions = app
+        .owner
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT ip_address FROM user_sessions ORDER BY created_at",
+        ))
+        .await
+        .unwrap();
+    let addresses: Vec<String> = sessions
+        .iter()
+        .map(|row| row.try_get_by_index(0).unwrap())
+        .collect();
+    assert_eq!(
+        addresses,
+        ["203.0.113.7", "198.51.100.1"],
+        "sessions record the client, not the proxy"
     );
 }
 

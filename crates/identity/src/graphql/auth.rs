@@ -7,6 +7,7 @@ use crate::entities::{portal_users, users};
 use crate::error::IdentityError;
 use crate::service::demo::{DEMO_PORTAL_EMAIL, provision_demo_portal_user};
 use crate::service::sessions::{self, AuthPolicy, ClientInfo};
+use crate::service::sign_in_limit::SignInLimiter;
 use crate::service::tokens::{AccessClaims, JwtKeys};
 use crate::service::with_tenant_committing;
 use async_graphql::{Context, ID, InputObject, Object};
@@ -15,6 +16,7 @@ use leora_tenancy::entities::tenants;
 use leora_tenancy::graphql::{ApiResult, RequireAuthenticated, ResolverError, Session};
 use leora_tenancy::{Principal, TenancyError, TenantContext, TenantDb};
 use sea_orm::EntityTrait;
+use std::time::Instant;
 use uuid::Uuid;
 
 /// Sign-in configuration, inserted into every request by the gateway.
@@ -25,6 +27,8 @@ pub struct AuthSettings {
     /// Development only: `portalLogin` as the demo buyer with this password provisions it.
     pub demo_portal_password: Option<String>,
     pub production: bool,
+    /// Sign-in attempts per client address, shared by `login` and `portalLogin`.
+    pub sign_in_limit: SignInLimiter,
 }
 
 /// The `X-Tenant-Slug` header, if the request sent one.
@@ -52,6 +56,19 @@ fn tenant_db<'a>(ctx: &Context<'a>) -> ApiResult<&'a TenantDb> {
 
 fn client_info(ctx: &Context<'_>) -> ClientInfo {
     ctx.data::<ClientInfo>().cloned().unwrap_or_default()
+}
+
+/// Counts a sign-in attempt against the client's address; refused before any account is read.
+fn admit_sign_in(settings: &AuthSettings, client: &ClientInfo) -> ApiResult<()> {
+    settings
+        .sign_in_limit
+        .admit(client.ip_address.as_deref(), Instant::now())
+        .map_err(|wait| {
+            IdentityError::RateLimited {
+                retry_after_secs: wait.as_secs().max(1),
+            }
+            .into()
+        })
 }
 
 /// The tenant named by the input, else the header, else the default; an unknown tenant fails
@@ -194,8 +211,9 @@ impl AuthMutation {
     /// Sign in a distributor's staff member.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> ApiResult<AuthPayload> {
         let settings = settings(ctx)?;
-        let (tenant, _) = login_tenant(ctx, input.tenant_slug.as_deref()).await?;
         let client = client_info(ctx);
+        admit_sign_in(settings, &client)?;
+        let (tenant, _) = login_tenant(ctx, input.tenant_slug.as_deref()).await?;
         let tokens = with_tenant_committing(
             tenant_db(ctx)?,
             &TenantContext::anonymous(tenant),
@@ -220,13 +238,14 @@ impl AuthMutation {
     /// Sign in a customer's portal user.
     async fn portal_login(&self, ctx: &Context<'_>, input: LoginInput) -> ApiResult<AuthPayload> {
         let settings = settings(ctx)?;
+        let client = client_info(ctx);
+        admit_sign_in(settings, &client)?;
         let (tenant, slug) = login_tenant(ctx, input.tenant_slug.as_deref()).await?;
         let provision_demo = settings.demo_portal_password.as_deref().filter(|password| {
             slug == settings.default_tenant_slug
                 && input.email.eq_ignore_ascii_case(DEMO_PORTAL_EMAIL)
                 && input.password == *password
         });
-        let client = client_info(ctx);
         let tokens = with_tenant_committing(
             tenant_db(ctx)?,
             &TenantContext::anonymous(tenant),

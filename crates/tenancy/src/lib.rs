@@ -7,6 +7,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod graphql;
+pub mod rows;
 pub mod startup_check;
 
 pub use context::{Principal, TenantContext};

@@ -40,6 +40,28 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+leora_tenancy::read_by_position!(Model {
+    id,
+    tenant_id,
+    account_number,
+    name,
+    email,
+    phone,
+    license_number,
+    license_state,
+    license_expires_on,
+    state,
+    price_tier,
+    payment_terms as text_enum,
+    credit_limit,
+    assigned_rep_id,
+    billing_address,
+    shipping_address,
+    status as text_enum,
+    created_at,
+    updated_at,
+});
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum PaymentTerms {

@@ -23,6 +23,20 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+leora_tenancy::read_by_position!(Model {
+    id,
+    tenant_id,
+    sku_id,
+    price_tier,
+    customer_id,
+    unit_price,
+    min_quantity,
+    valid_from,
+    valid_until,
+    created_at,
+    updated_at,
+});
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

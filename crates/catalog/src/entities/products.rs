@@ -36,6 +36,25 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+leora_tenancy::read_by_position!(Model {
+    id,
+    tenant_id,
+    supplier_id,
+    name,
+    brand,
+    category as text_enum,
+    varietal,
+    vintage,
+    region,
+    country,
+    abv,
+    description,
+    status as text_enum,
+    metadata,
+    created_at,
+    updated_at,
+});
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

@@ -27,6 +27,21 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+leora_tenancy::read_by_position!(Model {
+    id,
+    tenant_id,
+    product_id,
+    code,
+    size_ml,
+    units_per_case,
+    upc,
+    base_price,
+    unit_cost,
+    status as text_enum,
+    created_at,
+    updated_at,
+});
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

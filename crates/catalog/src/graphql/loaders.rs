@@ -6,6 +6,7 @@ use crate::service::pricing::{self, KnownSku, PriceQuote, PricedCustomer};
 use chrono::Utc;
 use leora_tenancy::graphql::BatchLoad;
 use leora_tenancy::graphql::LoadFailed;
+use leora_tenancy::rows;
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
@@ -21,9 +22,9 @@ macro_rules! by_id_loader {
             type Value = $entity::Model;
 
             async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, $entity::Model>, LoadFailed> {
-                let rows = $entity::Entity::find()
-                    .filter($entity::Column::Id.is_in(ids.iter().copied()))
-                    .all(self.0.as_ref())
+                let select = $entity::Entity::find()
+                    .filter($entity::Column::Id.is_in(ids.iter().copied()));
+                let rows = rows::all(self.0.as_ref(), select)
                     .await
                     .map_err(LoadFailed::log)?;
                 Ok(rows.into_iter().map(|row| (row.id, row)).collect())
@@ -58,10 +59,10 @@ impl BatchLoad<Uuid> for SkusOfProduct {
         &self,
         product_ids: &[Uuid],
     ) -> Result<HashMap<Uuid, Vec<skus::Model>>, LoadFailed> {
-        let rows = skus::Entity::find()
+        let select = skus::Entity::find()
             .filter(skus::Column::ProductId.is_in(product_ids.iter().copied()))
-            .order_by_asc(skus::Column::Code)
-            .all(self.0.as_ref())
+            .order_by_asc(skus::Column::Code);
+        let rows = rows::all(self.0.as_ref(), select)
             .await
             .map_err(LoadFailed::log)?;
         let mut by_product: HashMap<Uuid, Vec<skus::Model>> = HashMap::new();
@@ -104,9 +105,8 @@ impl BatchLoad<PriceKey> for PriceOfSku {
 
     async fn load(&self, keys: &[PriceKey]) -> Result<HashMap<PriceKey, PriceQuote>, LoadFailed> {
         let customer_ids: HashSet<Uuid> = keys.iter().map(|key| key.customer_id).collect();
-        let customers: HashMap<Uuid, customers::Model> = customers::Entity::find()
-            .filter(customers::Column::Id.is_in(customer_ids))
-            .all(self.0.as_ref())
+        let select = customers::Entity::find().filter(customers::Column::Id.is_in(customer_ids));
+        let customers: HashMap<Uuid, customers::Model> = rows::all(self.0.as_ref(), select)
             .await
             .map_err(LoadFailed::log)?
             .into_iter()

@@ -8,7 +8,9 @@ use super::types::{Customer, Product, Supplier, not_found, parse_id};
 use crate::entities::enums::ProductStatus as StoredProductStatus;
 use crate::entities::{customers, products, suppliers};
 use async_graphql::{Context, ID, Object};
-use leora_tenancy::graphql::pagination::{Page, PageRequest, contains_pattern, paginate};
+use leora_tenancy::graphql::pagination::{
+    Page, PageRequest, contains_pattern, paginate, paginate_by_position,
+};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -63,7 +65,7 @@ impl CatalogQuery {
             ProductSortField::CreatedAt => products::Column::CreatedAt,
         };
         let select = select.order_by(column, order.direction.into());
-        Ok(paginate(session.tx(), select, products::Column::Id, page, Product).await?)
+        Ok(paginate_by_position(session.tx(), select, products::Column::Id, page, Product).await?)
     }
 
     #[graphql(

@@ -12,6 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use leora_tenancy::rows;
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -178,7 +179,7 @@ pub async fn quote_known(
     }
     let sku_ids = items.iter().map(|item| item.sku_id);
     let mut entries: HashMap<Uuid, Vec<price_list_entries::Model>> = HashMap::new();
-    for entry in candidate_entries(customer, sku_ids, at).all(tx).await? {
+    for entry in rows::all(tx, candidate_entries(customer, sku_ids, at)).await? {
         entries.entry(entry.sku_id).or_default().push(entry);
     }
     Ok(items

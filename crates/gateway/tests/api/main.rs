@@ -6,4 +6,5 @@ mod catalog;
 mod identity;
 mod metrics;
 mod orders;
+mod rows;
 mod support;

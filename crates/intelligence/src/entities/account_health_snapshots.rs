@@ -33,6 +33,26 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+leora_tenancy::read_by_position!(Model {
+    id,
+    tenant_id,
+    customer_id,
+    snapshot_date,
+    period_days,
+    revenue_current,
+    revenue_previous,
+    revenue_change_pct,
+    order_count,
+    days_since_last_order,
+    avg_reorder_interval_days,
+    pace_status as text_enum,
+    health_score,
+    risk_flags,
+    samples_used,
+    created_at,
+    updated_at,
+});
+
 /// Whether the customer is reordering at its usual pace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]

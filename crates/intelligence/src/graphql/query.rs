@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, Object};
 use leora_catalog::entities::customers;
-use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
+use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
 use leora_tenancy::graphql::{
     ApiResult, Permission, RequireAuthenticated, RequirePermission, Session,
 };
@@ -112,7 +112,7 @@ impl IntelligenceQuery {
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
         let select = service::health::overview(session.tx(), session.context(), &filter).await?;
-        Ok(paginate(
+        Ok(paginate_by_position(
             session.tx(),
             select,
             account_health_snapshots::Column::Id,

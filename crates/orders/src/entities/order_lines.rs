@@ -31,6 +31,25 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+leora_tenancy::read_by_position!(Model {
+    id,
+    tenant_id,
+    customer_id,
+    order_id,
+    line_number,
+    sku_id,
+    quantity,
+    unit_price,
+    discount,
+    line_total,
+    tax_amount,
+    pricing_rule as text_enum,
+    price_list_entry_id,
+    is_sample,
+    created_at,
+    updated_at,
+});
+
 /// Which rule set a line's unit price.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]

@@ -40,6 +40,30 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+leora_tenancy::read_by_position!(Model {
+    id,
+    tenant_id,
+    order_number,
+    customer_id,
+    placed_by_user_id,
+    placed_by_portal_user_id,
+    status as text_enum,
+    subtotal,
+    tax_total,
+    total,
+    currency,
+    requested_delivery_date,
+    idempotency_key,
+    notes,
+    submitted_at,
+    confirmed_at,
+    fulfilled_at,
+    delivered_at,
+    cancelled_at,
+    created_at,
+    updated_at,
+});
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum OrderStatus {

@@ -7,7 +7,9 @@ use crate::entities::{invoices, lists, orders};
 use crate::service::carts;
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::ids::{not_found, parse_id};
-use leora_tenancy::graphql::pagination::{Page, PageRequest, contains_pattern, paginate};
+use leora_tenancy::graphql::pagination::{
+    Page, PageRequest, contains_pattern, paginate, paginate_by_position,
+};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -64,7 +66,7 @@ impl OrdersQuery {
             OrderSortField::Total => orders::Column::Total,
         };
         let select = select.order_by(column, order.direction.into());
-        Ok(paginate(
+        Ok(paginate_by_position(
             Session::of(ctx)?.tx(),
             select,
             orders::Column::Id,

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
+use leora_tenancy::rows;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -18,12 +19,11 @@ pub async fn lines_of_orders(
     if order_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let lines = order_lines::Entity::find()
+    let select = order_lines::Entity::find()
         .filter(order_lines::Column::OrderId.is_in(order_ids.iter().copied()))
         .order_by_asc(order_lines::Column::OrderId)
-        .order_by_asc(order_lines::Column::LineNumber)
-        .all(tx)
-        .await?;
+        .order_by_asc(order_lines::Column::LineNumber);
+    let lines = rows::all(tx, select).await?;
     Ok(group(lines, |line| line.order_id))
 }
 

@@ -2,6 +2,7 @@
 //! order (which always ends with the id, so it is total): any sort order pages the same way.
 
 use super::error::{ApiResult, ResolverError};
+use crate::rows::{self, ByPosition};
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{OutputType, SimpleObject};
 use base64::Engine;
@@ -123,17 +124,52 @@ where
     E::Model: Sync,
     N: OutputType,
 {
+    page_of(db, select, id, page, node, |select| select.all(db)).await
+}
+
+/// As [`paginate`], reading the page's rows by position ([`crate::rows`]): for the lists on hot
+/// paths.
+pub async fn paginate_by_position<E, N>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    id: E::Column,
+    page: PageRequest,
+    node: impl Fn(E::Model) -> N,
+) -> Result<Page<N>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Sync + ByPosition,
+    N: OutputType,
+{
+    page_of(db, select, id, page, node, |select| rows::all(db, select)).await
+}
+
+async fn page_of<E, N, Rows>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    id: E::Column,
+    page: PageRequest,
+    node: impl Fn(E::Model) -> N,
+    read: impl FnOnce(Select<E>) -> Rows,
+) -> Result<Page<N>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    N: OutputType,
+    Rows: Future<Output = Result<Vec<E::Model>, DbErr>>,
+{
     let total_count = if page.count_total {
         select.clone().count(db).await?
     } else {
         0
     };
-    let mut rows = select
-        .order_by_asc(id)
-        .offset(page.offset)
-        .limit(page.first + 1)
-        .all(db)
-        .await?;
+    let mut rows = read(
+        select
+            .order_by_asc(id)
+            .offset(page.offset)
+            .limit(page.first + 1),
+    )
+    .await?;
     let has_next = rows.len() as u64 > page.first;
     rows.truncate(page.first as usize);
     let mut connection = Connection::with_additional_fields(

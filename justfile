@@ -47,6 +47,12 @@ bench *ARGS:
     cargo build --release --bin leora --bin leora-bench
     cargo run --release -p leora-bench -- {{ARGS}}
 
+# Instructions per request under valgrind's callgrind: deterministic, for comparing two builds
+# on a noisy machine (target/bench/instructions.md)
+bench-instructions REQUESTS="20" *ARGS:
+    cargo build --release --bin leora --bin leora-bench
+    cargo run --release -p leora-bench -- --instructions {{REQUESTS}} {{ARGS}}
+
 # Drop and recreate the development database `leora` (asks first), then migrate and seed
 db-reset:
     @read -p "Drop the development database 'leora' and everything in it? [y/N] " answer && [ "$answer" = "y" ]

@@ -82,7 +82,7 @@ impl Query {
         self != Query::Writes
     }
 
-    fn text(self) -> &'static str {
+    pub fn text(self) -> &'static str {
         match self {
             Query::Catalog => CATALOG,
             Query::Orders => ORDERS,

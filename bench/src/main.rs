@@ -10,6 +10,7 @@
 
 mod dataset;
 mod gateway;
+mod instructions;
 mod load;
 mod raw;
 mod report;
@@ -78,6 +79,11 @@ pub struct Options {
     /// The `leora` binary (default: next to this one).
     #[arg(long)]
     pub leora_bin: Option<PathBuf>,
+    /// Instead of the load run: count the server's instructions per request under valgrind's
+    /// callgrind, sending each query this many times in a row (deterministic, unlike timings on
+    /// a shared machine; needs valgrind). Writes `instructions.md` next to the results.
+    #[arg(long, value_name = "REQUESTS")]
+    pub instructions: Option<u32>,
     /// Where results go (default: `target/bench`).
     #[arg(long)]
     pub out_dir: Option<PathBuf>,
@@ -146,6 +152,16 @@ async fn run(options: Options) -> Result<()> {
         "dataset: {} synthetic tenants, {} customers, {} orders, {} order lines, {} health snapshots",
         dataset.tenants, dataset.customers, dataset.orders, dataset.order_lines, dataset.snapshots
     );
+
+    if let Some(requests) = options.instructions {
+        let counted =
+            instructions::count(&leora_bin, &options, &dataset, &out_dir, requests).await?;
+        let table = instructions::markdown(&counted);
+        let path = out_dir.join("instructions.md");
+        std::fs::write(&path, &table)?;
+        println!("\n{table}\nwrote {}", path.display());
+        return Ok(());
+    }
 
     let server = server::Server::start(&leora_bin, &options, &out_dir).await?;
     println!(

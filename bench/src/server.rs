@@ -30,9 +30,26 @@ fn free_port() -> Result<u16> {
 
 impl Server {
     pub async fn start(leora_bin: &Path, options: &Options, out_dir: &Path) -> Result<Self> {
+        Self::start_under(&[], leora_bin, options, out_dir).await
+    }
+
+    /// As [`Server::start`], run by `launcher` (a program and its arguments, e.g. valgrind).
+    pub async fn start_under(
+        launcher: &[String],
+        leora_bin: &Path,
+        options: &Options,
+        out_dir: &Path,
+    ) -> Result<Self> {
         let port = free_port()?;
         let log = std::fs::File::create(out_dir.join("server.log"))?;
-        let mut command = tokio::process::Command::new(leora_bin);
+        let mut command = match launcher.split_first() {
+            Some((program, args)) => {
+                let mut command = tokio::process::Command::new(program);
+                command.args(args).arg(leora_bin);
+                command
+            }
+            None => tokio::process::Command::new(leora_bin),
+        };
         command
             .arg("serve")
             .env("LEORA_ENV", "development")
@@ -56,7 +73,12 @@ impl Server {
                 .ok_or_else(|| format!("--server-env {pair:?} is not NAME=value"))?;
             command.env(name, value);
         }
-        let mut child = command.spawn()?;
+        let mut child = command.spawn().map_err(|error| {
+            format!(
+                "cannot start {}: {error}",
+                launcher.first().map_or(leora_bin, Path::new).display()
+            )
+        })?;
         let pid = child.id().ok_or("the server exited at once")?;
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(1024)

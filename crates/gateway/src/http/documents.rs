@@ -6,14 +6,18 @@
 //!
 //! Only the parse is saved: the depth, directive and validation checks still run on every request.
 //! Texts that do not parse are not kept; execution parses them again and reports the error as
-//! usual. The cache holds at most `capacity` texts, forgetting the oldest, so a client that sends
-//! ever-new texts (literals inlined into the query) cannot grow it.
+//! usual. The cache holds at most `capacity` texts of at most [`MAX_TEXT_BYTES`] each, forgetting
+//! the oldest, so a client that sends ever-new or huge texts cannot grow it past a few tens of
+//! megabytes; longer texts are parsed per request.
 
 use async_graphql::Request;
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::ExecutableDocument;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
+
+/// Generated clients' operations are a few hundred bytes; GraphiQL's introspection query about 2 KB.
+pub const MAX_TEXT_BYTES: usize = 8 * 1024;
 
 pub struct DocumentCache {
     capacity: usize,
@@ -43,7 +47,9 @@ impl DocumentCache {
         let Ok(document) = parse_query(&request.query) else {
             return;
         };
-        self.remember(&request.query, document.clone());
+        if request.query.len() <= MAX_TEXT_BYTES {
+            self.remember(&request.query, document.clone());
+        }
         request.set_parsed_query(document);
     }
 
@@ -112,6 +118,15 @@ mod tests {
         let mut request = prepared(&cache, "{ me { id }");
         assert!(cache.texts().is_empty());
         assert!(request.parsed_query().is_err());
+    }
+
+    #[test]
+    fn a_long_text_is_parsed_for_its_request_but_not_kept() {
+        let cache = DocumentCache::new(8);
+        let long = format!("{{ me {{ id }} }}{}", " ".repeat(MAX_TEXT_BYTES));
+        let mut request = prepared(&cache, &long);
+        assert!(cache.texts().is_empty());
+        assert!(request.parsed_query().is_ok());
     }
 
     #[test]

@@ -35,9 +35,10 @@ pub struct Config {
     /// Origins allowed to call the API from a browser; empty means any origin in development and
     /// none (same-origin only) in production.
     pub cors_allowed_origins: Vec<String>,
-    /// Whether the left-most `X-Forwarded-For` address is the client's (set behind a proxy that
-    /// writes it); otherwise the client is the connection's peer and the header is ignored.
-    pub trust_proxy_headers: bool,
+    /// How many proxies in front of the server append to `X-Forwarded-For`; the client is the
+    /// entry that many places from the right. 0: the client is the connection's peer and the
+    /// header is ignored.
+    pub trusted_proxy_hops: usize,
     pub integrations: IntegrationsConfig,
 }
 
@@ -80,8 +81,8 @@ pub struct GraphqlConfig {
     pub max_complexity: usize,
     pub max_batch: usize,
     pub max_body_bytes: usize,
-    /// Distinct query texts whose parsed documents are kept.
-    pub document_cache_size: usize,
+    /// Bytes of query text whose parsed documents are kept.
+    pub document_cache_bytes: usize,
     pub introspection: bool,
     pub graphiql: bool,
 }
@@ -237,7 +238,9 @@ impl Config {
             max_complexity: env.positive("GRAPHQL_MAX_COMPLEXITY", 2_000),
             max_batch: env.positive("GRAPHQL_MAX_BATCH", 10),
             max_body_bytes: env.positive("GRAPHQL_MAX_BODY_BYTES", 1 << 20),
-            document_cache_size: env.positive("GRAPHQL_DOCUMENT_CACHE_SIZE", 500),
+            document_cache_bytes: env
+                .positive("GRAPHQL_DOCUMENT_CACHE_KIB", 256usize)
+                .saturating_mul(1024),
             introspection: env.parsed("GRAPHQL_INTROSPECTION", !production, "true or false"),
             graphiql: env.parsed("GRAPHIQL_ENABLED", !production, "true or false"),
         };
@@ -251,7 +254,11 @@ impl Config {
                     .collect()
             })
             .unwrap_or_default();
-        let trust_proxy_headers = env.parsed("TRUST_PROXY_HEADERS", false, "true or false");
+        let trusted_proxy_hops = env.parsed(
+            "TRUSTED_PROXY_HOPS",
+            0,
+            "a whole number of proxies (0 when clients connect directly)",
+        );
         let secrets = match env.optional(leora_integrations::ENCRYPTION_KEYS_ENV) {
             Some(spec) => leora_integrations::SecretBox::parse(&spec).unwrap_or_else(|error| {
                 env.problems.push(error.to_string());
@@ -289,7 +296,7 @@ impl Config {
             auth,
             graphql,
             cors_allowed_origins,
-            trust_proxy_headers,
+            trusted_proxy_hops,
             integrations,
         })
     }

@@ -90,7 +90,7 @@ async fn world() -> World {
 fn client() -> ClientInfo {
     ClientInfo {
         user_agent: Some("integration-test/1.0".to_owned()),
-        ip_address: Some("203.0.113.7".to_owned()),
+        ip_address: Some("203.0.113.7".parse().unwrap()),
     }
 }
 

@@ -24,7 +24,7 @@ use leora_tenancy::graphql::{Batching, RequestScope, Session};
 use leora_tenancy::{TenancyError, TenantContext};
 use sea_orm::DatabaseTransaction;
 use serde_json::json;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -276,22 +276,33 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
     }
 }
 
-/// The client's address is the left-most `X-Forwarded-For` entry only behind a trusted proxy:
-/// anyone can send the header, and trusting it would let a client pick its own sign-in allowance.
-fn client_info(headers: &HeaderMap, peer: Peer, trust_proxy_headers: bool) -> ClientInfo {
-    let forwarded_for = || {
-        headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(|ip| ip.trim().to_owned())
-            .filter(|ip| !ip.is_empty())
-    };
-    let ip_address = if trust_proxy_headers {
-        forwarded_for()
-    } else {
-        peer.map(|Extension(ConnectInfo(address))| address.ip().to_string())
-    };
+/// Behind `hops` trusted proxies, each appending the address it was connected from to
+/// `X-Forwarded-For`, the client is the entry `hops` places from the right: entries further left
+/// came from the client itself, which could write anything there to pick its own sign-in
+/// allowance. Without trusted proxies, or when the header does not hold that many addresses, the
+/// client is the connection's peer.
+fn client_address(headers: &HeaderMap, peer: Peer, hops: usize) -> Option<IpAddr> {
+    let peer = peer.map(|Extension(ConnectInfo(address))| address.ip());
+    if hops == 0 {
+        return peer;
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect();
+    forwarded
+        .len()
+        .checked_sub(hops)
+        .and_then(|index| forwarded.get(index))
+        .and_then(|address| address.parse().ok())
+        .or(peer)
+}
+
+fn client_info(headers: &HeaderMap, peer: Peer, trusted_proxy_hops: usize) -> ClientInfo {
+    let ip_address = client_address(headers, peer, trusted_proxy_hops);
     ClientInfo {
         user_agent: headers
             .get(header::USER_AGENT)
@@ -336,7 +347,7 @@ async fn execute(
         .data(state.db.clone())
         .data(Arc::clone(&state.auth))
         .data(Arc::clone(&state.integrations))
-        .data(client_info(headers, peer, state.trust_proxy_headers))
+        .data(client_info(headers, peer, state.trusted_proxy_hops))
         .data(Arc::new(TenantHint(
             headers
                 .get(TENANT_HEADER)

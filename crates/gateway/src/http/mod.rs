@@ -42,7 +42,7 @@ pub struct AppState {
     pub limits: GraphqlConfig,
     pub environment: Environment,
     pub cors_allowed_origins: Vec<String>,
-    pub trust_proxy_headers: bool,
+    pub trusted_proxy_hops: usize,
     pub integrations: Arc<IntegrationsSettings>,
     /// The counters `GET /metrics` reports.
     pub metrics: Arc<Metrics>,
@@ -70,12 +70,12 @@ impl AppState {
             db: TenantDb::new(pool.clone(), config.app_role.clone()),
             pool,
             schema: build_schema(&config.graphql),
-            documents: Arc::new(DocumentCache::new(config.graphql.document_cache_size)),
+            documents: Arc::new(DocumentCache::new(config.graphql.document_cache_bytes)),
             auth: Arc::new(auth_settings(&config.auth, config.environment)),
             limits: config.graphql,
             environment: config.environment,
             cors_allowed_origins: config.cors_allowed_origins.clone(),
-            trust_proxy_headers: config.trust_proxy_headers,
+            trusted_proxy_hops: config.trusted_proxy_hops,
             integrations: Arc::new(integrations),
             metrics,
         })

@@ -584,25 +584,33 @@ async fn sign_in_attempts_beyond_the_per_address_limit_are_rate_limited() {
 }
 
 #[tokio::test]
-async fn behind_a_trusted_proxy_the_forwarded_address_is_the_clients() {
+async fn behind_a_trusted_proxy_the_address_it_appended_is_the_clients() {
     let app = app_with(&[
         ("LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS", "1"),
-        ("TRUST_PROXY_HEADERS", "true"),
+        ("TRUSTED_PROXY_HOPS", "1"),
     ])
     .await;
     let proxy = "10.0.0.1";
     let first = app
-        .send(login_from(proxy, Some("203.0.113.7, 10.0.0.1"), PASSWORD))
+        .send(login_from(
+            proxy,
+            Some("198.51.100.77, 203.0.113.7"),
+            PASSWORD,
+        ))
         .await;
     assert!(
         first.data("login")["accessToken"].is_string(),
         "{}",
         first.body
     );
-    let again = app
-        .send(login_from(proxy, Some("203.0.113.7"), PASSWORD))
+    let forged = app
+        .send(login_from(proxy, Some("192.0.2.1, 203.0.113.7"), PASSWORD))
         .await;
-    assert_eq!(again.code(), "RATE_LIMITED");
+    assert_eq!(
+        forged.code(),
+        "RATE_LIMITED",
+        "what the client wrote left of the proxy's entry buys no new allowance"
+    );
     let other_client = app
         .send(login_from(proxy, Some("198.51.100.1"), PASSWORD))
         .await;
@@ -626,7 +634,7 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_clients() {
     assert_eq!(
         addresses,
         ["203.0.113.7", "198.51.100.1"],
-        "sessions record the client, not the proxy"
+        "sessions record the client, not the proxy nor a forged entry"
     );
 }
 

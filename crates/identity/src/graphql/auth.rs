@@ -62,10 +62,10 @@ fn client_info(ctx: &Context<'_>) -> ClientInfo {
 fn admit_sign_in(settings: &AuthSettings, client: &ClientInfo) -> ApiResult<()> {
     settings
         .sign_in_limit
-        .admit(client.ip_address.as_deref(), Instant::now())
+        .admit(client.ip_address, Instant::now())
         .map_err(|wait| {
             IdentityError::RateLimited {
-                retry_after_secs: wait.as_secs().max(1),
+                retry_after_secs: (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1),
             }
             .into()
         })

@@ -144,7 +144,7 @@ pub(super) struct NewSession<'a> {
     pub refresh_token_hash: String,
     pub expires_at: DateTime<Utc>,
     pub user_agent: Option<&'a str>,
-    pub ip_address: Option<&'a str>,
+    pub ip_address: Option<String>,
 }
 
 /// Inserts a session row, taking tenant and customer from the principal's own row.

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use sea_orm::DatabaseTransaction;
+use std::net::IpAddr;
 use uuid::Uuid;
 
 use super::passwords;
@@ -44,7 +45,7 @@ impl Default for AuthPolicy {
 #[derive(Clone, Debug, Default)]
 pub struct ClientInfo {
     pub user_agent: Option<String>,
-    pub ip_address: Option<String>,
+    pub ip_address: Option<IpAddr>,
 }
 
 #[derive(Clone, Debug)]
@@ -323,7 +324,7 @@ impl Issuer<'_> {
             refresh_token_hash: refresh.secret_hash(),
             expires_at: self.now + self.policy.refresh_ttl,
             user_agent: self.client.user_agent.as_deref(),
-            ip_address: self.client.ip_address.as_deref(),
+            ip_address: self.client.ip_address.map(|ip| ip.to_string()),
         };
         store::insert_session(self.tx, principal.kind, session).await?;
         let expires_at = (self.now + self.policy.access_ttl).trunc_subsecs(0);

@@ -1528,6 +1528,51 @@ async fn invoice_status_follows_payments() {
 }
 
 #[tokio::test]
+async fn an_order_whose_invoice_was_voided_is_invoiced_again_under_a_new_number() {
+    let world = world().await;
+    let staff = world.staff;
+    let order = world.fulfilled_order(2).await;
+    let first = world.issue(order.id).await.unwrap();
+    assert_code(world.issue(order.id).await, ErrorCode::Conflict);
+
+    world
+        .run(staff, async |tx| void_invoice(tx, &staff, first.id).await)
+        .await
+        .unwrap();
+    let replacement = world.issue(order.id).await.unwrap();
+    assert_ne!(replacement.invoice_number, first.invoice_number);
+    assert_eq!(replacement.status, InvoiceStatus::Issued);
+    assert_eq!(replacement.total, first.total);
+    // One live invoice per order.
+    assert_code(world.issue(order.id).await, ErrorCode::Conflict);
+
+    let shown = world
+        .run(staff, async |tx| invoices_of_orders(tx, &[order.id]).await)
+        .await
+        .unwrap();
+    assert_eq!(
+        shown[&order.id].id, replacement.id,
+        "the order shows its live invoice"
+    );
+
+    world
+        .run(staff, async |tx| {
+            void_invoice(tx, &staff, replacement.id).await
+        })
+        .await
+        .unwrap();
+    let shown = world
+        .run(staff, async |tx| invoices_of_orders(tx, &[order.id]).await)
+        .await
+        .unwrap();
+    assert_eq!(
+        (shown[&order.id].id, shown[&order.id].status),
+        (replacement.id, InvoiceStatus::Void),
+        "with none live, the order shows the last one voided"
+    );
+}
+
+#[tokio::test]
 async fn overpayment_is_refused() {
     let world = world().await;
     let order = world.fulfilled_order(10).await;

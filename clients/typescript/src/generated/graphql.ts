@@ -800,7 +800,10 @@ export type MutationRoot = {
   deliverOrder: Order;
   /** Ship the order, consuming its reserved stock. */
   fulfillOrder: Order;
-  /** Issue the invoice of a fulfilled or delivered order. */
+  /**
+   * Issue the invoice of a fulfilled or delivered order; `CONFLICT` while it has a live
+   * (not void) invoice.
+   */
   issueInvoice: Invoice;
   /**
    * Records a visit, call, email, tasting or sample pull. A pull beyond the rep's monthly
@@ -873,6 +876,10 @@ export type MutationRoot = {
   updateSupplier: Supplier;
   updateWebhookSubscription: WebhookSubscription;
   upsertPriceListEntry: PriceListEntry;
+  /**
+   * Void an invoice without completed payments (`CONFLICT` otherwise: refund them first). Its
+   * order can then be invoiced again, under a new number.
+   */
   voidInvoice: Invoice;
 };
 
@@ -1288,7 +1295,7 @@ export type Order = {
   fulfilledAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   idempotencyKey?: Maybe<Scalars['String']['output']>;
-  /** The order's invoice, once issued. */
+  /** The order's invoice, once issued: the live one, or the last one voided when none is live. */
   invoice?: Maybe<Invoice>;
   lines: Array<OrderLine>;
   notes?: Maybe<Scalars['String']['output']>;

@@ -141,7 +141,8 @@ impl OrdersMutation {
         ))
     }
 
-    /// Issue the invoice of a fulfilled or delivered order.
+    /// Issue the invoice of a fulfilled or delivered order; `CONFLICT` while it has a live
+    /// (not void) invoice.
     #[graphql(guard = "RequirePermission(Permission::InvoicesManage)")]
     async fn issue_invoice(&self, ctx: &Context<'_>, order_id: ID) -> ApiResult<Invoice> {
         let session = Session::of(ctx)?;
@@ -174,6 +175,8 @@ impl OrdersMutation {
         })
     }
 
+    /// Void an invoice without completed payments (`CONFLICT` otherwise: refund them first). Its
+    /// order can then be invoiced again, under a new number.
     #[graphql(guard = "RequirePermission(Permission::InvoicesManage)")]
     async fn void_invoice(&self, ctx: &Context<'_>, invoice_id: ID) -> ApiResult<Invoice> {
         let session = Session::of(ctx)?;

@@ -119,7 +119,7 @@ impl Order {
             .map(OrderLine)
             .collect())
     }
-    /// The order's invoice, once issued.
+    /// The order's invoice, once issued: the live one, or the last one voided when none is live.
     async fn invoice(&self, ctx: &Context<'_>) -> ApiResult<Option<Invoice>> {
         let loader = Session::of(ctx)?.loader(InvoiceOfOrder);
         Ok(loader.load_one(self.0.id).await?.map(Invoice))

@@ -8,6 +8,7 @@ use leora_tenancy::rows;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+use crate::entities::invoices::InvoiceStatus;
 use crate::entities::{cart_items, invoices, list_items, order_lines, payments};
 use crate::error::OrdersError;
 
@@ -27,7 +28,7 @@ pub async fn lines_of_orders(
     Ok(group(lines, |line| line.order_id))
 }
 
-/// Each order's invoice (an order has at most one).
+/// Each order's invoice: its live one (an order has at most one), else the last one voided.
 pub async fn invoices_of_orders(
     tx: &DatabaseTransaction,
     order_ids: &[Uuid],
@@ -37,12 +38,20 @@ pub async fn invoices_of_orders(
     }
     let invoices = invoices::Entity::find()
         .filter(invoices::Column::OrderId.is_in(order_ids.iter().copied()))
+        .order_by_asc(invoices::Column::IssuedAt)
+        .order_by_asc(invoices::Column::Id)
         .all(tx)
         .await?;
-    Ok(invoices
-        .into_iter()
-        .map(|invoice| (invoice.order_id, invoice))
-        .collect())
+    let mut by_order: HashMap<Uuid, invoices::Model> = HashMap::new();
+    for invoice in invoices {
+        let replaces = by_order
+            .get(&invoice.order_id)
+            .is_none_or(|kept| kept.status == InvoiceStatus::Void);
+        if replaces {
+            by_order.insert(invoice.order_id, invoice);
+        }
+    }
+    Ok(by_order)
 }
 
 /// Each invoice's payments, oldest received first.

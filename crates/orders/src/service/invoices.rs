@@ -49,8 +49,9 @@ pub struct RecordedPayment {
 }
 
 /// Issues the invoice of a fulfilled or delivered order (`InvalidTransition` otherwise), at most
-/// one per order (`Conflict`). Its totals are the order's; it is due after the customer's payment
-/// terms (net 15/30/60 days; prepaid and COD on the day of issue).
+/// one live invoice per order (`Conflict`; once it is voided, the order can be invoiced again,
+/// under a new number). Its totals are the order's; it is due after the customer's payment terms
+/// (net 15/30/60 days; prepaid and COD on the day of issue).
 pub async fn issue_invoice(
     tx: &DatabaseTransaction,
     ctx: &TenantContext,
@@ -76,6 +77,7 @@ pub async fn issue_invoice(
     }
     if let Some(existing) = invoices::Entity::find()
         .filter(invoices::Column::OrderId.eq(order.id))
+        .filter(invoices::Column::Status.ne(InvoiceStatus::Void))
         .one(tx)
         .await?
     {
@@ -217,8 +219,7 @@ pub async fn record_payment(
 }
 
 /// Voids an invoice that has no completed payments (`Conflict` otherwise; refund them first). A
-/// void invoice stays void: `InvalidTransition`. Voiding is final — the order cannot be invoiced
-/// again.
+/// void invoice stays void (`InvalidTransition`); its order can be invoiced again.
 pub async fn void_invoice(
     tx: &DatabaseTransaction,
     ctx: &TenantContext,

@@ -4,6 +4,28 @@
 //! generated from [`isolation::tables`], so the whole schema can be read, reviewed and fingerprinted
 //! as text.
 
+/// A migration that runs checked-in SQL: `up` and `down` are the scripts (`&str` expressions,
+/// evaluated when the migration runs, so they may use `?` on the application role's name).
+macro_rules! sql_migration {
+    (up: $up:expr, down: $down:expr $(,)?) => {
+        #[derive(DeriveMigrationName)]
+        pub struct Migration;
+
+        #[async_trait::async_trait]
+        impl MigrationTrait for Migration {
+            async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                manager.get_connection().execute_unprepared($up).await?;
+                Ok(())
+            }
+
+            async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                manager.get_connection().execute_unprepared($down).await?;
+                Ok(())
+            }
+        }
+    };
+}
+
 pub mod app_role;
 pub mod isolation;
 mod m20261125_000001_schema;

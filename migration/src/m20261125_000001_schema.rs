@@ -11,23 +11,11 @@ pub fn up_sql(role: &AppRole) -> String {
     format!("{TABLES_UP}\n{}", isolation::schema_v1_sql(role))
 }
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let sql = up_sql(&migration_role()?);
-        manager.get_connection().execute_unprepared(&sql).await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let sql = format!(
-            "{}\n{TABLES_DOWN}",
-            isolation::revoke_app_role_sql(&migration_role()?)
-        );
-        manager.get_connection().execute_unprepared(&sql).await?;
-        Ok(())
-    }
+fn down_sql(role: &AppRole) -> String {
+    format!("{}\n{TABLES_DOWN}", isolation::revoke_app_role_sql(role))
 }
+
+sql_migration!(
+    up: &up_sql(&migration_role()?),
+    down: &down_sql(&migration_role()?),
+);

@@ -10,24 +10,4 @@ pub fn up_sql(role: &AppRole) -> String {
     format!("{FUNCTION_UP}\nGRANT EXECUTE ON FUNCTION active_tenant_ids() TO {role};\n")
 }
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(&up_sql(&migration_role()?))
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(DOWN_SQL)
-            .await?;
-        Ok(())
-    }
-}
+sql_migration!(up: &up_sql(&migration_role()?), down: DOWN_SQL);

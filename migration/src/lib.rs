@@ -34,6 +34,7 @@ mod m20261125_000003_document_numbers;
 mod m20261125_000004_webhook_worker;
 mod m20261125_000005_job_tenants;
 mod m20261125_000006_reinvoice_after_void;
+mod m20261125_000007_analytics_manage;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_webhook_worker::Migration),
             Box::new(m20261125_000005_job_tenants::Migration),
             Box::new(m20261125_000006_reinvoice_after_void::Migration),
+            Box::new(m20261125_000007_analytics_manage::Migration),
         ]
     }
 }
@@ -66,6 +68,7 @@ pub fn fingerprint(app_role: &app_role::AppRole) -> String {
     text.push_str(&m20261125_000004_webhook_worker::up_sql(app_role));
     text.push_str(&m20261125_000005_job_tenants::up_sql(app_role));
     text.push_str(m20261125_000006_reinvoice_after_void::UP_SQL);
+    text.push_str(m20261125_000007_analytics_manage::UP_SQL);
     // FNV-1a: stable across Rust releases, unlike `DefaultHasher`.
     let digest = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)

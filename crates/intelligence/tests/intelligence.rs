@@ -863,6 +863,37 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
         None,
     );
 
+    // rep3 reports to no manager: the manager sees rep3's pull at rep1's account, but does not
+    // decide it; an admin does.
+    let outside_team = w
+        .log(
+            t.as_user(t.rep3),
+            pull(t.c1, t.sku, 6, "2025-06-11T09:00:00Z"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        outside_team.sample_approval_status,
+        SampleApprovalStatus::Pending
+    );
+    assert_code(
+        decide(
+            t.as_user(t.manager),
+            outside_team.id,
+            SampleDecision::Approve,
+        )
+        .await,
+        ErrorCode::Forbidden,
+        None,
+    );
+    let by_admin = decide(t.as_user(t.admin), outside_team.id, SampleDecision::Reject)
+        .await
+        .unwrap();
+    assert_eq!(
+        by_admin.sample_approval_status,
+        SampleApprovalStatus::Rejected
+    );
+
     let approved = decide(t.as_user(t.manager), pending.id, SampleDecision::Approve)
         .await
         .unwrap();
@@ -2249,6 +2280,14 @@ async fn graphql_guards_let_each_principal_reach_only_its_fields() {
         .await;
     assert_eq!(error_code(&bad), Some("BAD_USER_INPUT"));
     assert_eq!(bad["errors"][0]["extensions"]["field"], "customerId");
+    let by_rep = w
+        .graphql(rep1, "mutation { refreshAccountHealth { snapshots } }")
+        .await;
+    assert_eq!(
+        error_code(&by_rep),
+        Some("FORBIDDEN"),
+        "a rep views account health but does not rerun the tenant's job: {by_rep}"
+    );
     let refresh = w
         .graphql(
             manager,

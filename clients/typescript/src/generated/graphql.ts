@@ -829,7 +829,7 @@ export type MutationRoot = {
   redeliverWebhook: WebhookDelivery;
   /**
    * Runs the health job for the tenant now (as `leora jobs health` does): snapshots, sales
-   * metrics, missed calls, notifications, filing statuses.
+   * metrics, missed calls, notifications, filing statuses. Managers and admins.
    */
   refreshAccountHealth: HealthRunSummary;
   /**

@@ -1,5 +1,5 @@
 //! Intelligence mutations. Rep workflow writes need `activities.manage`, deciding sample pulls
-//! `samples.approve`, running the health job `analytics.view`; anyone signed in manages their own
+//! `samples.approve`, running the health job `analytics.manage`; anyone signed in manages their own
 //! notifications.
 
 use async_graphql::{Context, ID, Object};
@@ -113,8 +113,8 @@ impl IntelligenceMutation {
     }
 
     /// Runs the health job for the tenant now (as `leora jobs health` does): snapshots, sales
-    /// metrics, missed calls, notifications, filing statuses.
-    #[graphql(guard = "RequirePermission(Permission::AnalyticsView)")]
+    /// metrics, missed calls, notifications, filing statuses. Managers and admins.
+    #[graphql(guard = "RequirePermission(Permission::AnalyticsManage)")]
     async fn refresh_account_health(&self, ctx: &Context<'_>) -> ApiResult<HealthRunSummary> {
         let session = Session::of(ctx)?;
         let summary = job::run(session.tx(), session.tenant_id(), None).await?;

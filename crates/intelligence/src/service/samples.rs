@@ -112,6 +112,13 @@ pub async fn decide_sample_pull(
             reason: "you cannot approve your own sample pull",
         });
     }
+    // Seeing the pull (it may be at one of the team's accounts) is not managing the rep who
+    // pulled it.
+    if !viewer.may_act_for(pull.user_id) {
+        return Err(IntelligenceError::Forbidden {
+            reason: "you decide only your direct reports' sample pulls",
+        });
+    }
     if pull.sample_approval_status != SampleApprovalStatus::Pending {
         let action = match decision {
             SampleDecision::Approve => "approve",

@@ -36,6 +36,7 @@ permissions! {
     ActivitiesManage => "activities.manage",
     SamplesApprove => "samples.approve",
     AnalyticsView => "analytics.view",
+    AnalyticsManage => "analytics.manage",
     ComplianceView => "compliance.view",
     ComplianceManage => "compliance.manage",
     IntegrationsManage => "integrations.manage",

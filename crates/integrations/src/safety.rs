@@ -153,12 +153,17 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         return is_public_v4(v4);
     }
     let segments = ip.segments();
-    let nat64 = segments[0] == 0x0064 && segments[1] == 0xff9b; // 64:ff9b::/96
-    if nat64 {
+    let well_known_nat64 = segments[..6] == [0x0064, 0xff9b, 0, 0, 0, 0]; // 64:ff9b::/96
+    if well_known_nat64 {
         let [a, b] = segments[6].to_be_bytes();
         let [c, d] = segments[7].to_be_bytes();
         return is_public_v4(Ipv4Addr::new(a, b, c, d));
     }
+    // Other translation prefixes (64:ff9b:1::/48 for local use, RFC 8215) put the IPv4 address
+    // where it can't be read back without knowing the prefix length, and ::ffff:0:a.b.c.d
+    // (IPv4-translated, RFC 2765) reaches an IPv4 host too: none of them is a safe target.
+    let other_translation =
+        (segments[0] == 0x0064 && segments[1] == 0xff9b) || segments[..5] == [0, 0, 0, 0, 0xffff];
     let documentation = segments[0] == 0x2001 && segments[1] == 0x0db8;
     let site_local = segments[0] & 0xffc0 == 0xfec0;
     !(ip.is_unspecified()
@@ -168,6 +173,7 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || ip.is_unicast_link_local()
         || site_local
         || documentation
+        || other_translation
         // ::a.b.c.d, the deprecated IPv4-compatible form.
         || segments[..6].iter().all(|s| *s == 0))
 }
@@ -197,6 +203,9 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
             "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1:a00:1::",
+            "64:ff9b:1::808:808",
+            "::ffff:0:a00:1",
             "2001:db8::1",
         ] {
             let ip: IpAddr = internal.parse().unwrap();
@@ -207,6 +216,7 @@ mod tests {
             "8.8.8.8",
             "2606:4700::1111",
             "::ffff:1.1.1.1",
+            "64:ff9b::808:808",
         ] {
             let ip: IpAddr = public.parse().unwrap();
             assert!(is_public_ip(ip), "{public} should be public");

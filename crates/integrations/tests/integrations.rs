@@ -723,6 +723,33 @@ async fn a_rolled_back_change_leaves_no_event_and_no_delivery() {
 }
 
 #[tokio::test]
+async fn a_secret_that_does_not_decrypt_postpones_the_delivery_without_using_an_attempt() {
+    let w = world().await;
+    let receiver = Receiver::start(Behaviour::default()).await;
+    w.subscribe(w.a, &receiver.url, &[EventType::OrderPlaced])
+        .await;
+    w.record(w.a, EventType::OrderPlaced, 1).await;
+    let mut wrong_keys = w.config();
+    wrong_keys.secrets = Arc::new(SecretBox::parse(&key_spec(KEY_ID, 8)).unwrap());
+    wrong_keys.request_timeout = Duration::from_millis(100);
+    wrong_keys.lease = Duration::from_millis(200);
+    let misconfigured = Worker::new(w.db.clone(), wrong_keys).unwrap();
+    for _ in 0..3 {
+        assert_eq!(misconfigured.run_once().await.unwrap(), 0);
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(receiver.hits().is_empty());
+    let attempts = "SELECT count(*) FROM webhook_deliveries WHERE attempts = 0";
+    assert_eq!(w.count(attempts, []).await, 1, "no attempt was used");
+
+    let fixed = Worker::new(w.db.clone(), w.config()).unwrap();
+    assert_eq!(fixed.run_once().await.unwrap(), 1);
+    assert_eq!(w.deliveries_with_status("succeeded").await, 1);
+    let first_attempt = "SELECT count(*) FROM webhook_deliveries WHERE attempts = 1";
+    assert_eq!(w.count(first_attempt, []).await, 1);
+}
+
+#[tokio::test]
 async fn oversized_payloads_are_capped_in_the_outbox() {
     let w = world().await;
     let lines: Vec<Value> = (0..20_000).map(|n| json!({ "line": n })).collect();

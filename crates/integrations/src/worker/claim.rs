@@ -192,9 +192,15 @@ async fn jobs(
         let secret = match open_secret(secrets, subscription) {
             Ok(secret) => secret,
             Err(error) => {
-                // A key problem, not the receiver's: no attempt is recorded as failed, and the
-                // lease brings the delivery back once the keys are fixed.
+                // A key problem, not the receiver's: the claim's attempt is given back, so the
+                // delivery keeps all its retries, and the lease brings it back once the keys are
+                // fixed.
                 tracing::error!(%error, subscription_id = %subscription.id, "webhook secret does not decrypt; delivery postponed");
+                tx.execute_raw(stmt(
+                    "UPDATE webhook_deliveries SET attempts = attempts - 1 WHERE id = $1",
+                    [claim.delivery_id.into()],
+                ))
+                .await?;
                 continue;
             }
         };

@@ -40,15 +40,15 @@ seed:
 seed-synthetic *ARGS:
     cargo run --release --bin leora -- seed --synthetic {{ARGS}}
 
-# Benchmark (issue 8): builds the server and the bench in release, seeds `leora_bench` when needed,
-# starts the real server and drives the mix at c=1,8,32,64, then the raw-SQL baseline; writes
-# target/bench/results.{json,md}. Options: `just bench --help` (e.g. --duration-secs 5).
+# (Builds the server and the bench in release, seeds `leora_bench` when needed, starts the real
+# server, drives the mix at c=1,8,32,64, then the raw-SQL baseline. Options: `just bench --help`.)
+#
+# Benchmark the HTTP API against raw SQL (target/bench/results.md, docs/performance.md)
 bench *ARGS:
     cargo build --release --bin leora --bin leora-bench
     cargo run --release -p leora-bench -- {{ARGS}}
 
-# Instructions per request under valgrind's callgrind: deterministic, for comparing two builds
-# on a noisy machine (target/bench/instructions.md)
+# Instructions per request under callgrind, to compare builds on a noisy machine (needs valgrind)
 bench-instructions REQUESTS="20" *ARGS:
     cargo build --release --bin leora --bin leora-bench
     cargo run --release -p leora-bench -- --instructions {{REQUESTS}} {{ARGS}}

@@ -54,19 +54,17 @@ where
     E::Model: ByPosition,
 {
     let rows = db.query_all(&select.into_query()).await?;
-    let rows: Vec<&PgRow> = rows
-        .iter()
-        .map(|row| {
-            row.try_as_pg_row()
-                .ok_or_else(|| DbErr::Type("rows by position need PostgreSQL".to_owned()))
-        })
-        .collect::<Result<_, _>>()?;
-    if let Some(first) = rows.first() {
-        check_columns::<E::Model>(first)?;
+    let mut models = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let row = row
+            .try_as_pg_row()
+            .ok_or_else(|| DbErr::Type("rows by position need PostgreSQL".to_owned()))?;
+        if models.is_empty() {
+            check_columns::<E::Model>(row)?;
+        }
+        models.push(E::Model::read(&mut Cursor { row, next: 0 })?);
     }
-    rows.into_iter()
-        .map(|row| E::Model::read(&mut Cursor { row, next: 0 }))
-        .collect()
+    Ok(models)
 }
 
 fn check_columns<M: ByPosition>(row: &PgRow) -> Result<(), DbErr> {

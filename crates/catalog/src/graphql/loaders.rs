@@ -126,10 +126,7 @@ impl BatchLoad<PriceKey> for PriceOfSku {
             let Some(customer) = customers.get(&customer_id) else {
                 continue;
             };
-            let priced = PricedCustomer {
-                id: customer.id,
-                price_tier: customer.price_tier.as_deref(),
-            };
+            let priced = PricedCustomer::from(customer);
             let items: Vec<KnownSku> = group
                 .iter()
                 .map(|key| KnownSku {

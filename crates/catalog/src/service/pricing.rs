@@ -43,6 +43,15 @@ pub struct PricedCustomer<'a> {
     pub price_tier: Option<&'a str>,
 }
 
+impl<'a> From<&'a customers::Model> for PricedCustomer<'a> {
+    fn from(customer: &'a customers::Model) -> Self {
+        Self {
+            id: customer.id,
+            price_tier: customer.price_tier.as_deref(),
+        }
+    }
+}
+
 /// The price of `quantity` units of a SKU with `base_price`, given that SKU's candidate
 /// price-list `entries` (entries for other customers, other tiers or other times are ignored).
 /// Ties between equal prices go to the oldest entry, so a quote never flips between requests.
@@ -151,11 +160,7 @@ pub async fn quote_many(
             })
         })
         .collect::<Result<Vec<_>, CatalogError>>()?;
-    let priced = PricedCustomer {
-        id: customer.id,
-        price_tier: customer.price_tier.as_deref(),
-    };
-    quote_known(tx, priced, &known, at).await
+    quote_known(tx, PricedCustomer::from(&customer), &known, at).await
 }
 
 /// A SKU to price whose base price the caller has already read.

@@ -286,18 +286,14 @@ fn client_address(headers: &HeaderMap, peer: Peer, hops: usize) -> Option<IpAddr
     if hops == 0 {
         return peer;
     }
-    let forwarded: Vec<&str> = headers
+    headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
-        .map(str::trim)
-        .collect();
-    forwarded
-        .len()
-        .checked_sub(hops)
-        .and_then(|index| forwarded.get(index))
-        .and_then(|address| address.parse().ok())
+        .rev()
+        .nth(hops - 1)
+        .and_then(|address| address.trim().parse().ok())
         .or(peer)
 }
 

@@ -120,6 +120,15 @@ mod tests {
         Some(text.parse().unwrap())
     }
 
+    /// One attempt from each of `count` distinct IPv4 addresses.
+    fn fill(limiter: &SignInLimiter, count: usize, now: Instant) {
+        for n in 0..u32::try_from(count).unwrap() {
+            limiter
+                .admit(Some(IpAddr::from(n.to_be_bytes())), now)
+                .unwrap();
+        }
+    }
+
     #[test]
     fn an_address_gets_its_attempts_per_minute_then_waits_for_the_window_to_end() {
         let limiter = SignInLimiter::new(3);
@@ -169,11 +178,7 @@ mod tests {
     fn expired_windows_are_swept_once_the_table_is_large() {
         let limiter = SignInLimiter::new(1);
         let start = Instant::now();
-        for n in 0..=SWEEP_ABOVE as u32 {
-            limiter
-                .admit(Some(IpAddr::from(n.to_be_bytes())), start)
-                .unwrap();
-        }
+        fill(&limiter, SWEEP_ABOVE + 1, start);
         limiter
             .admit(ip("198.51.100.1"), start + Duration::from_secs(61))
             .unwrap();
@@ -185,11 +190,7 @@ mod tests {
     fn beyond_the_address_cap_new_addresses_share_one_allowance() {
         let limiter = SignInLimiter::new(1);
         let now = Instant::now();
-        for n in 0..MAX_ADDRESSES as u32 {
-            limiter
-                .admit(Some(IpAddr::from(n.to_be_bytes())), now)
-                .unwrap();
-        }
+        fill(&limiter, MAX_ADDRESSES, now);
         assert_eq!(limiter.admit(ip("198.51.100.1"), now), Ok(()));
         assert!(limiter.admit(ip("198.51.100.2"), now).is_err());
         assert_eq!(

@@ -8,7 +8,7 @@ use leora_test_db::sql::{exec, stmt};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use leora_orders::entities::carts::CartStatus;
 use leora_orders::entities::invoices::InvoiceStatus;
 use leora_orders::entities::lists::ListKind;
@@ -1431,7 +1431,13 @@ async fn invoice_status_follows_payments() {
         (order.subtotal, order.tax_total, order.total)
     );
     assert_eq!(invoice.balance, d("180.40"));
-    let issued_on = invoice.issued_at.date_naive();
+    // The invoice is dated on the tenant's calendar, not UTC's.
+    let issued_on: NaiveDate = scalar(
+        &world.owner,
+        "SELECT ($1::timestamptz AT TIME ZONE timezone)::date FROM tenant_settings WHERE tenant_id = $2",
+        [invoice.issued_at.into(), world.tenant.into()],
+    )
+    .await;
     assert_eq!(
         invoice.due_date,
         issued_on.checked_add_days(Days::new(30)).unwrap()

@@ -41,18 +41,54 @@ use sea_orm_migration::prelude::*;
 
 pub struct Migrator;
 
+/// The SQL a migration's `up` runs: fixed, or written for the application role.
+enum UpSql {
+    Fixed(&'static str),
+    ForRole(fn(&app_role::AppRole) -> String),
+}
+
+type NewMigration = fn() -> Box<dyn MigrationTrait>;
+
+/// Every migration in order, with its `up` SQL: the one list both the migrator and the
+/// fingerprint read, so neither can miss a migration the other has.
+const MIGRATIONS: [(NewMigration, UpSql); 7] = [
+    (
+        || Box::new(m20261125_000001_schema::Migration),
+        UpSql::ForRole(m20261125_000001_schema::up_sql),
+    ),
+    (
+        || Box::new(m20261125_000002_reference_data::Migration),
+        UpSql::Fixed(m20261125_000002_reference_data::UP_SQL),
+    ),
+    (
+        || Box::new(m20261125_000003_document_numbers::Migration),
+        UpSql::Fixed(m20261125_000003_document_numbers::UP_SQL),
+    ),
+    (
+        || Box::new(m20261125_000004_webhook_worker::Migration),
+        UpSql::ForRole(m20261125_000004_webhook_worker::up_sql),
+    ),
+    (
+        || Box::new(m20261125_000005_job_tenants::Migration),
+        UpSql::ForRole(m20261125_000005_job_tenants::up_sql),
+    ),
+    (
+        || Box::new(m20261125_000006_reinvoice_after_void::Migration),
+        UpSql::Fixed(m20261125_000006_reinvoice_after_void::UP_SQL),
+    ),
+    (
+        || Box::new(m20261125_000007_analytics_manage::Migration),
+        UpSql::Fixed(m20261125_000007_analytics_manage::UP_SQL),
+    ),
+];
+
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
-            Box::new(m20261125_000001_schema::Migration),
-            Box::new(m20261125_000002_reference_data::Migration),
-            Box::new(m20261125_000003_document_numbers::Migration),
-            Box::new(m20261125_000004_webhook_worker::Migration),
-            Box::new(m20261125_000005_job_tenants::Migration),
-            Box::new(m20261125_000006_reinvoice_after_void::Migration),
-            Box::new(m20261125_000007_analytics_manage::Migration),
-        ]
+        MIGRATIONS
+            .iter()
+            .map(|(migration, _)| migration())
+            .collect()
     }
 }
 
@@ -61,14 +97,13 @@ impl MigratorTrait for Migrator {
 /// Test harnesses name their migrated template database after it, so a changed migration gets a
 /// fresh template instead of a stale one.
 pub fn fingerprint(app_role: &app_role::AppRole) -> String {
-    let mut text = String::new();
-    text.push_str(&m20261125_000001_schema::up_sql(app_role));
-    text.push_str(m20261125_000002_reference_data::UP_SQL);
-    text.push_str(m20261125_000003_document_numbers::UP_SQL);
-    text.push_str(&m20261125_000004_webhook_worker::up_sql(app_role));
-    text.push_str(&m20261125_000005_job_tenants::up_sql(app_role));
-    text.push_str(m20261125_000006_reinvoice_after_void::UP_SQL);
-    text.push_str(m20261125_000007_analytics_manage::UP_SQL);
+    let text: String = MIGRATIONS
+        .iter()
+        .map(|(_, up)| match up {
+            UpSql::Fixed(sql) => (*sql).to_owned(),
+            UpSql::ForRole(sql) => sql(app_role),
+        })
+        .collect();
     // FNV-1a: stable across Rust releases, unlike `DefaultHasher`.
     let digest = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)

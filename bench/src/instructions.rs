@@ -5,7 +5,8 @@
 //! `N` times in a row, after three unmeasured requests, rather than under load.
 
 use crate::dataset::Dataset;
-use crate::gateway::{self, Principal, Principals, Query};
+use crate::gateway::{self, Principal, Principals};
+use crate::mix::Query;
 use crate::server::Server;
 use crate::{Options, Result};
 use serde_json::json;

@@ -12,6 +12,7 @@ mod dataset;
 mod gateway;
 mod instructions;
 mod load;
+mod mix;
 mod raw;
 mod report;
 mod server;
@@ -96,7 +97,7 @@ impl Options {
     fn warmup(&self) -> Duration {
         Duration::from_secs(self.warmup_secs)
     }
-    fn wants(&self, query: gateway::Query) -> bool {
+    fn wants(&self, query: mix::Query) -> bool {
         self.queries.iter().any(|q| q == query.key())
     }
 }
@@ -189,7 +190,7 @@ async fn run(options: Options) -> Result<()> {
 
     let mut results = Vec::new();
     let outcome = async {
-        for query in gateway::Query::ALL {
+        for query in mix::Query::ALL {
             if !options.wants(query) {
                 continue;
             }

@@ -6,8 +6,9 @@
 //! adds: HTTP, JWT verification, GraphQL parsing, validation and execution, DataLoader batching,
 //! and JSON serialisation.
 
-use crate::gateway::{Principal, Principals, Query};
+use crate::gateway::{Principal, Principals};
 use crate::load::drive;
+use crate::mix::Query;
 use crate::report::Measurement;
 use crate::{Options, Result};
 use chrono::Utc;

@@ -1,8 +1,8 @@
 //! Results: one line printed per measurement, then `results.json` and `results.md`.
 
 use crate::dataset::Dataset;
-use crate::gateway::Query;
 use crate::load::Measured;
+use crate::mix::Query;
 use serde::Serialize;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};

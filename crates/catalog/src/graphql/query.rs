@@ -11,7 +11,7 @@ use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::pagination::{
     Page, PageRequest, contains_pattern, paginate, paginate_by_position,
 };
-use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
+use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session, StaffOrPortal};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -21,9 +21,7 @@ pub struct CatalogQuery;
 #[Object]
 impl CatalogQuery {
     /// Products, filtered and sorted; portal users see active products only.
-    #[graphql(
-        guard = "RequirePermission(Permission::ProductsView).or(RequirePermission(Permission::PortalCatalogView))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)")]
     async fn products(
         &self,
         ctx: &Context<'_>,
@@ -68,9 +66,7 @@ impl CatalogQuery {
         Ok(paginate_by_position(session.tx(), select, products::Column::Id, page, Product).await?)
     }
 
-    #[graphql(
-        guard = "RequirePermission(Permission::ProductsView).or(RequirePermission(Permission::PortalCatalogView))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)")]
     async fn product(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Product> {
         let session = Session::of(ctx)?;
         let product = products::Entity::find_by_id(parse_id("id", &id)?)
@@ -104,9 +100,7 @@ impl CatalogQuery {
     }
 
     /// Customer accounts; a portal user sees only its own.
-    #[graphql(
-        guard = "RequirePermission(Permission::CustomersView).or(RequirePermission(Permission::PortalCatalogView))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::CustomersView, Permission::PortalCatalogView)")]
     async fn customers(
         &self,
         ctx: &Context<'_>,
@@ -153,9 +147,7 @@ impl CatalogQuery {
         .await?)
     }
 
-    #[graphql(
-        guard = "RequirePermission(Permission::CustomersView).or(RequirePermission(Permission::PortalCatalogView))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::CustomersView, Permission::PortalCatalogView)")]
     async fn customer(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Customer> {
         let session = Session::of(ctx)?;
         customers::Entity::find_by_id(parse_id("id", &id)?)

@@ -8,7 +8,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 use leora_tenancy::graphql::ids::parse_id;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{
-    ApiResult, Permission as Perm, RequirePermission, ResolverError, Session,
+    ApiResult, Permission as Perm, RequirePermission, ResolverError, Session, StaffOrPortal,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -72,9 +72,7 @@ impl AdminQuery {
     }
 
     /// Customers' portal users; a portal admin sees only its own customer's.
-    #[graphql(
-        guard = "RequirePermission(Perm::UsersManage).or(RequirePermission(Perm::PortalUsersManage))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Perm::UsersManage, Perm::PortalUsersManage)")]
     async fn portal_users(
         &self,
         ctx: &Context<'_>,
@@ -147,9 +145,7 @@ impl AdminMutation {
         ))
     }
 
-    #[graphql(
-        guard = "RequirePermission(Perm::UsersManage).or(RequirePermission(Perm::PortalUsersManage))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Perm::UsersManage, Perm::PortalUsersManage)")]
     async fn create_portal_user(
         &self,
         ctx: &Context<'_>,
@@ -183,9 +179,7 @@ impl AdminMutation {
         ))
     }
 
-    #[graphql(
-        guard = "RequirePermission(Perm::UsersManage).or(RequirePermission(Perm::PortalUsersManage))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Perm::UsersManage, Perm::PortalUsersManage)")]
     async fn set_portal_user_status(
         &self,
         ctx: &Context<'_>,
@@ -215,9 +209,7 @@ impl AdminMutation {
         user_by_id(session, user_id).await
     }
 
-    #[graphql(
-        guard = "RequirePermission(Perm::UsersManage).or(RequirePermission(Perm::PortalUsersManage))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Perm::UsersManage, Perm::PortalUsersManage)")]
     async fn assign_portal_role(
         &self,
         ctx: &Context<'_>,

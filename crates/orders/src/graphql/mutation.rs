@@ -8,7 +8,7 @@ use super::types::{Cart, Invoice, Order, Payment, ProductList, ProductListItem};
 use crate::service::{carts, invoices, lists, orders};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use leora_tenancy::graphql::ids::parse_id;
-use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
+use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session, StaffOrPortal};
 
 /// A recorded payment and the invoice it was applied to.
 #[derive(SimpleObject)]
@@ -23,9 +23,7 @@ pub struct OrdersMutation;
 #[Object]
 impl OrdersMutation {
     /// Place an order, priced and taxed by the server; a draft unless `submit` is set.
-    #[graphql(
-        guard = "RequirePermission(Permission::OrdersCreate).or(RequirePermission(Permission::PortalOrdersCreate))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
     async fn create_order(&self, ctx: &Context<'_>, input: CreateOrderInput) -> ApiResult<Order> {
         let session = Session::of(ctx)?;
         let placed =
@@ -34,9 +32,7 @@ impl OrdersMutation {
     }
 
     /// draft → submitted, reserving stock.
-    #[graphql(
-        guard = "RequirePermission(Permission::OrdersCreate).or(RequirePermission(Permission::PortalOrdersCreate))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
     async fn submit_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let session = Session::of(ctx)?;
         Ok(Order(
@@ -70,9 +66,7 @@ impl OrdersMutation {
     }
 
     /// Cancel before fulfilment, releasing reserved stock.
-    #[graphql(
-        guard = "RequirePermission(Permission::OrdersManage).or(RequirePermission(Permission::PortalOrdersCreate))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersManage, Permission::PortalOrdersCreate)")]
     async fn cancel_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let session = Session::of(ctx)?;
         Ok(Order(
@@ -190,9 +184,7 @@ impl OrdersMutation {
         ))
     }
 
-    #[graphql(
-        guard = "RequirePermission(Permission::OrdersCreate).or(RequirePermission(Permission::PortalOrdersCreate))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
     async fn create_list(
         &self,
         ctx: &Context<'_>,
@@ -205,9 +197,7 @@ impl OrdersMutation {
         ))
     }
 
-    #[graphql(
-        guard = "RequirePermission(Permission::OrdersCreate).or(RequirePermission(Permission::PortalOrdersCreate))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
     async fn add_list_item(
         &self,
         ctx: &Context<'_>,
@@ -222,9 +212,7 @@ impl OrdersMutation {
         ))
     }
 
-    #[graphql(
-        guard = "RequirePermission(Permission::OrdersCreate).or(RequirePermission(Permission::PortalOrdersCreate))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
     async fn remove_list_item(
         &self,
         ctx: &Context<'_>,

@@ -10,7 +10,7 @@ use leora_tenancy::graphql::ids::{not_found, parse_id};
 use leora_tenancy::graphql::pagination::{
     Page, PageRequest, contains_pattern, paginate, paginate_by_position,
 };
-use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
+use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session, StaffOrPortal};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -20,9 +20,7 @@ pub struct OrdersQuery;
 #[Object]
 impl OrdersQuery {
     /// Orders, newest first unless sorted otherwise.
-    #[graphql(
-        guard = "RequirePermission(Permission::OrdersView).or(RequirePermission(Permission::PortalOrdersView))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView)")]
     async fn orders(
         &self,
         ctx: &Context<'_>,
@@ -76,9 +74,7 @@ impl OrdersQuery {
         .await?)
     }
 
-    #[graphql(
-        guard = "RequirePermission(Permission::OrdersView).or(RequirePermission(Permission::PortalOrdersView))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView)")]
     async fn order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let tx = Session::of(ctx)?.tx();
         orders::Entity::find_by_id(parse_id("id", &id)?)
@@ -89,9 +85,7 @@ impl OrdersQuery {
     }
 
     /// Invoices, newest first.
-    #[graphql(
-        guard = "RequirePermission(Permission::InvoicesView).or(RequirePermission(Permission::PortalInvoicesView))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView)")]
     async fn invoices(
         &self,
         ctx: &Context<'_>,
@@ -132,9 +126,7 @@ impl OrdersQuery {
         .await?)
     }
 
-    #[graphql(
-        guard = "RequirePermission(Permission::InvoicesView).or(RequirePermission(Permission::PortalInvoicesView))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView)")]
     async fn invoice(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Invoice> {
         let tx = Session::of(ctx)?.tx();
         invoices::Entity::find_by_id(parse_id("id", &id)?)
@@ -154,9 +146,7 @@ impl OrdersQuery {
     }
 
     /// Saved lists; a portal user sees its own customer's.
-    #[graphql(
-        guard = "RequirePermission(Permission::OrdersView).or(RequirePermission(Permission::PortalOrdersCreate))"
-    )]
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersCreate)")]
     async fn lists(
         &self,
         ctx: &Context<'_>,

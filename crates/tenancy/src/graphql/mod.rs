@@ -12,7 +12,7 @@ pub mod permission;
 pub mod scope;
 
 pub use error::{ApiResult, ResolverError};
-pub use guard::{RequireAuthenticated, RequirePermission};
+pub use guard::{RequireAuthenticated, RequirePermission, StaffOrPortal};
 pub use loader::{BatchLoad, Batching, LoadFailed};
 pub use permission::Permission;
 pub use scope::{RequestScope, Session};

@@ -31,7 +31,7 @@ use leora_compliance::entities::enums::ProductCategory;
 use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
 use rust_decimal::Decimal;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
 // ───────────────────────────── fixtures ─────────────────────────────
@@ -292,7 +292,7 @@ async fn fifty_concurrent_orders_for_ten_units_reserve_exactly_ten() {
     let mut options = ConnectOptions::new(world.database.url());
     options.max_connections(20).sqlx_logging(false);
     let db = Arc::new(TenantDb::new(
-        Database::connect(options).await.unwrap(),
+        leora_tenancy::db::connect(options).await.unwrap(),
         app_role(),
     ));
     let ctx = TenantContext::system(world.a.id);

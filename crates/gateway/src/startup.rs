@@ -5,9 +5,7 @@
 use crate::config::{Config, Environment};
 use leora_migration::{Migrator, MigratorTrait};
 use leora_tenancy::startup_check::{AppRoleProblem, verify_app_role};
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 use std::time::Duration;
 
 /// The database the development server creates on a local PostgreSQL it found or started.
@@ -57,7 +55,7 @@ async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, 
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false);
-    Database::connect(options)
+    leora_tenancy::db::connect(options)
         .await
         .map_err(|error| StartupError::Connect {
             url: leora_local_pg::redact(url),

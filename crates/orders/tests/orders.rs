@@ -37,8 +37,8 @@ use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_
 use leora_test_db::TestDatabase;
 use rust_decimal::Decimal;
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, Iterable,
-    TryGetable, Value,
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, Iterable, TryGetable,
+    Value,
 };
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -107,7 +107,7 @@ async fn world() -> World {
         .min_connections(0)
         .acquire_timeout(Duration::from_secs(60))
         .sqlx_logging(false);
-    let pool = Database::connect(options).await.unwrap();
+    let pool = leora_tenancy::db::connect(options).await.unwrap();
     let db = TenantDb::new(pool, AppRole::from_env().unwrap());
 
     let tenant: Uuid = scalar(

@@ -3,15 +3,39 @@
 //! transaction-local settings. Transaction-local settings vanish at COMMIT/ROLLBACK, so a pooled
 //! connection — or a transaction-mode pooler such as PgBouncer — never leaks one request's tenant
 //! into the next.
+//!
+//! Opening and ending a transaction are cancellation-safe (see `docs/architecture.md`, "A request
+//! dropped by its client"): each runs to its end on a task of its own, a connection goes back to
+//! the pool only when no transaction is open on it, and a transaction that finds itself inside
+//! another one refuses to run.
 
 use crate::context::TenantContext;
 use crate::error::TenancyError;
 use leora_migration::app_role::AppRole;
+use sea_orm::sqlx::{self, Row};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
-    TransactionTrait,
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    Statement, TransactionTrait,
 };
+use std::future::Future;
+use std::pin::Pin;
 use uuid::Uuid;
+
+/// Opens a transaction's scope. `leora.transaction_open` is set (transaction-locally) by every
+/// transaction this module opens, so finding it already set means the connection was handed out
+/// inside another transaction. Select items are evaluated in order: the check reads the marker
+/// before setting it.
+const SCOPE: &str = "SELECT current_setting('leora.transaction_open', true) = 'yes' AS inherited, \
+       set_config('leora.transaction_open', 'yes', true), \
+       set_config('role', $1, true), \
+       set_config('app.current_tenant_id', $2, true), \
+       set_config('app.current_customer_id', $3, true)";
+
+/// True when no transaction block is open. Outside a block a statement is its own transaction,
+/// so the transaction starts when the statement does; inside one, the block began earlier (and
+/// one of ours carries the marker).
+const IS_IDLE: &str = "SELECT now() = statement_timestamp() \
+       AND current_setting('leora.transaction_open', true) IS DISTINCT FROM 'yes'";
 
 /// A connection pool plus the role tenant transactions run as.
 #[derive(Debug, Clone)]
@@ -41,21 +65,14 @@ impl TenantDb {
         tenant_id: Option<Uuid>,
         customer_id: Option<Uuid>,
     ) -> Result<DatabaseTransaction, TenancyError> {
-        let tx = self.pool.begin().await?;
-        let setting = |id: Option<Uuid>| id.map(|id| id.to_string()).unwrap_or_default();
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT set_config('role', $1, true), \
-                    set_config('app.current_tenant_id', $2, true), \
-                    set_config('app.current_customer_id', $3, true)",
-            [
-                self.app_role.as_str().into(),
-                setting(tenant_id).into(),
-                setting(customer_id).into(),
-            ],
-        ))
-        .await?;
-        Ok(tx)
+        let pool = self.pool.clone();
+        let role = self.app_role.clone();
+        to_completion(async move {
+            let tx = pool.begin().await?;
+            scope(&tx, &role, tenant_id, customer_id).await?;
+            Ok(tx)
+        })
+        .await
     }
 
     /// The id of the active tenant with this slug. Runs as the application role with no tenant
@@ -69,7 +86,7 @@ impl TenantDb {
                 [slug.into()],
             ))
             .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         row.and_then(|row| row.try_get::<Option<Uuid>>("", "id").ok().flatten())
             .ok_or_else(|| TenancyError::TenantNotFound {
                 slug: slug.to_owned(),
@@ -87,7 +104,7 @@ impl TenantDb {
                 "SELECT active_tenant_ids() AS id",
             ))
             .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         rows.iter()
             .map(|row| row.try_get::<Uuid>("", "id").map_err(TenancyError::from))
             .collect()
@@ -95,7 +112,7 @@ impl TenantDb {
 }
 
 /// Runs `work` in one tenant-scoped transaction: commits when it returns `Ok`, rolls back when it
-/// returns `Err` (or panics), so nothing is ever half-written.
+/// returns `Err` (or panics, or is dropped), so nothing is ever half-written.
 pub async fn with_tenant<T, E, F>(db: &TenantDb, ctx: &TenantContext, work: F) -> Result<T, E>
 where
     F: AsyncFnOnce(&DatabaseTransaction) -> Result<T, E>,
@@ -104,14 +121,108 @@ where
     let tx = db.begin(ctx).await?;
     match work(&tx).await {
         Ok(value) => {
-            tx.commit().await.map_err(TenancyError::from)?;
+            commit(tx).await?;
             Ok(value)
         }
         Err(error) => {
-            if let Err(rollback_error) = tx.rollback().await {
+            if let Err(rollback_error) = rollback(tx).await {
                 tracing::warn!(%rollback_error, "rollback failed; the connection is discarded");
             }
             Err(error)
         }
     }
+}
+
+/// Commits `tx`. Runs to its end even when the caller is dropped half-way: a COMMIT abandoned in
+/// flight would otherwise be followed by the ROLLBACK the dropped transaction queues.
+pub async fn commit(tx: DatabaseTransaction) -> Result<(), TenancyError> {
+    to_completion(async move { Ok(tx.commit().await?) }).await
+}
+
+/// Rolls `tx` back, running to its end even when the caller is dropped half-way.
+pub async fn rollback(tx: DatabaseTransaction) -> Result<(), TenancyError> {
+    to_completion(async move { Ok(tx.rollback().await?) }).await
+}
+
+/// Runs `work` on a task of its own and waits for it. Dropping the caller leaves `work` running;
+/// what it returns is then dropped by the task, and a transaction dropped once open is rolled back.
+///
+/// This is what makes opening a transaction cancellation-safe: sqlx counts a transaction only once
+/// PostgreSQL has confirmed its BEGIN, so a future dropped while waiting for that confirmation
+/// leaves a transaction open that nothing rolls back.
+async fn to_completion<T: Send + 'static>(
+    work: impl Future<Output = Result<T, TenancyError>> + Send + 'static,
+) -> Result<T, TenancyError> {
+    tokio::spawn(work).await?
+}
+
+/// Switches a just-opened transaction to the application role and the request's tenant and
+/// customer, in one statement. Refuses (and so rolls back, as the transaction is dropped) when the
+/// connection turns out to be inside an earlier transaction of this module: its BEGIN then opened
+/// nothing, and running on would mean running in someone else's transaction.
+pub async fn scope(
+    tx: &impl ConnectionTrait,
+    role: &AppRole,
+    tenant_id: Option<Uuid>,
+    customer_id: Option<Uuid>,
+) -> Result<(), TenancyError> {
+    let setting = |id: Option<Uuid>| id.map(|id| id.to_string()).unwrap_or_default();
+    let row = tx
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            SCOPE,
+            [
+                role.as_str().into(),
+                setting(tenant_id).into(),
+                setting(customer_id).into(),
+            ],
+        ))
+        .await?;
+    let inherited = row
+        .map(|row| row.try_get::<Option<bool>>("", "inherited"))
+        .transpose()?
+        .flatten();
+    if inherited == Some(true) {
+        tracing::error!("a pooled connection was still inside another transaction; refused");
+        return Err(TenancyError::InheritedTransaction);
+    }
+    Ok(())
+}
+
+/// Makes the pool built from `options` take a connection back only when no transaction is open
+/// on it; any other is closed. The transactions this module opens never come back open, so this
+/// guards against every other path (a future dropped inside a driver, a statement that began a
+/// transaction by hand) and costs one round trip per release, after the response has gone.
+pub fn close_connections_released_in_a_transaction(options: &mut ConnectOptions) {
+    options.map_sqlx_postgres_pool_opts(|pool| pool.after_release(keep_if_idle));
+}
+
+fn keep_if_idle(
+    conn: &mut sqlx::PgConnection,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> Pin<Box<dyn Future<Output = Result<bool, sqlx::Error>> + Send + '_>> {
+    Box::pin(async move {
+        let idle = sqlx::raw_sql(IS_IDLE)
+            .fetch_one(&mut *conn)
+            .await
+            .and_then(|row| row.try_get::<bool, _>(0));
+        match idle {
+            Ok(true) => Ok(true),
+            Ok(false) => {
+                tracing::warn!("a connection came back to the pool inside a transaction; closed");
+                Ok(false)
+            }
+            Err(error) => {
+                tracing::warn!(%error, "a connection failed its check on release; closed");
+                Ok(false)
+            }
+        }
+    })
+}
+
+/// A pool whose connections are checked as they come back (see
+/// [`close_connections_released_in_a_transaction`]).
+pub async fn connect(mut options: ConnectOptions) -> Result<DatabaseConnection, DbErr> {
+    close_connections_released_in_a_transaction(&mut options);
+    sea_orm::Database::connect(options).await
 }

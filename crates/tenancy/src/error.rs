@@ -58,13 +58,19 @@ pub enum TenancyError {
     TenantNotFound { slug: String },
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
+    #[error("the pooled connection was inside another transaction")]
+    InheritedTransaction,
+    #[error("the transaction's task failed: {0}")]
+    TransactionTask(#[from] tokio::task::JoinError),
 }
 
 impl ApiError for TenancyError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::TenantNotFound { .. } => ErrorCode::NotFound,
-            Self::Database(_) => ErrorCode::Internal,
+            Self::Database(_) | Self::InheritedTransaction | Self::TransactionTask(_) => {
+                ErrorCode::Internal
+            }
         }
     }
 }

@@ -72,7 +72,7 @@ impl TestDatabase {
     pub async fn connect(&self) -> DatabaseConnection {
         let mut options = ConnectOptions::new(self.url.as_str());
         options.max_connections(TEST_POOL_SIZE).sqlx_logging(false);
-        match Database::connect(options).await {
+        match leora_tenancy::db::connect(options).await {
             Ok(db) => db,
             Err(error) => panic!(
                 "leora-test-db: could not connect to test database {}: {}",

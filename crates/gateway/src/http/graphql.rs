@@ -263,7 +263,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
             })
         }
         Err(error) => {
-            if let Err(rollback) = tx.rollback().await {
+            if let Err(rollback) = leora_tenancy::db::rollback(tx).await {
                 tracing::warn!(%rollback, "rollback after failed authentication");
             }
             let code = leora_tenancy::ApiError::code(&error);
@@ -373,7 +373,7 @@ async fn finish_transaction(
         return internal_error_response();
     };
     if response.is_ok() {
-        match tx.commit().await {
+        match leora_tenancy::db::commit(tx).await {
             Ok(()) => response,
             Err(error) => {
                 tracing::error!(%error, "commit failed");
@@ -381,7 +381,7 @@ async fn finish_transaction(
             }
         }
     } else {
-        if let Err(error) = tx.rollback().await {
+        if let Err(error) = leora_tenancy::db::rollback(tx).await {
             tracing::warn!(%error, "rollback failed");
         }
         response

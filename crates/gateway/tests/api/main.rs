@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 
+mod cancellation;
 mod catalog;
 mod identity;
 mod metrics;

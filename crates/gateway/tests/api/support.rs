@@ -88,7 +88,11 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
     .unwrap();
     // Every statement the server runs is counted, so tests can show a request's statement count
     // does not grow with its page size.
-    let mut pool = database.connect().await;
+    let mut options = sea_orm::ConnectOptions::new(database.url().to_owned());
+    options
+        .max_connections(config.database_pool_max)
+        .sqlx_logging(false);
+    let mut pool = leora_tenancy::db::connect(options).await.unwrap();
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&statements);
     pool.set_metric_callback(move |_| {

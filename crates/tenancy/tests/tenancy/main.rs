@@ -17,7 +17,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-const FULL_TENANT: &str = include_str!("fixtures/full_tenant.sql");
+mod cancellation;
+
+const FULL_TENANT: &str = include_str!("../fixtures/full_tenant.sql");
 
 struct TwoTenants {
     _database: TestDatabase,

@@ -6,7 +6,7 @@
 use leora_catalog::error::CatalogError;
 use leora_compliance::error::ComplianceError;
 use leora_tenancy::{ApiError, ErrorCode, TenancyError};
-use sea_orm::{DbErr, RuntimeErr, SqlErr, sqlx};
+use sea_orm::DbErr;
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -84,21 +84,6 @@ impl OrdersError {
             message: message.into(),
         }
     }
-}
-
-/// Whether the database refused a statement for breaking this unique constraint. Only for
-/// explaining the refusal: the transaction is aborted and must be rolled back.
-pub(crate) fn violates_unique(error: &DbErr, constraint: &str) -> bool {
-    let (DbErr::Exec(RuntimeErr::SqlxError(driver)) | DbErr::Query(RuntimeErr::SqlxError(driver))) =
-        error
-    else {
-        return false;
-    };
-    let sqlx::Error::Database(driver) = driver.as_ref() else {
-        return false;
-    };
-    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-        && driver.constraint() == Some(constraint)
 }
 
 /// Insufficient stock keeps its own variant (and code); every other catalog error passes through

@@ -1,9 +1,10 @@
 //! Creating internal and portal users and changing their status.
 
 use chrono::Utc;
+use leora_tenancy::sql::{Violation, violated_constraint};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, Set,
-    SqlErr, Statement, Unchanged,
+    Statement, Unchanged,
 };
 use uuid::Uuid;
 
@@ -189,8 +190,8 @@ async fn customer_exists(tx: &DatabaseTransaction, customer_id: Uuid) -> Result<
 
 fn email_conflict(error: DbErr, message: &str) -> IdentityError {
     // The email is the only unique column a new row can collide on (its id is fresh).
-    match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => IdentityError::Conflict {
+    match violated_constraint(&error) {
+        Some(Violation::Unique(_)) => IdentityError::Conflict {
             field: "email",
             message: message.to_owned(),
         },

@@ -6,6 +6,7 @@
 
 use crate::context::TenantContext;
 use crate::error::TenancyError;
+use crate::sql::stmt;
 use leora_migration::app_role::AppRole;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
@@ -43,8 +44,7 @@ impl TenantDb {
     ) -> Result<DatabaseTransaction, TenancyError> {
         let tx = self.pool.begin().await?;
         let setting = |id: Option<Uuid>| id.map(|id| id.to_string()).unwrap_or_default();
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        tx.execute_raw(stmt(
             "SELECT set_config('role', $1, true), \
                     set_config('app.current_tenant_id', $2, true), \
                     set_config('app.current_customer_id', $3, true)",
@@ -63,11 +63,7 @@ impl TenantDb {
     pub async fn tenant_id_for_slug(&self, slug: &str) -> Result<Uuid, TenancyError> {
         let tx = self.begin_scoped(None, None).await?;
         let row = tx
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT tenant_id_for_slug($1) AS id",
-                [slug.into()],
-            ))
+            .query_one_raw(stmt("SELECT tenant_id_for_slug($1) AS id", [slug.into()]))
             .await?;
         tx.commit().await?;
         row.and_then(|row| row.try_get::<Option<Uuid>>("", "id").ok().flatten())

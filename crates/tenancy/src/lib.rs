@@ -1,7 +1,7 @@
 //! Tenancy: the tenant and principal of a request, the one way to open a tenant-scoped transaction
 //! (`with_tenant`), the start-up check that row-level security really applies, the error
-//! vocabulary every crate maps its errors onto, and the one reading of which constraint refused a
-//! statement.
+//! vocabulary every crate maps its errors onto, and the raw-SQL statement and constraint-violation
+//! helpers every crate shares.
 
 pub mod context;
 pub mod db;

@@ -1,6 +1,12 @@
-//! Raw SQL: the one reading of which integrity constraint refused a statement.
+//! Raw SQL shared by every crate: building a PostgreSQL statement, and reading which integrity
+//! constraint refused one.
 
-use sea_orm::{DbErr, RuntimeErr, sqlx};
+use sea_orm::{DbBackend, DbErr, RuntimeErr, Statement, Value, sqlx};
+
+/// A PostgreSQL statement with `$n` parameters.
+pub fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
 
 /// An integrity constraint that refused a statement, by name, so a write can say which field
 /// conflicts or which referenced row is missing. Only for explaining the refusal: the transaction

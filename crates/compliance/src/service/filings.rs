@@ -9,7 +9,7 @@
 //! daily by the health job) so that the stored column agrees for reports reading the table.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use leora_tenancy::sql::{Violation, violated_constraint};
+use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
@@ -330,8 +330,7 @@ pub async fn refresh_statuses(
     today: NaiveDate,
 ) -> Result<u64, ComplianceError> {
     let result = db
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        .execute_raw(stmt(
             "UPDATE compliance_filings
                 SET status = CASE WHEN $1 > due_date THEN 'overdue'
                                   WHEN $1 > period_end THEN 'due'

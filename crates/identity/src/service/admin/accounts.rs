@@ -1,10 +1,9 @@
 //! Creating internal and portal users and changing their status.
 
 use chrono::Utc;
-use leora_tenancy::sql::{Violation, violated_constraint};
+use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, Set,
-    Statement, Unchanged,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Set, Unchanged,
 };
 use uuid::Uuid;
 
@@ -176,8 +175,7 @@ pub async fn set_portal_user_status(
 async fn customer_exists(tx: &DatabaseTransaction, customer_id: Uuid) -> Result<bool, DbErr> {
     // `customers` belongs to the catalog crate, above this one, so it is named in SQL only.
     let row = tx
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        .query_one_raw(stmt(
             "SELECT EXISTS (SELECT 1 FROM customers WHERE id = $1) AS found",
             [customer_id.into()],
         ))

@@ -23,9 +23,14 @@ pub enum OrdersError {
     Forbidden { reason: &'static str },
     #[error("{message}")]
     Conflict {
-        field: Option<String>,
+        field: &'static str,
         message: String,
     },
+    /// A conflict with a record's current state rather than with any one input, so no field is
+    /// named: an order that already has a live invoice, an invoice with completed payments, an
+    /// empty cart.
+    #[error("{message}")]
+    StateConflict { message: String },
     #[error("cannot {action} {entity} that is {from}")]
     InvalidTransition {
         /// With its article: "an order", "an invoice".
@@ -78,9 +83,15 @@ impl OrdersError {
         }
     }
 
-    pub(crate) fn conflict(field: Option<&str>, message: impl Into<String>) -> Self {
+    pub(crate) fn conflict(field: &'static str, message: impl Into<String>) -> Self {
         Self::Conflict {
-            field: field.map(str::to_owned),
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn state_conflict(message: impl Into<String>) -> Self {
+        Self::StateConflict {
             message: message.into(),
         }
     }
@@ -113,7 +124,9 @@ impl ApiError for OrdersError {
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::BadInput { .. } => ErrorCode::BadUserInput,
             Self::Forbidden { .. } => ErrorCode::Forbidden,
-            Self::Conflict { .. } | Self::CartExpired => ErrorCode::Conflict,
+            Self::Conflict { .. } | Self::StateConflict { .. } | Self::CartExpired => {
+                ErrorCode::Conflict
+            }
             Self::InvalidTransition { .. } => ErrorCode::InvalidTransition,
             Self::InsufficientInventory { .. } => ErrorCode::InsufficientInventory,
             Self::Catalog(error) => error.code(),
@@ -126,7 +139,8 @@ impl ApiError for OrdersError {
     fn field(&self) -> Option<&str> {
         match self {
             Self::BadInput { field, .. } => Some(field),
-            Self::NotFound { field, .. } | Self::Conflict { field, .. } => field.as_deref(),
+            Self::NotFound { field, .. } => field.as_deref(),
+            Self::Conflict { field, .. } => Some(field),
             Self::Catalog(error) => error.field(),
             Self::Compliance(error) => error.field(),
             Self::Tenancy(error) => error.field(),

@@ -290,5 +290,5 @@ fn not_in_cart() -> OrdersError {
 }
 
 fn empty_cart() -> OrdersError {
-    OrdersError::conflict(None, "the cart is empty")
+    OrdersError::state_conflict("the cart is empty")
 }

@@ -81,13 +81,10 @@ pub async fn issue_invoice(
         .one(tx)
         .await?
     {
-        return Err(OrdersError::conflict(
-            None,
-            format!(
-                "order {} already has invoice {}",
-                order.order_number, existing.invoice_number
-            ),
-        ));
+        return Err(OrdersError::state_conflict(format!(
+            "order {} already has invoice {}",
+            order.order_number, existing.invoice_number
+        )));
     }
     let customer = customers::Entity::find_by_id(order.customer_id)
         .one(tx)
@@ -240,13 +237,10 @@ pub async fn void_invoice(
         .count(tx)
         .await?;
     if completed > 0 {
-        return Err(OrdersError::conflict(
-            None,
-            format!(
-                "invoice {} has {completed} completed payment(s): refund them before voiding",
-                invoice.invoice_number
-            ),
-        ));
+        return Err(OrdersError::state_conflict(format!(
+            "invoice {} has {completed} completed payment(s): refund them before voiding",
+            invoice.invoice_number
+        )));
     }
     invoices::Entity::find()
         .from_raw_sql(stmt(

@@ -187,7 +187,7 @@ pub(crate) async fn lines_of(
 
 fn key_in_use() -> OrdersError {
     OrdersError::conflict(
-        Some("idempotencyKey"),
+        "idempotencyKey",
         "this idempotency key was already used for another order",
     )
 }

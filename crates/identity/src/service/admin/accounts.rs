@@ -11,7 +11,7 @@ use super::input::{normalize_email, required_name};
 use super::roles::resolve_roles;
 use crate::entities::enums::{RoleAudience, UserStatus};
 use crate::entities::{portal_user_roles, portal_users, user_roles, users};
-use crate::error::IdentityError;
+use crate::error::{IdentityError, not_found};
 use crate::service::passwords::{check_password_policy, hash_off_runtime};
 use crate::service::session_store::revoke_all_sessions;
 use crate::service::tokens::PrincipalKind;
@@ -145,7 +145,7 @@ pub async fn set_user_status(
     }
     .update(tx)
     .await
-    .map_err(|error| not_found(error, "user"))?;
+    .map_err(|error| not_found("user", error))?;
     if status != UserStatus::Active {
         revoke_all_sessions(tx, PrincipalKind::User, user_id, Utc::now()).await?;
     }
@@ -165,7 +165,7 @@ pub async fn set_portal_user_status(
     }
     .update(tx)
     .await
-    .map_err(|error| not_found(error, "portal user"))?;
+    .map_err(|error| not_found("portal user", error))?;
     if status != UserStatus::Active {
         revoke_all_sessions(tx, PrincipalKind::PortalUser, portal_user_id, Utc::now()).await?;
     }
@@ -194,12 +194,5 @@ fn email_conflict(error: DbErr, message: &str) -> IdentityError {
             message: message.to_owned(),
         },
         _ => error.into(),
-    }
-}
-
-fn not_found(error: DbErr, entity: &'static str) -> IdentityError {
-    match error {
-        DbErr::RecordNotUpdated => IdentityError::NotFound { entity },
-        error => error.into(),
     }
 }

@@ -6,8 +6,9 @@
 use crate::error::SeedError;
 use crate::well_crafted::create_tenant;
 use leora_identity::service::passwords::hash_password;
+use leora_tenancy::sql::stmt;
 use leora_tenancy::{TenancyError, TenantContext, TenantDb, with_tenant};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Value};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -84,14 +85,7 @@ pub async fn generate(
 }
 
 async fn exec(tx: &DatabaseTransaction, sql: &str, values: Vec<Value>) -> Result<u64, SeedError> {
-    Ok(tx
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            sql,
-            values,
-        ))
-        .await?
-        .rows_affected())
+    Ok(tx.execute_raw(stmt(sql, values)).await?.rows_affected())
 }
 
 async fn fill_tenant(

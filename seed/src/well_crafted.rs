@@ -20,12 +20,10 @@ use leora_orders::entities::payments::PaymentMethod;
 use leora_orders::service::batch::invoices_of_orders;
 use leora_orders::service::invoices::{self, NewPayment};
 use leora_orders::service::orders::{self, NewLine, NewOrder};
+use leora_tenancy::sql::stmt;
 use leora_tenancy::{TenancyError, TenantContext, TenantDb, with_tenant};
 use rust_decimal::Decimal;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
-    Statement,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 pub const SLUG: &str = "well-crafted";
@@ -157,16 +155,12 @@ pub(crate) async fn create_tenant(
 ) -> Result<Uuid, SeedError> {
     let id = Uuid::now_v7();
     with_tenant(db, &TenantContext::system(id), async |tx| {
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO tenants (id, slug, name, subscription_tier) VALUES ($1, $2, $3, 'enterprise')",
+        tx.execute_raw(stmt("INSERT INTO tenants (id, slug, name, subscription_tier) VALUES ($1, $2, $3, 'enterprise')",
             [id.into(), slug.into(), name.into()],
         ))
         .await?;
         // The settings of SPEC §4 are the column defaults.
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO tenant_settings (tenant_id) VALUES ($1)",
+        tx.execute_raw(stmt("INSERT INTO tenant_settings (tenant_id) VALUES ($1)",
             [id.into()],
         ))
         .await?;

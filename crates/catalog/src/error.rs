@@ -1,7 +1,7 @@
 //! The catalog crate's errors and their API codes.
 
 use leora_tenancy::{ApiError, ErrorCode, TenancyError};
-use sea_orm::{DbErr, RuntimeErr, SqlErr, sqlx};
+use sea_orm::DbErr;
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -70,30 +70,6 @@ impl ApiError for CatalogError {
             Self::Tenancy(error) => error.field(),
             _ => None,
         }
-    }
-}
-
-/// A unique or foreign-key violation, with the constraint's name, so each write can say which
-/// field conflicts or which referenced row is missing.
-pub(crate) enum Violation<'a> {
-    Unique(&'a str),
-    ForeignKey(&'a str),
-}
-
-pub(crate) fn violation(error: &DbErr) -> Option<Violation<'_>> {
-    let (DbErr::Exec(RuntimeErr::SqlxError(driver)) | DbErr::Query(RuntimeErr::SqlxError(driver))) =
-        error
-    else {
-        return None;
-    };
-    let sqlx::Error::Database(driver) = driver.as_ref() else {
-        return None;
-    };
-    let constraint = driver.constraint()?;
-    match error.sql_err()? {
-        SqlErr::UniqueConstraintViolation(_) => Some(Violation::Unique(constraint)),
-        SqlErr::ForeignKeyConstraintViolation(_) => Some(Violation::ForeignKey(constraint)),
-        _ => None,
     }
 }
 

@@ -1,7 +1,7 @@
 //! The compliance crate's errors and their API codes.
 
 use leora_tenancy::{ApiError, ErrorCode, TenancyError};
-use sea_orm::{DbErr, RuntimeErr, sqlx};
+use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ComplianceError {
@@ -49,22 +49,5 @@ impl ApiError for ComplianceError {
             Self::Tenancy(error) => error.field(),
             _ => None,
         }
-    }
-}
-
-/// Whether `error` is the database refusing a statement with this SQLSTATE on this constraint.
-/// SeaORM's `sql_err()` classifies only unique and foreign-key violations, so others (an exclusion
-/// violation, 23P01) are read from the driver's error.
-pub(crate) fn violates(error: &DbErr, sqlstate: &str, constraint: &str) -> bool {
-    let (DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error))) =
-        error
-    else {
-        return false;
-    };
-    match error.as_ref() {
-        sqlx::Error::Database(error) => {
-            error.code().as_deref() == Some(sqlstate) && error.constraint() == Some(constraint)
-        }
-        _ => false,
     }
 }

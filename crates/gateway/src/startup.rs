@@ -4,8 +4,9 @@
 
 use crate::config::{Config, Environment};
 use leora_migration::{Migrator, MigratorTrait};
+use leora_tenancy::sql::stmt;
 use leora_tenancy::startup_check::{AppRoleProblem, verify_app_role};
-use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbErr};
 use std::time::Duration;
 
 /// The database the development server creates on a local PostgreSQL it found or started.
@@ -80,8 +81,7 @@ pub async fn database_url(config: &Config) -> Result<String, StartupError> {
     let server = leora_local_pg::find_or_start(None, &config.local_postgres_dir).await?;
     let maintenance = connect(&server, 1).await?;
     let exists = maintenance
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        .query_one_raw(stmt(
             "SELECT 1 FROM pg_database WHERE datname = $1",
             [LOCAL_DATABASE.into()],
         ))

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use leora_tenancy::{ApiError, ErrorCode, TenancyError};
+use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
@@ -42,7 +43,7 @@ pub enum IdentityError {
     #[error(transparent)]
     Tenancy(#[from] TenancyError),
     #[error("database error: {0}")]
-    Database(#[from] sea_orm::DbErr),
+    Database(#[from] DbErr),
     #[error("cryptography error: {0}")]
     Crypto(String),
 }
@@ -92,5 +93,13 @@ impl ApiError for IdentityError {
             Self::Tenancy(error) => error.field(),
             _ => None,
         }
+    }
+}
+
+/// `DbErr::RecordNotUpdated` (an update matched no row the transaction may see) as `NotFound`.
+pub(crate) fn not_found(entity: &'static str, error: DbErr) -> IdentityError {
+    match error {
+        DbErr::RecordNotUpdated => IdentityError::NotFound { entity },
+        error => error.into(),
     }
 }

@@ -2,7 +2,8 @@
 //! an event exists exactly when its change committed. Delivery (webhook fan-out, notifications)
 //! happens later, outside the request, from what was recorded here.
 
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+use leora_tenancy::sql::stmt;
+use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -69,8 +70,7 @@ pub async fn record(
     payload: Value,
 ) -> Result<Uuid, DbErr> {
     let id = Uuid::now_v7();
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
+    tx.execute_raw(stmt(
         "INSERT INTO webhook_events (id, tenant_id, event_type, payload) VALUES ($1, $2, $3, $4)",
         [
             id.into(),

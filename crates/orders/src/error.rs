@@ -6,7 +6,7 @@
 use leora_catalog::error::CatalogError;
 use leora_compliance::error::ComplianceError;
 use leora_tenancy::{ApiError, ErrorCode, TenancyError};
-use sea_orm::{DbErr, RuntimeErr, SqlErr, sqlx};
+use sea_orm::DbErr;
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -23,9 +23,14 @@ pub enum OrdersError {
     Forbidden { reason: &'static str },
     #[error("{message}")]
     Conflict {
-        field: Option<String>,
+        field: &'static str,
         message: String,
     },
+    /// A conflict with a record's current state rather than with any one input, so no field is
+    /// named: an order that already has a live invoice, an invoice with completed payments, an
+    /// empty cart.
+    #[error("{message}")]
+    StateConflict { message: String },
     #[error("cannot {action} {entity} that is {from}")]
     InvalidTransition {
         /// With its article: "an order", "an invoice".
@@ -78,27 +83,18 @@ impl OrdersError {
         }
     }
 
-    pub(crate) fn conflict(field: Option<&str>, message: impl Into<String>) -> Self {
+    pub(crate) fn conflict(field: &'static str, message: impl Into<String>) -> Self {
         Self::Conflict {
-            field: field.map(str::to_owned),
+            field,
             message: message.into(),
         }
     }
-}
 
-/// Whether the database refused a statement for breaking this unique constraint. Only for
-/// explaining the refusal: the transaction is aborted and must be rolled back.
-pub(crate) fn violates_unique(error: &DbErr, constraint: &str) -> bool {
-    let (DbErr::Exec(RuntimeErr::SqlxError(driver)) | DbErr::Query(RuntimeErr::SqlxError(driver))) =
-        error
-    else {
-        return false;
-    };
-    let sqlx::Error::Database(driver) = driver.as_ref() else {
-        return false;
-    };
-    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-        && driver.constraint() == Some(constraint)
+    pub(crate) fn state_conflict(message: impl Into<String>) -> Self {
+        Self::StateConflict {
+            message: message.into(),
+        }
+    }
 }
 
 /// Insufficient stock keeps its own variant (and code); every other catalog error passes through
@@ -128,7 +124,9 @@ impl ApiError for OrdersError {
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::BadInput { .. } => ErrorCode::BadUserInput,
             Self::Forbidden { .. } => ErrorCode::Forbidden,
-            Self::Conflict { .. } | Self::CartExpired => ErrorCode::Conflict,
+            Self::Conflict { .. } | Self::StateConflict { .. } | Self::CartExpired => {
+                ErrorCode::Conflict
+            }
             Self::InvalidTransition { .. } => ErrorCode::InvalidTransition,
             Self::InsufficientInventory { .. } => ErrorCode::InsufficientInventory,
             Self::Catalog(error) => error.code(),
@@ -141,7 +139,8 @@ impl ApiError for OrdersError {
     fn field(&self) -> Option<&str> {
         match self {
             Self::BadInput { field, .. } => Some(field),
-            Self::NotFound { field, .. } | Self::Conflict { field, .. } => field.as_deref(),
+            Self::NotFound { field, .. } => field.as_deref(),
+            Self::Conflict { field, .. } => Some(field),
             Self::Catalog(error) => error.field(),
             Self::Compliance(error) => error.field(),
             Self::Tenancy(error) => error.field(),

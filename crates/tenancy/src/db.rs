@@ -11,6 +11,7 @@
 
 use crate::context::TenantContext;
 use crate::error::TenancyError;
+use crate::sql::stmt;
 use leora_migration::app_role::AppRole;
 use sea_orm::sqlx::{self, Row};
 use sea_orm::{
@@ -80,11 +81,7 @@ impl TenantDb {
     pub async fn tenant_id_for_slug(&self, slug: &str) -> Result<Uuid, TenancyError> {
         let tx = self.begin_scoped(None, None).await?;
         let row = tx
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT tenant_id_for_slug($1) AS id",
-                [slug.into()],
-            ))
+            .query_one_raw(stmt("SELECT tenant_id_for_slug($1) AS id", [slug.into()]))
             .await?;
         commit(tx).await?;
         row.and_then(|row| row.try_get::<Option<Uuid>>("", "id").ok().flatten())
@@ -168,8 +165,7 @@ pub async fn scope(
 ) -> Result<(), TenancyError> {
     let setting = |id: Option<Uuid>| id.map(|id| id.to_string()).unwrap_or_default();
     let row = tx
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        .query_one_raw(stmt(
             SCOPE,
             [
                 role.as_str().into(),

@@ -1,6 +1,7 @@
 //! Tenancy: the tenant and principal of a request, the one way to open a tenant-scoped transaction
-//! (`with_tenant`), the start-up check that row-level security really applies, and the error
-//! vocabulary every crate maps its errors onto.
+//! (`with_tenant`), the start-up check that row-level security really applies, the error
+//! vocabulary every crate maps its errors onto, and the raw-SQL statement and constraint-violation
+//! helpers every crate shares.
 
 pub mod context;
 pub mod db;
@@ -8,6 +9,7 @@ pub mod entities;
 pub mod error;
 pub mod graphql;
 pub mod rows;
+pub mod sql;
 pub mod startup_check;
 
 pub use context::{Principal, TenantContext};

@@ -3,6 +3,7 @@
 //! skip policies unless FORCEd, and could disable them), the server's login must be able to
 //! assume it, and every table must have RLS enabled and forced.
 
+use crate::sql::stmt;
 use leora_migration::app_role::AppRole;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 
@@ -69,11 +70,7 @@ pub async fn verify_app_role(
 ) -> Result<(), AppRoleProblem> {
     let name = role.as_str().to_owned();
     let row = conn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            ROLE_QUERY,
-            [name.clone().into()],
-        ))
+        .query_one_raw(stmt(ROLE_QUERY, [name.clone().into()]))
         .await?
         .ok_or_else(|| AppRoleProblem::Missing { role: name.clone() })?;
     if row.try_get::<bool>("", "is_superuser")? {

@@ -14,11 +14,10 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use crate::sql::stmt;
 use leora_migration::app_role::AppRole;
 use leora_migration::{Migrator, MigratorTrait, fingerprint};
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 
 /// Serialises template creation across every process using the same server.
 const TEMPLATE_LOCK_KEY: i64 = 0x6c65_6f72_615f_7470; // "leora_tp"
@@ -254,8 +253,7 @@ async fn make_template_if_missing(
     name: &str,
 ) -> Result<(), DbErr> {
     let existing = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        .query_one_raw(stmt(
             "SELECT datistemplate FROM pg_database WHERE datname = $1",
             [name.into()],
         ))

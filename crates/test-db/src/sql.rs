@@ -1,13 +1,9 @@
 //! Raw-SQL helpers for tests' fixtures and assertions. They panic with the statement on failure:
 //! a fixture that does not apply is a broken test, never a skipped one.
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+pub use leora_tenancy::sql::stmt;
+use sea_orm::{ConnectionTrait, Value};
 use uuid::Uuid;
-
-/// A PostgreSQL statement with `$n` parameters.
-pub fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 /// Runs a statement that returns nothing the test needs.
 pub async fn exec(conn: &impl ConnectionTrait, sql: &str, values: impl IntoIterator<Item = Value>) {

@@ -4,6 +4,7 @@ use crate::entities::{customers, products, skus};
 use crate::service::inventory::{self, Availability};
 use crate::service::pricing::{self, KnownSku, PriceQuote, PricedCustomer};
 use chrono::Utc;
+use leora_tenancy::batch_loader;
 use leora_tenancy::graphql::BatchLoad;
 use leora_tenancy::graphql::LoadFailed;
 use leora_tenancy::rows;
@@ -13,40 +14,17 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use uuid::Uuid;
 
-macro_rules! by_id_loader {
-    ($(#[$meta:meta])* $name:ident, $entity:ident) => {
-        $(#[$meta])*
-        pub struct $name(pub Arc<DatabaseTransaction>);
-
-        impl BatchLoad<Uuid> for $name {
-            type Value = $entity::Model;
-
-            async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, $entity::Model>, LoadFailed> {
-                let select = $entity::Entity::find()
-                    .filter($entity::Column::Id.is_in(ids.iter().copied()));
-                let rows = rows::all(self.0.as_ref(), select)
-                    .await
-                    .map_err(LoadFailed::log)?;
-                Ok(rows.into_iter().map(|row| (row.id, row)).collect())
-            }
-        }
-    };
-}
-
-by_id_loader!(
+batch_loader!(
     /// Products by id (for order lines and SKUs).
-    ProductById,
-    products
+    ProductById: products by id
 );
-by_id_loader!(
+batch_loader!(
     /// SKUs by id.
-    SkuById,
-    skus
+    SkuById: skus by id
 );
-by_id_loader!(
+batch_loader!(
     /// Customers by id (for orders, invoices, activities).
-    CustomerById,
-    customers
+    CustomerById: customers by id
 );
 
 /// A product's SKUs, in code order.
@@ -73,18 +51,10 @@ impl BatchLoad<Uuid> for SkusOfProduct {
     }
 }
 
-/// Stock per SKU, summed over locations.
-pub struct AvailabilityOfSku(pub Arc<DatabaseTransaction>);
-
-impl BatchLoad<Uuid> for AvailabilityOfSku {
-    type Value = Availability;
-
-    async fn load(&self, sku_ids: &[Uuid]) -> Result<HashMap<Uuid, Availability>, LoadFailed> {
-        inventory::availability(&self.0, sku_ids)
-            .await
-            .map_err(LoadFailed::log)
-    }
-}
+batch_loader!(
+    /// Stock per SKU, summed over locations.
+    AvailabilityOfSku: Uuid => Availability, inventory::availability
+);
 
 /// What one customer pays for a quantity of one SKU, whose base price the page has already read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

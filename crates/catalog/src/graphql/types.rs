@@ -78,13 +78,7 @@ impl Product {
     /// The product's SKUs (sizes and packs), by code.
     async fn skus(&self, ctx: &Context<'_>) -> ApiResult<Vec<Sku>> {
         let loader = Session::of(ctx)?.loader(SkusOfProduct);
-        Ok(loader
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default()
-            .into_iter()
-            .map(Sku)
-            .collect())
+        Ok(loader.load_many(self.0.id, Sku).await?)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Customer accounts: the licensed restaurants, shops and bars a tenant sells to.
 
 use chrono::NaiveDate;
+use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 use serde_json::Value;
@@ -10,7 +11,7 @@ use super::validate::{
     json_object, money, optional_email, optional_text, price_tier, required_text, state,
 };
 use crate::entities::customers::{self, CustomerStatus, PaymentTerms};
-use crate::error::{CatalogError, Violation, not_found, violation};
+use crate::error::{CatalogError, not_found};
 
 const ENTITY: &str = "customer";
 /// `credit_limit` is numeric(14, 2).
@@ -184,7 +185,7 @@ fn address(field: &'static str, value: Option<Value>) -> Result<Option<Value>, C
 }
 
 fn write_error(error: DbErr) -> CatalogError {
-    match violation(&error) {
+    match violated_constraint(&error) {
         Some(Violation::Unique("customers_tenant_id_account_number_key")) => {
             CatalogError::conflict(
                 "accountNumber",

@@ -9,10 +9,10 @@
 use std::collections::HashMap;
 
 use leora_integrations::events::{self, EventType};
+use leora_tenancy::sql::stmt;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, Statement, Value,
+    ColumnTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -195,7 +195,7 @@ async fn update_main(
     quantity: i32,
 ) -> Result<Option<inventory::Model>, CatalogError> {
     let row = inventory::Entity::find()
-        .from_raw_sql(statement(
+        .from_raw_sql(stmt(
             sql,
             [sku_id.into(), quantity.into(), MAIN_LOCATION.into()],
         ))
@@ -213,7 +213,7 @@ async fn add_stock(
     // Selecting the SKU (through RLS) both supplies its tenant and makes an unknown SKU insert
     // nothing, instead of failing a foreign key.
     let row = inventory::Entity::find()
-        .from_raw_sql(statement(
+        .from_raw_sql(stmt(
             "INSERT INTO inventory (tenant_id, sku_id, location, on_hand)
              SELECT s.tenant_id, s.id, $2, $3 FROM skus s WHERE s.id = $1
              ON CONFLICT (tenant_id, sku_id, location)
@@ -233,7 +233,7 @@ async fn remove_stock(
     delta: i32,
 ) -> Result<inventory::Model, CatalogError> {
     let row = inventory::Entity::find()
-        .from_raw_sql(statement(
+        .from_raw_sql(stmt(
             "UPDATE inventory SET on_hand = on_hand + $3
               WHERE sku_id = $1 AND location = $2 AND on_hand + $3 >= reserved
               RETURNING *",
@@ -289,7 +289,7 @@ async fn stock_at(
     sku_id: Uuid,
     location: &str,
 ) -> Result<Stock, CatalogError> {
-    let stock = Stock::find_by_statement(statement(
+    let stock = Stock::find_by_statement(stmt(
         "SELECT s.code, coalesce(i.on_hand, 0) AS on_hand, coalesce(i.reserved, 0) AS reserved
            FROM skus s LEFT JOIN inventory i ON i.sku_id = s.id AND i.location = $2
           WHERE s.id = $1",
@@ -298,8 +298,4 @@ async fn stock_at(
     .one(tx)
     .await?;
     stock.ok_or(CatalogError::NotFound { entity: "sku" })
-}
-
-fn statement(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
 }

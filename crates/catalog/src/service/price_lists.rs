@@ -3,13 +3,14 @@
 //! overlapping entries are allowed, since the lowest applicable price wins anyway.
 
 use chrono::{DateTime, Utc};
+use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::validate::{money, positive, price_tier};
 use crate::entities::price_list_entries;
-use crate::error::{CatalogError, Violation, not_found, violation};
+use crate::error::{CatalogError, not_found};
 
 const ENTITY: &str = "price list entry";
 /// `unit_price` is numeric(12, 2).
@@ -110,7 +111,7 @@ pub async fn delete_price_list_entry(
 }
 
 fn write_error(error: DbErr) -> CatalogError {
-    match violation(&error) {
+    match violated_constraint(&error) {
         Some(Violation::ForeignKey("price_list_entries_tenant_id_sku_id_fkey")) => {
             CatalogError::NotFound { entity: "sku" }
         }

@@ -1,5 +1,6 @@
 //! SKUs: a sellable size and pack of a product, with its base price.
 
+use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 use uuid::Uuid;
@@ -7,7 +8,7 @@ use uuid::Uuid;
 use super::validate::{money, optional_text, positive, required_text};
 use crate::entities::enums::ProductStatus;
 use crate::entities::skus;
-use crate::error::{CatalogError, Violation, not_found, violation};
+use crate::error::{CatalogError, not_found};
 
 const ENTITY: &str = "sku";
 /// `base_price` and `unit_cost` are numeric(12, 2).
@@ -137,7 +138,7 @@ fn unit_cost(cost: Option<Decimal>) -> Result<Option<Decimal>, CatalogError> {
 }
 
 fn write_error(error: DbErr) -> CatalogError {
-    match violation(&error) {
+    match violated_constraint(&error) {
         Some(Violation::Unique("skus_tenant_id_code_key")) => {
             CatalogError::conflict("code", "a sku with this code already exists")
         }

@@ -2,12 +2,13 @@
 //! tenant and changeable by none: the database's policies refuse it, and these functions say so
 //! with `Forbidden` rather than a silent "not found".
 
+use leora_tenancy::sql::{Violation, violated_constraint};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::validate::{optional_email, optional_text, required_text};
 use crate::entities::suppliers::{self, SupplierStatus};
-use crate::error::{CatalogError, Violation, not_found, violation};
+use crate::error::{CatalogError, not_found};
 
 const ENTITY: &str = "supplier";
 
@@ -119,7 +120,7 @@ async fn own_supplier(
 }
 
 fn write_error(error: DbErr) -> CatalogError {
-    match violation(&error) {
+    match violated_constraint(&error) {
         Some(Violation::Unique("suppliers_tenant_id_name_key")) => {
             CatalogError::conflict("name", "a supplier with this name already exists")
         }

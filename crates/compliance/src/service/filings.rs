@@ -9,6 +9,7 @@
 //! daily by the health job) so that the stored column agrees for reports reading the table.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
@@ -23,7 +24,6 @@ use leora_tenancy::{ApiError, ErrorCode};
 
 const ENTITY: &str = "compliance filing";
 const UNIQUE_PERIOD: &str = "compliance_filings_tenant_id_state_filing_type_period_start_key";
-const UNIQUE_VIOLATION: &str = "23505";
 /// `amount` is numeric(14, 2): below 10¹² (232 × 2³² + 3 567 587 328).
 const AMOUNT_LIMIT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
 const MAX_TEXT_CHARS: usize = 200;
@@ -167,7 +167,7 @@ pub async fn create_filing(
     .insert(tx)
     .await
     .map_err(|error| {
-        if violates_unique(&error) {
+        if violated_constraint(&error) == Some(Violation::Unique(UNIQUE_PERIOD)) {
             FilingError::Compliance(ComplianceError::Conflict {
                 field: "periodStart",
                 message: "this filing is already recorded for that state and period".into(),
@@ -330,8 +330,7 @@ pub async fn refresh_statuses(
     today: NaiveDate,
 ) -> Result<u64, ComplianceError> {
     let result = db
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        .execute_raw(stmt(
             "UPDATE compliance_filings
                 SET status = CASE WHEN $1 > due_date THEN 'overdue'
                                   WHEN $1 > period_end THEN 'due'
@@ -463,10 +462,6 @@ fn amount(amount: Decimal) -> Result<Decimal, ComplianceError> {
         ));
     }
     Ok(amount)
-}
-
-fn violates_unique(error: &sea_orm::DbErr) -> bool {
-    crate::error::violates(error, UNIQUE_VIOLATION, UNIQUE_PERIOD)
 }
 
 #[cfg(test)]

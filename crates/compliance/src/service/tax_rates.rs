@@ -5,6 +5,7 @@
 //! `effectiveFrom`, and, like every failed statement, leaves the transaction to be rolled back.
 
 use chrono::NaiveDate;
+use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveEnum, ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 use uuid::Uuid;
@@ -12,11 +13,10 @@ use uuid::Uuid;
 use super::states::parse_state_code;
 use crate::entities::enums::ProductCategory;
 use crate::entities::state_tax_rates::{self, TaxRateKind};
-use crate::error::{ComplianceError, violates};
+use crate::error::ComplianceError;
 
 const ENTITY: &str = "state tax rate";
 const OVERLAP_CONSTRAINT: &str = "state_tax_rates_no_overlap";
-const EXCLUSION_VIOLATION: &str = "23P01";
 /// `rate` is numeric(12, 6).
 const MAX_RATE_SCALE: u32 = 6;
 const RATE_LIMIT: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
@@ -163,7 +163,7 @@ fn validate(
 }
 
 fn overlap_conflict(error: DbErr, state: &str, category: ProductCategory) -> ComplianceError {
-    if violates(&error, EXCLUSION_VIOLATION, OVERLAP_CONSTRAINT) {
+    if violated_constraint(&error) == Some(Violation::Exclusion(OVERLAP_CONSTRAINT)) {
         return ComplianceError::Conflict {
             field: "effectiveFrom",
             message: format!(

@@ -1,6 +1,7 @@
 //! Development convenience (SPEC §5): a demo portal user, so a fresh development tenant can be
 //! tried through the portal at once. Refused in production before anything is read or written.
 
+use leora_tenancy::sql::stmt;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter,
@@ -87,8 +88,7 @@ async fn demo_customer(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<Uuid
         return row.try_get("", "id");
     }
     let created = tx
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        .query_one_raw(stmt(
             "INSERT INTO customers (id, tenant_id, account_number, name, state) \
              VALUES ($1, $2, $3, $4, 'CA') \
              ON CONFLICT (tenant_id, account_number) DO UPDATE SET status = 'active' \

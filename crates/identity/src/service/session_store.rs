@@ -5,9 +5,9 @@
 //! customer) whatever the statement says.
 
 use chrono::{DateTime, Utc};
+use leora_tenancy::sql::stmt;
 use sea_orm::{
-    ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, FromJsonQueryResult, FromQueryResult,
-    Statement, Value,
+    ConnectionTrait, DatabaseTransaction, DbErr, FromJsonQueryResult, FromQueryResult, Value,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -55,19 +55,12 @@ fn tables(kind: PrincipalKind) -> &'static Tables {
     }
 }
 
-fn statement(sql: String, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
-
 async fn execute(
     tx: &DatabaseTransaction,
     sql: String,
     values: impl IntoIterator<Item = Value>,
 ) -> Result<u64, DbErr> {
-    Ok(tx
-        .execute_raw(statement(sql, values))
-        .await?
-        .rows_affected())
+    Ok(tx.execute_raw(stmt(&sql, values)).await?.rows_affected())
 }
 
 /// What sign-in needs of an account.
@@ -96,7 +89,7 @@ pub(super) async fn account_for_update(
         customer = t.customer,
         principals = t.principals,
     );
-    Account::find_by_statement(statement(sql, [email.into()]))
+    Account::find_by_statement(stmt(&sql, [email.into()]))
         .one(tx)
         .await
 }
@@ -211,7 +204,7 @@ pub(super) async fn session_for_update(
         principals = t.principals,
         owner = t.owner,
     );
-    Session::find_by_statement(statement(sql, [session_id.into()]))
+    Session::find_by_statement(stmt(&sql, [session_id.into()]))
         .one(tx)
         .await
 }
@@ -316,7 +309,5 @@ pub(super) async fn access(
         now.into(),
         claims.cid.into(),
     ];
-    Access::find_by_statement(statement(sql, values))
-        .one(tx)
-        .await
+    Access::find_by_statement(stmt(&sql, values)).one(tx).await
 }

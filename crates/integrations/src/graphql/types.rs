@@ -111,13 +111,7 @@ impl WebhookEvent {
     /// The event's deliveries, one per subscription it went to.
     async fn deliveries(&self, ctx: &Context<'_>) -> ApiResult<Vec<WebhookDelivery>> {
         let loader = Session::of(ctx)?.loader(DeliveriesOfEvent);
-        Ok(loader
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default()
-            .into_iter()
-            .map(WebhookDelivery)
-            .collect())
+        Ok(loader.load_many(self.0.id, WebhookDelivery).await?)
     }
 }
 

@@ -13,18 +13,12 @@ use crate::entities::{webhook_events, webhook_subscriptions};
 use crate::error::IntegrationsError;
 use crate::service::subscriptions::open_secret;
 use chrono::{DateTime, Utc};
+use leora_tenancy::sql::stmt;
 use leora_tenancy::{TenantContext, TenantDb, with_tenant};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter,
-    Statement,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::time::Duration;
 use uuid::Uuid;
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = sea_orm::Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 /// Tenants with undispatched events or due deliveries, longest waiting first. The worker has no
 /// tenant, and `TenantDb` opens only tenant-scoped transactions: the nil id matches no tenant, so

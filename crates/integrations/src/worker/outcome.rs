@@ -4,8 +4,9 @@
 use super::{Job, WorkerConfig};
 use crate::error::IntegrationsError;
 use crate::worker::sender::AttemptOutcome;
+use leora_tenancy::sql::stmt;
 use leora_tenancy::{TenantContext, TenantDb, with_tenant};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -13,10 +14,6 @@ use uuid::Uuid;
 pub const SUBSCRIPTION_DISABLED_KIND: &str = "webhook.subscription_disabled";
 
 const MAX_ERROR_LEN: usize = 1000;
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = sea_orm::Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 /// What recording did, for logs and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,9 +6,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use leora_catalog::entities::customers;
 use leora_tenancy::TenantContext;
+use leora_tenancy::sql::stmt;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, Statement,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 use uuid::Uuid;
 
@@ -181,8 +182,7 @@ pub async fn mark_missed(
     timezone: &str,
 ) -> Result<u64, IntelligenceError> {
     let result = db
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        .execute_raw(stmt(
             "UPDATE call_plans SET status = 'missed'
               WHERE status = 'planned' AND scheduled_for < ($1::date::timestamp AT TIME ZONE $2)",
             [today.into(), timezone.into()],

@@ -12,8 +12,9 @@
 //! on an advisory lock, so two schedulers cannot interleave.
 
 use chrono::{Duration, NaiveDate};
+use leora_tenancy::sql::stmt;
 use leora_tenancy::{TenantContext, TenantDb, with_tenant};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::health::snapshots::refresh_snapshots;
@@ -80,8 +81,7 @@ pub async fn run(
     tenant_id: Uuid,
     today: Option<NaiveDate>,
 ) -> Result<HealthRunSummary, IntelligenceError> {
-    db.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
+    db.execute_raw(stmt(
         "SELECT pg_advisory_xact_lock(hashtextextended('leora.health:' || $1::text, 0))",
         [tenant_id.into()],
     ))

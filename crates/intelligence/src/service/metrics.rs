@@ -15,10 +15,11 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 use leora_tenancy::TenantContext;
+use leora_tenancy::sql::stmt;
 use sea_orm::sea_query::{NullOrdering, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, Order,
-    QueryFilter, QueryOrder, Select, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, Order, QueryFilter,
+    QueryOrder, Select,
 };
 use uuid::Uuid;
 
@@ -70,8 +71,7 @@ pub async fn refresh_sales_metrics(
     window: MetricsWindow,
 ) -> Result<u64, IntelligenceError> {
     let (day_start, month_start) = (window.day_start(), window.month_start);
-    db.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
+    db.execute_raw(stmt(
         "DELETE FROM sales_metrics
           WHERE period_start <= $3
             AND ((period IN ('day', 'week') AND period_start >= $1)
@@ -122,9 +122,8 @@ pub async fn refresh_sales_metrics(
           WHERE NOT (g.rep_rolled_up = 0 AND g.rep_id IS NULL)"
     );
     let inserted = db
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            sql,
+        .execute_raw(stmt(
+            &sql,
             [
                 tenant_id.into(),
                 day_start.into(),

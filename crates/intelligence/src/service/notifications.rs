@@ -14,11 +14,11 @@
 //! and for portal users row-level security also confines them to their customer.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leora_tenancy::sql::stmt;
 use leora_tenancy::{Principal, TenantContext};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
-    EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, Select, Set, Statement,
-    sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, Select, Set, sea_query::Expr,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -184,8 +184,7 @@ pub(crate) async fn lock_tenant_notifier(
     db: &impl ConnectionTrait,
     tenant_id: Uuid,
 ) -> Result<(), IntelligenceError> {
-    db.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
+    db.execute_raw(stmt(
         "SELECT pg_advisory_xact_lock(hashtextextended('leora.notifier:' || $1::text, 0))",
         [tenant_id.into()],
     ))
@@ -212,8 +211,7 @@ pub async fn notify_from_events(
     since: DateTime<Utc>,
 ) -> Result<u64, IntelligenceError> {
     lock_tenant_notifier(db, tenant_id).await?;
-    let changes = StatusChange::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
+    let changes = StatusChange::find_by_statement(stmt(
         "SELECT e.id AS event_id, e.payload, pu.id AS portal_user_id, pu.customer_id
            FROM webhook_events e
            JOIN portal_users pu ON pu.customer_id::text = e.payload->>'customerId'
@@ -331,8 +329,7 @@ pub async fn notify_due_tasks(
     timezone: &str,
 ) -> Result<u64, IntelligenceError> {
     lock_tenant_notifier(db, tenant_id).await?;
-    let due = DueTask::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
+    let due = DueTask::find_by_statement(stmt(
         "SELECT t.id, t.assignee_user_id, t.customer_id, t.title, t.due_at, t.priority,
                 t.due_at < ($1::date::timestamp AT TIME ZONE $2) AS overdue
            FROM tasks t

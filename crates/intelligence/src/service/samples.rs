@@ -6,9 +6,10 @@
 //! distributor twelve times a pull of one. Pending and approved pulls count; rejected ones do not.
 
 use chrono::{DateTime, Utc};
+use leora_tenancy::sql::stmt;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Set, Statement,
+    ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -45,8 +46,7 @@ pub async fn units_used_in_month(
     at: DateTime<Utc>,
     timezone: &str,
 ) -> Result<i64, IntelligenceError> {
-    let used = Used::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
+    let used = Used::find_by_statement(stmt(
         "SELECT coalesce(sum(sample_quantity), 0)::bigint AS used
            FROM activities
           WHERE user_id = $1
@@ -67,8 +67,7 @@ pub(crate) async fn lock_rep_allowance(
     db: &impl ConnectionTrait,
     rep_id: Uuid,
 ) -> Result<(), IntelligenceError> {
-    db.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
+    db.execute_raw(stmt(
         "SELECT pg_advisory_xact_lock(hashtextextended('leora.samples:' || $1::text, 0))",
         [rep_id.into()],
     ))

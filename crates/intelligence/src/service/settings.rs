@@ -2,8 +2,9 @@
 //! has no settings row yet (reading never creates one: a rep's request should not write settings).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 use uuid::Uuid;
 
 use crate::error::IntelligenceError;
@@ -68,8 +69,7 @@ pub async fn load(
     db: &impl ConnectionTrait,
     tenant_id: Uuid,
 ) -> Result<TenantClock, IntelligenceError> {
-    let row = Row::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
+    let row = Row::find_by_statement(stmt(
         "SELECT now() AS now,
                 (now() AT TIME ZONE coalesce(s.timezone, 'UTC'))::date AS today,
                 coalesce(s.timezone, 'UTC') AS timezone,

@@ -14,9 +14,10 @@
 //! rep's work" key, and `admin` is the one role defined as full access to the tenant.
 
 use leora_catalog::entities::customers;
+use leora_tenancy::sql::stmt;
 use leora_tenancy::{Principal, TenantContext};
 use sea_orm::sea_query::{Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, FromQueryResult, Statement};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, FromQueryResult};
 use uuid::Uuid;
 
 use crate::error::IntelligenceError;
@@ -70,8 +71,7 @@ impl Viewer {
                 });
             }
         };
-        let rows = TeamRow::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        let rows = TeamRow::find_by_statement(stmt(
             "SELECT u.id,
                     EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id
                              WHERE ur.user_id = $1 AND r.tenant_id IS NULL AND r.name = $2) AS is_admin

@@ -111,13 +111,7 @@ impl Order {
     }
     async fn lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<OrderLine>> {
         let loader = Session::of(ctx)?.loader(LinesOfOrder);
-        Ok(loader
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default()
-            .into_iter()
-            .map(OrderLine)
-            .collect())
+        Ok(loader.load_many(self.0.id, OrderLine).await?)
     }
     /// The order's invoice, once issued: the live one, or the last one voided when none is live.
     async fn invoice(&self, ctx: &Context<'_>) -> ApiResult<Option<Invoice>> {
@@ -225,13 +219,7 @@ impl Invoice {
     }
     async fn payments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Payment>> {
         let loader = Session::of(ctx)?.loader(PaymentsOfInvoice);
-        Ok(loader
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default()
-            .into_iter()
-            .map(Payment)
-            .collect())
+        Ok(loader.load_many(self.0.id, Payment).await?)
     }
 }
 
@@ -278,13 +266,7 @@ impl Cart {
     }
     async fn items(&self, ctx: &Context<'_>) -> ApiResult<Vec<CartItem>> {
         let loader = Session::of(ctx)?.loader(ItemsOfCart);
-        Ok(loader
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default()
-            .into_iter()
-            .map(CartItem)
-            .collect())
+        Ok(loader.load_many(self.0.id, CartItem).await?)
     }
 }
 
@@ -333,13 +315,7 @@ impl ProductList {
     }
     async fn items(&self, ctx: &Context<'_>) -> ApiResult<Vec<ProductListItem>> {
         let loader = Session::of(ctx)?.loader(ItemsOfList);
-        Ok(loader
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default()
-            .into_iter()
-            .map(ProductListItem)
-            .collect())
+        Ok(loader.load_many(self.0.id, ProductListItem).await?)
     }
 }
 

@@ -11,6 +11,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use leora_tenancy::TenantContext;
+use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
@@ -23,7 +24,6 @@ use super::orders::OrderWithLines;
 use super::placing::{LineRequest, OrderRequest, find_by_key, place};
 use super::sellable::sellable_sku;
 use super::settings::{self, Lock, TenantSettings};
-use super::statement;
 use super::validate::{self, MAX_QUANTITY};
 use crate::entities::cart_items;
 use crate::entities::carts::{self, CartStatus};
@@ -67,7 +67,7 @@ pub async fn add_to_cart(
     sellable_sku(tx, sku_id).await?;
     let (cart, settings) = cart_for_change(tx, ctx).await?;
     let merged = tx
-        .query_one_raw(statement(
+        .query_one_raw(stmt(
             "INSERT INTO cart_items (id, tenant_id, customer_id, cart_id, sku_id, quantity)
              VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (tenant_id, cart_id, sku_id)
@@ -114,12 +114,12 @@ pub async fn update_cart_item(
         return Err(OrdersError::CartExpired);
     }
     let change = if quantity == 0 {
-        statement(
+        stmt(
             "DELETE FROM cart_items WHERE cart_id = $1 AND sku_id = $2",
             [cart.id.into(), sku_id.into()],
         )
     } else {
-        statement(
+        stmt(
             "UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND sku_id = $2",
             [cart.id.into(), sku_id.into(), quantity.into()],
         )
@@ -191,7 +191,7 @@ pub async fn checkout_cart(
         source: "items",
     };
     let placed = place(tx, Actor::of(ctx)?, ctx.tenant_id(), &settings, request).await?;
-    tx.execute_raw(statement(
+    tx.execute_raw(stmt(
         "UPDATE carts SET status = 'converted', converted_order_id = $2, converted_at = now()
           WHERE id = $1",
         [cart.id.into(), placed.order.id.into()],
@@ -211,7 +211,7 @@ pub(crate) async fn cart_for_change(
     match find_active(tx, portal_user_id, Lock::ForUpdate).await? {
         Some(cart) if cart.expires_at > settings.now => return Ok((cart, settings)),
         Some(expired) => {
-            tx.execute_raw(statement(
+            tx.execute_raw(stmt(
                 "UPDATE carts SET status = 'expired' WHERE id = $1",
                 [expired.id.into()],
             ))
@@ -230,7 +230,7 @@ pub(crate) async fn touch(
     settings: &TenantSettings,
 ) -> Result<carts::Model, OrdersError> {
     carts::Entity::find()
-        .from_raw_sql(statement(
+        .from_raw_sql(stmt(
             "UPDATE carts SET expires_at = $2 WHERE id = $1 RETURNING *",
             [cart.id.into(), expiry(settings).into()],
         ))
@@ -263,7 +263,7 @@ async fn start_cart(
     customer_id: Uuid,
     settings: &TenantSettings,
 ) -> Result<carts::Model, OrdersError> {
-    tx.execute_raw(statement(
+    tx.execute_raw(stmt(
         "INSERT INTO carts (id, tenant_id, customer_id, portal_user_id, expires_at)
          VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (tenant_id, portal_user_id) WHERE status = 'active' DO NOTHING",
@@ -290,5 +290,5 @@ fn not_in_cart() -> OrdersError {
 }
 
 fn empty_cart() -> OrdersError {
-    OrdersError::conflict(None, "the cart is empty")
+    OrdersError::state_conflict("the cart is empty")
 }

@@ -9,6 +9,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use leora_catalog::entities::customers::{self, PaymentTerms};
 use leora_integrations::events::{self, EventType};
 use leora_tenancy::TenantContext;
+use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -21,7 +22,6 @@ use super::access::staff;
 use super::money_json;
 use super::numbers::next_invoice_number;
 use super::settings::{self, Lock};
-use super::statement;
 use super::validate::{self, DOCUMENT_MONEY_LIMIT};
 use crate::entities::invoices::{self, InvoiceStatus};
 use crate::entities::orders::{self, OrderStatus};
@@ -81,13 +81,10 @@ pub async fn issue_invoice(
         .one(tx)
         .await?
     {
-        return Err(OrdersError::conflict(
-            None,
-            format!(
-                "order {} already has invoice {}",
-                order.order_number, existing.invoice_number
-            ),
-        ));
+        return Err(OrdersError::state_conflict(format!(
+            "order {} already has invoice {}",
+            order.order_number, existing.invoice_number
+        )));
     }
     let customer = customers::Entity::find_by_id(order.customer_id)
         .one(tx)
@@ -240,16 +237,13 @@ pub async fn void_invoice(
         .count(tx)
         .await?;
     if completed > 0 {
-        return Err(OrdersError::conflict(
-            None,
-            format!(
-                "invoice {} has {completed} completed payment(s): refund them before voiding",
-                invoice.invoice_number
-            ),
-        ));
+        return Err(OrdersError::state_conflict(format!(
+            "invoice {} has {completed} completed payment(s): refund them before voiding",
+            invoice.invoice_number
+        )));
     }
     invoices::Entity::find()
-        .from_raw_sql(statement(
+        .from_raw_sql(stmt(
             "UPDATE invoices SET status = 'void', voided_at = now() WHERE id = $1 RETURNING *",
             [invoice.id.into()],
         ))
@@ -275,7 +269,7 @@ pub fn effective_status(invoice: &invoices::Model, today: NaiveDate) -> InvoiceS
 /// many changed. For the scheduled job, run per tenant.
 pub async fn mark_overdue(tx: &DatabaseTransaction, today: NaiveDate) -> Result<u64, OrdersError> {
     let result = tx
-        .execute_raw(statement(
+        .execute_raw(stmt(
             "UPDATE invoices SET status = 'overdue'
               WHERE status IN ('issued', 'partially_paid') AND due_date < $1 AND balance > 0",
             [today.into()],

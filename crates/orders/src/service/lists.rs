@@ -8,13 +8,13 @@
 
 use leora_catalog::entities::customers;
 use leora_tenancy::TenantContext;
+use leora_tenancy::sql::stmt;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::access::{Actor, portal_user};
 use super::carts::{cart_for_change, touch};
 use super::sellable::sellable_sku;
-use super::statement;
 use super::validate::{self, MAX_QUANTITY};
 use crate::entities::lists::{self, ListKind};
 use crate::entities::{carts, list_items};
@@ -93,7 +93,7 @@ pub async fn add_list_item(
     let list = list_to_change(tx, ctx, list_id).await?;
     sellable_sku(tx, input.sku_id).await?;
     list_items::Entity::find()
-        .from_raw_sql(statement(
+        .from_raw_sql(stmt(
             "INSERT INTO list_items
                     (id, tenant_id, customer_id, list_id, sku_id, default_quantity, note, position)
              VALUES ($1, $2, $3, $4, $5, $6, $7,
@@ -125,7 +125,7 @@ pub async fn remove_list_item(
 ) -> Result<(), OrdersError> {
     let list = list_to_change(tx, ctx, list_id).await?;
     let removed = tx
-        .execute_raw(statement(
+        .execute_raw(stmt(
             "DELETE FROM list_items WHERE list_id = $1 AND sku_id = $2",
             [list.id.into(), sku_id.into()],
         ))
@@ -147,7 +147,7 @@ pub async fn add_list_to_cart(
     portal_user(ctx)?;
     let list = visible_list(tx, list_id).await?;
     let (cart, settings) = cart_for_change(tx, ctx).await?;
-    tx.execute_raw(statement(
+    tx.execute_raw(stmt(
         "INSERT INTO cart_items (tenant_id, customer_id, cart_id, sku_id, quantity)
          SELECT $1, $2, $3, li.sku_id, li.default_quantity
            FROM list_items li

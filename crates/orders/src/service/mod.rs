@@ -25,11 +25,6 @@ mod validate;
 pub use validate::MAX_QUANTITY;
 
 use rust_decimal::Decimal;
-use sea_orm::{DbBackend, Statement, Value};
-
-fn statement(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 /// Money in event payloads: a string with exactly two decimals ("0.00", not "0"), whatever scale
 /// the database returned, so consumers can compare amounts as text.

@@ -5,11 +5,11 @@
 //! takes the next number) or roll back (and then takes the same number again): numbers follow
 //! commit order and a failed creation leaves no gap.
 
+use leora_tenancy::sql::stmt;
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use uuid::Uuid;
 
 use super::settings::ensure_row;
-use super::statement;
 use crate::error::OrdersError;
 
 #[derive(Debug, Clone, Copy)]
@@ -82,7 +82,7 @@ async fn increment(
     counter: Counter,
 ) -> Result<Option<i64>, OrdersError> {
     let row = tx
-        .query_one_raw(statement(counter.increment_sql(), [tenant_id.into()]))
+        .query_one_raw(stmt(counter.increment_sql(), [tenant_id.into()]))
         .await?;
     Ok(row.map(|row| row.try_get_by_index::<i64>(0)).transpose()?)
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use leora_catalog::service::inventory;
 use leora_tenancy::TenantContext;
+use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveEnum, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -19,7 +20,6 @@ use super::placing::{
     LineRequest, OrderRequest, find_by_key, place, record_status_change, reserve_all,
 };
 use super::settings::{self, Lock};
-use super::statement;
 use super::validate::{self, LINE_MONEY_LIMIT};
 use crate::entities::order_lines;
 use crate::entities::orders::{self, OrderStatus};
@@ -256,7 +256,7 @@ async fn set_status(
         OrderStatus::Cancelled => ", cancelled_at = now()",
     };
     orders::Entity::find()
-        .from_raw_sql(statement(
+        .from_raw_sql(stmt(
             &format!("UPDATE orders SET status = $2{stamp} WHERE id = $1 RETURNING *"),
             [order_id.into(), to.to_value().into()],
         ))

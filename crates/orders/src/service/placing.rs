@@ -13,6 +13,7 @@ use leora_catalog::service::pricing::{PriceSource, quote_many};
 use leora_compliance::entities::enums::ProductCategory;
 use leora_compliance::service::tax::rates_on;
 use leora_integrations::events::{self, EventType};
+use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -31,7 +32,7 @@ use super::totals::{PricedLine, TaxRate, Totals, totals};
 use super::validate::DOCUMENT_MONEY_LIMIT;
 use crate::entities::order_lines::{self, PricingRule};
 use crate::entities::orders::{self, OrderStatus};
-use crate::error::{OrdersError, violates_unique};
+use crate::error::OrdersError;
 
 const IDEMPOTENCY_CONSTRAINT: &str = "orders_tenant_id_idempotency_key_key";
 
@@ -186,7 +187,7 @@ pub(crate) async fn lines_of(
 
 fn key_in_use() -> OrdersError {
     OrdersError::conflict(
-        Some("idempotencyKey"),
+        "idempotencyKey",
         "this idempotency key was already used for another order",
     )
 }
@@ -316,7 +317,7 @@ async fn insert_order(
     .await
     // The key's order exists but row-level security hides it: another customer's.
     .map_err(|error| {
-        if violates_unique(&error, IDEMPOTENCY_CONSTRAINT) {
+        if violated_constraint(&error) == Some(Violation::Unique(IDEMPOTENCY_CONSTRAINT)) {
             key_in_use()
         } else {
             error.into()

@@ -3,10 +3,10 @@
 //! serialise per tenant (see `numbers`).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leora_tenancy::sql::stmt;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult};
 use uuid::Uuid;
 
-use super::statement;
 use crate::error::OrdersError;
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -48,7 +48,7 @@ pub(crate) async fn ensure_row(
     tx: &DatabaseTransaction,
     tenant_id: Uuid,
 ) -> Result<(), OrdersError> {
-    tx.execute_raw(statement(
+    tx.execute_raw(stmt(
         "INSERT INTO tenant_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING",
         [tenant_id.into()],
     ))
@@ -73,7 +73,7 @@ async fn select(
                FROM tenant_settings WHERE tenant_id = $1 FOR UPDATE"
         }
     };
-    let settings = TenantSettings::find_by_statement(statement(sql, [tenant_id.into()]))
+    let settings = TenantSettings::find_by_statement(stmt(sql, [tenant_id.into()]))
         .one(tx)
         .await?;
     Ok(settings)

@@ -53,6 +53,70 @@ impl From<LoadFailed> for ResolverError {
     }
 }
 
+/// Declares a loader: a struct around the request's transaction (so it is made per request, with
+/// [`Session::loader`](super::Session::loader)) whose [`BatchLoad`] is one batched read, its error
+/// logged as [`LoadFailed`].
+///
+/// `Name: Key => Value, read` loads with `read(&DatabaseTransaction, &[Key])`, an async function
+/// returning the values by key. `Name: entity by id` reads `entity::Entity` rows whose `id` is
+/// among the keys, by position (its model implements [`ByPosition`](crate::rows::ByPosition)).
+///
+/// ```ignore
+/// batch_loader!(
+///     /// An order's lines, by line number.
+///     LinesOfOrder: Uuid => Vec<order_lines::Model>, batch::lines_of_orders
+/// );
+/// batch_loader!(
+///     /// Products by id.
+///     ProductById: products by id
+/// );
+/// ```
+#[macro_export]
+macro_rules! batch_loader {
+    ($(#[$meta:meta])* $name:ident: $entity:ident by id) => {
+        $crate::batch_loader!(
+            $(#[$meta])* $name: ::uuid::Uuid => $entity::Model, $name::read_by_id
+        );
+
+        impl $name {
+            async fn read_by_id(
+                tx: &::sea_orm::DatabaseTransaction,
+                ids: &[::uuid::Uuid],
+            ) -> ::std::result::Result<
+                ::std::collections::HashMap<::uuid::Uuid, $entity::Model>,
+                ::sea_orm::DbErr,
+            > {
+                let select = ::sea_orm::QueryFilter::filter(
+                    <$entity::Entity as ::sea_orm::EntityTrait>::find(),
+                    ::sea_orm::ColumnTrait::is_in(&$entity::Column::Id, ids.iter().copied()),
+                );
+                let rows = $crate::rows::all(tx, select).await?;
+                Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+            }
+        }
+    };
+    ($(#[$meta:meta])* $name:ident: $key:ty => $value:ty, $read:path) => {
+        $(#[$meta])*
+        pub struct $name(pub ::std::sync::Arc<::sea_orm::DatabaseTransaction>);
+
+        impl $crate::graphql::BatchLoad<$key> for $name {
+            type Value = $value;
+
+            async fn load(
+                &self,
+                keys: &[$key],
+            ) -> ::std::result::Result<
+                ::std::collections::HashMap<$key, $value>,
+                $crate::graphql::LoadFailed,
+            > {
+                $read(self.0.as_ref(), keys)
+                    .await
+                    .map_err($crate::graphql::LoadFailed::log)
+            }
+        }
+    };
+}
+
 type Outcome<K, V> = Result<Arc<HashMap<K, V>>, LoadFailed>;
 
 /// The keys asked for since the batch opened, and the fields (other than its leader) waiting.
@@ -115,6 +179,25 @@ where
             };
             return outcome.map(|rows| rows.get(&key).cloned());
         }
+    }
+
+    /// The rows for `key`, each wrapped by `wrap` (as a GraphQL type around a model); a key
+    /// without rows has none.
+    pub async fn load_many<T, R>(
+        &self,
+        key: K,
+        wrap: impl FnMut(T) -> R,
+    ) -> Result<Vec<R>, LoadFailed>
+    where
+        L: BatchLoad<K, Value = Vec<T>>,
+    {
+        Ok(self
+            .load_one(key)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(wrap)
+            .collect())
     }
 
     async fn lead(&self, gate: Arc<Gate>) -> Outcome<K, L::Value> {
@@ -489,6 +572,31 @@ mod tests {
         let batching = Batching::default();
         let batcher = Batcher::new(Nothing, batching.clone());
         assert_eq!(batching.run(batcher.load_one(7)).await.ok(), Some(None));
+    }
+
+    #[tokio::test]
+    async fn many_rows_are_wrapped_and_a_key_without_rows_has_an_empty_list() {
+        /// Each key's first two multiples; zero has none.
+        struct Multiples;
+        impl BatchLoad<u32> for Multiples {
+            type Value = Vec<u32>;
+            async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, Vec<u32>>, LoadFailed> {
+                Ok(keys
+                    .iter()
+                    .filter(|key| **key != 0)
+                    .map(|key| (*key, vec![*key, key * 2]))
+                    .collect())
+            }
+        }
+        let batching = Batching::default();
+        let batcher = Batcher::new(Multiples, batching.clone());
+        let lists = batching
+            .run(join_all(
+                [3, 0].map(|key| batcher.load_many(key, u64::from)),
+            ))
+            .await;
+        assert_eq!(lists[0].as_ref().ok(), Some(&vec![3, 6]));
+        assert_eq!(lists[1].as_ref().ok(), Some(&vec![]));
     }
 
     #[tokio::test]

@@ -1,9 +1,9 @@
 //! Creating internal and portal users and changing their status.
 
 use chrono::Utc;
+use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, Set,
-    SqlErr, Statement, Unchanged,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Set, Unchanged,
 };
 use uuid::Uuid;
 
@@ -11,7 +11,7 @@ use super::input::{normalize_email, required_name};
 use super::roles::resolve_roles;
 use crate::entities::enums::{RoleAudience, UserStatus};
 use crate::entities::{portal_user_roles, portal_users, user_roles, users};
-use crate::error::IdentityError;
+use crate::error::{IdentityError, not_found};
 use crate::service::passwords::{check_password_policy, hash_off_runtime};
 use crate::service::session_store::revoke_all_sessions;
 use crate::service::tokens::PrincipalKind;
@@ -145,7 +145,7 @@ pub async fn set_user_status(
     }
     .update(tx)
     .await
-    .map_err(|error| not_found(error, "user"))?;
+    .map_err(|error| not_found("user", error))?;
     if status != UserStatus::Active {
         revoke_all_sessions(tx, PrincipalKind::User, user_id, Utc::now()).await?;
     }
@@ -165,7 +165,7 @@ pub async fn set_portal_user_status(
     }
     .update(tx)
     .await
-    .map_err(|error| not_found(error, "portal user"))?;
+    .map_err(|error| not_found("portal user", error))?;
     if status != UserStatus::Active {
         revoke_all_sessions(tx, PrincipalKind::PortalUser, portal_user_id, Utc::now()).await?;
     }
@@ -175,8 +175,7 @@ pub async fn set_portal_user_status(
 async fn customer_exists(tx: &DatabaseTransaction, customer_id: Uuid) -> Result<bool, DbErr> {
     // `customers` belongs to the catalog crate, above this one, so it is named in SQL only.
     let row = tx
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
+        .query_one_raw(stmt(
             "SELECT EXISTS (SELECT 1 FROM customers WHERE id = $1) AS found",
             [customer_id.into()],
         ))
@@ -189,18 +188,11 @@ async fn customer_exists(tx: &DatabaseTransaction, customer_id: Uuid) -> Result<
 
 fn email_conflict(error: DbErr, message: &str) -> IdentityError {
     // The email is the only unique column a new row can collide on (its id is fresh).
-    match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => IdentityError::Conflict {
+    match violated_constraint(&error) {
+        Some(Violation::Unique(_)) => IdentityError::Conflict {
             field: "email",
             message: message.to_owned(),
         },
         _ => error.into(),
-    }
-}
-
-fn not_found(error: DbErr, entity: &'static str) -> IdentityError {
-    match error {
-        DbErr::RecordNotUpdated => IdentityError::NotFound { entity },
-        error => error.into(),
     }
 }

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
 use leora_integrations::events::{self, EventType};
+use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Set, Statement};
@@ -71,12 +72,12 @@ struct PreviousRow {
     risk_flags: Value,
 }
 
-fn stmt(sql: &str, tz: &str, values: Vec<sea_orm::Value>) -> Statement {
+fn zoned_statement(sql: &str, tz: &str, values: Vec<sea_orm::Value>) -> Statement {
     // `$tz` keeps the shared snippets readable; it is always the last parameter.
     let sql = sql.replace("$tz", &format!("${}", values.len() + 1));
     let mut values = values;
     values.push(tz.into());
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+    stmt(&sql, values)
 }
 
 /// Assesses every customer that is not inactive as of `today` and stores the snapshots.
@@ -97,7 +98,7 @@ pub async fn refresh_snapshots(
     let period_start = today - Duration::days(PERIOD_DAYS - 1);
 
     let mut orders: HashMap<Uuid, Vec<PlacedOrder>> = HashMap::new();
-    let rows = OrderRow::find_by_statement(stmt(
+    let rows = OrderRow::find_by_statement(zoned_statement(
         &format!(
             "SELECT o.customer_id, {PLACED_ON} AS placed_on, o.subtotal AS revenue
                FROM orders o
@@ -117,7 +118,7 @@ pub async fn refresh_snapshots(
                 revenue: row.revenue,
             });
     }
-    let last_orders: HashMap<Uuid, NaiveDate> = LastOrderRow::find_by_statement(stmt(
+    let last_orders: HashMap<Uuid, NaiveDate> = LastOrderRow::find_by_statement(zoned_statement(
         &format!(
             "SELECT o.customer_id, max({PLACED_ON}) AS last_order_on
                FROM orders o
@@ -132,7 +133,7 @@ pub async fn refresh_snapshots(
     .into_iter()
     .map(|row| (row.customer_id, row.last_order_on))
     .collect();
-    let samples: HashMap<Uuid, i64> = SamplesRow::find_by_statement(stmt(
+    let samples: HashMap<Uuid, i64> = SamplesRow::find_by_statement(zoned_statement(
         "SELECT customer_id, coalesce(sum(sample_quantity), 0)::bigint AS units
            FROM activities
           WHERE kind = 'sample' AND sample_approval_status <> 'rejected'
@@ -146,25 +147,23 @@ pub async fn refresh_snapshots(
     .into_iter()
     .map(|row| (row.customer_id, row.units))
     .collect();
-    let previously_at_risk: HashSet<Uuid> =
-        PreviousRow::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT DISTINCT ON (customer_id) customer_id, risk_flags
+    let previously_at_risk: HashSet<Uuid> = PreviousRow::find_by_statement(stmt(
+        "SELECT DISTINCT ON (customer_id) customer_id, risk_flags
                FROM account_health_snapshots
               WHERE snapshot_date <= $1
               ORDER BY customer_id, snapshot_date DESC",
-            [today.into()],
-        ))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|row| {
-            row.risk_flags
-                .as_array()
-                .is_some_and(|flags| !flags.is_empty())
-        })
-        .map(|row| row.customer_id)
-        .collect();
+        [today.into()],
+    ))
+    .all(db)
+    .await?
+    .into_iter()
+    .filter(|row| {
+        row.risk_flags
+            .as_array()
+            .is_some_and(|flags| !flags.is_empty())
+    })
+    .map(|row| row.customer_id)
+    .collect();
 
     let mut run = SnapshotRun::default();
     let mut rows = Vec::with_capacity(customers.len());

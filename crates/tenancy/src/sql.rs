@@ -1,0 +1,57 @@
+//! Raw SQL shared by every crate: building a PostgreSQL statement, and reading which integrity
+//! constraint refused one.
+
+use sea_orm::{DbBackend, DbErr, RuntimeErr, Statement, Value, sqlx};
+
+/// A PostgreSQL statement with `$n` parameters.
+pub fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+/// An integrity constraint that refused a statement, by name, so a write can say which field
+/// conflicts or which referenced row is missing. Only for explaining the refusal: the transaction
+/// is aborted and must be rolled back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Violation<'a> {
+    /// SQLSTATE 23505.
+    Unique(&'a str),
+    /// SQLSTATE 23503.
+    ForeignKey(&'a str),
+    /// SQLSTATE 23P01.
+    Exclusion(&'a str),
+}
+
+/// The constraint PostgreSQL named when it refused a statement with a unique, foreign-key or
+/// exclusion violation; `None` for every other error. The SQLSTATE is read from the driver's error
+/// because SeaORM's `DbErr::sql_err` does not classify exclusion violations.
+pub fn violated_constraint(error: &DbErr) -> Option<Violation<'_>> {
+    let (DbErr::Exec(RuntimeErr::SqlxError(driver)) | DbErr::Query(RuntimeErr::SqlxError(driver))) =
+        error
+    else {
+        return None;
+    };
+    let sqlx::Error::Database(driver) = driver.as_ref() else {
+        return None;
+    };
+    let constraint = driver.constraint()?;
+    match driver.code()?.as_ref() {
+        "23505" => Some(Violation::Unique(constraint)),
+        "23503" => Some(Violation::ForeignKey(constraint)),
+        "23P01" => Some(Violation::Exclusion(constraint)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_that_are_not_the_database_refusing_a_statement_name_no_constraint() {
+        assert_eq!(violated_constraint(&DbErr::RecordNotUpdated), None);
+        assert_eq!(
+            violated_constraint(&DbErr::Custom("duplicate key".into())),
+            None
+        );
+    }
+}

@@ -8,6 +8,7 @@ pub mod entities;
 pub mod error;
 pub mod graphql;
 pub mod rows;
+pub mod search;
 pub mod startup_check;
 
 pub use context::{Principal, TenantContext};

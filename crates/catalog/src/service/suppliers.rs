@@ -2,7 +2,7 @@
 //! tenant and changeable by none: the database's policies refuse it, and these functions say so
 //! with `Forbidden` rather than a silent "not found".
 
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, QueryOrder, Select, Set};
 use uuid::Uuid;
 
 use super::validate::{optional_email, optional_text, required_text};
@@ -10,6 +10,11 @@ use crate::entities::suppliers::{self, SupplierStatus};
 use crate::error::{CatalogError, Violation, not_found, violation};
 
 const ENTITY: &str = "supplier";
+
+/// The tenant's suppliers and the shared directory, by name (the caller breaks ties).
+pub fn suppliers() -> Select<suppliers::Entity> {
+    suppliers::Entity::find().order_by_asc(suppliers::Column::Name)
+}
 
 #[derive(Debug, Clone)]
 pub struct NewSupplier {

@@ -7,10 +7,9 @@ use crate::entities::{invoices, lists, orders};
 use crate::service::carts;
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::ids::{not_found, parse_id};
-use leora_tenancy::graphql::pagination::{
-    Page, PageRequest, contains_pattern, paginate, paginate_by_position,
-};
+use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
+use leora_tenancy::search::search_pattern;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -53,11 +52,8 @@ impl OrdersQuery {
         if let Some(until) = filter.placed_until {
             select = select.filter(orders::Column::CreatedAt.lt(until));
         }
-        if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-            select = select.filter(Expr::cust_with_values(
-                "order_number ILIKE $1",
-                [contains_pattern(search)],
-            ));
+        if let Some(pattern) = search_pattern(filter.search.as_deref()) {
+            select = select.filter(Expr::cust_with_values("order_number ILIKE $1", [pattern]));
         }
         let order = order_by.unwrap_or_default();
         let column = match order.field {

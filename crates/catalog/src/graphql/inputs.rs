@@ -11,16 +11,13 @@ use async_graphql::{Enum, ID, InputObject, Json, MaybeUndefined};
 use chrono::{DateTime, NaiveDate, Utc};
 use leora_compliance::graphql::ProductCategory;
 use leora_tenancy::graphql::ApiResult;
+use leora_tenancy::graphql::ids::parse_optional_id;
 use leora_tenancy::graphql::pagination::SortDirection;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
 fn patch<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
     value.into()
-}
-
-fn optional_id(field: &str, id: Option<&ID>) -> ApiResult<Option<uuid::Uuid>> {
-    id.map(|id| parse_id(field, id)).transpose()
 }
 
 fn patch_id(field: &str, value: MaybeUndefined<ID>) -> ApiResult<Option<Option<uuid::Uuid>>> {
@@ -43,7 +40,7 @@ impl ProductFilter {
         Ok(products::ProductFilter {
             status: self.status.map(Into::into),
             category: self.category.map(Into::into),
-            supplier_id: optional_id("filter.supplierId", self.supplier_id.as_ref())?,
+            supplier_id: parse_optional_id("filter.supplierId", self.supplier_id.as_ref())?,
             search: self.search,
         })
     }
@@ -90,7 +87,10 @@ impl CustomerFilter {
     pub fn into_filter(self) -> ApiResult<customers::CustomerFilter> {
         Ok(customers::CustomerFilter {
             status: self.status.map(Into::into),
-            assigned_rep_id: optional_id("filter.assignedRepId", self.assigned_rep_id.as_ref())?,
+            assigned_rep_id: parse_optional_id(
+                "filter.assignedRepId",
+                self.assigned_rep_id.as_ref(),
+            )?,
             state: self.state,
             search: self.search,
         })
@@ -141,7 +141,7 @@ pub struct CreateProductInput {
 impl CreateProductInput {
     pub fn into_new(self) -> ApiResult<NewProduct> {
         Ok(NewProduct {
-            supplier_id: optional_id("supplierId", self.supplier_id.as_ref())?,
+            supplier_id: parse_optional_id("supplierId", self.supplier_id.as_ref())?,
             name: self.name,
             brand: self.brand,
             category: self.category.into(),
@@ -322,7 +322,7 @@ impl CreateCustomerInput {
             price_tier: self.price_tier,
             payment_terms: self.payment_terms.map(Into::into),
             credit_limit: self.credit_limit,
-            assigned_rep_id: optional_id("assignedRepId", self.assigned_rep_id.as_ref())?,
+            assigned_rep_id: parse_optional_id("assignedRepId", self.assigned_rep_id.as_ref())?,
             billing_address: self.billing_address.map(|a| a.0),
             shipping_address: self.shipping_address.map(|a| a.0),
         })
@@ -389,10 +389,10 @@ pub struct PriceListEntryUpsert {
 impl PriceListEntryUpsert {
     pub fn into_input(self) -> ApiResult<PriceListEntryInput> {
         Ok(PriceListEntryInput {
-            id: optional_id("id", self.id.as_ref())?,
+            id: parse_optional_id("id", self.id.as_ref())?,
             sku_id: parse_id("skuId", &self.sku_id)?,
             price_tier: self.price_tier,
-            customer_id: optional_id("customerId", self.customer_id.as_ref())?,
+            customer_id: parse_optional_id("customerId", self.customer_id.as_ref())?,
             unit_price: self.unit_price,
             min_quantity: self.min_quantity,
             valid_from: self.valid_from,

@@ -20,6 +20,9 @@ pub enum CatalogError {
     },
     #[error("{reason}")]
     Forbidden { reason: &'static str },
+    /// A portal user named another customer than its own for a price.
+    #[error("forbidden: portal users see only their own prices")]
+    OtherCustomersPrice,
     #[error(
         "insufficient inventory for sku {sku_code}: {requested} requested, {available} available"
     )]
@@ -57,7 +60,7 @@ impl ApiError for CatalogError {
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::BadInput { .. } => ErrorCode::BadUserInput,
             Self::Conflict { .. } => ErrorCode::Conflict,
-            Self::Forbidden { .. } => ErrorCode::Forbidden,
+            Self::Forbidden { .. } | Self::OtherCustomersPrice => ErrorCode::Forbidden,
             Self::InsufficientInventory { .. } => ErrorCode::InsufficientInventory,
             Self::Tenancy(error) => error.code(),
             Self::Database(_) => ErrorCode::Internal,

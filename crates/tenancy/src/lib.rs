@@ -9,6 +9,7 @@ pub mod entities;
 pub mod error;
 pub mod graphql;
 pub mod rows;
+pub mod search;
 pub mod sql;
 pub mod startup_check;
 

@@ -2,15 +2,16 @@
 //! omitted leaves a field as it is, `null` clears it.
 
 use super::types::{CustomerStatus, PaymentTerms, ProductStatus, SupplierStatus, parse_id};
-use crate::service::customers::{CustomerChanges, NewCustomer};
+use crate::service::customers::{self, CustomerChanges, CustomerSort, NewCustomer};
 use crate::service::price_lists::PriceListEntryInput;
-use crate::service::products::{NewProduct, ProductChanges};
+use crate::service::products::{self, NewProduct, ProductChanges, ProductSort};
 use crate::service::skus::{NewSku, SkuChanges};
 use crate::service::suppliers::{NewSupplier, SupplierChanges};
 use async_graphql::{Enum, ID, InputObject, Json, MaybeUndefined};
 use chrono::{DateTime, NaiveDate, Utc};
 use leora_compliance::graphql::ProductCategory;
 use leora_tenancy::graphql::ApiResult;
+use leora_tenancy::graphql::ids::parse_optional_id;
 use leora_tenancy::graphql::pagination::SortDirection;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -34,6 +35,17 @@ pub struct ProductFilter {
     pub search: Option<String>,
 }
 
+impl ProductFilter {
+    pub fn into_filter(self) -> ApiResult<products::ProductFilter> {
+        Ok(products::ProductFilter {
+            status: self.status.map(Into::into),
+            category: self.category.map(Into::into),
+            supplier_id: parse_optional_id("filter.supplierId", self.supplier_id.as_ref())?,
+            search: self.search,
+        })
+    }
+}
+
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ProductSortField {
     #[default]
@@ -41,6 +53,17 @@ pub enum ProductSortField {
     Brand,
     Vintage,
     CreatedAt,
+}
+
+impl From<ProductSortField> for ProductSort {
+    fn from(field: ProductSortField) -> Self {
+        match field {
+            ProductSortField::Name => Self::Name,
+            ProductSortField::Brand => Self::Brand,
+            ProductSortField::Vintage => Self::Vintage,
+            ProductSortField::CreatedAt => Self::CreatedAt,
+        }
+    }
 }
 
 #[derive(InputObject, Default)]
@@ -60,12 +83,36 @@ pub struct CustomerFilter {
     pub search: Option<String>,
 }
 
+impl CustomerFilter {
+    pub fn into_filter(self) -> ApiResult<customers::CustomerFilter> {
+        Ok(customers::CustomerFilter {
+            status: self.status.map(Into::into),
+            assigned_rep_id: parse_optional_id(
+                "filter.assignedRepId",
+                self.assigned_rep_id.as_ref(),
+            )?,
+            state: self.state,
+            search: self.search,
+        })
+    }
+}
+
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CustomerSortField {
     #[default]
     Name,
     AccountNumber,
     CreatedAt,
+}
+
+impl From<CustomerSortField> for CustomerSort {
+    fn from(field: CustomerSortField) -> Self {
+        match field {
+            CustomerSortField::Name => Self::Name,
+            CustomerSortField::AccountNumber => Self::AccountNumber,
+            CustomerSortField::CreatedAt => Self::CreatedAt,
+        }
+    }
 }
 
 #[derive(InputObject, Default)]
@@ -94,10 +141,7 @@ pub struct CreateProductInput {
 impl CreateProductInput {
     pub fn into_new(self) -> ApiResult<NewProduct> {
         Ok(NewProduct {
-            supplier_id: self
-                .supplier_id
-                .map(|id| parse_id("supplierId", &id))
-                .transpose()?,
+            supplier_id: parse_optional_id("supplierId", self.supplier_id.as_ref())?,
             name: self.name,
             brand: self.brand,
             category: self.category.into(),
@@ -278,10 +322,7 @@ impl CreateCustomerInput {
             price_tier: self.price_tier,
             payment_terms: self.payment_terms.map(Into::into),
             credit_limit: self.credit_limit,
-            assigned_rep_id: self
-                .assigned_rep_id
-                .map(|id| parse_id("assignedRepId", &id))
-                .transpose()?,
+            assigned_rep_id: parse_optional_id("assignedRepId", self.assigned_rep_id.as_ref())?,
             billing_address: self.billing_address.map(|a| a.0),
             shipping_address: self.shipping_address.map(|a| a.0),
         })
@@ -348,13 +389,10 @@ pub struct PriceListEntryUpsert {
 impl PriceListEntryUpsert {
     pub fn into_input(self) -> ApiResult<PriceListEntryInput> {
         Ok(PriceListEntryInput {
-            id: self.id.map(|id| parse_id("id", &id)).transpose()?,
+            id: parse_optional_id("id", self.id.as_ref())?,
             sku_id: parse_id("skuId", &self.sku_id)?,
             price_tier: self.price_tier,
-            customer_id: self
-                .customer_id
-                .map(|id| parse_id("customerId", &id))
-                .transpose()?,
+            customer_id: parse_optional_id("customerId", self.customer_id.as_ref())?,
             unit_price: self.unit_price,
             min_quantity: self.min_quantity,
             valid_from: self.valid_from,

@@ -1,19 +1,13 @@
 //! Catalog queries. Portal users reach the catalog (active products only) and their own customer
 //! account; staff need the matching view permission.
 
-use super::inputs::{
-    CustomerFilter, CustomerOrder, CustomerSortField, ProductFilter, ProductOrder, ProductSortField,
-};
-use super::types::{Customer, Product, Supplier, not_found, parse_id};
-use crate::entities::enums::ProductStatus as StoredProductStatus;
+use super::inputs::{CustomerFilter, CustomerOrder, ProductFilter, ProductOrder};
+use super::types::{Customer, Product, Supplier, parse_id};
 use crate::entities::{customers, products, suppliers};
+use crate::service;
 use async_graphql::{Context, ID, Object};
-use leora_tenancy::graphql::pagination::{
-    Page, PageRequest, contains_pattern, paginate, paginate_by_position,
-};
+use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session, StaffOrPortal};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 #[derive(Default)]
 pub struct CatalogQuery;
@@ -32,50 +26,23 @@ impl CatalogQuery {
     ) -> ApiResult<Page<Product>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
-        let filter = filter.unwrap_or_default();
-        let mut select = products::Entity::find();
-        if session.context().customer_id().is_some() {
-            select = select.filter(products::Column::Status.eq(StoredProductStatus::Active));
-        } else if let Some(status) = filter.status {
-            select = select.filter(products::Column::Status.eq(StoredProductStatus::from(status)));
-        }
-        if let Some(category) = filter.category {
-            let category: leora_compliance::entities::enums::ProductCategory = category.into();
-            select = select.filter(products::Column::Category.eq(category));
-        }
-        if let Some(supplier_id) = &filter.supplier_id {
-            select = select.filter(
-                products::Column::SupplierId.eq(parse_id("filter.supplierId", supplier_id)?),
-            );
-        }
-        if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-            // The same expression as the trigram index, so the index serves the search.
-            select = select.filter(Expr::cust_with_values(
-                "(name || ' ' || coalesce(brand, '') || ' ' || coalesce(varietal, '')) ILIKE $1",
-                [contains_pattern(search)],
-            ));
-        }
+        let filter = filter.unwrap_or_default().into_filter()?;
         let order = order_by.unwrap_or_default();
-        let column = match order.field {
-            ProductSortField::Name => products::Column::Name,
-            ProductSortField::Brand => products::Column::Brand,
-            ProductSortField::Vintage => products::Column::Vintage,
-            ProductSortField::CreatedAt => products::Column::CreatedAt,
-        };
-        let select = select.order_by(column, order.direction.into());
+        let select = service::products::products(
+            session.context(),
+            &filter,
+            order.field.into(),
+            order.direction.into(),
+        );
         Ok(paginate_by_position(session.tx(), select, products::Column::Id, page, Product).await?)
     }
 
     #[graphql(guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)")]
     async fn product(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Product> {
         let session = Session::of(ctx)?;
-        let product = products::Entity::find_by_id(parse_id("id", &id)?)
-            .one(session.tx())
-            .await?
-            .filter(|p| {
-                session.context().customer_id().is_none() || p.status == StoredProductStatus::Active
-            })
-            .ok_or_else(|| not_found("product"))?;
+        let product =
+            service::products::product(session.tx(), session.context(), parse_id("id", &id)?)
+                .await?;
         Ok(Product(product))
     }
 
@@ -88,7 +55,7 @@ impl CatalogQuery {
         after: Option<String>,
     ) -> ApiResult<Page<Supplier>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let select = suppliers::Entity::find().order_by_asc(suppliers::Column::Name);
+        let select = service::suppliers::suppliers();
         Ok(paginate(
             Session::of(ctx)?.tx(),
             select,
@@ -110,33 +77,10 @@ impl CatalogQuery {
         after: Option<String>,
     ) -> ApiResult<Page<Customer>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let filter = filter.unwrap_or_default();
-        let mut select = customers::Entity::find();
-        if let Some(status) = filter.status {
-            select = select
-                .filter(customers::Column::Status.eq(customers::CustomerStatus::from(status)));
-        }
-        if let Some(rep) = &filter.assigned_rep_id {
-            select = select.filter(
-                customers::Column::AssignedRepId.eq(parse_id("filter.assignedRepId", rep)?),
-            );
-        }
-        if let Some(state) = &filter.state {
-            select = select.filter(customers::Column::State.eq(state.trim().to_uppercase()));
-        }
-        if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-            select = select.filter(Expr::cust_with_values(
-                "name ILIKE $1",
-                [contains_pattern(search)],
-            ));
-        }
+        let filter = filter.unwrap_or_default().into_filter()?;
         let order = order_by.unwrap_or_default();
-        let column = match order.field {
-            CustomerSortField::Name => customers::Column::Name,
-            CustomerSortField::AccountNumber => customers::Column::AccountNumber,
-            CustomerSortField::CreatedAt => customers::Column::CreatedAt,
-        };
-        let select = select.order_by(column, order.direction.into());
+        let select =
+            service::customers::customers(&filter, order.field.into(), order.direction.into());
         Ok(paginate(
             Session::of(ctx)?.tx(),
             select,
@@ -150,10 +94,7 @@ impl CatalogQuery {
     #[graphql(guard = "StaffOrPortal(Permission::CustomersView, Permission::PortalCatalogView)")]
     async fn customer(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Customer> {
         let session = Session::of(ctx)?;
-        customers::Entity::find_by_id(parse_id("id", &id)?)
-            .one(session.tx())
-            .await?
-            .map(Customer)
-            .ok_or_else(|| not_found("customer"))
+        let customer = service::customers::customer(session.tx(), parse_id("id", &id)?).await?;
+        Ok(Customer(customer))
     }
 }

@@ -9,7 +9,7 @@ use crate::entities::enums::ProductStatus as StoredProductStatus;
 use crate::entities::suppliers::SupplierStatus as StoredSupplierStatus;
 use crate::entities::{customers, price_list_entries, products, skus, suppliers};
 use crate::service::inventory::Availability;
-use crate::service::pricing::{PriceQuote, PriceSource as StoredPriceSource};
+use crate::service::pricing::{self, PriceQuote, PriceSource as StoredPriceSource};
 use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use leora_compliance::graphql::ProductCategory;
@@ -144,21 +144,8 @@ impl Sku {
         let requested = customer_id
             .map(|id| parse_id("customerId", &id))
             .transpose()?;
-        let customer_id = match (session.context().customer_id(), requested) {
-            (Some(own), Some(other)) if own != other => {
-                return Err(ResolverError::forbidden(
-                    "portal users see only their own prices",
-                ));
-            }
-            (Some(own), _) => own,
-            (None, Some(customer)) => customer,
-            (None, None) => {
-                return Ok(Price(PriceQuote {
-                    unit_price: self.0.base_price,
-                    rule: StoredPriceSource::BasePrice,
-                    entry_id: None,
-                }));
-            }
+        let Some(customer_id) = pricing::priced_customer(session.context(), requested)? else {
+            return Ok(Price(PriceQuote::base(self.0.base_price)));
         };
         let key = PriceKey {
             customer_id,

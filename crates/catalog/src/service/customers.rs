@@ -1,9 +1,14 @@
 //! Customer accounts: the licensed restaurants, shops and bars a tenant sells to.
 
 use chrono::NaiveDate;
+use leora_tenancy::search::search_pattern;
 use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, Order, QueryFilter,
+    QueryOrder, Select, Set,
+};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -16,6 +21,62 @@ use crate::error::{CatalogError, not_found};
 const ENTITY: &str = "customer";
 /// `credit_limit` is numeric(14, 2).
 const CREDIT_PRECISION: u32 = 14;
+
+#[derive(Debug, Clone, Default)]
+pub struct CustomerFilter {
+    pub status: Option<CustomerStatus>,
+    pub assigned_rep_id: Option<Uuid>,
+    /// A state code, in any case.
+    pub state: Option<String>,
+    /// Matches the name, ignoring case; blank matches every customer.
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerSort {
+    Name,
+    AccountNumber,
+    CreatedAt,
+}
+
+/// The customers matching `filter`, sorted by `sort` in `direction` (the caller breaks ties).
+/// Row-level security shows a portal user its own customer only.
+pub fn customers(
+    filter: &CustomerFilter,
+    sort: CustomerSort,
+    direction: Order,
+) -> Select<customers::Entity> {
+    let mut select = customers::Entity::find();
+    if let Some(status) = filter.status {
+        select = select.filter(customers::Column::Status.eq(status));
+    }
+    if let Some(rep) = filter.assigned_rep_id {
+        select = select.filter(customers::Column::AssignedRepId.eq(rep));
+    }
+    if let Some(state) = &filter.state {
+        select = select.filter(customers::Column::State.eq(state.trim().to_uppercase()));
+    }
+    if let Some(pattern) = search_pattern(filter.search.as_deref()) {
+        select = select.filter(Expr::cust_with_values("name ILIKE $1", [pattern]));
+    }
+    let column = match sort {
+        CustomerSort::Name => customers::Column::Name,
+        CustomerSort::AccountNumber => customers::Column::AccountNumber,
+        CustomerSort::CreatedAt => customers::Column::CreatedAt,
+    };
+    select.order_by(column, direction)
+}
+
+/// One customer the transaction can see; any other → `NotFound`.
+pub async fn customer(
+    tx: &DatabaseTransaction,
+    id: Uuid,
+) -> Result<customers::Model, CatalogError> {
+    customers::Entity::find_by_id(id)
+        .one(tx)
+        .await?
+        .ok_or(CatalogError::NotFound { entity: ENTITY })
+}
 
 #[derive(Debug, Clone)]
 pub struct NewCustomer {
@@ -99,11 +160,7 @@ pub async fn update_customer(
     id: Uuid,
     changes: CustomerChanges,
 ) -> Result<customers::Model, CatalogError> {
-    let mut customer: customers::ActiveModel = customers::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(CatalogError::NotFound { entity: ENTITY })?
-        .into();
+    let mut customer: customers::ActiveModel = customer(tx, id).await?.into();
     if let Some(account_number) = changes.account_number {
         customer.account_number = Set(required_text("accountNumber", &account_number)?);
     }

@@ -12,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use leora_tenancy::rows;
+use leora_tenancy::{TenantContext, rows};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -34,6 +34,31 @@ pub struct PriceQuote {
     pub rule: PriceSource,
     /// The price-list entry that set the price; `None` for the base price.
     pub entry_id: Option<Uuid>,
+}
+
+impl PriceQuote {
+    /// The SKU's list price, before tier and customer pricing.
+    pub fn base(base_price: Decimal) -> Self {
+        Self {
+            unit_price: base_price,
+            rule: PriceSource::BasePrice,
+            entry_id: None,
+        }
+    }
+}
+
+/// Whose price `ctx` is quoted when it names the customer `requested` (or none): a portal user
+/// its own customer's, and it may name no other (`OtherCustomersPrice`); staff the named
+/// customer's, or the base price (`None`) when they name none.
+pub fn priced_customer(
+    ctx: &TenantContext,
+    requested: Option<Uuid>,
+) -> Result<Option<Uuid>, CatalogError> {
+    match (ctx.customer_id(), requested) {
+        (Some(own), Some(other)) if own != other => Err(CatalogError::OtherCustomersPrice),
+        (Some(own), _) => Ok(Some(own)),
+        (None, requested) => Ok(requested),
+    }
 }
 
 /// The customer as pricing sees it.
@@ -72,18 +97,11 @@ pub fn best_price(
                 .then_with(|| b.unit_price.cmp(&a.unit_price))
                 .then_with(|| b.id.cmp(&a.id))
         })
-        .map_or(
-            PriceQuote {
-                unit_price: base_price,
-                rule: PriceSource::BasePrice,
-                entry_id: None,
-            },
-            |(rule, entry)| PriceQuote {
-                unit_price: entry.unit_price,
-                rule,
-                entry_id: Some(entry.id),
-            },
-        )
+        .map_or(PriceQuote::base(base_price), |(rule, entry)| PriceQuote {
+            unit_price: entry.unit_price,
+            rule,
+            entry_id: Some(entry.id),
+        })
 }
 
 fn applies(entry: &price_list_entries::Model, quantity: i32, at: DateTime<Utc>) -> bool {
@@ -133,10 +151,7 @@ pub async fn quote_many(
             format!("must be at least 1, not {quantity}"),
         ));
     }
-    let customer = customers::Entity::find_by_id(customer_id)
-        .one(tx)
-        .await?
-        .ok_or(CatalogError::NotFound { entity: "customer" })?;
+    let customer = super::customers::customer(tx, customer_id).await?;
     if items.is_empty() {
         return Ok(HashMap::new());
     }

@@ -1,8 +1,15 @@
-//! Products: what a tenant sells, before size and pack (those are SKUs).
+//! Products: what a tenant sells, before size and pack (those are SKUs). Portal users see active
+//! products only; staff see every status.
 
 use leora_compliance::entities::enums::ProductCategory;
+use leora_tenancy::TenantContext;
+use leora_tenancy::search::search_pattern;
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, Order, QueryFilter,
+    QueryOrder, Select, Set,
+};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -48,6 +55,85 @@ pub struct ProductChanges {
     pub description: Option<Option<String>>,
     pub metadata: Option<Value>,
     pub status: Option<ProductStatus>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProductFilter {
+    /// Staff only: a portal user sees active products whatever it asks for.
+    pub status: Option<ProductStatus>,
+    pub category: Option<ProductCategory>,
+    pub supplier_id: Option<Uuid>,
+    /// Matches name, brand or varietal, ignoring case; blank matches every product.
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProductSort {
+    Name,
+    Brand,
+    Vintage,
+    CreatedAt,
+}
+
+/// The products `ctx` may see that match `filter`, sorted by `sort` in `direction` (the caller
+/// breaks ties).
+pub fn products(
+    ctx: &TenantContext,
+    filter: &ProductFilter,
+    sort: ProductSort,
+    direction: Order,
+) -> Select<products::Entity> {
+    let mut select = with_visible_status(ctx, filter.status);
+    if let Some(category) = filter.category {
+        select = select.filter(products::Column::Category.eq(category));
+    }
+    if let Some(supplier_id) = filter.supplier_id {
+        select = select.filter(products::Column::SupplierId.eq(supplier_id));
+    }
+    if let Some(pattern) = search_pattern(filter.search.as_deref()) {
+        // The same expression as the trigram index, so the index serves the search.
+        select = select.filter(Expr::cust_with_values(
+            "(name || ' ' || coalesce(brand, '') || ' ' || coalesce(varietal, '')) ILIKE $1",
+            [pattern],
+        ));
+    }
+    let column = match sort {
+        ProductSort::Name => products::Column::Name,
+        ProductSort::Brand => products::Column::Brand,
+        ProductSort::Vintage => products::Column::Vintage,
+        ProductSort::CreatedAt => products::Column::CreatedAt,
+    };
+    select.order_by(column, direction)
+}
+
+/// One product `ctx` may see; any other → `NotFound`.
+pub async fn product(
+    tx: &DatabaseTransaction,
+    ctx: &TenantContext,
+    id: Uuid,
+) -> Result<products::Model, CatalogError> {
+    with_visible_status(ctx, None)
+        .filter(products::Column::Id.eq(id))
+        .one(tx)
+        .await?
+        .ok_or(CatalogError::NotFound { entity: ENTITY })
+}
+
+/// Products with the status asked for (any when `None`), as far as `ctx` may see them: a portal
+/// user sees active products only, whatever it asks for.
+fn with_visible_status(
+    ctx: &TenantContext,
+    asked: Option<ProductStatus>,
+) -> Select<products::Entity> {
+    let status = match ctx.customer_id() {
+        Some(_) => Some(ProductStatus::Active),
+        None => asked,
+    };
+    let select = products::Entity::find();
+    match status {
+        Some(status) => select.filter(products::Column::Status.eq(status)),
+        None => select,
+    }
 }
 
 /// Adds an active product. Bad input → `BadInput` on `name`, `vintage`, `abv` or `metadata`; a

@@ -3,7 +3,7 @@
 //! with `Forbidden` rather than a silent "not found".
 
 use leora_tenancy::sql::{Violation, violated_constraint};
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, QueryOrder, Select, Set};
 use uuid::Uuid;
 
 use super::validate::{optional_email, optional_text, required_text};
@@ -11,6 +11,11 @@ use crate::entities::suppliers::{self, SupplierStatus};
 use crate::error::{CatalogError, not_found};
 
 const ENTITY: &str = "supplier";
+
+/// The tenant's suppliers and the shared directory, by name (the caller breaks ties).
+pub fn suppliers() -> Select<suppliers::Entity> {
+    suppliers::Entity::find().order_by_asc(suppliers::Column::Name)
+}
 
 #[derive(Debug, Clone)]
 pub struct NewSupplier {

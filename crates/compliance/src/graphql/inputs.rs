@@ -2,11 +2,13 @@
 
 use async_graphql::{Enum, InputObject, MaybeUndefined};
 use chrono::NaiveDate;
+use leora_tenancy::graphql::{ApiResult, ResolverError};
 use rust_decimal::Decimal;
 
 use super::types::{FilingStatus, ProductCategory, TaxRateKind};
 use crate::service::filings::{FilingFilter, NewFiling, Review, Submission};
-use crate::service::tax_rates::{NewTaxRate, TaxRateChanges};
+use crate::service::states::parse_state_code;
+use crate::service::tax_rates::{NewTaxRate, TaxRateChanges, TaxRateFilter};
 
 #[derive(InputObject, Default)]
 pub struct StateTaxRateFilter {
@@ -15,6 +17,27 @@ pub struct StateTaxRateFilter {
     pub product_category: Option<ProductCategory>,
     /// Only the rates in force on this day.
     pub active_on: Option<NaiveDate>,
+}
+
+impl StateTaxRateFilter {
+    pub fn into_filter(self) -> ApiResult<TaxRateFilter> {
+        let state = self
+            .state
+            .map(|state| {
+                parse_state_code(&state).ok_or_else(|| {
+                    ResolverError::bad_input(
+                        "filter.state",
+                        "must be a two-letter state code such as CA",
+                    )
+                })
+            })
+            .transpose()?;
+        Ok(TaxRateFilter {
+            state,
+            category: self.product_category.map(Into::into),
+            in_force_on: self.active_on,
+        })
+    }
 }
 
 #[derive(InputObject)]

@@ -3,15 +3,13 @@
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
-use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, ResolverError, Session};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
 
 use super::inputs::{ComplianceFilingFilter, StateTaxRateFilter};
 use super::types::{ComplianceFiling, StateFilingCalendar, StateTaxRate, parse_id};
 use crate::entities::{compliance_filings, state_tax_rates};
-use crate::error::ComplianceError;
 use crate::service::filings::{self, tenant_today};
-use crate::service::states::parse_state_code;
+use crate::service::tax_rates;
 
 #[derive(Default)]
 pub struct ComplianceQuery;
@@ -27,38 +25,13 @@ impl ComplianceQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Page<StateTaxRate>> {
-        use state_tax_rates::Column;
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let filter = filter.unwrap_or_default();
-        let mut select = state_tax_rates::Entity::find();
-        if let Some(state) = &filter.state {
-            let state = parse_state_code(state).ok_or_else(|| {
-                ResolverError::bad_input(
-                    "filter.state",
-                    "must be a two-letter state code such as CA",
-                )
-            })?;
-            select = select.filter(Column::State.eq(state));
-        }
-        if let Some(category) = filter.product_category {
-            let category: crate::entities::enums::ProductCategory = category.into();
-            select = select.filter(Column::ProductCategory.eq(category));
-        }
-        if let Some(on) = filter.active_on {
-            select = select.filter(Column::EffectiveFrom.lte(on)).filter(
-                Condition::any()
-                    .add(Column::EffectiveUntil.is_null())
-                    .add(Column::EffectiveUntil.gt(on)),
-            );
-        }
-        let select = select
-            .order_by_asc(Column::State)
-            .order_by_asc(Column::ProductCategory)
-            .order_by_asc(Column::EffectiveFrom);
+        let filter = filter.unwrap_or_default().into_filter()?;
+        let select = tax_rates::state_tax_rates(&filter);
         Ok(paginate(
             Session::of(ctx)?.tx(),
             select,
-            Column::Id,
+            state_tax_rates::Column::Id,
             page,
             StateTaxRate,
         )
@@ -90,12 +63,7 @@ impl ComplianceQuery {
     async fn compliance_filing(&self, ctx: &Context<'_>, id: ID) -> ApiResult<ComplianceFiling> {
         let tx = Session::of(ctx)?.tx();
         let (today, _) = tenant_today(tx).await?;
-        let filing = compliance_filings::Entity::find_by_id(parse_id("id", &id)?)
-            .one(tx)
-            .await?
-            .ok_or(ComplianceError::NotFound {
-                entity: "compliance filing",
-            })?;
+        let filing = filings::filing(tx, parse_id("id", &id)?).await?;
         Ok(ComplianceFiling { filing, today })
     }
 

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use crate::entities::compliance_filings::{self, FilingStatus as StoredFilingStatus};
 use crate::entities::enums::ProductCategory as StoredProductCategory;
 use crate::entities::state_tax_rates::{self, TaxRateKind as StoredTaxRateKind};
-use crate::service::filings::effective_status;
+use crate::service::filings::{effective_status, is_outstanding};
 pub(crate) use leora_tenancy::graphql::ids::{id, parse_id};
 
 leora_tenancy::mirror_enum!(
@@ -136,12 +136,7 @@ impl StateFilingCalendar {
     async fn outstanding(&self) -> usize {
         self.filings
             .iter()
-            .filter(|f| {
-                !matches!(
-                    effective_status(f, self.today),
-                    StoredFilingStatus::Submitted | StoredFilingStatus::Accepted
-                )
-            })
+            .filter(|filing| is_outstanding(filing, self.today))
             .count()
     }
     /// The recorded amounts, summed.

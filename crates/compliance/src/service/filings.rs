@@ -92,6 +92,15 @@ pub fn date_status(period_end: NaiveDate, due_date: NaiveDate, today: NaiveDate)
     }
 }
 
+/// Whether a filing still has to be filed on `today`: not yet submitted, or rejected and not
+/// submitted again.
+pub fn is_outstanding(filing: &compliance_filings::Model, today: NaiveDate) -> bool {
+    !matches!(
+        effective_status(filing, today),
+        FilingStatus::Submitted | FilingStatus::Accepted
+    )
+}
+
 /// Whether a filing in `status` may be submitted: once its period has ended (due or overdue), or
 /// again after a rejection.
 fn may_submit(status: FilingStatus) -> bool {
@@ -250,6 +259,17 @@ async fn for_update(
         .ok_or(FilingError::Compliance(ComplianceError::NotFound {
             entity: ENTITY,
         }))
+}
+
+/// One filing; any other → `NotFound`.
+pub async fn filing(
+    tx: &DatabaseTransaction,
+    id: Uuid,
+) -> Result<compliance_filings::Model, ComplianceError> {
+    compliance_filings::Entity::find_by_id(id)
+        .one(tx)
+        .await?
+        .ok_or(ComplianceError::NotFound { entity: ENTITY })
 }
 
 #[derive(Debug, Clone, Default)]

@@ -68,18 +68,24 @@ pub async fn rates_on(
     let rates = state_tax_rates::Entity::find()
         .filter(state_tax_rates::Column::State.eq(state))
         .filter(state_tax_rates::Column::ProductCategory.is_in(categories.iter().copied()))
-        .filter(state_tax_rates::Column::EffectiveFrom.lte(on))
-        .filter(
-            Condition::any()
-                .add(state_tax_rates::Column::EffectiveUntil.is_null())
-                .add(state_tax_rates::Column::EffectiveUntil.gt(on)),
-        )
+        .filter(in_force_on(on))
         .all(tx)
         .await?;
     Ok(rates
         .into_iter()
         .map(|rate| (rate.product_category, rate))
         .collect())
+}
+
+/// The rates in force on `on`: a window includes its start and excludes its end.
+pub fn in_force_on(on: NaiveDate) -> Condition {
+    Condition::all()
+        .add(state_tax_rates::Column::EffectiveFrom.lte(on))
+        .add(
+            Condition::any()
+                .add(state_tax_rates::Column::EffectiveUntil.is_null())
+                .add(state_tax_rates::Column::EffectiveUntil.gt(on)),
+        )
 }
 
 #[cfg(test)]

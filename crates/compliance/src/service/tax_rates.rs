@@ -7,10 +7,14 @@
 use chrono::NaiveDate;
 use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveEnum, ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, Select, Set,
+};
 use uuid::Uuid;
 
 use super::states::parse_state_code;
+use super::tax::in_force_on;
 use crate::entities::enums::ProductCategory;
 use crate::entities::state_tax_rates::{self, TaxRateKind};
 use crate::error::ComplianceError;
@@ -20,6 +24,34 @@ const OVERLAP_CONSTRAINT: &str = "state_tax_rates_no_overlap";
 /// `rate` is numeric(12, 6).
 const MAX_RATE_SCALE: u32 = 6;
 const RATE_LIMIT: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+
+#[derive(Debug, Clone, Default)]
+pub struct TaxRateFilter {
+    /// A two-letter code as [`parse_state_code`] gives it.
+    pub state: Option<String>,
+    pub category: Option<ProductCategory>,
+    /// Only the rates in force on this day.
+    pub in_force_on: Option<NaiveDate>,
+}
+
+/// The rates matching `filter`, by state, category and start date (the caller breaks ties).
+pub fn state_tax_rates(filter: &TaxRateFilter) -> Select<state_tax_rates::Entity> {
+    use state_tax_rates::Column;
+    let mut select = state_tax_rates::Entity::find();
+    if let Some(state) = &filter.state {
+        select = select.filter(Column::State.eq(state));
+    }
+    if let Some(category) = filter.category {
+        select = select.filter(Column::ProductCategory.eq(category));
+    }
+    if let Some(on) = filter.in_force_on {
+        select = select.filter(in_force_on(on));
+    }
+    select
+        .order_by_asc(Column::State)
+        .order_by_asc(Column::ProductCategory)
+        .order_by_asc(Column::EffectiveFrom)
+}
 
 #[derive(Debug, Clone)]
 pub struct NewTaxRate {

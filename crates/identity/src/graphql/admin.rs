@@ -2,16 +2,14 @@
 //! hold the rules (audiences, uniqueness) and RLS confines portal admins to their own customer.
 
 use super::types::{Permission, PortalUser, Role, User, UserStatus};
-use crate::entities::{permissions, portal_users, roles, users};
+use crate::entities::{portal_users, users};
 use crate::service::admin::{self, NewPortalUser, NewUser};
 use async_graphql::{Context, ID, InputObject, Object};
-use leora_tenancy::graphql::ids::parse_id;
+use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{
-    ApiResult, Permission as Perm, RequirePermission, ResolverError, Session, StaffOrPortal,
+    ApiResult, Permission as Perm, RequirePermission, Session, StaffOrPortal,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use uuid::Uuid;
 
 #[derive(InputObject, Default)]
 pub struct UserFilter {
@@ -22,6 +20,15 @@ pub struct UserFilter {
 pub struct PortalUserFilter {
     pub customer_id: Option<ID>,
     pub status: Option<UserStatus>,
+}
+
+impl PortalUserFilter {
+    fn into_filter(self) -> ApiResult<admin::PortalUserFilter> {
+        Ok(admin::PortalUserFilter {
+            customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
+            status: self.status.map(Into::into),
+        })
+    }
 }
 
 #[derive(InputObject)]
@@ -62,11 +69,7 @@ impl AdminQuery {
         after: Option<String>,
     ) -> ApiResult<Page<User>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let mut select = users::Entity::find();
-        if let Some(status) = filter.unwrap_or_default().status {
-            select = select
-                .filter(users::Column::Status.eq(crate::entities::enums::UserStatus::from(status)));
-        }
+        let select = admin::users(filter.unwrap_or_default().status.map(Into::into));
         let tx = Session::of(ctx)?.tx();
         Ok(paginate(tx, select, users::Column::Id, page, User).await?)
     }
@@ -81,18 +84,8 @@ impl AdminQuery {
         after: Option<String>,
     ) -> ApiResult<Page<PortalUser>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let filter = filter.unwrap_or_default();
-        let mut select = portal_users::Entity::find();
-        if let Some(customer_id) = &filter.customer_id {
-            select = select.filter(
-                portal_users::Column::CustomerId.eq(parse_id("filter.customerId", customer_id)?),
-            );
-        }
-        if let Some(status) = filter.status {
-            select = select.filter(
-                portal_users::Column::Status.eq(crate::entities::enums::UserStatus::from(status)),
-            );
-        }
+        let filter = filter.unwrap_or_default().into_filter()?;
+        let select = admin::portal_users(&filter);
         let tx = Session::of(ctx)?.tx();
         Ok(paginate(tx, select, portal_users::Column::Id, page, PortalUser).await?)
     }
@@ -101,22 +94,16 @@ impl AdminQuery {
     #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
     async fn roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<Role>> {
         let tx = Session::of(ctx)?.tx();
-        let rows = roles::Entity::find()
-            .order_by_asc(roles::Column::Name)
-            .all(tx)
-            .await?;
-        Ok(rows.into_iter().map(Role).collect())
+        let roles = admin::roles(tx).await?;
+        Ok(roles.into_iter().map(Role).collect())
     }
 
     /// The permission catalogue.
     #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
     async fn permissions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Permission>> {
         let tx = Session::of(ctx)?.tx();
-        let rows = permissions::Entity::find()
-            .order_by_asc(permissions::Column::Key)
-            .all(tx)
-            .await?;
-        Ok(rows.into_iter().map(Permission).collect())
+        let permissions = admin::permissions(tx).await?;
+        Ok(permissions.into_iter().map(Permission).collect())
     }
 }
 
@@ -198,7 +185,7 @@ impl AdminMutation {
         let session = Session::of(ctx)?;
         let user_id = parse_id("userId", &user_id)?;
         admin::assign_role(session.tx(), session.tenant_id(), user_id, &role).await?;
-        user_by_id(session, user_id).await
+        Ok(User(admin::user(session.tx(), user_id).await?))
     }
 
     #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
@@ -206,7 +193,7 @@ impl AdminMutation {
         let session = Session::of(ctx)?;
         let user_id = parse_id("userId", &user_id)?;
         admin::revoke_role(session.tx(), session.tenant_id(), user_id, &role).await?;
-        user_by_id(session, user_id).await
+        Ok(User(admin::user(session.tx(), user_id).await?))
     }
 
     #[graphql(guard = "StaffOrPortal(Perm::UsersManage, Perm::PortalUsersManage)")]
@@ -219,20 +206,7 @@ impl AdminMutation {
         let session = Session::of(ctx)?;
         let portal_user_id = parse_id("portalUserId", &portal_user_id)?;
         admin::assign_portal_role(session.tx(), session.tenant_id(), portal_user_id, &role).await?;
-        let user = portal_users::Entity::find_by_id(portal_user_id)
-            .one(session.tx())
-            .await?
-            .ok_or_else(|| {
-                ResolverError::new(leora_tenancy::ErrorCode::NotFound, "portal user not found")
-            })?;
+        let user = admin::portal_user(session.tx(), portal_user_id).await?;
         Ok(PortalUser(user))
     }
-}
-
-async fn user_by_id(session: &Session, user_id: Uuid) -> ApiResult<User> {
-    users::Entity::find_by_id(user_id)
-        .one(session.tx())
-        .await?
-        .map(User)
-        .ok_or_else(|| ResolverError::new(leora_tenancy::ErrorCode::NotFound, "user not found"))
 }

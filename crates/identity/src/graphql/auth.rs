@@ -3,19 +3,17 @@
 //! an error that recorded something: a failed-login count, a lockout, a revoked token family.
 
 use super::types::{AuthPayload, PrincipalKind, Tenant};
-use crate::entities::{portal_users, users};
 use crate::error::IdentityError;
 use crate::service::demo::{DEMO_PORTAL_EMAIL, provision_demo_portal_user};
 use crate::service::sessions::{self, AuthPolicy, ClientInfo};
 use crate::service::sign_in_limit::SignInLimiter;
+use crate::service::signed_in::signed_in;
 use crate::service::tokens::{AccessClaims, JwtKeys};
 use crate::service::with_tenant_committing;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
-use leora_tenancy::entities::tenants;
 use leora_tenancy::graphql::{ApiResult, RequireAuthenticated, ResolverError, Session};
-use leora_tenancy::{Principal, TenancyError, TenantContext, TenantDb};
-use sea_orm::EntityTrait;
+use leora_tenancy::{TenancyError, TenantContext, TenantDb};
 use std::time::Instant;
 use uuid::Uuid;
 
@@ -99,52 +97,16 @@ impl AuthQuery {
     #[graphql(guard = "RequireAuthenticated")]
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<Me> {
         let session = Session::of(ctx)?;
-        let tx = session.tx();
-        let tenant = tenants::Entity::find_by_id(session.tenant_id())
-            .one(tx)
+        let signed_in = signed_in(session.tx(), session.context())
             .await?
             .ok_or_else(ResolverError::unauthenticated)?;
-        let (kind, id, email, full_name, customer_id) = match session.context().principal() {
-            Principal::User { user_id } => {
-                let user = users::Entity::find_by_id(user_id)
-                    .one(tx)
-                    .await?
-                    .ok_or_else(ResolverError::unauthenticated)?;
-                (
-                    PrincipalKind::User,
-                    user.id,
-                    user.email,
-                    user.full_name,
-                    None,
-                )
-            }
-            Principal::PortalUser {
-                portal_user_id,
-                customer_id,
-            } => {
-                let user = portal_users::Entity::find_by_id(portal_user_id)
-                    .one(tx)
-                    .await?
-                    .ok_or_else(ResolverError::unauthenticated)?;
-                (
-                    PrincipalKind::PortalUser,
-                    user.id,
-                    user.email,
-                    user.full_name,
-                    Some(customer_id),
-                )
-            }
-            Principal::Anonymous | Principal::System => {
-                return Err(ResolverError::unauthenticated());
-            }
-        };
         Ok(Me {
-            kind,
-            id,
-            email,
-            full_name,
-            customer_id,
-            tenant: Tenant(tenant),
+            kind: signed_in.kind.into(),
+            id: signed_in.account_id,
+            email: signed_in.email,
+            full_name: signed_in.full_name,
+            customer_id: signed_in.customer_id,
+            tenant: Tenant(signed_in.tenant),
             roles: session.roles().to_vec(),
             permissions: session
                 .permissions()

@@ -7,6 +7,7 @@ mod refresh_token;
 mod session_store;
 pub mod sessions;
 pub mod sign_in_limit;
+pub mod signed_in;
 pub mod tokens;
 mod transaction;
 

@@ -2,10 +2,13 @@
 //! a field as it is, `null` clears it.
 
 use super::types::{WebhookDeliveryStatus, WebhookSubscriptionStatus};
+use crate::service::deliveries::DeliveryFilter;
 use crate::service::subscriptions::{NewSubscription, SubscriptionChanges};
-use crate::service::tokens::NewToken;
+use crate::service::tokens::{NewToken, TokenFilter};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
+use leora_tenancy::graphql::ApiResult;
+use leora_tenancy::graphql::ids::parse_optional_id;
 
 #[derive(InputObject, Default)]
 pub struct WebhookSubscriptionFilter {
@@ -25,12 +28,34 @@ pub struct WebhookDeliveryFilter {
     pub event_id: Option<ID>,
 }
 
+impl WebhookDeliveryFilter {
+    pub fn into_filter(self) -> ApiResult<DeliveryFilter> {
+        Ok(DeliveryFilter {
+            status: self.status.map(Into::into),
+            subscription_id: parse_optional_id(
+                "filter.subscriptionId",
+                self.subscription_id.as_ref(),
+            )?,
+            event_id: parse_optional_id("filter.eventId", self.event_id.as_ref())?,
+        })
+    }
+}
+
 #[derive(InputObject, Default)]
 pub struct IntegrationTokenFilter {
     pub provider: Option<String>,
     /// Revoked tokens are left out unless this is true.
     #[graphql(default)]
     pub include_revoked: bool,
+}
+
+impl From<IntegrationTokenFilter> for TokenFilter {
+    fn from(filter: IntegrationTokenFilter) -> Self {
+        Self {
+            provider: filter.provider,
+            include_revoked: filter.include_revoked,
+        }
+    }
 }
 
 #[derive(InputObject)]

@@ -4,18 +4,16 @@ use super::inputs::{
     IntegrationTokenFilter, WebhookDeliveryFilter, WebhookEventFilter, WebhookSubscriptionFilter,
 };
 use super::types::{
-    IntegrationToken, WebhookDelivery, WebhookEvent, WebhookSubscription, not_found, parse_id,
+    IntegrationToken, WebhookDelivery, WebhookEvent, WebhookSubscription, parse_id,
 };
-use crate::entities::webhook_deliveries::DeliveryStatus;
-use crate::entities::webhook_subscriptions::SubscriptionStatus;
 use crate::entities::{
     integration_tokens, webhook_deliveries, webhook_events, webhook_subscriptions,
 };
 use crate::events::EventType;
+use crate::service::{deliveries, outbox, subscriptions, tokens};
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 #[derive(Default)]
 pub struct IntegrationsQuery;
@@ -38,12 +36,8 @@ impl IntegrationsQuery {
         after: Option<String>,
     ) -> ApiResult<Page<WebhookSubscription>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let mut select = webhook_subscriptions::Entity::find()
-            .order_by_asc(webhook_subscriptions::Column::CreatedAt);
-        if let Some(status) = filter.unwrap_or_default().status {
-            select = select
-                .filter(webhook_subscriptions::Column::Status.eq(SubscriptionStatus::from(status)));
-        }
+        let status = filter.unwrap_or_default().status.map(Into::into);
+        let select = subscriptions::subscriptions(status);
         Ok(paginate(
             Session::of(ctx)?.tx(),
             select,
@@ -60,11 +54,9 @@ impl IntegrationsQuery {
         ctx: &Context<'_>,
         id: ID,
     ) -> ApiResult<WebhookSubscription> {
-        webhook_subscriptions::Entity::find_by_id(parse_id("id", &id)?)
-            .one(Session::of(ctx)?.tx())
-            .await?
-            .map(WebhookSubscription)
-            .ok_or_else(|| not_found("webhook subscription"))
+        let tx = Session::of(ctx)?.tx();
+        let subscription = subscriptions::find_subscription(tx, parse_id("id", &id)?).await?;
+        Ok(WebhookSubscription(subscription))
     }
 
     /// Events in the outbox, newest first.
@@ -77,11 +69,8 @@ impl IntegrationsQuery {
         after: Option<String>,
     ) -> ApiResult<Page<WebhookEvent>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let mut select =
-            webhook_events::Entity::find().order_by_desc(webhook_events::Column::OccurredAt);
-        if let Some(event_type) = filter.unwrap_or_default().event_type {
-            select = select.filter(webhook_events::Column::EventType.eq(event_type.trim()));
-        }
+        let event_type = filter.unwrap_or_default().event_type;
+        let select = outbox::events(event_type.as_deref());
         Ok(paginate(
             Session::of(ctx)?.tx(),
             select,
@@ -102,24 +91,8 @@ impl IntegrationsQuery {
         after: Option<String>,
     ) -> ApiResult<Page<WebhookDelivery>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let filter = filter.unwrap_or_default();
-        let mut select =
-            webhook_deliveries::Entity::find().order_by_desc(webhook_deliveries::Column::CreatedAt);
-        if let Some(status) = filter.status {
-            select =
-                select.filter(webhook_deliveries::Column::Status.eq(DeliveryStatus::from(status)));
-        }
-        if let Some(subscription_id) = &filter.subscription_id {
-            select = select.filter(
-                webhook_deliveries::Column::SubscriptionId
-                    .eq(parse_id("filter.subscriptionId", subscription_id)?),
-            );
-        }
-        if let Some(event_id) = &filter.event_id {
-            select = select.filter(
-                webhook_deliveries::Column::EventId.eq(parse_id("filter.eventId", event_id)?),
-            );
-        }
+        let filter = filter.unwrap_or_default().into_filter()?;
+        let select = deliveries::deliveries(&filter);
         Ok(paginate(
             Session::of(ctx)?.tx(),
             select,
@@ -140,17 +113,7 @@ impl IntegrationsQuery {
         after: Option<String>,
     ) -> ApiResult<Page<IntegrationToken>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let filter = filter.unwrap_or_default();
-        let mut select =
-            integration_tokens::Entity::find().order_by_desc(integration_tokens::Column::CreatedAt);
-        if let Some(provider) = &filter.provider {
-            select = select.filter(
-                integration_tokens::Column::Provider.eq(provider.trim().to_ascii_lowercase()),
-            );
-        }
-        if !filter.include_revoked {
-            select = select.filter(integration_tokens::Column::RevokedAt.is_null());
-        }
+        let select = tokens::tokens(&filter.unwrap_or_default().into());
         Ok(paginate(
             Session::of(ctx)?.tx(),
             select,

@@ -7,9 +7,10 @@ use crate::entities::webhook_events;
 use crate::entities::webhook_subscriptions::{
     self, SubscriptionStatus as StoredSubscriptionStatus,
 };
-use crate::service::deliveries::TestDelivery;
-use crate::service::{subscriptions, tokens};
-use async_graphql::{Context, Enum, ID, Json, Object};
+use crate::service::deliveries::{self, TestDelivery};
+use crate::service::subscriptions;
+use crate::service::tokens::{self, TokenStatus};
+use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, Utc};
 pub(crate) use leora_tenancy::graphql::ids::{id, not_found, parse_id};
 use leora_tenancy::graphql::{ApiResult, Session};
@@ -132,11 +133,7 @@ impl WebhookDelivery {
     }
     /// When the next attempt is due; null once the delivery succeeded or is dead.
     async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
-        matches!(
-            self.0.status,
-            StoredDeliveryStatus::Pending | StoredDeliveryStatus::Failed
-        )
-        .then_some(self.0.next_attempt_at)
+        deliveries::next_attempt_at(&self.0)
     }
     async fn last_attempt_at(&self) -> Option<DateTime<Utc>> {
         self.0.last_attempt_at
@@ -203,12 +200,7 @@ impl WebhookTestResult {
     }
 }
 
-#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
-pub enum IntegrationTokenStatus {
-    Active,
-    Expired,
-    Revoked,
-}
+mirror_enum!(IntegrationTokenStatus <=> TokenStatus { Active, Expired, Revoked });
 
 /// A stored third-party credential. The token itself is never shown: only its last four
 /// characters, to tell tokens apart.
@@ -238,13 +230,7 @@ impl IntegrationToken {
         self.0.revoked_at
     }
     async fn status(&self) -> IntegrationTokenStatus {
-        if self.0.revoked_at.is_some() {
-            IntegrationTokenStatus::Revoked
-        } else if self.0.expires_at.is_some_and(|at| at <= Utc::now()) {
-            IntegrationTokenStatus::Expired
-        } else {
-            IntegrationTokenStatus::Active
-        }
+        tokens::status(&self.0, Utc::now()).into()
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -1,4 +1,4 @@
-//! Deliveries on demand: sending one again, and the test webhook.
+//! Deliveries: reading them, sending one again on demand, and the test webhook.
 
 use super::subscriptions::{find_subscription, open_secret};
 use crate::crypto::SecretBox;
@@ -8,12 +8,48 @@ use crate::error::{IntegrationsError, not_found};
 use crate::events::TEST_EVENT_TYPE;
 use crate::worker::envelope;
 use crate::worker::sender::{AttemptOutcome, Outgoing, Sender};
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, Set};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    Select, Set,
+};
 use serde_json::json;
 use uuid::Uuid;
 
 const ENTITY: &str = "webhook delivery";
+
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryFilter {
+    pub status: Option<DeliveryStatus>,
+    pub subscription_id: Option<Uuid>,
+    pub event_id: Option<Uuid>,
+}
+
+/// The deliveries matching `filter`, newest first (the caller breaks ties).
+pub fn deliveries(filter: &DeliveryFilter) -> Select<webhook_deliveries::Entity> {
+    let mut select =
+        webhook_deliveries::Entity::find().order_by_desc(webhook_deliveries::Column::CreatedAt);
+    if let Some(status) = filter.status {
+        select = select.filter(webhook_deliveries::Column::Status.eq(status));
+    }
+    if let Some(subscription_id) = filter.subscription_id {
+        select = select.filter(webhook_deliveries::Column::SubscriptionId.eq(subscription_id));
+    }
+    if let Some(event_id) = filter.event_id {
+        select = select.filter(webhook_deliveries::Column::EventId.eq(event_id));
+    }
+    select
+}
+
+/// When the delivery's next attempt is due; `None` once it succeeded or is dead, as no attempt
+/// follows those.
+pub fn next_attempt_at(delivery: &webhook_deliveries::Model) -> Option<DateTime<Utc>> {
+    matches!(
+        delivery.status,
+        DeliveryStatus::Pending | DeliveryStatus::Failed
+    )
+    .then_some(delivery.next_attempt_at)
+}
 
 /// Queues a delivery to be sent again from scratch — whatever its state, a dead or succeeded one
 /// included — with a fresh retry budget. It goes out with the worker's next round if its

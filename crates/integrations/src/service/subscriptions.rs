@@ -9,7 +9,10 @@ use crate::error::{IntegrationsError, not_found};
 use crate::events::EventType;
 use crate::safety::{UrlPolicy, check_url};
 use crate::signature::generate_secret;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, ModelTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, ModelTrait, QueryFilter,
+    QueryOrder, Select, Set,
+};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -131,6 +134,16 @@ pub async fn create_subscription(
         subscription,
         secret,
     })
+}
+
+/// The subscriptions in `status` (all when `None`), oldest first (the caller breaks ties).
+pub fn subscriptions(status: Option<SubscriptionStatus>) -> Select<webhook_subscriptions::Entity> {
+    let select = webhook_subscriptions::Entity::find()
+        .order_by_asc(webhook_subscriptions::Column::CreatedAt);
+    match status {
+        Some(status) => select.filter(webhook_subscriptions::Column::Status.eq(status)),
+        None => select,
+    }
 }
 
 pub async fn find_subscription(

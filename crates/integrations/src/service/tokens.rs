@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, Select, Set,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -164,6 +164,45 @@ pub async fn use_token(
     token.last_used_at = Set(Some(now));
     token.update(tx).await?;
     Ok(Some(plaintext))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TokenFilter {
+    /// A provider name, in any case.
+    pub provider: Option<String>,
+    pub include_revoked: bool,
+}
+
+/// The tokens matching `filter`, newest first (the caller breaks ties).
+pub fn tokens(filter: &TokenFilter) -> Select<integration_tokens::Entity> {
+    let mut select =
+        integration_tokens::Entity::find().order_by_desc(integration_tokens::Column::CreatedAt);
+    if let Some(provider) = &filter.provider {
+        select = select
+            .filter(integration_tokens::Column::Provider.eq(provider.trim().to_ascii_lowercase()));
+    }
+    if !filter.include_revoked {
+        select = select.filter(integration_tokens::Column::RevokedAt.is_null());
+    }
+    select
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    Active,
+    Expired,
+    Revoked,
+}
+
+/// Where a token stands at `now`: revocation outranks expiry.
+pub fn status(token: &integration_tokens::Model, now: DateTime<Utc>) -> TokenStatus {
+    if token.revoked_at.is_some() {
+        TokenStatus::Revoked
+    } else if token.expires_at.is_some_and(|at| at <= now) {
+        TokenStatus::Expired
+    } else {
+        TokenStatus::Active
+    }
 }
 
 /// The token's scope names.

@@ -3,6 +3,7 @@
 use async_graphql::{ID, InputObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use leora_tenancy::graphql::ApiResult;
+use leora_tenancy::graphql::ids::parse_optional_id;
 
 use super::types::{
     ActivityKind, CallPlanStatus, MetricPeriod, MetricSubject, PaceStatus, Priority,
@@ -13,10 +14,6 @@ use crate::service::call_plans::{self, NewCallPlan};
 use crate::service::health::OverviewFilter;
 use crate::service::metrics::MetricsFilter;
 use crate::service::tasks::{self, NewTask};
-
-fn optional_id(field: &str, id: Option<&ID>) -> ApiResult<Option<uuid::Uuid>> {
-    id.map(|id| parse_id(field, id)).transpose()
-}
 
 #[derive(InputObject, Default)]
 pub struct ActivityFilter {
@@ -33,8 +30,8 @@ pub struct ActivityFilter {
 impl ActivityFilter {
     pub fn into_filter(self) -> ApiResult<activities::ActivityFilter> {
         Ok(activities::ActivityFilter {
-            rep_id: optional_id("filter.repId", self.rep_id.as_ref())?,
-            customer_id: optional_id("filter.customerId", self.customer_id.as_ref())?,
+            rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
+            customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
             kind: self.kind.map(Into::into),
             approval_status: self.approval_status.map(Into::into),
             from: self.from,
@@ -67,7 +64,7 @@ pub struct LogActivityInput {
 impl LogActivityInput {
     pub fn into_new(self) -> ApiResult<NewActivity> {
         Ok(NewActivity {
-            rep_id: optional_id("repId", self.rep_id.as_ref())?,
+            rep_id: parse_optional_id("repId", self.rep_id.as_ref())?,
             customer_id: parse_id("customerId", &self.customer_id)?,
             kind: self.kind.into(),
             occurred_at: self.occurred_at,
@@ -100,8 +97,8 @@ pub struct CallPlanFilter {
 impl CallPlanFilter {
     pub fn into_filter(self) -> ApiResult<call_plans::CallPlanFilter> {
         Ok(call_plans::CallPlanFilter {
-            rep_id: optional_id("filter.repId", self.rep_id.as_ref())?,
-            customer_id: optional_id("filter.customerId", self.customer_id.as_ref())?,
+            rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
+            customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
             status: self.status.map(Into::into),
             from: self.from,
             until: self.to,
@@ -121,7 +118,7 @@ pub struct ScheduleCallInput {
 impl ScheduleCallInput {
     pub fn into_new(self) -> ApiResult<NewCallPlan> {
         Ok(NewCallPlan {
-            rep_id: optional_id("repId", self.rep_id.as_ref())?,
+            rep_id: parse_optional_id("repId", self.rep_id.as_ref())?,
             customer_id: parse_id("customerId", &self.customer_id)?,
             scheduled_for: self.scheduled_for,
             objective: self.objective,
@@ -144,8 +141,8 @@ pub struct TaskFilter {
 impl TaskFilter {
     pub fn into_filter(self) -> ApiResult<tasks::TaskFilter> {
         Ok(tasks::TaskFilter {
-            assignee_id: optional_id("filter.assigneeId", self.assignee_id.as_ref())?,
-            customer_id: optional_id("filter.customerId", self.customer_id.as_ref())?,
+            assignee_id: parse_optional_id("filter.assigneeId", self.assignee_id.as_ref())?,
+            customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
             statuses: self
                 .statuses
                 .unwrap_or_default()
@@ -173,8 +170,8 @@ pub struct CreateTaskInput {
 impl CreateTaskInput {
     pub fn into_new(self) -> ApiResult<NewTask> {
         Ok(NewTask {
-            assignee_id: optional_id("assigneeId", self.assignee_id.as_ref())?,
-            customer_id: optional_id("customerId", self.customer_id.as_ref())?,
+            assignee_id: parse_optional_id("assigneeId", self.assignee_id.as_ref())?,
+            customer_id: parse_optional_id("customerId", self.customer_id.as_ref())?,
             title: self.title,
             description: self.description,
             due_at: self.due_at,
@@ -209,8 +206,8 @@ impl SalesMetricsFilter {
                 .map(Into::into)
                 .collect(),
             subject: self.subject.map(Into::into),
-            rep_id: optional_id("filter.repId", self.rep_id.as_ref())?,
-            customer_id: optional_id("filter.customerId", self.customer_id.as_ref())?,
+            rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
+            customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
             from: self.from,
             to: self.to,
         })
@@ -233,7 +230,7 @@ impl AccountHealthFilter {
         Ok(OverviewFilter {
             at_risk_only: self.at_risk_only,
             pace: self.pace_status.map(Into::into),
-            rep_id: optional_id("filter.repId", self.rep_id.as_ref())?,
+            rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
             max_score: self.max_score,
         })
     }

@@ -25,7 +25,10 @@ use crate::entities::sales_metrics::{
 };
 use crate::entities::tasks::{self, TaskStatus as StoredTaskStatus};
 use crate::service::health::rules::RiskFlag as StoredRiskFlag;
+use crate::service::health::snapshots::risk_flags;
 use crate::service::job::HealthRunSummary as Summary;
+use crate::service::licenses;
+use crate::service::metrics::MetricSubject as StoredMetricSubject;
 pub(crate) use leora_tenancy::graphql::ids::{id, parse_id};
 
 mirror_enum!(ActivityKind <=> StoredActivityKind { Visit, Call, Email, Tasting, Sample });
@@ -273,27 +276,17 @@ impl HealthSnapshot {
         self.0.health_score
     }
     async fn risk_flags(&self) -> Vec<RiskFlag> {
-        self.flags()
+        risk_flags(&self.0)
+            .into_iter()
+            .map(RiskFlag::from)
+            .collect()
     }
     async fn at_risk(&self) -> bool {
-        !self.flags().is_empty()
+        !risk_flags(&self.0).is_empty()
     }
     /// Sample units pulled for the customer in the current period.
     async fn samples_used(&self) -> i32 {
         self.0.samples_used
-    }
-}
-
-impl HealthSnapshot {
-    fn flags(&self) -> Vec<RiskFlag> {
-        self.0
-            .risk_flags
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|flag| flag.as_str().and_then(StoredRiskFlag::from_key))
-            .map(RiskFlag::from)
-            .collect()
     }
 }
 
@@ -338,23 +331,10 @@ impl AccountHealth {
     }
 }
 
-/// Whose figures a sales metric holds.
-#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq, Debug)]
-pub enum MetricSubject {
-    Rep,
-    Customer,
-    Tenant,
-}
-
-impl From<MetricSubject> for crate::service::metrics::MetricSubject {
-    fn from(subject: MetricSubject) -> Self {
-        match subject {
-            MetricSubject::Rep => Self::Rep,
-            MetricSubject::Customer => Self::Customer,
-            MetricSubject::Tenant => Self::Tenant,
-        }
-    }
-}
+mirror_enum!(
+    /// Whose figures a sales metric holds.
+    MetricSubject <=> StoredMetricSubject { Rep, Customer, Tenant }
+);
 
 pub struct SalesMetric(pub sales_metrics::Model);
 
@@ -374,11 +354,7 @@ impl SalesMetric {
         self.0.value
     }
     async fn subject(&self) -> MetricSubject {
-        match (self.0.user_id, self.0.customer_id) {
-            (Some(_), _) => MetricSubject::Rep,
-            (None, Some(_)) => MetricSubject::Customer,
-            (None, None) => MetricSubject::Tenant,
-        }
+        StoredMetricSubject::of(&self.0).into()
     }
     async fn rep_id(&self) -> Option<ID> {
         self.0.user_id.map(id)
@@ -490,11 +466,11 @@ impl LicenseExpiry {
     async fn days_until_expiry(&self) -> Option<i64> {
         self.customer
             .license_expires_on
-            .map(|on| crate::service::licenses::days_until(self.today, on))
+            .map(|on| licenses::days_until(self.today, on))
     }
     async fn expired(&self) -> bool {
         self.customer
             .license_expires_on
-            .is_some_and(|on| on < self.today)
+            .is_some_and(|on| licenses::has_expired(self.today, on))
     }
 }

@@ -37,3 +37,9 @@ pub fn expiring_licenses(
 pub fn days_until(today: NaiveDate, expires_on: NaiveDate) -> i64 {
     (expires_on - today).num_days()
 }
+
+/// Whether a licence expiring on `expires_on` has lapsed by `today` (it is valid through its last
+/// day).
+pub fn has_expired(today: NaiveDate, expires_on: NaiveDate) -> bool {
+    expires_on < today
+}

@@ -144,6 +144,18 @@ pub enum MetricSubject {
     Tenant,
 }
 
+impl MetricSubject {
+    /// Whose figures `row` holds: a rep's when it names one, else a customer's when it names one,
+    /// else the whole tenant's.
+    pub fn of(row: &sales_metrics::Model) -> Self {
+        match (row.user_id, row.customer_id) {
+            (Some(_), _) => Self::Rep,
+            (None, Some(_)) => Self::Customer,
+            (None, None) => Self::Tenant,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct MetricsFilter {
     pub period: MetricPeriod,

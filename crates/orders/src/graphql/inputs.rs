@@ -2,13 +2,13 @@
 
 use super::types::{InvoiceStatus, ListKind, OrderStatus, PaymentMethod};
 use crate::service::carts::Checkout;
-use crate::service::invoices::NewPayment;
+use crate::service::invoices::{self, NewPayment};
 use crate::service::lists::{NewList, NewListItem};
-use crate::service::orders::{NewLine, NewOrder};
+use crate::service::orders::{self, NewLine, NewOrder, OrderSort};
 use async_graphql::{Enum, ID, InputObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use leora_tenancy::graphql::ApiResult;
-use leora_tenancy::graphql::ids::parse_id;
+use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
 use leora_tenancy::graphql::pagination::SortDirection;
 use rust_decimal::Decimal;
 
@@ -24,12 +24,34 @@ pub struct OrderFilter {
     pub search: Option<String>,
 }
 
+impl OrderFilter {
+    pub fn into_filter(self) -> ApiResult<orders::OrderFilter> {
+        Ok(orders::OrderFilter {
+            status: self.status.map(Into::into),
+            customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
+            placed_from: self.placed_from,
+            placed_until: self.placed_until,
+            search: self.search,
+        })
+    }
+}
+
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OrderSortField {
     #[default]
     CreatedAt,
     OrderNumber,
     Total,
+}
+
+impl From<OrderSortField> for OrderSort {
+    fn from(field: OrderSortField) -> Self {
+        match field {
+            OrderSortField::CreatedAt => Self::CreatedAt,
+            OrderSortField::OrderNumber => Self::OrderNumber,
+            OrderSortField::Total => Self::Total,
+        }
+    }
 }
 
 #[derive(InputObject)]
@@ -56,6 +78,17 @@ pub struct InvoiceFilter {
     pub customer_id: Option<ID>,
     pub issued_from: Option<DateTime<Utc>>,
     pub issued_until: Option<DateTime<Utc>>,
+}
+
+impl InvoiceFilter {
+    pub fn into_filter(self) -> ApiResult<invoices::InvoiceFilter> {
+        Ok(invoices::InvoiceFilter {
+            status: self.status.map(Into::into),
+            customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
+            issued_from: self.issued_from,
+            issued_until: self.issued_until,
+        })
+    }
 }
 
 #[derive(InputObject)]

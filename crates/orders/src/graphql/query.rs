@@ -1,18 +1,14 @@
 //! Commerce queries. Portal users hold the portal permissions and the database confines them to
 //! their own customer's rows; staff need the matching view permission.
 
-use super::inputs::{InvoiceFilter, OrderFilter, OrderOrder, OrderSortField};
+use super::inputs::{InvoiceFilter, OrderFilter, OrderOrder};
 use super::types::{Cart, Invoice, Order, ProductList};
 use crate::entities::{invoices, lists, orders};
-use crate::service::carts;
+use crate::service::{self, carts};
 use async_graphql::{Context, ID, Object};
-use leora_tenancy::graphql::ids::{not_found, parse_id};
-use leora_tenancy::graphql::pagination::{
-    Page, PageRequest, contains_pattern, paginate, paginate_by_position,
-};
+use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
+use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session, StaffOrPortal};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 #[derive(Default)]
 pub struct OrdersQuery;
@@ -30,58 +26,24 @@ impl OrdersQuery {
         after: Option<String>,
     ) -> ApiResult<Page<Order>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let filter = filter.unwrap_or_default();
         let session = Session::of(ctx)?;
-        // The database already confines portal users; saying so lets the planner use the
-        // customer-leading index instead of filtering the tenant's every order.
-        let mut select = match session.context().customer_id() {
-            Some(own) => orders::Entity::find().filter(orders::Column::CustomerId.eq(own)),
-            None => orders::Entity::find(),
-        };
-        if let Some(status) = filter.status {
-            select = select.filter(orders::Column::Status.eq(orders::OrderStatus::from(status)));
-        }
-        if let Some(customer_id) = &filter.customer_id {
-            select = select
-                .filter(orders::Column::CustomerId.eq(parse_id("filter.customerId", customer_id)?));
-        }
-        if let Some(from) = filter.placed_from {
-            select = select.filter(orders::Column::CreatedAt.gte(from));
-        }
-        if let Some(until) = filter.placed_until {
-            select = select.filter(orders::Column::CreatedAt.lt(until));
-        }
-        if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-            select = select.filter(Expr::cust_with_values(
-                "order_number ILIKE $1",
-                [contains_pattern(search)],
-            ));
-        }
+        let filter = filter.unwrap_or_default().into_filter()?;
         let order = order_by.unwrap_or_default();
-        let column = match order.field {
-            OrderSortField::CreatedAt => orders::Column::CreatedAt,
-            OrderSortField::OrderNumber => orders::Column::OrderNumber,
-            OrderSortField::Total => orders::Column::Total,
-        };
-        let select = select.order_by(column, order.direction.into());
-        Ok(paginate_by_position(
-            Session::of(ctx)?.tx(),
-            select,
-            orders::Column::Id,
-            page,
-            Order,
-        )
-        .await?)
+        let select = service::orders::orders(
+            session.context(),
+            &filter,
+            order.field.into(),
+            order.direction.into(),
+        );
+        Ok(paginate_by_position(session.tx(), select, orders::Column::Id, page, Order).await?)
     }
 
     #[graphql(guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView)")]
     async fn order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let tx = Session::of(ctx)?.tx();
-        orders::Entity::find_by_id(parse_id("id", &id)?)
-            .one(tx)
-            .await?
-            .map(Order)
-            .ok_or_else(|| not_found("order"))
+        Ok(Order(
+            service::orders::order(tx, parse_id("id", &id)?).await?,
+        ))
     }
 
     /// Invoices, newest first.
@@ -94,46 +56,18 @@ impl OrdersQuery {
         after: Option<String>,
     ) -> ApiResult<Page<Invoice>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let filter = filter.unwrap_or_default();
         let session = Session::of(ctx)?;
-        let mut select = match session.context().customer_id() {
-            Some(own) => invoices::Entity::find().filter(invoices::Column::CustomerId.eq(own)),
-            None => invoices::Entity::find(),
-        };
-        if let Some(status) = filter.status {
-            select =
-                select.filter(invoices::Column::Status.eq(invoices::InvoiceStatus::from(status)));
-        }
-        if let Some(customer_id) = &filter.customer_id {
-            select = select.filter(
-                invoices::Column::CustomerId.eq(parse_id("filter.customerId", customer_id)?),
-            );
-        }
-        if let Some(from) = filter.issued_from {
-            select = select.filter(invoices::Column::IssuedAt.gte(from));
-        }
-        if let Some(until) = filter.issued_until {
-            select = select.filter(invoices::Column::IssuedAt.lt(until));
-        }
-        let select = select.order_by_desc(invoices::Column::IssuedAt);
-        Ok(paginate(
-            Session::of(ctx)?.tx(),
-            select,
-            invoices::Column::Id,
-            page,
-            Invoice,
-        )
-        .await?)
+        let filter = filter.unwrap_or_default().into_filter()?;
+        let select = service::invoices::invoices(session.context(), &filter);
+        Ok(paginate(session.tx(), select, invoices::Column::Id, page, Invoice).await?)
     }
 
     #[graphql(guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView)")]
     async fn invoice(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Invoice> {
         let tx = Session::of(ctx)?.tx();
-        invoices::Entity::find_by_id(parse_id("id", &id)?)
-            .one(tx)
-            .await?
-            .map(Invoice)
-            .ok_or_else(|| not_found("invoice"))
+        Ok(Invoice(
+            service::invoices::invoice(tx, parse_id("id", &id)?).await?,
+        ))
     }
 
     /// The signed-in portal user's active cart (started empty on first use).
@@ -155,12 +89,8 @@ impl OrdersQuery {
         after: Option<String>,
     ) -> ApiResult<Page<ProductList>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let mut select = lists::Entity::find();
-        if let Some(customer_id) = &customer_id {
-            select =
-                select.filter(lists::Column::CustomerId.eq(parse_id("customerId", customer_id)?));
-        }
-        let select = select.order_by_asc(lists::Column::Name);
+        let customer_id = parse_optional_id("customerId", customer_id.as_ref())?;
+        let select = service::lists::lists(customer_id);
         Ok(paginate(
             Session::of(ctx)?.tx(),
             select,

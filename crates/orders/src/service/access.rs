@@ -2,6 +2,7 @@
 //! its own customer's rows; these rules keep each kind of principal to its own operations).
 
 use leora_tenancy::{Principal, TenantContext};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 use crate::error::OrdersError;
@@ -82,5 +83,15 @@ pub(crate) fn staff(ctx: &TenantContext, reason: &'static str) -> Result<(), Ord
     match Actor::of(ctx)? {
         Actor::User(_) | Actor::System => Ok(()),
         Actor::Portal { .. } => Err(OrdersError::Forbidden { reason }),
+    }
+}
+
+/// The rows of `E` the principal reads, `customer` being `E`'s customer column. Row-level security
+/// already confines a portal user to its own customer's rows; saying so as well lets the planner
+/// use the customer-leading index instead of filtering the tenant's every row.
+pub(crate) fn customer_rows<E: EntityTrait>(ctx: &TenantContext, customer: E::Column) -> Select<E> {
+    match ctx.customer_id() {
+        Some(own) => E::find().filter(customer.eq(own)),
+        None => E::find(),
     }
 }

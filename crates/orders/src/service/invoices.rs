@@ -13,12 +13,12 @@ use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    NotSet, PaginatorTrait, QueryFilter, QuerySelect, Set,
+    NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
-use super::access::staff;
+use super::access::{customer_rows, staff};
 use super::money_json;
 use super::numbers::next_invoice_number;
 use super::settings::{self, Lock};
@@ -46,6 +46,43 @@ pub struct RecordedPayment {
     pub payment: payments::Model,
     /// The invoice after the payment.
     pub invoice: invoices::Model,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceFilter {
+    /// Matched against the stored status.
+    pub status: Option<InvoiceStatus>,
+    pub customer_id: Option<Uuid>,
+    /// Inclusive, on `issued_at`.
+    pub issued_from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub issued_until: Option<DateTime<Utc>>,
+}
+
+/// The invoices the principal sees that match `filter`, newest first (the caller breaks ties).
+pub fn invoices(ctx: &TenantContext, filter: &InvoiceFilter) -> Select<invoices::Entity> {
+    let mut select = customer_rows(ctx, invoices::Column::CustomerId);
+    if let Some(status) = filter.status {
+        select = select.filter(invoices::Column::Status.eq(status));
+    }
+    if let Some(customer_id) = filter.customer_id {
+        select = select.filter(invoices::Column::CustomerId.eq(customer_id));
+    }
+    if let Some(from) = filter.issued_from {
+        select = select.filter(invoices::Column::IssuedAt.gte(from));
+    }
+    if let Some(until) = filter.issued_until {
+        select = select.filter(invoices::Column::IssuedAt.lt(until));
+    }
+    select.order_by_desc(invoices::Column::IssuedAt)
+}
+
+/// One invoice the transaction can see; any other → `NotFound`.
+pub async fn invoice(tx: &DatabaseTransaction, id: Uuid) -> Result<invoices::Model, OrdersError> {
+    invoices::Entity::find_by_id(id)
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found("invoice"))
 }
 
 /// Issues the invoice of a fulfilled or delivered order (`InvalidTransition` otherwise), at most

@@ -9,7 +9,10 @@
 use leora_catalog::entities::customers;
 use leora_tenancy::TenantContext;
 use leora_tenancy::sql::stmt;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Select, Set,
+};
 use uuid::Uuid;
 
 use super::access::{Actor, portal_user};
@@ -39,6 +42,17 @@ pub struct NewListItem {
     /// `None` is 1.
     pub default_quantity: Option<i32>,
     pub note: Option<String>,
+}
+
+/// The lists the transaction can see, of one customer when `customer_id` names one, by name (the
+/// caller breaks ties).
+pub fn lists(customer_id: Option<Uuid>) -> Select<lists::Entity> {
+    let select = lists::Entity::find();
+    let select = match customer_id {
+        Some(customer_id) => select.filter(lists::Column::CustomerId.eq(customer_id)),
+        None => select,
+    };
+    select.order_by_asc(lists::Column::Name)
 }
 
 /// Creates a list owned by the principal. A portal user's list is for its own customer

@@ -1,20 +1,23 @@
-//! Orders: creating them (priced and taxed by the server, idempotent per key) and moving them
+//! Orders: creating them (priced and taxed by the server, idempotent per key), moving them
 //! through their lifecycle with its stock effects — submitting reserves, cancelling a submitted or
-//! confirmed order releases, fulfilling consumes.
+//! confirmed order releases, fulfilling consumes — and reading them.
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use leora_catalog::service::inventory;
 use leora_tenancy::TenantContext;
+use leora_tenancy::search::search_pattern;
 use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveEnum, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveEnum, ColumnTrait, DatabaseTransaction, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use uuid::Uuid;
 
-use super::access::Actor;
+use super::access::{Actor, customer_rows};
 use super::lifecycle::{Action, holds_reservation, next_status};
 use super::placing::{
     LineRequest, OrderRequest, find_by_key, place, record_status_change, reserve_all,
@@ -54,6 +57,65 @@ pub struct OrderWithLines {
     pub order: orders::Model,
     /// By line number.
     pub lines: Vec<order_lines::Model>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    pub status: Option<OrderStatus>,
+    pub customer_id: Option<Uuid>,
+    /// Inclusive, on `created_at`.
+    pub placed_from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub placed_until: Option<DateTime<Utc>>,
+    /// Part of the order number, ignoring case; blank matches every order.
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderSort {
+    CreatedAt,
+    OrderNumber,
+    Total,
+}
+
+/// The orders the principal sees that match `filter`, sorted by `sort` in `direction` (the caller
+/// breaks ties).
+pub fn orders(
+    ctx: &TenantContext,
+    filter: &OrderFilter,
+    sort: OrderSort,
+    direction: Order,
+) -> Select<orders::Entity> {
+    let mut select = customer_rows(ctx, orders::Column::CustomerId);
+    if let Some(status) = filter.status {
+        select = select.filter(orders::Column::Status.eq(status));
+    }
+    if let Some(customer_id) = filter.customer_id {
+        select = select.filter(orders::Column::CustomerId.eq(customer_id));
+    }
+    if let Some(from) = filter.placed_from {
+        select = select.filter(orders::Column::CreatedAt.gte(from));
+    }
+    if let Some(until) = filter.placed_until {
+        select = select.filter(orders::Column::CreatedAt.lt(until));
+    }
+    if let Some(pattern) = search_pattern(filter.search.as_deref()) {
+        select = select.filter(Expr::cust_with_values("order_number ILIKE $1", [pattern]));
+    }
+    let column = match sort {
+        OrderSort::CreatedAt => orders::Column::CreatedAt,
+        OrderSort::OrderNumber => orders::Column::OrderNumber,
+        OrderSort::Total => orders::Column::Total,
+    };
+    select.order_by(column, direction)
+}
+
+/// One order the transaction can see; any other → `NotFound`.
+pub async fn order(tx: &DatabaseTransaction, id: Uuid) -> Result<orders::Model, OrdersError> {
+    orders::Entity::find_by_id(id)
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found("order"))
 }
 
 /// Creates an order for `customer_id`, priced for that customer now and taxed for its state.

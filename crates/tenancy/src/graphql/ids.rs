@@ -14,6 +14,11 @@ pub fn parse_id(field: &str, id: &ID) -> ApiResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| ResolverError::bad_input(field, "is not a valid id"))
 }
 
+/// An optional `ID` argument as a uuid, or `BAD_USER_INPUT` naming `field`.
+pub fn parse_optional_id(field: &str, id: Option<&ID>) -> ApiResult<Option<Uuid>> {
+    id.map(|id| parse_id(field, id)).transpose()
+}
+
 /// `NOT_FOUND` for a row the request cannot see (absent, or another tenant's or customer's).
 pub fn not_found(entity: &str) -> ResolverError {
     ResolverError::new(ErrorCode::NotFound, format!("{entity} not found"))

@@ -91,16 +91,6 @@ impl From<SortDirection> for sea_orm::Order {
     }
 }
 
-/// A `LIKE` pattern matching `text` anywhere, with the user's `%`, `_` and `\` taken literally.
-pub fn contains_pattern(text: &str) -> String {
-    let escaped = text
-        .trim()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 #[derive(SimpleObject)]
 pub struct ConnectionTotal {
     /// How many items match the filter, across all pages.
@@ -201,10 +191,5 @@ mod tests {
         assert!(PageRequest::new(None, Some("not-a-cursor")).is_err());
         assert!(PageRequest::new(Some(101), None).is_err());
         assert!(PageRequest::new(Some(-1), None).is_err());
-    }
-
-    #[test]
-    fn search_patterns_take_wildcards_literally() {
-        assert_eq!(contains_pattern(" 100%_pinot\\ "), "%100\\%\\_pinot\\\\%");
     }
 }

@@ -7,6 +7,7 @@
 //! own role shadows a system role of the same name.
 
 mod accounts;
+mod directory;
 mod input;
 mod roles;
 
@@ -14,6 +15,7 @@ pub use accounts::{
     NewPortalUser, NewUser, create_portal_user, create_user, set_portal_user_status,
     set_user_status,
 };
+pub use directory::{PortalUserFilter, permissions, portal_user, portal_users, roles, user, users};
 pub use roles::{
     assign_portal_role, assign_role, permissions_of_roles, revoke_portal_role, revoke_role,
     roles_of_portal_users, roles_of_users,

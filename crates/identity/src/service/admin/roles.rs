@@ -6,10 +6,9 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
+use super::directory::{portal_user, user};
 use crate::entities::enums::RoleAudience;
-use crate::entities::{
-    permissions, portal_user_roles, portal_users, role_permissions, roles, user_roles, users,
-};
+use crate::entities::{permissions, portal_user_roles, role_permissions, roles, user_roles};
 use crate::error::IdentityError;
 
 /// Gives an internal user a role; giving one it already holds changes nothing. A portal role is
@@ -21,9 +20,7 @@ pub async fn assign_role(
     role_name: &str,
 ) -> Result<(), IdentityError> {
     let role = role_for(tx, role_name, RoleAudience::Internal).await?;
-    if users::Entity::find_by_id(user_id).one(tx).await?.is_none() {
-        return Err(IdentityError::NotFound { entity: "user" });
-    }
+    user(tx, user_id).await?;
     user_roles::Entity::insert(user_roles::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tenant_id),
@@ -53,9 +50,7 @@ pub async fn revoke_role(
     role_name: &str,
 ) -> Result<(), IdentityError> {
     let role = role_for(tx, role_name, RoleAudience::Internal).await?;
-    if users::Entity::find_by_id(user_id).one(tx).await?.is_none() {
-        return Err(IdentityError::NotFound { entity: "user" });
-    }
+    user(tx, user_id).await?;
     user_roles::Entity::delete_many()
         .filter(user_roles::Column::TenantId.eq(tenant_id))
         .filter(user_roles::Column::UserId.eq(user_id))
@@ -73,12 +68,7 @@ pub async fn assign_portal_role(
     role_name: &str,
 ) -> Result<(), IdentityError> {
     let role = role_for(tx, role_name, RoleAudience::Portal).await?;
-    let user = portal_users::Entity::find_by_id(portal_user_id)
-        .one(tx)
-        .await?
-        .ok_or(IdentityError::NotFound {
-            entity: "portal user",
-        })?;
+    let user = portal_user(tx, portal_user_id).await?;
     portal_user_roles::Entity::insert(portal_user_roles::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tenant_id),
@@ -109,15 +99,7 @@ pub async fn revoke_portal_role(
     role_name: &str,
 ) -> Result<(), IdentityError> {
     let role = role_for(tx, role_name, RoleAudience::Portal).await?;
-    if portal_users::Entity::find_by_id(portal_user_id)
-        .one(tx)
-        .await?
-        .is_none()
-    {
-        return Err(IdentityError::NotFound {
-            entity: "portal user",
-        });
-    }
+    portal_user(tx, portal_user_id).await?;
     portal_user_roles::Entity::delete_many()
         .filter(portal_user_roles::Column::TenantId.eq(tenant_id))
         .filter(portal_user_roles::Column::PortalUserId.eq(portal_user_id))

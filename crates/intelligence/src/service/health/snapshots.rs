@@ -205,6 +205,18 @@ fn flags_json(flags: &[RiskFlag]) -> Value {
     Value::Array(flags.iter().map(|f| Value::from(f.key())).collect())
 }
 
+/// A snapshot's risk flags, read back from their stored keys (a key this build does not know is
+/// left out).
+pub fn risk_flags(snapshot: &snapshots::Model) -> Vec<RiskFlag> {
+    snapshot
+        .risk_flags
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|flag| flag.as_str().and_then(RiskFlag::from_key))
+        .collect()
+}
+
 fn snapshot_row(
     tenant_id: Uuid,
     customer_id: Uuid,

@@ -1,0 +1,75 @@
+//! Reading the tenant's staff, its customers' portal users and the role catalogue. Row-level
+//! security shows a portal administrator its own customer's portal users only.
+
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Select};
+use uuid::Uuid;
+
+use crate::entities::enums::UserStatus;
+use crate::entities::{permissions, portal_users, roles, users};
+use crate::error::IdentityError;
+
+#[derive(Debug, Clone, Default)]
+pub struct PortalUserFilter {
+    pub customer_id: Option<Uuid>,
+    pub status: Option<UserStatus>,
+}
+
+/// The staff in `status` (all when `None`); pagination orders them.
+pub fn users(status: Option<UserStatus>) -> Select<users::Entity> {
+    let select = users::Entity::find();
+    match status {
+        Some(status) => select.filter(users::Column::Status.eq(status)),
+        None => select,
+    }
+}
+
+/// The portal users matching `filter`; pagination orders them.
+pub fn portal_users(filter: &PortalUserFilter) -> Select<portal_users::Entity> {
+    let mut select = portal_users::Entity::find();
+    if let Some(customer_id) = filter.customer_id {
+        select = select.filter(portal_users::Column::CustomerId.eq(customer_id));
+    }
+    if let Some(status) = filter.status {
+        select = select.filter(portal_users::Column::Status.eq(status));
+    }
+    select
+}
+
+/// One staff member; any other → `NotFound`.
+pub async fn user(tx: &DatabaseTransaction, id: Uuid) -> Result<users::Model, IdentityError> {
+    users::Entity::find_by_id(id)
+        .one(tx)
+        .await?
+        .ok_or(IdentityError::NotFound { entity: "user" })
+}
+
+/// One portal user; any other → `NotFound`.
+pub async fn portal_user(
+    tx: &DatabaseTransaction,
+    id: Uuid,
+) -> Result<portal_users::Model, IdentityError> {
+    portal_users::Entity::find_by_id(id)
+        .one(tx)
+        .await?
+        .ok_or(IdentityError::NotFound {
+            entity: "portal user",
+        })
+}
+
+/// The system roles and the tenant's own, by name.
+pub async fn roles(tx: &DatabaseTransaction) -> Result<Vec<roles::Model>, IdentityError> {
+    Ok(roles::Entity::find()
+        .order_by_asc(roles::Column::Name)
+        .all(tx)
+        .await?)
+}
+
+/// The permission catalogue, by key.
+pub async fn permissions(
+    tx: &DatabaseTransaction,
+) -> Result<Vec<permissions::Model>, IdentityError> {
+    Ok(permissions::Entity::find()
+        .order_by_asc(permissions::Column::Key)
+        .all(tx)
+        .await?)
+}

@@ -1,7 +1,8 @@
-//! `leora-bench`: the benchmark of issue 8. It makes sure the synthetic dataset exists, starts the
-//! real `leora` server, signs in portal buyers and reps across tenants, and drives a fixed mix over
-//! HTTP at several concurrencies — then runs the same SQL straight against PostgreSQL, in the same
-//! transaction shape, as the baseline. Results go to `target/bench/results.{json,md}`.
+//! `leora-bench`: the benchmark described in docs/performance.md. It makes sure the synthetic
+//! dataset exists, starts the real `leora` server, signs in portal buyers and reps across tenants,
+//! and drives a fixed mix over HTTP at several concurrencies — then runs the same SQL straight
+//! against PostgreSQL, in the same transaction shape, as the baseline. Results go to
+//! `target/bench/results.{json,md}`.
 //!
 //! Built by `just bench` (which builds `leora` and `leora-bench` in release first); it builds
 //! nothing itself.

@@ -1,6 +1,7 @@
-//! The Well Crafted demo tenant of SPEC §7. Every step looks its row up by natural key first
-//! (slug, email, product name, sku code, account number, idempotency key), so a second run
-//! finds everything in place and writes nothing.
+//! The Well Crafted demo tenant (its content is listed in docs/database/MIGRATION_GUIDE.md,
+//! "Seeding"). Every step looks its row up by natural key first (slug, email, product name, sku
+//! code, account number, idempotency key), so a second run finds everything in place and writes
+//! nothing.
 
 use crate::error::SeedError;
 use chrono::{NaiveDate, Utc};
@@ -159,7 +160,8 @@ pub(crate) async fn create_tenant(
             [id.into(), slug.into(), name.into()],
         ))
         .await?;
-        // The settings of SPEC §4 are the column defaults.
+        // The demo tenant runs on the default settings: the column defaults of `tenant_settings`
+        // (docs/domain-rules.md, "Tenant settings").
         tx.execute_raw(stmt("INSERT INTO tenant_settings (tenant_id) VALUES ($1)",
             [id.into()],
         ))

@@ -1,6 +1,6 @@
--- Leora schema, part 1: functions, the 36 tables of SPEC §4 (plus user_sessions), constraints and
--- indexes. Row-level security, the updated_at triggers and the application role's grants are
--- generated from `isolation::TABLES` and appended by the migration.
+-- Leora schema, part 1: functions, the 37 tables (docs/database/SCHEMA_OVERVIEW.md), constraints
+-- and indexes. Row-level security, the updated_at triggers and the application role's grants are
+-- generated from `isolation::tables()` (migration/src/isolation.rs) and appended by the migration.
 --
 -- Conventions:
 --   * every tenant-owned row carries tenant_id, and every reference between tenant rows is a

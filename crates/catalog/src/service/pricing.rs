@@ -1,4 +1,4 @@
-//! What a customer pays for a SKU (SPEC §5, Pricing).
+//! What a customer pays for a SKU (the rule is summarised in docs/domain-rules.md, "Pricing").
 //!
 //! A price-list entry applies when it is valid at the moment of pricing (`valid_from ≤ at <
 //! valid_until`, or no end) and the quantity reaches its `min_quantity`. Among applicable entries,

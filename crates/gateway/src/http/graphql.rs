@@ -1,6 +1,7 @@
 //! GraphQL over HTTP: `POST /graphql` (JSON) and `GET /graphql` (queries only), following the
-//! GraphQL-over-HTTP spec — `application/graphql-response+json` when the client accepts it (with
-//! 4xx for requests that never reach execution), `application/json` otherwise.
+//! GraphQL-over-HTTP specification (<https://graphql.github.io/graphql-over-http/draft/>) —
+//! `application/graphql-response+json` when the client accepts it (with 4xx for requests that
+//! never reach execution), `application/json` otherwise.
 //!
 //! Each HTTP request is one unit of work: the access token is verified, one tenant transaction is
 //! opened for the principal, every operation of the request runs in it, and it commits only when

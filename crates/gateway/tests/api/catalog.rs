@@ -76,9 +76,9 @@ async fn portal_user_browses_the_catalog_at_its_own_prices() {
     );
 }
 
-/// The benchmark's catalog page (issue 8): set_config, the session check, the page, its SKUs,
-/// their stock, the customer and its price-list entries, whatever the page size. Pricing reuses
-/// the SKUs the page has read instead of reading them again.
+/// The benchmark's catalog page (query (a) of docs/performance.md): set_config, the session check,
+/// the page, its SKUs, their stock, the customer and its price-list entries, whatever the page
+/// size. Pricing reuses the SKUs the page has read instead of reading them again.
 #[tokio::test]
 async fn a_catalog_page_with_stock_and_prices_takes_seven_statements_whatever_its_size() {
     let app = app().await;

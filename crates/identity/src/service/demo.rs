@@ -1,5 +1,6 @@
-//! Development convenience (SPEC §5): a demo portal user, so a fresh development tenant can be
-//! tried through the portal at once. Refused in production before anything is read or written.
+//! Development convenience (docs/domain-rules.md, "Development conveniences"): a demo portal
+//! user, so a fresh development tenant can be tried through the portal at once. Refused in
+//! production before anything is read or written.
 
 use leora_tenancy::sql::stmt;
 use sea_orm::sea_query::OnConflict;

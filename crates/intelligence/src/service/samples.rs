@@ -1,6 +1,7 @@
-//! The monthly sample allowance (SPEC §5): the sample units a rep pulls in a calendar month (in the
-//! tenant's time zone) are counted against `sample_pulls_per_rep_per_month`; a pull that would take
-//! the month's total beyond it is recorded as `pending` and needs a manager's approval.
+//! The monthly sample allowance (docs/domain-rules.md, "Activities and the sample allowance"): the
+//! sample units a rep pulls in a calendar month (in the tenant's time zone) are counted against
+//! `sample_pulls_per_rep_per_month`; a pull that would take the month's total beyond it is recorded
+//! as `pending` and needs a manager's approval.
 //!
 //! The allowance counts units (bottles), not sample activities: a pull of twelve bottles costs the
 //! distributor twelve times a pull of one. Pending and approved pulls count; rejected ones do not.

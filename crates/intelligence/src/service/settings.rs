@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use crate::error::IntelligenceError;
 
-/// Thresholds of SPEC §4 `tenant_settings`, as the health and sample rules use them.
+/// The `tenant_settings` thresholds (docs/domain-rules.md, "Tenant settings"), as the health and
+/// sample rules use them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Thresholds {
     /// A fraction: 0.15 flags a revenue drop of more than 15 %.

@@ -1,5 +1,6 @@
-//! Portal carts (SPEC §5, Carts): one active cart per portal user, items merged by SKU, a
-//! lifetime of the tenant's `cart_ttl_hours`, and checkout into a submitted order.
+//! Portal carts (docs/domain-rules.md, "Carts and saved lists"): one active cart per portal user,
+//! items merged by SKU, a lifetime of the tenant's `cart_ttl_hours`, and checkout into a submitted
+//! order.
 //!
 //! Expiry slides: every change to a cart pushes `expires_at` to now + TTL, so a cart expires after
 //! that long untouched. An expired cart is not revived: reading returns it as it is (the client

@@ -1,6 +1,7 @@
-//! Invoices and payments (SPEC §5): an invoice is issued once per fulfilled (or delivered) order;
-//! payments reduce its balance, never below zero; its status follows — issued → partially paid →
-//! paid, overdue once past due with a balance, void.
+//! Invoices and payments (docs/domain-rules.md, "Invoices and payments"): an invoice is issued from
+//! a fulfilled (or delivered) order, at most one live invoice per order; payments reduce its
+//! balance, never below zero; its status follows — issued → partially paid → paid, overdue once
+//! past due with a balance, void.
 //!
 //! Invoicing is the distributor's book-keeping: portal users read invoices (row-level security
 //! shows them their own) but issue, pay and void none.

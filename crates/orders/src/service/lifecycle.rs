@@ -1,5 +1,6 @@
-//! The order state machine (SPEC §5, Orders), pure: draft → submitted → confirmed → fulfilled →
-//! delivered, with cancellation allowed until the goods leave (draft, submitted, confirmed).
+//! The order state machine (docs/domain-rules.md, "The lifecycle"), pure: draft → submitted →
+//! confirmed → fulfilled → delivered, with cancellation allowed until the goods leave (draft,
+//! submitted, confirmed).
 
 use sea_orm::ActiveEnum;
 

@@ -133,7 +133,10 @@ async fn every_table_has_row_level_security_enabled_and_forced() {
         [],
     )
     .await;
-    assert_eq!(table_count, 37, "36 tables of the spec plus user_sessions");
+    assert_eq!(
+        table_count, 37,
+        "37 tables: docs/database/SCHEMA_OVERVIEW.md"
+    );
     verify_app_role(&owner, &app_role())
         .await
         .expect("the migrated app role is safe");

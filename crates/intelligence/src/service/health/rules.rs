@@ -1,4 +1,5 @@
-//! Account health rules (SPEC §5), pure: a customer's order history in, its assessment out.
+//! Account health rules (docs/domain-rules.md, "Account health"), pure: a customer's order history
+//! in, its assessment out.
 //!
 //! * **Periods.** The current period is the [`PERIOD_DAYS`] days ending on the snapshot date
 //!   (inclusive), the previous period the [`PERIOD_DAYS`] before it. Thirty days smooths weekly

@@ -49,6 +49,12 @@ async fn reserved(app: &TestApp, sku: &str) -> i64 {
 async fn an_order_goes_from_cart_to_paid_invoice() {
     let app = app().await;
     seed_stock(&app).await;
+    // Cash on delivery: the invoice falls due the day it is issued, on the tenant's calendar,
+    // and is not overdue that day whatever UTC's date is.
+    app.scalar(
+        "WITH c AS (UPDATE customers SET payment_terms = 'cod' RETURNING 1) SELECT count(*) FROM c",
+    )
+    .await;
     let portal = app.portal_token().await;
     let add = "mutation($sku: ID!, $q: Int!) { addToCart(skuId: $sku, quantity: $q) { items { quantity sku { code } } } }";
     app.graphql(Some(&portal), add, json!({ "sku": CAB, "q": 2 }))
@@ -135,6 +141,13 @@ async fn an_order_goes_from_cart_to_paid_invoice() {
         "{}",
         issued.body
     );
+    let due_today = app
+        .scalar(
+            "SELECT count(*) FROM invoices i JOIN tenant_settings s USING (tenant_id)
+              WHERE i.due_date = (now() AT TIME ZONE s.timezone)::date",
+        )
+        .await;
+    assert_eq!(due_today, 1);
     let pay = "mutation($id: ID!, $amount: Decimal!) {
       recordPayment(invoiceId: $id, input: {amount: $amount, method: ACH}) { invoice { status amountPaid balance } }
     }";

@@ -2,6 +2,7 @@
 
 use crate::entities::{cart_items, invoices, list_items, order_lines, orders, payments};
 use crate::service::batch;
+use chrono::NaiveDate;
 use leora_tenancy::batch_loader;
 use uuid::Uuid;
 
@@ -16,6 +17,10 @@ batch_loader!(
 batch_loader!(PaymentsOfInvoice: Uuid => Vec<payments::Model>, batch::payments_of_invoices);
 batch_loader!(ItemsOfCart: Uuid => Vec<cart_items::Model>, batch::items_of_carts);
 batch_loader!(ItemsOfList: Uuid => Vec<list_items::Model>, batch::items_of_lists);
+batch_loader!(
+    /// The tenant's date today, in its time zone.
+    TodayOfTenant: Uuid => NaiveDate, batch::tenants_today
+);
 batch_loader!(
     /// Orders by id (for invoices).
     OrderById: orders by id

@@ -2,6 +2,7 @@
 
 use super::loaders::{
     InvoiceOfOrder, ItemsOfCart, ItemsOfList, LinesOfOrder, OrderById, PaymentsOfInvoice,
+    TodayOfTenant,
 };
 use crate::entities::carts::CartStatus as StoredCartStatus;
 use crate::entities::invoices::InvoiceStatus as StoredInvoiceStatus;
@@ -20,7 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use leora_catalog::graphql::loaders::{CustomerById, SkuById};
 use leora_catalog::graphql::types::{Customer, Sku};
 use leora_tenancy::graphql::ids::{id, not_found};
-use leora_tenancy::graphql::{ApiResult, Session};
+use leora_tenancy::graphql::{ApiResult, ResolverError, Session};
 use leora_tenancy::mirror_enum;
 use rust_decimal::Decimal;
 
@@ -175,9 +176,14 @@ impl Invoice {
     async fn invoice_number(&self) -> &str {
         &self.0.invoice_number
     }
-    /// As of today: an unpaid invoice past its due date reads as overdue.
-    async fn status(&self) -> InvoiceStatus {
-        effective_status(&self.0, Utc::now().date_naive()).into()
+    /// As of today on the tenant's calendar: an unpaid invoice past its due date reads as overdue.
+    async fn status(&self, ctx: &Context<'_>) -> ApiResult<InvoiceStatus> {
+        let today = Session::of(ctx)?
+            .loader(TodayOfTenant)
+            .load_one(self.0.tenant_id)
+            .await?
+            .ok_or_else(ResolverError::internal)?;
+        Ok(effective_status(&self.0, today).into())
     }
     async fn issued_at(&self) -> DateTime<Utc> {
         self.0.issued_at

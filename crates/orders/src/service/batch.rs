@@ -4,8 +4,12 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
+use chrono::NaiveDate;
 use leora_tenancy::rows;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use leora_tenancy::sql::stmt;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+};
 use uuid::Uuid;
 
 use crate::entities::invoices::InvoiceStatus;
@@ -112,4 +116,23 @@ fn group<K: Eq + Hash, T>(rows: Vec<T>, key: impl Fn(&T) -> K) -> HashMap<K, Vec
         groups.entry(key(&row)).or_default().push(row);
     }
     groups
+}
+
+/// Each tenant's date today, in its time zone (UTC for a tenant without settings): the day an
+/// invoice's due date is judged against.
+pub async fn tenants_today(
+    tx: &DatabaseTransaction,
+    tenant_ids: &[Uuid],
+) -> Result<HashMap<Uuid, NaiveDate>, OrdersError> {
+    let rows = tx
+        .query_all_raw(stmt(
+            "SELECT id, (now() AT TIME ZONE coalesce(
+                        (SELECT timezone FROM tenant_settings s WHERE s.tenant_id = t.id), 'UTC'))::date
+               FROM unnest($1::uuid[]) AS t(id)",
+            [tenant_ids.to_vec().into()],
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?)))
+        .collect()
 }

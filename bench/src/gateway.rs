@@ -199,10 +199,7 @@ pub async fn measure(
     let before = server.counters().await?;
     let cpu_before = crate::server::cpu_ms_of(server.pid).unwrap_or(0.0);
     let clients: Arc<Vec<Principal>> = Arc::new(principals.for_query(query).to_vec());
-    let server_handle = Arc::new(ServerHandle {
-        base: server.base.clone(),
-        client: server.client.clone(),
-    });
+    let server_handle = ServerHandle::of(server);
     let work = drive(
         concurrency,
         options.warmup(),
@@ -251,13 +248,20 @@ pub async fn measure(
 }
 
 /// What a client task needs of the server (the subprocess handle stays with the caller).
-struct ServerHandle {
+pub struct ServerHandle {
     base: String,
     client: reqwest::Client,
 }
 
 impl ServerHandle {
-    async fn post(&self, token: &str, query: &str, variables: &Value) -> Result<(), String> {
+    pub fn of(server: &Server) -> Arc<Self> {
+        Arc::new(Self {
+            base: server.base.clone(),
+            client: server.client.clone(),
+        })
+    }
+
+    pub async fn post(&self, token: &str, query: &str, variables: &Value) -> Result<(), String> {
         let response = self
             .client
             .post(format!("{}/graphql", self.base))

@@ -11,6 +11,7 @@
 
 mod dataset;
 mod gateway;
+mod hang_up;
 mod instructions;
 mod load;
 mod mix;
@@ -59,6 +60,11 @@ pub struct Options {
     /// Skip the raw-SQL baseline.
     #[arg(long)]
     pub no_raw: bool,
+    /// Instead of the load run: clients hang up on every other request at a spread of moments,
+    /// at the highest `--concurrency`; then the server log must hold no "transaction in progress"
+    /// notice and no write may be left half done.
+    #[arg(long)]
+    pub hang_up: bool,
     /// The server's DATABASE_POOL_MAX; the raw baseline uses a pool of the same size.
     #[arg(long, env = "BENCH_POOL_MAX", default_value_t = 8)]
     pub pool_max: u32,
@@ -183,6 +189,25 @@ async fn run(options: Options) -> Result<()> {
     );
     let rss_signed_in = server.memory().map_or(0.0, |(rss, _)| rss);
     println!("server RSS: {rss_ready:.1} MB when ready, {rss_signed_in:.1} MB after the sign-ins");
+    if options.hang_up {
+        let outcome =
+            hang_up::run(&server, &principals, max_concurrency, &options, &out_dir).await;
+        server.stop().await;
+        let outcome = outcome?;
+        println!(
+            "hang-up: {} requests completed, {} abandoned, {} errors; {} \"transaction in progress\" notices in the server log; {} active carts left holding items",
+            outcome.completed,
+            outcome.abandoned,
+            outcome.errors,
+            outcome.notices,
+            outcome.carts_left_with_items
+        );
+        return if outcome.passed() {
+            Ok(())
+        } else {
+            Err("a hang-up left a transaction open or a write half done".into())
+        };
+    }
     let raw_pool = if options.no_raw {
         None
     } else {

@@ -1,0 +1,10 @@
+//! Catalog services on a real PostgreSQL, through tenant transactions as the application role;
+//! fixtures are written and results read back as the owner, bypassing the services.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod administration;
+mod inventory;
+mod isolation;
+mod pricing;
+mod support;

@@ -1,0 +1,140 @@
+//! Two tenants, and the builders and checks every compliance test uses.
+
+use chrono::NaiveDate;
+use leora_compliance::entities::enums::ProductCategory;
+use leora_compliance::entities::state_tax_rates::TaxRateKind;
+use leora_compliance::error::ComplianceError;
+use leora_compliance::service::tax::rates_on;
+use leora_compliance::service::tax_rates::{NewTaxRate, create_state_tax_rate};
+use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_tenant};
+use leora_test_db::TestDatabase;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement};
+use uuid::Uuid;
+
+pub struct World {
+    _database: TestDatabase,
+    owner: DatabaseConnection,
+    pub db: TenantDb,
+    pub a: Uuid,
+    pub b: Uuid,
+}
+
+pub async fn two_tenants() -> World {
+    let database = TestDatabase::new().await;
+    let owner = database.connect().await;
+    let db = TenantDb::new(
+        database.connect().await,
+        AppRole::from_env().expect("APP_DB_ROLE is valid"),
+    );
+    let a = insert_tenant(&owner, "alpha").await;
+    let b = insert_tenant(&owner, "beta").await;
+    World {
+        _database: database,
+        owner,
+        db,
+        a,
+        b,
+    }
+}
+
+async fn insert_tenant(owner: &DatabaseConnection, slug: &str) -> Uuid {
+    owner
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO tenants (slug, name) VALUES ($1, $1) RETURNING id",
+            [slug.into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap()
+}
+
+impl World {
+    pub async fn run<T>(
+        &self,
+        tenant: Uuid,
+        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, ComplianceError>,
+    ) -> Result<T, ComplianceError> {
+        with_tenant(&self.db, &TenantContext::system(tenant), work).await
+    }
+
+    pub async fn create(&self, tenant: Uuid, input: NewTaxRate) -> Result<Uuid, ComplianceError> {
+        self.run(tenant, async |tx| {
+            Ok(create_state_tax_rate(tx, tenant, input).await?.id)
+        })
+        .await
+    }
+
+    /// The rates of `state` a tenant sees on `on`, as (category, rate).
+    pub async fn rates(
+        &self,
+        tenant: Uuid,
+        state: &str,
+        on: NaiveDate,
+    ) -> Vec<(ProductCategory, Decimal)> {
+        let categories = [
+            ProductCategory::Wine,
+            ProductCategory::Spirits,
+            ProductCategory::Beer,
+            ProductCategory::Other,
+        ];
+        let found = self
+            .run(tenant, async |tx| {
+                rates_on(tx, state, &categories, on).await
+            })
+            .await
+            .unwrap();
+        categories
+            .into_iter()
+            .filter_map(|category| found.get(&category).map(|rate| (category, rate.rate)))
+            .collect()
+    }
+
+    pub async fn rate_count(&self, tenant: Uuid) -> i64 {
+        self.owner
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT count(*) FROM state_tax_rates WHERE tenant_id = $1",
+                [tenant.into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap()
+    }
+}
+
+pub fn date(value: &str) -> NaiveDate {
+    value.parse().unwrap()
+}
+
+pub fn dec(value: &str) -> Decimal {
+    value.parse().unwrap()
+}
+
+pub fn rate(
+    state: &str,
+    category: ProductCategory,
+    amount: &str,
+    from: &str,
+    until: Option<&str>,
+) -> NewTaxRate {
+    NewTaxRate {
+        state: state.to_owned(),
+        category,
+        kind: TaxRateKind::PerGallon,
+        rate: dec(amount),
+        effective_from: date(from),
+        effective_until: until.map(date),
+    }
+}
+
+pub fn assert_bad_input<T: std::fmt::Debug>(outcome: Result<T, ComplianceError>, field: &str) {
+    let error = outcome.expect_err("expected bad input");
+    assert_eq!(error.code(), ErrorCode::BadUserInput, "{error}");
+    assert_eq!(error.field(), Some(field), "{error}");
+}

@@ -1,0 +1,196 @@
+//! Signing in: the right password, the wrong one, lockouts, disabled users and the tenant a
+//! login is confined to.
+
+use crate::support::*;
+use chrono::{Duration, Utc};
+use leora_identity::entities::enums::UserStatus;
+use leora_identity::service::sessions::{self, refresh_token_tenant};
+use leora_identity::{IdentityError, PrincipalKind};
+use leora_tenancy::{ApiError, ErrorCode, TenantContext};
+
+#[tokio::test]
+async fn login_succeeds_with_the_right_password() {
+    let w = world().await;
+    let user = w.user("rep@acme.test", &["sales_rep"]).await;
+    let before = Utc::now();
+
+    let tokens = w.login(" Rep@ACME.test ", PASSWORD).await.unwrap();
+
+    let claims = &tokens.claims;
+    assert_eq!(
+        (claims.sub, claims.tid, claims.kind, claims.cid),
+        (user.id, w.tenant, PrincipalKind::User, None)
+    );
+    assert_eq!(w.keys.verify(&tokens.access_token).unwrap(), *claims);
+    assert_eq!(tokens.expires_at.timestamp(), claims.exp);
+    assert!(tokens.expires_at > before + Duration::minutes(14));
+    assert!(tokens.expires_at <= Utc::now() + Duration::minutes(15));
+    assert!(tokens.refresh_token.starts_with("lr1.u."));
+    assert_eq!(
+        refresh_token_tenant(&tokens.refresh_token).unwrap(),
+        w.tenant
+    );
+
+    // The first session of a login names its family; only a hash of the secret is stored.
+    let stored = w
+        .count(
+            "SELECT count(*) FROM user_sessions WHERE user_id = $1 AND id = family_id AND family_id = $2 \
+               AND length(refresh_token_hash) = 64 AND strpos($3, refresh_token_hash) = 0 \
+               AND user_agent = 'integration-test/1.0' AND ip_address = '203.0.113.7' \
+               AND expires_at > now() + interval '29 days'",
+            [user.id.into(), claims.sid.into(), tokens.refresh_token.clone().into()],
+        )
+        .await;
+    assert_eq!(stored, 1);
+    let logged_in = w
+        .count(
+            "SELECT count(*) FROM users WHERE id = $1 AND last_login_at IS NOT NULL",
+            [user.id.into()],
+        )
+        .await;
+    assert_eq!(logged_in, 1);
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_are_indistinguishable() {
+    let w = world().await;
+    let user = w.user("rep@acme.test", &["sales_rep"]).await;
+
+    let wrong_password = w
+        .login("rep@acme.test", "not the password")
+        .await
+        .unwrap_err();
+    let unknown_email = w.login("nobody@acme.test", PASSWORD).await.unwrap_err();
+
+    for error in [&wrong_password, &unknown_email] {
+        assert!(
+            matches!(error, IdentityError::InvalidCredentials),
+            "{error:?}"
+        );
+        assert_eq!(error.code(), ErrorCode::Unauthenticated);
+        assert_eq!(error.field(), None);
+    }
+    assert_eq!(wrong_password.to_string(), unknown_email.to_string());
+    // Only the known account counts the failure.
+    let failures = w
+        .count("SELECT sum(failed_login_count) FROM users", [])
+        .await;
+    assert_eq!(failures, 1);
+    let counted = w
+        .count(
+            "SELECT failed_login_count::bigint FROM users WHERE id = $1",
+            [user.id.into()],
+        )
+        .await;
+    assert_eq!(counted, 1);
+}
+
+#[tokio::test]
+async fn account_locks_after_max_failed_logins_and_unlocks_after_the_lockout() {
+    let w = world().await;
+    let user = w.user("rep@acme.test", &["sales_rep"]).await;
+    let earlier_session = w.login("rep@acme.test", PASSWORD).await.unwrap();
+    let now = Utc::now();
+
+    for attempt in 1..w.policy.max_failed_logins {
+        let error = w.login_at("rep@acme.test", "wrong", now).await.unwrap_err();
+        assert!(
+            matches!(error, IdentityError::InvalidCredentials),
+            "attempt {attempt}: {error:?}"
+        );
+    }
+    let locked = w.login_at("rep@acme.test", "wrong", now).await.unwrap_err();
+    let until = now + w.policy.lockout;
+    assert!(
+        matches!(locked, IdentityError::AccountLocked { until: u } if u == until),
+        "{locked:?}"
+    );
+    assert_eq!(locked.code(), ErrorCode::Unauthenticated);
+
+    // While locked, the right password does not help and wrong ones are not counted.
+    for password in [PASSWORD, "wrong"] {
+        let error = w
+            .login_at("rep@acme.test", password, now + Duration::minutes(14))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, IdentityError::AccountLocked { .. }),
+            "{error:?}"
+        );
+    }
+    assert_eq!(
+        w.count(
+            "SELECT count(*) FROM users WHERE id = $1 AND failed_login_count = 0 AND locked_until = $2",
+            [user.id.into(), until.into()],
+        )
+        .await,
+        1
+    );
+    // A lock stops password guessing, not the sessions of whoever already knew the password.
+    w.refresh(&earlier_session.refresh_token).await.unwrap();
+
+    let after = until + Duration::seconds(1);
+    w.login_at("rep@acme.test", PASSWORD, after).await.unwrap();
+    assert_eq!(
+        w.count(
+            "SELECT count(*) FROM users WHERE id = $1 AND failed_login_count = 0 AND locked_until IS NULL",
+            [user.id.into()],
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn disabled_user_cannot_log_in() {
+    let w = world().await;
+    let user = w.user("rep@acme.test", &["sales_rep"]).await;
+
+    for status in [UserStatus::Disabled, UserStatus::Invited] {
+        w.set_status(user.id, status).await;
+        let error = w.login("rep@acme.test", PASSWORD).await.unwrap_err();
+        assert!(
+            matches!(error, IdentityError::AccountDisabled),
+            "{status:?}: {error:?}"
+        );
+        // Without the password, a disabled account looks like any other failure.
+        let error = w.login("rep@acme.test", "wrong").await.unwrap_err();
+        assert!(
+            matches!(error, IdentityError::InvalidCredentials),
+            "{error:?}"
+        );
+    }
+
+    w.set_status(user.id, UserStatus::Active).await;
+    w.login("rep@acme.test", PASSWORD).await.unwrap();
+}
+
+#[tokio::test]
+async fn login_is_confined_to_its_tenant() {
+    let w = world().await;
+    w.user("rep@acme.test", &["sales_rep"]).await;
+    let other = create_tenant(&w.owner, "globex").await;
+    let (keys, policy, client) = (&w.keys, &w.policy, client());
+
+    let error = w
+        .run_in(TenantContext::anonymous(other), async |tx| {
+            sessions::login(
+                tx,
+                keys,
+                policy,
+                other,
+                "rep@acme.test",
+                PASSWORD,
+                &client,
+                Utc::now(),
+            )
+            .await
+        })
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(error, IdentityError::InvalidCredentials),
+        "{error:?}"
+    );
+}

@@ -1,0 +1,242 @@
+//! One tenant with a customer, and the world's ways to sign in, refresh and authenticate as the
+//! gateway does.
+
+use chrono::{DateTime, Utc};
+use leora_identity::entities::enums::UserStatus;
+use leora_identity::entities::{portal_users, users};
+use leora_identity::service::admin::{self, NewPortalUser, NewUser};
+use leora_identity::service::sessions::{self, refresh_token_tenant};
+use leora_identity::{
+    AccessClaims, AuthPolicy, Authenticated, ClientInfo, IdentityError, IssuedTokens, JwtKeys,
+    PrincipalKind, with_tenant_committing,
+};
+use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb};
+use leora_test_db::TestDatabase;
+use leora_test_db::sql::stmt;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TryGetable, Value};
+use uuid::Uuid;
+
+pub const SECRET: &[u8] = b"a test secret of at least thirty-two bytes";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct World {
+    _database: TestDatabase,
+    pub owner: DatabaseConnection,
+    db: TenantDb,
+    pub tenant: Uuid,
+    pub customer: Uuid,
+    pub keys: JwtKeys,
+    pub policy: AuthPolicy,
+}
+
+pub async fn scalar<T: TryGetable>(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: impl IntoIterator<Item = Value>,
+) -> T {
+    let row = conn
+        .query_one_raw(stmt(sql, values))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index(0).unwrap()
+}
+
+pub async fn create_tenant(owner: &DatabaseConnection, slug: &str) -> Uuid {
+    scalar(
+        owner,
+        "INSERT INTO tenants (slug, name) VALUES ($1, $1) RETURNING id",
+        [slug.into()],
+    )
+    .await
+}
+
+pub async fn create_customer(owner: &DatabaseConnection, tenant: Uuid, account: &str) -> Uuid {
+    scalar(
+        owner,
+        "INSERT INTO customers (tenant_id, account_number, name, state) VALUES ($1, $2, $2, 'CA') \
+         RETURNING id",
+        [tenant.into(), account.into()],
+    )
+    .await
+}
+
+pub async fn world() -> World {
+    let database = TestDatabase::new().await;
+    let owner = database.connect().await;
+    let tenant = create_tenant(&owner, "acme").await;
+    let customer = create_customer(&owner, tenant, "ACCT-1").await;
+    let db = TenantDb::new(database.connect().await, AppRole::from_env().unwrap());
+    World {
+        _database: database,
+        owner,
+        db,
+        tenant,
+        customer,
+        keys: JwtKeys::new(SECRET),
+        policy: AuthPolicy::default(),
+    }
+}
+
+pub fn client() -> ClientInfo {
+    ClientInfo {
+        user_agent: Some("integration-test/1.0".to_owned()),
+        ip_address: Some("203.0.113.7".parse().unwrap()),
+    }
+}
+
+pub fn new_user(email: &str, roles: &[&str]) -> NewUser {
+    NewUser {
+        email: email.to_owned(),
+        full_name: "Test User".to_owned(),
+        password: PASSWORD.to_owned(),
+        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        manager_id: None,
+    }
+}
+
+pub fn assert_code<T: std::fmt::Debug>(
+    result: Result<T, IdentityError>,
+    code: ErrorCode,
+) -> IdentityError {
+    let error = result.unwrap_err();
+    assert_eq!(error.code(), code, "{error:?}");
+    error
+}
+
+impl World {
+    /// Runs `work` in a transaction of this world's tenant with an anonymous principal, committing
+    /// the failures the services say must stand, as the server does.
+    pub async fn run<T>(
+        &self,
+        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, IdentityError>,
+    ) -> Result<T, IdentityError> {
+        self.run_in(TenantContext::anonymous(self.tenant), work)
+            .await
+    }
+
+    pub async fn run_in<T>(
+        &self,
+        ctx: TenantContext,
+        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, IdentityError>,
+    ) -> Result<T, IdentityError> {
+        with_tenant_committing(&self.db, &ctx, work).await
+    }
+
+    pub async fn user(&self, email: &str, roles: &[&str]) -> users::Model {
+        let tenant = self.tenant;
+        self.run(async |tx| admin::create_user(tx, tenant, new_user(email, roles)).await)
+            .await
+            .unwrap()
+    }
+
+    pub async fn portal_user(&self, email: &str, customer_id: Uuid) -> portal_users::Model {
+        let tenant = self.tenant;
+        let input = NewPortalUser {
+            customer_id,
+            email: email.to_owned(),
+            full_name: "Portal Buyer".to_owned(),
+            password: PASSWORD.to_owned(),
+            roles: Vec::new(),
+        };
+        self.run(async |tx| admin::create_portal_user(tx, tenant, input).await)
+            .await
+            .unwrap()
+    }
+
+    pub async fn login_at(
+        &self,
+        email: &str,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedTokens, IdentityError> {
+        let (keys, policy, tenant, client) = (&self.keys, &self.policy, self.tenant, client());
+        self.run(async |tx| {
+            sessions::login(tx, keys, policy, tenant, email, password, &client, now).await
+        })
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Result<IssuedTokens, IdentityError> {
+        self.login_at(email, password, Utc::now()).await
+    }
+
+    pub async fn portal_login(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<IssuedTokens, IdentityError> {
+        let (keys, policy, tenant, client) = (&self.keys, &self.policy, self.tenant, client());
+        self.run(async |tx| {
+            sessions::portal_login(
+                tx,
+                keys,
+                policy,
+                tenant,
+                email,
+                password,
+                &client,
+                Utc::now(),
+            )
+            .await
+        })
+        .await
+    }
+
+    pub async fn refresh_at(
+        &self,
+        refresh_token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedTokens, IdentityError> {
+        let tenant = refresh_token_tenant(refresh_token)?;
+        let (keys, policy, client) = (&self.keys, &self.policy, client());
+        self.run_in(TenantContext::anonymous(tenant), async |tx| {
+            sessions::refresh(tx, keys, policy, refresh_token, &client, now).await
+        })
+        .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Result<IssuedTokens, IdentityError> {
+        self.refresh_at(refresh_token, Utc::now()).await
+    }
+
+    /// Authenticates as the gateway does: in a transaction scoped to the token's principal.
+    pub async fn authenticate_at(
+        &self,
+        claims: &AccessClaims,
+        now: DateTime<Utc>,
+    ) -> Result<Authenticated, IdentityError> {
+        let ctx = match (claims.kind, claims.cid) {
+            (PrincipalKind::PortalUser, Some(customer)) => {
+                TenantContext::portal_user(claims.tid, claims.sub, customer)
+            }
+            _ => TenantContext::user(claims.tid, claims.sub),
+        };
+        self.run_in(ctx, async |tx| {
+            sessions::authenticate(tx, claims, now).await
+        })
+        .await
+    }
+
+    pub async fn authenticate(
+        &self,
+        claims: &AccessClaims,
+    ) -> Result<Authenticated, IdentityError> {
+        self.authenticate_at(claims, Utc::now()).await
+    }
+
+    pub async fn logout(&self, claims: &AccessClaims) -> Result<(), IdentityError> {
+        self.run(async |tx| sessions::logout(tx, claims, Utc::now()).await)
+            .await
+    }
+
+    pub async fn set_status(&self, user_id: Uuid, status: UserStatus) -> users::Model {
+        self.run(async |tx| admin::set_user_status(tx, user_id, status).await)
+            .await
+            .unwrap()
+    }
+
+    pub async fn count(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> i64 {
+        scalar(&self.owner, sql, values).await
+    }
+}

@@ -1,0 +1,200 @@
+//! Call plans through their lifecycle, each step for the people allowed to take it.
+
+use crate::support::*;
+use leora_intelligence::entities::call_plans::CallPlanStatus;
+use leora_intelligence::service::call_plans::{
+    CallPlanFilter, NewCallPlan, call_plans, cancel_call, complete_call, mark_missed, schedule_call,
+};
+use leora_tenancy::{ErrorCode, TenantContext};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+fn call(customer: Uuid, at: &str) -> NewCallPlan {
+    NewCallPlan {
+        rep_id: None,
+        customer_id: customer,
+        scheduled_for: time(at),
+        objective: "Present the new vintage".into(),
+    }
+}
+
+#[tokio::test]
+async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
+    let w = world().await;
+    let t = w.t;
+    let rep1 = t.as_user(t.rep1);
+    let schedule = |ctx: TenantContext, input: NewCallPlan| {
+        w.run(ctx, async move |tx, ctx| {
+            schedule_call(tx, ctx, input).await
+        })
+    };
+    let plan = schedule(rep1, call(t.c1, "2031-01-10T15:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (plan.status, plan.user_id),
+        (CallPlanStatus::Planned, t.rep1)
+    );
+    let for_report = schedule(
+        t.as_user(t.manager),
+        NewCallPlan {
+            rep_id: Some(t.rep2),
+            ..call(t.c2, "2031-01-11T15:00:00Z")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(for_report.user_id, t.rep2);
+    let theirs = schedule(t.as_user(t.rep3), call(t.c3, "2031-01-12T15:00:00Z"))
+        .await
+        .unwrap();
+    assert_code(
+        schedule(
+            rep1,
+            NewCallPlan {
+                rep_id: Some(t.rep2),
+                ..call(t.c2, "2031-01-10T15:00:00Z")
+            },
+        )
+        .await,
+        ErrorCode::Forbidden,
+        None,
+    );
+    assert_code(
+        schedule(
+            t.as_user(t.manager),
+            NewCallPlan {
+                rep_id: Some(t.rep3),
+                ..call(t.c3, "2031-01-10T15:00:00Z")
+            },
+        )
+        .await,
+        ErrorCode::Forbidden,
+        None,
+    );
+    assert_code(
+        schedule(
+            rep1,
+            NewCallPlan {
+                objective: "  ".into(),
+                ..call(t.c1, "2031-01-10T15:00:00Z")
+            },
+        )
+        .await,
+        ErrorCode::BadUserInput,
+        Some("objective"),
+    );
+
+    let ids = |ctx: TenantContext, filter: CallPlanFilter| {
+        w.run(ctx, async move |tx, ctx| {
+            Ok(call_plans(tx, ctx, &filter)
+                .await?
+                .all(tx)
+                .await?
+                .into_iter()
+                .map(|p| p.id)
+                .collect::<BTreeSet<_>>())
+        })
+    };
+    assert_eq!(
+        ids(rep1, CallPlanFilter::default()).await.unwrap(),
+        set([plan.id])
+    );
+    assert_eq!(
+        ids(t.as_user(t.manager), CallPlanFilter::default())
+            .await
+            .unwrap(),
+        set([plan.id, for_report.id])
+    );
+    assert_eq!(
+        ids(t.as_user(t.admin), CallPlanFilter::default())
+            .await
+            .unwrap(),
+        set([plan.id, for_report.id, theirs.id])
+    );
+    assert_eq!(
+        ids(
+            t.as_user(t.admin),
+            CallPlanFilter {
+                from: Some(time("2031-01-11T00:00:00Z")),
+                until: Some(time("2031-01-12T00:00:00Z")),
+                ..Default::default()
+            }
+        )
+        .await
+        .unwrap(),
+        set([for_report.id])
+    );
+    assert_code(
+        ids(t.as_portal(t.portal1, t.c1), CallPlanFilter::default()).await,
+        ErrorCode::Forbidden,
+        None,
+    );
+
+    // Someone outside the plan's reach cannot touch it.
+    let id = plan.id;
+    assert_code(
+        w.run(t.as_user(t.rep2), async |tx, ctx| {
+            complete_call(tx, ctx, id, None).await
+        })
+        .await,
+        ErrorCode::NotFound,
+        None,
+    );
+    let done = w
+        .run(rep1, async |tx, ctx| {
+            complete_call(tx, ctx, id, Some("Ordered two cases".into())).await
+        })
+        .await
+        .unwrap();
+    assert_eq!(done.status, CallPlanStatus::Completed);
+    assert_eq!(done.outcome.as_deref(), Some("Ordered two cases"));
+    assert!(done.completed_at.is_some());
+    assert_code(
+        w.run(rep1, async |tx, ctx| complete_call(tx, ctx, id, None).await)
+            .await,
+        ErrorCode::InvalidTransition,
+        None,
+    );
+    assert_code(
+        w.run(rep1, async |tx, ctx| cancel_call(tx, ctx, id).await)
+            .await,
+        ErrorCode::InvalidTransition,
+        None,
+    );
+    let cancelled = w
+        .run(t.as_user(t.manager), async |tx, ctx| {
+            cancel_call(tx, ctx, for_report.id).await
+        })
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status, CallPlanStatus::Cancelled);
+    assert_eq!(
+        ids(
+            t.as_user(t.admin),
+            CallPlanFilter {
+                status: Some(CallPlanStatus::Planned),
+                ..Default::default()
+            }
+        )
+        .await
+        .unwrap(),
+        set([theirs.id])
+    );
+
+    // The job marks calls whose day has passed as missed; a missed call can still be completed.
+    let missed = w
+        .run(t.system(), async |tx, _| {
+            mark_missed(tx, date("2031-01-13"), "UTC").await
+        })
+        .await
+        .unwrap();
+    assert_eq!(missed, 1);
+    let late = w
+        .run(t.as_user(t.rep3), async |tx, ctx| {
+            complete_call(tx, ctx, theirs.id, None).await
+        })
+        .await
+        .unwrap();
+    assert_eq!(late.status, CallPlanStatus::Completed);
+}

@@ -1,0 +1,416 @@
+//! The organisation every test starts from, seeded as the owner in two tenants, and the builders
+//! and checks the topics share.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use leora_intelligence::entities::activities as activity_rows;
+use leora_intelligence::entities::activities::ActivityKind;
+use leora_intelligence::error::IntelligenceError;
+use leora_intelligence::service::activities::{
+    ActivityFilter, NewActivity, SamplePull, activities, log_activity,
+};
+use leora_intelligence::service::tasks::NewTask;
+use leora_intelligence::{HealthRunSummary, refresh_account_health};
+use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_tenant};
+use leora_test_db::TestDatabase;
+use leora_test_db::sql::{exec, insert, stmt};
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, Value};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+#[derive(Clone, Copy)]
+pub struct Org {
+    pub tenant: Uuid,
+    pub admin: Uuid,
+    pub manager: Uuid,
+    pub rep1: Uuid,
+    pub rep2: Uuid,
+    pub rep3: Uuid,
+    pub c1: Uuid,
+    pub c2: Uuid,
+    pub c3: Uuid,
+    pub c4: Uuid,
+    pub sku: Uuid,
+    pub portal1: Uuid,
+    pub portal2: Uuid,
+}
+
+pub struct World {
+    _database: TestDatabase,
+    pub owner: DatabaseConnection,
+    pub db: TenantDb,
+    pub t: Org,
+    pub other: Org,
+}
+
+pub async fn world() -> World {
+    let database = TestDatabase::new().await;
+    let owner = database.connect().await;
+    let db = TenantDb::new(
+        database.connect().await,
+        AppRole::from_env().expect("APP_DB_ROLE is valid"),
+    );
+    let t = seed(&owner, "alpha").await;
+    let other = seed(&owner, "beta").await;
+    World {
+        _database: database,
+        owner,
+        db,
+        t,
+        other,
+    }
+}
+
+async fn user(
+    owner: &DatabaseConnection,
+    tenant: Uuid,
+    name: &str,
+    role: &str,
+    manager: Option<Uuid>,
+) -> Uuid {
+    let id = insert(
+        owner,
+        "INSERT INTO users (tenant_id, email, password_hash, full_name, manager_id)
+         VALUES ($1, $2 || '@example.test', 'not-a-hash', $2, $3) RETURNING id",
+        [tenant.into(), name.into(), manager.into()],
+    )
+    .await;
+    exec(
+        owner,
+        "INSERT INTO user_roles (tenant_id, user_id, role_id)
+         SELECT $1, $2, id FROM roles WHERE tenant_id IS NULL AND name = $3",
+        [tenant.into(), id.into(), role.into()],
+    )
+    .await;
+    id
+}
+
+async fn customer(
+    owner: &DatabaseConnection,
+    tenant: Uuid,
+    number: &str,
+    rep: Option<Uuid>,
+) -> Uuid {
+    insert(
+        owner,
+        "INSERT INTO customers (tenant_id, account_number, name, state, assigned_rep_id)
+         VALUES ($1, $2, 'Customer ' || $2, 'CA', $3) RETURNING id",
+        [tenant.into(), number.into(), rep.into()],
+    )
+    .await
+}
+
+pub async fn portal_user(
+    owner: &DatabaseConnection,
+    tenant: Uuid,
+    customer: Uuid,
+    name: &str,
+    status: &str,
+) -> Uuid {
+    let id = insert(
+        owner,
+        "INSERT INTO portal_users (tenant_id, customer_id, email, password_hash, full_name, status)
+         VALUES ($1, $2, $3 || '@buyer.test', 'not-a-hash', $3, $4) RETURNING id",
+        [tenant.into(), customer.into(), name.into(), status.into()],
+    )
+    .await;
+    exec(
+        owner,
+        "INSERT INTO portal_user_roles (tenant_id, customer_id, portal_user_id, role_id)
+         SELECT $1, $2, $3, id FROM roles WHERE tenant_id IS NULL AND name = 'portal_user'",
+        [tenant.into(), customer.into(), id.into()],
+    )
+    .await;
+    id
+}
+
+async fn seed(owner: &DatabaseConnection, slug: &str) -> Org {
+    let tenant = insert(
+        owner,
+        "INSERT INTO tenants (slug, name) VALUES ($1, $1) RETURNING id",
+        [slug.into()],
+    )
+    .await;
+    // UTC keeps the fixtures' dates what they say; one test switches the zone to check months.
+    exec(
+        owner,
+        "INSERT INTO tenant_settings (tenant_id, timezone, sample_pulls_per_rep_per_month)
+         VALUES ($1, 'UTC', 5)",
+        [tenant.into()],
+    )
+    .await;
+    let admin = user(owner, tenant, &format!("{slug}-admin"), "admin", None).await;
+    let manager = user(
+        owner,
+        tenant,
+        &format!("{slug}-manager"),
+        "sales_manager",
+        None,
+    )
+    .await;
+    let rep1 = user(
+        owner,
+        tenant,
+        &format!("{slug}-rep1"),
+        "sales_rep",
+        Some(manager),
+    )
+    .await;
+    let rep2 = user(
+        owner,
+        tenant,
+        &format!("{slug}-rep2"),
+        "sales_rep",
+        Some(manager),
+    )
+    .await;
+    let rep3 = user(owner, tenant, &format!("{slug}-rep3"), "sales_rep", None).await;
+    let c1 = customer(owner, tenant, "C1", Some(rep1)).await;
+    let c2 = customer(owner, tenant, "C2", Some(rep2)).await;
+    let c3 = customer(owner, tenant, "C3", Some(rep3)).await;
+    let c4 = customer(owner, tenant, "C4", None).await;
+    let product = insert(
+        owner,
+        "INSERT INTO products (tenant_id, name, category) VALUES ($1, 'Cabernet', 'wine') RETURNING id",
+        [tenant.into()],
+    )
+    .await;
+    let sku = insert(
+        owner,
+        "INSERT INTO skus (tenant_id, product_id, code, size_ml, base_price)
+         VALUES ($1, $2, 'CAB-750', 750, 20.00) RETURNING id",
+        [tenant.into(), product.into()],
+    )
+    .await;
+    let portal1 = portal_user(owner, tenant, c1, &format!("{slug}-buyer1"), "active").await;
+    let portal2 = portal_user(owner, tenant, c2, &format!("{slug}-buyer2"), "active").await;
+    Org {
+        tenant,
+        admin,
+        manager,
+        rep1,
+        rep2,
+        rep3,
+        c1,
+        c2,
+        c3,
+        c4,
+        sku,
+        portal1,
+        portal2,
+    }
+}
+
+impl Org {
+    pub fn as_user(&self, user: Uuid) -> TenantContext {
+        TenantContext::user(self.tenant, user)
+    }
+
+    pub fn as_portal(&self, portal_user: Uuid, customer: Uuid) -> TenantContext {
+        TenantContext::portal_user(self.tenant, portal_user, customer)
+    }
+
+    pub fn system(&self) -> TenantContext {
+        TenantContext::system(self.tenant)
+    }
+}
+
+impl World {
+    pub async fn run<T>(
+        &self,
+        ctx: TenantContext,
+        work: impl AsyncFnOnce(&DatabaseTransaction, &TenantContext) -> Result<T, IntelligenceError>,
+    ) -> Result<T, IntelligenceError> {
+        with_tenant(&self.db, &ctx, async |tx| work(tx, &ctx).await).await
+    }
+
+    pub async fn log(
+        &self,
+        ctx: TenantContext,
+        input: NewActivity,
+    ) -> Result<activity_rows::Model, IntelligenceError> {
+        self.run(ctx, async |tx, ctx| log_activity(tx, ctx, input).await)
+            .await
+    }
+
+    pub async fn activity_ids(
+        &self,
+        ctx: TenantContext,
+        filter: ActivityFilter,
+    ) -> Result<BTreeSet<Uuid>, IntelligenceError> {
+        self.run(ctx, async |tx, ctx| {
+            let rows = activities(tx, ctx, &filter).await?.all(tx).await?;
+            Ok(rows.into_iter().map(|a| a.id).collect())
+        })
+        .await
+    }
+
+    pub async fn scalar_decimal(&self, sql: &str, values: Vec<Value>) -> Decimal {
+        self.owner
+            .query_one_raw(stmt(sql, values))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<Option<Decimal>>(0)
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    pub async fn count(&self, sql: &str, values: Vec<Value>) -> i64 {
+        self.owner
+            .query_one_raw(stmt(sql, values))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap()
+    }
+
+    /// An order placed (submitted) at noon UTC `days_ago` days before `today`, with one line of
+    /// `units` bottles (and a free sample line that never counts).
+    pub async fn order(
+        &self,
+        customer: Uuid,
+        today: NaiveDate,
+        days_ago: i64,
+        subtotal: &str,
+        status: &str,
+        units: i32,
+    ) -> Uuid {
+        let placed = at_noon(today - Duration::days(days_ago));
+        let number = format!("SO-{}", Uuid::now_v7().simple());
+        let order = insert(
+            &self.owner,
+            "INSERT INTO orders (tenant_id, order_number, customer_id, status, subtotal, tax_total, total,
+                                 submitted_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, 1.00, $5 + 1.00,
+                     CASE WHEN $4 = 'draft' THEN NULL ELSE $6::timestamptz END, $6::timestamptz)
+             RETURNING id",
+            [
+                self.t.tenant.into(),
+                number.into(),
+                customer.into(),
+                status.into(),
+                dec(subtotal).into(),
+                placed.into(),
+            ],
+        )
+        .await;
+        exec(
+            &self.owner,
+            "INSERT INTO order_lines (tenant_id, customer_id, order_id, line_number, sku_id, quantity,
+                                      unit_price, line_total, pricing_rule, is_sample)
+             VALUES ($1, $2, $3, 1, $4, $5, 1.00, $5, 'base_price', false),
+                    ($1, $2, $3, 2, $4, 7, 0, 0, 'sample', true)",
+            [
+                self.t.tenant.into(),
+                customer.into(),
+                order.into(),
+                self.t.sku.into(),
+                units.into(),
+            ],
+        )
+        .await;
+        order
+    }
+}
+
+fn at_noon(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(12, 0, 0).unwrap().and_utc()
+}
+
+pub fn date(value: &str) -> NaiveDate {
+    value.parse().unwrap()
+}
+
+pub fn time(value: &str) -> DateTime<Utc> {
+    value.parse().unwrap()
+}
+
+pub fn dec(value: &str) -> Decimal {
+    value.parse().unwrap()
+}
+
+pub fn visit(customer: Uuid) -> NewActivity {
+    NewActivity {
+        rep_id: None,
+        customer_id: customer,
+        kind: ActivityKind::Visit,
+        occurred_at: None,
+        notes: Some("walked the list".into()),
+        outcome: None,
+        sample: None,
+    }
+}
+
+pub fn pull(customer: Uuid, sku: Uuid, quantity: i32, at: &str) -> NewActivity {
+    NewActivity {
+        rep_id: None,
+        customer_id: customer,
+        kind: ActivityKind::Sample,
+        occurred_at: Some(time(at)),
+        notes: None,
+        outcome: None,
+        sample: Some(SamplePull {
+            sku_id: sku,
+            quantity,
+        }),
+    }
+}
+
+#[track_caller]
+pub fn assert_code<T: std::fmt::Debug>(
+    outcome: Result<T, IntelligenceError>,
+    code: ErrorCode,
+    field: Option<&str>,
+) {
+    let error = outcome.expect_err("expected an error");
+    assert_eq!((error.code(), error.field()), (code, field), "{error}");
+}
+
+pub fn set<const N: usize>(ids: [Uuid; N]) -> BTreeSet<Uuid> {
+    ids.into_iter().collect()
+}
+
+pub fn task(title: &str, customer: Option<Uuid>) -> NewTask {
+    NewTask {
+        assignee_id: None,
+        customer_id: customer,
+        title: title.into(),
+        description: Some("details".into()),
+        due_at: None,
+        priority: None,
+    }
+}
+
+pub const TODAY: &str = "2025-06-30";
+
+pub async fn run_job(w: &World, today: NaiveDate) -> HealthRunSummary {
+    refresh_account_health(&w.db, w.t.tenant, today)
+        .await
+        .unwrap()
+}
+
+/// c1 steady; c2 revenue down 50 %; c3 fifteen days late on a ten-day rhythm; c4 one order.
+pub async fn health_fixture(w: &World) -> NaiveDate {
+    let today = date(TODAY);
+    let t = w.t;
+    for days_ago in [50, 40, 30, 20, 10, 0] {
+        w.order(t.c1, today, days_ago, "100.00", "delivered", 10)
+            .await;
+    }
+    // Drafts and cancellations are not sales.
+    w.order(t.c1, today, 3, "9999.00", "draft", 1).await;
+    w.order(t.c1, today, 3, "9999.00", "cancelled", 1).await;
+    for days_ago in [55, 45, 35] {
+        w.order(t.c2, today, days_ago, "333.33", "delivered", 5)
+            .await;
+    }
+    w.order(t.c2, today, 5, "500.00", "confirmed", 5).await;
+    for days_ago in [35, 25, 15] {
+        w.order(t.c3, today, days_ago, "100.00", "delivered", 1)
+            .await;
+    }
+    w.order(t.c4, today, 2, "75.00", "submitted", 3).await;
+    today
+}

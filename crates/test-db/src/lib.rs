@@ -8,6 +8,8 @@
 //! The server is `LEORA_TEST_DATABASE_URL`, else `DATABASE_URL`, else whatever
 //! [`leora_local_pg::find_or_start`] finds or starts. Without one, tests fail; they never skip.
 
+pub mod errors;
+pub mod fixtures;
 pub mod sql;
 
 use std::path::PathBuf;
@@ -17,6 +19,7 @@ use std::time::Duration;
 use crate::sql::stmt;
 use leora_migration::app_role::AppRole;
 use leora_migration::{Migrator, MigratorTrait, fingerprint};
+use leora_tenancy::TenantDb;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 
 /// Serialises template creation across every process using the same server.
@@ -78,6 +81,15 @@ impl TestDatabase {
                 self.name,
                 one_line(&error.to_string())
             ),
+        }
+    }
+
+    /// A pool like [`connect`](Self::connect)'s for tenant transactions, which run as the
+    /// application role `APP_DB_ROLE` names, as the service's do.
+    pub async fn tenant_db(&self) -> TenantDb {
+        match AppRole::from_env() {
+            Ok(role) => TenantDb::new(self.connect().await, role),
+            Err(error) => panic!("leora-test-db: {error}"),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! a fixture that does not apply is a broken test, never a skipped one.
 
 pub use leora_tenancy::sql::stmt;
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::{ConnectionTrait, TryGetable, Value};
 use uuid::Uuid;
 
 /// Runs a statement that returns nothing the test needs.
@@ -18,10 +18,20 @@ pub async fn insert(
     sql: &str,
     values: impl IntoIterator<Item = Value>,
 ) -> Uuid {
+    scalar(conn, sql, values).await
+}
+
+/// Runs a statement that returns one row and returns its first column.
+pub async fn scalar<T: TryGetable>(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: impl IntoIterator<Item = Value>,
+) -> T {
     match conn.query_one_raw(stmt(sql, values)).await {
-        Ok(Some(row)) => row
-            .try_get_by_index(0)
-            .unwrap_or_else(|error| panic!("the statement returned no uuid: {error}\n{sql}")),
+        Ok(Some(row)) => row.try_get_by_index(0).unwrap_or_else(|error| {
+            let wanted = std::any::type_name::<T>();
+            panic!("the statement's first column is not a {wanted}: {error}\n{sql}")
+        }),
         Ok(None) => panic!("the statement returned no row\n{sql}"),
         Err(error) => panic!("fixture statement failed: {error}\n{sql}"),
     }

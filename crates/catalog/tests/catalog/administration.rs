@@ -18,6 +18,7 @@ use leora_catalog::service::suppliers::{
     NewSupplier, SupplierChanges, create_supplier, deactivate_supplier, update_supplier,
 };
 use leora_tenancy::ErrorCode;
+use leora_test_db::errors::assert_code_and_field;
 use leora_test_db::sql::insert;
 use uuid::Uuid;
 
@@ -212,7 +213,7 @@ async fn invalid_input_names_the_field_and_writes_nothing() {
         let outcome = world
             .run(t, async |tx| create_sku(tx, t.id, input).await)
             .await;
-        assert_code(outcome, ErrorCode::BadUserInput, Some(field));
+        assert_code_and_field(outcome, ErrorCode::BadUserInput, Some(field));
     }
 
     let products: Vec<(&str, NewProduct)> = vec![
@@ -250,7 +251,7 @@ async fn invalid_input_names_the_field_and_writes_nothing() {
         let outcome = world
             .run(t, async |tx| create_product(tx, t.id, input).await)
             .await;
-        assert_code(outcome, ErrorCode::BadUserInput, Some(field));
+        assert_code_and_field(outcome, ErrorCode::BadUserInput, Some(field));
     }
 
     let customers: Vec<(&str, NewCustomer)> = vec![
@@ -309,7 +310,7 @@ async fn invalid_input_names_the_field_and_writes_nothing() {
         let outcome = world
             .run(t, async |tx| create_customer(tx, t.id, input).await)
             .await;
-        assert_code(outcome, ErrorCode::BadUserInput, Some(field));
+        assert_code_and_field(outcome, ErrorCode::BadUserInput, Some(field));
     }
 
     let suppliers: Vec<(&str, NewSupplier)> = vec![
@@ -326,7 +327,7 @@ async fn invalid_input_names_the_field_and_writes_nothing() {
         let outcome = world
             .run(t, async |tx| create_supplier(tx, t.id, input).await)
             .await;
-        assert_code(outcome, ErrorCode::BadUserInput, Some(field));
+        assert_code_and_field(outcome, ErrorCode::BadUserInput, Some(field));
     }
 
     let now = Utc::now();
@@ -361,7 +362,7 @@ async fn invalid_input_names_the_field_and_writes_nothing() {
         let outcome = world
             .run(t, async |tx| upsert_price_list_entry(tx, t.id, input).await)
             .await;
-        assert_code(outcome, ErrorCode::BadUserInput, Some(field));
+        assert_code_and_field(outcome, ErrorCode::BadUserInput, Some(field));
     }
 
     // Updates are checked the same way.
@@ -374,7 +375,7 @@ async fn invalid_input_names_the_field_and_writes_nothing() {
             update_sku(tx, t.sku, changes).await
         })
         .await;
-    assert_code(outcome, ErrorCode::BadUserInput, Some("basePrice"));
+    assert_code_and_field(outcome, ErrorCode::BadUserInput, Some("basePrice"));
 
     assert_eq!(world.row_counts().await, before);
 }
@@ -426,7 +427,7 @@ async fn duplicate_codes_account_numbers_and_supplier_names_are_conflicts() {
     ];
     let before = world.row_counts().await;
     for (field, outcome) in conflicts {
-        assert_code(outcome, ErrorCode::Conflict, Some(field));
+        assert_code_and_field(outcome, ErrorCode::Conflict, Some(field));
     }
     assert_eq!(world.row_counts().await, before);
 
@@ -481,8 +482,8 @@ async fn the_shared_supplier_directory_is_usable_but_read_only() {
             update_supplier(tx, shared, changes).await
         })
         .await;
-    assert_code(rename, ErrorCode::Forbidden, None);
-    assert_code(
+    assert_code_and_field(rename, ErrorCode::Forbidden, None);
+    assert_code_and_field(
         world
             .run(t, async |tx| deactivate_supplier(tx, shared).await)
             .await,

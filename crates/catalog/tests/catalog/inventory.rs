@@ -6,6 +6,7 @@ use leora_catalog::service::inventory::{
     Availability, MAIN_LOCATION, adjust, availability, consume, release, reserve,
 };
 use leora_tenancy::{ErrorCode, TenantContext, TenantDb, with_tenant};
+use leora_test_db::errors::assert_code_and_field;
 use sea_orm::ConnectOptions;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -71,7 +72,7 @@ async fn reserve_release_and_consume_move_stock_exactly() {
 
     assert_eq!(step("reserve", 3).await.unwrap(), (10, 3));
     assert_eq!(step("reserve", 7).await.unwrap(), (10, 10));
-    let error = assert_code(
+    let error = assert_code_and_field(
         step("reserve", 1).await,
         ErrorCode::InsufficientInventory,
         None,
@@ -82,17 +83,17 @@ async fn reserve_release_and_consume_move_stock_exactly() {
     );
     assert_eq!(step("release", 2).await.unwrap(), (10, 8));
     assert_eq!(step("consume", 5).await.unwrap(), (5, 3));
-    assert_code(
+    assert_code_and_field(
         step("release", 4).await,
         ErrorCode::Conflict,
         Some("quantity"),
     );
-    assert_code(
+    assert_code_and_field(
         step("consume", 4).await,
         ErrorCode::Conflict,
         Some("quantity"),
     );
-    assert_code(
+    assert_code_and_field(
         step("reserve", 0).await,
         ErrorCode::BadUserInput,
         Some("quantity"),
@@ -134,7 +135,7 @@ async fn an_adjustment_below_reserved_is_refused_and_changes_nothing() {
             adjust(tx, sku, MAIN_LOCATION, -5, "breakage").await
         })
         .await;
-    let error = assert_code(refused, ErrorCode::BadUserInput, Some("delta"));
+    let error = assert_code_and_field(refused, ErrorCode::BadUserInput, Some("delta"));
     assert!(error.to_string().contains("at most 4"), "{error}");
     assert_eq!(world.stock(sku, MAIN_LOCATION).await, Some((10, 6)));
 
@@ -180,7 +181,7 @@ async fn adjustments_create_locations_and_availability_sums_them() {
         let outcome = world
             .run(t, async |tx| adjust(tx, sku, location, delta, reason).await)
             .await;
-        assert_code(outcome, ErrorCode::BadUserInput, Some(field));
+        assert_code_and_field(outcome, ErrorCode::BadUserInput, Some(field));
     }
     assert_eq!(world.stock(sku, "annex").await, None);
 

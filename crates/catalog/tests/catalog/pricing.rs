@@ -8,6 +8,8 @@ use leora_catalog::service::price_lists::{
 };
 use leora_catalog::service::pricing::{PriceSource, quote, quote_many};
 use leora_tenancy::{ErrorCode, TenantContext, TenantDb, with_tenant};
+use leora_test_db::errors::assert_code_and_field;
+use leora_test_db::fixtures::create_customer;
 use leora_test_db::sql::{exec, insert};
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
@@ -18,8 +20,8 @@ async fn quotes_prefer_the_customer_entry_then_the_tier_then_the_base_price() {
     let t = world.a;
     let sku = t.sku;
     let own_customer = t.customer;
-    let tier_customer = insert_customer(&world.owner, t.id, "ACCT-2", Some("wholesale")).await;
-    let no_tier = insert_customer(&world.owner, t.id, "ACCT-3", None).await;
+    let tier_customer = create_customer(&world.owner, t.id, "ACCT-2", Some("wholesale")).await;
+    let no_tier = create_customer(&world.owner, t.id, "ACCT-3", None).await;
     let (tier_1, tier_12, own) = world
         .run(t, async |tx| {
             let add = async |input| {
@@ -138,14 +140,14 @@ async fn quotes_refuse_unknown_rows_bad_quantities_and_repeated_skus() {
             .await,
         "customer",
     );
-    assert_code(
+    assert_code_and_field(
         world
             .run(a, async |tx| quote(tx, a.customer, a.sku, 0, now).await)
             .await,
         ErrorCode::BadUserInput,
         Some("quantity"),
     );
-    assert_code(
+    assert_code_and_field(
         world
             .run(a, async |tx| {
                 quote_many(tx, a.customer, &[(a.sku, 1), (a.sku, 2)], now).await

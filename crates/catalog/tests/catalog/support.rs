@@ -8,9 +8,10 @@ use leora_catalog::service::products::NewProduct;
 use leora_catalog::service::skus::NewSku;
 use leora_catalog::service::suppliers::NewSupplier;
 use leora_compliance::entities::enums::ProductCategory;
-use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_tenant};
+use leora_tenancy::{AppRole, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
-use leora_test_db::sql::{exec, insert, stmt};
+use leora_test_db::fixtures::{create_customer, create_product, create_sku, create_tenant};
+use leora_test_db::sql::{exec, scalar, stmt};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
@@ -41,7 +42,7 @@ pub fn app_role() -> AppRole {
 pub async fn world() -> World {
     let database = TestDatabase::new().await;
     let owner = database.connect().await;
-    let db = TenantDb::new(database.connect().await, app_role());
+    let db = database.tenant_db().await;
     let a = seed(&owner, "alpha").await;
     let b = seed(&owner, "beta").await;
     World {
@@ -54,39 +55,17 @@ pub async fn world() -> World {
 }
 
 async fn seed(owner: &DatabaseConnection, slug: &str) -> Tenant {
-    let id = insert(
-        owner,
-        "INSERT INTO tenants (slug, name) VALUES ($1, $1) RETURNING id",
-        [slug.into()],
-    )
-    .await;
-    let product = insert(
-        owner,
-        "INSERT INTO products (tenant_id, name, category) VALUES ($1, 'Cabernet', 'wine') RETURNING id",
-        [id.into()],
-    )
-    .await;
-    let sku_sql = "INSERT INTO skus (tenant_id, product_id, code, size_ml, base_price)
-                   VALUES ($1, $2, $3, 750, 20.00) RETURNING id";
-    let sku = insert(
-        owner,
-        sku_sql,
-        [id.into(), product.into(), "CAB-750".into()],
-    )
-    .await;
-    let bare_sku = insert(
-        owner,
-        sku_sql,
-        [id.into(), product.into(), "CAB-1500".into()],
-    )
-    .await;
+    let id = create_tenant(owner, slug).await;
+    let product = create_product(owner, id, "Cabernet", "wine").await;
+    let sku = create_sku(owner, id, product, "CAB-750").await;
+    let bare_sku = create_sku(owner, id, product, "CAB-1500").await;
     exec(
         owner,
         "INSERT INTO inventory (tenant_id, sku_id, location, on_hand) VALUES ($1, $2, 'main', 10)",
         [id.into(), sku.into()],
     )
     .await;
-    let customer = insert_customer(owner, id, "ACCT-1", Some("wholesale")).await;
+    let customer = create_customer(owner, id, "ACCT-1", Some("wholesale")).await;
     Tenant {
         id,
         product,
@@ -94,21 +73,6 @@ async fn seed(owner: &DatabaseConnection, slug: &str) -> Tenant {
         bare_sku,
         customer,
     }
-}
-
-pub async fn insert_customer(
-    owner: &DatabaseConnection,
-    tenant: Uuid,
-    account_number: &str,
-    tier: Option<&str>,
-) -> Uuid {
-    insert(
-        owner,
-        "INSERT INTO customers (tenant_id, account_number, name, state, price_tier)
-         VALUES ($1, $2, $2, 'CA', $3) RETURNING id",
-        [tenant.into(), account_number.into(), tier.into()],
-    )
-    .await
 }
 
 impl World {
@@ -147,13 +111,8 @@ impl World {
             "inventory",
             "price_list_entries",
         ] {
-            let row = self
-                .owner
-                .query_one_raw(stmt(&format!("SELECT count(*) FROM {table}"), []))
-                .await
-                .unwrap()
-                .unwrap();
-            counts.push((table.to_owned(), row.try_get_by_index(0).unwrap()));
+            let sql = format!("SELECT count(*) FROM {table}");
+            counts.push((table.to_owned(), scalar(&self.owner, &sql, []).await));
         }
         counts
     }
@@ -161,17 +120,6 @@ impl World {
 
 pub fn dec(value: &str) -> Decimal {
     value.parse().unwrap()
-}
-
-#[track_caller]
-pub fn assert_code<T: std::fmt::Debug>(
-    outcome: Result<T, CatalogError>,
-    code: ErrorCode,
-    field: Option<&str>,
-) -> CatalogError {
-    let error = outcome.expect_err("expected an error");
-    assert_eq!((error.code(), error.field()), (code, field), "{error}");
-    error
 }
 
 #[track_caller]

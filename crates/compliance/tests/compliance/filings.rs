@@ -7,7 +7,8 @@ use leora_compliance::service::filings::{
     FilingError, FilingFilter, NewFiling, Review, Submission, calendar, create_filing,
     effective_status, filings, refresh_statuses, review_filing, submit_filing,
 };
-use leora_tenancy::{ApiError, ErrorCode, TenantContext, with_tenant};
+use leora_tenancy::{ErrorCode, TenantContext, with_tenant};
+use leora_test_db::errors::assert_code_and_field;
 use sea_orm::{DatabaseTransaction, EntityTrait};
 use uuid::Uuid;
 
@@ -44,16 +45,6 @@ fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
 
-#[track_caller]
-fn assert_filing_error<T: std::fmt::Debug>(
-    outcome: Result<T, FilingError>,
-    code: ErrorCode,
-    field: Option<&str>,
-) {
-    let error = outcome.expect_err("expected an error");
-    assert_eq!((error.code(), error.field()), (code, field), "{error}");
-}
-
 #[tokio::test]
 async fn a_filing_goes_from_upcoming_to_due_to_submitted_to_accepted() {
     let world = two_tenants().await;
@@ -80,7 +71,7 @@ async fn a_filing_goes_from_upcoming_to_due_to_submitted_to_accepted() {
     }
 
     // Not before the period has ended.
-    assert_filing_error(
+    assert_code_and_field(
         run(&world, t, async |tx| {
             submit_filing(tx, id, submission("CA-1"), date("2025-06-30"), now()).await
         })
@@ -89,7 +80,7 @@ async fn a_filing_goes_from_upcoming_to_due_to_submitted_to_accepted() {
         None,
     );
     // A submission needs the regulator's reference.
-    assert_filing_error(
+    assert_code_and_field(
         run(&world, t, async |tx| {
             submit_filing(tx, id, submission("  "), date("2025-07-01"), now()).await
         })
@@ -115,7 +106,7 @@ async fn a_filing_goes_from_upcoming_to_due_to_submitted_to_accepted() {
         effective_status(&submitted, date("2025-08-01")),
         FilingStatus::Submitted
     );
-    assert_filing_error(
+    assert_code_and_field(
         run(&world, t, async |tx| {
             submit_filing(tx, id, submission("again"), date("2025-07-02"), now()).await
         })
@@ -132,7 +123,7 @@ async fn a_filing_goes_from_upcoming_to_due_to_submitted_to_accepted() {
     assert_eq!(accepted.status, FilingStatus::Accepted);
     assert_eq!(accepted.notes.as_deref(), Some("Receipt 991"));
     for review in [Review::Accept, Review::Reject] {
-        assert_filing_error(
+        assert_code_and_field(
             run(&world, t, async |tx| {
                 review_filing(tx, id, review, None).await
             })
@@ -154,7 +145,7 @@ async fn an_overdue_filing_can_be_submitted_and_a_rejected_one_resubmitted() {
     .unwrap()
     .id;
     // An upcoming filing cannot be reviewed.
-    assert_filing_error(
+    assert_code_and_field(
         run(&world, t, async |tx| {
             review_filing(tx, id, Review::Accept, None).await
         })
@@ -336,10 +327,10 @@ async fn invalid_or_duplicate_filings_are_refused() {
         ),
     ];
     for (input, field) in cases {
-        assert_filing_error(create(input).await, ErrorCode::BadUserInput, Some(field));
+        assert_code_and_field(create(input).await, ErrorCode::BadUserInput, Some(field));
     }
     create(june_return("CA")).await.unwrap();
-    assert_filing_error(
+    assert_code_and_field(
         create(june_return("ca")).await,
         ErrorCode::Conflict,
         Some("periodStart"),
@@ -416,7 +407,7 @@ async fn the_calendar_groups_what_falls_due_by_state() {
         ]
     );
     assert_eq!(july(Some("ny")).await.unwrap().len(), 1);
-    assert_filing_error(
+    assert_code_and_field(
         run(&world, t, async |tx| {
             Ok(calendar(tx, date("2025-07-31"), date("2025-07-01"), None).await?)
         })
@@ -436,7 +427,7 @@ async fn another_tenants_filings_are_invisible_and_untouchable() {
     .unwrap()
     .id;
     let a = world.a;
-    assert_filing_error(
+    assert_code_and_field(
         run(&world, a, async |tx| {
             submit_filing(tx, theirs, submission("x"), date("2025-07-01"), now()).await
         })
@@ -444,7 +435,7 @@ async fn another_tenants_filings_are_invisible_and_untouchable() {
         ErrorCode::NotFound,
         None,
     );
-    assert_filing_error(
+    assert_code_and_field(
         run(&world, a, async |tx| {
             review_filing(tx, theirs, Review::Accept, None).await
         })

@@ -6,10 +6,13 @@ use leora_compliance::entities::state_tax_rates::TaxRateKind;
 use leora_compliance::error::ComplianceError;
 use leora_compliance::service::tax::rates_on;
 use leora_compliance::service::tax_rates::{NewTaxRate, create_state_tax_rate};
-use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_tenant};
+use leora_tenancy::{ErrorCode, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
+use leora_test_db::errors::assert_code_and_field;
+use leora_test_db::fixtures::create_tenant;
+use leora_test_db::sql::scalar;
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
 pub struct World {
@@ -23,12 +26,9 @@ pub struct World {
 pub async fn two_tenants() -> World {
     let database = TestDatabase::new().await;
     let owner = database.connect().await;
-    let db = TenantDb::new(
-        database.connect().await,
-        AppRole::from_env().expect("APP_DB_ROLE is valid"),
-    );
-    let a = insert_tenant(&owner, "alpha").await;
-    let b = insert_tenant(&owner, "beta").await;
+    let db = database.tenant_db().await;
+    let a = create_tenant(&owner, "alpha").await;
+    let b = create_tenant(&owner, "beta").await;
     World {
         _database: database,
         owner,
@@ -36,20 +36,6 @@ pub async fn two_tenants() -> World {
         a,
         b,
     }
-}
-
-async fn insert_tenant(owner: &DatabaseConnection, slug: &str) -> Uuid {
-    owner
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO tenants (slug, name) VALUES ($1, $1) RETURNING id",
-            [slug.into()],
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap()
 }
 
 impl World {
@@ -94,17 +80,12 @@ impl World {
     }
 
     pub async fn rate_count(&self, tenant: Uuid) -> i64 {
-        self.owner
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT count(*) FROM state_tax_rates WHERE tenant_id = $1",
-                [tenant.into()],
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index(0)
-            .unwrap()
+        scalar(
+            &self.owner,
+            "SELECT count(*) FROM state_tax_rates WHERE tenant_id = $1",
+            [tenant.into()],
+        )
+        .await
     }
 }
 
@@ -133,8 +114,7 @@ pub fn rate(
     }
 }
 
+#[track_caller]
 pub fn assert_bad_input<T: std::fmt::Debug>(outcome: Result<T, ComplianceError>, field: &str) {
-    let error = outcome.expect_err("expected bad input");
-    assert_eq!(error.code(), ErrorCode::BadUserInput, "{error}");
-    assert_eq!(error.field(), Some(field), "{error}");
+    assert_code_and_field(outcome, ErrorCode::BadUserInput, Some(field));
 }

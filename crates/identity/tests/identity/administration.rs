@@ -5,6 +5,9 @@ use leora_identity::IdentityError;
 use leora_identity::entities::enums::UserStatus;
 use leora_identity::service::admin::{self, NewPortalUser, NewUser};
 use leora_tenancy::{ApiError, ErrorCode, TenantContext};
+use leora_test_db::errors::assert_code;
+use leora_test_db::fixtures::create_tenant;
+use leora_test_db::sql::scalar;
 use uuid::Uuid;
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use chrono::{Duration, Utc};
 use leora_identity::entities::enums::UserStatus;
 use leora_identity::service::admin;
 use leora_identity::{AccessClaims, IdentityError, PrincipalKind};
+use leora_test_db::sql::scalar;
 use leora_test_db::sql::stmt;
 use sea_orm::ConnectionTrait;
 use std::collections::BTreeSet;

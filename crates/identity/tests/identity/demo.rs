@@ -6,6 +6,7 @@ use leora_identity::IdentityError;
 use leora_identity::service::demo::{self, DEMO_PORTAL_EMAIL};
 use leora_identity::service::sessions;
 use leora_tenancy::{ApiError, ErrorCode, TenantContext};
+use leora_test_db::fixtures::{create_customer, create_tenant};
 use leora_test_db::sql::stmt;
 use sea_orm::ConnectionTrait;
 
@@ -84,7 +85,7 @@ async fn demo_portal_user_is_provisioned_in_development_and_refused_in_productio
     assert_eq!(auth.roles, ["portal_user"]);
 
     // A tenant with customers attaches it to the first active one by account number.
-    create_customer(&w.owner, w.tenant, "ACCT-0").await;
+    create_customer(&w.owner, w.tenant, "ACCT-0", None).await;
     w.owner
         .execute_raw(stmt(
             "UPDATE customers SET status = 'inactive' WHERE account_number = 'ACCT-0'",

@@ -7,6 +7,7 @@ use chrono::{Duration, Utc};
 use leora_identity::IdentityError;
 use leora_identity::service::sessions::{self, refresh_token_tenant};
 use leora_tenancy::{ApiError, ErrorCode, TenantContext};
+use leora_test_db::fixtures::create_tenant;
 
 #[tokio::test]
 async fn refresh_rotates_and_the_old_token_is_refused() {

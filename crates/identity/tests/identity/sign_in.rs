@@ -7,6 +7,7 @@ use leora_identity::entities::enums::UserStatus;
 use leora_identity::service::sessions::{self, refresh_token_tenant};
 use leora_identity::{IdentityError, PrincipalKind};
 use leora_tenancy::{ApiError, ErrorCode, TenantContext};
+use leora_test_db::fixtures::create_tenant;
 
 #[tokio::test]
 async fn login_succeeds_with_the_right_password() {

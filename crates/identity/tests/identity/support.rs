@@ -10,10 +10,11 @@ use leora_identity::{
     AccessClaims, AuthPolicy, Authenticated, ClientInfo, IdentityError, IssuedTokens, JwtKeys,
     PrincipalKind, with_tenant_committing,
 };
-use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb};
+use leora_tenancy::{TenantContext, TenantDb};
 use leora_test_db::TestDatabase;
-use leora_test_db::sql::stmt;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TryGetable, Value};
+use leora_test_db::fixtures::{create_customer, create_tenant};
+use leora_test_db::sql::scalar;
+use sea_orm::{DatabaseConnection, DatabaseTransaction, Value};
 use uuid::Uuid;
 
 pub const SECRET: &[u8] = b"a test secret of at least thirty-two bytes";
@@ -29,44 +30,12 @@ pub struct World {
     pub policy: AuthPolicy,
 }
 
-pub async fn scalar<T: TryGetable>(
-    conn: &impl ConnectionTrait,
-    sql: &str,
-    values: impl IntoIterator<Item = Value>,
-) -> T {
-    let row = conn
-        .query_one_raw(stmt(sql, values))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index(0).unwrap()
-}
-
-pub async fn create_tenant(owner: &DatabaseConnection, slug: &str) -> Uuid {
-    scalar(
-        owner,
-        "INSERT INTO tenants (slug, name) VALUES ($1, $1) RETURNING id",
-        [slug.into()],
-    )
-    .await
-}
-
-pub async fn create_customer(owner: &DatabaseConnection, tenant: Uuid, account: &str) -> Uuid {
-    scalar(
-        owner,
-        "INSERT INTO customers (tenant_id, account_number, name, state) VALUES ($1, $2, $2, 'CA') \
-         RETURNING id",
-        [tenant.into(), account.into()],
-    )
-    .await
-}
-
 pub async fn world() -> World {
     let database = TestDatabase::new().await;
     let owner = database.connect().await;
     let tenant = create_tenant(&owner, "acme").await;
-    let customer = create_customer(&owner, tenant, "ACCT-1").await;
-    let db = TenantDb::new(database.connect().await, AppRole::from_env().unwrap());
+    let customer = create_customer(&owner, tenant, "ACCT-1", None).await;
+    let db = database.tenant_db().await;
     World {
         _database: database,
         owner,
@@ -93,15 +62,6 @@ pub fn new_user(email: &str, roles: &[&str]) -> NewUser {
         roles: roles.iter().map(|r| (*r).to_owned()).collect(),
         manager_id: None,
     }
-}
-
-pub fn assert_code<T: std::fmt::Debug>(
-    result: Result<T, IdentityError>,
-    code: ErrorCode,
-) -> IdentityError {
-    let error = result.unwrap_err();
-    assert_eq!(error.code(), code, "{error:?}");
-    error
 }
 
 impl World {

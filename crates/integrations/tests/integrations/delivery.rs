@@ -145,10 +145,10 @@ async fn a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt_aft
 #[tokio::test]
 async fn a_receiver_that_always_fails_ends_dead_and_its_subscription_disabled_with_admins_told() {
     let w = world().await;
-    let admin_one = add_user(&w.owner, w.a, "one@alpha.test", Some("admin")).await;
-    let admin_two = add_user(&w.owner, w.a, "two@alpha.test", Some("admin")).await;
-    add_user(&w.owner, w.a, "rep@alpha.test", Some("sales_rep")).await;
-    add_user(&w.owner, w.b, "admin@beta.test", Some("admin")).await;
+    let admin_one = add_user(&w.owner, w.a, "one@alpha.test", "admin").await;
+    let admin_two = add_user(&w.owner, w.a, "two@alpha.test", "admin").await;
+    add_user(&w.owner, w.a, "rep@alpha.test", "sales_rep").await;
+    add_user(&w.owner, w.b, "admin@beta.test", "admin").await;
     let receiver = Receiver::start(Behaviour {
         always_fail: true,
         ..Behaviour::default()

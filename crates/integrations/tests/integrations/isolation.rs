@@ -8,6 +8,7 @@ use leora_integrations::service::subscriptions::{self, SubscriptionChanges};
 use leora_integrations::signature;
 use leora_integrations::{UrlPolicy, Worker};
 use leora_tenancy::{ApiError, ErrorCode};
+use leora_test_db::sql::scalar;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use uuid::Uuid;
 
@@ -25,7 +26,7 @@ async fn another_tenants_subscriptions_and_deliveries_are_invisible() {
     w.record(w.b, EventType::OrderPlaced, 3).await;
     let worker = Worker::new(w.db.clone(), w.config()).unwrap();
     assert_eq!(worker.run_once().await.unwrap(), 5);
-    let their_delivery = scalar_uuid(
+    let their_delivery: Uuid = scalar(
         &w.owner,
         "SELECT id FROM webhook_deliveries WHERE tenant_id = $1 LIMIT 1",
         [w.b.into()],

@@ -8,10 +8,11 @@ use leora_integrations::service::subscriptions::{self, NewSubscription, WithSecr
 use leora_integrations::{
     IntegrationsError, RetryPolicy, SecretBox, UrlPolicy, WorkerConfig, run_worker,
 };
-use leora_tenancy::{AppRole, TenantContext, TenantDb, with_tenant};
+use leora_tenancy::{TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
-use leora_test_db::sql::stmt;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
+use leora_test_db::fixtures::{create_tenant, create_user, grant_role};
+use leora_test_db::sql::scalar;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -41,22 +42,9 @@ pub struct World {
 pub async fn world() -> World {
     let database = TestDatabase::new().await;
     let owner = database.connect().await;
-    let db = TenantDb::new(
-        database.connect().await,
-        AppRole::from_env().expect("APP_DB_ROLE is valid"),
-    );
-    let a = scalar_uuid(
-        &owner,
-        "INSERT INTO tenants (slug, name) VALUES ('alpha', 'Alpha') RETURNING id",
-        [],
-    )
-    .await;
-    let b = scalar_uuid(
-        &owner,
-        "INSERT INTO tenants (slug, name) VALUES ('beta', 'Beta') RETURNING id",
-        [],
-    )
-    .await;
+    let db = database.tenant_db().await;
+    let a = create_tenant(&owner, "alpha").await;
+    let b = create_tenant(&owner, "beta").await;
     World {
         _database: database,
         owner,
@@ -67,55 +55,16 @@ pub async fn world() -> World {
     }
 }
 
-pub async fn scalar_uuid(
-    owner: &DatabaseConnection,
-    sql: &str,
-    values: impl IntoIterator<Item = sea_orm::Value>,
-) -> Uuid {
-    owner
-        .query_one_raw(stmt(sql, values))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap()
-}
-
-/// A user of `tenant`, holding the system role `role` if any.
-pub async fn add_user(
-    owner: &DatabaseConnection,
-    tenant: Uuid,
-    email: &str,
-    role: Option<&str>,
-) -> Uuid {
-    let user = scalar_uuid(
-        owner,
-        "INSERT INTO users (tenant_id, email, password_hash, full_name) VALUES ($1, $2, 'x', $2) RETURNING id",
-        [tenant.into(), email.into()],
-    )
-    .await;
-    if let Some(role) = role {
-        owner
-            .execute_raw(stmt(
-                "INSERT INTO user_roles (tenant_id, user_id, role_id)
-                 SELECT $1, $2, id FROM roles WHERE tenant_id IS NULL AND name = $3",
-                [tenant.into(), user.into(), role.into()],
-            ))
-            .await
-            .unwrap();
-    }
+/// A user of `tenant` holding the system role `role`.
+pub async fn add_user(owner: &DatabaseConnection, tenant: Uuid, email: &str, role: &str) -> Uuid {
+    let user = create_user(owner, tenant, email, email, None).await;
+    grant_role(owner, tenant, user, role).await;
     user
 }
 
 impl World {
     pub async fn count(&self, sql: &str, values: impl IntoIterator<Item = sea_orm::Value>) -> i64 {
-        self.owner
-            .query_one_raw(stmt(sql, values))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index(0)
-            .unwrap()
+        scalar(&self.owner, sql, values).await
     }
 
     pub async fn text(
@@ -123,13 +72,7 @@ impl World {
         sql: &str,
         values: impl IntoIterator<Item = sea_orm::Value>,
     ) -> String {
-        self.owner
-            .query_one_raw(stmt(sql, values))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index(0)
-            .unwrap()
+        scalar(&self.owner, sql, values).await
     }
 
     pub async fn run<T>(

@@ -5,6 +5,7 @@ use chrono::{Duration, Utc};
 use leora_intelligence::entities::activities::{ActivityKind, SampleApprovalStatus};
 use leora_intelligence::service::activities::{ActivityFilter, NewActivity};
 use leora_tenancy::ErrorCode;
+use leora_test_db::errors::assert_code_and_field;
 use uuid::Uuid;
 
 #[tokio::test]
@@ -95,7 +96,7 @@ async fn activities_are_seen_by_their_rep_the_accounts_rep_the_team_manager_and_
         everything
     );
     assert_eq!(w.activity_ids(t.system(), all()).await.unwrap(), everything);
-    assert_code(
+    assert_code_and_field(
         w.activity_ids(t.as_portal(t.portal1, t.c1), all()).await,
         ErrorCode::Forbidden,
         None,
@@ -169,7 +170,7 @@ async fn activities_are_seen_by_their_rep_the_accounts_rep_the_team_manager_and_
 async fn activities_are_recorded_only_for_yourself_or_your_reports() {
     let w = world().await;
     let t = w.t;
-    assert_code(
+    assert_code_and_field(
         w.log(
             t.as_user(t.rep1),
             NewActivity {
@@ -192,7 +193,7 @@ async fn activities_are_recorded_only_for_yourself_or_your_reports() {
         .await
         .unwrap();
     assert_eq!(for_report.user_id, t.rep1);
-    assert_code(
+    assert_code_and_field(
         w.log(
             t.as_user(t.manager),
             NewActivity {
@@ -204,12 +205,12 @@ async fn activities_are_recorded_only_for_yourself_or_your_reports() {
         ErrorCode::Forbidden,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         w.log(t.system(), visit(t.c1)).await,
         ErrorCode::BadUserInput,
         Some("repId"),
     );
-    assert_code(
+    assert_code_and_field(
         w.log(t.as_portal(t.portal1, t.c1), visit(t.c1)).await,
         ErrorCode::Forbidden,
         None,
@@ -225,7 +226,7 @@ async fn activity_input_is_validated() {
         kind: ActivityKind::Sample,
         ..visit(t.c1)
     };
-    assert_code(
+    assert_code_and_field(
         w.log(rep, sample_without_pull).await,
         ErrorCode::BadUserInput,
         Some("sample"),
@@ -234,12 +235,12 @@ async fn activity_input_is_validated() {
         kind: ActivityKind::Visit,
         ..pull(t.c1, t.sku, 1, "2025-06-01T10:00:00Z")
     };
-    assert_code(
+    assert_code_and_field(
         w.log(rep, visit_with_pull).await,
         ErrorCode::BadUserInput,
         Some("sample"),
     );
-    assert_code(
+    assert_code_and_field(
         w.log(rep, pull(t.c1, t.sku, 0, "2025-06-01T10:00:00Z"))
             .await,
         ErrorCode::BadUserInput,
@@ -249,7 +250,7 @@ async fn activity_input_is_validated() {
         occurred_at: Some(Utc::now() + Duration::days(2)),
         ..visit(t.c1)
     };
-    assert_code(
+    assert_code_and_field(
         w.log(rep, tomorrow).await,
         ErrorCode::BadUserInput,
         Some("occurredAt"),
@@ -258,23 +259,23 @@ async fn activity_input_is_validated() {
         notes: Some("x".repeat(10_001)),
         ..visit(t.c1)
     };
-    assert_code(
+    assert_code_and_field(
         w.log(rep, long).await,
         ErrorCode::BadUserInput,
         Some("notes"),
     );
-    assert_code(
+    assert_code_and_field(
         w.log(rep, visit(Uuid::now_v7())).await,
         ErrorCode::NotFound,
         None,
     );
     // Another tenant's customer and sku do not exist here.
-    assert_code(
+    assert_code_and_field(
         w.log(rep, visit(w.other.c1)).await,
         ErrorCode::NotFound,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         w.log(rep, pull(t.c1, w.other.sku, 1, "2025-06-01T10:00:00Z"))
             .await,
         ErrorCode::NotFound,

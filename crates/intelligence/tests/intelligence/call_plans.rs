@@ -6,6 +6,7 @@ use leora_intelligence::service::call_plans::{
     CallPlanFilter, NewCallPlan, call_plans, cancel_call, complete_call, mark_missed, schedule_call,
 };
 use leora_tenancy::{ErrorCode, TenantContext};
+use leora_test_db::errors::assert_code_and_field;
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -48,7 +49,7 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
     let theirs = schedule(t.as_user(t.rep3), call(t.c3, "2031-01-12T15:00:00Z"))
         .await
         .unwrap();
-    assert_code(
+    assert_code_and_field(
         schedule(
             rep1,
             NewCallPlan {
@@ -60,7 +61,7 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
         ErrorCode::Forbidden,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         schedule(
             t.as_user(t.manager),
             NewCallPlan {
@@ -72,7 +73,7 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
         ErrorCode::Forbidden,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         schedule(
             rep1,
             NewCallPlan {
@@ -125,7 +126,7 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
         .unwrap(),
         set([for_report.id])
     );
-    assert_code(
+    assert_code_and_field(
         ids(t.as_portal(t.portal1, t.c1), CallPlanFilter::default()).await,
         ErrorCode::Forbidden,
         None,
@@ -133,7 +134,7 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
 
     // Someone outside the plan's reach cannot touch it.
     let id = plan.id;
-    assert_code(
+    assert_code_and_field(
         w.run(t.as_user(t.rep2), async |tx, ctx| {
             complete_call(tx, ctx, id, None).await
         })
@@ -150,13 +151,13 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
     assert_eq!(done.status, CallPlanStatus::Completed);
     assert_eq!(done.outcome.as_deref(), Some("Ordered two cases"));
     assert!(done.completed_at.is_some());
-    assert_code(
+    assert_code_and_field(
         w.run(rep1, async |tx, ctx| complete_call(tx, ctx, id, None).await)
             .await,
         ErrorCode::InvalidTransition,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         w.run(rep1, async |tx, ctx| cancel_call(tx, ctx, id).await)
             .await,
         ErrorCode::InvalidTransition,

@@ -7,6 +7,7 @@ use leora_intelligence::entities::enums::Priority;
 use leora_intelligence::service::health::{self, OverviewFilter};
 use leora_intelligence::service::notifications::inbox;
 use leora_tenancy::{ErrorCode, TenantContext};
+use leora_test_db::errors::assert_code_and_field;
 use leora_test_db::sql::exec;
 use serde_json::json;
 use uuid::Uuid;
@@ -115,23 +116,23 @@ async fn the_health_job_snapshots_every_account_and_alerts_reps_once() {
 
     // Who sees which account's health.
     assert!(latest(t.as_user(t.rep2), t.c2).await.unwrap().is_some());
-    assert_code(
+    assert_code_and_field(
         latest(t.as_user(t.rep1), t.c2).await,
         ErrorCode::NotFound,
         None,
     );
     assert!(latest(t.as_user(t.manager), t.c2).await.unwrap().is_some());
-    assert_code(
+    assert_code_and_field(
         latest(t.as_user(t.manager), t.c3).await,
         ErrorCode::NotFound,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         latest(t.as_portal(t.portal1, t.c1), t.c1).await,
         ErrorCode::Forbidden,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         latest(w.other.as_user(w.other.admin), t.c2).await,
         ErrorCode::NotFound,
         None,

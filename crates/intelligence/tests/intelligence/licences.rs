@@ -3,6 +3,7 @@
 use crate::support::*;
 use leora_intelligence::service::licenses::expiring_licenses;
 use leora_tenancy::ErrorCode;
+use leora_test_db::errors::assert_code_and_field;
 use leora_test_db::sql::exec;
 
 #[tokio::test]
@@ -32,12 +33,12 @@ async fn licences_expiring_within_the_window_are_listed_soonest_first() {
     assert_eq!(expiring(30, true).await.unwrap(), vec![t.c4, t.c2, t.c1]);
     assert_eq!(expiring(31, false).await.unwrap(), vec![t.c2, t.c1, t.c3]);
     assert_eq!(expiring(0, false).await.unwrap(), vec![t.c2]);
-    assert_code(
+    assert_code_and_field(
         expiring(-1, false).await,
         ErrorCode::BadUserInput,
         Some("withinDays"),
     );
-    assert_code(
+    assert_code_and_field(
         expiring(367, false).await,
         ErrorCode::BadUserInput,
         Some("withinDays"),

@@ -4,6 +4,7 @@ use crate::support::*;
 use leora_intelligence::entities::sales_metrics::{MetricKind, MetricPeriod};
 use leora_intelligence::service::metrics::{MetricSubject, MetricsFilter, sales_metrics};
 use leora_tenancy::{ErrorCode, TenantContext};
+use leora_test_db::errors::assert_code_and_field;
 use leora_test_db::sql::exec;
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
@@ -146,7 +147,7 @@ async fn sales_metrics_agree_with_a_direct_sum_over_the_orders() {
             && admin.contains(&(None, Some(t.c4)))
             && admin.contains(&(Some(t.rep3), None))
     );
-    assert_code(
+    assert_code_and_field(
         subjects(t.as_portal(t.portal1, t.c1)).await,
         ErrorCode::Forbidden,
         None,

@@ -9,6 +9,7 @@ use leora_intelligence::service::notifications::{
 };
 use leora_intelligence::service::tasks::{NewTask, create_task};
 use leora_tenancy::{ErrorCode, TenantContext};
+use leora_test_db::errors::assert_code_and_field;
 use leora_test_db::sql::exec;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -93,7 +94,7 @@ async fn order_status_events_notify_the_customers_portal_users_once() {
             .unwrap()
             .is_empty()
     );
-    assert_code(
+    assert_code_and_field(
         inbox_of(t.system(), false).await,
         ErrorCode::Forbidden,
         None,
@@ -101,13 +102,13 @@ async fn order_status_events_notify_the_customers_portal_users_once() {
 
     // Reading: only your own.
     let theirs_id = theirs[0].id;
-    assert_code(
+    assert_code_and_field(
         w.run(buyer1, async |tx, ctx| mark_read(tx, ctx, theirs_id).await)
             .await,
         ErrorCode::NotFound,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         w.run(t.as_user(t.admin), async |tx, ctx| {
             mark_read(tx, ctx, theirs_id).await
         })

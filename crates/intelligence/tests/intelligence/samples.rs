@@ -8,6 +8,7 @@ use leora_intelligence::service::samples::{
     SampleDecision, decide_sample_pull, units_used_in_month,
 };
 use leora_tenancy::{ErrorCode, TenantContext};
+use leora_test_db::errors::assert_code_and_field;
 use leora_test_db::sql::exec;
 use uuid::Uuid;
 
@@ -146,23 +147,23 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
         })
     };
 
-    assert_code(
+    assert_code_and_field(
         decide(rep1, pending.id, SampleDecision::Approve).await,
         ErrorCode::Forbidden,
         None,
     );
     // rep2 and rep3 cannot see rep1's pull at rep1's account.
-    assert_code(
+    assert_code_and_field(
         decide(t.as_user(t.rep2), pending.id, SampleDecision::Approve).await,
         ErrorCode::NotFound,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         decide(t.as_user(t.rep3), pending.id, SampleDecision::Approve).await,
         ErrorCode::NotFound,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         decide(
             t.as_portal(t.portal1, t.c1),
             pending.id,
@@ -172,7 +173,7 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
         ErrorCode::Forbidden,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         decide(
             w.other.as_user(w.other.admin),
             pending.id,
@@ -196,7 +197,7 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
         outside_team.sample_approval_status,
         SampleApprovalStatus::Pending
     );
-    assert_code(
+    assert_code_and_field(
         decide(
             t.as_user(t.manager),
             outside_team.id,
@@ -223,17 +224,17 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
     );
     assert_eq!(approved.approved_by_user_id, Some(t.manager));
     assert!(approved.approved_at.is_some());
-    assert_code(
+    assert_code_and_field(
         decide(t.as_user(t.manager), pending.id, SampleDecision::Reject).await,
         ErrorCode::InvalidTransition,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         decide(t.as_user(t.manager), free.id, SampleDecision::Approve).await,
         ErrorCode::InvalidTransition,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         decide(t.as_user(t.manager), visit.id, SampleDecision::Approve).await,
         ErrorCode::NotFound,
         None,
@@ -268,7 +269,7 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
         )
         .await
         .unwrap();
-    assert_code(
+    assert_code_and_field(
         decide(t.as_user(t.manager), lonely.id, SampleDecision::Approve).await,
         ErrorCode::NotFound,
         None,

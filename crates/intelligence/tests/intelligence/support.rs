@@ -10,11 +10,12 @@ use leora_intelligence::service::activities::{
 };
 use leora_intelligence::service::tasks::NewTask;
 use leora_intelligence::{HealthRunSummary, refresh_account_health};
-use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_tenant};
+use leora_tenancy::{TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
-use leora_test_db::sql::{exec, insert, stmt};
+use leora_test_db::fixtures::{create_product, create_sku, create_tenant, create_user, grant_role};
+use leora_test_db::sql::{exec, insert, scalar};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, Value};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, Value};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -46,10 +47,7 @@ pub struct World {
 pub async fn world() -> World {
     let database = TestDatabase::new().await;
     let owner = database.connect().await;
-    let db = TenantDb::new(
-        database.connect().await,
-        AppRole::from_env().expect("APP_DB_ROLE is valid"),
-    );
+    let db = database.tenant_db().await;
     let t = seed(&owner, "alpha").await;
     let other = seed(&owner, "beta").await;
     World {
@@ -68,20 +66,9 @@ async fn user(
     role: &str,
     manager: Option<Uuid>,
 ) -> Uuid {
-    let id = insert(
-        owner,
-        "INSERT INTO users (tenant_id, email, password_hash, full_name, manager_id)
-         VALUES ($1, $2 || '@example.test', 'not-a-hash', $2, $3) RETURNING id",
-        [tenant.into(), name.into(), manager.into()],
-    )
-    .await;
-    exec(
-        owner,
-        "INSERT INTO user_roles (tenant_id, user_id, role_id)
-         SELECT $1, $2, id FROM roles WHERE tenant_id IS NULL AND name = $3",
-        [tenant.into(), id.into(), role.into()],
-    )
-    .await;
+    let email = format!("{name}@example.test");
+    let id = create_user(owner, tenant, &email, name, manager).await;
+    grant_role(owner, tenant, id, role).await;
     id
 }
 
@@ -125,12 +112,7 @@ pub async fn portal_user(
 }
 
 async fn seed(owner: &DatabaseConnection, slug: &str) -> Org {
-    let tenant = insert(
-        owner,
-        "INSERT INTO tenants (slug, name) VALUES ($1, $1) RETURNING id",
-        [slug.into()],
-    )
-    .await;
+    let tenant = create_tenant(owner, slug).await;
     // UTC keeps the fixtures' dates what they say; one test switches the zone to check months.
     exec(
         owner,
@@ -169,19 +151,8 @@ async fn seed(owner: &DatabaseConnection, slug: &str) -> Org {
     let c2 = customer(owner, tenant, "C2", Some(rep2)).await;
     let c3 = customer(owner, tenant, "C3", Some(rep3)).await;
     let c4 = customer(owner, tenant, "C4", None).await;
-    let product = insert(
-        owner,
-        "INSERT INTO products (tenant_id, name, category) VALUES ($1, 'Cabernet', 'wine') RETURNING id",
-        [tenant.into()],
-    )
-    .await;
-    let sku = insert(
-        owner,
-        "INSERT INTO skus (tenant_id, product_id, code, size_ml, base_price)
-         VALUES ($1, $2, 'CAB-750', 750, 20.00) RETURNING id",
-        [tenant.into(), product.into()],
-    )
-    .await;
+    let product = create_product(owner, tenant, "Cabernet", "wine").await;
+    let sku = create_sku(owner, tenant, product, "CAB-750").await;
     let portal1 = portal_user(owner, tenant, c1, &format!("{slug}-buyer1"), "active").await;
     let portal2 = portal_user(owner, tenant, c2, &format!("{slug}-buyer2"), "active").await;
     Org {
@@ -246,24 +217,13 @@ impl World {
     }
 
     pub async fn scalar_decimal(&self, sql: &str, values: Vec<Value>) -> Decimal {
-        self.owner
-            .query_one_raw(stmt(sql, values))
+        scalar::<Option<Decimal>>(&self.owner, sql, values)
             .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index::<Option<Decimal>>(0)
-            .unwrap()
             .unwrap_or_default()
     }
 
     pub async fn count(&self, sql: &str, values: Vec<Value>) -> i64 {
-        self.owner
-            .query_one_raw(stmt(sql, values))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index(0)
-            .unwrap()
+        scalar(&self.owner, sql, values).await
     }
 
     /// An order placed (submitted) at noon UTC `days_ago` days before `today`, with one line of
@@ -356,16 +316,6 @@ pub fn pull(customer: Uuid, sku: Uuid, quantity: i32, at: &str) -> NewActivity {
             quantity,
         }),
     }
-}
-
-#[track_caller]
-pub fn assert_code<T: std::fmt::Debug>(
-    outcome: Result<T, IntelligenceError>,
-    code: ErrorCode,
-    field: Option<&str>,
-) {
-    let error = outcome.expect_err("expected an error");
-    assert_eq!((error.code(), error.field()), (code, field), "{error}");
 }
 
 pub fn set<const N: usize>(ids: [Uuid; N]) -> BTreeSet<Uuid> {

@@ -8,6 +8,7 @@ use leora_intelligence::service::tasks::{
     NewTask, TaskFilter, complete_task, create_task, reassign_task, tasks,
 };
 use leora_tenancy::{ErrorCode, TenantContext};
+use leora_test_db::errors::assert_code_and_field;
 use serde_json::json;
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -70,7 +71,7 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
     );
     assert_eq!(told[0].data["taskId"], json!(given.id));
 
-    assert_code(
+    assert_code_and_field(
         create(
             t.as_user(t.rep1),
             NewTask {
@@ -82,7 +83,7 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
         ErrorCode::Forbidden,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         create(
             t.as_user(t.manager),
             NewTask {
@@ -94,17 +95,17 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
         ErrorCode::Forbidden,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         create(t.as_user(t.rep1), task(" ", None)).await,
         ErrorCode::BadUserInput,
         Some("title"),
     );
-    assert_code(
+    assert_code_and_field(
         create(t.as_user(t.rep1), task("x", Some(w.other.c1))).await,
         ErrorCode::NotFound,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         create(t.as_portal(t.portal1, t.c1), task("x", None)).await,
         ErrorCode::Forbidden,
         None,
@@ -125,7 +126,7 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
 
     // The manager hands the task to rep2: rep2 is told, rep1 no longer sees it (no customer).
     let given_id = given.id;
-    assert_code(
+    assert_code_and_field(
         w.run(t.as_user(t.manager), async |tx, ctx| {
             reassign_task(tx, ctx, given_id, t.rep3).await
         })
@@ -133,7 +134,7 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
         ErrorCode::Forbidden,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         w.run(t.as_user(t.rep1), async |tx, ctx| {
             reassign_task(tx, ctx, given_id, t.rep2).await
         })
@@ -175,7 +176,7 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
     );
 
     // Completion, once.
-    assert_code(
+    assert_code_and_field(
         w.run(t.as_user(t.rep3), async |tx, ctx| {
             complete_task(tx, ctx, given_id).await
         })
@@ -191,7 +192,7 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
         .unwrap();
     assert_eq!(done.status, TaskStatus::Completed);
     assert!(done.completed_at.is_some());
-    assert_code(
+    assert_code_and_field(
         w.run(t.as_user(t.rep2), async |tx, ctx| {
             complete_task(tx, ctx, given_id).await
         })
@@ -199,7 +200,7 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
         ErrorCode::InvalidTransition,
         None,
     );
-    assert_code(
+    assert_code_and_field(
         w.run(t.as_user(t.manager), async |tx, ctx| {
             reassign_task(tx, ctx, given_id, t.rep1).await
         })

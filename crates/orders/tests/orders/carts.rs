@@ -8,6 +8,8 @@ use leora_orders::error::OrdersError;
 use leora_orders::service::batch::items_of_carts;
 use leora_orders::service::carts::{active_cart, remove_from_cart, update_cart_item};
 use leora_tenancy::ErrorCode;
+use leora_test_db::errors::assert_code;
+use leora_test_db::sql::scalar;
 use leora_test_db::sql::{exec, stmt};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;

@@ -9,6 +9,8 @@ use leora_orders::service::invoices::{
     NewPayment, effective_status, issue_invoice, mark_overdue, record_payment, void_invoice,
 };
 use leora_tenancy::{ErrorCode, TenantContext, with_tenant};
+use leora_test_db::errors::assert_code;
+use leora_test_db::sql::scalar;
 use rust_decimal::Decimal;
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use leora_orders::service::lists::{
     NewList, NewListItem, add_list_item, add_list_to_cart, create_list, remove_list_item,
 };
 use leora_tenancy::{ErrorCode, TenantContext};
+use leora_test_db::errors::assert_code;
 
 #[tokio::test]
 async fn lists_are_owned_and_pour_into_the_cart() {

@@ -12,6 +12,8 @@ use leora_orders::service::orders::{
     NewLine, NewOrder, OrderWithLines, cancel_order, create_order,
 };
 use leora_tenancy::{ApiError, ErrorCode, TenantContext, with_tenant};
+use leora_test_db::errors::assert_code;
+use leora_test_db::sql::scalar;
 use leora_test_db::sql::{exec, stmt};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, Iterable};

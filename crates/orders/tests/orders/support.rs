@@ -13,11 +13,10 @@ use leora_orders::service::orders::{
 };
 use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
-use leora_test_db::sql::{exec, stmt};
+use leora_test_db::fixtures::{create_customer, create_product, create_tenant, create_user};
+use leora_test_db::sql::{exec, scalar, stmt};
 use rust_decimal::Decimal;
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, TryGetable, Value,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, Value};
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -59,19 +58,6 @@ pub struct World {
     pub retired: Uuid,
 }
 
-pub async fn scalar<T: TryGetable>(
-    conn: &impl ConnectionTrait,
-    sql: &str,
-    values: impl IntoIterator<Item = Value>,
-) -> T {
-    let row = conn
-        .query_one_raw(stmt(sql, values))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index(0).unwrap()
-}
-
 pub fn d(value: &str) -> Decimal {
     value.parse().unwrap()
 }
@@ -88,39 +74,29 @@ pub async fn world() -> World {
     let pool = leora_tenancy::db::connect(options).await.unwrap();
     let db = TenantDb::new(pool, AppRole::from_env().unwrap());
 
-    let tenant: Uuid = scalar(
-        &owner,
-        "INSERT INTO tenants (slug, name) VALUES ('acme', 'Acme') RETURNING id",
-        [],
-    )
-    .await;
+    let tenant = create_tenant(&owner, "acme").await;
     exec(
         &owner,
         "INSERT INTO tenant_settings (tenant_id) VALUES ($1)",
         [tenant.into()],
     )
     .await;
-    let rep: Uuid = scalar(
+    let rep = create_user(&owner, tenant, "rep@acme.test", "Rep", None).await;
+    let customer = create_customer(&owner, tenant, "C-1", Some("wholesale")).await;
+    let other_customer = create_customer(&owner, tenant, "C-2", None).await;
+    let inactive_customer = create_customer(&owner, tenant, "C-3", None).await;
+    exec(
         &owner,
-        "INSERT INTO users (tenant_id, email, password_hash, full_name)
-         VALUES ($1, 'rep@acme.test', 'x', 'Rep') RETURNING id",
-        [tenant.into()],
+        "UPDATE customers SET status = 'inactive' WHERE id = $1",
+        [inactive_customer.into()],
     )
     .await;
-    let customer = insert_customer(&owner, tenant, "C-1", Some("wholesale"), "active").await;
-    let other_customer = insert_customer(&owner, tenant, "C-2", None, "active").await;
-    let inactive_customer = insert_customer(&owner, tenant, "C-3", None, "inactive").await;
 
-    let beta: Uuid = scalar(
-        &owner,
-        "INSERT INTO tenants (slug, name) VALUES ('beta', 'Beta') RETURNING id",
-        [],
-    )
-    .await;
-    let foreign_customer = insert_customer(&owner, beta, "B-1", None, "active").await;
+    let beta = create_tenant(&owner, "beta").await;
+    let foreign_customer = create_customer(&owner, beta, "B-1", None).await;
 
-    let wine = insert_product(&owner, tenant, "Cabernet", "wine").await;
-    let spirits = insert_product(&owner, tenant, "Gin", "spirits").await;
+    let wine = create_product(&owner, tenant, "Cabernet", "wine").await;
+    let spirits = create_product(&owner, tenant, "Gin", "spirits").await;
     let cab = insert_sku(&owner, tenant, wine, "CAB-750", "20.00", "active", 100).await;
     let gin = insert_sku(&owner, tenant, spirits, "GIN-750", "30.00", "active", 100).await;
     let scarce = insert_sku(&owner, tenant, wine, "RARE-750", "50.00", "active", 10).await;
@@ -177,36 +153,6 @@ pub async fn world() -> World {
         scarce,
         retired,
     }
-}
-
-async fn insert_customer(
-    owner: &DatabaseConnection,
-    tenant: Uuid,
-    account: &str,
-    tier: Option<&str>,
-    status: &str,
-) -> Uuid {
-    scalar(
-        owner,
-        "INSERT INTO customers (tenant_id, account_number, name, state, price_tier, payment_terms, status)
-         VALUES ($1, $2, $2, 'CA', $3, 'net_30', $4) RETURNING id",
-        [tenant.into(), account.into(), tier.into(), status.into()],
-    )
-    .await
-}
-
-async fn insert_product(
-    owner: &DatabaseConnection,
-    tenant: Uuid,
-    name: &str,
-    category: &str,
-) -> Uuid {
-    scalar(
-        owner,
-        "INSERT INTO products (tenant_id, name, category) VALUES ($1, $2, $3) RETURNING id",
-        [tenant.into(), name.into(), category.into()],
-    )
-    .await
 }
 
 async fn insert_sku(
@@ -286,15 +232,6 @@ pub fn code_and_field<T: std::fmt::Debug>(
 ) -> (ErrorCode, Option<String>) {
     let error = result.unwrap_err();
     (error.code(), error.field().map(str::to_owned))
-}
-
-pub fn assert_code<T: std::fmt::Debug>(
-    result: Result<T, OrdersError>,
-    code: ErrorCode,
-) -> OrdersError {
-    let error = result.unwrap_err();
-    assert_eq!(error.code(), code, "{error:?}");
-    error
 }
 
 impl World {

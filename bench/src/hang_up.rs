@@ -55,14 +55,15 @@ pub async fn run(
                 (query, of_query[client % of_query.len()].clone())
             })
             .collect();
-        let (completed, abandoned, errors) =
-            (completed.clone(), abandoned.clone(), errors.clone());
+        let (completed, abandoned, errors) = (completed.clone(), abandoned.clone(), errors.clone());
         clients.push(tokio::spawn(async move {
             let mut iteration = 0_u64;
             while Instant::now() < end {
                 let (query, principal) = &principals[iteration as usize % principals.len()];
                 let variables = match query {
-                    Query::Writes => json!({ "sku": principal.skus[iteration as usize % principal.skus.len()] }),
+                    Query::Writes => {
+                        json!({ "sku": principal.skus[iteration as usize % principal.skus.len()] })
+                    }
                     _ => json!({}),
                 };
                 let request = server.post(&principal.token, query.text(), &variables);

@@ -190,8 +190,7 @@ async fn run(options: Options) -> Result<()> {
     let rss_signed_in = server.memory().map_or(0.0, |(rss, _)| rss);
     println!("server RSS: {rss_ready:.1} MB when ready, {rss_signed_in:.1} MB after the sign-ins");
     if options.hang_up {
-        let outcome =
-            hang_up::run(&server, &principals, max_concurrency, &options, &out_dir).await;
+        let outcome = hang_up::run(&server, &principals, max_concurrency, &options, &out_dir).await;
         server.stop().await;
         let outcome = outcome?;
         println!(

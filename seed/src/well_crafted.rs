@@ -21,10 +21,11 @@ use leora_orders::entities::payments::PaymentMethod;
 use leora_orders::service::batch::invoices_of_orders;
 use leora_orders::service::invoices::{self, NewPayment};
 use leora_orders::service::orders::{self, NewLine, NewOrder};
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use leora_tenancy::{TenancyError, TenantContext, TenantDb, with_tenant};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 pub const SLUG: &str = "well-crafted";
@@ -131,17 +132,25 @@ pub struct SeedReport {
     pub created_tenant: bool,
 }
 
-/// Creates the tenant when missing; the rest in one tenant transaction.
+/// Creates the tenant when missing; then its catalogue, staff and customers in one transaction
+/// as the system, and the demo order in another as its sales rep, who places it.
 pub async fn seed(db: &TenantDb) -> Result<SeedReport, SeedError> {
     let (tenant_id, created_tenant) = match db.tenant_id_for_slug(SLUG).await {
         Ok(id) => (id, false),
         Err(TenancyError::TenantNotFound { .. }) => (create_tenant(db, SLUG, NAME).await?, true),
         Err(other) => return Err(other.into()),
     };
-    with_tenant(db, &TenantContext::system(tenant_id), async |tx| {
-        fill(tx, tenant_id).await
+    let demo = with_tenant(db, &TenantContext::system(tenant_id), async |tx| {
+        fill(tx).await
     })
     .await?;
+    if let Some(demo) = demo {
+        let rep = TenantContext::user(tenant_id, demo.rep_id);
+        with_tenant(db, &rep, async |tx| {
+            ensure_demo_order(tx, demo.customer_id, &demo.sku_ids).await
+        })
+        .await?;
+    }
     Ok(SeedReport {
         tenant_id,
         created_tenant,
@@ -172,7 +181,14 @@ pub(crate) async fn create_tenant(
     Ok(id)
 }
 
-async fn fill(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<(), SeedError> {
+/// Who places the demo order, for which customer, of which SKUs.
+struct DemoOrder {
+    rep_id: Uuid,
+    customer_id: Uuid,
+    sku_ids: Vec<Uuid>,
+}
+
+async fn fill(tx: &TenantTx) -> Result<Option<DemoOrder>, SeedError> {
     let mut rep_id = None;
     for (email, name, role) in STAFF {
         let user = match users::Entity::find()
@@ -189,40 +205,41 @@ async fn fill(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<(), SeedError
                     roles: vec![role.into()],
                     manager_id: None,
                 };
-                create_user(tx, tenant_id, input).await?
+                create_user(tx, input).await?
             }
         };
         if role == "sales_rep" {
             rep_id = Some(user.id);
         }
     }
-    ensure_tax_rate(tx, tenant_id).await?;
+    ensure_tax_rate(tx).await?;
     let mut sku_ids = Vec::new();
     for wine in wines() {
-        sku_ids.push(ensure_wine(tx, tenant_id, &wine).await?);
+        sku_ids.push(ensure_wine(tx, &wine).await?);
     }
     let mut customer_ids = Vec::new();
     for (account, name, state, buyer_email, buyer_name) in CUSTOMERS {
-        let customer = ensure_customer(tx, tenant_id, account, name, state, rep_id).await?;
-        ensure_portal_user(tx, tenant_id, customer.id, buyer_email, buyer_name).await?;
+        let customer = ensure_customer(tx, account, name, state, rep_id).await?;
+        ensure_portal_user(tx, customer.id, buyer_email, buyer_name).await?;
         customer_ids.push(customer.id);
     }
-    if let (Some(harborview), Some(rep)) = (customer_ids.first(), rep_id) {
-        ensure_demo_order(tx, tenant_id, rep, *harborview, &sku_ids).await?;
-    }
-    Ok(())
+    Ok(match (customer_ids.first(), rep_id) {
+        (Some(harborview), Some(rep_id)) => Some(DemoOrder {
+            rep_id,
+            customer_id: *harborview,
+            sku_ids,
+        }),
+        _ => None,
+    })
 }
 
 /// Harborview's delivered two-line order and its paid invoice. The idempotency key finds the
 /// order again; each later step runs only while the order or invoice still needs it.
 async fn ensure_demo_order(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
-    rep_id: Uuid,
+    tx: &TenantTx,
     customer_id: Uuid,
     sku_ids: &[Uuid],
 ) -> Result<(), SeedError> {
-    let rep = TenantContext::user(tenant_id, rep_id);
     let lines = sku_ids
         .iter()
         .take(2)
@@ -241,18 +258,18 @@ async fn ensure_demo_order(
         notes: Some("Demo order from the seed".into()),
         submit: true,
     };
-    let mut order = orders::create_order(tx, &rep, order).await?.order;
+    let mut order = orders::create_order(tx, order).await?.order;
     loop {
         order = match order.status {
-            OrderStatus::Submitted => orders::confirm_order(tx, &rep, order.id).await?,
-            OrderStatus::Confirmed => orders::fulfill_order(tx, &rep, order.id).await?,
-            OrderStatus::Fulfilled => orders::deliver_order(tx, &rep, order.id).await?,
+            OrderStatus::Submitted => orders::confirm_order(tx, order.id).await?,
+            OrderStatus::Confirmed => orders::fulfill_order(tx, order.id).await?,
+            OrderStatus::Fulfilled => orders::deliver_order(tx, order.id).await?,
             _ => break,
         };
     }
     let invoice = match invoices_of_orders(tx, &[order.id]).await?.remove(&order.id) {
         Some(invoice) => invoice,
-        None => invoices::issue_invoice(tx, &rep, order.id).await?,
+        None => invoices::issue_invoice(tx, order.id).await?,
     };
     if invoice.balance > Decimal::ZERO {
         let payment = NewPayment {
@@ -261,12 +278,12 @@ async fn ensure_demo_order(
             reference: Some("SEED-ACH-0001".into()),
             received_at: None,
         };
-        invoices::record_payment(tx, &rep, invoice.id, payment).await?;
+        invoices::record_payment(tx, invoice.id, payment).await?;
     }
     Ok(())
 }
 
-async fn ensure_tax_rate(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<(), SeedError> {
+async fn ensure_tax_rate(tx: &TenantTx) -> Result<(), SeedError> {
     let existing = state_tax_rates::Entity::find()
         .filter(state_tax_rates::Column::State.eq("CA"))
         .filter(state_tax_rates::Column::ProductCategory.eq(ProductCategory::Wine))
@@ -282,17 +299,13 @@ async fn ensure_tax_rate(tx: &DatabaseTransaction, tenant_id: Uuid) -> Result<()
             effective_from: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default(),
             effective_until: None,
         };
-        create_state_tax_rate(tx, tenant_id, rate).await?;
+        create_state_tax_rate(tx, rate).await?;
     }
     Ok(())
 }
 
 /// The wine's product, its 750 ml SKU, stock and wholesale tier price; returns the SKU id.
-async fn ensure_wine(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
-    wine: &Wine,
-) -> Result<Uuid, SeedError> {
+async fn ensure_wine(tx: &TenantTx, wine: &Wine) -> Result<Uuid, SeedError> {
     if let Some(sku) = skus::Entity::find()
         .filter(skus::Column::Code.eq(wine.sku))
         .one(tx)
@@ -323,12 +336,11 @@ async fn ensure_wine(
                 )),
                 metadata: None,
             };
-            create_product(tx, tenant_id, input).await?
+            create_product(tx, input).await?
         }
     };
     let sku = create_sku(
         tx,
-        tenant_id,
         NewSku {
             product_id: product.id,
             code: wine.sku.into(),
@@ -351,13 +363,12 @@ async fn ensure_wine(
         valid_from: Some(Utc::now() - chrono::Duration::days(365)),
         valid_until: None,
     };
-    upsert_price_list_entry(tx, tenant_id, entry).await?;
+    upsert_price_list_entry(tx, entry).await?;
     Ok(sku.id)
 }
 
 async fn ensure_customer(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     account_number: &str,
     name: &str,
     state: &str,
@@ -386,12 +397,11 @@ async fn ensure_customer(
         billing_address: None,
         shipping_address: None,
     };
-    Ok(create_customer(tx, tenant_id, input).await?)
+    Ok(create_customer(tx, input).await?)
 }
 
 async fn ensure_portal_user(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     customer_id: Uuid,
     email: &str,
     name: &str,
@@ -409,7 +419,7 @@ async fn ensure_portal_user(
             password: DEMO_PASSWORD.into(),
             roles: vec!["portal_admin".into()],
         };
-        create_portal_user(tx, tenant_id, input).await?;
+        create_portal_user(tx, input).await?;
     }
     Ok(())
 }

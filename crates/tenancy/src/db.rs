@@ -12,6 +12,7 @@
 use crate::context::TenantContext;
 use crate::error::TenancyError;
 use crate::sql::stmt;
+use crate::tenant_tx::TenantTx;
 use leora_migration::app_role::AppRole;
 use sea_orm::sqlx::{self, Row};
 use sea_orm::{
@@ -56,9 +57,11 @@ impl TenantDb {
 
     /// Opens a transaction scoped to `ctx`. BEGIN plus one statement setting the role, tenant and
     /// customer: two round trips in all.
-    pub async fn begin(&self, ctx: &TenantContext) -> Result<DatabaseTransaction, TenancyError> {
-        self.begin_scoped(Some(ctx.tenant_id()), ctx.customer_id())
-            .await
+    pub async fn begin(&self, ctx: &TenantContext) -> Result<TenantTx, TenancyError> {
+        let tx = self
+            .begin_scoped(Some(ctx.tenant_id()), ctx.customer_id())
+            .await?;
+        Ok(TenantTx::new(tx, *ctx))
     }
 
     async fn begin_scoped(
@@ -83,7 +86,7 @@ impl TenantDb {
         let row = tx
             .query_one_raw(stmt("SELECT tenant_id_for_slug($1) AS id", [slug.into()]))
             .await?;
-        commit(tx).await?;
+        end(tx, End::Commit).await?;
         row.and_then(|row| row.try_get::<Option<Uuid>>("", "id").ok().flatten())
             .ok_or_else(|| TenancyError::TenantNotFound {
                 slug: slug.to_owned(),
@@ -101,7 +104,7 @@ impl TenantDb {
                 "SELECT active_tenant_ids() AS id",
             ))
             .await?;
-        commit(tx).await?;
+        end(tx, End::Commit).await?;
         rows.iter()
             .map(|row| row.try_get::<Uuid>("", "id").map_err(TenancyError::from))
             .collect()
@@ -112,7 +115,7 @@ impl TenantDb {
 /// returns `Err` (or panics, or is dropped), so nothing is ever half-written.
 pub async fn with_tenant<T, E, F>(db: &TenantDb, ctx: &TenantContext, work: F) -> Result<T, E>
 where
-    F: AsyncFnOnce(&DatabaseTransaction) -> Result<T, E>,
+    F: AsyncFnOnce(&TenantTx) -> Result<T, E>,
     E: From<TenancyError>,
 {
     let tx = db.begin(ctx).await?;
@@ -132,13 +135,29 @@ where
 
 /// Commits `tx`. Runs to its end even when the caller is dropped half-way: a COMMIT abandoned in
 /// flight would otherwise be followed by the ROLLBACK the dropped transaction queues.
-pub async fn commit(tx: DatabaseTransaction) -> Result<(), TenancyError> {
-    to_completion(async move { Ok(tx.commit().await?) }).await
+pub async fn commit(tx: TenantTx) -> Result<(), TenancyError> {
+    end(tx.into_inner(), End::Commit).await
 }
 
 /// Rolls `tx` back, running to its end even when the caller is dropped half-way.
-pub async fn rollback(tx: DatabaseTransaction) -> Result<(), TenancyError> {
-    to_completion(async move { Ok(tx.rollback().await?) }).await
+pub async fn rollback(tx: TenantTx) -> Result<(), TenancyError> {
+    end(tx.into_inner(), End::Rollback).await
+}
+
+enum End {
+    Commit,
+    Rollback,
+}
+
+async fn end(tx: DatabaseTransaction, end: End) -> Result<(), TenancyError> {
+    to_completion(async move {
+        match end {
+            End::Commit => tx.commit().await?,
+            End::Rollback => tx.rollback().await?,
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Runs `work` on a task of its own and waits for it. Dropping the caller leaves `work` running;

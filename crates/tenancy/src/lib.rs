@@ -12,8 +12,10 @@ pub mod rows;
 pub mod search;
 pub mod sql;
 pub mod startup_check;
+pub mod tenant_tx;
 
 pub use context::{Principal, TenantContext};
 pub use db::{TenantDb, with_tenant};
 pub use error::{ApiError, ErrorCode, TenancyError};
 pub use leora_migration::app_role::{AppRole, InvalidAppRole};
+pub use tenant_tx::TenantTx;

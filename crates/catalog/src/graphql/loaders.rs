@@ -4,12 +4,13 @@ use crate::entities::{customers, products, skus};
 use crate::service::inventory::{self, Availability};
 use crate::service::pricing::{self, KnownSku, PriceQuote, PricedCustomer};
 use chrono::Utc;
+use leora_tenancy::TenantTx;
 use leora_tenancy::batch_loader;
 use leora_tenancy::graphql::BatchLoad;
 use leora_tenancy::graphql::LoadFailed;
 use leora_tenancy::rows;
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -28,7 +29,7 @@ batch_loader!(
 );
 
 /// A product's SKUs, in code order.
-pub struct SkusOfProduct(pub Arc<DatabaseTransaction>);
+pub struct SkusOfProduct(pub Arc<TenantTx>);
 
 impl BatchLoad<Uuid> for SkusOfProduct {
     type Value = Vec<skus::Model>;
@@ -68,7 +69,7 @@ pub struct PriceKey {
 /// Quotes in two statements per batch: the customers, then one entries query per customer and
 /// quantity (a catalog page asks one customer's price of each SKU at one quantity). A key whose
 /// customer the transaction cannot see has no quote.
-pub struct PriceOfSku(pub Arc<DatabaseTransaction>);
+pub struct PriceOfSku(pub Arc<TenantTx>);
 
 impl BatchLoad<PriceKey> for PriceOfSku {
     type Value = PriceQuote;

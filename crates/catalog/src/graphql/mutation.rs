@@ -24,7 +24,7 @@ impl CatalogMutation {
     ) -> ApiResult<Product> {
         let session = Session::of(ctx)?;
         Ok(Product(
-            products::create_product(session.tx(), session.tenant_id(), input.into_new()?).await?,
+            products::create_product(session.tx(), input.into_new()?).await?,
         ))
     }
 
@@ -52,12 +52,7 @@ impl CatalogMutation {
     #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
     async fn create_sku(&self, ctx: &Context<'_>, input: CreateSkuInput) -> ApiResult<Sku> {
         let session = Session::of(ctx)?;
-        Ok(Sku(skus::create_sku(
-            session.tx(),
-            session.tenant_id(),
-            input.into_new()?,
-        )
-        .await?))
+        Ok(Sku(skus::create_sku(session.tx(), input.into_new()?).await?))
     }
 
     #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
@@ -102,12 +97,7 @@ impl CatalogMutation {
         input: PriceListEntryUpsert,
     ) -> ApiResult<PriceListEntry> {
         let session = Session::of(ctx)?;
-        let entry = price_lists::upsert_price_list_entry(
-            session.tx(),
-            session.tenant_id(),
-            input.into_input()?,
-        )
-        .await?;
+        let entry = price_lists::upsert_price_list_entry(session.tx(), input.into_input()?).await?;
         Ok(PriceListEntry(entry))
     }
 
@@ -126,7 +116,7 @@ impl CatalogMutation {
     ) -> ApiResult<Supplier> {
         let session = Session::of(ctx)?;
         Ok(Supplier(
-            suppliers::create_supplier(session.tx(), session.tenant_id(), input.into()).await?,
+            suppliers::create_supplier(session.tx(), input.into()).await?,
         ))
     }
 
@@ -159,8 +149,7 @@ impl CatalogMutation {
     ) -> ApiResult<Customer> {
         let session = Session::of(ctx)?;
         Ok(Customer(
-            customers::create_customer(session.tx(), session.tenant_id(), input.into_new()?)
-                .await?,
+            customers::create_customer(session.tx(), input.into_new()?).await?,
         ))
     }
 

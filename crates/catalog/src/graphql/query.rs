@@ -40,9 +40,7 @@ impl CatalogQuery {
     #[graphql(guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)")]
     async fn product(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Product> {
         let session = Session::of(ctx)?;
-        let product =
-            service::products::product(session.tx(), session.context(), parse_id("id", &id)?)
-                .await?;
+        let product = service::products::product(session.tx(), parse_id("id", &id)?).await?;
         Ok(Product(product))
     }
 

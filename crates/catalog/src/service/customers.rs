@@ -1,6 +1,7 @@
 //! Customer accounts: the licensed restaurants, shops and bars a tenant sells to.
 
 use chrono::NaiveDate;
+use leora_tenancy::TenantTx;
 use leora_tenancy::search::search_pattern;
 use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
@@ -125,10 +126,10 @@ pub struct CustomerChanges {
 /// `shippingAddress`); an account number the tenant already uses → `Conflict` on
 /// `accountNumber`; a rep the tenant does not have → `NotFound` user.
 pub async fn create_customer(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     input: NewCustomer,
 ) -> Result<customers::Model, CatalogError> {
+    let tenant_id = tx.tenant_id();
     customers::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tenant_id),

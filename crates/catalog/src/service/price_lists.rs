@@ -3,6 +3,7 @@
 //! overlapping entries are allowed, since the lowest applicable price wins anyway.
 
 use chrono::{DateTime, Utc};
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
@@ -38,10 +39,10 @@ pub struct PriceListEntryInput {
 /// `minQuantity` or `validUntil`; an unknown entry, or a SKU or customer the tenant does not
 /// have → `NotFound`.
 pub async fn upsert_price_list_entry(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     input: PriceListEntryInput,
 ) -> Result<price_list_entries::Model, CatalogError> {
+    let tenant_id = tx.tenant_id();
     let price_tier = match (input.price_tier, input.customer_id) {
         (Some(tier), None) => Some(price_tier(&tier)?),
         (None, Some(_)) => None,

@@ -3,6 +3,7 @@
 
 use leora_compliance::entities::enums::ProductCategory;
 use leora_tenancy::TenantContext;
+use leora_tenancy::TenantTx;
 use leora_tenancy::search::search_pattern;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
@@ -107,11 +108,8 @@ pub fn products(
 }
 
 /// One product `ctx` may see; any other → `NotFound`.
-pub async fn product(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    id: Uuid,
-) -> Result<products::Model, CatalogError> {
+pub async fn product(tx: &TenantTx, id: Uuid) -> Result<products::Model, CatalogError> {
+    let ctx = tx.context();
     with_visible_status(ctx, None)
         .filter(products::Column::Id.eq(id))
         .one(tx)
@@ -139,10 +137,10 @@ fn with_visible_status(
 /// Adds an active product. Bad input → `BadInput` on `name`, `vintage`, `abv` or `metadata`; a
 /// supplier the tenant cannot see → `NotFound` supplier.
 pub async fn create_product(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     input: NewProduct,
 ) -> Result<products::Model, CatalogError> {
+    let tenant_id = tx.tenant_id();
     let product = products::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tenant_id),

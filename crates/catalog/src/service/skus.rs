@@ -1,5 +1,6 @@
 //! SKUs: a sellable size and pack of a product, with its base price.
 
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
@@ -46,11 +47,8 @@ pub struct SkuChanges {
 /// Adds an active SKU. Bad input → `BadInput` on `code`, `sizeMl`, `unitsPerCase`, `upc`,
 /// `basePrice` or `unitCost`; a code the tenant already uses → `Conflict` on `code`; a product
 /// the tenant does not have → `NotFound` product.
-pub async fn create_sku(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
-    input: NewSku,
-) -> Result<skus::Model, CatalogError> {
+pub async fn create_sku(tx: &TenantTx, input: NewSku) -> Result<skus::Model, CatalogError> {
+    let tenant_id = tx.tenant_id();
     skus::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tenant_id),

@@ -2,6 +2,7 @@
 //! tenant and changeable by none: the database's policies refuse it, and these functions say so
 //! with `Forbidden` rather than a silent "not found".
 
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::{Violation, violated_constraint};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, QueryOrder, Select, Set};
 use uuid::Uuid;
@@ -43,10 +44,10 @@ pub struct SupplierChanges {
 /// Adds an active supplier of the tenant. Blank name → `BadInput` on `name`; bad email →
 /// `BadInput` on `contactEmail`; a name the tenant already uses → `Conflict` on `name`.
 pub async fn create_supplier(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     input: NewSupplier,
 ) -> Result<suppliers::Model, CatalogError> {
+    let tenant_id = tx.tenant_id();
     suppliers::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(Some(tenant_id)),

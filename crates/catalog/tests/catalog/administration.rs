@@ -30,7 +30,6 @@ async fn products_skus_suppliers_and_customers_are_created_changed_and_deactivat
         .run(t, async |tx| {
             let supplier = create_supplier(
                 tx,
-                t.id,
                 NewSupplier {
                     contact_email: Some(" Orders@Ridge.example ".to_owned()),
                     ..new_supplier(" Ridge Vineyards ")
@@ -59,7 +58,6 @@ async fn products_skus_suppliers_and_customers_are_created_changed_and_deactivat
 
             let product = create_product(
                 tx,
-                t.id,
                 NewProduct {
                     supplier_id: Some(supplier.id),
                     vintage: Some(2019),
@@ -83,7 +81,6 @@ async fn products_skus_suppliers_and_customers_are_created_changed_and_deactivat
 
             let sku = create_sku(
                 tx,
-                t.id,
                 NewSku {
                     upc: Some("012345678905".to_owned()),
                     ..new_sku(product.id, "MB-750")
@@ -108,7 +105,6 @@ async fn products_skus_suppliers_and_customers_are_created_changed_and_deactivat
 
             let customer = create_customer(
                 tx,
-                t.id,
                 NewCustomer {
                     license_state: Some("ca".to_owned()),
                     price_tier: Some("Wholesale".to_owned()),
@@ -210,9 +206,7 @@ async fn invalid_input_names_the_field_and_writes_nothing() {
         ),
     ];
     for (field, input) in skus {
-        let outcome = world
-            .run(t, async |tx| create_sku(tx, t.id, input).await)
-            .await;
+        let outcome = world.run(t, async |tx| create_sku(tx, input).await).await;
         assert_code_and_field(outcome, ErrorCode::BadUserInput, Some(field));
     }
 
@@ -249,7 +243,7 @@ async fn invalid_input_names_the_field_and_writes_nothing() {
     ];
     for (field, input) in products {
         let outcome = world
-            .run(t, async |tx| create_product(tx, t.id, input).await)
+            .run(t, async |tx| create_product(tx, input).await)
             .await;
         assert_code_and_field(outcome, ErrorCode::BadUserInput, Some(field));
     }
@@ -308,7 +302,7 @@ async fn invalid_input_names_the_field_and_writes_nothing() {
     ];
     for (field, input) in customers {
         let outcome = world
-            .run(t, async |tx| create_customer(tx, t.id, input).await)
+            .run(t, async |tx| create_customer(tx, input).await)
             .await;
         assert_code_and_field(outcome, ErrorCode::BadUserInput, Some(field));
     }
@@ -325,7 +319,7 @@ async fn invalid_input_names_the_field_and_writes_nothing() {
     ];
     for (field, input) in suppliers {
         let outcome = world
-            .run(t, async |tx| create_supplier(tx, t.id, input).await)
+            .run(t, async |tx| create_supplier(tx, input).await)
             .await;
         assert_code_and_field(outcome, ErrorCode::BadUserInput, Some(field));
     }
@@ -360,7 +354,7 @@ async fn invalid_input_names_the_field_and_writes_nothing() {
     ];
     for (field, input) in entries {
         let outcome = world
-            .run(t, async |tx| upsert_price_list_entry(tx, t.id, input).await)
+            .run(t, async |tx| upsert_price_list_entry(tx, input).await)
             .await;
         assert_code_and_field(outcome, ErrorCode::BadUserInput, Some(field));
     }
@@ -389,9 +383,7 @@ async fn duplicate_codes_account_numbers_and_supplier_names_are_conflicts() {
             "code",
             world
                 .run(a, async |tx| {
-                    Ok(create_sku(tx, a.id, new_sku(a.product, "CAB-750"))
-                        .await?
-                        .id)
+                    Ok(create_sku(tx, new_sku(a.product, "CAB-750")).await?.id)
                 })
                 .await,
         ),
@@ -411,7 +403,7 @@ async fn duplicate_codes_account_numbers_and_supplier_names_are_conflicts() {
             "accountNumber",
             world
                 .run(a, async |tx| {
-                    Ok(create_customer(tx, a.id, new_customer("ACCT-1")).await?.id)
+                    Ok(create_customer(tx, new_customer("ACCT-1")).await?.id)
                 })
                 .await,
         ),
@@ -419,8 +411,8 @@ async fn duplicate_codes_account_numbers_and_supplier_names_are_conflicts() {
             "name",
             world
                 .run(a, async |tx| {
-                    create_supplier(tx, a.id, new_supplier("Ridge")).await?;
-                    Ok(create_supplier(tx, a.id, new_supplier("Ridge")).await?.id)
+                    create_supplier(tx, new_supplier("Ridge")).await?;
+                    Ok(create_supplier(tx, new_supplier("Ridge")).await?.id)
                 })
                 .await,
         ),
@@ -434,16 +426,16 @@ async fn duplicate_codes_account_numbers_and_supplier_names_are_conflicts() {
     // Uniqueness is per tenant: tenant B may use tenant A's code and account number.
     world
         .run(b, async |tx| {
-            create_sku(tx, b.id, new_sku(b.product, "NEW-1")).await?;
-            create_customer(tx, b.id, new_customer("ACCT-9")).await?;
+            create_sku(tx, new_sku(b.product, "NEW-1")).await?;
+            create_customer(tx, new_customer("ACCT-9")).await?;
             Ok(())
         })
         .await
         .unwrap();
     world
         .run(a, async |tx| {
-            create_sku(tx, a.id, new_sku(a.product, "NEW-1")).await?;
-            create_customer(tx, a.id, new_customer("ACCT-9")).await?;
+            create_sku(tx, new_sku(a.product, "NEW-1")).await?;
+            create_customer(tx, new_customer("ACCT-9")).await?;
             Ok(())
         })
         .await
@@ -467,7 +459,7 @@ async fn the_shared_supplier_directory_is_usable_but_read_only() {
                 supplier_id: Some(shared),
                 ..new_product("Imported")
             };
-            create_product(tx, t.id, input).await
+            create_product(tx, input).await
         })
         .await
         .unwrap();
@@ -494,7 +486,7 @@ async fn the_shared_supplier_directory_is_usable_but_read_only() {
     // A tenant's own supplier may share a directory entry's name.
     world
         .run(t, async |tx| {
-            create_supplier(tx, t.id, new_supplier("Shared Importers")).await
+            create_supplier(tx, new_supplier("Shared Importers")).await
         })
         .await
         .unwrap();

@@ -28,7 +28,7 @@ async fn another_tenants_rows_are_not_found_and_stay_untouched() {
     assert_not_found(
         world
             .run(a, async |tx| {
-                create_sku(tx, a.id, new_sku(b.product, "STOLEN")).await
+                create_sku(tx, new_sku(b.product, "STOLEN")).await
             })
             .await,
         "product",
@@ -40,7 +40,7 @@ async fn another_tenants_rows_are_not_found_and_stay_untouched() {
                     supplier_id: Some(b_supplier),
                     ..new_product("X")
                 };
-                create_product(tx, a.id, input).await
+                create_product(tx, input).await
             })
             .await,
         "supplier",
@@ -48,7 +48,7 @@ async fn another_tenants_rows_are_not_found_and_stay_untouched() {
     assert_not_found(
         world
             .run(a, async |tx| {
-                upsert_price_list_entry(tx, a.id, tier_entry(b.sku, "wholesale", "1.00", 1)).await
+                upsert_price_list_entry(tx, tier_entry(b.sku, "wholesale", "1.00", 1)).await
             })
             .await,
         "sku",
@@ -56,7 +56,7 @@ async fn another_tenants_rows_are_not_found_and_stay_untouched() {
     assert_not_found(
         world
             .run(a, async |tx| {
-                upsert_price_list_entry(tx, a.id, customer_entry(a.sku, b.customer, "1.00")).await
+                upsert_price_list_entry(tx, customer_entry(a.sku, b.customer, "1.00")).await
             })
             .await,
         "customer",

@@ -24,9 +24,8 @@ async fn quotes_prefer_the_customer_entry_then_the_tier_then_the_base_price() {
     let no_tier = create_customer(&world.owner, t.id, "ACCT-3", None).await;
     let (tier_1, tier_12, own) = world
         .run(t, async |tx| {
-            let add = async |input| {
-                Ok::<_, CatalogError>(upsert_price_list_entry(tx, t.id, input).await?.id)
-            };
+            let add =
+                async |input| Ok::<_, CatalogError>(upsert_price_list_entry(tx, input).await?.id);
             let tier_1 = add(tier_entry(sku, "wholesale", "18.00", 1)).await?;
             let tier_12 = add(tier_entry(sku, "wholesale", "16.00", 12)).await?;
             let own = add(customer_entry(sku, own_customer, "17.00")).await?;
@@ -171,7 +170,7 @@ async fn a_price_list_entry_is_added_replaced_and_deleted() {
                 valid_from: Some(from),
                 ..tier_entry(t.sku, " Wholesale ", "18.00", 6)
             };
-            upsert_price_list_entry(tx, t.id, input).await
+            upsert_price_list_entry(tx, input).await
         })
         .await
         .unwrap();
@@ -183,7 +182,7 @@ async fn a_price_list_entry_is_added_replaced_and_deleted() {
                 id: Some(entry.id),
                 ..customer_entry(t.sku, t.customer, "17.50")
             };
-            upsert_price_list_entry(tx, t.id, input).await
+            upsert_price_list_entry(tx, input).await
         })
         .await
         .unwrap();

@@ -8,12 +8,13 @@ use leora_catalog::service::products::NewProduct;
 use leora_catalog::service::skus::NewSku;
 use leora_catalog::service::suppliers::NewSupplier;
 use leora_compliance::entities::enums::ProductCategory;
+use leora_tenancy::TenantTx;
 use leora_tenancy::{AppRole, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
 use leora_test_db::fixtures::{create_customer, create_product, create_sku, create_tenant};
 use leora_test_db::sql::{exec, scalar, stmt};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
 
 pub struct World {
@@ -79,7 +80,7 @@ impl World {
     pub async fn run<T>(
         &self,
         tenant: Tenant,
-        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, CatalogError>,
+        work: impl AsyncFnOnce(&TenantTx) -> Result<T, CatalogError>,
     ) -> Result<T, CatalogError> {
         with_tenant(&self.db, &TenantContext::system(tenant.id), work).await
     }

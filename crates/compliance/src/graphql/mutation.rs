@@ -25,9 +25,7 @@ impl ComplianceMutation {
         input: CreateStateTaxRateInput,
     ) -> ApiResult<StateTaxRate> {
         let session = Session::of(ctx)?;
-        let rate =
-            tax_rates::create_state_tax_rate(session.tx(), session.tenant_id(), input.into())
-                .await?;
+        let rate = tax_rates::create_state_tax_rate(session.tx(), input.into()).await?;
         Ok(StateTaxRate(rate))
     }
 
@@ -59,8 +57,7 @@ impl ComplianceMutation {
     ) -> ApiResult<ComplianceFiling> {
         let session = Session::of(ctx)?;
         let (today, _) = tenant_today(session.tx()).await?;
-        let filing =
-            filings::create_filing(session.tx(), session.tenant_id(), input.into(), today).await?;
+        let filing = filings::create_filing(session.tx(), input.into(), today).await?;
         Ok(ComplianceFiling { filing, today })
     }
 

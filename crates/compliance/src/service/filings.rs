@@ -9,6 +9,7 @@
 //! daily by the health job) so that the stored column agrees for reports reading the table.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -141,11 +142,11 @@ pub enum Review {
 /// `filingType`, `periodEnd`, `dueDate`, `amount` or `notes`; the same state, type and period
 /// start twice → `Conflict` on `periodStart`.
 pub async fn create_filing(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     input: NewFiling,
     today: NaiveDate,
 ) -> Result<compliance_filings::Model, FilingError> {
+    let tenant_id = tx.tenant_id();
     let state = parse_state_code(&input.state).ok_or_else(|| {
         ComplianceError::bad_input("state", "must be a two-letter state code such as CA")
     })?;

@@ -5,6 +5,7 @@
 //! `effectiveFrom`, and, like every failed statement, leaves the transaction to be rolled back.
 
 use chrono::NaiveDate;
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -80,10 +81,10 @@ pub struct TaxRateChanges {
 /// Adds a rate. Bad input → `BadInput` on `state`, `rate` or `effectiveUntil`; a window
 /// overlapping another rate of the same state and category → `Conflict` on `effectiveFrom`.
 pub async fn create_state_tax_rate(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     input: NewTaxRate,
 ) -> Result<state_tax_rates::Model, ComplianceError> {
+    let tenant_id = tx.tenant_id();
     let state = validate(
         &input.state,
         input.kind,

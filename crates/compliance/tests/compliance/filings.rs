@@ -7,15 +7,16 @@ use leora_compliance::service::filings::{
     FilingError, FilingFilter, NewFiling, Review, Submission, calendar, create_filing,
     effective_status, filings, refresh_statuses, review_filing, submit_filing,
 };
+use leora_tenancy::TenantTx;
 use leora_tenancy::{ErrorCode, TenantContext, with_tenant};
 use leora_test_db::errors::assert_code_and_field;
-use sea_orm::{DatabaseTransaction, EntityTrait};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 async fn run<T>(
     world: &World,
     tenant: Uuid,
-    work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, FilingError>,
+    work: impl AsyncFnOnce(&TenantTx) -> Result<T, FilingError>,
 ) -> Result<T, FilingError> {
     with_tenant(&world.db, &TenantContext::system(tenant), work).await
 }
@@ -50,7 +51,7 @@ async fn a_filing_goes_from_upcoming_to_due_to_submitted_to_accepted() {
     let world = two_tenants().await;
     let t = world.a;
     let filing = run(&world, t, async |tx| {
-        create_filing(tx, t, june_return("ca"), date("2025-06-15")).await
+        create_filing(tx, june_return("ca"), date("2025-06-15")).await
     })
     .await
     .unwrap();
@@ -139,7 +140,7 @@ async fn an_overdue_filing_can_be_submitted_and_a_rejected_one_resubmitted() {
     let world = two_tenants().await;
     let t = world.a;
     let id = run(&world, t, async |tx| {
-        create_filing(tx, t, june_return("NY"), date("2025-07-21")).await
+        create_filing(tx, june_return("NY"), date("2025-07-21")).await
     })
     .await
     .unwrap()
@@ -180,7 +181,7 @@ async fn statuses_are_filtered_as_of_today_and_stored_by_the_daily_refresh() {
     let t = world.a;
     let created_on = date("2025-06-15");
     let ca = run(&world, t, async |tx| {
-        create_filing(tx, t, june_return("CA"), created_on).await
+        create_filing(tx, june_return("CA"), created_on).await
     })
     .await
     .unwrap();
@@ -191,7 +192,7 @@ async fn statuses_are_filtered_as_of_today_and_stored_by_the_daily_refresh() {
         ..june_return("CA")
     };
     let may = run(&world, t, async |tx| {
-        create_filing(tx, t, may, created_on).await
+        create_filing(tx, may, created_on).await
     })
     .await
     .unwrap();
@@ -278,7 +279,7 @@ async fn invalid_or_duplicate_filings_are_refused() {
     let today = date("2025-06-15");
     let create = async |input: NewFiling| {
         run(&world, t, async move |tx| {
-            create_filing(tx, t, input, today).await
+            create_filing(tx, input, today).await
         })
         .await
     };
@@ -344,7 +345,7 @@ async fn invalid_or_duplicate_filings_are_refused() {
     .unwrap();
     create(june_return("OR")).await.unwrap();
     run(&world, world.b, async |tx| {
-        create_filing(tx, world.b, june_return("CA"), today).await
+        create_filing(tx, june_return("CA"), today).await
     })
     .await
     .unwrap();
@@ -367,14 +368,14 @@ async fn the_calendar_groups_what_falls_due_by_state() {
             ..june_return(state)
         };
         run(&world, t, async move |tx| {
-            create_filing(tx, t, input, today).await
+            create_filing(tx, input, today).await
         })
         .await
         .unwrap();
     }
     // The other tenant's July filing is not on this tenant's calendar.
     run(&world, world.b, async |tx| {
-        create_filing(tx, world.b, june_return("CA"), today).await
+        create_filing(tx, june_return("CA"), today).await
     })
     .await
     .unwrap();
@@ -421,7 +422,7 @@ async fn the_calendar_groups_what_falls_due_by_state() {
 async fn another_tenants_filings_are_invisible_and_untouchable() {
     let world = two_tenants().await;
     let theirs = run(&world, world.b, async |tx| {
-        create_filing(tx, world.b, june_return("CA"), date("2025-07-01")).await
+        create_filing(tx, june_return("CA"), date("2025-07-01")).await
     })
     .await
     .unwrap()

@@ -24,7 +24,6 @@ async fn execute(
 ) -> Response {
     let tx = Arc::new(world.db.begin(&ctx).await.unwrap());
     let session = Session::new(
-        ctx,
         Uuid::now_v7(),
         vec![],
         PermissionSet::from_keys(permissions.iter().copied()),
@@ -38,7 +37,7 @@ async fn execute(
         )
         .await;
     if commit && let Ok(tx) = Arc::try_unwrap(tx) {
-        tx.commit().await.unwrap();
+        leora_tenancy::db::commit(tx).await.unwrap();
     }
     response
 }

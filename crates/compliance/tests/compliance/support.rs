@@ -6,13 +6,14 @@ use leora_compliance::entities::state_tax_rates::TaxRateKind;
 use leora_compliance::error::ComplianceError;
 use leora_compliance::service::tax::rates_on;
 use leora_compliance::service::tax_rates::{NewTaxRate, create_state_tax_rate};
+use leora_tenancy::TenantTx;
 use leora_tenancy::{ErrorCode, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
 use leora_test_db::errors::assert_code_and_field;
 use leora_test_db::fixtures::create_tenant;
 use leora_test_db::sql::scalar;
 use rust_decimal::Decimal;
-use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 pub struct World {
@@ -42,14 +43,14 @@ impl World {
     pub async fn run<T>(
         &self,
         tenant: Uuid,
-        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, ComplianceError>,
+        work: impl AsyncFnOnce(&TenantTx) -> Result<T, ComplianceError>,
     ) -> Result<T, ComplianceError> {
         with_tenant(&self.db, &TenantContext::system(tenant), work).await
     }
 
     pub async fn create(&self, tenant: Uuid, input: NewTaxRate) -> Result<Uuid, ComplianceError> {
         self.run(tenant, async |tx| {
-            Ok(create_state_tax_rate(tx, tenant, input).await?.id)
+            Ok(create_state_tax_rate(tx, input).await?.id)
         })
         .await
     }

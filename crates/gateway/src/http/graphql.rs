@@ -22,8 +22,7 @@ use leora_identity::service::tokens::{AccessClaims, PrincipalKind};
 use leora_tenancy::ErrorCode;
 use leora_tenancy::graphql::permission::PermissionSet;
 use leora_tenancy::graphql::{Batching, RequestScope, Session};
-use leora_tenancy::{TenancyError, TenantContext};
-use sea_orm::DatabaseTransaction;
+use leora_tenancy::{TenancyError, TenantContext, TenantTx};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -251,13 +250,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
         Ok(principal) => {
             let permissions =
                 PermissionSet::from_keys(principal.permissions.iter().map(String::as_str));
-            let session = Session::new(
-                context,
-                claims.sid,
-                principal.roles,
-                permissions,
-                Arc::new(tx),
-            );
+            let session = Session::new(claims.sid, principal.roles, permissions, Arc::new(tx));
             Ok(Identified {
                 scope: RequestScope::Authenticated(session),
                 claims: Some(claims),
@@ -365,10 +358,7 @@ async fn execute(
 /// Commits when every operation succeeded, rolls back otherwise. The request data, its loaders
 /// (which run inside the request's task) and with them every other handle on the transaction are
 /// gone by now.
-async fn finish_transaction(
-    tx: Arc<DatabaseTransaction>,
-    response: BatchResponse,
-) -> BatchResponse {
+async fn finish_transaction(tx: Arc<TenantTx>, response: BatchResponse) -> BatchResponse {
     let Ok(tx) = Arc::try_unwrap(tx) else {
         tracing::error!("request transaction still shared after the request; rolled back");
         return internal_error_response();

@@ -72,7 +72,7 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
                 roles: vec![role.into()],
                 manager_id: None,
             };
-            admin::create_user(tx, tenant, user).await?;
+            admin::create_user(tx, user).await?;
         }
         let buyer = NewPortalUser {
             customer_id: customer,
@@ -81,7 +81,7 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
             password: PASSWORD.into(),
             roles: vec![],
         };
-        admin::create_portal_user(tx, tenant, buyer).await?;
+        admin::create_portal_user(tx, buyer).await?;
         Ok::<_, leora_identity::IdentityError>(())
     })
     .await

@@ -127,9 +127,7 @@ impl AdminMutation {
             roles: input.roles,
             manager_id,
         };
-        Ok(User(
-            admin::create_user(session.tx(), session.tenant_id(), new_user).await?,
-        ))
+        Ok(User(admin::create_user(session.tx(), new_user).await?))
     }
 
     #[graphql(guard = "StaffOrPortal(Perm::UsersManage, Perm::PortalUsersManage)")]
@@ -147,7 +145,7 @@ impl AdminMutation {
             roles: input.roles,
         };
         Ok(PortalUser(
-            admin::create_portal_user(session.tx(), session.tenant_id(), new_user).await?,
+            admin::create_portal_user(session.tx(), new_user).await?,
         ))
     }
 
@@ -184,7 +182,7 @@ impl AdminMutation {
     async fn assign_role(&self, ctx: &Context<'_>, user_id: ID, role: String) -> ApiResult<User> {
         let session = Session::of(ctx)?;
         let user_id = parse_id("userId", &user_id)?;
-        admin::assign_role(session.tx(), session.tenant_id(), user_id, &role).await?;
+        admin::assign_role(session.tx(), user_id, &role).await?;
         Ok(User(admin::user(session.tx(), user_id).await?))
     }
 
@@ -192,7 +190,7 @@ impl AdminMutation {
     async fn revoke_role(&self, ctx: &Context<'_>, user_id: ID, role: String) -> ApiResult<User> {
         let session = Session::of(ctx)?;
         let user_id = parse_id("userId", &user_id)?;
-        admin::revoke_role(session.tx(), session.tenant_id(), user_id, &role).await?;
+        admin::revoke_role(session.tx(), user_id, &role).await?;
         Ok(User(admin::user(session.tx(), user_id).await?))
     }
 
@@ -205,7 +203,7 @@ impl AdminMutation {
     ) -> ApiResult<PortalUser> {
         let session = Session::of(ctx)?;
         let portal_user_id = parse_id("portalUserId", &portal_user_id)?;
-        admin::assign_portal_role(session.tx(), session.tenant_id(), portal_user_id, &role).await?;
+        admin::assign_portal_role(session.tx(), portal_user_id, &role).await?;
         let user = admin::portal_user(session.tx(), portal_user_id).await?;
         Ok(PortalUser(user))
     }

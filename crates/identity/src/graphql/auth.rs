@@ -97,7 +97,7 @@ impl AuthQuery {
     #[graphql(guard = "RequireAuthenticated")]
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<Me> {
         let session = Session::of(ctx)?;
-        let signed_in = signed_in(session.tx(), session.context())
+        let signed_in = signed_in(session.tx())
             .await?
             .ok_or_else(ResolverError::unauthenticated)?;
         Ok(Me {
@@ -213,7 +213,7 @@ impl AuthMutation {
             &TenantContext::anonymous(tenant),
             async |tx| {
                 if let Some(password) = provision_demo {
-                    provision_demo_portal_user(tx, tenant, password, settings.production).await?;
+                    provision_demo_portal_user(tx, password, settings.production).await?;
                 }
                 sessions::portal_login(
                     tx,

@@ -2,6 +2,7 @@
 //! user, so a fresh development tenant can be tried through the portal at once. Refused in
 //! production before anything is read or written.
 
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -27,11 +28,11 @@ const DEMO_PORTAL_ROLE: &str = "portal_user";
 /// active customer by account number, or to a "Demo Customer" (CA) created for it when the
 /// tenant has none; an existing one keeps its customer. `production` → `Forbidden`, always.
 pub async fn provision_demo_portal_user(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     password: &str,
     production: bool,
 ) -> Result<portal_users::Model, IdentityError> {
+    let tenant_id = tx.tenant_id();
     if production {
         return Err(IdentityError::Forbidden {
             reason: "demo portal users exist only in development".to_owned(),
@@ -71,7 +72,7 @@ pub async fn provision_demo_portal_user(
     )
     .exec_with_returning(tx)
     .await?;
-    assign_portal_role(tx, tenant_id, user.id, DEMO_PORTAL_ROLE).await?;
+    assign_portal_role(tx, user.id, DEMO_PORTAL_ROLE).await?;
     Ok(user)
 }
 

@@ -1,8 +1,9 @@
 //! Who a signed-in request acts as: its tenant and account, as `me` shows them.
 
+use leora_tenancy::Principal;
+use leora_tenancy::TenantTx;
 use leora_tenancy::entities::tenants;
-use leora_tenancy::{Principal, TenantContext};
-use sea_orm::{DatabaseTransaction, EntityTrait};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use super::tokens::PrincipalKind;
@@ -22,10 +23,8 @@ pub struct SignedIn {
 
 /// The tenant and account `ctx` acts as; `None` when it is no user or portal user, or its tenant
 /// or account no longer exists.
-pub async fn signed_in(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-) -> Result<Option<SignedIn>, IdentityError> {
+pub async fn signed_in(tx: &TenantTx) -> Result<Option<SignedIn>, IdentityError> {
+    let ctx = tx.context();
     let Some(tenant) = tenants::Entity::find_by_id(ctx.tenant_id()).one(tx).await? else {
         return Ok(None);
     };

@@ -1,7 +1,6 @@
 //! A tenant transaction for sign-in and refresh, whose failures may have to stand.
 
-use leora_tenancy::{TenantContext, TenantDb, with_tenant};
-use sea_orm::DatabaseTransaction;
+use leora_tenancy::{TenantContext, TenantDb, TenantTx, with_tenant};
 
 use crate::error::IdentityError;
 
@@ -14,7 +13,7 @@ pub async fn with_tenant_committing<T, F>(
     work: F,
 ) -> Result<T, IdentityError>
 where
-    F: AsyncFnOnce(&DatabaseTransaction) -> Result<T, IdentityError>,
+    F: AsyncFnOnce(&TenantTx) -> Result<T, IdentityError>,
 {
     with_tenant(db, ctx, async |tx| match work(tx).await {
         Ok(value) => Ok(Ok(value)),

@@ -13,18 +13,12 @@ use uuid::Uuid;
 #[tokio::test]
 async fn portal_roles_cannot_be_given_to_internal_users() {
     let w = world().await;
-    let tenant = w.tenant;
     let rep = w.user("rep@acme.test", &["sales_rep"]).await;
     let buyer = w.portal_user("buyer@harbor.test", w.customer).await;
 
     let error = assert_code(
         w.run(async |tx| {
-            admin::create_user(
-                tx,
-                tenant,
-                new_user("x@acme.test", &["sales_rep", "portal_user"]),
-            )
-            .await
+            admin::create_user(tx, new_user("x@acme.test", &["sales_rep", "portal_user"])).await
         })
         .await,
         ErrorCode::BadUserInput,
@@ -32,7 +26,7 @@ async fn portal_roles_cannot_be_given_to_internal_users() {
     assert_eq!(error.field(), Some("roles"));
 
     let error = w
-        .run(async |tx| admin::assign_role(tx, tenant, rep.id, "portal_admin").await)
+        .run(async |tx| admin::assign_role(tx, rep.id, "portal_admin").await)
         .await
         .unwrap_err();
     assert!(
@@ -42,7 +36,7 @@ async fn portal_roles_cannot_be_given_to_internal_users() {
 
     // Nor internal roles to portal users.
     let error = w
-        .run(async |tx| admin::assign_portal_role(tx, tenant, buyer.id, "admin").await)
+        .run(async |tx| admin::assign_portal_role(tx, buyer.id, "admin").await)
         .await
         .unwrap_err();
     assert!(
@@ -58,7 +52,7 @@ async fn portal_roles_cannot_be_given_to_internal_users() {
                 password: PASSWORD.to_owned(),
                 roles: vec!["sales_rep".to_owned()],
             };
-            admin::create_portal_user(tx, tenant, input).await
+            admin::create_portal_user(tx, input).await
         })
         .await,
         ErrorCode::BadUserInput,
@@ -75,11 +69,10 @@ async fn portal_roles_cannot_be_given_to_internal_users() {
 #[tokio::test]
 async fn creating_a_user_with_a_taken_email_conflicts() {
     let w = world().await;
-    let tenant = w.tenant;
     w.user("rep@acme.test", &["sales_rep"]).await;
 
     let error = assert_code(
-        w.run(async |tx| admin::create_user(tx, tenant, new_user(" REP@acme.test", &[])).await)
+        w.run(async |tx| admin::create_user(tx, new_user(" REP@acme.test", &[])).await)
             .await,
         ErrorCode::Conflict,
     );
@@ -93,7 +86,7 @@ async fn creating_a_user_with_a_taken_email_conflicts() {
     // Emails are unique per tenant only.
     let other = create_tenant(&w.owner, "globex").await;
     w.run_in(TenantContext::anonymous(other), async |tx| {
-        admin::create_user(tx, other, new_user("rep@acme.test", &[])).await
+        admin::create_user(tx, new_user("rep@acme.test", &[])).await
     })
     .await
     .unwrap();
@@ -102,7 +95,6 @@ async fn creating_a_user_with_a_taken_email_conflicts() {
 #[tokio::test]
 async fn creating_a_user_validates_every_field() {
     let w = world().await;
-    let tenant = w.tenant;
     let cases = [
         (
             "email",
@@ -136,8 +128,7 @@ async fn creating_a_user_validates_every_field() {
     ];
     for (field, input) in cases {
         let error = assert_code(
-            w.run(async |tx| admin::create_user(tx, tenant, input).await)
-                .await,
+            w.run(async |tx| admin::create_user(tx, input).await).await,
             ErrorCode::BadUserInput,
         );
         assert_eq!(error.field(), Some(field), "{error:?}");
@@ -151,7 +142,7 @@ async fn creating_a_user_validates_every_field() {
                 manager_id: Some(manager.id),
                 ..new_user("Rep@Acme.test", &[])
             };
-            admin::create_user(tx, tenant, input).await
+            admin::create_user(tx, input).await
         })
         .await
         .unwrap();
@@ -166,13 +157,12 @@ async fn creating_a_user_validates_every_field() {
 #[tokio::test]
 async fn roles_are_assigned_idempotently_revoked_and_loaded_in_batches() {
     let w = world().await;
-    let tenant = w.tenant;
     let rep = w.user("rep@acme.test", &["sales_rep"]).await;
     let nobody = w.user("nobody@acme.test", &[]).await;
 
     w.run(async |tx| {
-        admin::assign_role(tx, tenant, rep.id, "sales_manager").await?;
-        admin::assign_role(tx, tenant, rep.id, "sales_manager").await
+        admin::assign_role(tx, rep.id, "sales_manager").await?;
+        admin::assign_role(tx, rep.id, "sales_manager").await
     })
     .await
     .unwrap();
@@ -184,8 +174,8 @@ async fn roles_are_assigned_idempotently_revoked_and_loaded_in_batches() {
     assert!(!roles.contains_key(&nobody.id));
 
     w.run(async |tx| {
-        admin::revoke_role(tx, tenant, rep.id, "sales_rep").await?;
-        admin::revoke_role(tx, tenant, rep.id, "sales_rep").await
+        admin::revoke_role(tx, rep.id, "sales_rep").await?;
+        admin::revoke_role(tx, rep.id, "sales_rep").await
     })
     .await
     .unwrap();
@@ -196,7 +186,7 @@ async fn roles_are_assigned_idempotently_revoked_and_loaded_in_batches() {
     assert_eq!(roles[&rep.id], ["sales_manager"]);
 
     let error = w
-        .run(async |tx| admin::assign_role(tx, tenant, rep.id, "no_such_role").await)
+        .run(async |tx| admin::assign_role(tx, rep.id, "no_such_role").await)
         .await
         .unwrap_err();
     assert!(
@@ -204,7 +194,7 @@ async fn roles_are_assigned_idempotently_revoked_and_loaded_in_batches() {
         "{error:?}"
     );
     let error = w
-        .run(async |tx| admin::assign_role(tx, tenant, Uuid::now_v7(), "admin").await)
+        .run(async |tx| admin::assign_role(tx, Uuid::now_v7(), "admin").await)
         .await
         .unwrap_err();
     assert!(

@@ -87,8 +87,7 @@ async fn authenticate_loads_roles_and_permissions() {
         ))
         .await
         .unwrap();
-    let tenant = w.tenant;
-    w.run(async |tx| admin::assign_role(tx, tenant, user.id, "buyer").await)
+    w.run(async |tx| admin::assign_role(tx, user.id, "buyer").await)
         .await
         .unwrap();
     let tokens = w.login("manager@acme.test", PASSWORD).await.unwrap();

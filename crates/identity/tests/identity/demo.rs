@@ -18,7 +18,7 @@ async fn demo_portal_user_is_provisioned_in_development_and_refused_in_productio
 
     let error = w
         .run_in(in_empty, async |tx| {
-            demo::provision_demo_portal_user(tx, empty, PASSWORD, true).await
+            demo::provision_demo_portal_user(tx, PASSWORD, true).await
         })
         .await
         .unwrap_err();
@@ -39,7 +39,7 @@ async fn demo_portal_user_is_provisioned_in_development_and_refused_in_productio
     // A tenant without customers gets a demo customer.
     let demo_user = w
         .run_in(in_empty, async |tx| {
-            demo::provision_demo_portal_user(tx, empty, PASSWORD, false).await
+            demo::provision_demo_portal_user(tx, PASSWORD, false).await
         })
         .await
         .unwrap();
@@ -56,7 +56,7 @@ async fn demo_portal_user_is_provisioned_in_development_and_refused_in_productio
     // Again, with another password: the same user, now with that password.
     let again = w
         .run_in(in_empty, async |tx| {
-            demo::provision_demo_portal_user(tx, empty, "another password", false).await
+            demo::provision_demo_portal_user(tx, "another password", false).await
         })
         .await
         .unwrap();
@@ -93,9 +93,8 @@ async fn demo_portal_user_is_provisioned_in_development_and_refused_in_productio
         ))
         .await
         .unwrap();
-    let tenant = w.tenant;
     let attached = w
-        .run(async |tx| demo::provision_demo_portal_user(tx, tenant, PASSWORD, false).await)
+        .run(async |tx| demo::provision_demo_portal_user(tx, PASSWORD, false).await)
         .await
         .unwrap();
     assert_eq!(attached.customer_id, w.customer);

@@ -98,7 +98,7 @@ async fn portal_users_need_a_customer_the_caller_can_see() {
     };
 
     let error = w
-        .run(async |tx| admin::create_portal_user(tx, tenant, input(Uuid::now_v7())).await)
+        .run(async |tx| admin::create_portal_user(tx, input(Uuid::now_v7())).await)
         .await
         .unwrap_err();
     assert!(
@@ -110,7 +110,7 @@ async fn portal_users_need_a_customer_the_caller_can_see() {
     let portal_ctx = TenantContext::portal_user(tenant, admin_of_first.id, w.customer);
     let error = w
         .run_in(portal_ctx, async |tx| {
-            admin::create_portal_user(tx, tenant, input(other_customer)).await
+            admin::create_portal_user(tx, input(other_customer)).await
         })
         .await
         .unwrap_err();
@@ -121,7 +121,7 @@ async fn portal_users_need_a_customer_the_caller_can_see() {
 
     let created = w
         .run_in(portal_ctx, async |tx| {
-            admin::create_portal_user(tx, tenant, input(w.customer)).await
+            admin::create_portal_user(tx, input(w.customer)).await
         })
         .await
         .unwrap();

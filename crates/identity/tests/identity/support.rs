@@ -10,11 +10,12 @@ use leora_identity::{
     AccessClaims, AuthPolicy, Authenticated, ClientInfo, IdentityError, IssuedTokens, JwtKeys,
     PrincipalKind, with_tenant_committing,
 };
+use leora_tenancy::TenantTx;
 use leora_tenancy::{TenantContext, TenantDb};
 use leora_test_db::TestDatabase;
 use leora_test_db::fixtures::{create_customer, create_tenant};
 use leora_test_db::sql::scalar;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, Value};
+use sea_orm::{DatabaseConnection, Value};
 use uuid::Uuid;
 
 pub const SECRET: &[u8] = b"a test secret of at least thirty-two bytes";
@@ -69,7 +70,7 @@ impl World {
     /// the failures the services say must stand, as the server does.
     pub async fn run<T>(
         &self,
-        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, IdentityError>,
+        work: impl AsyncFnOnce(&TenantTx) -> Result<T, IdentityError>,
     ) -> Result<T, IdentityError> {
         self.run_in(TenantContext::anonymous(self.tenant), work)
             .await
@@ -78,20 +79,18 @@ impl World {
     pub async fn run_in<T>(
         &self,
         ctx: TenantContext,
-        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, IdentityError>,
+        work: impl AsyncFnOnce(&TenantTx) -> Result<T, IdentityError>,
     ) -> Result<T, IdentityError> {
         with_tenant_committing(&self.db, &ctx, work).await
     }
 
     pub async fn user(&self, email: &str, roles: &[&str]) -> users::Model {
-        let tenant = self.tenant;
-        self.run(async |tx| admin::create_user(tx, tenant, new_user(email, roles)).await)
+        self.run(async |tx| admin::create_user(tx, new_user(email, roles)).await)
             .await
             .unwrap()
     }
 
     pub async fn portal_user(&self, email: &str, customer_id: Uuid) -> portal_users::Model {
-        let tenant = self.tenant;
         let input = NewPortalUser {
             customer_id,
             email: email.to_owned(),
@@ -99,7 +98,7 @@ impl World {
             password: PASSWORD.to_owned(),
             roles: Vec::new(),
         };
-        self.run(async |tx| admin::create_portal_user(tx, tenant, input).await)
+        self.run(async |tx| admin::create_portal_user(tx, input).await)
             .await
             .unwrap()
     }

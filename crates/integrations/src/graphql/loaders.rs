@@ -1,14 +1,15 @@
 //! Request-scoped batch loaders for the relations between subscriptions, events and deliveries.
 
 use crate::entities::{webhook_deliveries, webhook_events, webhook_subscriptions};
+use leora_tenancy::TenantTx;
 use leora_tenancy::graphql::BatchLoad;
 use leora_tenancy::graphql::LoadFailed;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
-pub struct SubscriptionById(pub Arc<DatabaseTransaction>);
+pub struct SubscriptionById(pub Arc<TenantTx>);
 
 impl BatchLoad<Uuid> for SubscriptionById {
     type Value = webhook_subscriptions::Model;
@@ -23,7 +24,7 @@ impl BatchLoad<Uuid> for SubscriptionById {
     }
 }
 
-pub struct EventById(pub Arc<DatabaseTransaction>);
+pub struct EventById(pub Arc<TenantTx>);
 
 impl BatchLoad<Uuid> for EventById {
     type Value = webhook_events::Model;
@@ -39,7 +40,7 @@ impl BatchLoad<Uuid> for EventById {
 }
 
 /// An event's deliveries, oldest first.
-pub struct DeliveriesOfEvent(pub Arc<DatabaseTransaction>);
+pub struct DeliveriesOfEvent(pub Arc<TenantTx>);
 
 impl BatchLoad<Uuid> for DeliveriesOfEvent {
     type Value = Vec<webhook_deliveries::Model>;

@@ -30,7 +30,6 @@ impl IntegrationsMutation {
         let settings = IntegrationsSettings::of(ctx)?;
         let created = subscriptions::create_subscription(
             session.tx(),
-            session.tenant_id(),
             &settings.secrets,
             settings.url_policy,
             input.into(),
@@ -158,13 +157,7 @@ impl IntegrationsMutation {
         let session = Session::of(ctx)?;
         let settings = IntegrationsSettings::of(ctx)?;
         Ok(IntegrationToken(
-            tokens::store_token(
-                session.tx(),
-                session.tenant_id(),
-                &settings.secrets,
-                input.into(),
-            )
-            .await?,
+            tokens::store_token(session.tx(), &settings.secrets, input.into()).await?,
         ))
     }
 

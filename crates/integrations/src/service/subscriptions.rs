@@ -9,6 +9,7 @@ use crate::error::{IntegrationsError, not_found};
 use crate::events::EventType;
 use crate::safety::{UrlPolicy, check_url};
 use crate::signature::generate_secret;
+use leora_tenancy::TenantTx;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, ModelTrait, QueryFilter,
     QueryOrder, Select, Set,
@@ -106,12 +107,12 @@ fn valid_event_types(names: Vec<String>) -> Result<Value, IntegrationsError> {
 /// Creates an active subscription with a new secret. A URL the policy refuses → `BadInput` on
 /// `url`; no or unknown event types → `BadInput` on `eventTypes`.
 pub async fn create_subscription(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     secrets: &SecretBox,
     policy: UrlPolicy,
     input: NewSubscription,
 ) -> Result<WithSecret, IntegrationsError> {
+    let tenant_id = tx.tenant_id();
     let url = valid_url(policy, &input.url).await?;
     let event_types = valid_event_types(input.event_types)?;
     let description = optional_text("description", input.description, MAX_DESCRIPTION)?;

@@ -8,6 +8,7 @@ use crate::crypto::{SecretBox, SecretSlot};
 use crate::entities::integration_tokens;
 use crate::error::{IntegrationsError, not_found};
 use chrono::{DateTime, Utc};
+use leora_tenancy::TenantTx;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
@@ -62,11 +63,11 @@ fn valid_provider(provider: &str) -> Result<String, IntegrationsError> {
 /// live credential per provider. Too short or long a token → `BadInput` on `token`; an expiry in
 /// the past → `BadInput` on `expiresAt`.
 pub async fn store_token(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     secrets: &SecretBox,
     input: NewToken,
 ) -> Result<integration_tokens::Model, IntegrationsError> {
+    let tenant_id = tx.tenant_id();
     let provider = valid_provider(&input.provider)?;
     let token = input.token.trim();
     let length = token.chars().count();

@@ -46,7 +46,6 @@ impl<'w> Api<'w> {
         let context = TenantContext::user(tenant, Uuid::now_v7());
         let tx = Arc::new(self.world.db.begin(&context).await.unwrap());
         let session = Session::new(
-            context,
             Uuid::now_v7(),
             vec!["admin".into()],
             PermissionSet::from_keys(permissions.iter().copied()),
@@ -61,9 +60,9 @@ impl<'w> Api<'w> {
         let ok = response.errors.is_empty();
         let tx = Arc::try_unwrap(tx).expect("the request holds no handle on its transaction");
         if ok {
-            tx.commit().await.unwrap();
+            leora_tenancy::db::commit(tx).await.unwrap();
         } else {
-            tx.rollback().await.unwrap();
+            leora_tenancy::db::rollback(tx).await.unwrap();
         }
         serde_json::to_value(&response).unwrap()
     }

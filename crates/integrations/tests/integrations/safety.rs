@@ -17,8 +17,7 @@ async fn production_refuses_plain_http_and_internal_receivers() {
             event_types: vec!["order.placed".into()],
         };
         w.run(w.a, async |tx| {
-            subscriptions::create_subscription(tx, w.a, &w.secrets, UrlPolicy::PRODUCTION, input)
-                .await
+            subscriptions::create_subscription(tx, &w.secrets, UrlPolicy::PRODUCTION, input).await
         })
         .await
     };

@@ -25,7 +25,7 @@ async fn secrets_and_tokens_are_not_readable_in_plaintext_from_the_database() {
             expires_at: Some(chrono::Utc::now() + chrono::Duration::days(30)),
         };
         w.run(w.a, async |tx| {
-            tokens::store_token(tx, w.a, &w.secrets, input).await
+            tokens::store_token(tx, &w.secrets, input).await
         })
         .await
         .unwrap()
@@ -154,7 +154,7 @@ async fn a_wrong_or_missing_key_gives_one_clear_error() {
         expires_at: None,
     };
     w.run(w.b, async |tx| {
-        tokens::store_token(tx, w.b, &w.secrets, input).await
+        tokens::store_token(tx, &w.secrets, input).await
     })
     .await
     .unwrap();

@@ -8,11 +8,12 @@ use leora_integrations::service::subscriptions::{self, NewSubscription, WithSecr
 use leora_integrations::{
     IntegrationsError, RetryPolicy, SecretBox, UrlPolicy, WorkerConfig, run_worker,
 };
+use leora_tenancy::TenantTx;
 use leora_tenancy::{TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
 use leora_test_db::fixtures::{create_tenant, create_user, grant_role};
 use leora_test_db::sql::scalar;
-use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use sea_orm::DatabaseConnection;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -78,7 +79,7 @@ impl World {
     pub async fn run<T>(
         &self,
         tenant: Uuid,
-        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, IntegrationsError>,
+        work: impl AsyncFnOnce(&TenantTx) -> Result<T, IntegrationsError>,
     ) -> Result<T, IntegrationsError> {
         with_tenant(&self.db, &TenantContext::system(tenant), work).await
     }
@@ -91,8 +92,7 @@ impl World {
         };
         let secrets = Arc::clone(&self.secrets);
         self.run(tenant, async |tx| {
-            subscriptions::create_subscription(tx, tenant, &secrets, UrlPolicy::DEVELOPMENT, input)
-                .await
+            subscriptions::create_subscription(tx, &secrets, UrlPolicy::DEVELOPMENT, input).await
         })
         .await
         .unwrap()

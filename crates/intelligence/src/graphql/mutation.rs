@@ -26,8 +26,7 @@ impl IntelligenceMutation {
         input: LogActivityInput,
     ) -> ApiResult<Activity> {
         let session = Session::of(ctx)?;
-        let activity =
-            activities::log_activity(session.tx(), session.context(), input.into_new()?).await?;
+        let activity = activities::log_activity(session.tx(), input.into_new()?).await?;
         Ok(Activity(activity))
     }
 
@@ -50,8 +49,7 @@ impl IntelligenceMutation {
         input: ScheduleCallInput,
     ) -> ApiResult<CallPlan> {
         let session = Session::of(ctx)?;
-        let plan =
-            call_plans::schedule_call(session.tx(), session.context(), input.into_new()?).await?;
+        let plan = call_plans::schedule_call(session.tx(), input.into_new()?).await?;
         Ok(CallPlan(plan))
     }
 
@@ -64,21 +62,14 @@ impl IntelligenceMutation {
         outcome: Option<String>,
     ) -> ApiResult<CallPlan> {
         let session = Session::of(ctx)?;
-        let plan = call_plans::complete_call(
-            session.tx(),
-            session.context(),
-            parse_id("id", &id)?,
-            outcome,
-        )
-        .await?;
+        let plan = call_plans::complete_call(session.tx(), parse_id("id", &id)?, outcome).await?;
         Ok(CallPlan(plan))
     }
 
     #[graphql(guard = "RequirePermission(Permission::ActivitiesManage)")]
     async fn cancel_call(&self, ctx: &Context<'_>, id: ID) -> ApiResult<CallPlan> {
         let session = Session::of(ctx)?;
-        let plan =
-            call_plans::cancel_call(session.tx(), session.context(), parse_id("id", &id)?).await?;
+        let plan = call_plans::cancel_call(session.tx(), parse_id("id", &id)?).await?;
         Ok(CallPlan(plan))
     }
 
@@ -86,15 +77,14 @@ impl IntelligenceMutation {
     #[graphql(guard = "RequirePermission(Permission::ActivitiesManage)")]
     async fn create_task(&self, ctx: &Context<'_>, input: CreateTaskInput) -> ApiResult<Task> {
         let session = Session::of(ctx)?;
-        let task = tasks::create_task(session.tx(), session.context(), input.into_new()?).await?;
+        let task = tasks::create_task(session.tx(), input.into_new()?).await?;
         Ok(Task(task))
     }
 
     #[graphql(guard = "RequirePermission(Permission::ActivitiesManage)")]
     async fn complete_task(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Task> {
         let session = Session::of(ctx)?;
-        let task =
-            tasks::complete_task(session.tx(), session.context(), parse_id("id", &id)?).await?;
+        let task = tasks::complete_task(session.tx(), parse_id("id", &id)?).await?;
         Ok(Task(task))
     }
 
@@ -104,7 +94,6 @@ impl IntelligenceMutation {
         let session = Session::of(ctx)?;
         let task = tasks::reassign_task(
             session.tx(),
-            session.context(),
             parse_id("id", &id)?,
             parse_id("assigneeId", &assignee_id)?,
         )
@@ -124,8 +113,7 @@ impl IntelligenceMutation {
     #[graphql(guard = "RequireAuthenticated")]
     async fn mark_notification_read(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Notification> {
         let session = Session::of(ctx)?;
-        let notification =
-            notifications::mark_read(session.tx(), session.context(), parse_id("id", &id)?).await?;
+        let notification = notifications::mark_read(session.tx(), parse_id("id", &id)?).await?;
         Ok(Notification(notification))
     }
 
@@ -133,7 +121,7 @@ impl IntelligenceMutation {
     #[graphql(guard = "RequireAuthenticated")]
     async fn mark_all_notifications_read(&self, ctx: &Context<'_>) -> ApiResult<u64> {
         let session = Session::of(ctx)?;
-        Ok(notifications::mark_all_read(session.tx(), session.context()).await?)
+        Ok(notifications::mark_all_read(session.tx()).await?)
     }
 }
 
@@ -143,12 +131,7 @@ async fn decide(
     decision: SampleDecision,
 ) -> ApiResult<Activity> {
     let session = Session::of(ctx)?;
-    let activity = decide_sample_pull(
-        session.tx(),
-        session.context(),
-        parse_id("activityId", activity_id)?,
-        decision,
-    )
-    .await?;
+    let activity =
+        decide_sample_pull(session.tx(), parse_id("activityId", activity_id)?, decision).await?;
     Ok(Activity(activity))
 }

@@ -38,17 +38,14 @@ impl IntelligenceQuery {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
-        let select =
-            service::activities::activities(session.tx(), session.context(), &filter).await?;
+        let select = service::activities::activities(session.tx(), &filter).await?;
         Ok(paginate(session.tx(), select, activities::Column::Id, page, Activity).await?)
     }
 
     #[graphql(guard = "RequirePermission(Permission::ActivitiesView)")]
     async fn activity(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Activity> {
         let session = Session::of(ctx)?;
-        let activity =
-            service::activities::activity(session.tx(), session.context(), parse_id("id", &id)?)
-                .await?;
+        let activity = service::activities::activity(session.tx(), parse_id("id", &id)?).await?;
         Ok(Activity(activity))
     }
 
@@ -64,8 +61,7 @@ impl IntelligenceQuery {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
-        let select =
-            service::call_plans::call_plans(session.tx(), session.context(), &filter).await?;
+        let select = service::call_plans::call_plans(session.tx(), &filter).await?;
         Ok(paginate(session.tx(), select, call_plans::Column::Id, page, CallPlan).await?)
     }
 
@@ -82,7 +78,7 @@ impl IntelligenceQuery {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
-        let select = service::tasks::tasks(session.tx(), session.context(), &filter).await?;
+        let select = service::tasks::tasks(session.tx(), &filter).await?;
         Ok(paginate(session.tx(), select, tasks::Column::Id, page, Task).await?)
     }
 
@@ -92,7 +88,7 @@ impl IntelligenceQuery {
     async fn account_health(&self, ctx: &Context<'_>, customer_id: ID) -> ApiResult<AccountHealth> {
         let session = Session::of(ctx)?;
         let customer_id = parse_id("customerId", &customer_id)?;
-        let latest = service::health::latest(session.tx(), session.context(), customer_id).await?;
+        let latest = service::health::latest(session.tx(), customer_id).await?;
         Ok(AccountHealth {
             customer_id,
             latest,
@@ -111,7 +107,7 @@ impl IntelligenceQuery {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
-        let select = service::health::overview(session.tx(), session.context(), &filter).await?;
+        let select = service::health::overview(session.tx(), &filter).await?;
         Ok(paginate_by_position(
             session.tx(),
             select,
@@ -136,8 +132,7 @@ impl IntelligenceQuery {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.into_filter()?;
-        let select =
-            service::metrics::sales_metrics(session.tx(), session.context(), &filter).await?;
+        let select = service::metrics::sales_metrics(session.tx(), &filter).await?;
         Ok(paginate(
             session.tx(),
             select,
@@ -173,7 +168,7 @@ impl IntelligenceQuery {
     #[graphql(guard = "RequireAuthenticated")]
     async fn unread_notification_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
         let session = Session::of(ctx)?;
-        Ok(service::notifications::unread_count(session.tx(), session.context()).await?)
+        Ok(service::notifications::unread_count(session.tx()).await?)
     }
 
     /// Open customers whose liquor licence expires within `withinDays` days (from today, in the

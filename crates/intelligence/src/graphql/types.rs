@@ -317,9 +317,7 @@ impl AccountHealth {
     ) -> ApiResult<Page<HealthSnapshot>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
-        let select =
-            crate::service::health::history(session.tx(), session.context(), self.customer_id)
-                .await?;
+        let select = crate::service::health::history(session.tx(), self.customer_id).await?;
         Ok(paginate(
             session.tx(),
             select,

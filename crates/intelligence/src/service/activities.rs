@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use leora_catalog::entities::{customers, skus};
-use leora_tenancy::TenantContext;
+use leora_tenancy::TenantTx;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
     Select, Set,
@@ -61,10 +61,10 @@ pub struct ActivityFilter {
 /// Errors: `BadInput` on `sample`, `sample.quantity`, `occurredAt`, `notes` or `outcome`;
 /// `Forbidden` for a rep outside the viewer's team; `NotFound` customer or sku.
 pub async fn log_activity(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     input: NewActivity,
 ) -> Result<activities::Model, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     let rep_id = match input.rep_id {
         Some(rep) => viewer.check_act_for(rep)?,
@@ -161,10 +161,10 @@ async fn rep_exists(tx: &DatabaseTransaction, rep_id: Uuid) -> Result<bool, Inte
 
 /// The activities the viewer may see that match `filter`, newest first.
 pub async fn activities(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     filter: &ActivityFilter,
 ) -> Result<Select<activities::Entity>, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     let mut select = activities::Entity::find().filter(viewer.sees(
         &[activities::Column::UserId],
@@ -192,11 +192,8 @@ pub async fn activities(
 }
 
 /// One activity the viewer may see.
-pub async fn activity(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    id: Uuid,
-) -> Result<activities::Model, IntelligenceError> {
+pub async fn activity(tx: &TenantTx, id: Uuid) -> Result<activities::Model, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     activities::Entity::find_by_id(id)
         .filter(viewer.sees(

@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leora_catalog::entities::customers;
-use leora_tenancy::TenantContext;
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Set,
 };
 use uuid::Uuid;
 
@@ -44,10 +44,10 @@ pub struct CallPlanFilter {
 /// Plans a call. `BadInput` on `objective`; `Forbidden` for a rep outside the viewer's team;
 /// `NotFound` customer or user.
 pub async fn schedule_call(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     input: NewCallPlan,
 ) -> Result<call_plans::Model, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     let rep_id = match input.rep_id {
         Some(rep) => viewer.check_act_for(rep)?,
@@ -84,13 +84,13 @@ pub async fn schedule_call(
 
 /// Completes a planned (or missed) call with its outcome.
 pub async fn complete_call(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     id: Uuid,
     outcome: Option<String>,
 ) -> Result<call_plans::Model, IntelligenceError> {
+    let ctx = tx.context();
     let outcome = note("outcome", outcome)?;
-    let plan = visible_for_update(tx, ctx, id).await?;
+    let plan = visible_for_update(tx, id).await?;
     if !matches!(
         plan.status,
         CallPlanStatus::Planned | CallPlanStatus::Missed
@@ -110,12 +110,8 @@ pub async fn complete_call(
 }
 
 /// Cancels a planned call.
-pub async fn cancel_call(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    id: Uuid,
-) -> Result<call_plans::Model, IntelligenceError> {
-    let plan = visible_for_update(tx, ctx, id).await?;
+pub async fn cancel_call(tx: &TenantTx, id: Uuid) -> Result<call_plans::Model, IntelligenceError> {
+    let plan = visible_for_update(tx, id).await?;
     if plan.status != CallPlanStatus::Planned {
         return Err(IntelligenceError::invalid_transition(
             "a call plan",
@@ -129,10 +125,10 @@ pub async fn cancel_call(
 }
 
 async fn visible_for_update(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     id: Uuid,
 ) -> Result<call_plans::Model, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     call_plans::Entity::find_by_id(id)
         .filter(viewer.sees(
@@ -147,10 +143,10 @@ async fn visible_for_update(
 
 /// The call plans the viewer may see that match `filter`, soonest first.
 pub async fn call_plans(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     filter: &CallPlanFilter,
 ) -> Result<Select<call_plans::Entity>, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     let mut select = call_plans::Entity::find().filter(viewer.sees(
         &[call_plans::Column::UserId],

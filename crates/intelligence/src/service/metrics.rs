@@ -14,12 +14,11 @@
 //! picked up, periods that lost all their orders disappear, and nothing older is touched.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use leora_tenancy::TenantContext;
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use sea_orm::sea_query::{NullOrdering, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, Order, QueryFilter,
-    QueryOrder, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, Select,
 };
 use uuid::Uuid;
 
@@ -172,10 +171,10 @@ pub struct MetricsFilter {
 /// The metrics the viewer may see, by period then subject. Reps and managers see their team's
 /// rep rows and their team's accounts' customer rows; tenant-wide rows are for admins.
 pub async fn sales_metrics(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     filter: &MetricsFilter,
 ) -> Result<Select<sales_metrics::Entity>, IntelligenceError> {
+    let ctx = tx.context();
     use sales_metrics::Column;
     let viewer = Viewer::resolve(tx, ctx).await?;
     let mut select = sales_metrics::Entity::find().filter(Column::Period.eq(filter.period));

@@ -14,11 +14,12 @@
 //! and for portal users row-level security also confines them to their customer.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use leora_tenancy::{Principal, TenantContext};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, Select, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, Select, Set, sea_query::Expr,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -136,20 +137,15 @@ pub fn inbox(
     Ok(select.order_by_desc(notifications::Column::CreatedAt))
 }
 
-pub async fn unread_count(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-) -> Result<u64, IntelligenceError> {
+pub async fn unread_count(tx: &TenantTx) -> Result<u64, IntelligenceError> {
+    let ctx = tx.context();
     Ok(inbox(ctx, true)?.count(tx).await?)
 }
 
 /// Marks one of the principal's notifications read (again: no error, the first time stays).
 /// Another recipient's notification is `NotFound`.
-pub async fn mark_read(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    id: Uuid,
-) -> Result<notifications::Model, IntelligenceError> {
+pub async fn mark_read(tx: &TenantTx, id: Uuid) -> Result<notifications::Model, IntelligenceError> {
+    let ctx = tx.context();
     let notification = notifications::Entity::find_by_id(id)
         .filter(Recipient::of(ctx)?.condition())
         .one(tx)
@@ -165,10 +161,8 @@ pub async fn mark_read(
 }
 
 /// Marks all of the principal's unread notifications read; returns how many.
-pub async fn mark_all_read(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-) -> Result<u64, IntelligenceError> {
+pub async fn mark_all_read(tx: &TenantTx) -> Result<u64, IntelligenceError> {
+    let ctx = tx.context();
     let result = notifications::Entity::update_many()
         .col_expr(notifications::Column::ReadAt, Expr::current_timestamp())
         .filter(Recipient::of(ctx)?.condition())

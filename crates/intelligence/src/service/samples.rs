@@ -7,17 +7,17 @@
 //! distributor twelve times a pull of one. Pending and approved pulls count; rejected ones do not.
 
 use chrono::{DateTime, Utc};
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Set,
+    ActiveEnum, ActiveModelTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
 use super::viewer::Viewer;
 use crate::entities::activities::{self, ActivityKind, SampleApprovalStatus};
 use crate::error::IntelligenceError;
-use leora_tenancy::TenantContext;
 
 /// The approval a pull of `quantity` units needs when the rep has already used `used` units this
 /// month. Exactly reaching the allowance needs none; one unit beyond it does.
@@ -86,11 +86,11 @@ pub enum SampleDecision {
 /// pulls; an admin: any) and may not decide their own; only a `pending` pull can be decided.
 /// The `samples.approve` permission is checked by the API's guard.
 pub async fn decide_sample_pull(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     activity_id: Uuid,
     decision: SampleDecision,
 ) -> Result<activities::Model, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     let Some(decider) = viewer.user_id else {
         return Err(IntelligenceError::Forbidden {

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use leora_catalog::entities::customers;
 use leora_identity::entities::users;
-use leora_tenancy::TenantContext;
+use leora_tenancy::TenantTx;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Select, Set,
@@ -50,11 +50,8 @@ pub struct TaskFilter {
 
 /// Creates an open task. `BadInput` on `title` or `description`; `Forbidden` for an assignee
 /// outside the viewer's team; `NotFound` customer or user.
-pub async fn create_task(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    input: NewTask,
-) -> Result<tasks::Model, IntelligenceError> {
+pub async fn create_task(tx: &TenantTx, input: NewTask) -> Result<tasks::Model, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     let assignee = match input.assignee_id {
         Some(assignee) => viewer.check_act_for(assignee)?,
@@ -91,11 +88,8 @@ pub async fn create_task(
 }
 
 /// Completes an open or in-progress task the viewer can see.
-pub async fn complete_task(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    id: Uuid,
-) -> Result<tasks::Model, IntelligenceError> {
+pub async fn complete_task(tx: &TenantTx, id: Uuid) -> Result<tasks::Model, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     let task = visible_for_update(tx, &viewer, id).await?;
     require_active(&task, "complete")?;
@@ -109,11 +103,11 @@ pub async fn complete_task(
 /// Gives an open or in-progress task to another member of the viewer's team (anyone, for
 /// admins), and notifies them.
 pub async fn reassign_task(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     id: Uuid,
     assignee_id: Uuid,
 ) -> Result<tasks::Model, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     let task = visible_for_update(tx, &viewer, id).await?;
     viewer.check_act_for(assignee_id)?;
@@ -131,10 +125,10 @@ pub async fn reassign_task(
 
 /// The tasks the viewer may see that match `filter`, by due date (undated last).
 pub async fn tasks(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     filter: &TaskFilter,
 ) -> Result<Select<tasks::Entity>, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     let mut select = tasks::Entity::find().filter(visible(&viewer));
     if let Some(assignee) = filter.assignee_id {

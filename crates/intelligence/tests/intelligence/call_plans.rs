@@ -25,9 +25,7 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
     let t = w.t;
     let rep1 = t.as_user(t.rep1);
     let schedule = |ctx: TenantContext, input: NewCallPlan| {
-        w.run(ctx, async move |tx, ctx| {
-            schedule_call(tx, ctx, input).await
-        })
+        w.run(ctx, async move |tx| schedule_call(tx, input).await)
     };
     let plan = schedule(rep1, call(t.c1, "2031-01-10T15:00:00Z"))
         .await
@@ -87,8 +85,8 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
     );
 
     let ids = |ctx: TenantContext, filter: CallPlanFilter| {
-        w.run(ctx, async move |tx, ctx| {
-            Ok(call_plans(tx, ctx, &filter)
+        w.run(ctx, async move |tx| {
+            Ok(call_plans(tx, &filter)
                 .await?
                 .all(tx)
                 .await?
@@ -135,16 +133,16 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
     // Someone outside the plan's reach cannot touch it.
     let id = plan.id;
     assert_code_and_field(
-        w.run(t.as_user(t.rep2), async |tx, ctx| {
-            complete_call(tx, ctx, id, None).await
+        w.run(t.as_user(t.rep2), async |tx| {
+            complete_call(tx, id, None).await
         })
         .await,
         ErrorCode::NotFound,
         None,
     );
     let done = w
-        .run(rep1, async |tx, ctx| {
-            complete_call(tx, ctx, id, Some("Ordered two cases".into())).await
+        .run(rep1, async |tx| {
+            complete_call(tx, id, Some("Ordered two cases".into())).await
         })
         .await
         .unwrap();
@@ -152,20 +150,19 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
     assert_eq!(done.outcome.as_deref(), Some("Ordered two cases"));
     assert!(done.completed_at.is_some());
     assert_code_and_field(
-        w.run(rep1, async |tx, ctx| complete_call(tx, ctx, id, None).await)
+        w.run(rep1, async |tx| complete_call(tx, id, None).await)
             .await,
         ErrorCode::InvalidTransition,
         None,
     );
     assert_code_and_field(
-        w.run(rep1, async |tx, ctx| cancel_call(tx, ctx, id).await)
-            .await,
+        w.run(rep1, async |tx| cancel_call(tx, id).await).await,
         ErrorCode::InvalidTransition,
         None,
     );
     let cancelled = w
-        .run(t.as_user(t.manager), async |tx, ctx| {
-            cancel_call(tx, ctx, for_report.id).await
+        .run(t.as_user(t.manager), async |tx| {
+            cancel_call(tx, for_report.id).await
         })
         .await
         .unwrap();
@@ -185,15 +182,15 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
 
     // The job marks calls whose day has passed as missed; a missed call can still be completed.
     let missed = w
-        .run(t.system(), async |tx, _| {
+        .run(t.system(), async |tx| {
             mark_missed(tx, date("2031-01-13"), "UTC").await
         })
         .await
         .unwrap();
     assert_eq!(missed, 1);
     let late = w
-        .run(t.as_user(t.rep3), async |tx, ctx| {
-            complete_call(tx, ctx, theirs.id, None).await
+        .run(t.as_user(t.rep3), async |tx| {
+            complete_call(tx, theirs.id, None).await
         })
         .await
         .unwrap();

@@ -59,7 +59,6 @@ impl World {
                 let permissions = self.permissions_of(&ctx).await;
                 let tx = self.db.begin(&ctx).await.unwrap();
                 RequestScope::Authenticated(Session::new(
-                    ctx,
                     Uuid::now_v7(),
                     vec![],
                     permissions,
@@ -107,10 +106,9 @@ async fn graphql_guards_let_each_principal_reach_only_its_fields() {
         .into_iter()
         .next()
         .unwrap();
-    w.run(t.as_user(t.manager), async |tx, ctx| {
+    w.run(t.as_user(t.manager), async |tx| {
         create_task(
             tx,
-            ctx,
             NewTask {
                 assignee_id: Some(t.rep1),
                 ..task("Call", None)

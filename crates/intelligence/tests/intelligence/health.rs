@@ -26,9 +26,7 @@ async fn the_health_job_snapshots_every_account_and_alerts_reps_once() {
     assert_eq!(summary.snapshot_date, today);
 
     let latest = |ctx: TenantContext, customer: Uuid| {
-        w.run(ctx, async move |tx, ctx| {
-            health::latest(tx, ctx, customer).await
-        })
+        w.run(ctx, async move |tx| health::latest(tx, customer).await)
     };
     let admin = t.as_user(t.admin);
     let c1 = latest(admin, t.c1).await.unwrap().unwrap();
@@ -68,8 +66,8 @@ async fn the_health_job_snapshots_every_account_and_alerts_reps_once() {
 
     // The accounts' reps are told; the unassigned and healthy ones produce nothing.
     let inbox_of = |user: Uuid| {
-        w.run(t.as_user(user), async |tx, ctx| {
-            Ok(inbox(ctx, false)?.all(tx).await?)
+        w.run(t.as_user(user), async |tx| {
+            Ok(inbox(tx.context(), false)?.all(tx).await?)
         })
     };
     let rep2_inbox = inbox_of(t.rep2).await.unwrap();
@@ -104,8 +102,8 @@ async fn the_health_job_snapshots_every_account_and_alerts_reps_once() {
     let tomorrow = run_job(&w, today + Duration::days(1)).await;
     assert_eq!(tomorrow.newly_at_risk, 0);
     let history = w
-        .run(admin, async |tx, ctx| {
-            Ok(health::history(tx, ctx, t.c2).await?.all(tx).await?)
+        .run(admin, async |tx| {
+            Ok(health::history(tx, t.c2).await?.all(tx).await?)
         })
         .await
         .unwrap();
@@ -138,12 +136,12 @@ async fn the_health_job_snapshots_every_account_and_alerts_reps_once() {
         None,
     );
     let overview = |ctx: TenantContext| {
-        w.run(ctx, async |tx, ctx| {
+        w.run(ctx, async |tx| {
             let filter = OverviewFilter {
                 at_risk_only: true,
                 ..Default::default()
             };
-            Ok(health::overview(tx, ctx, &filter)
+            Ok(health::overview(tx, &filter)
                 .await?
                 .all(tx)
                 .await?
@@ -185,8 +183,8 @@ async fn the_job_applies_the_tenants_thresholds_at_their_edges() {
     w.order(t.c3, today, 40, "1000.00", "delivered", 1).await;
     run_job(&w, today).await;
     let flags = async |customer: Uuid| {
-        w.run(t.system(), async move |tx, ctx| {
-            health::latest(tx, ctx, customer).await
+        w.run(t.system(), async move |tx| {
+            health::latest(tx, customer).await
         })
         .await
         .unwrap()

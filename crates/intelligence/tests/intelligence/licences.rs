@@ -20,7 +20,7 @@ async fn licences_expiring_within_the_window_are_listed_soonest_first() {
         .await;
     }
     let expiring = |within: i32, include_expired: bool| {
-        w.run(t.system(), async move |tx, _| {
+        w.run(t.system(), async move |tx| {
             Ok(expiring_licenses(today, within, include_expired)?
                 .all(tx)
                 .await?

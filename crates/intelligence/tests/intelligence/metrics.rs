@@ -103,7 +103,7 @@ async fn sales_metrics_agree_with_a_direct_sum_over_the_orders() {
 
     // Who sees which figures.
     let subjects = |ctx: TenantContext| {
-        w.run(ctx, async |tx, ctx| {
+        w.run(ctx, async |tx| {
             let filter = MetricsFilter {
                 period: MetricPeriod::Month,
                 metrics: vec![MetricKind::Revenue],
@@ -113,7 +113,7 @@ async fn sales_metrics_agree_with_a_direct_sum_over_the_orders() {
                 from: None,
                 to: None,
             };
-            Ok(sales_metrics(tx, ctx, &filter)
+            Ok(sales_metrics(tx, &filter)
                 .await?
                 .all(tx)
                 .await?
@@ -153,7 +153,7 @@ async fn sales_metrics_agree_with_a_direct_sum_over_the_orders() {
         None,
     );
     let tenant_only = w
-        .run(t.as_user(t.admin), async |tx, ctx| {
+        .run(t.as_user(t.admin), async |tx| {
             let filter = MetricsFilter {
                 period: MetricPeriod::Week,
                 metrics: vec![],
@@ -163,7 +163,7 @@ async fn sales_metrics_agree_with_a_direct_sum_over_the_orders() {
                 from: Some(date("2025-06-23")),
                 to: Some(date("2025-06-30")),
             };
-            Ok(sales_metrics(tx, ctx, &filter).await?.all(tx).await?)
+            Ok(sales_metrics(tx, &filter).await?.all(tx).await?)
         })
         .await
         .unwrap();

@@ -45,7 +45,7 @@ async fn order_status_events_notify_the_customers_portal_users_once() {
 
     let since = Utc::now() - Duration::days(7);
     let written = w
-        .run(t.system(), async |tx, _| {
+        .run(t.system(), async |tx| {
             notify_from_events(tx, t.tenant, since).await
         })
         .await
@@ -55,7 +55,7 @@ async fn order_status_events_notify_the_customers_portal_users_once() {
         "one per active portal user of each order's customer"
     );
     let again = w
-        .run(t.system(), async |tx, _| {
+        .run(t.system(), async |tx| {
             notify_from_events(tx, t.tenant, since).await
         })
         .await
@@ -63,8 +63,8 @@ async fn order_status_events_notify_the_customers_portal_users_once() {
     assert_eq!(again, 0);
 
     let inbox_of = |ctx: TenantContext, unread_only: bool| {
-        w.run(ctx, async move |tx, ctx| {
-            Ok(inbox(ctx, unread_only)?.all(tx).await?)
+        w.run(ctx, async move |tx| {
+            Ok(inbox(tx.context(), unread_only)?.all(tx).await?)
         })
     };
     let buyer1 = t.as_portal(t.portal1, t.c1);
@@ -103,32 +103,32 @@ async fn order_status_events_notify_the_customers_portal_users_once() {
     // Reading: only your own.
     let theirs_id = theirs[0].id;
     assert_code_and_field(
-        w.run(buyer1, async |tx, ctx| mark_read(tx, ctx, theirs_id).await)
+        w.run(buyer1, async |tx| mark_read(tx, theirs_id).await)
             .await,
         ErrorCode::NotFound,
         None,
     );
     assert_code_and_field(
-        w.run(t.as_user(t.admin), async |tx, ctx| {
-            mark_read(tx, ctx, theirs_id).await
+        w.run(t.as_user(t.admin), async |tx| {
+            mark_read(tx, theirs_id).await
         })
         .await,
         ErrorCode::NotFound,
         None,
     );
     assert_eq!(
-        w.run(buyer1, async |tx, ctx| unread_count(tx, ctx).await)
+        w.run(buyer1, async |tx| unread_count(tx).await)
             .await
             .unwrap(),
         1
     );
     let read = w
-        .run(buyer1, async |tx, ctx| mark_read(tx, ctx, mine[0].id).await)
+        .run(buyer1, async |tx| mark_read(tx, mine[0].id).await)
         .await
         .unwrap();
     let first_read = read.read_at.unwrap();
     let reread = w
-        .run(buyer1, async |tx, ctx| mark_read(tx, ctx, mine[0].id).await)
+        .run(buyer1, async |tx| mark_read(tx, mine[0].id).await)
         .await
         .unwrap();
     assert_eq!(
@@ -138,13 +138,13 @@ async fn order_status_events_notify_the_customers_portal_users_once() {
     );
     assert!(inbox_of(buyer1, true).await.unwrap().is_empty());
     assert_eq!(
-        w.run(buyer2, async |tx, ctx| mark_all_read(tx, ctx).await)
+        w.run(buyer2, async |tx| mark_all_read(tx).await)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        w.run(buyer2, async |tx, ctx| mark_all_read(tx, ctx).await)
+        w.run(buyer2, async |tx| mark_all_read(tx).await)
             .await
             .unwrap(),
         0
@@ -170,8 +170,8 @@ async fn due_and_overdue_tasks_are_announced_once() {
             priority: Some(priority),
             ..task("Renew licence", Some(t.c1))
         };
-        w.run(t.as_user(t.rep1), async move |tx, ctx| {
-            create_task(tx, ctx, input).await
+        w.run(t.as_user(t.rep1), async move |tx| {
+            create_task(tx, input).await
         })
     };
     let today_task = create("2025-06-30T23:00:00Z", Priority::Low).await.unwrap();
@@ -182,14 +182,14 @@ async fn due_and_overdue_tasks_are_announced_once() {
         .await
         .unwrap();
     let written = w
-        .run(t.system(), async |tx, _| {
+        .run(t.system(), async |tx| {
             notify_due_tasks(tx, t.tenant, today, "UTC").await
         })
         .await
         .unwrap();
     assert_eq!(written, 2);
     assert_eq!(
-        w.run(t.system(), async |tx, _| notify_due_tasks(
+        w.run(t.system(), async |tx| notify_due_tasks(
             tx, t.tenant, today, "UTC"
         )
         .await)
@@ -198,8 +198,8 @@ async fn due_and_overdue_tasks_are_announced_once() {
         0
     );
     let inbox = w
-        .run(t.as_user(t.rep1), async |tx, ctx| {
-            Ok(inbox(ctx, false)?.all(tx).await?)
+        .run(t.as_user(t.rep1), async |tx| {
+            Ok(inbox(tx.context(), false)?.all(tx).await?)
         })
         .await
         .unwrap();

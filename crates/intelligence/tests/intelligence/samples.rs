@@ -89,7 +89,7 @@ async fn sample_pulls_are_free_up_to_exactly_the_allowance_and_pending_one_above
     )
     .await;
     let used = |at: &'static str| {
-        w.run(t.system(), async move |tx, _| {
+        w.run(t.system(), async move |tx| {
             units_used_in_month(tx, t.rep1, time(at), "America/Los_Angeles").await
         })
     };
@@ -142,8 +142,8 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
         .unwrap();
     let visit = w.log(rep1, visit(t.c1)).await.unwrap();
     let decide = |ctx: TenantContext, id: Uuid, decision: SampleDecision| {
-        w.run(ctx, async move |tx, ctx| {
-            decide_sample_pull(tx, ctx, id, decision).await
+        w.run(ctx, async move |tx| {
+            decide_sample_pull(tx, id, decision).await
         })
     };
 
@@ -247,7 +247,7 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
         .unwrap();
     assert_eq!(second.sample_approval_status, SampleApprovalStatus::Pending);
     let used = || {
-        w.run(t.system(), async |tx, _| {
+        w.run(t.system(), async |tx| {
             units_used_in_month(tx, t.rep1, time("2025-06-30T00:00:00Z"), "UTC").await
         })
     };

@@ -10,12 +10,13 @@ use leora_intelligence::service::activities::{
 };
 use leora_intelligence::service::tasks::NewTask;
 use leora_intelligence::{HealthRunSummary, refresh_account_health};
+use leora_tenancy::TenantTx;
 use leora_tenancy::{TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
 use leora_test_db::fixtures::{create_product, create_sku, create_tenant, create_user, grant_role};
 use leora_test_db::sql::{exec, insert, scalar};
 use rust_decimal::Decimal;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, Value};
+use sea_orm::{DatabaseConnection, Value};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -190,9 +191,9 @@ impl World {
     pub async fn run<T>(
         &self,
         ctx: TenantContext,
-        work: impl AsyncFnOnce(&DatabaseTransaction, &TenantContext) -> Result<T, IntelligenceError>,
+        work: impl AsyncFnOnce(&TenantTx) -> Result<T, IntelligenceError>,
     ) -> Result<T, IntelligenceError> {
-        with_tenant(&self.db, &ctx, async |tx| work(tx, &ctx).await).await
+        with_tenant(&self.db, &ctx, work).await
     }
 
     pub async fn log(
@@ -200,7 +201,7 @@ impl World {
         ctx: TenantContext,
         input: NewActivity,
     ) -> Result<activity_rows::Model, IntelligenceError> {
-        self.run(ctx, async |tx, ctx| log_activity(tx, ctx, input).await)
+        self.run(ctx, async |tx| log_activity(tx, input).await)
             .await
     }
 
@@ -209,8 +210,8 @@ impl World {
         ctx: TenantContext,
         filter: ActivityFilter,
     ) -> Result<BTreeSet<Uuid>, IntelligenceError> {
-        self.run(ctx, async |tx, ctx| {
-            let rows = activities(tx, ctx, &filter).await?.all(tx).await?;
+        self.run(ctx, async |tx| {
+            let rows = activities(tx, &filter).await?.all(tx).await?;
             Ok(rows.into_iter().map(|a| a.id).collect())
         })
         .await

@@ -18,11 +18,11 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
     let w = world().await;
     let t = w.t;
     let create = |ctx: TenantContext, input: NewTask| {
-        w.run(ctx, async move |tx, ctx| create_task(tx, ctx, input).await)
+        w.run(ctx, async move |tx| create_task(tx, input).await)
     };
     let task_ids = |ctx: TenantContext, filter: TaskFilter| {
-        w.run(ctx, async move |tx, ctx| {
-            Ok(tasks(tx, ctx, &filter)
+        w.run(ctx, async move |tx| {
+            Ok(tasks(tx, &filter)
                 .await?
                 .all(tx)
                 .await?
@@ -32,8 +32,8 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
         })
     };
     let inbox_of = |user: Uuid| {
-        w.run(t.as_user(user), async |tx, ctx| {
-            Ok(inbox(ctx, false)?.all(tx).await?)
+        w.run(t.as_user(user), async |tx| {
+            Ok(inbox(tx.context(), false)?.all(tx).await?)
         })
     };
 
@@ -127,24 +127,24 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
     // The manager hands the task to rep2: rep2 is told, rep1 no longer sees it (no customer).
     let given_id = given.id;
     assert_code_and_field(
-        w.run(t.as_user(t.manager), async |tx, ctx| {
-            reassign_task(tx, ctx, given_id, t.rep3).await
+        w.run(t.as_user(t.manager), async |tx| {
+            reassign_task(tx, given_id, t.rep3).await
         })
         .await,
         ErrorCode::Forbidden,
         None,
     );
     assert_code_and_field(
-        w.run(t.as_user(t.rep1), async |tx, ctx| {
-            reassign_task(tx, ctx, given_id, t.rep2).await
+        w.run(t.as_user(t.rep1), async |tx| {
+            reassign_task(tx, given_id, t.rep2).await
         })
         .await,
         ErrorCode::Forbidden,
         None,
     );
     let moved = w
-        .run(t.as_user(t.manager), async |tx, ctx| {
-            reassign_task(tx, ctx, given_id, t.rep2).await
+        .run(t.as_user(t.manager), async |tx| {
+            reassign_task(tx, given_id, t.rep2).await
         })
         .await
         .unwrap();
@@ -177,32 +177,32 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
 
     // Completion, once.
     assert_code_and_field(
-        w.run(t.as_user(t.rep3), async |tx, ctx| {
-            complete_task(tx, ctx, given_id).await
+        w.run(t.as_user(t.rep3), async |tx| {
+            complete_task(tx, given_id).await
         })
         .await,
         ErrorCode::NotFound,
         None,
     );
     let done = w
-        .run(t.as_user(t.rep2), async |tx, ctx| {
-            complete_task(tx, ctx, given_id).await
+        .run(t.as_user(t.rep2), async |tx| {
+            complete_task(tx, given_id).await
         })
         .await
         .unwrap();
     assert_eq!(done.status, TaskStatus::Completed);
     assert!(done.completed_at.is_some());
     assert_code_and_field(
-        w.run(t.as_user(t.rep2), async |tx, ctx| {
-            complete_task(tx, ctx, given_id).await
+        w.run(t.as_user(t.rep2), async |tx| {
+            complete_task(tx, given_id).await
         })
         .await,
         ErrorCode::InvalidTransition,
         None,
     );
     assert_code_and_field(
-        w.run(t.as_user(t.manager), async |tx, ctx| {
-            reassign_task(tx, ctx, given_id, t.rep1).await
+        w.run(t.as_user(t.manager), async |tx| {
+            reassign_task(tx, given_id, t.rep1).await
         })
         .await,
         ErrorCode::InvalidTransition,

@@ -26,8 +26,7 @@ impl OrdersMutation {
     #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
     async fn create_order(&self, ctx: &Context<'_>, input: CreateOrderInput) -> ApiResult<Order> {
         let session = Session::of(ctx)?;
-        let placed =
-            orders::create_order(session.tx(), session.context(), input.into_new()?).await?;
+        let placed = orders::create_order(session.tx(), input.into_new()?).await?;
         Ok(Order(placed.order))
     }
 
@@ -36,7 +35,7 @@ impl OrdersMutation {
     async fn submit_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let session = Session::of(ctx)?;
         Ok(Order(
-            orders::submit_order(session.tx(), session.context(), parse_id("id", &id)?).await?,
+            orders::submit_order(session.tx(), parse_id("id", &id)?).await?,
         ))
     }
 
@@ -44,7 +43,7 @@ impl OrdersMutation {
     async fn confirm_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let session = Session::of(ctx)?;
         Ok(Order(
-            orders::confirm_order(session.tx(), session.context(), parse_id("id", &id)?).await?,
+            orders::confirm_order(session.tx(), parse_id("id", &id)?).await?,
         ))
     }
 
@@ -53,7 +52,7 @@ impl OrdersMutation {
     async fn fulfill_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let session = Session::of(ctx)?;
         Ok(Order(
-            orders::fulfill_order(session.tx(), session.context(), parse_id("id", &id)?).await?,
+            orders::fulfill_order(session.tx(), parse_id("id", &id)?).await?,
         ))
     }
 
@@ -61,7 +60,7 @@ impl OrdersMutation {
     async fn deliver_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let session = Session::of(ctx)?;
         Ok(Order(
-            orders::deliver_order(session.tx(), session.context(), parse_id("id", &id)?).await?,
+            orders::deliver_order(session.tx(), parse_id("id", &id)?).await?,
         ))
     }
 
@@ -70,7 +69,7 @@ impl OrdersMutation {
     async fn cancel_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let session = Session::of(ctx)?;
         Ok(Order(
-            orders::cancel_order(session.tx(), session.context(), parse_id("id", &id)?).await?,
+            orders::cancel_order(session.tx(), parse_id("id", &id)?).await?,
         ))
     }
 
@@ -84,13 +83,7 @@ impl OrdersMutation {
     ) -> ApiResult<Cart> {
         let session = Session::of(ctx)?;
         Ok(Cart(
-            carts::add_to_cart(
-                session.tx(),
-                session.context(),
-                parse_id("skuId", &sku_id)?,
-                quantity,
-            )
-            .await?,
+            carts::add_to_cart(session.tx(), parse_id("skuId", &sku_id)?, quantity).await?,
         ))
     }
 
@@ -105,7 +98,7 @@ impl OrdersMutation {
         let session = Session::of(ctx)?;
         let sku_id = parse_id("skuId", &sku_id)?;
         Ok(Cart(
-            carts::update_cart_item(session.tx(), session.context(), sku_id, quantity).await?,
+            carts::update_cart_item(session.tx(), sku_id, quantity).await?,
         ))
     }
 
@@ -113,8 +106,7 @@ impl OrdersMutation {
     async fn remove_from_cart(&self, ctx: &Context<'_>, sku_id: ID) -> ApiResult<Cart> {
         let session = Session::of(ctx)?;
         Ok(Cart(
-            carts::remove_from_cart(session.tx(), session.context(), parse_id("skuId", &sku_id)?)
-                .await?,
+            carts::remove_from_cart(session.tx(), parse_id("skuId", &sku_id)?).await?,
         ))
     }
 
@@ -129,9 +121,7 @@ impl OrdersMutation {
         let session = Session::of(ctx)?;
         let checkout = input.unwrap_or_default().into();
         Ok(Order(
-            carts::checkout_cart(session.tx(), session.context(), checkout)
-                .await?
-                .order,
+            carts::checkout_cart(session.tx(), checkout).await?.order,
         ))
     }
 
@@ -141,12 +131,7 @@ impl OrdersMutation {
     async fn issue_invoice(&self, ctx: &Context<'_>, order_id: ID) -> ApiResult<Invoice> {
         let session = Session::of(ctx)?;
         Ok(Invoice(
-            invoices::issue_invoice(
-                session.tx(),
-                session.context(),
-                parse_id("orderId", &order_id)?,
-            )
-            .await?,
+            invoices::issue_invoice(session.tx(), parse_id("orderId", &order_id)?).await?,
         ))
     }
 
@@ -160,9 +145,7 @@ impl OrdersMutation {
     ) -> ApiResult<PaymentRecorded> {
         let session = Session::of(ctx)?;
         let invoice_id = parse_id("invoiceId", &invoice_id)?;
-        let recorded =
-            invoices::record_payment(session.tx(), session.context(), invoice_id, input.into())
-                .await?;
+        let recorded = invoices::record_payment(session.tx(), invoice_id, input.into()).await?;
         Ok(PaymentRecorded {
             payment: Payment(recorded.payment),
             invoice: Invoice(recorded.invoice),
@@ -175,12 +158,7 @@ impl OrdersMutation {
     async fn void_invoice(&self, ctx: &Context<'_>, invoice_id: ID) -> ApiResult<Invoice> {
         let session = Session::of(ctx)?;
         Ok(Invoice(
-            invoices::void_invoice(
-                session.tx(),
-                session.context(),
-                parse_id("invoiceId", &invoice_id)?,
-            )
-            .await?,
+            invoices::void_invoice(session.tx(), parse_id("invoiceId", &invoice_id)?).await?,
         ))
     }
 
@@ -193,7 +171,7 @@ impl OrdersMutation {
         let session = Session::of(ctx)?;
         let new_list = input.into_new(session.context().customer_id())?;
         Ok(ProductList(
-            lists::create_list(session.tx(), session.context(), new_list).await?,
+            lists::create_list(session.tx(), new_list).await?,
         ))
     }
 
@@ -207,8 +185,7 @@ impl OrdersMutation {
         let session = Session::of(ctx)?;
         let list_id = parse_id("listId", &list_id)?;
         Ok(ProductListItem(
-            lists::add_list_item(session.tx(), session.context(), list_id, input.into_new()?)
-                .await?,
+            lists::add_list_item(session.tx(), list_id, input.into_new()?).await?,
         ))
     }
 
@@ -221,7 +198,7 @@ impl OrdersMutation {
     ) -> ApiResult<bool> {
         let session = Session::of(ctx)?;
         let (list_id, sku_id) = (parse_id("listId", &list_id)?, parse_id("skuId", &sku_id)?);
-        lists::remove_list_item(session.tx(), session.context(), list_id, sku_id).await?;
+        lists::remove_list_item(session.tx(), list_id, sku_id).await?;
         Ok(true)
     }
 
@@ -230,12 +207,7 @@ impl OrdersMutation {
     async fn add_list_to_cart(&self, ctx: &Context<'_>, list_id: ID) -> ApiResult<Cart> {
         let session = Session::of(ctx)?;
         Ok(Cart(
-            lists::add_list_to_cart(
-                session.tx(),
-                session.context(),
-                parse_id("listId", &list_id)?,
-            )
-            .await?,
+            lists::add_list_to_cart(session.tx(), parse_id("listId", &list_id)?).await?,
         ))
     }
 }

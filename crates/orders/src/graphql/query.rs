@@ -74,9 +74,7 @@ impl OrdersQuery {
     #[graphql(guard = "RequirePermission(Permission::PortalOrdersCreate)")]
     async fn cart(&self, ctx: &Context<'_>) -> ApiResult<Cart> {
         let session = Session::of(ctx)?;
-        Ok(Cart(
-            carts::active_cart(session.tx(), session.context()).await?,
-        ))
+        Ok(Cart(carts::active_cart(session.tx()).await?))
     }
 
     /// Saved lists; a portal user sees its own customer's.

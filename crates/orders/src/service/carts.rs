@@ -11,7 +11,7 @@
 //! checkout runs lands either in the order or in the next cart, never in a converted one.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use leora_tenancy::TenantContext;
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -42,31 +42,29 @@ pub struct Checkout {
 }
 
 /// The portal user's active cart, started if there is none. An expired one is returned as it is.
-pub async fn active_cart(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-) -> Result<carts::Model, OrdersError> {
+pub async fn active_cart(tx: &TenantTx) -> Result<carts::Model, OrdersError> {
+    let ctx = tx.context();
     let (portal_user_id, customer_id) = portal_user(ctx)?;
     if let Some(cart) = find_active(tx, portal_user_id, Lock::None).await? {
         return Ok(cart);
     }
-    let settings = settings::load(tx, ctx.tenant_id(), Lock::None).await?;
-    start_cart(tx, ctx.tenant_id(), portal_user_id, customer_id, &settings).await
+    let settings = settings::load(tx, Lock::None).await?;
+    start_cart(tx, portal_user_id, customer_id, &settings).await
 }
 
 /// Adds `quantity` of a SKU to the cart, on top of any already there. A quantity outside
 /// 1‥[`MAX_QUANTITY`], or a total for the SKU beyond it → `BadInput` on `quantity`; an unknown SKU →
 /// `NotFound`, one not for sale → `BadInput`, on `skuId`.
 pub async fn add_to_cart(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     sku_id: Uuid,
     quantity: i32,
 ) -> Result<carts::Model, OrdersError> {
+    let ctx = tx.context();
     portal_user(ctx)?;
     let quantity = validate::quantity("quantity", quantity)?;
     sellable_sku(tx, sku_id).await?;
-    let (cart, settings) = cart_for_change(tx, ctx).await?;
+    let (cart, settings) = cart_for_change(tx).await?;
     let merged = tx
         .query_one_raw(stmt(
             "INSERT INTO cart_items (id, tenant_id, customer_id, cart_id, sku_id, quantity)
@@ -98,16 +96,16 @@ pub async fn add_to_cart(
 /// Sets a cart item's quantity; 0 removes it. A SKU not in the cart → `NotFound` on `skuId`; an
 /// expired cart → `CartExpired`.
 pub async fn update_cart_item(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     sku_id: Uuid,
     quantity: i32,
 ) -> Result<carts::Model, OrdersError> {
+    let ctx = tx.context();
     let (portal_user_id, _) = portal_user(ctx)?;
     if quantity != 0 {
         validate::quantity("quantity", quantity)?;
     }
-    let settings = settings::load(tx, ctx.tenant_id(), Lock::None).await?;
+    let settings = settings::load(tx, Lock::None).await?;
     let cart = find_active(tx, portal_user_id, Lock::ForUpdate)
         .await?
         .ok_or_else(not_in_cart)?;
@@ -132,12 +130,8 @@ pub async fn update_cart_item(
     touch(tx, &cart, &settings).await
 }
 
-pub async fn remove_from_cart(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    sku_id: Uuid,
-) -> Result<carts::Model, OrdersError> {
-    update_cart_item(tx, ctx, sku_id, 0).await
+pub async fn remove_from_cart(tx: &TenantTx, sku_id: Uuid) -> Result<carts::Model, OrdersError> {
+    update_cart_item(tx, sku_id, 0).await
 }
 
 /// Turns the active cart into a submitted order (stock reserved) and marks the cart `converted`,
@@ -146,15 +140,12 @@ pub async fn remove_from_cart(
 ///
 /// With a key, a retry returns the order the first checkout created, whatever has happened to the
 /// cart since.
-pub async fn checkout_cart(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    input: Checkout,
-) -> Result<OrderWithLines, OrdersError> {
+pub async fn checkout_cart(tx: &TenantTx, input: Checkout) -> Result<OrderWithLines, OrdersError> {
+    let ctx = tx.context();
     let (portal_user_id, customer_id) = portal_user(ctx)?;
     let idempotency_key = validate::idempotency_key(input.idempotency_key)?;
     let notes = validate::optional_text("notes", input.notes, MAX_NOTES_CHARS)?;
-    let settings = settings::load(tx, ctx.tenant_id(), Lock::ForUpdate).await?;
+    let settings = settings::load(tx, Lock::ForUpdate).await?;
     if let Some(key) = &idempotency_key
         && let Some(existing) = find_by_key(tx, key, customer_id).await?
     {
@@ -204,11 +195,11 @@ pub async fn checkout_cart(
 /// The active cart to change, locked: the current one if unexpired, else a new one (an expired
 /// one is marked so first).
 pub(crate) async fn cart_for_change(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
 ) -> Result<(carts::Model, TenantSettings), OrdersError> {
+    let ctx = tx.context();
     let (portal_user_id, customer_id) = portal_user(ctx)?;
-    let settings = settings::load(tx, ctx.tenant_id(), Lock::None).await?;
+    let settings = settings::load(tx, Lock::None).await?;
     match find_active(tx, portal_user_id, Lock::ForUpdate).await? {
         Some(cart) if cart.expires_at > settings.now => return Ok((cart, settings)),
         Some(expired) => {
@@ -220,7 +211,7 @@ pub(crate) async fn cart_for_change(
         }
         None => {}
     }
-    let cart = start_cart(tx, ctx.tenant_id(), portal_user_id, customer_id, &settings).await?;
+    let cart = start_cart(tx, portal_user_id, customer_id, &settings).await?;
     Ok((cart, settings))
 }
 
@@ -258,12 +249,12 @@ async fn find_active(
 /// Starts the portal user's active cart. Two requests may race to start it: the partial unique
 /// index lets one insert win and the other wait for it, then both read (and lock) the winner's.
 async fn start_cart(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     portal_user_id: Uuid,
     customer_id: Uuid,
     settings: &TenantSettings,
 ) -> Result<carts::Model, OrdersError> {
+    let tenant_id = tx.tenant_id();
     tx.execute_raw(stmt(
         "INSERT INTO carts (id, tenant_id, customer_id, portal_user_id, expires_at)
          VALUES ($1, $2, $3, $4, $5)

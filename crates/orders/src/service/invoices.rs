@@ -10,6 +10,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use leora_catalog::entities::customers::{self, PaymentTerms};
 use leora_integrations::events::{self, EventType};
 use leora_tenancy::TenantContext;
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -90,11 +91,8 @@ pub async fn invoice(tx: &DatabaseTransaction, id: Uuid) -> Result<invoices::Mod
 /// one live invoice per order (`Conflict`; once it is voided, the order can be invoiced again,
 /// under a new number). Its totals are the order's; it is due after the customer's payment terms
 /// (net 15/30/60 days; prepaid and COD on the day of issue).
-pub async fn issue_invoice(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    order_id: Uuid,
-) -> Result<invoices::Model, OrdersError> {
+pub async fn issue_invoice(tx: &TenantTx, order_id: Uuid) -> Result<invoices::Model, OrdersError> {
+    let ctx = tx.context();
     staff(ctx, "only staff issue invoices")?;
     // Locked so two concurrent issues of one order run one after the other and the second sees
     // the first's invoice.
@@ -128,8 +126,8 @@ pub async fn issue_invoice(
         .one(tx)
         .await?
         .ok_or_else(|| OrdersError::not_found("customer"))?;
-    let settings = settings::load(tx, ctx.tenant_id(), Lock::None).await?;
-    let invoice_number = next_invoice_number(tx, ctx.tenant_id()).await?;
+    let settings = settings::load(tx, Lock::None).await?;
+    let invoice_number = next_invoice_number(tx).await?;
     let invoice = invoices::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(ctx.tenant_id()),
@@ -168,11 +166,11 @@ pub async fn issue_invoice(
 /// The invoice row is locked first, so concurrent payments are judged one after the other against
 /// the balance each leaves.
 pub async fn record_payment(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     invoice_id: Uuid,
     input: NewPayment,
 ) -> Result<RecordedPayment, OrdersError> {
+    let ctx = tx.context();
     staff(ctx, "only staff record payments")?;
     let amount = validate::money("amount", input.amount, DOCUMENT_MONEY_LIMIT)?;
     if amount.is_zero() {
@@ -255,11 +253,8 @@ pub async fn record_payment(
 
 /// Voids an invoice that has no completed payments (`Conflict` otherwise; refund them first). A
 /// void invoice stays void (`InvalidTransition`); its order can be invoiced again.
-pub async fn void_invoice(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    invoice_id: Uuid,
-) -> Result<invoices::Model, OrdersError> {
+pub async fn void_invoice(tx: &TenantTx, invoice_id: Uuid) -> Result<invoices::Model, OrdersError> {
+    let ctx = tx.context();
     staff(ctx, "only staff void invoices")?;
     let invoice = locked_invoice(tx, invoice_id).await?;
     if invoice.status == InvoiceStatus::Void {

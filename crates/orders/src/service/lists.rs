@@ -7,7 +7,7 @@
 //! to order, so repeating an add is harmless.
 
 use leora_catalog::entities::customers;
-use leora_tenancy::TenantContext;
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -57,11 +57,8 @@ pub fn lists(customer_id: Option<Uuid>) -> Select<lists::Entity> {
 
 /// Creates a list owned by the principal. A portal user's list is for its own customer
 /// (`Forbidden` otherwise); a job has no one to own a list (`Forbidden`).
-pub async fn create_list(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    input: NewList,
-) -> Result<lists::Model, OrdersError> {
+pub async fn create_list(tx: &TenantTx, input: NewList) -> Result<lists::Model, OrdersError> {
+    let ctx = tx.context();
     let actor = Actor::of(ctx)?;
     actor.may_act_for(input.customer_id)?;
     if actor == Actor::System {
@@ -96,15 +93,14 @@ pub async fn create_list(
 /// note. A quantity outside 1‥[`MAX_QUANTITY`] → `BadInput` on `defaultQuantity`; an unknown SKU →
 /// `NotFound`, one not for sale → `BadInput`, on `skuId`.
 pub async fn add_list_item(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     list_id: Uuid,
     input: NewListItem,
 ) -> Result<list_items::Model, OrdersError> {
     let default_quantity =
         validate::quantity("defaultQuantity", input.default_quantity.unwrap_or(1))?;
     let note = validate::optional_text("note", input.note, MAX_NOTE_CHARS)?;
-    let list = list_to_change(tx, ctx, list_id).await?;
+    let list = list_to_change(tx, list_id).await?;
     sellable_sku(tx, input.sku_id).await?;
     list_items::Entity::find()
         .from_raw_sql(stmt(
@@ -132,12 +128,11 @@ pub async fn add_list_item(
 
 /// Takes a SKU off the list; one not on it → `NotFound` on `skuId`.
 pub async fn remove_list_item(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     list_id: Uuid,
     sku_id: Uuid,
 ) -> Result<(), OrdersError> {
-    let list = list_to_change(tx, ctx, list_id).await?;
+    let list = list_to_change(tx, list_id).await?;
     let removed = tx
         .execute_raw(stmt(
             "DELETE FROM list_items WHERE list_id = $1 AND sku_id = $2",
@@ -153,14 +148,11 @@ pub async fn remove_list_item(
 /// Adds every item of the list, at its default quantity, to the portal user's cart, merging with
 /// what is there (capped at [`MAX_QUANTITY`] per SKU). Items no longer for sale are left out: one
 /// discontinued wine should not stop a template from working.
-pub async fn add_list_to_cart(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    list_id: Uuid,
-) -> Result<carts::Model, OrdersError> {
+pub async fn add_list_to_cart(tx: &TenantTx, list_id: Uuid) -> Result<carts::Model, OrdersError> {
+    let ctx = tx.context();
     portal_user(ctx)?;
     let list = visible_list(tx, list_id).await?;
-    let (cart, settings) = cart_for_change(tx, ctx).await?;
+    let (cart, settings) = cart_for_change(tx).await?;
     tx.execute_raw(stmt(
         "INSERT INTO cart_items (tenant_id, customer_id, cart_id, sku_id, quantity)
          SELECT $1, $2, $3, li.sku_id, li.default_quantity
@@ -192,11 +184,8 @@ async fn visible_list(
         .ok_or_else(|| OrdersError::not_found_at("list", "listId"))
 }
 
-async fn list_to_change(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    list_id: Uuid,
-) -> Result<lists::Model, OrdersError> {
+async fn list_to_change(tx: &TenantTx, list_id: Uuid) -> Result<lists::Model, OrdersError> {
+    let ctx = tx.context();
     let actor = Actor::of(ctx)?;
     let list = visible_list(tx, list_id).await?;
     if let Actor::Portal { portal_user_id, .. } = actor

@@ -5,9 +5,9 @@
 //! takes the next number) or roll back (and then takes the same number again): numbers follow
 //! commit order and a failed creation leaves no gap.
 
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
-use sea_orm::{ConnectionTrait, DatabaseTransaction};
-use uuid::Uuid;
+use sea_orm::ConnectionTrait;
 
 use super::settings::ensure_row;
 use crate::error::OrdersError;
@@ -40,18 +40,12 @@ impl Counter {
     }
 }
 
-pub async fn next_order_number(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
-) -> Result<String, OrdersError> {
-    next(tx, tenant_id, Counter::Order).await
+pub async fn next_order_number(tx: &TenantTx) -> Result<String, OrdersError> {
+    next(tx, Counter::Order).await
 }
 
-pub async fn next_invoice_number(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
-) -> Result<String, OrdersError> {
-    next(tx, tenant_id, Counter::Invoice).await
+pub async fn next_invoice_number(tx: &TenantTx) -> Result<String, OrdersError> {
+    next(tx, Counter::Invoice).await
 }
 
 /// `SO-000042`: six digits, more once a tenant passes 999 999.
@@ -59,16 +53,12 @@ pub fn format_number(prefix: &str, number: i64) -> String {
     format!("{prefix}-{number:06}")
 }
 
-async fn next(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
-    counter: Counter,
-) -> Result<String, OrdersError> {
-    let number = match increment(tx, tenant_id, counter).await? {
+async fn next(tx: &TenantTx, counter: Counter) -> Result<String, OrdersError> {
+    let number = match increment(tx, counter).await? {
         Some(number) => number,
         None => {
-            ensure_row(tx, tenant_id).await?;
-            increment(tx, tenant_id, counter)
+            ensure_row(tx).await?;
+            increment(tx, counter)
                 .await?
                 .ok_or(OrdersError::not_found("tenant settings"))?
         }
@@ -76,11 +66,8 @@ async fn next(
     Ok(format_number(counter.prefix(), number))
 }
 
-async fn increment(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
-    counter: Counter,
-) -> Result<Option<i64>, OrdersError> {
+async fn increment(tx: &TenantTx, counter: Counter) -> Result<Option<i64>, OrdersError> {
+    let tenant_id = tx.tenant_id();
     let row = tx
         .query_one_raw(stmt(counter.increment_sql(), [tenant_id.into()]))
         .await?;

@@ -2,6 +2,7 @@
 //! through their lifecycle with its stock effects — submitting reserves, cancelling a submitted or
 //! confirmed order releases, fulfilling consumes — and reading them.
 
+use leora_tenancy::TenantTx;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -130,15 +131,12 @@ pub async fn order(tx: &DatabaseTransaction, id: Uuid) -> Result<orders::Model, 
 /// Idempotency: the tenant's settings row is locked before the key is looked up, so concurrent
 /// requests with one key run one after the other and the later returns the earlier's order,
 /// unchanged and without reserving again.
-pub async fn create_order(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    input: NewOrder,
-) -> Result<OrderWithLines, OrdersError> {
+pub async fn create_order(tx: &TenantTx, input: NewOrder) -> Result<OrderWithLines, OrdersError> {
+    let ctx = tx.context();
     let actor = Actor::of(ctx)?;
     actor.may_act_for(input.customer_id)?;
     let request = validate_new_order(actor, input)?;
-    let settings = settings::load(tx, ctx.tenant_id(), Lock::ForUpdate).await?;
+    let settings = settings::load(tx, Lock::ForUpdate).await?;
     if let Some(key) = &request.idempotency_key
         && let Some(existing) = find_by_key(tx, key, request.customer_id).await?
     {
@@ -148,48 +146,28 @@ pub async fn create_order(
 }
 
 /// draft → submitted, reserving every line's stock (`InsufficientInventory` if any is short).
-pub async fn submit_order(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    order_id: Uuid,
-) -> Result<orders::Model, OrdersError> {
-    transition(tx, ctx, order_id, Action::Submit).await
+pub async fn submit_order(tx: &TenantTx, order_id: Uuid) -> Result<orders::Model, OrdersError> {
+    transition(tx, order_id, Action::Submit).await
 }
 
 /// submitted → confirmed: the distributor accepts the order. Staff only.
-pub async fn confirm_order(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    order_id: Uuid,
-) -> Result<orders::Model, OrdersError> {
-    transition(tx, ctx, order_id, Action::Confirm).await
+pub async fn confirm_order(tx: &TenantTx, order_id: Uuid) -> Result<orders::Model, OrdersError> {
+    transition(tx, order_id, Action::Confirm).await
 }
 
 /// confirmed → fulfilled: the goods ship, consuming the reserved stock. Staff only.
-pub async fn fulfill_order(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    order_id: Uuid,
-) -> Result<orders::Model, OrdersError> {
-    transition(tx, ctx, order_id, Action::Fulfill).await
+pub async fn fulfill_order(tx: &TenantTx, order_id: Uuid) -> Result<orders::Model, OrdersError> {
+    transition(tx, order_id, Action::Fulfill).await
 }
 
 /// fulfilled → delivered. Staff only.
-pub async fn deliver_order(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    order_id: Uuid,
-) -> Result<orders::Model, OrdersError> {
-    transition(tx, ctx, order_id, Action::Deliver).await
+pub async fn deliver_order(tx: &TenantTx, order_id: Uuid) -> Result<orders::Model, OrdersError> {
+    transition(tx, order_id, Action::Deliver).await
 }
 
 /// draft, submitted or confirmed → cancelled, releasing any reserved stock.
-pub async fn cancel_order(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
-    order_id: Uuid,
-) -> Result<orders::Model, OrdersError> {
-    transition(tx, ctx, order_id, Action::Cancel).await
+pub async fn cancel_order(tx: &TenantTx, order_id: Uuid) -> Result<orders::Model, OrdersError> {
+    transition(tx, order_id, Action::Cancel).await
 }
 
 fn validate_new_order(actor: Actor, input: NewOrder) -> Result<OrderRequest, OrdersError> {
@@ -252,11 +230,11 @@ fn validate_new_order(actor: Actor, input: NewOrder) -> Result<OrderRequest, Ord
 /// concurrent transitions of one order run one after the other, so the second sees the first's
 /// status and stock is never reserved or released twice.
 async fn transition(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     order_id: Uuid,
     action: Action,
 ) -> Result<orders::Model, OrdersError> {
+    let ctx = tx.context();
     let actor = Actor::of(ctx)?;
     if matches!(actor, Actor::Portal { .. }) && !matches!(action, Action::Submit | Action::Cancel) {
         return Err(OrdersError::Forbidden {

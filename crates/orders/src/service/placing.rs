@@ -4,6 +4,7 @@
 //! before the idempotency look-up, so two requests with one key cannot both miss it). Here the
 //! order is checked against the database, priced, taxed, optionally reserved, numbered and written.
 
+use leora_tenancy::TenantTx;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -78,7 +79,7 @@ pub(crate) async fn find_by_key(
 }
 
 pub(crate) async fn place(
-    tx: &DatabaseTransaction,
+    tx: &TenantTx,
     actor: Actor,
     tenant_id: Uuid,
     settings: &TenantSettings,
@@ -116,7 +117,7 @@ pub(crate) async fn place(
         .await?;
     }
 
-    let order_number = next_order_number(tx, tenant_id).await?;
+    let order_number = next_order_number(tx).await?;
     let order = insert_order(
         tx,
         actor,

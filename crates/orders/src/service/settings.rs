@@ -3,9 +3,9 @@
 //! serialise per tenant (see `numbers`).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult};
-use uuid::Uuid;
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::error::OrdersError;
 
@@ -29,25 +29,19 @@ pub(crate) enum Lock {
 }
 
 /// The tenant's settings, creating the row with its defaults if the tenant has none yet.
-pub(crate) async fn load(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
-    lock: Lock,
-) -> Result<TenantSettings, OrdersError> {
-    if let Some(settings) = select(tx, tenant_id, lock).await? {
+pub(crate) async fn load(tx: &TenantTx, lock: Lock) -> Result<TenantSettings, OrdersError> {
+    if let Some(settings) = select(tx, lock).await? {
         return Ok(settings);
     }
-    ensure_row(tx, tenant_id).await?;
-    select(tx, tenant_id, lock)
+    ensure_row(tx).await?;
+    select(tx, lock)
         .await?
         .ok_or(OrdersError::not_found("tenant settings"))
 }
 
 /// Inserts the default settings row if there is none; a concurrent insert wins quietly.
-pub(crate) async fn ensure_row(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
-) -> Result<(), OrdersError> {
+pub(crate) async fn ensure_row(tx: &TenantTx) -> Result<(), OrdersError> {
+    let tenant_id = tx.tenant_id();
     tx.execute_raw(stmt(
         "INSERT INTO tenant_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING",
         [tenant_id.into()],
@@ -56,11 +50,8 @@ pub(crate) async fn ensure_row(
     Ok(())
 }
 
-async fn select(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
-    lock: Lock,
-) -> Result<Option<TenantSettings>, OrdersError> {
+async fn select(tx: &TenantTx, lock: Lock) -> Result<Option<TenantSettings>, OrdersError> {
+    let tenant_id = tx.tenant_id();
     let sql = match lock {
         Lock::None => {
             "SELECT now() AS now, (now() AT TIME ZONE timezone)::date AS today,

@@ -19,13 +19,13 @@ async fn cart_items_merge_by_sku_and_only_portal_users_have_carts() {
     let world = world().await;
     let portal = world.portal;
     let cart = world
-        .run(portal, async |tx| active_cart(tx, &portal).await)
+        .run(portal, async |tx| active_cart(tx).await)
         .await
         .unwrap();
     assert_eq!(cart.status, CartStatus::Active);
     assert_eq!(cart.portal_user_id, world.portal_user);
     let again = world
-        .run(portal, async |tx| active_cart(tx, &portal).await)
+        .run(portal, async |tx| active_cart(tx).await)
         .await
         .unwrap();
     assert_eq!(again.id, cart.id, "one active cart per portal user");
@@ -45,15 +45,11 @@ async fn cart_items_merge_by_sku_and_only_portal_users_have_carts() {
     assert_eq!(quantities, vec![(world.cab, 5), (world.gin, 1)]);
 
     world
-        .run(portal, async |tx| {
-            update_cart_item(tx, &portal, world.cab, 7).await
-        })
+        .run(portal, async |tx| update_cart_item(tx, world.cab, 7).await)
         .await
         .unwrap();
     world
-        .run(portal, async |tx| {
-            update_cart_item(tx, &portal, world.gin, 0).await
-        })
+        .run(portal, async |tx| update_cart_item(tx, world.gin, 0).await)
         .await
         .unwrap();
     let items = world
@@ -67,9 +63,7 @@ async fn cart_items_merge_by_sku_and_only_portal_users_have_carts() {
 
     let (code, field) = code_and_field(
         world
-            .run(portal, async |tx| {
-                remove_from_cart(tx, &portal, world.gin).await
-            })
+            .run(portal, async |tx| remove_from_cart(tx, world.gin).await)
             .await,
     );
     assert_eq!(
@@ -87,18 +81,14 @@ async fn cart_items_merge_by_sku_and_only_portal_users_have_carts() {
     }
     assert_code(
         world
-            .run(portal, async |tx| {
-                update_cart_item(tx, &portal, world.cab, -1).await
-            })
+            .run(portal, async |tx| update_cart_item(tx, world.cab, -1).await)
             .await,
         ErrorCode::BadUserInput,
     );
 
     let staff = world.staff;
     assert_code(
-        world
-            .run(staff, async |tx| active_cart(tx, &staff).await)
-            .await,
+        world.run(staff, async |tx| active_cart(tx).await).await,
         ErrorCode::Forbidden,
     );
     assert_code(world.add(staff, world.cab, 1).await, ErrorCode::Forbidden);
@@ -124,10 +114,7 @@ async fn an_expired_cart_cannot_be_checked_out() {
     assert!(matches!(error, OrdersError::CartExpired));
     assert!(matches!(
         world
-            .run(portal, async |tx| update_cart_item(
-                tx, &portal, world.cab, 1
-            )
-            .await)
+            .run(portal, async |tx| update_cart_item(tx, world.cab, 1).await)
             .await,
         Err(OrdersError::CartExpired)
     ));
@@ -136,7 +123,7 @@ async fn an_expired_cart_cannot_be_checked_out() {
 
     // Reading shows the expired cart as it is; adding retires it and starts afresh.
     let read = world
-        .run(portal, async |tx| active_cart(tx, &portal).await)
+        .run(portal, async |tx| active_cart(tx).await)
         .await
         .unwrap();
     assert_eq!(read.id, cart);
@@ -177,7 +164,7 @@ async fn checkout_converts_the_cart_atomically() {
 
     world
         .run(portal, async |tx| {
-            update_cart_item(tx, &portal, world.scarce, 4).await
+            update_cart_item(tx, world.scarce, 4).await
         })
         .await
         .unwrap();
@@ -217,7 +204,7 @@ async fn checkout_converts_the_cart_atomically() {
     assert_eq!(retry, placed);
     assert_eq!(world.stock(world.cab).await, (100, 5));
     let next = world
-        .run(portal, async |tx| active_cart(tx, &portal).await)
+        .run(portal, async |tx| active_cart(tx).await)
         .await
         .unwrap();
     assert_ne!(next.id, cart);

@@ -30,9 +30,7 @@ async fn invoice_status_follows_payments() {
     let portal = world.portal;
     assert_code(
         world
-            .run(portal, async |tx| {
-                issue_invoice(tx, &portal, order.id).await
-            })
+            .run(portal, async |tx| issue_invoice(tx, order.id).await)
             .await,
         ErrorCode::Forbidden,
     );
@@ -122,7 +120,7 @@ async fn invoice_status_follows_payments() {
     // A paid invoice cannot be voided; an unpaid one can, and then takes no payments.
     assert_code(
         world
-            .run(staff, async |tx| void_invoice(tx, &staff, invoice.id).await)
+            .run(staff, async |tx| void_invoice(tx, invoice.id).await)
             .await,
         ErrorCode::Conflict,
     );
@@ -130,7 +128,7 @@ async fn invoice_status_follows_payments() {
     let unpaid = world.issue(second.id).await.unwrap();
     assert_eq!(unpaid.invoice_number, "INV-000002");
     let voided = world
-        .run(staff, async |tx| void_invoice(tx, &staff, unpaid.id).await)
+        .run(staff, async |tx| void_invoice(tx, unpaid.id).await)
         .await
         .unwrap();
     assert_eq!(voided.status, InvoiceStatus::Void);
@@ -141,7 +139,7 @@ async fn invoice_status_follows_payments() {
     );
     assert_code(
         world
-            .run(staff, async |tx| void_invoice(tx, &staff, unpaid.id).await)
+            .run(staff, async |tx| void_invoice(tx, unpaid.id).await)
             .await,
         ErrorCode::InvalidTransition,
     );
@@ -156,7 +154,7 @@ async fn an_order_whose_invoice_was_voided_is_invoiced_again_under_a_new_number(
     assert_code(world.issue(order.id).await, ErrorCode::Conflict);
 
     world
-        .run(staff, async |tx| void_invoice(tx, &staff, first.id).await)
+        .run(staff, async |tx| void_invoice(tx, first.id).await)
         .await
         .unwrap();
     let replacement = world.issue(order.id).await.unwrap();
@@ -176,9 +174,7 @@ async fn an_order_whose_invoice_was_voided_is_invoiced_again_under_a_new_number(
     );
 
     world
-        .run(staff, async |tx| {
-            void_invoice(tx, &staff, replacement.id).await
-        })
+        .run(staff, async |tx| void_invoice(tx, replacement.id).await)
         .await
         .unwrap();
     let shown = world
@@ -228,7 +224,7 @@ async fn overpayment_is_refused() {
         let invoice_id = invoice.id;
         tasks.spawn(async move {
             with_tenant(&db, &ctx, async move |tx| {
-                record_payment(tx, &ctx, invoice_id, payment).await
+                record_payment(tx, invoice_id, payment).await
             })
             .await
         });

@@ -17,7 +17,6 @@ async fn lists_are_owned_and_pour_into_the_cart() {
         .run(portal, async |tx| {
             create_list(
                 tx,
-                &portal,
                 NewList {
                     customer_id: world.customer,
                     name: "  Weekly reds ".into(),
@@ -41,7 +40,7 @@ async fn lists_are_owned_and_pour_into_the_cart() {
     for (sku, quantity) in [(world.cab, 6), (world.gin, 2), (world.cab, 12)] {
         world
             .run(portal, async |tx| {
-                add_list_item(tx, &portal, list.id, item(sku, quantity)).await
+                add_list_item(tx, list.id, item(sku, quantity)).await
             })
             .await
             .unwrap();
@@ -61,9 +60,7 @@ async fn lists_are_owned_and_pour_into_the_cart() {
 
     world.add(portal, world.cab, 1).await.unwrap();
     let cart = world
-        .run(portal, async |tx| {
-            add_list_to_cart(tx, &portal, list.id).await
-        })
+        .run(portal, async |tx| add_list_to_cart(tx, list.id).await)
         .await
         .unwrap();
     let in_cart = world
@@ -77,14 +74,14 @@ async fn lists_are_owned_and_pour_into_the_cart() {
 
     world
         .run(portal, async |tx| {
-            remove_list_item(tx, &portal, list.id, world.gin).await
+            remove_list_item(tx, list.id, world.gin).await
         })
         .await
         .unwrap();
     assert_code(
         world
             .run(portal, async |tx| {
-                remove_list_item(tx, &portal, list.id, world.gin).await
+                remove_list_item(tx, list.id, world.gin).await
             })
             .await,
         ErrorCode::NotFound,
@@ -94,9 +91,7 @@ async fn lists_are_owned_and_pour_into_the_cart() {
         (item(world.retired, 1), "skuId"),
     ] {
         let outcome = world
-            .run(portal, async |tx| {
-                add_list_item(tx, &portal, list.id, input).await
-            })
+            .run(portal, async |tx| add_list_item(tx, list.id, input).await)
             .await;
         assert_eq!(code_and_field(outcome).1.as_deref(), Some(field));
     }
@@ -111,15 +106,13 @@ async fn lists_are_owned_and_pour_into_the_cart() {
     .await;
     let colleague = TenantContext::portal_user(world.tenant, colleague, world.customer);
     world
-        .run(colleague, async |tx| {
-            add_list_to_cart(tx, &colleague, list.id).await
-        })
+        .run(colleague, async |tx| add_list_to_cart(tx, list.id).await)
         .await
         .unwrap();
     assert_code(
         world
             .run(colleague, async |tx| {
-                add_list_item(tx, &colleague, list.id, item(world.gin, 1)).await
+                add_list_item(tx, list.id, item(world.gin, 1)).await
             })
             .await,
         ErrorCode::Forbidden,
@@ -127,7 +120,7 @@ async fn lists_are_owned_and_pour_into_the_cart() {
     let staff = world.staff;
     world
         .run(staff, async |tx| {
-            add_list_item(tx, &staff, list.id, item(world.gin, 1)).await
+            add_list_item(tx, list.id, item(world.gin, 1)).await
         })
         .await
         .unwrap();
@@ -138,7 +131,6 @@ async fn lists_are_owned_and_pour_into_the_cart() {
         .run(staff, async |tx| {
             create_list(
                 tx,
-                &staff,
                 NewList {
                     customer_id: world.other_customer,
                     name: "Rep picks".into(),
@@ -157,7 +149,6 @@ async fn lists_are_owned_and_pour_into_the_cart() {
             .run(portal, async |tx| {
                 create_list(
                     tx,
-                    &portal,
                     NewList {
                         customer_id: world.other_customer,
                         name: "Theirs".into(),
@@ -172,9 +163,7 @@ async fn lists_are_owned_and_pour_into_the_cart() {
     );
     assert_code(
         world
-            .run(portal, async |tx| {
-                add_list_to_cart(tx, &portal, staff_list.id).await
-            })
+            .run(portal, async |tx| add_list_to_cart(tx, staff_list.id).await)
             .await,
         ErrorCode::NotFound,
     );
@@ -183,7 +172,6 @@ async fn lists_are_owned_and_pour_into_the_cart() {
             .run(staff, async |tx| {
                 create_list(
                     tx,
-                    &staff,
                     NewList {
                         customer_id: world.customer,
                         name: "   ".into(),

@@ -274,10 +274,7 @@ async fn a_retried_create_order_returns_the_same_order_and_reserves_once() {
     for _ in 0..8 {
         let (db, ctx, input) = (world.db.clone(), world.staff, keyed());
         tasks.spawn(async move {
-            with_tenant(&db, &ctx, async move |tx| {
-                create_order(tx, &ctx, input).await
-            })
-            .await
+            with_tenant(&db, &ctx, async move |tx| create_order(tx, input).await).await
         });
     }
     for outcome in tasks.join_all().await {
@@ -343,10 +340,7 @@ async fn fifty_concurrent_one_unit_orders_for_ten_units_succeed_exactly_ten_time
         let (db, ctx) = (world.db.clone(), world.staff);
         let input = submitted(world.customer, vec![line(world.scarce, 1)]);
         tasks.spawn(async move {
-            with_tenant(&db, &ctx, async move |tx| {
-                create_order(tx, &ctx, input).await
-            })
-            .await
+            with_tenant(&db, &ctx, async move |tx| create_order(tx, input).await).await
         });
     }
     let outcomes = tasks.join_all().await;
@@ -395,10 +389,7 @@ async fn fifty_concurrent_checkouts_for_ten_units_succeed_exactly_ten_times() {
             ..Checkout::default()
         };
         tasks.spawn(async move {
-            with_tenant(&db, &ctx, async move |tx| {
-                checkout_cart(tx, &ctx, input).await
-            })
-            .await
+            with_tenant(&db, &ctx, async move |tx| checkout_cart(tx, input).await).await
         });
     }
     let outcomes = tasks.join_all().await;
@@ -431,12 +422,7 @@ async fn order_numbers_have_no_gaps_under_concurrency() {
     // A creation that rolls back gives its number back.
     let rolled_back: Result<(), OrdersError> = world
         .run(world.staff, async |tx| {
-            create_order(
-                tx,
-                &world.staff,
-                new_order(world.customer, vec![line(world.cab, 1)]),
-            )
-            .await?;
+            create_order(tx, new_order(world.customer, vec![line(world.cab, 1)])).await?;
             Err(OrdersError::Forbidden {
                 reason: "test rollback",
             })
@@ -453,10 +439,7 @@ async fn order_numbers_have_no_gaps_under_concurrency() {
         let quantity = if n % 5 == 4 { 1000 } else { 1 };
         let input = submitted(world.customer, vec![line(world.cab, quantity)]);
         tasks.spawn(async move {
-            with_tenant(&db, &ctx, async move |tx| {
-                create_order(tx, &ctx, input).await
-            })
-            .await
+            with_tenant(&db, &ctx, async move |tx| create_order(tx, input).await).await
         });
     }
     let outcomes = tasks.join_all().await;
@@ -692,13 +675,9 @@ async fn a_rolled_back_order_leaves_no_event() {
     let world = world().await;
     let rolled_back: Result<(), OrdersError> = world
         .run(world.staff, async |tx| {
-            let placed = create_order(
-                tx,
-                &world.staff,
-                submitted(world.customer, vec![line(world.cab, 2)]),
-            )
-            .await?;
-            cancel_order(tx, &world.staff, placed.order.id).await?;
+            let placed =
+                create_order(tx, submitted(world.customer, vec![line(world.cab, 2)])).await?;
+            cancel_order(tx, placed.order.id).await?;
             Err(OrdersError::Forbidden {
                 reason: "test rollback",
             })

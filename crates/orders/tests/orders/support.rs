@@ -11,12 +11,13 @@ use leora_orders::service::orders::{
     NewLine, NewOrder, OrderWithLines, cancel_order, confirm_order, create_order, deliver_order,
     fulfill_order, submit_order,
 };
+use leora_tenancy::TenantTx;
 use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
 use leora_test_db::fixtures::{create_customer, create_product, create_tenant, create_user};
 use leora_test_db::sql::{exec, scalar, stmt};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, Value};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, Value};
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -245,7 +246,7 @@ impl World {
     pub async fn run<T>(
         &self,
         ctx: TenantContext,
-        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, OrdersError>,
+        work: impl AsyncFnOnce(&TenantTx) -> Result<T, OrdersError>,
     ) -> Result<T, OrdersError> {
         with_tenant(&self.db, &ctx, work).await
     }
@@ -255,7 +256,7 @@ impl World {
         ctx: TenantContext,
         input: NewOrder,
     ) -> Result<OrderWithLines, OrdersError> {
-        self.run(ctx, async |tx| create_order(tx, &ctx, input).await)
+        self.run(ctx, async |tx| create_order(tx, input).await)
             .await
     }
 
@@ -266,11 +267,11 @@ impl World {
         order_id: Uuid,
     ) -> Result<orders::Model, OrdersError> {
         self.run(ctx, async |tx| match action {
-            Action::Submit => submit_order(tx, &ctx, order_id).await,
-            Action::Confirm => confirm_order(tx, &ctx, order_id).await,
-            Action::Fulfill => fulfill_order(tx, &ctx, order_id).await,
-            Action::Deliver => deliver_order(tx, &ctx, order_id).await,
-            Action::Cancel => cancel_order(tx, &ctx, order_id).await,
+            Action::Submit => submit_order(tx, order_id).await,
+            Action::Confirm => confirm_order(tx, order_id).await,
+            Action::Fulfill => fulfill_order(tx, order_id).await,
+            Action::Deliver => deliver_order(tx, order_id).await,
+            Action::Cancel => cancel_order(tx, order_id).await,
         })
         .await
     }
@@ -346,7 +347,7 @@ impl World {
         order_id: Uuid,
     ) -> Result<leora_orders::entities::invoices::Model, OrdersError> {
         let ctx = self.staff;
-        self.run(ctx, async |tx| issue_invoice(tx, &ctx, order_id).await)
+        self.run(ctx, async |tx| issue_invoice(tx, order_id).await)
             .await
     }
 
@@ -363,7 +364,7 @@ impl World {
             received_at: None,
         };
         self.run(ctx, async |tx| {
-            record_payment(tx, &ctx, invoice_id, payment).await
+            record_payment(tx, invoice_id, payment).await
         })
         .await
     }
@@ -374,7 +375,7 @@ impl World {
         sku: Uuid,
         quantity: i32,
     ) -> Result<Uuid, OrdersError> {
-        self.run(ctx, async |tx| add_to_cart(tx, &ctx, sku, quantity).await)
+        self.run(ctx, async |tx| add_to_cart(tx, sku, quantity).await)
             .await
             .map(|cart| cart.id)
     }
@@ -388,7 +389,7 @@ impl World {
             idempotency_key: key.map(str::to_owned),
             ..Checkout::default()
         };
-        self.run(ctx, async |tx| checkout_cart(tx, &ctx, input).await)
+        self.run(ctx, async |tx| checkout_cart(tx, input).await)
             .await
     }
 }

@@ -4,8 +4,8 @@ use super::error::{ApiResult, ResolverError};
 use super::loader::{BatchLoad, Batcher, Batching, Loaders};
 use super::permission::{Permission, PermissionSet};
 use crate::context::TenantContext;
+use crate::tenant_tx::TenantTx;
 use async_graphql::Context;
-use sea_orm::DatabaseTransaction;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -25,24 +25,21 @@ pub enum RequestScope {
 /// An authenticated request: its tenant and principal, what it may do, and the one transaction
 /// all of its resolvers share (committed by the gateway when the request succeeds).
 pub struct Session {
-    context: TenantContext,
     session_id: Uuid,
     roles: Vec<String>,
     permissions: PermissionSet,
-    tx: Arc<DatabaseTransaction>,
+    tx: Arc<TenantTx>,
     loaders: Loaders,
 }
 
 impl Session {
     pub fn new(
-        context: TenantContext,
         session_id: Uuid,
         roles: Vec<String>,
         permissions: PermissionSet,
-        tx: Arc<DatabaseTransaction>,
+        tx: Arc<TenantTx>,
     ) -> Self {
         Self {
-            context,
             session_id,
             roles,
             permissions,
@@ -68,11 +65,11 @@ impl Session {
     }
 
     pub fn context(&self) -> &TenantContext {
-        &self.context
+        self.tx.context()
     }
 
     pub fn tenant_id(&self) -> Uuid {
-        self.context.tenant_id()
+        self.tx.tenant_id()
     }
 
     /// The session family the access token belongs to.
@@ -92,12 +89,12 @@ impl Session {
         self.permissions.contains(permission)
     }
 
-    pub fn tx(&self) -> &DatabaseTransaction {
+    pub fn tx(&self) -> &TenantTx {
         &self.tx
     }
 
     /// The gateway's handle on the transaction, to commit or roll it back after the request.
-    pub fn shared_tx(&self) -> Arc<DatabaseTransaction> {
+    pub fn shared_tx(&self) -> Arc<TenantTx> {
         Arc::clone(&self.tx)
     }
 
@@ -108,10 +105,7 @@ impl Session {
     }
 
     /// This request's `L` loader, created on first use around this request's transaction.
-    pub fn loader<K, L>(
-        &self,
-        make: impl FnOnce(Arc<DatabaseTransaction>) -> L,
-    ) -> Arc<Batcher<K, L>>
+    pub fn loader<K, L>(&self, make: impl FnOnce(Arc<TenantTx>) -> L) -> Arc<Batcher<K, L>>
     where
         K: Clone + Eq + std::hash::Hash + Send + Sync + 'static,
         L: BatchLoad<K>,

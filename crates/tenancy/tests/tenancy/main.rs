@@ -7,13 +7,14 @@
 
 use leora_migration::isolation::{Scope, tables};
 use leora_migration::{Migrator, MigratorTrait};
+use leora_tenancy::TenantTx;
 use leora_tenancy::startup_check::{AppRoleProblem, verify_app_role};
 use leora_tenancy::{AppRole, TenancyError, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
 use leora_test_db::sql::stmt;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, Statement,
-    TransactionTrait, Value,
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, SqlErr, Statement, TransactionTrait,
+    Value,
 };
 use uuid::Uuid;
 
@@ -109,7 +110,7 @@ fn all_tenant_tables(mut tables: Vec<String>) -> Vec<String> {
 async fn as_tenant<T>(
     world: &TwoTenants,
     ctx: TenantContext,
-    work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, TenancyError>,
+    work: impl AsyncFnOnce(&TenantTx) -> Result<T, TenancyError>,
 ) -> T {
     with_tenant(&world.db, &ctx, work).await.unwrap()
 }

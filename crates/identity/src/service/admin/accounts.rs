@@ -1,6 +1,7 @@
 //! Creating internal and portal users and changing their status.
 
 use chrono::Utc;
+use leora_tenancy::TenantTx;
 use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Set, Unchanged,
@@ -41,11 +42,8 @@ pub struct NewPortalUser {
 /// Bad email, name, password, role or manager → `BadInput` naming the field (`email`, `fullName`,
 /// `password`, `roles`, `managerId`); an email the tenant already uses → `Conflict` on `email`
 /// (the transaction is then aborted and must be rolled back).
-pub async fn create_user(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
-    input: NewUser,
-) -> Result<users::Model, IdentityError> {
+pub async fn create_user(tx: &TenantTx, input: NewUser) -> Result<users::Model, IdentityError> {
+    let tenant_id = tx.tenant_id();
     let email = normalize_email(&input.email)?;
     let full_name = required_name(&input.full_name)?;
     check_password_policy(&input.password)?;
@@ -89,10 +87,10 @@ pub async fn create_user(
 /// Creates an active portal user for a customer the transaction can see (`NotFound` customer
 /// otherwise), with the same input rules as [`create_user`].
 pub async fn create_portal_user(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     input: NewPortalUser,
 ) -> Result<portal_users::Model, IdentityError> {
+    let tenant_id = tx.tenant_id();
     let email = normalize_email(&input.email)?;
     let full_name = required_name(&input.full_name)?;
     check_password_policy(&input.password)?;

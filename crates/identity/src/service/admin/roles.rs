@@ -1,5 +1,6 @@
 //! Granting and taking roles, and loading roles and permissions in batches.
 
+use leora_tenancy::TenantTx;
 use std::collections::HashMap;
 
 use sea_orm::sea_query::OnConflict;
@@ -14,11 +15,11 @@ use crate::error::IdentityError;
 /// Gives an internal user a role; giving one it already holds changes nothing. A portal role is
 /// `Forbidden`.
 pub async fn assign_role(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     user_id: Uuid,
     role_name: &str,
 ) -> Result<(), IdentityError> {
+    let tenant_id = tx.tenant_id();
     let role = role_for(tx, role_name, RoleAudience::Internal).await?;
     user(tx, user_id).await?;
     user_roles::Entity::insert(user_roles::ActiveModel {
@@ -44,11 +45,11 @@ pub async fn assign_role(
 
 /// Takes a role from an internal user; taking one it does not hold changes nothing.
 pub async fn revoke_role(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     user_id: Uuid,
     role_name: &str,
 ) -> Result<(), IdentityError> {
+    let tenant_id = tx.tenant_id();
     let role = role_for(tx, role_name, RoleAudience::Internal).await?;
     user(tx, user_id).await?;
     user_roles::Entity::delete_many()
@@ -62,11 +63,11 @@ pub async fn revoke_role(
 
 /// Gives a portal user a portal role; idempotent. An internal role is `Forbidden`.
 pub async fn assign_portal_role(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     portal_user_id: Uuid,
     role_name: &str,
 ) -> Result<(), IdentityError> {
+    let tenant_id = tx.tenant_id();
     let role = role_for(tx, role_name, RoleAudience::Portal).await?;
     let user = portal_user(tx, portal_user_id).await?;
     portal_user_roles::Entity::insert(portal_user_roles::ActiveModel {
@@ -93,11 +94,11 @@ pub async fn assign_portal_role(
 
 /// Takes a role from a portal user; idempotent.
 pub async fn revoke_portal_role(
-    tx: &DatabaseTransaction,
-    tenant_id: Uuid,
+    tx: &TenantTx,
     portal_user_id: Uuid,
     role_name: &str,
 ) -> Result<(), IdentityError> {
+    let tenant_id = tx.tenant_id();
     let role = role_for(tx, role_name, RoleAudience::Portal).await?;
     portal_user(tx, portal_user_id).await?;
     portal_user_roles::Entity::delete_many()

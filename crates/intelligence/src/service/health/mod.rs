@@ -4,11 +4,9 @@ pub mod rules;
 pub mod snapshots;
 
 use leora_catalog::entities::customers;
-use leora_tenancy::TenantContext;
+use leora_tenancy::TenantTx;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Select,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
 
 use super::viewer::Viewer;
@@ -18,10 +16,10 @@ use crate::error::IntelligenceError;
 /// A customer's snapshots, newest first. Reps and managers see their team's accounts only; any
 /// other customer is `NotFound`.
 pub async fn history(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     customer_id: Uuid,
 ) -> Result<Select<snapshot_rows::Entity>, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     let visible = customers::Entity::find_by_id(customer_id)
         .filter(viewer.sees_customer(customers::Column::Id))
@@ -37,11 +35,10 @@ pub async fn history(
 
 /// A customer's latest snapshot, if the job has assessed it.
 pub async fn latest(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     customer_id: Uuid,
 ) -> Result<Option<snapshot_rows::Model>, IntelligenceError> {
-    Ok(history(tx, ctx, customer_id).await?.one(tx).await?)
+    Ok(history(tx, customer_id).await?.one(tx).await?)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -56,10 +53,10 @@ pub struct OverviewFilter {
 
 /// The latest run's snapshots of the accounts the viewer may see, worst score first.
 pub async fn overview(
-    tx: &DatabaseTransaction,
-    ctx: &TenantContext,
+    tx: &TenantTx,
     filter: &OverviewFilter,
 ) -> Result<Select<snapshot_rows::Entity>, IntelligenceError> {
+    let ctx = tx.context();
     let viewer = Viewer::resolve(tx, ctx).await?;
     let latest_run = Query::select()
         .expr(snapshot_rows::Column::SnapshotDate.max())

@@ -22,7 +22,7 @@ pub use batcher::Batcher;
 pub use driver::Batching;
 
 use super::error::ResolverError;
-use sea_orm::DatabaseTransaction;
+use crate::TenantTx;
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::future::Future;
@@ -101,7 +101,7 @@ macro_rules! batch_loader {
     };
     ($(#[$meta:meta])* $name:ident: $key:ty => $value:ty, $read:path) => {
         $(#[$meta])*
-        pub struct $name(pub ::std::sync::Arc<::sea_orm::DatabaseTransaction>);
+        pub struct $name(pub ::std::sync::Arc<$crate::TenantTx>);
 
         impl $crate::graphql::BatchLoad<$key> for $name {
             type Value = $value;
@@ -113,7 +113,7 @@ macro_rules! batch_loader {
                 ::std::collections::HashMap<$key, $value>,
                 $crate::graphql::LoadFailed,
             > {
-                $read(self.0.as_ref(), keys)
+                $read(&self.0, keys)
                     .await
                     .map_err($crate::graphql::LoadFailed::log)
             }
@@ -140,8 +140,8 @@ impl Loaders {
 
     pub(super) fn get_or_create<K, L>(
         &self,
-        tx: &Arc<DatabaseTransaction>,
-        make: impl FnOnce(Arc<DatabaseTransaction>) -> L,
+        tx: &Arc<TenantTx>,
+        make: impl FnOnce(Arc<TenantTx>) -> L,
     ) -> Arc<Batcher<K, L>>
     where
         K: Clone + Eq + Hash + Send + Sync + 'static,

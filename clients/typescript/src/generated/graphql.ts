@@ -603,7 +603,7 @@ export type Invoice = {
   order: Order;
   paidAt?: Maybe<Scalars['DateTime']['output']>;
   payments: Array<Payment>;
-  /** As of today: an unpaid invoice past its due date reads as overdue. */
+  /** As of today on the tenant's calendar: an unpaid invoice past its due date reads as overdue. */
   status: InvoiceStatus;
   subtotal: Scalars['Decimal']['output'];
   taxTotal: Scalars['Decimal']['output'];

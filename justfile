@@ -15,6 +15,10 @@ dev:
 test:
     scripts/test
 
+# The Rust suites with the clock moved to instants where UTC's and a tenant's calendars disagree
+test-clock *INSTANTS:
+    scripts/test-clock {{INSTANTS}}
+
 # Format check and clippy with warnings as errors
 lint:
     cargo fmt --check

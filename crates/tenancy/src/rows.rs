@@ -85,7 +85,7 @@ fn check_columns<M: ByPosition>(row: &PgRow) -> Result<(), DbErr> {
 /// adds a unit test (no database) that the list is the entity's columns in the order
 /// `Entity::find()` selects them.
 ///
-/// ```ignore
+/// ```text
 /// read_by_position!(Model { id, tenant_id, name, status as text_enum, created_at });
 /// ```
 #[macro_export]

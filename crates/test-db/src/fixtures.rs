@@ -1,10 +1,11 @@
 //! The rows most suites' worlds start from, written as the owner (so row-level security does not
 //! apply) with only the columns the tests read; the schema's defaults fill in the rest.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
-use crate::sql::{exec, insert};
+use crate::sql::{exec, insert, scalar};
 
 /// An active tenant named after its slug.
 pub async fn create_tenant(conn: &impl ConnectionTrait, slug: &str) -> Uuid {
@@ -93,6 +94,37 @@ pub async fn create_sku(
         "INSERT INTO skus (tenant_id, product_id, code, size_ml, base_price)
          VALUES ($1, $2, $3, 750, 20.00) RETURNING id",
         [tenant.into(), product.into(), code.into()],
+    )
+    .await
+}
+
+/// Today on the tenant's calendar, by the database's clock: the date the server reckons due
+/// dates, delivery dates and snapshots by. A test that took UTC's date instead would fail for the
+/// hours each day when the two calendars disagree.
+pub async fn tenant_today(conn: &impl ConnectionTrait, tenant: Uuid) -> NaiveDate {
+    tenant_date(conn, tenant, None).await
+}
+
+/// The date of the instant `at` on the tenant's calendar.
+pub async fn tenant_date_of(
+    conn: &impl ConnectionTrait,
+    tenant: Uuid,
+    at: DateTime<Utc>,
+) -> NaiveDate {
+    tenant_date(conn, tenant, Some(at)).await
+}
+
+/// In the tenant's time zone, or UTC for a tenant without settings, as the services read it.
+async fn tenant_date(
+    conn: &impl ConnectionTrait,
+    tenant: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> NaiveDate {
+    scalar(
+        conn,
+        "SELECT (coalesce($2::timestamptz, now()) AT TIME ZONE coalesce(
+                    (SELECT timezone FROM tenant_settings WHERE tenant_id = $1), 'UTC'))::date",
+        [tenant.into(), at.into()],
     )
     .await
 }

@@ -2,7 +2,6 @@
 
 use crate::support::*;
 use async_graphql::{EmptySubscription, Request, Schema};
-use chrono::Utc;
 use leora_intelligence::entities::activities::SampleApprovalStatus;
 use leora_intelligence::graphql::{IntelligenceMutation, IntelligenceQuery};
 use leora_intelligence::refresh_account_health;
@@ -11,6 +10,7 @@ use leora_intelligence::service::tasks::{NewTask, create_task};
 use leora_tenancy::TenantContext;
 use leora_tenancy::graphql::permission::PermissionSet;
 use leora_tenancy::graphql::{Batching, RequestScope, Session};
+use leora_test_db::fixtures::tenant_today;
 use leora_test_db::sql::stmt;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
@@ -246,7 +246,7 @@ async fn graphql_guards_let_each_principal_reach_only_its_fields() {
         "{refresh}"
     );
     // Each call above ran in its own rolled-back transaction; commit a run to read it back.
-    refresh_account_health(&w.db, t.tenant, Utc::now().date_naive())
+    refresh_account_health(&w.db, t.tenant, tenant_today(&w.owner, t.tenant).await)
         .await
         .unwrap();
     let health = w.graphql(manager, &format!("{{ accountHealth(customerId: \"{}\") {{ latest {{ healthScore paceStatus riskFlags }} history {{ totalCount }} }} }}", t.c1)).await;

@@ -10,6 +10,7 @@ use leora_intelligence::service::notifications::{
 use leora_intelligence::service::tasks::{NewTask, create_task};
 use leora_tenancy::{ErrorCode, TenantContext};
 use leora_test_db::errors::assert_code_and_field;
+use leora_test_db::fixtures::tenant_today;
 use leora_test_db::sql::exec;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -31,7 +32,7 @@ async fn status_event(w: &World, order: Uuid, customer: Uuid, from: &str, to: &s
 async fn order_status_events_notify_the_customers_portal_users_once() {
     let w = world().await;
     let t = w.t;
-    let today = Utc::now().date_naive();
+    let today = tenant_today(&w.owner, t.tenant).await;
     let disabled = portal_user(&w.owner, t.tenant, t.c1, "gone", "disabled").await;
     let o1 = w.order(t.c1, today, 0, "10.00", "confirmed", 1).await;
     let o2 = w.order(t.c2, today, 0, "10.00", "cancelled", 1).await;

@@ -5,16 +5,15 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use chrono::NaiveDate;
+use leora_tenancy::TenantTx;
 use leora_tenancy::rows;
-use leora_tenancy::sql::stmt;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::entities::invoices::InvoiceStatus;
 use crate::entities::{cart_items, invoices, list_items, order_lines, payments};
 use crate::error::OrdersError;
+use crate::service::settings::{self, Lock};
 
 /// Each order's lines, by line number.
 pub async fn lines_of_orders(
@@ -118,21 +117,16 @@ fn group<K: Eq + Hash, T>(rows: Vec<T>, key: impl Fn(&T) -> K) -> HashMap<K, Vec
     groups
 }
 
-/// Each tenant's date today, in its time zone (UTC for a tenant without settings): the day an
-/// invoice's due date is judged against.
+/// Today on the tenant's calendar, the day an invoice's due date is judged against, read as
+/// every order service reads it. A transaction sees one tenant, so only its own id gets a date.
 pub async fn tenants_today(
-    tx: &DatabaseTransaction,
+    tx: &TenantTx,
     tenant_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, NaiveDate>, OrdersError> {
-    let rows = tx
-        .query_all_raw(stmt(
-            "SELECT id, (now() AT TIME ZONE coalesce(
-                        (SELECT timezone FROM tenant_settings s WHERE s.tenant_id = t.id), 'UTC'))::date
-               FROM unnest($1::uuid[]) AS t(id)",
-            [tenant_ids.to_vec().into()],
-        ))
-        .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?)))
-        .collect()
+    let today = settings::load(tx, Lock::None).await?.today;
+    Ok(tenant_ids
+        .iter()
+        .filter(|id| **id == tx.tenant_id())
+        .map(|id| (*id, today))
+        .collect())
 }

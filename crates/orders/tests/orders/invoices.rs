@@ -1,7 +1,7 @@
 //! Invoices: their status follows payments, a voided one is issued again, overpayment is refused.
 
 use crate::support::*;
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 use leora_orders::entities::invoices::InvoiceStatus;
 use leora_orders::entities::payments::PaymentMethod;
 use leora_orders::service::batch::{invoices_of_orders, payments_of_invoices};
@@ -10,6 +10,7 @@ use leora_orders::service::invoices::{
 };
 use leora_tenancy::{ErrorCode, TenantContext, with_tenant};
 use leora_test_db::errors::assert_code;
+use leora_test_db::fixtures::tenant_date_of;
 use leora_test_db::sql::scalar;
 use rust_decimal::Decimal;
 
@@ -44,12 +45,7 @@ async fn invoice_status_follows_payments() {
     );
     assert_eq!(invoice.balance, d("180.40"));
     // The invoice is dated on the tenant's calendar, not UTC's.
-    let issued_on: NaiveDate = scalar(
-        &world.owner,
-        "SELECT ($1::timestamptz AT TIME ZONE timezone)::date FROM tenant_settings WHERE tenant_id = $2",
-        [invoice.issued_at.into(), world.tenant.into()],
-    )
-    .await;
+    let issued_on = tenant_date_of(&world.owner, world.tenant, invoice.issued_at).await;
     assert_eq!(
         invoice.due_date,
         issued_on.checked_add_days(Days::new(30)).unwrap()

@@ -13,6 +13,7 @@ use leora_orders::service::orders::{
 };
 use leora_tenancy::{ApiError, ErrorCode, TenantContext, with_tenant};
 use leora_test_db::errors::assert_code;
+use leora_test_db::fixtures::tenant_today;
 use leora_test_db::sql::scalar;
 use leora_test_db::sql::{exec, stmt};
 use rust_decimal::Decimal;
@@ -551,9 +552,9 @@ async fn bad_input_changes_nothing() {
         )
     };
     let before = snapshot().await;
-    let yesterday = chrono::Utc::now()
-        .date_naive()
-        .checked_sub_days(Days::new(2))
+    let yesterday = tenant_today(&world.owner, world.tenant)
+        .await
+        .checked_sub_days(Days::new(1))
         .unwrap();
     let cases: Vec<(NewOrder, ErrorCode, Option<&str>)> = vec![
         (

@@ -2,7 +2,7 @@
 //! its connection goes back to the pool with no transaction open, nothing it wrote is kept, and
 //! the next transaction on that connection runs alone under its own settings.
 
-use super::{FULL_TENANT, app_role};
+use super::{app_role, database_with_tenants};
 use leora_tenancy::db::{self, scope};
 use leora_tenancy::{TenancyError, TenantContext, TenantDb};
 use leora_test_db::TestDatabase;
@@ -25,14 +25,7 @@ struct OneConnection {
 }
 
 async fn one_connection() -> OneConnection {
-    let database = TestDatabase::new().await;
-    let owner = database.connect().await;
-    for slug in ["alpha", "beta"] {
-        owner
-            .execute_unprepared(&FULL_TENANT.replace("{slug}", slug))
-            .await
-            .unwrap();
-    }
+    let (database, owner) = database_with_tenants(&["alpha", "beta"]).await;
     let mut options = ConnectOptions::new(database.url().to_owned());
     options.max_connections(1).sqlx_logging(false);
     let pool = db::connect(options).await.unwrap();

@@ -34,15 +34,21 @@ fn app_role() -> AppRole {
     AppRole::from_env().expect("APP_DB_ROLE is valid")
 }
 
-async fn two_tenants() -> TwoTenants {
+/// A fresh database holding the full tenants `slugs` (every table filled), and its owner.
+async fn database_with_tenants(slugs: &[&str]) -> (TestDatabase, DatabaseConnection) {
     let database = TestDatabase::new().await;
     let owner = database.connect().await;
-    for slug in ["alpha", "beta"] {
+    for slug in slugs {
         owner
             .execute_unprepared(&FULL_TENANT.replace("{slug}", slug))
             .await
             .unwrap();
     }
+    (database, owner)
+}
+
+async fn two_tenants() -> TwoTenants {
+    let (database, owner) = database_with_tenants(&["alpha", "beta"]).await;
     let db = TenantDb::new(database.connect().await, app_role());
     let a = db.tenant_id_for_slug("alpha").await.unwrap();
     let b = db.tenant_id_for_slug("beta").await.unwrap();
@@ -582,12 +588,7 @@ async fn with_tenant_commits_on_ok_and_rolls_back_on_err() {
 
 #[tokio::test]
 async fn tenant_settings_never_outlive_their_transaction() {
-    let database = TestDatabase::new().await;
-    let owner = database.connect().await;
-    owner
-        .execute_unprepared(&FULL_TENANT.replace("{slug}", "alpha"))
-        .await
-        .unwrap();
+    let (database, _owner) = database_with_tenants(&["alpha"]).await;
     // One connection, so the second query runs on the very session the tenant transaction used.
     let single = sea_orm::Database::connect(
         sea_orm::ConnectOptions::new(database.url().to_owned())

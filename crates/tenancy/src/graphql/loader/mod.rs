@@ -65,7 +65,7 @@ impl From<LoadFailed> for ResolverError {
 /// returning the values by key. `Name: entity by id` reads `entity::Entity` rows whose `id` is
 /// among the keys, by position (its model implements [`ByPosition`](crate::rows::ByPosition)).
 ///
-/// ```ignore
+/// ```text
 /// batch_loader!(
 ///     /// An order's lines, by line number.
 ///     LinesOfOrder: Uuid => Vec<order_lines::Model>, batch::lines_of_orders

@@ -1,9 +1,9 @@
 //! SKUs: a sellable size and pack of a product, with its base price.
 
 use leora_tenancy::TenantTx;
-use leora_tenancy::sql::{Violation, violated_constraint};
+use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::validate::{money, optional_text, positive, required_text};
@@ -14,6 +14,8 @@ use crate::error::{CatalogError, not_found};
 const ENTITY: &str = "sku";
 /// `base_price` and `unit_cost` are numeric(12, 2).
 const PRICE_PRECISION: u32 = 12;
+/// The most SKUs (sizes and packs) one product has.
+pub const MAX_SKUS_PER_PRODUCT: usize = 50;
 /// The usual case of wine and spirits.
 pub const DEFAULT_UNITS_PER_CASE: i32 = 12;
 
@@ -49,6 +51,7 @@ pub struct SkuChanges {
 /// the tenant does not have → `NotFound` product.
 pub async fn create_sku(tx: &TenantTx, input: NewSku) -> Result<skus::Model, CatalogError> {
     let tenant_id = tx.tenant_id();
+    within_sku_cap(tx, input.product_id).await?;
     skus::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tenant_id),
@@ -68,6 +71,31 @@ pub async fn create_sku(tx: &TenantTx, input: NewSku) -> Result<skus::Model, Cat
     .insert(tx)
     .await
     .map_err(write_error)
+}
+
+/// Refuses a SKU beyond [`MAX_SKUS_PER_PRODUCT`]. The product row is locked (in a mode the new
+/// SKU's foreign-key check does not wait for), so concurrent additions queue and cannot both
+/// slip under the cap; the cap bounds what `Product.skus` returns (see `docs/architecture.md`,
+/// "What a request may cost"). An unknown product is left to the insert to report.
+async fn within_sku_cap(tx: &TenantTx, product_id: Uuid) -> Result<(), CatalogError> {
+    let row = tx
+        .query_one_raw(stmt(
+            "SELECT count(*) FROM skus
+              WHERE product_id = (SELECT id FROM products WHERE id = $1 FOR NO KEY UPDATE)",
+            [product_id.into()],
+        ))
+        .await?;
+    let count = row
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0);
+    if usize::try_from(count).unwrap_or(usize::MAX) >= MAX_SKUS_PER_PRODUCT {
+        return Err(CatalogError::bad_input(
+            "productId",
+            format!("a product has at most {MAX_SKUS_PER_PRODUCT} SKUs"),
+        ));
+    }
+    Ok(())
 }
 
 /// Changes a SKU, with the rules of [`create_sku`].

@@ -29,6 +29,9 @@ const UNIQUE_PERIOD: &str = "compliance_filings_tenant_id_state_filing_type_peri
 const AMOUNT_LIMIT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
 const MAX_TEXT_CHARS: usize = 200;
 const MAX_NOTES_CHARS: usize = 10_000;
+/// The most filings one calendar answer holds, across its states: a longer period is refused
+/// rather than cut short (see `docs/architecture.md`, "What a request may cost").
+pub const MAX_CALENDAR_FILINGS: usize = 1_000;
 
 /// Filing errors: the compliance vocabulary plus the lifecycle's refusals.
 #[derive(Debug, thiserror::Error)]
@@ -392,8 +395,17 @@ pub async fn calendar(
         .order_by_asc(Column::DueDate)
         .order_by_asc(Column::FilingType)
         .order_by_asc(Column::Id)
+        .limit(MAX_CALENDAR_FILINGS as u64 + 1)
         .all(db)
         .await?;
+    if filings.len() > MAX_CALENDAR_FILINGS {
+        return Err(ComplianceError::bad_input(
+            "to",
+            format!(
+                "the period holds more than {MAX_CALENDAR_FILINGS} filings: ask for a shorter one"
+            ),
+        ));
+    }
     let mut by_state: Vec<(String, Vec<compliance_filings::Model>)> = Vec::new();
     for filing in filings {
         match by_state.last_mut() {

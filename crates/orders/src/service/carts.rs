@@ -25,7 +25,7 @@ use super::orders::OrderWithLines;
 use super::placing::{LineRequest, OrderRequest, find_by_key, place};
 use super::sellable::sellable_sku;
 use super::settings::{self, Lock, TenantSettings};
-use super::validate::{self, MAX_QUANTITY};
+use super::validate::{self, MAX_CART_ITEMS, MAX_QUANTITY};
 use crate::entities::cart_items;
 use crate::entities::carts::{self, CartStatus};
 use crate::error::OrdersError;
@@ -90,7 +90,25 @@ pub async fn add_to_cart(
             format!("a cart may hold at most {MAX_QUANTITY} of one sku"),
         ));
     }
+    within_item_cap(tx, &cart, "skuId").await?;
     touch(tx, &cart, &settings).await
+}
+
+/// Refuses a change that left the (locked) cart with more SKUs than [`MAX_CART_ITEMS`].
+pub(crate) async fn within_item_cap(
+    tx: &TenantTx,
+    cart: &carts::Model,
+    field: &str,
+) -> Result<(), OrdersError> {
+    validate::rows_at_most(
+        tx,
+        "SELECT count(*) FROM cart_items WHERE cart_id = $1",
+        cart.id,
+        MAX_CART_ITEMS,
+        field,
+        "a cart holds at most this many different SKUs:",
+    )
+    .await
 }
 
 /// Sets a cart item's quantity; 0 removes it. A SKU not in the cart → `NotFound` on `skuId`; an

@@ -24,7 +24,7 @@ use super::access::{customer_rows, staff};
 use super::money_json;
 use super::numbers::next_invoice_number;
 use super::settings::{self, Lock};
-use super::validate::{self, DOCUMENT_MONEY_LIMIT};
+use super::validate::{self, DOCUMENT_MONEY_LIMIT, MAX_PAYMENTS_PER_INVOICE};
 use crate::entities::invoices::{self, InvoiceStatus};
 use crate::entities::orders::{self, OrderStatus};
 use crate::entities::payments::{self, PaymentMethod, PaymentStatus};
@@ -211,6 +211,15 @@ pub async fn record_payment(
         ..Default::default()
     }
     .insert(tx)
+    .await?;
+    validate::rows_at_most(
+        tx,
+        "SELECT count(*) FROM payments WHERE invoice_id = $1",
+        invoice.id,
+        MAX_PAYMENTS_PER_INVOICE,
+        "invoiceId",
+        "an invoice takes at most this many payments:",
+    )
     .await?;
 
     let amount_paid = invoice.amount_paid + amount;

@@ -11,14 +11,15 @@ use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Select, Set,
+    QueryOrder, QuerySelect, Select, Set,
 };
 use uuid::Uuid;
 
 use super::access::{Actor, portal_user};
-use super::carts::{cart_for_change, touch};
+use super::carts::{cart_for_change, touch, within_item_cap};
 use super::sellable::sellable_sku;
-use super::validate::{self, MAX_QUANTITY};
+use super::settings::Lock;
+use super::validate::{self, MAX_LIST_ITEMS, MAX_QUANTITY};
 use crate::entities::lists::{self, ListKind};
 use crate::entities::{carts, list_items};
 use crate::error::OrdersError;
@@ -102,7 +103,7 @@ pub async fn add_list_item(
     let note = validate::optional_text("note", input.note, MAX_NOTE_CHARS)?;
     let list = list_to_change(tx, list_id).await?;
     sellable_sku(tx, input.sku_id).await?;
-    list_items::Entity::find()
+    let item = list_items::Entity::find()
         .from_raw_sql(stmt(
             "INSERT INTO list_items
                     (id, tenant_id, customer_id, list_id, sku_id, default_quantity, note, position)
@@ -123,7 +124,17 @@ pub async fn add_list_item(
         ))
         .one(tx)
         .await?
-        .ok_or_else(|| OrdersError::not_found("list"))
+        .ok_or_else(|| OrdersError::not_found("list"))?;
+    validate::rows_at_most(
+        tx,
+        "SELECT count(*) FROM list_items WHERE list_id = $1",
+        list.id,
+        MAX_LIST_ITEMS,
+        "skuId",
+        "a list holds at most this many SKUs:",
+    )
+    .await?;
+    Ok(item)
 }
 
 /// Takes a SKU off the list; one not on it → `NotFound` on `skuId`.
@@ -151,7 +162,7 @@ pub async fn remove_list_item(
 pub async fn add_list_to_cart(tx: &TenantTx, list_id: Uuid) -> Result<carts::Model, OrdersError> {
     let ctx = tx.context();
     portal_user(ctx)?;
-    let list = visible_list(tx, list_id).await?;
+    let list = visible_list(tx, list_id, Lock::None).await?;
     let (cart, settings) = cart_for_change(tx).await?;
     tx.execute_raw(stmt(
         "INSERT INTO cart_items (tenant_id, customer_id, cart_id, sku_id, quantity)
@@ -171,14 +182,21 @@ pub async fn add_list_to_cart(tx: &TenantTx, list_id: Uuid) -> Result<carts::Mod
         ],
     ))
     .await?;
+    within_item_cap(tx, &cart, "listId").await?;
     touch(tx, &cart, &settings).await
 }
 
 async fn visible_list(
     tx: &DatabaseTransaction,
     list_id: Uuid,
+    lock: Lock,
 ) -> Result<lists::Model, OrdersError> {
-    lists::Entity::find_by_id(list_id)
+    let select = lists::Entity::find_by_id(list_id);
+    let select = match lock {
+        Lock::None => select,
+        Lock::ForUpdate => select.lock_exclusive(),
+    };
+    select
         .one(tx)
         .await?
         .ok_or_else(|| OrdersError::not_found_at("list", "listId"))
@@ -187,7 +205,8 @@ async fn visible_list(
 async fn list_to_change(tx: &TenantTx, list_id: Uuid) -> Result<lists::Model, OrdersError> {
     let ctx = tx.context();
     let actor = Actor::of(ctx)?;
-    let list = visible_list(tx, list_id).await?;
+    // Locked: changes to one list queue, so its item cap holds.
+    let list = visible_list(tx, list_id, Lock::ForUpdate).await?;
     if let Actor::Portal { portal_user_id, .. } = actor
         && list.owner_portal_user_id != Some(portal_user_id)
     {

@@ -22,7 +22,7 @@ mod settings;
 pub mod totals;
 mod validate;
 
-pub use validate::MAX_QUANTITY;
+pub use validate::{MAX_CART_ITEMS, MAX_LIST_ITEMS, MAX_PAYMENTS_PER_INVOICE, MAX_QUANTITY};
 
 use rust_decimal::Decimal;
 

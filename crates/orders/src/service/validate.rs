@@ -1,9 +1,18 @@
 //! Input checks shared by the order services. Each names the field it rejects, in the API's
 //! camelCase, so a form can point at it.
 
+use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, Value};
 
 use crate::error::OrdersError;
+
+/// The most different SKUs one cart holds: a cart becomes one order.
+pub const MAX_CART_ITEMS: usize = super::orders::MAX_LINES;
+/// The most SKUs on one saved list.
+pub const MAX_LIST_ITEMS: usize = 500;
+/// The most payments recorded against one invoice.
+pub const MAX_PAYMENTS_PER_INVOICE: usize = 100;
 
 /// The most units of one SKU on an order line, cart item or list item: far beyond any real
 /// order, and far below where stock arithmetic (`integer` columns) could overflow.
@@ -103,6 +112,30 @@ fn at_most(field: &str, text: &str, max_chars: usize) -> Result<(), OrdersError>
             field,
             format!("must be at most {max_chars} characters"),
         ));
+    }
+    Ok(())
+}
+
+/// Refuses a write that left more than `cap` rows counted by `count_sql` (one `$1` parameter,
+/// the parent's id). Run under the parent's row lock, after the write, so concurrent writers
+/// cannot both slip under the cap; the refusal rolls the write back with the request. The caps
+/// bound what one list field of the API can return (see `docs/architecture.md`, "What a request
+/// may cost").
+pub(crate) async fn rows_at_most(
+    db: &impl ConnectionTrait,
+    count_sql: &str,
+    parent: impl Into<Value>,
+    cap: usize,
+    field: &str,
+    message: &str,
+) -> Result<(), OrdersError> {
+    let row = db.query_one_raw(stmt(count_sql, [parent.into()])).await?;
+    let count = row
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0);
+    if usize::try_from(count).unwrap_or(usize::MAX) > cap {
+        return Err(OrdersError::bad_input(field, format!("{message} {cap}")));
     }
     Ok(())
 }

@@ -32,6 +32,7 @@ pub struct Config {
     pub local_postgres_dir: PathBuf,
     pub auth: AuthConfig,
     pub graphql: GraphqlConfig,
+    pub resources: ResourceConfig,
     /// Origins allowed to call the API from a browser; empty means any origin in development and
     /// none (same-origin only) in production.
     pub cors_allowed_origins: Vec<String>,
@@ -75,12 +76,30 @@ pub struct AuthConfig {
     pub demo_portal_password: Option<String>,
 }
 
+/// How long and how much of the server one request, tenant or principal may take (see
+/// `docs/architecture.md`, "Deadlines" and "Fair shares").
+#[derive(Debug, Clone, Copy)]
+pub struct ResourceConfig {
+    /// Statement and idle-in-transaction deadlines of every request transaction.
+    pub deadlines: leora_tenancy::Deadlines,
+    /// The whole request, from verifying its token to its last resolver (the commit is never
+    /// cut short).
+    pub request_timeout: std::time::Duration,
+    pub fair_share: crate::http::FairShareConfig,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct GraphqlConfig {
     pub max_depth: usize,
-    pub max_complexity: usize,
+    /// What one request's operations may cost together (rows they may produce; see
+    /// `crate::cost`).
+    pub max_cost: usize,
+    /// Root fields (aliases included) one operation may select.
+    pub max_root_fields: usize,
     pub max_batch: usize,
     pub max_body_bytes: usize,
+    /// The largest response body; a larger one is replaced by an error and rolled back.
+    pub max_response_bytes: usize,
     /// Bytes of query text whose parsed documents are kept.
     pub document_cache_bytes: usize,
     pub introspection: bool,
@@ -178,7 +197,7 @@ impl Config {
                 AppRole::default()
             }
         };
-        let database_pool_max = env.parsed("DATABASE_POOL_MAX", 10, "a whole number");
+        let database_pool_max: u32 = env.parsed("DATABASE_POOL_MAX", 10, "a whole number");
         if database_pool_max == 0 {
             env.problems
                 .push("DATABASE_POOL_MAX must be at least 1".to_owned());
@@ -235,14 +254,46 @@ impl Config {
         }
         let graphql = GraphqlConfig {
             max_depth: env.positive("GRAPHQL_MAX_DEPTH", 16),
-            max_complexity: env.positive("GRAPHQL_MAX_COMPLEXITY", 2_000),
+            max_cost: env.positive("GRAPHQL_MAX_COST", 150_000),
+            max_root_fields: env.positive("GRAPHQL_MAX_ROOT_FIELDS", 20),
             max_batch: env.positive("GRAPHQL_MAX_BATCH", 10),
             max_body_bytes: env.positive("GRAPHQL_MAX_BODY_BYTES", 1 << 20),
+            max_response_bytes: env.positive("GRAPHQL_MAX_RESPONSE_BYTES", 16 << 20),
             document_cache_bytes: env
                 .positive("GRAPHQL_DOCUMENT_CACHE_KIB", 256usize)
                 .saturating_mul(1024),
             introspection: env.parsed("GRAPHQL_INTROSPECTION", !production, "true or false"),
             graphiql: env.parsed("GRAPHIQL_ENABLED", !production, "true or false"),
+        };
+        let millis = |ms: u64| std::time::Duration::from_millis(ms);
+        let principal_rate: f64 = env.parsed(
+            "PRINCIPAL_REQUESTS_PER_SECOND",
+            if production { 50.0 } else { 0.0 },
+            "a number of requests per second (0: no limit)",
+        );
+        if !(principal_rate >= 0.0 && principal_rate.is_finite()) {
+            env.problems
+                .push("PRINCIPAL_REQUESTS_PER_SECOND must be 0 or more".to_owned());
+        }
+        let resources = ResourceConfig {
+            deadlines: leora_tenancy::Deadlines {
+                statement: Some(millis(env.positive("DB_STATEMENT_TIMEOUT_MS", 5_000))),
+                idle_in_transaction: Some(millis(
+                    env.positive("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 10_000),
+                )),
+            },
+            request_timeout: millis(env.positive("REQUEST_TIMEOUT_MS", 15_000)),
+            fair_share: crate::http::FairShareConfig {
+                tenant_concurrency: env.positive(
+                    "TENANT_MAX_CONCURRENT_REQUESTS",
+                    usize::try_from(database_pool_max.div_ceil(2))
+                        .unwrap_or(1)
+                        .max(1),
+                ),
+                tenant_wait: millis(env.positive("TENANT_QUEUE_WAIT_MS", 2_000)),
+                principal_rate: (principal_rate > 0.0).then_some(principal_rate),
+                principal_burst: env.positive("PRINCIPAL_REQUEST_BURST", 100.0),
+            },
         };
         let cors_allowed_origins = env
             .optional("CORS_ALLOWED_ORIGINS")
@@ -295,6 +346,7 @@ impl Config {
             local_postgres_dir,
             auth,
             graphql,
+            resources,
             cors_allowed_origins,
             trusted_proxy_hops,
             integrations,

@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod cost;
 pub mod http;
 pub mod schema;
 pub mod startup;

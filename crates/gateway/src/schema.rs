@@ -3,6 +3,7 @@
 //! and the `schema_is_current` test; each request brings its own scope, transaction and loaders.
 
 use crate::config::GraphqlConfig;
+use crate::cost::CostLimit;
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 use leora_catalog::graphql::{CatalogMutation, CatalogQuery};
 use leora_compliance::graphql::{ComplianceMutation, ComplianceQuery};
@@ -45,7 +46,9 @@ fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
 pub fn build_schema(limits: &GraphqlConfig) -> LeoraSchema {
     let builder = builder()
         .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity);
+        .extension(CostLimit {
+            limit: limits.max_cost,
+        });
     let builder = if limits.introspection {
         builder
     } else {

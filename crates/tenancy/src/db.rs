@@ -21,17 +21,22 @@ use sea_orm::{
 };
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 use uuid::Uuid;
 
 /// Opens a transaction's scope. `leora.transaction_open` is set (transaction-locally) by every
 /// transaction this module opens, so finding it already set means the connection was handed out
 /// inside another transaction. Select items are evaluated in order: the check reads the marker
-/// before setting it.
+/// before setting it. A deadline left unset (NULL) keeps the server's own setting.
 const SCOPE: &str = "SELECT current_setting('leora.transaction_open', true) = 'yes' AS inherited, \
        set_config('leora.transaction_open', 'yes', true), \
        set_config('role', $1, true), \
        set_config('app.current_tenant_id', $2, true), \
-       set_config('app.current_customer_id', $3, true)";
+       set_config('app.current_customer_id', $3, true), \
+       set_config('statement_timeout', \
+           coalesce($4, current_setting('statement_timeout')), true), \
+       set_config('idle_in_transaction_session_timeout', \
+           coalesce($5, current_setting('idle_in_transaction_session_timeout')), true)";
 
 /// True when no transaction block is open. Outside a block a statement is its own transaction,
 /// so the transaction starts when the statement does; inside one, the block began earlier (and
@@ -39,16 +44,41 @@ const SCOPE: &str = "SELECT current_setting('leora.transaction_open', true) = 'y
 const IS_IDLE: &str = "SELECT now() = statement_timestamp() \
        AND current_setting('leora.transaction_open', true) IS DISTINCT FROM 'yes'";
 
-/// A connection pool plus the role tenant transactions run as.
+/// How long one statement, and a transaction left idle between statements, may take before
+/// PostgreSQL ends them (`statement_timeout`, `idle_in_transaction_session_timeout`, set
+/// transaction-locally). `None` keeps the server's setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Deadlines {
+    pub statement: Option<Duration>,
+    pub idle_in_transaction: Option<Duration>,
+}
+
+impl Deadlines {
+    fn setting(deadline: Option<Duration>) -> Option<String> {
+        deadline.map(|d| format!("{}ms", d.as_millis().max(1)))
+    }
+}
+
+/// A connection pool plus the role tenant transactions run as and their deadlines.
 #[derive(Debug, Clone)]
 pub struct TenantDb {
     pool: DatabaseConnection,
     app_role: AppRole,
+    deadlines: Deadlines,
 }
 
 impl TenantDb {
     pub fn new(pool: DatabaseConnection, app_role: AppRole) -> Self {
-        Self { pool, app_role }
+        Self {
+            pool,
+            app_role,
+            deadlines: Deadlines::default(),
+        }
+    }
+
+    /// The same pool and role, every transaction bounded by `deadlines`.
+    pub fn with_deadlines(self, deadlines: Deadlines) -> Self {
+        Self { deadlines, ..self }
     }
 
     pub fn app_role(&self) -> &AppRole {
@@ -71,9 +101,10 @@ impl TenantDb {
     ) -> Result<DatabaseTransaction, TenancyError> {
         let pool = self.pool.clone();
         let role = self.app_role.clone();
+        let deadlines = self.deadlines;
         to_completion(async move {
             let tx = pool.begin().await?;
-            scope(&tx, &role, tenant_id, customer_id).await?;
+            scope(&tx, &role, tenant_id, customer_id, deadlines).await?;
             Ok(tx)
         })
         .await
@@ -181,6 +212,7 @@ pub async fn scope(
     role: &AppRole,
     tenant_id: Option<Uuid>,
     customer_id: Option<Uuid>,
+    deadlines: Deadlines,
 ) -> Result<(), TenancyError> {
     let setting = |id: Option<Uuid>| id.map(|id| id.to_string()).unwrap_or_default();
     let row = tx
@@ -190,6 +222,8 @@ pub async fn scope(
                 role.as_str().into(),
                 setting(tenant_id).into(),
                 setting(customer_id).into(),
+                Deadlines::setting(deadlines.statement).into(),
+                Deadlines::setting(deadlines.idle_in_transaction).into(),
             ],
         ))
         .await?;

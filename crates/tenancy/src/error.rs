@@ -18,6 +18,10 @@ pub enum ErrorCode {
     InsufficientInventory,
     InvalidTransition,
     RateLimited,
+    /// The operation would cost more than one request may spend (refused before execution).
+    QueryTooExpensive,
+    /// The request ran past its deadline and was rolled back.
+    Timeout,
     Internal,
 }
 
@@ -32,6 +36,8 @@ impl ErrorCode {
             Self::InsufficientInventory => "INSUFFICIENT_INVENTORY",
             Self::InvalidTransition => "INVALID_TRANSITION",
             Self::RateLimited => "RATE_LIMITED",
+            Self::QueryTooExpensive => "QUERY_TOO_EXPENSIVE",
+            Self::Timeout => "TIMEOUT",
             Self::Internal => "INTERNAL",
         }
     }

@@ -15,7 +15,7 @@ pub mod startup_check;
 pub mod tenant_tx;
 
 pub use context::{Principal, TenantContext};
-pub use db::{TenantDb, with_tenant};
+pub use db::{Deadlines, TenantDb, with_tenant};
 pub use error::{ApiError, ErrorCode, TenancyError};
 pub use leora_migration::app_role::{AppRole, InvalidAppRole};
 pub use tenant_tx::TenantTx;

@@ -1,5 +1,5 @@
-//! Raw SQL shared by every crate: building a PostgreSQL statement, and reading which integrity
-//! constraint refused one.
+//! Raw SQL shared by every crate: building a PostgreSQL statement, reading which integrity
+//! constraint refused one, and telling a statement cut off by its deadline.
 
 use sea_orm::{DbBackend, DbErr, RuntimeErr, Statement, Value, sqlx};
 
@@ -25,19 +25,34 @@ pub enum Violation<'a> {
 /// exclusion violation; `None` for every other error. The SQLSTATE is read from the driver's error
 /// because SeaORM's `DbErr::sql_err` does not classify exclusion violations.
 pub fn violated_constraint(error: &DbErr) -> Option<Violation<'_>> {
-    let (DbErr::Exec(RuntimeErr::SqlxError(driver)) | DbErr::Query(RuntimeErr::SqlxError(driver))) =
-        error
-    else {
-        return None;
-    };
-    let sqlx::Error::Database(driver) = driver.as_ref() else {
-        return None;
-    };
+    let driver = database_error(error)?;
     let constraint = driver.constraint()?;
     match driver.code()?.as_ref() {
         "23505" => Some(Violation::Unique(constraint)),
         "23503" => Some(Violation::ForeignKey(constraint)),
         "23P01" => Some(Violation::Exclusion(constraint)),
+        _ => None,
+    }
+}
+
+/// Whether PostgreSQL cancelled the statement (SQLSTATE 57014): a request transaction's
+/// `statement_timeout` ran out (see `docs/architecture.md`, "Deadlines").
+pub fn is_statement_timeout(error: &DbErr) -> bool {
+    database_error(error)
+        .and_then(|driver| driver.code())
+        .as_deref()
+        == Some("57014")
+}
+
+fn database_error(error: &DbErr) -> Option<&dyn sqlx::error::DatabaseError> {
+    let (DbErr::Exec(RuntimeErr::SqlxError(driver))
+    | DbErr::Query(RuntimeErr::SqlxError(driver))
+    | DbErr::Conn(RuntimeErr::SqlxError(driver))) = error
+    else {
+        return None;
+    };
+    match driver.as_ref() {
+        sqlx::Error::Database(driver) => Some(driver.as_ref()),
         _ => None,
     }
 }
@@ -53,5 +68,6 @@ mod tests {
             violated_constraint(&DbErr::Custom("duplicate key".into())),
             None
         );
+        assert!(!is_statement_timeout(&DbErr::Custom("timeout".into())));
     }
 }

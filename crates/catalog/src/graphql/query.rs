@@ -6,6 +6,7 @@ use super::types::{Customer, Product, Supplier, parse_id};
 use crate::entities::{customers, products, suppliers};
 use crate::service;
 use async_graphql::{Context, ID, Object};
+use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session, StaffOrPortal};
 
@@ -15,7 +16,10 @@ pub struct CatalogQuery;
 #[Object]
 impl CatalogQuery {
     /// Products, filtered and sorted; portal users see active products only.
-    #[graphql(guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)"
+    )]
     async fn products(
         &self,
         ctx: &Context<'_>,
@@ -45,7 +49,10 @@ impl CatalogQuery {
     }
 
     /// The tenant's suppliers and the shared supplier directory, by name.
-    #[graphql(guard = "RequirePermission(Permission::ProductsView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::ProductsView)"
+    )]
     async fn suppliers(
         &self,
         ctx: &Context<'_>,
@@ -65,7 +72,10 @@ impl CatalogQuery {
     }
 
     /// Customer accounts; a portal user sees only its own.
-    #[graphql(guard = "StaffOrPortal(Permission::CustomersView, Permission::PortalCatalogView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "StaffOrPortal(Permission::CustomersView, Permission::PortalCatalogView)"
+    )]
     async fn customers(
         &self,
         ctx: &Context<'_>,

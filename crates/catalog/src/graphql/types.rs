@@ -10,9 +10,11 @@ use crate::entities::suppliers::SupplierStatus as StoredSupplierStatus;
 use crate::entities::{customers, price_list_entries, products, skus, suppliers};
 use crate::service::inventory::Availability;
 use crate::service::pricing::{self, PriceQuote, PriceSource as StoredPriceSource};
+use crate::service::skus::MAX_SKUS_PER_PRODUCT;
 use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use leora_compliance::graphql::ProductCategory;
+use leora_tenancy::graphql::cost;
 pub(crate) use leora_tenancy::graphql::ids::{id, not_found, parse_id};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, ResolverError, Session};
 use leora_tenancy::mirror_enum;
@@ -76,6 +78,7 @@ impl Product {
         self.0.created_at
     }
     /// The product's SKUs (sizes and packs), by code.
+    #[graphql(complexity = "cost::capped(MAX_SKUS_PER_PRODUCT, child_complexity)")]
     async fn skus(&self, ctx: &Context<'_>) -> ApiResult<Vec<Sku>> {
         let loader = Session::of(ctx)?.loader(SkusOfProduct);
         Ok(loader.load_many(self.0.id, Sku).await?)

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
+use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
 
@@ -17,7 +18,10 @@ pub struct ComplianceQuery;
 #[Object]
 impl ComplianceQuery {
     /// Excise rates by state, category and start date.
-    #[graphql(guard = "RequirePermission(Permission::ComplianceView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::ComplianceView)"
+    )]
     async fn state_tax_rates(
         &self,
         ctx: &Context<'_>,
@@ -39,7 +43,10 @@ impl ComplianceQuery {
     }
 
     /// Filings by due date; statuses are as of today in the tenant's time zone.
-    #[graphql(guard = "RequirePermission(Permission::ComplianceView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::ComplianceView)"
+    )]
     async fn compliance_filings(
         &self,
         ctx: &Context<'_>,

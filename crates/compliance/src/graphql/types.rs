@@ -1,7 +1,9 @@
 //! Output types: newtypes over compliance rows.
 
+use crate::service::filings::MAX_CALENDAR_FILINGS;
 use async_graphql::{ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
+use leora_tenancy::graphql::cost;
 use rust_decimal::Decimal;
 
 use crate::entities::compliance_filings::{self, FilingStatus as StoredFilingStatus};
@@ -121,7 +123,8 @@ impl StateFilingCalendar {
     async fn state(&self) -> &str {
         &self.state
     }
-    /// By due date.
+    /// By due date. One calendar answer holds at most 1,000 filings across its states.
+    #[graphql(complexity = "cost::capped(MAX_CALENDAR_FILINGS, child_complexity)")]
     async fn filings(&self) -> Vec<ComplianceFiling> {
         self.filings
             .iter()

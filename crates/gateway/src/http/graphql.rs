@@ -5,9 +5,15 @@
 //!
 //! Each HTTP request is one unit of work: the access token is verified, one tenant transaction is
 //! opened for the principal, every operation of the request runs in it, and it commits only when
-//! no operation reported an error.
+//! no operation reported an error. Before that, the request is priced (`crate::cost`) and the
+//! principal admitted to its tenant's share (`super::fair_share`); the whole of it runs under a
+//! deadline. Sign-in mutations open transactions of their own, so a request of nothing else runs
+//! without the bearer's transaction: holding one connection while waiting for a second could
+//! drain the pool.
 
 use super::AppState;
+use super::fair_share::Busy;
+use crate::cost::RequestBudget;
 use async_graphql::http::parse_query_string;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
@@ -26,6 +32,7 @@ use leora_tenancy::{TenancyError, TenantContext, TenantTx};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use tokio::sync::OwnedSemaphorePermit;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -186,30 +193,70 @@ fn is_mutation(request: &mut async_graphql::Request) -> bool {
     operation.is_some_and(|op| op.node.ty == OperationType::Mutation)
 }
 
-/// Who the request acts as, and the transaction it runs in when signed in.
+/// Who the request acts as, the transaction it runs in when signed in, and its tenant's permit
+/// to run.
 struct Identified {
     scope: RequestScope,
     claims: Option<AccessClaims>,
+    permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Identified {
+    fn anonymous() -> Self {
+        Self {
+            scope: RequestScope::Anonymous,
+            claims: None,
+            permit: None,
+        }
+    }
 }
 
 enum Refusal {
     WrongTenant,
+    Busy(Busy),
     Internal,
 }
 
+impl Refusal {
+    fn respond(self, media: MediaType) -> Response {
+        match self {
+            Self::WrongTenant => error_response(
+                StatusCode::UNAUTHORIZED,
+                media,
+                ErrorCode::Unauthenticated,
+                "the access token belongs to another tenant than X-Tenant-Slug names",
+            ),
+            Self::Busy(busy) => {
+                let seconds = busy.retry_after.as_secs().max(1);
+                let body = json!({ "errors": [{ "message": busy.reason, "extensions": {
+                    "code": ErrorCode::RateLimited.as_str(),
+                    "retryAfterSeconds": seconds,
+                } }] });
+                let mut response = body_response(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    media,
+                    body.to_string().into_bytes(),
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                response
+            }
+            Self::Internal => internal_error(media),
+        }
+    }
+}
+
 async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, Refusal> {
-    let anonymous = Identified {
-        scope: RequestScope::Anonymous,
-        claims: None,
-    };
     let Some(authorization) = headers.get(header::AUTHORIZATION) else {
-        return Ok(anonymous);
+        return Ok(Identified::anonymous());
     };
     let rejected = |reason: &str| Identified {
         scope: RequestScope::Rejected {
             reason: reason.to_owned(),
         },
         claims: None,
+        permit: None,
     };
     let Some(token) = authorization
         .to_str()
@@ -242,6 +289,11 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
         }
         (PrincipalKind::PortalUser, None) => return Ok(rejected("the access token is invalid")),
     };
+    let permit = state
+        .fair_share
+        .admit(claims.tid, claims.sub)
+        .await
+        .map_err(Refusal::Busy)?;
     let tx = state.db.begin(&context).await.map_err(|error| {
         tracing::error!(%error, "cannot open the request transaction");
         Refusal::Internal
@@ -254,6 +306,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
             Ok(Identified {
                 scope: RequestScope::Authenticated(session),
                 claims: Some(claims),
+                permit: Some(permit),
             })
         }
         Err(error) => {
@@ -302,81 +355,206 @@ fn client_info(headers: &HeaderMap, peer: Peer, trusted_proxy_hops: usize) -> Cl
     }
 }
 
+/// Root fields that open a transaction of their own (sign-in and refresh).
+const OWN_TRANSACTION: [&str; 3] = ["login", "portalLogin", "refreshSession"];
+
+/// What the request's operations select at their roots, checked before anything runs.
+struct Shape {
+    /// Every root field opens its own transaction (or is `__typename`).
+    own_transactions_only: bool,
+    /// Some root field opens its own transaction.
+    any_own_transaction: bool,
+}
+
+fn shape(batch: &mut BatchRequest, max_root_fields: usize) -> Result<Shape, String> {
+    let mut shape = Shape {
+        own_transactions_only: true,
+        any_own_transaction: false,
+    };
+    for request in batch.iter_mut() {
+        let operation_name = request.operation_name.clone();
+        let Ok(document) = request.parsed_query() else {
+            shape.own_transactions_only = false;
+            continue;
+        };
+        let Some(names) = crate::cost::root_fields(document, operation_name.as_deref()) else {
+            shape.own_transactions_only = false;
+            continue;
+        };
+        if names.len() > max_root_fields {
+            return Err(format!(
+                "an operation selects at most {max_root_fields} root fields (aliases included); \
+                 this one selects {}",
+                names.len()
+            ));
+        }
+        for name in names {
+            let own = OWN_TRANSACTION.contains(&name);
+            shape.any_own_transaction |= own;
+            shape.own_transactions_only &= own || name == "__typename";
+        }
+    }
+    Ok(shape)
+}
+
 async fn execute(
     state: &AppState,
     peer: Peer,
     headers: &HeaderMap,
-    batch: BatchRequest,
+    mut batch: BatchRequest,
     media: MediaType,
 ) -> Response {
-    let identified = match identify(state, headers).await {
-        Ok(identified) => identified,
-        Err(Refusal::WrongTenant) => {
-            return error_response(
-                StatusCode::UNAUTHORIZED,
+    let shape = match shape(&mut batch, state.limits.max_root_fields) {
+        Ok(shape) => shape,
+        Err(message) => {
+            let body = json!({ "errors": [{ "message": message, "extensions": {
+                "code": ErrorCode::QueryTooExpensive.as_str(),
+                "limit": state.limits.max_root_fields,
+            } }] });
+            return body_response(
+                StatusCode::BAD_REQUEST,
                 media,
-                ErrorCode::Unauthenticated,
-                "the access token belongs to another tenant than X-Tenant-Slug names",
-            );
-        }
-        Err(Refusal::Internal) => {
-            return error_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                media,
-                ErrorCode::Internal,
-                "internal error",
+                body.to_string().into_bytes(),
             );
         }
     };
-    let (tx, batching) = match &identified.scope {
-        RequestScope::Authenticated(session) => (Some(session.shared_tx()), session.batching()),
-        _ => (None, Batching::default()),
-    };
-    let mut batch = batch
-        .data(Arc::new(identified.scope))
-        .data(state.db.clone())
-        .data(Arc::clone(&state.auth))
-        .data(Arc::clone(&state.integrations))
-        .data(client_info(headers, peer, state.trusted_proxy_hops))
-        .data(Arc::new(TenantHint(
-            headers
-                .get(TENANT_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-        )));
-    if let Some(claims) = identified.claims {
-        batch = batch.data(claims);
+    let signed_in = headers.contains_key(header::AUTHORIZATION) && !shape.own_transactions_only;
+    if signed_in && shape.any_own_transaction {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "login, portalLogin and refreshSession open a transaction of their own: send them in \
+             a request without other fields",
+        );
     }
-    let response = batching.run(state.schema.execute_batch(batch)).await;
-    let response = match tx {
-        Some(tx) => finish_transaction(tx, response).await,
-        None => response,
+    let budget = Arc::new(RequestBudget::default());
+    let run = async {
+        let identified = if signed_in {
+            identify(state, headers).await?
+        } else {
+            Identified::anonymous()
+        };
+        let (tx, batching) = match &identified.scope {
+            RequestScope::Authenticated(session) => (Some(session.shared_tx()), session.batching()),
+            _ => (None, Batching::default()),
+        };
+        let mut batch = batch
+            .data(Arc::new(identified.scope))
+            .data(Arc::clone(&budget))
+            .data(state.db.clone())
+            .data(Arc::clone(&state.auth))
+            .data(Arc::clone(&state.integrations))
+            .data(client_info(headers, peer, state.trusted_proxy_hops))
+            .data(Arc::new(TenantHint(
+                headers
+                    .get(TENANT_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+            )));
+        if let Some(claims) = identified.claims {
+            batch = batch.data(claims);
+        }
+        let response = batching.run(state.schema.execute_batch(batch)).await;
+        Ok::<_, Refusal>((identified.permit, tx, response))
     };
-    respond(media, &response)
+    // The deadline covers the request up to its last resolver; dropping the work there drops
+    // its transaction, which rolls back. The commit itself is never cut short: a response must
+    // not call work undone that was done.
+    let (permit, tx, response) = match tokio::time::timeout(state.request_timeout, run).await {
+        Ok(Ok(done)) => done,
+        Ok(Err(refusal)) => return refusal.respond(media),
+        Err(_) => {
+            tracing::warn!(timeout = ?state.request_timeout, "request ran past its deadline");
+            return error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                media,
+                ErrorCode::Timeout,
+                "the request ran past its deadline and was rolled back: ask for less, or retry later",
+            );
+        }
+    };
+    let status = status_of(media, &response);
+    let body = match serde_json::to_vec(&response) {
+        Ok(body) if body.len() <= state.limits.max_response_bytes => body,
+        Ok(body) => {
+            if let Some(tx) = tx {
+                abandon(tx).await;
+            }
+            let message = format!(
+                "the response would be {} bytes, more than the {} one response may hold: ask for \
+                 smaller pages or fewer fields",
+                body.len(),
+                state.limits.max_response_bytes
+            );
+            let error =
+                crate::cost::too_expensive(message, body.len(), state.limits.max_response_bytes);
+            let response = BatchResponse::Single(async_graphql::Response::from_errors(vec![error]));
+            return respond(media, &response);
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot serialize the response");
+            if let Some(tx) = tx {
+                abandon(tx).await;
+            }
+            return internal_error(media);
+        }
+    };
+    let committed = match tx {
+        Some(tx) => finish_transaction(tx, response.is_ok()).await,
+        None => true,
+    };
+    drop(permit);
+    if committed {
+        body_response(status, media, body)
+    } else {
+        respond(media, &internal_error_response())
+    }
 }
 
-/// Commits when every operation succeeded, rolls back otherwise. The request data, its loaders
-/// (which run inside the request's task) and with them every other handle on the transaction are
-/// gone by now.
-async fn finish_transaction(tx: Arc<TenantTx>, response: BatchResponse) -> BatchResponse {
+/// Commits when every operation succeeded, rolls back otherwise; false when the commit failed.
+/// The request data, its loaders (which run inside the request's task) and with them every other
+/// handle on the transaction are gone by now.
+async fn finish_transaction(tx: Arc<TenantTx>, succeeded: bool) -> bool {
     let Ok(tx) = Arc::try_unwrap(tx) else {
         tracing::error!("request transaction still shared after the request; rolled back");
-        return internal_error_response();
+        return false;
     };
-    if response.is_ok() {
+    if succeeded {
         match leora_tenancy::db::commit(tx).await {
-            Ok(()) => response,
+            Ok(()) => true,
             Err(error) => {
                 tracing::error!(%error, "commit failed");
-                internal_error_response()
+                false
             }
         }
     } else {
         if let Err(error) = leora_tenancy::db::rollback(tx).await {
             tracing::warn!(%error, "rollback failed");
         }
-        response
+        true
     }
+}
+
+/// Rolls back a request whose response is not sent as executed.
+async fn abandon(tx: Arc<TenantTx>) {
+    if let Ok(tx) = Arc::try_unwrap(tx)
+        && let Err(error) = leora_tenancy::db::rollback(tx).await
+    {
+        tracing::warn!(%error, "rollback failed");
+    }
+}
+
+fn internal_error(media: MediaType) -> Response {
+    error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        media,
+        ErrorCode::Internal,
+        "internal error",
+    )
+}
+
+fn body_response(status: StatusCode, media: MediaType, body: Vec<u8>) -> Response {
+    (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response()
 }
 
 fn internal_error_response() -> BatchResponse {
@@ -390,9 +568,10 @@ fn internal_error_response() -> BatchResponse {
 }
 
 /// Under `application/graphql-response+json`, a single operation that failed before execution
-/// (unparsable, invalid, unknown operation: errors without a path and no data) is a 400.
-fn respond(media: MediaType, response: &BatchResponse) -> Response {
-    let status = match (media, response) {
+/// (unparsable, invalid, unknown operation, too expensive: errors without a path and no data) is
+/// a 400.
+fn status_of(media: MediaType, response: &BatchResponse) -> StatusCode {
+    match (media, response) {
         (MediaType::GraphqlResponse, BatchResponse::Single(single))
             if single.data == async_graphql::Value::Null
                 && !single.errors.is_empty()
@@ -404,17 +583,15 @@ fn respond(media: MediaType, response: &BatchResponse) -> Response {
             StatusCode::BAD_REQUEST
         }
         _ => StatusCode::OK,
-    };
+    }
+}
+
+fn respond(media: MediaType, response: &BatchResponse) -> Response {
     match serde_json::to_vec(response) {
-        Ok(body) => (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response(),
+        Ok(body) => body_response(status_of(media, response), media, body),
         Err(error) => {
             tracing::error!(%error, "cannot serialize the response");
-            error_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                media,
-                ErrorCode::Internal,
-                "internal error",
-            )
+            internal_error(media)
         }
     }
 }

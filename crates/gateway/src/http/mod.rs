@@ -2,6 +2,7 @@
 //! limit).
 
 mod documents;
+mod fair_share;
 mod graphql;
 mod health;
 pub mod metrics;
@@ -13,6 +14,8 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::routing::get;
 use documents::DocumentCache;
+use fair_share::FairShare;
+pub use fair_share::FairShareConfig;
 use leora_identity::graphql::AuthSettings;
 use leora_identity::service::sessions::AuthPolicy;
 use leora_identity::service::sign_in_limit::SignInLimiter;
@@ -46,6 +49,10 @@ pub struct AppState {
     pub integrations: Arc<IntegrationsSettings>,
     /// The counters `GET /metrics` reports.
     pub metrics: Arc<Metrics>,
+    /// Each tenant's share of the server, each principal's request rate.
+    pub fair_share: Arc<FairShare>,
+    /// How long one request may take, start to last resolver.
+    pub request_timeout: std::time::Duration,
 }
 
 impl AppState {
@@ -67,7 +74,8 @@ impl AppState {
         )
         .map_err(|error| StartupError::HttpClient(error.to_string()))?;
         Ok(Self {
-            db: TenantDb::new(pool.clone(), config.app_role.clone()),
+            db: TenantDb::new(pool.clone(), config.app_role.clone())
+                .with_deadlines(config.resources.deadlines),
             pool,
             schema: build_schema(&config.graphql),
             documents: Arc::new(DocumentCache::new(config.graphql.document_cache_bytes)),
@@ -78,6 +86,8 @@ impl AppState {
             trusted_proxy_hops: config.trusted_proxy_hops,
             integrations: Arc::new(integrations),
             metrics,
+            fair_share: Arc::new(FairShare::new(config.resources.fair_share)),
+            request_timeout: config.resources.request_timeout,
         })
     }
 }

@@ -7,5 +7,6 @@ mod catalog;
 mod identity;
 mod metrics;
 mod orders;
+mod resources;
 mod rows;
 mod support;

@@ -108,6 +108,38 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
     }
 }
 
+impl TestApp {
+    /// Signs in the admin of a second tenant, `beta` (created on first use).
+    pub async fn token_in_second_tenant(&self) -> String {
+        let (tenant, _) = create_tenant(&self.owner, "beta").await;
+        let db = TenantDb::new(self.owner.clone(), config(&[]).app_role);
+        leora_identity::with_tenant_committing(&db, &TenantContext::system(tenant), async |tx| {
+            let admin = NewUser {
+                email: "admin@beta.test".into(),
+                full_name: "Beta admin".into(),
+                password: PASSWORD.into(),
+                roles: vec!["admin".into()],
+                manager_id: None,
+            };
+            admin::create_user(tx, admin).await?;
+            Ok::<_, leora_identity::IdentityError>(())
+        })
+        .await
+        .unwrap();
+        let reply = self
+            .graphql(
+                None,
+                "mutation($input: LoginInput!) { login(input: $input) { accessToken } }",
+                json!({ "input": { "tenantSlug": "beta", "email": "admin@beta.test", "password": PASSWORD } }),
+            )
+            .await;
+        reply.data("login")["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login failed: {}", reply.body))
+            .to_owned()
+    }
+}
+
 pub async fn app() -> TestApp {
     app_with(&[]).await
 }

@@ -5,6 +5,7 @@ use super::types::{Permission, PortalUser, Role, User, UserStatus};
 use crate::entities::{portal_users, users};
 use crate::service::admin::{self, NewPortalUser, NewUser};
 use async_graphql::{Context, ID, InputObject, Object};
+use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{
@@ -60,7 +61,10 @@ pub struct AdminQuery;
 #[Object]
 impl AdminQuery {
     /// The distributor's staff.
-    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Perm::UsersManage)"
+    )]
     async fn users(
         &self,
         ctx: &Context<'_>,
@@ -75,7 +79,10 @@ impl AdminQuery {
     }
 
     /// Customers' portal users; a portal admin sees only its own customer's.
-    #[graphql(guard = "StaffOrPortal(Perm::UsersManage, Perm::PortalUsersManage)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "StaffOrPortal(Perm::UsersManage, Perm::PortalUsersManage)"
+    )]
     async fn portal_users(
         &self,
         ctx: &Context<'_>,

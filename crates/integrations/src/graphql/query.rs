@@ -12,6 +12,7 @@ use crate::entities::{
 use crate::events::EventType;
 use crate::service::{deliveries, outbox, subscriptions, tokens};
 use async_graphql::{Context, ID, Object};
+use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
 
@@ -27,7 +28,10 @@ impl IntegrationsQuery {
     }
 
     /// The tenant's webhook subscriptions, oldest first.
-    #[graphql(guard = "RequirePermission(Permission::IntegrationsManage)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::IntegrationsManage)"
+    )]
     async fn webhook_subscriptions(
         &self,
         ctx: &Context<'_>,
@@ -60,7 +64,10 @@ impl IntegrationsQuery {
     }
 
     /// Events in the outbox, newest first.
-    #[graphql(guard = "RequirePermission(Permission::IntegrationsManage)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::IntegrationsManage)"
+    )]
     async fn webhook_events(
         &self,
         ctx: &Context<'_>,
@@ -82,7 +89,10 @@ impl IntegrationsQuery {
     }
 
     /// Deliveries, newest first; filter by status to find the failing or dead ones.
-    #[graphql(guard = "RequirePermission(Permission::IntegrationsManage)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::IntegrationsManage)"
+    )]
     async fn webhook_deliveries(
         &self,
         ctx: &Context<'_>,
@@ -104,7 +114,10 @@ impl IntegrationsQuery {
     }
 
     /// Stored third-party credentials (never the tokens themselves), newest first.
-    #[graphql(guard = "RequirePermission(Permission::IntegrationsManage)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::IntegrationsManage)"
+    )]
     async fn integration_tokens(
         &self,
         ctx: &Context<'_>,

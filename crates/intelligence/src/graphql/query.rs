@@ -3,6 +3,7 @@
 
 use async_graphql::{Context, ID, Object};
 use leora_catalog::entities::customers;
+use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
 use leora_tenancy::graphql::{
     ApiResult, Permission, RequireAuthenticated, RequirePermission, Session,
@@ -27,7 +28,10 @@ pub struct IntelligenceQuery;
 impl IntelligenceQuery {
     /// Activities, newest first: yours and your accounts' (reps), your team's (managers), all
     /// (admins).
-    #[graphql(guard = "RequirePermission(Permission::ActivitiesView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::ActivitiesView)"
+    )]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -50,7 +54,10 @@ impl IntelligenceQuery {
     }
 
     /// Call plans, soonest first, with the visibility of `activities`.
-    #[graphql(guard = "RequirePermission(Permission::ActivitiesView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::ActivitiesView)"
+    )]
     async fn call_plans(
         &self,
         ctx: &Context<'_>,
@@ -67,7 +74,10 @@ impl IntelligenceQuery {
 
     /// Tasks by due date (undated last): assigned to or created by you or your team, or about
     /// your team's accounts; all for admins.
-    #[graphql(guard = "RequirePermission(Permission::ActivitiesView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::ActivitiesView)"
+    )]
     async fn tasks(
         &self,
         ctx: &Context<'_>,
@@ -96,7 +106,10 @@ impl IntelligenceQuery {
     }
 
     /// The latest health run's snapshots of the accounts you may see, worst score first.
-    #[graphql(guard = "RequirePermission(Permission::AnalyticsView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::AnalyticsView)"
+    )]
     async fn account_health_overview(
         &self,
         ctx: &Context<'_>,
@@ -121,7 +134,10 @@ impl IntelligenceQuery {
     /// Revenue, order count, average order value and units per period, by period start. Reps and
     /// managers see their team's rep figures and their team's accounts; tenant totals are for
     /// admins.
-    #[graphql(guard = "RequirePermission(Permission::AnalyticsView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::AnalyticsView)"
+    )]
     async fn sales_metrics(
         &self,
         ctx: &Context<'_>,
@@ -144,7 +160,10 @@ impl IntelligenceQuery {
     }
 
     /// Your notifications, newest first (staff and portal users alike).
-    #[graphql(guard = "RequireAuthenticated")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequireAuthenticated"
+    )]
     async fn notifications(
         &self,
         ctx: &Context<'_>,
@@ -173,7 +192,10 @@ impl IntelligenceQuery {
 
     /// Open customers whose liquor licence expires within `withinDays` days (from today, in the
     /// tenant's time zone), soonest first; with `includeExpired`, lapsed ones too.
-    #[graphql(guard = "RequirePermission(Permission::ComplianceView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "RequirePermission(Permission::ComplianceView)"
+    )]
     async fn expiring_licenses(
         &self,
         ctx: &Context<'_>,

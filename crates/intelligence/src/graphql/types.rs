@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use leora_catalog::graphql::loaders::{CustomerById, SkuById};
 use leora_catalog::graphql::types::{Customer, Sku};
 use leora_identity::entities::users;
+use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{ApiResult, Session};
 use leora_tenancy::mirror_enum;
@@ -309,6 +310,7 @@ impl AccountHealth {
         self.latest.clone().map(HealthSnapshot)
     }
     /// Every snapshot, newest first.
+    #[graphql(complexity = "cost::page(first, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,

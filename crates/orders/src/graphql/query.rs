@@ -6,6 +6,7 @@ use super::types::{Cart, Invoice, Order, ProductList};
 use crate::entities::{invoices, lists, orders};
 use crate::service::{self, carts};
 use async_graphql::{Context, ID, Object};
+use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session, StaffOrPortal};
@@ -16,7 +17,10 @@ pub struct OrdersQuery;
 #[Object]
 impl OrdersQuery {
     /// Orders, newest first unless sorted otherwise.
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView)"
+    )]
     async fn orders(
         &self,
         ctx: &Context<'_>,
@@ -47,7 +51,10 @@ impl OrdersQuery {
     }
 
     /// Invoices, newest first.
-    #[graphql(guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView)"
+    )]
     async fn invoices(
         &self,
         ctx: &Context<'_>,
@@ -78,7 +85,10 @@ impl OrdersQuery {
     }
 
     /// Saved lists; a portal user sees its own customer's.
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersCreate)")]
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersCreate)"
+    )]
     async fn lists(
         &self,
         ctx: &Context<'_>,

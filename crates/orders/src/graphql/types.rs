@@ -16,10 +16,13 @@ use crate::entities::{
     cart_items, carts, invoices, list_items, lists, order_lines, orders, payments,
 };
 use crate::service::invoices::effective_status;
+use crate::service::orders::MAX_LINES;
+use crate::service::{MAX_CART_ITEMS, MAX_LIST_ITEMS, MAX_PAYMENTS_PER_INVOICE};
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use leora_catalog::graphql::loaders::{CustomerById, SkuById};
 use leora_catalog::graphql::types::{Customer, Sku};
+use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::{id, not_found};
 use leora_tenancy::graphql::{ApiResult, ResolverError, Session};
 use leora_tenancy::mirror_enum;
@@ -110,6 +113,7 @@ impl Order {
     async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Customer> {
         customer(ctx, self.0.customer_id).await
     }
+    #[graphql(complexity = "cost::capped(MAX_LINES, child_complexity)")]
     async fn lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<OrderLine>> {
         let loader = Session::of(ctx)?.loader(LinesOfOrder);
         Ok(loader.load_many(self.0.id, OrderLine).await?)
@@ -223,6 +227,7 @@ impl Invoice {
     async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Customer> {
         customer(ctx, self.0.customer_id).await
     }
+    #[graphql(complexity = "cost::capped(MAX_PAYMENTS_PER_INVOICE, child_complexity)")]
     async fn payments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Payment>> {
         let loader = Session::of(ctx)?.loader(PaymentsOfInvoice);
         Ok(loader.load_many(self.0.id, Payment).await?)
@@ -270,6 +275,7 @@ impl Cart {
     async fn converted_order_id(&self) -> Option<ID> {
         self.0.converted_order_id.map(id)
     }
+    #[graphql(complexity = "cost::capped(MAX_CART_ITEMS, child_complexity)")]
     async fn items(&self, ctx: &Context<'_>) -> ApiResult<Vec<CartItem>> {
         let loader = Session::of(ctx)?.loader(ItemsOfCart);
         Ok(loader.load_many(self.0.id, CartItem).await?)
@@ -319,6 +325,7 @@ impl ProductList {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    #[graphql(complexity = "cost::capped(MAX_LIST_ITEMS, child_complexity)")]
     async fn items(&self, ctx: &Context<'_>) -> ApiResult<Vec<ProductListItem>> {
         let loader = Session::of(ctx)?.loader(ItemsOfList);
         Ok(loader.load_many(self.0.id, ProductListItem).await?)

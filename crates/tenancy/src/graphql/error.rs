@@ -8,6 +8,7 @@
 //! error".
 
 use crate::error::{ApiError, ErrorCode};
+use crate::sql::is_statement_timeout;
 use async_graphql::ErrorExtensions;
 
 pub type ApiResult<T> = Result<T, ResolverError>;
@@ -51,6 +52,15 @@ impl ResolverError {
         Self::new(ErrorCode::Internal, "internal error")
     }
 
+    /// A statement ran past the request's `statement_timeout`; the request is rolled back.
+    pub fn timeout() -> Self {
+        tracing::warn!("a statement ran past the request's deadline");
+        Self::new(
+            ErrorCode::Timeout,
+            "the request ran past its deadline and was rolled back: ask for less, or retry later",
+        )
+    }
+
     pub fn code(&self) -> ErrorCode {
         self.code
     }
@@ -64,6 +74,9 @@ impl<E: ApiError> From<E> for ResolverError {
     fn from(error: E) -> Self {
         let code = error.code();
         if code == ErrorCode::Internal {
+            if caused_by_statement_timeout(&error) {
+                return Self::timeout();
+            }
             tracing::error!(error = %error, detail = ?error, "internal error");
             return Self::internal();
         }
@@ -77,9 +90,28 @@ impl<E: ApiError> From<E> for ResolverError {
 
 impl From<sea_orm::DbErr> for ResolverError {
     fn from(error: sea_orm::DbErr) -> Self {
+        if is_statement_timeout(&error) {
+            return Self::timeout();
+        }
         tracing::error!(error = %error, "database error");
         Self::internal()
     }
+}
+
+/// Whether a database statement cut off by the request's deadline is behind `error`: crates wrap
+/// `DbErr` in their own enums, so the chain of sources is searched.
+fn caused_by_statement_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error
+            .downcast_ref::<sea_orm::DbErr>()
+            .is_some_and(is_statement_timeout)
+        {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 impl From<ResolverError> for async_graphql::Error {

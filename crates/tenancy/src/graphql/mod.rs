@@ -2,6 +2,7 @@
 //! permissions, transaction), the RBAC guards, the one mapping from domain errors to GraphQL
 //! errors, and Relay pagination.
 
+pub mod cost;
 pub mod error;
 pub mod guard;
 pub mod ids;

@@ -11,7 +11,7 @@ use sea_orm::{
     ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Select,
 };
 
-const DEFAULT_PAGE_SIZE: u64 = 20;
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 100;
 const CURSOR_PREFIX: &str = "offset:";
 

@@ -3,7 +3,7 @@
 //! the next transaction on that connection runs alone under its own settings.
 
 use super::{app_role, database_with_tenants};
-use leora_tenancy::db::{self, scope};
+use leora_tenancy::db::{self, Deadlines, scope};
 use leora_tenancy::{TenancyError, TenantContext, TenantDb};
 use leora_test_db::TestDatabase;
 use leora_test_db::sql::stmt;
@@ -206,7 +206,14 @@ async fn a_transaction_opened_inside_another_refuses_to_run() {
     let tx = world.db.begin(&world.portal).await.unwrap();
     // As if the connection had been handed out with this transaction still open: the next
     // request's BEGIN would open nothing, and its scope would be set inside this one.
-    let inherited = scope(&tx, &app_role(), Some(world.other_tenant), None).await;
+    let inherited = scope(
+        &tx,
+        &app_role(),
+        Some(world.other_tenant),
+        None,
+        Deadlines::default(),
+    )
+    .await;
     assert!(
         matches!(inherited, Err(TenancyError::InheritedTransaction)),
         "{inherited:?}"

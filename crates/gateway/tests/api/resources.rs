@@ -284,3 +284,93 @@ async fn a_principal_past_its_request_rate_is_rate_limited() {
     let other = app.graphql(Some(&rep), "{ me { email } }", json!({})).await;
     assert_eq!(other.data("me")["email"], "rep@acme.test", "{}", other.body);
 }
+
+/// `products` products of `skus_each` active SKUs (codes `P<p>-S<s>`), straight into the tenant.
+async fn seed_catalog(app: &TestApp, products: i32, skus_each: i32) {
+    app.owner
+        .execute_unprepared(&format!(
+            "INSERT INTO products (tenant_id, name, category)
+             SELECT t.id, 'Bulk ' || p, 'wine' FROM tenants t, generate_series(1, {products}) p;
+             INSERT INTO skus (tenant_id, product_id, code, size_ml, base_price)
+             SELECT pr.tenant_id, pr.id, 'P' || substr(pr.name, 6) || '-S' || s, 750, 10.00
+               FROM products pr, generate_series(1, {skus_each}) s WHERE pr.name LIKE 'Bulk %';"
+        ))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_product_takes_at_most_fifty_skus() {
+    let app = app().await;
+    seed_catalog(&app, 1, 50).await;
+    let admin = app.token("admin@acme.test").await;
+    let product = app
+        .scalar_text("SELECT id::text FROM products WHERE name = 'Bulk 1'")
+        .await;
+    let reply = app
+        .graphql(
+            Some(&admin),
+            "mutation($p: ID!) { createSku(input: { productId: $p, code: \"ONE-MORE\", sizeMl: 750, basePrice: \"9.00\" }) { id } }",
+            json!({ "p": product }),
+        )
+        .await;
+    assert_eq!(reply.code(), "BAD_USER_INPUT", "{}", reply.body);
+    assert_eq!(reply.body["errors"][0]["extensions"]["field"], "productId");
+    assert_eq!(app.scalar("SELECT count(*) FROM skus").await, 50);
+}
+
+#[tokio::test]
+async fn a_saved_list_holds_at_most_five_hundred_skus_and_a_cart_as_many() {
+    let app = app().await;
+    seed_catalog(&app, 11, 50).await;
+    let portal = app.portal_token().await;
+    let list = app
+        .graphql(
+            Some(&portal),
+            "mutation { createList(input: { name: \"Everything\" }) { id } }",
+            json!({}),
+        )
+        .await;
+    let list_id = list.data("createList")["id"].as_str().unwrap().to_owned();
+    app.owner
+        .execute_unprepared(&format!(
+            "INSERT INTO list_items (tenant_id, customer_id, list_id, sku_id, default_quantity, position)
+             SELECT l.tenant_id, l.customer_id, l.id, s.id, 1, row_number() OVER (ORDER BY s.code)
+               FROM lists l, (SELECT id, code FROM skus ORDER BY code LIMIT 501) s
+              WHERE l.id = '{list_id}'"
+        ))
+        .await
+        .unwrap();
+    let to_cart = app
+        .graphql(
+            Some(&portal),
+            "mutation($l: ID!) { addListToCart(listId: $l) { id } }",
+            json!({ "l": list_id }),
+        )
+        .await;
+    assert_eq!(to_cart.code(), "BAD_USER_INPUT", "{}", to_cart.body);
+    assert_eq!(app.scalar("SELECT count(*) FROM cart_items").await, 0);
+
+    app.owner
+        .execute_unprepared(&format!(
+            "DELETE FROM list_items WHERE list_id = '{list_id}'
+               AND sku_id = (SELECT sku_id FROM list_items WHERE list_id = '{list_id}' LIMIT 1)"
+        ))
+        .await
+        .unwrap();
+    let sku = app
+        .scalar_text(&format!(
+            "SELECT id::text FROM skus WHERE id NOT IN (SELECT sku_id FROM list_items WHERE list_id = '{list_id}') LIMIT 1"
+        ))
+        .await;
+    let add = app
+        .graphql(
+            Some(&portal),
+            "mutation($l: ID!, $s: ID!) { addListItem(listId: $l, input: { skuId: $s }) { id } }",
+            json!({ "l": list_id, "s": sku }),
+        )
+        .await;
+    assert_eq!(add.code(), "BAD_USER_INPUT", "{}", add.body);
+    assert_eq!(add.body["errors"][0]["extensions"]["field"], "skuId");
+    assert_eq!(app.scalar("SELECT count(*) FROM list_items").await, 500);
+}

@@ -245,6 +245,16 @@ impl TestApp {
             .to_owned()
     }
 
+    pub async fn scalar_text(&self, sql: &str) -> String {
+        let row = self
+            .owner
+            .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<String>(0).unwrap()
+    }
+
     pub async fn scalar(&self, sql: &str) -> i64 {
         let row = self
             .owner

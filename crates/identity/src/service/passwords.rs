@@ -5,6 +5,7 @@
 use std::sync::LazyLock;
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use tokio::sync::Semaphore;
 
 use crate::error::IdentityError;
 
@@ -63,9 +64,20 @@ pub(crate) async fn burn_verification_time(plain: &str) -> Result<(), IdentityEr
     .await
 }
 
+/// Hashes running at once: one per CPU. Each argon2id hash holds 19 MiB and a core for tens of
+/// milliseconds, so unbounded, a burst of sign-ins could take the blocking pool's 512 threads and
+/// gigabytes of memory; beyond the bound, hashes queue.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
+});
+
 async fn off_runtime<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, IdentityError> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|error| IdentityError::Crypto(format!("the hashing queue is closed: {error}")))?;
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|error| IdentityError::Crypto(format!("a password hashing task failed: {error}")))
@@ -81,6 +93,29 @@ fn hash(plain: &str) -> Result<String, IdentityError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn no_more_hashes_run_at_once_than_there_are_cpus() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let tasks: Vec<_> = (0..16)
+            .map(|_| {
+                let (running, most) = (Arc::clone(&running), Arc::clone(&most));
+                tokio::spawn(off_runtime(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        assert!(most.load(Ordering::SeqCst) <= cpus, "{most:?} > {cpus}");
+    }
 
     #[test]
     fn a_hash_verifies_only_its_own_password() {

@@ -2080,7 +2080,7 @@ export type StaffMember = {
 
 export type StateFilingCalendar = {
   __typename?: 'StateFilingCalendar';
-  /** By due date. */
+  /** By due date. One calendar answer holds at most 1,000 filings across its states. */
   filings: Array<ComplianceFiling>;
   /** Filings not yet submitted (or rejected and not resubmitted). */
   outstanding: Scalars['Int']['output'];

@@ -246,22 +246,20 @@ impl TestApp {
     }
 
     pub async fn scalar_text(&self, sql: &str) -> String {
-        let row = self
-            .owner
-            .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
-            .await
-            .unwrap()
-            .unwrap();
-        row.try_get_by_index::<String>(0).unwrap()
+        self.first_value(sql).await
     }
 
     pub async fn scalar(&self, sql: &str) -> i64 {
+        self.first_value(sql).await
+    }
+
+    async fn first_value<T: sea_orm::TryGetable>(&self, sql: &str) -> T {
         let row = self
             .owner
             .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
             .await
             .unwrap()
             .unwrap();
-        row.try_get_by_index::<i64>(0).unwrap()
+        row.try_get_by_index::<T>(0).unwrap()
     }
 }

@@ -82,7 +82,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-async fn sign_in(server: &Server, portal: bool, slug: &str, email: &str) -> Result<Principal> {
+pub async fn sign_in(server: &Server, portal: bool, slug: &str, email: &str) -> Result<Principal> {
     let field = if portal { "portalLogin" } else { "login" };
     let query =
         format!("mutation($input: LoginInput!) {{ {field}(input: $input) {{ accessToken }} }}");
@@ -107,7 +107,7 @@ async fn sign_in(server: &Server, portal: bool, slug: &str, email: &str) -> Resu
     })
 }
 
-fn buyer_email(slug: &str, customer: usize) -> String {
+pub fn buyer_email(slug: &str, customer: usize) -> String {
     format!("buyer-syn-{customer:06}@{slug}.example")
 }
 

@@ -15,6 +15,7 @@ mod hang_up;
 mod instructions;
 mod load;
 mod mix;
+mod noisy;
 mod raw;
 mod report;
 mod server;
@@ -65,6 +66,11 @@ pub struct Options {
     /// notice and no write may be left half done.
     #[arg(long)]
     pub hang_up: bool,
+    /// Instead of the load run: tenant A floods the server with orders-with-lines requests at the
+    /// highest `--concurrency` while tenant B's buyers load catalog pages at c=4; then A sends
+    /// the amplification query. Writes `noisy_neighbour.md` next to the results.
+    #[arg(long)]
+    pub noisy_neighbour: bool,
     /// The server's DATABASE_POOL_MAX; the raw baseline uses a pool of the same size.
     #[arg(long, env = "BENCH_POOL_MAX", default_value_t = 8)]
     pub pool_max: u32,
@@ -176,6 +182,19 @@ async fn run(options: Options) -> Result<()> {
         "server: pid {} on {} (DATABASE_POOL_MAX={})",
         server.pid, server.base, options.pool_max
     );
+    if options.noisy_neighbour {
+        let outcome = noisy::run(&server, &dataset.slugs, &options).await;
+        server.stop().await;
+        let outcome = outcome?;
+        let path = out_dir.join("noisy_neighbour.md");
+        std::fs::write(&path, &outcome.report)?;
+        println!("\n{}\nwrote {}", outcome.report, path.display());
+        return if outcome.passed {
+            Ok(())
+        } else {
+            Err("the noisy-neighbour run missed a target".into())
+        };
+    }
     let rss_ready = server.memory().map_or(0.0, |(rss, _)| rss);
     let max_concurrency = options.concurrency.iter().copied().max().unwrap_or(1);
     let principals =

@@ -445,12 +445,12 @@ async fn execute(
             .data(Arc::clone(&state.auth))
             .data(Arc::clone(&state.integrations))
             .data(client_info(headers, peer, state.trusted_proxy_hops))
-            .data(Arc::new(TenantHint(
+            .data(TenantHint(
                 headers
                     .get(TENANT_HEADER)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned),
-            )));
+            ));
         if let Some(claims) = identified.claims {
             batch = batch.data(claims);
         }

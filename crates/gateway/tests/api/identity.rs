@@ -273,6 +273,56 @@ async fn a_token_of_one_tenant_with_another_tenants_slug_is_refused() {
     assert_eq!(reply.code(), "UNAUTHENTICATED");
 }
 
+/// Signs in through `field` with no `tenantSlug`, naming the tenant only in `X-Tenant-Slug`.
+async fn sign_in_by_header(app: &TestApp, field: &str, slug: &str, email: &str) -> Reply {
+    let query =
+        format!("mutation($input: LoginInput!) {{ {field}(input: $input) {{ accessToken }} }}");
+    let body = json!({ "query": query, "variables": { "input": { "email": email, "password": PASSWORD } } });
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-tenant-slug", slug)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn the_tenant_slug_header_alone_names_the_tenant_to_sign_in_to() {
+    let app = app().await;
+    app.second_tenant().await;
+    let staff = sign_in_by_header(&app, "login", "beta", "admin@beta.test").await;
+    assert!(
+        staff.data("login")["accessToken"].is_string(),
+        "{}",
+        staff.body
+    );
+    let portal = sign_in_by_header(&app, "portalLogin", "beta", "buyer@beta.test").await;
+    assert!(
+        portal.data("portalLogin")["accessToken"].is_string(),
+        "{}",
+        portal.body
+    );
+    let default_tenant = sign_in_by_header(&app, "login", "beta", "admin@acme.test").await;
+    assert_eq!(
+        default_tenant.code(),
+        "UNAUTHENTICATED",
+        "{}",
+        default_tenant.body
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_tenant_slug_header_is_refused_like_a_wrong_password() {
+    let app = app().await;
+    let unknown = sign_in_by_header(&app, "login", "nope", "admin@acme.test").await;
+    let wrong = app.login("admin@acme.test", "not the password").await;
+    assert_eq!(unknown.code(), wrong.code(), "{}", unknown.body);
+    assert_eq!(
+        unknown.body["errors"][0]["message"],
+        wrong.body["errors"][0]["message"]
+    );
+}
+
 #[tokio::test]
 async fn a_guarded_field_without_the_permission_is_forbidden_with_no_data() {
     let app = app().await;

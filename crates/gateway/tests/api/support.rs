@@ -109,9 +109,10 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
 }
 
 impl TestApp {
-    /// Signs in the admin of a second tenant, `beta` (created on first use).
-    pub async fn token_in_second_tenant(&self) -> String {
-        let (tenant, _) = create_tenant(&self.owner, "beta").await;
+    /// A second tenant, `beta`, with an admin (`admin@beta.test`) and a portal buyer
+    /// (`buyer@beta.test`), both with [`PASSWORD`].
+    pub async fn second_tenant(&self) {
+        let (tenant, customer) = create_tenant(&self.owner, "beta").await;
         let db = TenantDb::new(self.owner.clone(), config(&[]).app_role);
         leora_identity::with_tenant_committing(&db, &TenantContext::system(tenant), async |tx| {
             let admin = NewUser {
@@ -122,10 +123,23 @@ impl TestApp {
                 manager_id: None,
             };
             admin::create_user(tx, admin).await?;
+            let buyer = NewPortalUser {
+                customer_id: customer,
+                email: "buyer@beta.test".into(),
+                full_name: "Beta buyer".into(),
+                password: PASSWORD.into(),
+                roles: vec![],
+            };
+            admin::create_portal_user(tx, buyer).await?;
             Ok::<_, leora_identity::IdentityError>(())
         })
         .await
         .unwrap();
+    }
+
+    /// Signs in the admin of the second tenant (see [`TestApp::second_tenant`]).
+    pub async fn token_in_second_tenant(&self) -> String {
+        self.second_tenant().await;
         let reply = self
             .graphql(
                 None,

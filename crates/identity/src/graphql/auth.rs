@@ -30,6 +30,7 @@ pub struct AuthSettings {
 }
 
 /// The `X-Tenant-Slug` header, if the request sent one.
+#[derive(Clone)]
 pub struct TenantHint(pub Option<String>);
 
 #[derive(InputObject)]

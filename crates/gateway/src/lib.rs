@@ -5,6 +5,7 @@ pub mod commands;
 pub mod config;
 pub mod cost;
 pub mod http;
+pub mod savepoints;
 pub mod schema;
 pub mod startup;
 

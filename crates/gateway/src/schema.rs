@@ -4,7 +4,10 @@
 
 use crate::config::GraphqlConfig;
 use crate::cost::CostLimit;
-use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
+use crate::savepoints::MutationSavepoints;
+use async_graphql::{
+    EmptySubscription, MergedObject, OutputType, SDLExportOptions, Schema, SchemaBuilder,
+};
 use leora_catalog::graphql::{CatalogMutation, CatalogQuery};
 use leora_compliance::graphql::{ComplianceMutation, ComplianceQuery};
 use leora_identity::graphql::{IdentityMutation, IdentityQuery};
@@ -48,6 +51,9 @@ pub fn build_schema(limits: &GraphqlConfig) -> LeoraSchema {
         .limit_depth(limits.max_depth)
         .extension(CostLimit {
             limit: limits.max_cost,
+        })
+        .extension(MutationSavepoints {
+            mutation_type: <MutationRoot as OutputType>::type_name().into_owned(),
         });
     let builder = if limits.introspection {
         builder

@@ -4,8 +4,9 @@
 //! never reach execution), `application/json` otherwise.
 //!
 //! Each HTTP request is one unit of work: the access token is verified, one tenant transaction is
-//! opened for the principal, every operation of the request runs in it, and it commits only when
-//! no operation reported an error. Before that, the request is priced (`crate::cost`) and the
+//! opened for the principal, every operation of the request runs in it (each top-level mutation
+//! field in a savepoint of its own, `crate::savepoints`), and what succeeded is committed. Before
+//! that, the request is priced (`crate::cost`) and the
 //! principal admitted to its tenant's share (`super::fair_share`); the whole of it runs under a
 //! deadline. Sign-in mutations open transactions of their own, so a request of nothing else runs
 //! without the bearer's transaction: holding one connection while waiting for a second could
@@ -29,6 +30,7 @@ use leora_tenancy::ErrorCode;
 use leora_tenancy::graphql::permission::PermissionSet;
 use leora_tenancy::graphql::{Batching, RequestScope, Session};
 use leora_tenancy::{TenancyError, TenantContext, TenantTx};
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -500,7 +502,7 @@ async fn execute(
         }
     };
     let committed = match tx {
-        Some(tx) => finish_transaction(tx, response.is_ok()).await,
+        Some(tx) => finish_transaction(tx, !response.is_ok()).await,
         None => true,
     };
     drop(permit);
@@ -511,27 +513,29 @@ async fn execute(
     }
 }
 
-/// Commits when every operation succeeded, rolls back otherwise; false when the commit failed.
-/// The request data, its loaders (which run inside the request's task) and with them every other
-/// handle on the transaction are gone by now.
-async fn finish_transaction(tx: Arc<TenantTx>, succeeded: bool) -> bool {
+/// Commits what the request did: a top-level mutation field that failed has already been rolled
+/// back to its savepoint (`crate::savepoints`), and everything the response reports as done is
+/// kept. A response with errors first checks that the transaction is still usable: a statement
+/// that failed outside any savepoint (a read cut off by its deadline, say) aborts the whole
+/// transaction, PostgreSQL would answer COMMIT by rolling back, and the response must then not
+/// report anything as done. False when nothing was kept. The request data, its loaders (which run
+/// inside the request's task) and with them every other handle on the transaction are gone by now.
+async fn finish_transaction(tx: Arc<TenantTx>, had_errors: bool) -> bool {
     let Ok(tx) = Arc::try_unwrap(tx) else {
         tracing::error!("request transaction still shared after the request; rolled back");
         return false;
     };
-    if succeeded {
-        match leora_tenancy::db::commit(tx).await {
-            Ok(()) => true,
-            Err(error) => {
-                tracing::error!(%error, "commit failed");
-                false
-            }
+    if had_errors && tx.execute_unprepared("SELECT 1").await.is_err() {
+        tracing::warn!("the request's transaction was aborted by a failed statement; rolled back");
+        abandon(Arc::new(tx)).await;
+        return false;
+    }
+    match leora_tenancy::db::commit(tx).await {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::error!(%error, "commit failed");
+            false
         }
-    } else {
-        if let Err(error) = leora_tenancy::db::rollback(tx).await {
-            tracing::warn!(%error, "rollback failed");
-        }
-        true
     }
 }
 
@@ -557,8 +561,12 @@ fn body_response(status: StatusCode, media: MediaType, body: Vec<u8>) -> Respons
     (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response()
 }
 
+/// What a request whose work could not be kept answers: none of it is reported as done.
 fn internal_error_response() -> BatchResponse {
-    let mut error = ServerError::new("internal error", None);
+    let mut error = ServerError::new(
+        "internal error: the request failed part-way and nothing of it was kept",
+        None,
+    );
     error.extensions = Some({
         let mut extensions = async_graphql::ErrorExtensionValues::default();
         extensions.set("code", ErrorCode::Internal.as_str());

@@ -7,6 +7,7 @@ mod catalog;
 mod identity;
 mod metrics;
 mod orders;
+mod promises;
 mod resources;
 mod rows;
 mod support;

@@ -34,7 +34,7 @@ const CREATE: &str = "mutation($input: CreateOrderInput!) {
   createOrder(input: $input) { id orderNumber status subtotal taxTotal total lines { quantity unitPrice lineTotal taxAmount pricingRule } }
 }";
 
-fn order_input(app: &TestApp, lines: Value, submit: bool) -> Value {
+pub(crate) fn order_input(app: &TestApp, lines: Value, submit: bool) -> Value {
     json!({ "input": { "customerId": app.customer, "lines": lines, "submit": submit } })
 }
 

@@ -1,0 +1,120 @@
+//! What a response promises: each top-level mutation field and each operation of a batch
+//! succeeds or fails on its own; what a response reports as done is committed, and what failed
+//! left nothing behind.
+
+use crate::orders::{CAB, order_input, seed_stock};
+use crate::support::*;
+use axum::body::Body;
+use axum::http::{Request, header};
+use serde_json::json;
+
+const ADD: &str =
+    "mutation($sku: ID!, $q: Int!) { addToCart(skuId: $sku, quantity: $q) { items { quantity } } }";
+
+async fn bottles_in_carts(app: &TestApp) -> i64 {
+    app.scalar("SELECT coalesce(sum(quantity), 0)::bigint FROM cart_items")
+        .await
+}
+
+#[tokio::test]
+async fn a_mutation_field_that_fails_does_not_undo_the_one_before_it() {
+    let app = app().await;
+    seed_stock(&app).await;
+    let portal = app.portal_token().await;
+    let reply = app
+        .graphql(
+            Some(&portal),
+            "mutation($sku: ID!) {
+               a: addToCart(skuId: $sku, quantity: 3) { items { quantity } }
+               b: addToCart(skuId: \"01936b2e-0000-7000-8000-00000000ffff\", quantity: 1) { id }
+             }",
+            json!({ "sku": CAB }),
+        )
+        .await;
+    assert_eq!(reply.data("a")["items"][0]["quantity"], 3, "{}", reply.body);
+    assert!(reply.body["errors"].is_array(), "{}", reply.body);
+    assert_eq!(
+        bottles_in_carts(&app).await,
+        3,
+        "what the response reports as done is kept"
+    );
+}
+
+#[tokio::test]
+async fn a_mutation_that_fails_after_writing_leaves_nothing_while_its_predecessor_stays() {
+    let app = app().await;
+    seed_stock(&app).await;
+    let rep = app.token("rep@acme.test").await;
+    let draft = order_input(&app, json!([{ "skuId": CAB, "quantity": 1 }]), false);
+    let beyond_stock = order_input(&app, json!([{ "skuId": CAB, "quantity": 11 }]), true);
+    let reply = app
+        .graphql(
+            Some(&rep),
+            "mutation($kept: CreateOrderInput!, $refused: CreateOrderInput!) {
+               kept: createOrder(input: $kept) { id }
+               refused: createOrder(input: $refused) { id }
+             }",
+            json!({ "kept": draft["input"], "refused": beyond_stock["input"] }),
+        )
+        .await;
+    assert!(reply.data("kept")["id"].is_string(), "{}", reply.body);
+    assert_eq!(reply.code(), "INSUFFICIENT_INVENTORY", "{}", reply.body);
+    assert_eq!(app.scalar("SELECT count(*) FROM orders").await, 1);
+    assert_eq!(app.scalar("SELECT count(*) FROM order_lines").await, 1);
+    let reserved = format!("SELECT reserved::bigint FROM inventory WHERE sku_id = '{CAB}'");
+    assert_eq!(app.scalar(&reserved).await, 0);
+}
+
+#[tokio::test]
+async fn an_error_reading_a_nullable_field_of_a_result_does_not_undo_the_write() {
+    let app = app().await;
+    seed_stock(&app).await;
+    let portal = app.portal_token().await;
+    let reply = app
+        .graphql(
+            Some(&portal),
+            "mutation($sku: ID!) { addToCart(skuId: $sku, quantity: 2) { items { quantity sku { unitCost } } } }",
+            json!({ "sku": CAB }),
+        )
+        .await;
+    assert_eq!(reply.code(), "FORBIDDEN", "{}", reply.body);
+    assert_eq!(
+        reply.data("addToCart")["items"][0]["quantity"],
+        2,
+        "{}",
+        reply.body
+    );
+    assert_eq!(bottles_in_carts(&app).await, 2);
+}
+
+#[tokio::test]
+async fn each_operation_of_a_batch_succeeds_or_fails_on_its_own() {
+    let app = app().await;
+    seed_stock(&app).await;
+    let portal = app.portal_token().await;
+    let batch = json!([
+        { "query": ADD, "variables": { "sku": CAB, "q": 5 } },
+        { "query": ADD, "variables": { "sku": CAB, "q": 0 } },
+        { "query": ADD, "variables": { "sku": CAB, "q": 1 } },
+    ]);
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {portal}"))
+        .body(Body::from(batch.to_string()))
+        .unwrap();
+    let reply = app.send(request).await;
+    assert_eq!(
+        reply.body[0]["data"]["addToCart"]["items"][0]["quantity"], 5,
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        reply.body[1]["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        reply.body[2]["data"]["addToCart"]["items"][0]["quantity"],
+        6
+    );
+    assert_eq!(bottles_in_carts(&app).await, 6);
+}

@@ -33,6 +33,9 @@ pub struct Config {
     pub auth: AuthConfig,
     pub graphql: GraphqlConfig,
     pub resources: ResourceConfig,
+    /// The bearer token `GET /metrics` requires. Unset: open in development, not served in
+    /// production.
+    pub metrics_token: Option<String>,
     /// Origins allowed to call the API from a browser; empty means any origin in development and
     /// none (same-origin only) in production.
     pub cors_allowed_origins: Vec<String>,
@@ -160,7 +163,36 @@ impl<F: Fn(&str) -> Option<String>> EnvReader<F> {
     }
 }
 
+/// The host a PostgreSQL URL names when it is not this machine (a name other than `localhost`, an
+/// address other than a loopback one); `None` for local hosts and Unix sockets.
+fn remote_database_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = match host_port.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    let local = host.is_empty()
+        || host.eq_ignore_ascii_case("localhost")
+        || host.starts_with('%')
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback());
+    (!local).then(|| host.to_owned())
+}
+
 impl Config {
+    /// Whether serving seeds the demo tenant (with the README's published passwords): only the
+    /// zero-config local run, whose database Leora found or started itself, fills it on first
+    /// start (later runs find it there). A database named by `DATABASE_URL` gets it only from an
+    /// explicit `leora seed`.
+    pub fn seeds_demo_tenant(&self) -> bool {
+        self.environment == Environment::Development && self.database_url.is_none()
+    }
+
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -170,7 +202,8 @@ impl Config {
             lookup,
             problems: Vec::new(),
         };
-        let environment = match env.optional("LEORA_ENV").as_deref() {
+        let chosen_environment = env.optional("LEORA_ENV");
+        let environment = match chosen_environment.as_deref() {
             None | Some("development") => Environment::Development,
             Some("production") => Environment::Production,
             Some(other) => {
@@ -284,10 +317,14 @@ impl Config {
             },
             request_timeout: millis(env.positive("REQUEST_TIMEOUT_MS", 15_000)),
             fair_share: crate::http::FairShareConfig {
+                // Half the pool, and no more than the CPUs: a tenant's requests are CPU-bound
+                // once the database answers, so more of them at once only take the cores from
+                // the other tenants (docs/performance.md, "A noisy neighbour").
                 tenant_concurrency: env.positive(
                     "TENANT_MAX_CONCURRENT_REQUESTS",
                     usize::try_from(database_pool_max.div_ceil(2))
                         .unwrap_or(1)
+                        .min(std::thread::available_parallelism().map_or(1, usize::from))
                         .max(1),
                 ),
                 tenant_wait: millis(env.positive("TENANT_QUEUE_WAIT_MS", 2_000)),
@@ -328,6 +365,25 @@ impl Config {
             secrets: std::sync::Arc::new(secrets),
             worker_enabled: env.parsed("WEBHOOK_WORKER_ENABLED", true, "true or false"),
         };
+        if chosen_environment.is_none() {
+            let elsewhere = (!listen_addr.ip().is_loopback())
+                .then(|| format!("listens on {listen_addr}"))
+                .or_else(|| {
+                    database_url
+                        .as_deref()
+                        .and_then(remote_database_host)
+                        .map(|host| format!("uses the database at {host}"))
+                });
+            if let Some(elsewhere) = elsewhere {
+                env.problems.push(format!(
+                    "LEORA_ENV is not set, so Leora would run in development mode (public development \
+                     secrets, GraphiQL, permissive CORS) although it {elsewhere}, which is not this \
+                     machine: set LEORA_ENV=production, or LEORA_ENV=development to run development \
+                     mode there on purpose"
+                ));
+            }
+        }
+        let metrics_token = env.optional("METRICS_TOKEN");
         let local_postgres_dir = env
             .optional("LEORA_LOCAL_PG_DIR")
             .map_or_else(|| PathBuf::from(".leora/postgres"), PathBuf::from);
@@ -347,6 +403,7 @@ impl Config {
             auth,
             graphql,
             resources,
+            metrics_token,
             cors_allowed_origins,
             trusted_proxy_hops,
             integrations,
@@ -367,6 +424,54 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn development_mode_is_refused_when_it_is_not_clearly_local_and_not_chosen() {
+        let public = config(&[("LEORA_LISTEN_ADDR", "0.0.0.0:8080")]).unwrap_err();
+        assert!(public.to_string().contains("set LEORA_ENV"), "{public}");
+        let remote =
+            config(&[("DATABASE_URL", "postgres://leora@db.internal:5432/leora")]).unwrap_err();
+        assert!(remote.to_string().contains("db.internal"), "{remote}");
+        assert!(config(&[("DATABASE_URL", "postgres://leora@127.0.0.1:5432/leora")]).is_ok());
+        assert!(config(&[("DATABASE_URL", "postgres://leora@[::1]/leora")]).is_ok());
+        assert!(config(&[("DATABASE_URL", "postgresql:///leora?host=/run/postgresql")]).is_ok());
+        let chosen = config(&[
+            ("LEORA_ENV", "development"),
+            ("LEORA_LISTEN_ADDR", "0.0.0.0:8080"),
+        ]);
+        assert!(chosen.is_ok(), "development on purpose is allowed");
+    }
+
+    #[test]
+    fn the_example_environment_turns_on_no_graphiql_or_introspection_in_production() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let example = std::fs::read_to_string(root.join(".env.example")).unwrap();
+        let mut vars: HashMap<String, String> = example
+            .lines()
+            .filter(|line| !line.trim_start().starts_with('#'))
+            .filter_map(|line| line.split_once('='))
+            .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+            .collect();
+        vars.extend([
+            ("LEORA_ENV".to_owned(), "production".to_owned()),
+            (
+                "DATABASE_URL".to_owned(),
+                "postgres://leora@db.internal/leora".to_owned(),
+            ),
+            ("JWT_SECRET".to_owned(), "x".repeat(48)),
+            ("LEORA_ENCRYPTION_KEYS".to_owned(), TEST_KEYS.to_owned()),
+        ]);
+        let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
+        assert!(!config.graphql.introspection);
+        assert!(!config.graphql.graphiql);
+    }
+
+    #[test]
+    fn only_the_zero_config_local_run_seeds_the_demo_tenant() {
+        assert!(config(&[]).unwrap().seeds_demo_tenant());
+        let named = config(&[("DATABASE_URL", "postgres://leora@127.0.0.1/leora")]).unwrap();
+        assert!(!named.seeds_demo_tenant());
     }
 
     #[test]

@@ -178,10 +178,11 @@ async fn serve(config: Config) -> Result<(), StartupError> {
             addr: config.listen_addr,
             source,
         })?;
-    if config.environment == Environment::Development {
-        // The first run fills an empty database with the demo tenant; later runs find it there.
+    if config.seeds_demo_tenant() {
         commands::seed_demo(&state.db).await?;
         commands::print_demo_credentials(&format!("http://{}", config.listen_addr), true)?;
+    } else if config.environment == Environment::Development {
+        tracing::info!(addr = %config.listen_addr, "Leora is serving (development; `leora seed` adds the demo tenant)");
     } else {
         tracing::info!(addr = %config.listen_addr, "Leora is serving (production)");
     }

@@ -55,10 +55,11 @@ pub fn build_schema(limits: &GraphqlConfig) -> LeoraSchema {
         .extension(MutationSavepoints {
             mutation_type: <MutationRoot as OutputType>::type_name().into_owned(),
         });
+    // Suggestions ("did you mean …") would name fields introspection is meant to hide.
     let builder = if limits.introspection {
         builder
     } else {
-        builder.disable_introspection()
+        builder.disable_introspection().disable_suggestions()
     };
     builder.finish()
 }

@@ -99,7 +99,27 @@ pub async fn count_requests(
     next.run(request).await
 }
 
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// Served only to a bearer of `METRICS_TOKEN` when one is set, and in development when none is;
+/// a production server without one does not serve it (the router leaves the route out).
+pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = &state.metrics_token {
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "));
+        let matches = presented.is_some_and(|presented| {
+            use subtle::ConstantTimeEq;
+            bool::from(presented.as_bytes().ct_eq(token.as_bytes()))
+        });
+        if !matches {
+            return (
+                axum::http::StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))],
+                "send the metrics token as `Authorization: Bearer <METRICS_TOKEN>`\n",
+            )
+                .into_response();
+        }
+    }
     (
         [(
             header::CONTENT_TYPE,

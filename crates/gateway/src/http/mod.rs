@@ -53,6 +53,8 @@ pub struct AppState {
     pub fair_share: Arc<FairShare>,
     /// How long one request may take, start to last resolver.
     pub request_timeout: std::time::Duration,
+    /// What `GET /metrics` requires (see [`metrics::metrics`]).
+    pub metrics_token: Option<String>,
 }
 
 impl AppState {
@@ -88,6 +90,7 @@ impl AppState {
             metrics,
             fair_share: Arc::new(FairShare::new(config.resources.fair_share)),
             request_timeout: config.resources.request_timeout,
+            metrics_token: config.metrics_token.clone(),
         })
     }
 }
@@ -134,8 +137,10 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::metrics));
+        .route("/readyz", get(health::readyz));
+    if state.metrics_token.is_some() || state.environment == Environment::Development {
+        router = router.route("/metrics", get(metrics::metrics));
+    }
     if state.limits.graphiql {
         router = router.route("/graphiql", get(graphql::graphiql));
     }

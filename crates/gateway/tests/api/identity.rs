@@ -805,3 +805,20 @@ async fn oversized_bodies_and_batches_are_refused_and_introspection_can_be_switc
         "introspection answers nothing"
     );
 }
+
+#[tokio::test]
+async fn field_suggestions_are_off_whenever_introspection_is() {
+    let misspelt = "{ prodcts { totalCount } }";
+    let open = app().await;
+    let admin = open.token("admin@acme.test").await;
+    let suggested = open.graphql(Some(&admin), misspelt, json!({})).await;
+    let message = suggested.body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("Did you mean"), "{message}");
+
+    let closed = app_with(&[("GRAPHQL_INTROSPECTION", "false")]).await;
+    let admin = closed.token("admin@acme.test").await;
+    let silent = closed.graphql(Some(&admin), misspelt, json!({})).await;
+    let message = silent.body["errors"][0]["message"].as_str().unwrap();
+    assert!(!message.contains("Did you mean"), "{message}");
+    assert!(!message.contains("\"products\""), "{message}");
+}

@@ -71,3 +71,43 @@ async fn metrics_count_sql_statements_and_requests_by_route() {
         1
     );
 }
+
+async fn get_metrics(app: &TestApp, token: Option<&str>) -> StatusCode {
+    let mut request = Request::get("/metrics");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    app.router()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn metrics_answer_only_the_bearer_of_the_metrics_token_when_one_is_set() {
+    let app = app_with(&[("METRICS_TOKEN", "metrics-secret")]).await;
+    assert_eq!(get_metrics(&app, None).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        get_metrics(&app, Some("wrong")).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get_metrics(&app, Some("metrics-secret")).await,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_production_server_without_a_metrics_token_does_not_serve_metrics() {
+    let app = app_with(&[
+        ("LEORA_ENV", "production"),
+        ("DATABASE_URL", "postgres://leora@127.0.0.1/leora"),
+        (
+            "LEORA_ENCRYPTION_KEYS",
+            "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        ),
+    ])
+    .await;
+    assert_eq!(get_metrics(&app, None).await, StatusCode::NOT_FOUND);
+}

@@ -65,7 +65,7 @@ pub async fn log_activity(
     input: NewActivity,
 ) -> Result<activities::Model, IntelligenceError> {
     let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let rep_id = match input.rep_id {
         Some(rep) => viewer.check_act_for(rep)?,
         None => viewer.acting_user("repId")?,
@@ -164,8 +164,7 @@ pub async fn activities(
     tx: &TenantTx,
     filter: &ActivityFilter,
 ) -> Result<Select<activities::Entity>, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let mut select = activities::Entity::find().filter(viewer.sees(
         &[activities::Column::UserId],
         activities::Column::CustomerId,
@@ -193,8 +192,7 @@ pub async fn activities(
 
 /// One activity the viewer may see.
 pub async fn activity(tx: &TenantTx, id: Uuid) -> Result<activities::Model, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     activities::Entity::find_by_id(id)
         .filter(viewer.sees(
             &[activities::Column::UserId],

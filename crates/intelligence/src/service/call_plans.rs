@@ -48,7 +48,7 @@ pub async fn schedule_call(
     input: NewCallPlan,
 ) -> Result<call_plans::Model, IntelligenceError> {
     let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let rep_id = match input.rep_id {
         Some(rep) => viewer.check_act_for(rep)?,
         None => viewer.acting_user("repId")?,
@@ -128,8 +128,7 @@ async fn visible_for_update(
     tx: &TenantTx,
     id: Uuid,
 ) -> Result<call_plans::Model, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     call_plans::Entity::find_by_id(id)
         .filter(viewer.sees(
             &[call_plans::Column::UserId],
@@ -146,8 +145,7 @@ pub async fn call_plans(
     tx: &TenantTx,
     filter: &CallPlanFilter,
 ) -> Result<Select<call_plans::Entity>, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let mut select = call_plans::Entity::find().filter(viewer.sees(
         &[call_plans::Column::UserId],
         call_plans::Column::CustomerId,

@@ -174,9 +174,8 @@ pub async fn sales_metrics(
     tx: &TenantTx,
     filter: &MetricsFilter,
 ) -> Result<Select<sales_metrics::Entity>, IntelligenceError> {
-    let ctx = tx.context();
     use sales_metrics::Column;
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let mut select = sales_metrics::Entity::find().filter(Column::Period.eq(filter.period));
     if let Reach::Team(members) = &viewer.reach {
         let accounts = Query::select()

@@ -52,7 +52,7 @@ pub struct TaskFilter {
 /// outside the viewer's team; `NotFound` customer or user.
 pub async fn create_task(tx: &TenantTx, input: NewTask) -> Result<tasks::Model, IntelligenceError> {
     let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let assignee = match input.assignee_id {
         Some(assignee) => viewer.check_act_for(assignee)?,
         None => viewer.acting_user("assigneeId")?,
@@ -90,7 +90,7 @@ pub async fn create_task(tx: &TenantTx, input: NewTask) -> Result<tasks::Model, 
 /// Completes an open or in-progress task the viewer can see.
 pub async fn complete_task(tx: &TenantTx, id: Uuid) -> Result<tasks::Model, IntelligenceError> {
     let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let task = visible_for_update(tx, &viewer, id).await?;
     require_active(&task, "complete")?;
     let now = settings::load(tx, ctx.tenant_id()).await?.now;
@@ -107,8 +107,7 @@ pub async fn reassign_task(
     id: Uuid,
     assignee_id: Uuid,
 ) -> Result<tasks::Model, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let task = visible_for_update(tx, &viewer, id).await?;
     viewer.check_act_for(assignee_id)?;
     require_active(&task, "reassign")?;
@@ -128,8 +127,7 @@ pub async fn tasks(
     tx: &TenantTx,
     filter: &TaskFilter,
 ) -> Result<Select<tasks::Entity>, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let mut select = tasks::Entity::find().filter(visible(&viewer));
     if let Some(assignee) = filter.assignee_id {
         select = select.filter(tasks::Column::AssigneeUserId.eq(assignee));

@@ -15,9 +15,9 @@
 
 use leora_catalog::entities::customers;
 use leora_tenancy::sql::stmt;
-use leora_tenancy::{Principal, TenantContext};
+use leora_tenancy::{Principal, TenantTx};
 use sea_orm::sea_query::{Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, FromQueryResult};
+use sea_orm::{ColumnTrait, Condition, FromQueryResult};
 use uuid::Uuid;
 
 use crate::error::IntelligenceError;
@@ -56,13 +56,11 @@ impl Viewer {
         }
     }
 
-    /// Resolves `ctx` with one query. Portal users and anonymous requests are refused: the
-    /// intelligence data is internal (row-level security would show them nothing anyway).
-    pub async fn resolve(
-        db: &impl ConnectionTrait,
-        ctx: &TenantContext,
-    ) -> Result<Self, IntelligenceError> {
-        let user_id = match ctx.principal() {
+    /// Resolves the transaction's principal with one query. Portal users and anonymous requests
+    /// are refused: the intelligence data is internal (row-level security would show them nothing
+    /// anyway).
+    pub async fn resolve(tx: &TenantTx) -> Result<Self, IntelligenceError> {
+        let user_id = match tx.context().principal() {
             Principal::System => return Ok(Self::system()),
             Principal::User { user_id } => user_id,
             Principal::PortalUser { .. } | Principal::Anonymous => {
@@ -80,7 +78,7 @@ impl Viewer {
               ORDER BY u.id",
             [user_id.into(), TENANT_WIDE_ROLE.into()],
         ))
-        .all(db)
+        .all(tx)
         .await?;
         if !rows.iter().any(|row| row.id == user_id) {
             return Err(IntelligenceError::Forbidden {

@@ -19,8 +19,7 @@ pub async fn history(
     tx: &TenantTx,
     customer_id: Uuid,
 ) -> Result<Select<snapshot_rows::Entity>, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let visible = customers::Entity::find_by_id(customer_id)
         .filter(viewer.sees_customer(customers::Column::Id))
         .one(tx)
@@ -56,8 +55,7 @@ pub async fn overview(
     tx: &TenantTx,
     filter: &OverviewFilter,
 ) -> Result<Select<snapshot_rows::Entity>, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let latest_run = Query::select()
         .expr(snapshot_rows::Column::SnapshotDate.max())
         .from(snapshot_rows::Entity)

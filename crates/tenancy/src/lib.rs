@@ -16,6 +16,6 @@ pub mod tenant_tx;
 
 pub use context::{Principal, TenantContext};
 pub use db::{TenantDb, with_tenant};
-pub use error::{ApiError, ErrorCode, TenancyError};
+pub use error::{ApiError, ErrorCode, Refusal, TenancyError};
 pub use leora_migration::app_role::{AppRole, InvalidAppRole};
 pub use tenant_tx::TenantTx;

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::{find_visible, not_found_unless_updated};
 use leora_tenancy::search::search_pattern;
 use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
@@ -17,7 +18,7 @@ use super::validate::{
     json_object, money, optional_email, optional_text, price_tier, required_text, state,
 };
 use crate::entities::customers::{self, CustomerStatus, PaymentTerms};
-use crate::error::{CatalogError, not_found};
+use crate::error::CatalogError;
 
 const ENTITY: &str = "customer";
 /// `credit_limit` is numeric(14, 2).
@@ -73,10 +74,7 @@ pub async fn customer(
     tx: &DatabaseTransaction,
     id: Uuid,
 ) -> Result<customers::Model, CatalogError> {
-    customers::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(CatalogError::NotFound { entity: ENTITY })
+    find_visible::<customers::Entity, _>(tx, id, ENTITY).await
 }
 
 #[derive(Debug, Clone)]
@@ -251,8 +249,8 @@ fn write_error(error: DbErr) -> CatalogError {
             )
         }
         Some(Violation::ForeignKey("customers_tenant_id_assigned_rep_id_fkey")) => {
-            CatalogError::NotFound { entity: "user" }
+            CatalogError::not_found("user")
         }
-        _ => not_found(ENTITY, error),
+        _ => not_found_unless_updated(ENTITY, error),
     }
 }

@@ -223,7 +223,7 @@ async fn add_stock(
         ))
         .one(tx)
         .await?;
-    row.ok_or(CatalogError::NotFound { entity: "sku" })
+    row.ok_or(CatalogError::not_found("sku"))
 }
 
 async fn remove_stock(
@@ -297,5 +297,5 @@ async fn stock_at(
     ))
     .one(tx)
     .await?;
-    stock.ok_or(CatalogError::NotFound { entity: "sku" })
+    stock.ok_or(CatalogError::not_found("sku"))
 }

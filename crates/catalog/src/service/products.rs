@@ -4,6 +4,7 @@
 use leora_compliance::entities::enums::ProductCategory;
 use leora_tenancy::TenantContext;
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::{find_visible, not_found_unless_updated};
 use leora_tenancy::search::search_pattern;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
@@ -17,7 +18,7 @@ use uuid::Uuid;
 use super::validate::{json_object, optional_text, required_text};
 use crate::entities::enums::ProductStatus;
 use crate::entities::{products, suppliers};
-use crate::error::{CatalogError, not_found};
+use crate::error::CatalogError;
 
 const ENTITY: &str = "product";
 const VINTAGES: std::ops::RangeInclusive<i32> = 1800..=2200;
@@ -114,7 +115,7 @@ pub async fn product(tx: &TenantTx, id: Uuid) -> Result<products::Model, Catalog
         .filter(products::Column::Id.eq(id))
         .one(tx)
         .await?
-        .ok_or(CatalogError::NotFound { entity: ENTITY })
+        .ok_or(CatalogError::not_found(ENTITY))
 }
 
 /// Products with the status asked for (any when `None`), as far as `ctx` may see them: a portal
@@ -173,11 +174,10 @@ pub async fn update_product(
     id: Uuid,
     changes: ProductChanges,
 ) -> Result<products::Model, CatalogError> {
-    let mut product: products::ActiveModel = products::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(CatalogError::NotFound { entity: ENTITY })?
-        .into();
+    let mut product: products::ActiveModel =
+        find_visible::<products::Entity, CatalogError>(tx, id, ENTITY)
+            .await?
+            .into();
     if let Some(supplier_id) = changes.supplier_id {
         check_supplier(tx, supplier_id).await?;
         product.supplier_id = Set(supplier_id);
@@ -218,7 +218,7 @@ pub async fn update_product(
     product
         .update(tx)
         .await
-        .map_err(|error| not_found(ENTITY, error))
+        .map_err(|error| not_found_unless_updated(ENTITY, error))
 }
 
 /// Marks a product inactive. Its SKUs keep their own status.
@@ -244,7 +244,7 @@ async fn check_supplier(
     };
     match suppliers::Entity::find_by_id(supplier_id).one(tx).await? {
         Some(_) => Ok(()),
-        None => Err(CatalogError::NotFound { entity: "supplier" }),
+        None => Err(CatalogError::not_found("supplier")),
     }
 }
 

@@ -9,7 +9,7 @@ use leora_catalog::service::skus::NewSku;
 use leora_catalog::service::suppliers::NewSupplier;
 use leora_compliance::entities::enums::ProductCategory;
 use leora_tenancy::TenantTx;
-use leora_tenancy::{AppRole, TenantContext, TenantDb, with_tenant};
+use leora_tenancy::{AppRole, Refusal, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
 use leora_test_db::fixtures::{create_customer, create_product, create_sku, create_tenant};
 use leora_test_db::sql::{exec, scalar, stmt};
@@ -126,7 +126,9 @@ pub fn dec(value: &str) -> Decimal {
 #[track_caller]
 pub fn assert_not_found<T: std::fmt::Debug>(outcome: Result<T, CatalogError>, entity: &str) {
     match outcome {
-        Err(CatalogError::NotFound { entity: found }) => assert_eq!(found, entity),
+        Err(CatalogError::Refused(Refusal::NotFound { entity: found })) => {
+            assert_eq!(found, entity)
+        }
         other => panic!("expected {entity} not found, got {other:?}"),
     }
 }

@@ -9,7 +9,9 @@
 //! daily by the health job) so that the stored column agrees for reports reading the table.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leora_tenancy::Refusal;
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::find_visible;
 use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -178,10 +180,13 @@ pub async fn create_filing(
     .await
     .map_err(|error| {
         if violated_constraint(&error) == Some(Violation::Unique(UNIQUE_PERIOD)) {
-            FilingError::Compliance(ComplianceError::Conflict {
-                field: "periodStart",
-                message: "this filing is already recorded for that state and period".into(),
-            })
+            FilingError::Compliance(
+                Refusal::conflict(
+                    "periodStart",
+                    "this filing is already recorded for that state and period",
+                )
+                .into(),
+            )
         } else {
             error.into()
         }
@@ -257,9 +262,9 @@ async fn for_update(
         .lock_exclusive()
         .one(tx)
         .await?
-        .ok_or(FilingError::Compliance(ComplianceError::NotFound {
-            entity: ENTITY,
-        }))
+        .ok_or(FilingError::Compliance(
+            Refusal::NotFound { entity: ENTITY }.into(),
+        ))
 }
 
 /// One filing; any other → `NotFound`.
@@ -267,10 +272,7 @@ pub async fn filing(
     tx: &DatabaseTransaction,
     id: Uuid,
 ) -> Result<compliance_filings::Model, ComplianceError> {
-    compliance_filings::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(ComplianceError::NotFound { entity: ENTITY })
+    find_visible::<compliance_filings::Entity, _>(tx, id, ENTITY).await
 }
 
 #[derive(Debug, Clone, Default)]
@@ -422,7 +424,7 @@ pub async fn tenant_today(
     ))
     .one(db)
     .await?
-    .ok_or(ComplianceError::NotFound {
+    .ok_or(Refusal::NotFound {
         entity: "tenant settings",
     })?;
     Ok((row.today, row.now))

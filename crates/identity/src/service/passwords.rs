@@ -81,6 +81,7 @@ fn hash(plain: &str) -> Result<String, IdentityError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use leora_tenancy::Refusal;
 
     #[test]
     fn a_hash_verifies_only_its_own_password() {
@@ -104,10 +105,10 @@ mod tests {
         assert!(
             matches!(
                 error,
-                IdentityError::BadInput {
+                IdentityError::Refused(Refusal::BadInput {
                     field: "password",
                     ..
-                }
+                })
             ),
             "{error:?}"
         );

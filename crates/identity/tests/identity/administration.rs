@@ -4,7 +4,7 @@ use crate::support::*;
 use leora_identity::IdentityError;
 use leora_identity::entities::enums::UserStatus;
 use leora_identity::service::admin::{self, NewPortalUser, NewUser};
-use leora_tenancy::{ApiError, ErrorCode, TenantContext};
+use leora_tenancy::{ApiError, ErrorCode, Refusal, TenantContext};
 use leora_test_db::errors::assert_code;
 use leora_test_db::fixtures::create_tenant;
 use leora_test_db::sql::scalar;
@@ -190,7 +190,10 @@ async fn roles_are_assigned_idempotently_revoked_and_loaded_in_batches() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, IdentityError::NotFound { entity: "role" }),
+        matches!(
+            error,
+            IdentityError::Refused(Refusal::NotFound { entity: "role" })
+        ),
         "{error:?}"
     );
     let error = w
@@ -198,7 +201,10 @@ async fn roles_are_assigned_idempotently_revoked_and_loaded_in_batches() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, IdentityError::NotFound { entity: "user" }),
+        matches!(
+            error,
+            IdentityError::Refused(Refusal::NotFound { entity: "user" })
+        ),
         "{error:?}"
     );
     let error = w
@@ -206,7 +212,10 @@ async fn roles_are_assigned_idempotently_revoked_and_loaded_in_batches() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, IdentityError::NotFound { entity: "user" }),
+        matches!(
+            error,
+            IdentityError::Refused(Refusal::NotFound { entity: "user" })
+        ),
         "{error:?}"
     );
 

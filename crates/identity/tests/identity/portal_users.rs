@@ -5,7 +5,7 @@ use crate::support::*;
 use leora_identity::entities::enums::UserStatus;
 use leora_identity::service::admin::{self, NewPortalUser};
 use leora_identity::{AccessClaims, IdentityError, PrincipalKind};
-use leora_tenancy::TenantContext;
+use leora_tenancy::{Refusal, TenantContext};
 use leora_test_db::fixtures::create_customer;
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -102,7 +102,10 @@ async fn portal_users_need_a_customer_the_caller_can_see() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, IdentityError::NotFound { entity: "customer" }),
+        matches!(
+            error,
+            IdentityError::Refused(Refusal::NotFound { entity: "customer" })
+        ),
         "{error:?}"
     );
 
@@ -115,7 +118,10 @@ async fn portal_users_need_a_customer_the_caller_can_see() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, IdentityError::NotFound { entity: "customer" }),
+        matches!(
+            error,
+            IdentityError::Refused(Refusal::NotFound { entity: "customer" })
+        ),
         "{error:?}"
     );
 

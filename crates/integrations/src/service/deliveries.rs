@@ -4,11 +4,12 @@ use super::subscriptions::{find_subscription, open_secret};
 use crate::crypto::SecretBox;
 use crate::entities::webhook_deliveries::{self, DeliveryStatus};
 use crate::entities::webhook_events;
-use crate::error::{IntegrationsError, not_found};
+use crate::error::IntegrationsError;
 use crate::events::TEST_EVENT_TYPE;
 use crate::worker::envelope;
 use crate::worker::sender::{AttemptOutcome, Outgoing, Sender};
 use chrono::{DateTime, Utc};
+use leora_tenancy::error::{find_visible, not_found_unless_updated};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
     Select, Set,
@@ -58,16 +59,17 @@ pub async fn redeliver(
     tx: &DatabaseTransaction,
     id: Uuid,
 ) -> Result<webhook_deliveries::Model, IntegrationsError> {
-    let delivery = webhook_deliveries::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(IntegrationsError::NotFound { entity: ENTITY })?;
+    let delivery =
+        find_visible::<webhook_deliveries::Entity, IntegrationsError>(tx, id, ENTITY).await?;
     let mut delivery: webhook_deliveries::ActiveModel = delivery.into();
     delivery.status = Set(DeliveryStatus::Pending);
     delivery.attempts = Set(0);
     delivery.next_attempt_at = Set(Utc::now());
     delivery.delivered_at = Set(None);
-    delivery.update(tx).await.map_err(|e| not_found(ENTITY, e))
+    delivery
+        .update(tx)
+        .await
+        .map_err(|e| not_found_unless_updated(ENTITY, e))
 }
 
 /// A test webhook and how it went.

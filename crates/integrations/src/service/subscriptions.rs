@@ -5,11 +5,12 @@
 use super::validate::{distinct_names, json_strings, optional_text};
 use crate::crypto::{CryptoError, SecretBox, SecretSlot};
 use crate::entities::webhook_subscriptions::{self, SubscriptionStatus};
-use crate::error::{IntegrationsError, not_found};
+use crate::error::IntegrationsError;
 use crate::events::EventType;
 use crate::safety::{UrlPolicy, check_url};
 use crate::signature::generate_secret;
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::{find_visible, not_found_unless_updated};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, ModelTrait, QueryFilter,
     QueryOrder, Select, Set,
@@ -151,10 +152,7 @@ pub async fn find_subscription(
     tx: &DatabaseTransaction,
     id: Uuid,
 ) -> Result<webhook_subscriptions::Model, IntegrationsError> {
-    webhook_subscriptions::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(IntegrationsError::NotFound { entity: ENTITY })
+    find_visible::<webhook_subscriptions::Entity, _>(tx, id, ENTITY).await
 }
 
 /// Changes URL, description or event types, with the rules of [`create_subscription`].
@@ -178,7 +176,7 @@ pub async fn update_subscription(
     subscription
         .update(tx)
         .await
-        .map_err(|e| not_found(ENTITY, e))
+        .map_err(|e| not_found_unless_updated(ENTITY, e))
 }
 
 /// Stops new deliveries; those already queued wait for [`resume_subscription`]. A disabled
@@ -199,7 +197,7 @@ pub async fn pause_subscription(
             subscription
                 .update(tx)
                 .await
-                .map_err(|e| not_found(ENTITY, e))
+                .map_err(|e| not_found_unless_updated(ENTITY, e))
         }
     }
 }
@@ -221,7 +219,7 @@ pub async fn resume_subscription(
     subscription
         .update(tx)
         .await
-        .map_err(|e| not_found(ENTITY, e))
+        .map_err(|e| not_found_unless_updated(ENTITY, e))
 }
 
 /// Deletes a subscription and its deliveries (events stay: other subscriptions may use them).
@@ -248,7 +246,7 @@ pub async fn rotate_secret(
     let subscription = subscription
         .update(tx)
         .await
-        .map_err(|e| not_found(ENTITY, e))?;
+        .map_err(|e| not_found_unless_updated::<IntegrationsError>(ENTITY, e))?;
     Ok(WithSecret {
         subscription,
         secret,

@@ -7,6 +7,7 @@ use leora_integrations::events::{self, EventType};
 use leora_integrations::service::subscriptions;
 use leora_integrations::signature;
 use leora_integrations::{IntegrationsError, SecretBox, Worker};
+use leora_tenancy::Refusal;
 use leora_test_db::sql::stmt;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -338,7 +339,9 @@ async fn a_rolled_back_change_leaves_no_event_and_no_delivery() {
     let failed: Result<(), IntegrationsError> = w
         .run(w.a, async |tx| {
             events::record(tx, w.a, EventType::OrderPlaced, json!({ "orderId": "o-1" })).await?;
-            Err(IntegrationsError::NotFound { entity: "customer" })
+            Err(IntegrationsError::Refused(Refusal::NotFound {
+                entity: "customer",
+            }))
         })
         .await;
     assert!(failed.is_err());

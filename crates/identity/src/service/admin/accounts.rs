@@ -1,7 +1,9 @@
 //! Creating internal and portal users and changing their status.
 
 use chrono::Utc;
+use leora_tenancy::Refusal;
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::not_found_unless_updated;
 use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Set, Unchanged,
@@ -12,7 +14,7 @@ use super::input::{normalize_email, required_name};
 use super::roles::resolve_roles;
 use crate::entities::enums::{RoleAudience, UserStatus};
 use crate::entities::{portal_user_roles, portal_users, user_roles, users};
-use crate::error::{IdentityError, not_found};
+use crate::error::IdentityError;
 use crate::service::passwords::{check_password_policy, hash_off_runtime};
 use crate::service::session_store::revoke_all_sessions;
 use crate::service::tokens::PrincipalKind;
@@ -95,7 +97,7 @@ pub async fn create_portal_user(
     let full_name = required_name(&input.full_name)?;
     check_password_policy(&input.password)?;
     if !customer_exists(tx, input.customer_id).await? {
-        return Err(IdentityError::NotFound { entity: "customer" });
+        return Err(Refusal::NotFound { entity: "customer" }.into());
     }
     let role_names = if input.roles.is_empty() {
         vec![DEFAULT_PORTAL_ROLE.to_owned()]
@@ -143,7 +145,7 @@ pub async fn set_user_status(
     }
     .update(tx)
     .await
-    .map_err(|error| not_found("user", error))?;
+    .map_err(|error| not_found_unless_updated::<IdentityError>("user", error))?;
     if status != UserStatus::Active {
         revoke_all_sessions(tx, PrincipalKind::User, user_id, Utc::now()).await?;
     }
@@ -163,7 +165,7 @@ pub async fn set_portal_user_status(
     }
     .update(tx)
     .await
-    .map_err(|error| not_found("portal user", error))?;
+    .map_err(|error| not_found_unless_updated::<IdentityError>("portal user", error))?;
     if status != UserStatus::Active {
         revoke_all_sessions(tx, PrincipalKind::PortalUser, portal_user_id, Utc::now()).await?;
     }
@@ -187,10 +189,7 @@ async fn customer_exists(tx: &DatabaseTransaction, customer_id: Uuid) -> Result<
 fn email_conflict(error: DbErr, message: &str) -> IdentityError {
     // The email is the only unique column a new row can collide on (its id is fresh).
     match violated_constraint(&error) {
-        Some(Violation::Unique(_)) => IdentityError::Conflict {
-            field: "email",
-            message: message.to_owned(),
-        },
+        Some(Violation::Unique(_)) => Refusal::conflict("email", message).into(),
         _ => error.into(),
     }
 }

@@ -1,6 +1,7 @@
 //! Reading the tenant's staff, its customers' portal users and the role catalogue. Row-level
 //! security shows a portal administrator its own customer's portal users only.
 
+use leora_tenancy::error::find_visible;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
 
@@ -37,10 +38,7 @@ pub fn portal_users(filter: &PortalUserFilter) -> Select<portal_users::Entity> {
 
 /// One staff member; any other → `NotFound`.
 pub async fn user(tx: &DatabaseTransaction, id: Uuid) -> Result<users::Model, IdentityError> {
-    users::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(IdentityError::NotFound { entity: "user" })
+    find_visible::<users::Entity, _>(tx, id, "user").await
 }
 
 /// One portal user; any other → `NotFound`.
@@ -48,12 +46,7 @@ pub async fn portal_user(
     tx: &DatabaseTransaction,
     id: Uuid,
 ) -> Result<portal_users::Model, IdentityError> {
-    portal_users::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(IdentityError::NotFound {
-            entity: "portal user",
-        })
+    find_visible::<portal_users::Entity, _>(tx, id, "portal user").await
 }
 
 /// The system roles and the tenant's own, by name.

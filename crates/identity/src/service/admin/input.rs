@@ -34,6 +34,7 @@ pub(super) fn required_name(raw: &str) -> Result<String, IdentityError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use leora_tenancy::Refusal;
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
@@ -58,7 +59,10 @@ mod tests {
         ] {
             let error = normalize_email(raw).unwrap_err();
             assert!(
-                matches!(error, IdentityError::BadInput { field: "email", .. }),
+                matches!(
+                    error,
+                    IdentityError::Refused(Refusal::BadInput { field: "email", .. })
+                ),
                 "{raw:?}: {error:?}"
             );
         }

@@ -1,5 +1,6 @@
 //! Granting and taking roles, and loading roles and permissions in batches.
 
+use leora_tenancy::Refusal;
 use leora_tenancy::TenantTx;
 use std::collections::HashMap;
 
@@ -224,7 +225,7 @@ async fn role_for(
         .filter(roles::Column::Name.eq(name))
         .all(tx)
         .await?;
-    let role = preferred(&candidates, name).ok_or(IdentityError::NotFound { entity: "role" })?;
+    let role = preferred(&candidates, name).ok_or(Refusal::NotFound { entity: "role" })?;
     if role.audience != audience {
         return Err(IdentityError::Forbidden {
             reason: wrong_audience(name, audience),

@@ -4,7 +4,7 @@ use crate::support::*;
 use leora_identity::IdentityError;
 use leora_identity::entities::enums::UserStatus;
 use leora_identity::service::admin::{self, NewPortalUser, NewUser};
-use leora_tenancy::{ApiError, ErrorCode, Refusal, TenantContext};
+use leora_tenancy::{ApiError, ErrorCode, TenantContext};
 use leora_test_db::errors::assert_code;
 use leora_test_db::fixtures::create_tenant;
 use leora_test_db::sql::scalar;
@@ -189,35 +189,17 @@ async fn roles_are_assigned_idempotently_revoked_and_loaded_in_batches() {
         .run(async |tx| admin::assign_role(tx, rep.id, "no_such_role").await)
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            IdentityError::Refused(Refusal::NotFound { entity: "role" })
-        ),
-        "{error:?}"
-    );
+    assert_not_found(&error, "role");
     let error = w
         .run(async |tx| admin::assign_role(tx, Uuid::now_v7(), "admin").await)
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            IdentityError::Refused(Refusal::NotFound { entity: "user" })
-        ),
-        "{error:?}"
-    );
+    assert_not_found(&error, "user");
     let error = w
         .run(async |tx| admin::set_user_status(tx, Uuid::now_v7(), UserStatus::Disabled).await)
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            IdentityError::Refused(Refusal::NotFound { entity: "user" })
-        ),
-        "{error:?}"
-    );
+    assert_not_found(&error, "user");
 
     let mut role_ids = Vec::new();
     for name in ["sales_rep", "portal_user"] {

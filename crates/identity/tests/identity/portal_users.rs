@@ -5,7 +5,7 @@ use crate::support::*;
 use leora_identity::entities::enums::UserStatus;
 use leora_identity::service::admin::{self, NewPortalUser};
 use leora_identity::{AccessClaims, IdentityError, PrincipalKind};
-use leora_tenancy::{Refusal, TenantContext};
+use leora_tenancy::TenantContext;
 use leora_test_db::fixtures::create_customer;
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -101,13 +101,7 @@ async fn portal_users_need_a_customer_the_caller_can_see() {
         .run(async |tx| admin::create_portal_user(tx, input(Uuid::now_v7())).await)
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            IdentityError::Refused(Refusal::NotFound { entity: "customer" })
-        ),
-        "{error:?}"
-    );
+    assert_not_found(&error, "customer");
 
     // A portal request sees only its own customer.
     let portal_ctx = TenantContext::portal_user(tenant, admin_of_first.id, w.customer);
@@ -117,13 +111,7 @@ async fn portal_users_need_a_customer_the_caller_can_see() {
         })
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            IdentityError::Refused(Refusal::NotFound { entity: "customer" })
-        ),
-        "{error:?}"
-    );
+    assert_not_found(&error, "customer");
 
     let created = w
         .run_in(portal_ctx, async |tx| {

@@ -11,7 +11,7 @@ use leora_identity::{
     PrincipalKind, with_tenant_committing,
 };
 use leora_tenancy::TenantTx;
-use leora_tenancy::{TenantContext, TenantDb};
+use leora_tenancy::{Refusal, TenantContext, TenantDb};
 use leora_test_db::TestDatabase;
 use leora_test_db::fixtures::{create_customer, create_tenant};
 use leora_test_db::sql::scalar;
@@ -198,4 +198,13 @@ impl World {
     pub async fn count(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> i64 {
         scalar(&self.owner, sql, values).await
     }
+}
+
+/// `error` is `NotFound` of `entity`.
+#[track_caller]
+pub fn assert_not_found(error: &IdentityError, entity: &str) {
+    assert!(
+        matches!(error, IdentityError::Refused(Refusal::NotFound { entity: found }) if *found == entity),
+        "{error:?}"
+    );
 }

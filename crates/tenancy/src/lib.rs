@@ -7,6 +7,7 @@ pub mod context;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod filter;
 pub mod graphql;
 pub mod rows;
 pub mod search;

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use leora_tenancy::TenantTx;
 use leora_tenancy::error::{find_visible, not_found_unless_updated};
+use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::search::search_pattern;
 use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
@@ -48,13 +49,9 @@ pub fn customers(
     sort: CustomerSort,
     direction: Order,
 ) -> Select<customers::Entity> {
-    let mut select = customers::Entity::find();
-    if let Some(status) = filter.status {
-        select = select.filter(customers::Column::Status.eq(status));
-    }
-    if let Some(rep) = filter.assigned_rep_id {
-        select = select.filter(customers::Column::AssignedRepId.eq(rep));
-    }
+    let mut select = customers::Entity::find()
+        .filter_eq(customers::Column::Status, filter.status)
+        .filter_eq(customers::Column::AssignedRepId, filter.assigned_rep_id);
     if let Some(state) = &filter.state {
         select = select.filter(customers::Column::State.eq(state.trim().to_uppercase()));
     }

@@ -5,6 +5,7 @@ use leora_compliance::entities::enums::ProductCategory;
 use leora_tenancy::TenantContext;
 use leora_tenancy::TenantTx;
 use leora_tenancy::error::{find_visible, not_found_unless_updated};
+use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::search::search_pattern;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
@@ -85,13 +86,9 @@ pub fn products(
     sort: ProductSort,
     direction: Order,
 ) -> Select<products::Entity> {
-    let mut select = with_visible_status(ctx, filter.status);
-    if let Some(category) = filter.category {
-        select = select.filter(products::Column::Category.eq(category));
-    }
-    if let Some(supplier_id) = filter.supplier_id {
-        select = select.filter(products::Column::SupplierId.eq(supplier_id));
-    }
+    let mut select = with_visible_status(ctx, filter.status)
+        .filter_eq(products::Column::Category, filter.category)
+        .filter_eq(products::Column::SupplierId, filter.supplier_id);
     if let Some(pattern) = search_pattern(filter.search.as_deref()) {
         // The same expression as the trigram index, so the index serves the search.
         select = select.filter(Expr::cust_with_values(

@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use leora_tenancy::Refusal;
 use leora_tenancy::TenantTx;
 use leora_tenancy::error::find_visible;
+use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -311,12 +312,9 @@ pub fn filings(
         }
         select = select.filter(any);
     }
-    if let Some(from) = filter.due_from {
-        select = select.filter(Column::DueDate.gte(from));
-    }
-    if let Some(to) = filter.due_to {
-        select = select.filter(Column::DueDate.lte(to));
-    }
+    select = select
+        .filter_if(filter.due_from.map(|from| Column::DueDate.gte(from)))
+        .filter_if(filter.due_to.map(|to| Column::DueDate.lte(to)));
     Ok(select
         .order_by_asc(Column::DueDate)
         .order_by_asc(Column::State))

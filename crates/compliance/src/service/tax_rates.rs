@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use leora_tenancy::Refusal;
 use leora_tenancy::TenantTx;
 use leora_tenancy::error::find_visible;
+use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Select, Set,
+    ActiveEnum, ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, QueryOrder, Select, Set,
 };
 use uuid::Uuid;
 
@@ -40,17 +40,10 @@ pub struct TaxRateFilter {
 /// The rates matching `filter`, by state, category and start date (the caller breaks ties).
 pub fn state_tax_rates(filter: &TaxRateFilter) -> Select<state_tax_rates::Entity> {
     use state_tax_rates::Column;
-    let mut select = state_tax_rates::Entity::find();
-    if let Some(state) = &filter.state {
-        select = select.filter(Column::State.eq(state));
-    }
-    if let Some(category) = filter.category {
-        select = select.filter(Column::ProductCategory.eq(category));
-    }
-    if let Some(on) = filter.in_force_on {
-        select = select.filter(in_force_on(on));
-    }
-    select
+    state_tax_rates::Entity::find()
+        .filter_eq(Column::State, filter.state.as_deref())
+        .filter_eq(Column::ProductCategory, filter.category)
+        .filter_if(filter.in_force_on.map(in_force_on))
         .order_by_asc(Column::State)
         .order_by_asc(Column::ProductCategory)
         .order_by_asc(Column::EffectiveFrom)

@@ -10,10 +10,8 @@ use crate::worker::envelope;
 use crate::worker::sender::{AttemptOutcome, Outgoing, Sender};
 use chrono::{DateTime, Utc};
 use leora_tenancy::error::{find_visible, not_found_unless_updated};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    Select, Set,
-};
+use leora_tenancy::filter::FilterIfGiven;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryOrder, Select, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -28,18 +26,12 @@ pub struct DeliveryFilter {
 
 /// The deliveries matching `filter`, newest first (the caller breaks ties).
 pub fn deliveries(filter: &DeliveryFilter) -> Select<webhook_deliveries::Entity> {
-    let mut select =
-        webhook_deliveries::Entity::find().order_by_desc(webhook_deliveries::Column::CreatedAt);
-    if let Some(status) = filter.status {
-        select = select.filter(webhook_deliveries::Column::Status.eq(status));
-    }
-    if let Some(subscription_id) = filter.subscription_id {
-        select = select.filter(webhook_deliveries::Column::SubscriptionId.eq(subscription_id));
-    }
-    if let Some(event_id) = filter.event_id {
-        select = select.filter(webhook_deliveries::Column::EventId.eq(event_id));
-    }
-    select
+    use webhook_deliveries::Column;
+    webhook_deliveries::Entity::find()
+        .order_by_desc(Column::CreatedAt)
+        .filter_eq(Column::Status, filter.status)
+        .filter_eq(Column::SubscriptionId, filter.subscription_id)
+        .filter_eq(Column::EventId, filter.event_id)
 }
 
 /// When the delivery's next attempt is due; `None` once it succeeded or is dead, as no attempt

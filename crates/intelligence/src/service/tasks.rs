@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use leora_catalog::entities::customers;
 use leora_identity::entities::users;
 use leora_tenancy::TenantTx;
+use leora_tenancy::filter::FilterIfGiven;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Select, Set,
@@ -128,22 +129,14 @@ pub async fn tasks(
     filter: &TaskFilter,
 ) -> Result<Select<tasks::Entity>, IntelligenceError> {
     let viewer = Viewer::resolve(tx).await?;
-    let mut select = tasks::Entity::find().filter(visible(&viewer));
-    if let Some(assignee) = filter.assignee_id {
-        select = select.filter(tasks::Column::AssigneeUserId.eq(assignee));
-    }
-    if let Some(customer) = filter.customer_id {
-        select = select.filter(tasks::Column::CustomerId.eq(customer));
-    }
+    let mut select = tasks::Entity::find()
+        .filter(visible(&viewer))
+        .filter_eq(tasks::Column::AssigneeUserId, filter.assignee_id)
+        .filter_eq(tasks::Column::CustomerId, filter.customer_id);
     if !filter.statuses.is_empty() {
         select = select.filter(tasks::Column::Status.is_in(filter.statuses.iter().copied()));
     }
-    if let Some(from) = filter.due_from {
-        select = select.filter(tasks::Column::DueAt.gte(from));
-    }
-    if let Some(until) = filter.due_until {
-        select = select.filter(tasks::Column::DueAt.lt(until));
-    }
+    select = select.filter_within(tasks::Column::DueAt, filter.due_from, filter.due_until);
     Ok(select.order_by_with_nulls(
         tasks::Column::DueAt,
         sea_orm::Order::Asc,

@@ -2,6 +2,7 @@
 //! security shows a portal administrator its own customer's portal users only.
 
 use leora_tenancy::error::find_visible;
+use leora_tenancy::filter::FilterIfGiven;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
 
@@ -26,14 +27,10 @@ pub fn users(status: Option<UserStatus>) -> Select<users::Entity> {
 
 /// The portal users matching `filter`; pagination orders them.
 pub fn portal_users(filter: &PortalUserFilter) -> Select<portal_users::Entity> {
-    let mut select = portal_users::Entity::find();
-    if let Some(customer_id) = filter.customer_id {
-        select = select.filter(portal_users::Column::CustomerId.eq(customer_id));
-    }
-    if let Some(status) = filter.status {
-        select = select.filter(portal_users::Column::Status.eq(status));
-    }
-    select
+    use portal_users::Column;
+    portal_users::Entity::find()
+        .filter_eq(Column::CustomerId, filter.customer_id)
+        .filter_eq(Column::Status, filter.status)
 }
 
 /// One staff member; any other → `NotFound`.

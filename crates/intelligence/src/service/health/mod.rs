@@ -5,6 +5,7 @@ pub mod snapshots;
 
 use leora_catalog::entities::customers;
 use leora_tenancy::TenantTx;
+use leora_tenancy::filter::FilterIfGiven;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
@@ -71,12 +72,13 @@ pub async fn overview(
     if filter.at_risk_only {
         select = select.filter(Expr::cust("risk_flags <> '[]'::jsonb"));
     }
-    if let Some(pace) = filter.pace {
-        select = select.filter(snapshot_rows::Column::PaceStatus.eq(pace));
-    }
-    if let Some(max) = filter.max_score {
-        select = select.filter(snapshot_rows::Column::HealthScore.lte(max));
-    }
+    select = select
+        .filter_eq(snapshot_rows::Column::PaceStatus, filter.pace)
+        .filter_if(
+            filter
+                .max_score
+                .map(|max| snapshot_rows::Column::HealthScore.lte(max)),
+        );
     if let Some(rep) = filter.rep_id {
         let accounts = Query::select()
             .column(customers::Column::Id)

@@ -84,7 +84,7 @@ async fn creating_a_user_with_a_taken_email_conflicts() {
     );
 
     // Emails are unique per tenant only.
-    let other = create_tenant(&w.owner, "globex").await;
+    let other = create_tenant(&w.pools.owner, "globex").await;
     w.run_in(TenantContext::anonymous(other), async |tx| {
         admin::create_user(tx, new_user("rep@acme.test", &[])).await
     })
@@ -204,7 +204,7 @@ async fn roles_are_assigned_idempotently_revoked_and_loaded_in_batches() {
     let mut role_ids = Vec::new();
     for name in ["sales_rep", "portal_user"] {
         let sql = "SELECT id FROM roles WHERE name = $1 AND tenant_id IS NULL";
-        role_ids.push(scalar::<Uuid>(&w.owner, sql, [name.into()]).await);
+        role_ids.push(scalar::<Uuid>(&w.pools.owner, sql, [name.into()]).await);
     }
     let permissions = w
         .run(async |tx| admin::permissions_of_roles(tx, &role_ids).await)

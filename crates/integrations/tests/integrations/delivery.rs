@@ -146,10 +146,10 @@ async fn a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt_aft
 #[tokio::test]
 async fn a_receiver_that_always_fails_ends_dead_and_its_subscription_disabled_with_admins_told() {
     let w = world().await;
-    let admin_one = add_user(&w.owner, w.a, "one@alpha.test", "admin").await;
-    let admin_two = add_user(&w.owner, w.a, "two@alpha.test", "admin").await;
-    add_user(&w.owner, w.a, "rep@alpha.test", "sales_rep").await;
-    add_user(&w.owner, w.b, "admin@beta.test", "admin").await;
+    let admin_one = add_user(&w.pools.owner, w.a, "one@alpha.test", "admin").await;
+    let admin_two = add_user(&w.pools.owner, w.a, "two@alpha.test", "admin").await;
+    add_user(&w.pools.owner, w.a, "rep@alpha.test", "sales_rep").await;
+    add_user(&w.pools.owner, w.b, "admin@beta.test", "admin").await;
     let receiver = Receiver::start(Behaviour {
         always_fail: true,
         ..Behaviour::default()
@@ -207,6 +207,7 @@ async fn a_receiver_that_always_fails_ends_dead_and_its_subscription_disabled_wi
     );
 
     let notified: HashSet<Uuid> = w
+        .pools
         .owner
         .query_all_raw(stmt(
             "SELECT recipient_user_id FROM notifications
@@ -334,7 +335,7 @@ async fn a_rolled_back_change_leaves_no_event_and_no_delivery() {
     let receiver = Receiver::start(Behaviour::default()).await;
     w.subscribe(w.a, &receiver.url, &[EventType::OrderPlaced])
         .await;
-    let worker = Worker::new(w.db.clone(), w.config()).unwrap();
+    let worker = Worker::new(w.pools.db.clone(), w.config()).unwrap();
 
     let failed: Result<(), IntegrationsError> = w
         .run(w.a, async |tx| {
@@ -371,7 +372,7 @@ async fn a_secret_that_does_not_decrypt_postpones_the_delivery_without_using_an_
     wrong_keys.secrets = Arc::new(SecretBox::parse(&key_spec(KEY_ID, 8)).unwrap());
     wrong_keys.request_timeout = Duration::from_millis(100);
     wrong_keys.lease = Duration::from_millis(200);
-    let misconfigured = Worker::new(w.db.clone(), wrong_keys).unwrap();
+    let misconfigured = Worker::new(w.pools.db.clone(), wrong_keys).unwrap();
     for _ in 0..3 {
         assert_eq!(misconfigured.run_once().await.unwrap(), 0);
         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -380,7 +381,7 @@ async fn a_secret_that_does_not_decrypt_postpones_the_delivery_without_using_an_
     let attempts = "SELECT count(*) FROM webhook_deliveries WHERE attempts = 0";
     assert_eq!(w.count(attempts, []).await, 1, "no attempt was used");
 
-    let fixed = Worker::new(w.db.clone(), w.config()).unwrap();
+    let fixed = Worker::new(w.pools.db.clone(), w.config()).unwrap();
     assert_eq!(fixed.run_once().await.unwrap(), 1);
     assert_eq!(w.deliveries_with_status("succeeded").await, 1);
     let first_attempt = "SELECT count(*) FROM webhook_deliveries WHERE attempts = 1";

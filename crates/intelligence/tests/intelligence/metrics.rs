@@ -90,7 +90,7 @@ async fn sales_metrics_agree_with_a_direct_sum_over_the_orders() {
 
     // A cancellation is picked up by the next run.
     exec(
-        &w.owner,
+        &w.pools.owner,
         "UPDATE orders SET status = 'cancelled' WHERE customer_id = $1 AND subtotal = 500.00",
         [t.c2.into()],
     )

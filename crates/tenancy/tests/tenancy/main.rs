@@ -637,6 +637,13 @@ async fn unknown_or_inactive_tenant_slugs_are_not_found() {
     }
 }
 
+/// Runs each statement as the owner, in order.
+async fn ddl(owner: &DatabaseConnection, statements: &[&str]) {
+    for statement in statements {
+        owner.execute_unprepared(statement).await.unwrap();
+    }
+}
+
 #[tokio::test]
 async fn startup_check_rejects_roles_that_escape_row_level_security() {
     let database = TestDatabase::new().await;
@@ -649,33 +656,31 @@ async fn startup_check_rejects_roles_that_escape_row_level_security() {
 
     let suffix = Uuid::now_v7().simple().to_string();
     let bypass = AppRole::parse(&format!("leora_test_bypass_{suffix}")).unwrap();
-    owner
-        .execute_unprepared(&format!("CREATE ROLE {bypass} NOLOGIN BYPASSRLS"))
-        .await
-        .unwrap();
+    ddl(
+        &owner,
+        &[&format!("CREATE ROLE {bypass} NOLOGIN BYPASSRLS")],
+    )
+    .await;
     let bypass_outcome = verify_app_role(&owner, &bypass).await;
     let owner_role = AppRole::parse(&format!("leora_test_owner_{suffix}")).unwrap();
-    owner
-        .execute_unprepared(&format!("CREATE ROLE {owner_role} NOLOGIN"))
-        .await
-        .unwrap();
-    owner
-        .execute_unprepared(&format!("ALTER TABLE suppliers OWNER TO {owner_role}"))
-        .await
-        .unwrap();
+    ddl(
+        &owner,
+        &[
+            &format!("CREATE ROLE {owner_role} NOLOGIN"),
+            &format!("ALTER TABLE suppliers OWNER TO {owner_role}"),
+        ],
+    )
+    .await;
     let owner_outcome = verify_app_role(&owner, &owner_role).await;
-    owner
-        .execute_unprepared("ALTER TABLE suppliers OWNER TO postgres")
-        .await
-        .unwrap();
-    owner
-        .execute_unprepared(&format!("DROP ROLE {bypass}"))
-        .await
-        .unwrap();
-    owner
-        .execute_unprepared(&format!("DROP ROLE {owner_role}"))
-        .await
-        .unwrap();
+    ddl(
+        &owner,
+        &[
+            "ALTER TABLE suppliers OWNER TO postgres",
+            &format!("DROP ROLE {bypass}"),
+            &format!("DROP ROLE {owner_role}"),
+        ],
+    )
+    .await;
     assert!(
         matches!(bypass_outcome, Err(AppRoleProblem::BypassesRls { .. })),
         "{bypass_outcome:?}"
@@ -695,34 +700,29 @@ async fn startup_check_rejects_roles_that_escape_row_level_security() {
     ));
 
     let plain_owner = format!("leora_test_plain_{suffix}");
-    owner
-        .execute_unprepared(&format!("CREATE ROLE {plain_owner} NOLOGIN"))
-        .await
-        .unwrap();
-    owner
-        .execute_unprepared(&format!(
-            "ALTER FUNCTION tenant_id_for_slug(text) OWNER TO {plain_owner}"
-        ))
-        .await
-        .unwrap();
+    ddl(
+        &owner,
+        &[
+            &format!("CREATE ROLE {plain_owner} NOLOGIN"),
+            &format!("ALTER FUNCTION tenant_id_for_slug(text) OWNER TO {plain_owner}"),
+        ],
+    )
+    .await;
     let plain_outcome = verify_app_role(&owner, &app_role()).await;
-    owner
-        .execute_unprepared("ALTER FUNCTION tenant_id_for_slug(text) OWNER TO postgres")
-        .await
-        .unwrap();
-    owner
-        .execute_unprepared(&format!("DROP ROLE {plain_owner}"))
-        .await
-        .unwrap();
+    ddl(
+        &owner,
+        &[
+            "ALTER FUNCTION tenant_id_for_slug(text) OWNER TO postgres",
+            &format!("DROP ROLE {plain_owner}"),
+        ],
+    )
+    .await;
     assert!(
         matches!(plain_outcome, Err(AppRoleProblem::OwnerSubjectToRls { .. })),
         "{plain_outcome:?}"
     );
 
-    owner
-        .execute_unprepared("ALTER TABLE orders NO FORCE ROW LEVEL SECURITY")
-        .await
-        .unwrap();
+    ddl(&owner, &["ALTER TABLE orders NO FORCE ROW LEVEL SECURITY"]).await;
     match verify_app_role(&owner, &app_role()).await {
         Err(AppRoleProblem::TablesWithoutRls { tables }) => assert_eq!(tables, "orders"),
         other => panic!("expected TablesWithoutRls, got {other:?}"),

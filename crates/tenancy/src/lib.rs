@@ -1,7 +1,7 @@
 //! Tenancy: the tenant and principal of a request, the one way to open a tenant-scoped transaction
 //! (`with_tenant`), the start-up check that row-level security really applies, the error
-//! vocabulary every crate maps its errors onto, and the raw-SQL statement and constraint-violation
-//! helpers every crate shares.
+//! vocabulary every crate maps its errors onto, and the raw-SQL statement, constraint-violation,
+//! list-filter and input-check helpers every crate shares.
 
 pub mod context;
 pub mod db;
@@ -14,6 +14,7 @@ pub mod search;
 pub mod sql;
 pub mod startup_check;
 pub mod tenant_tx;
+pub mod validate;
 
 pub use context::{Principal, TenantContext};
 pub use db::{TenantDb, with_tenant};

@@ -9,11 +9,11 @@
 //! daily by the health job) so that the stored column agrees for reports reading the table.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use leora_tenancy::Refusal;
 use leora_tenancy::TenantTx;
 use leora_tenancy::error::find_visible;
 use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::sql::{Violation, stmt, violated_constraint};
+use leora_tenancy::{Refusal, validate};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
@@ -440,49 +440,15 @@ fn status_name(status: FilingStatus) -> &'static str {
 }
 
 fn text(field: &'static str, raw: &str) -> Result<String, ComplianceError> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(ComplianceError::bad_input(field, "must not be blank"));
-    }
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(ComplianceError::bad_input(
-            field,
-            format!("must be at most {MAX_TEXT_CHARS} characters"),
-        ));
-    }
-    Ok(text.to_owned())
+    Ok(validate::required_text(field, raw, MAX_TEXT_CHARS)?)
 }
 
 fn notes(raw: Option<String>) -> Result<Option<String>, ComplianceError> {
-    let Some(notes) = raw.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) else {
-        return Ok(None);
-    };
-    if notes.chars().count() > MAX_NOTES_CHARS {
-        return Err(ComplianceError::bad_input(
-            "notes",
-            format!("must be at most {MAX_NOTES_CHARS} characters"),
-        ));
-    }
-    Ok(Some(notes))
+    Ok(validate::optional_text("notes", raw, MAX_NOTES_CHARS)?)
 }
 
 fn amount(amount: Decimal) -> Result<Decimal, ComplianceError> {
-    if amount < Decimal::ZERO {
-        return Err(ComplianceError::bad_input("amount", "must not be negative"));
-    }
-    if amount.normalize().scale() > 2 {
-        return Err(ComplianceError::bad_input(
-            "amount",
-            "may have at most 2 decimal places",
-        ));
-    }
-    if amount >= AMOUNT_LIMIT {
-        return Err(ComplianceError::bad_input(
-            "amount",
-            format!("must be less than {AMOUNT_LIMIT}"),
-        ));
-    }
-    Ok(amount)
+    Ok(validate::money("amount", amount, AMOUNT_LIMIT)?)
 }
 
 #[cfg(test)]

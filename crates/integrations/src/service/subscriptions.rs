@@ -2,7 +2,7 @@
 //! signs them. The secret is generated here, shown to the caller once, and stored only sealed
 //! (AES-256-GCM, bound to the tenant and row).
 
-use super::validate::{distinct_names, json_strings, optional_text};
+use super::validate::{distinct_names, json_strings};
 use crate::crypto::{CryptoError, SecretBox, SecretSlot};
 use crate::entities::webhook_subscriptions::{self, SubscriptionStatus};
 use crate::error::IntegrationsError;
@@ -11,6 +11,7 @@ use crate::safety::{UrlPolicy, check_url};
 use crate::signature::generate_secret;
 use leora_tenancy::TenantTx;
 use leora_tenancy::error::{find_visible, not_found_unless_updated};
+use leora_tenancy::validate::optional_text;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, ModelTrait, QueryFilter,
     QueryOrder, Select, Set,

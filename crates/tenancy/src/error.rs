@@ -7,7 +7,10 @@
 
 use std::fmt;
 
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, PrimaryKeyTrait};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    PrimaryKeyTrait,
+};
 use uuid::Uuid;
 
 /// The `extensions.code` values clients can rely on.
@@ -159,4 +162,22 @@ where
         .one(db)
         .await?
         .ok_or_else(|| Refusal::NotFound { entity }.into())
+}
+
+/// Saves `model`'s changes to its row; a row the transaction cannot see (or that is gone) →
+/// `NotFound` of `entity`.
+pub async fn update_visible<A, Err>(
+    model: A,
+    db: &impl ConnectionTrait,
+    entity: &'static str,
+) -> Result<<A::Entity as EntityTrait>::Model, Err>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    Err: From<Refusal> + From<DbErr>,
+{
+    model
+        .update(db)
+        .await
+        .map_err(|error| not_found_unless_updated(entity, error))
 }

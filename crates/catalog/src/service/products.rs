@@ -4,7 +4,7 @@
 use leora_compliance::entities::enums::ProductCategory;
 use leora_tenancy::TenantContext;
 use leora_tenancy::TenantTx;
-use leora_tenancy::error::{find_visible, not_found_unless_updated};
+use leora_tenancy::error::{find_visible, update_visible};
 use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::search::search_pattern;
 use rust_decimal::Decimal;
@@ -212,10 +212,7 @@ pub async fn update_product(
     if let Some(status) = changes.status {
         product.status = Set(status);
     }
-    product
-        .update(tx)
-        .await
-        .map_err(|error| not_found_unless_updated(ENTITY, error))
+    update_visible(product, tx, ENTITY).await
 }
 
 /// Marks a product inactive. Its SKUs keep their own status.

@@ -9,7 +9,7 @@ use crate::events::TEST_EVENT_TYPE;
 use crate::worker::envelope;
 use crate::worker::sender::{AttemptOutcome, Outgoing, Sender};
 use chrono::{DateTime, Utc};
-use leora_tenancy::error::{find_visible, not_found_unless_updated};
+use leora_tenancy::error::{find_visible, update_visible};
 use leora_tenancy::filter::FilterIfGiven;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryOrder, Select, Set};
 use serde_json::json;
@@ -58,10 +58,7 @@ pub async fn redeliver(
     delivery.attempts = Set(0);
     delivery.next_attempt_at = Set(Utc::now());
     delivery.delivered_at = Set(None);
-    delivery
-        .update(tx)
-        .await
-        .map_err(|e| not_found_unless_updated(ENTITY, e))
+    update_visible(delivery, tx, ENTITY).await
 }
 
 /// A test webhook and how it went.

@@ -9,7 +9,7 @@ use crate::entities::integration_tokens;
 use crate::error::IntegrationsError;
 use chrono::{DateTime, Utc};
 use leora_tenancy::TenantTx;
-use leora_tenancy::error::{find_visible, not_found_unless_updated};
+use leora_tenancy::error::{find_visible, update_visible};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
@@ -130,10 +130,7 @@ pub async fn revoke_token(
     }
     let mut token: integration_tokens::ActiveModel = token.into();
     token.revoked_at = Set(Some(Utc::now()));
-    token
-        .update(tx)
-        .await
-        .map_err(|e| not_found_unless_updated(ENTITY, e))
+    update_visible(token, tx, ENTITY).await
 }
 
 /// The provider's live token in plaintext (not revoked, not expired), noting its use; `None` when

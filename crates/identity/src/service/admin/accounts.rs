@@ -3,7 +3,7 @@
 use chrono::Utc;
 use leora_tenancy::Refusal;
 use leora_tenancy::TenantTx;
-use leora_tenancy::error::not_found_unless_updated;
+use leora_tenancy::error::update_visible;
 use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Set, Unchanged,
@@ -138,14 +138,12 @@ pub async fn set_user_status(
     user_id: Uuid,
     status: UserStatus,
 ) -> Result<users::Model, IdentityError> {
-    let user = users::ActiveModel {
+    let changes = users::ActiveModel {
         id: Unchanged(user_id),
         status: Set(status),
         ..Default::default()
-    }
-    .update(tx)
-    .await
-    .map_err(|error| not_found_unless_updated::<IdentityError>("user", error))?;
+    };
+    let user = update_visible::<_, IdentityError>(changes, tx, "user").await?;
     if status != UserStatus::Active {
         revoke_all_sessions(tx, PrincipalKind::User, user_id, Utc::now()).await?;
     }
@@ -158,14 +156,12 @@ pub async fn set_portal_user_status(
     portal_user_id: Uuid,
     status: UserStatus,
 ) -> Result<portal_users::Model, IdentityError> {
-    let user = portal_users::ActiveModel {
+    let changes = portal_users::ActiveModel {
         id: Unchanged(portal_user_id),
         status: Set(status),
         ..Default::default()
-    }
-    .update(tx)
-    .await
-    .map_err(|error| not_found_unless_updated::<IdentityError>("portal user", error))?;
+    };
+    let user = update_visible::<_, IdentityError>(changes, tx, "portal user").await?;
     if status != UserStatus::Active {
         revoke_all_sessions(tx, PrincipalKind::PortalUser, portal_user_id, Utc::now()).await?;
     }

@@ -11,7 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::input::{normalize_email, required_name};
-use super::roles::resolve_roles;
+use super::roles::{portal_role_grant, resolve_roles};
 use crate::entities::enums::{RoleAudience, UserStatus};
 use crate::entities::{portal_user_roles, portal_users, user_roles, users};
 use crate::error::IdentityError;
@@ -118,14 +118,9 @@ pub async fn create_portal_user(
     .insert(tx)
     .await
     .map_err(|error| email_conflict(error, "a portal user with this email already exists"))?;
-    let links = roles.iter().map(|role| portal_user_roles::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        tenant_id: Set(tenant_id),
-        customer_id: Set(user.customer_id),
-        portal_user_id: Set(user.id),
-        role_id: Set(role.id),
-        ..Default::default()
-    });
+    let links = roles
+        .iter()
+        .map(|role| portal_role_grant(tenant_id, &user, role.id));
     portal_user_roles::Entity::insert_many(links)
         .exec_without_returning(tx)
         .await?;

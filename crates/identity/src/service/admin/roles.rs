@@ -10,7 +10,9 @@ use uuid::Uuid;
 
 use super::directory::{portal_user, user};
 use crate::entities::enums::RoleAudience;
-use crate::entities::{permissions, portal_user_roles, role_permissions, roles, user_roles};
+use crate::entities::{
+    permissions, portal_user_roles, portal_users, role_permissions, roles, user_roles,
+};
 use crate::error::IdentityError;
 
 /// Gives an internal user a role; giving one it already holds changes nothing. A portal role is
@@ -71,26 +73,35 @@ pub async fn assign_portal_role(
     let tenant_id = tx.tenant_id();
     let role = role_for(tx, role_name, RoleAudience::Portal).await?;
     let user = portal_user(tx, portal_user_id).await?;
-    portal_user_roles::Entity::insert(portal_user_roles::ActiveModel {
+    portal_user_roles::Entity::insert(portal_role_grant(tenant_id, &user, role.id))
+        .on_conflict(
+            OnConflict::columns([
+                portal_user_roles::Column::TenantId,
+                portal_user_roles::Column::PortalUserId,
+                portal_user_roles::Column::RoleId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(tx)
+        .await?;
+    Ok(())
+}
+
+/// The row giving `user`, of `tenant_id`, the role `role_id`.
+pub(super) fn portal_role_grant(
+    tenant_id: Uuid,
+    user: &portal_users::Model,
+    role_id: Uuid,
+) -> portal_user_roles::ActiveModel {
+    portal_user_roles::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tenant_id),
         customer_id: Set(user.customer_id),
         portal_user_id: Set(user.id),
-        role_id: Set(role.id),
+        role_id: Set(role_id),
         ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([
-            portal_user_roles::Column::TenantId,
-            portal_user_roles::Column::PortalUserId,
-            portal_user_roles::Column::RoleId,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(tx)
-    .await?;
-    Ok(())
+    }
 }
 
 /// Takes a role from a portal user; idempotent.

@@ -5,7 +5,9 @@ use leora_tenancy::TenantTx;
 use std::collections::HashMap;
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Related, Set,
+};
 use uuid::Uuid;
 
 use super::directory::{portal_user, user};
@@ -127,19 +129,13 @@ pub async fn roles_of_users(
     tx: &DatabaseTransaction,
     user_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<String>>, IdentityError> {
-    if user_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let pairs = user_roles::Entity::find()
-        .select_only()
-        .column(user_roles::Column::UserId)
-        .column(roles::Column::Name)
-        .inner_join(roles::Entity)
-        .filter(user_roles::Column::UserId.is_in(user_ids.iter().copied()))
-        .into_tuple()
-        .all(tx)
-        .await?;
-    Ok(group_sorted(pairs))
+    names_by_key::<user_roles::Entity, roles::Entity>(
+        tx,
+        user_roles::Column::UserId,
+        roles::Column::Name,
+        user_ids,
+    )
+    .await
 }
 
 /// Role names (sorted) of each portal user, in one query; portal users without roles are absent.
@@ -147,19 +143,13 @@ pub async fn roles_of_portal_users(
     tx: &DatabaseTransaction,
     portal_user_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<String>>, IdentityError> {
-    if portal_user_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let pairs = portal_user_roles::Entity::find()
-        .select_only()
-        .column(portal_user_roles::Column::PortalUserId)
-        .column(roles::Column::Name)
-        .inner_join(roles::Entity)
-        .filter(portal_user_roles::Column::PortalUserId.is_in(portal_user_ids.iter().copied()))
-        .into_tuple()
-        .all(tx)
-        .await?;
-    Ok(group_sorted(pairs))
+    names_by_key::<portal_user_roles::Entity, roles::Entity>(
+        tx,
+        portal_user_roles::Column::PortalUserId,
+        roles::Column::Name,
+        portal_user_ids,
+    )
+    .await
 }
 
 /// Permission keys (sorted) of each role, in one query; roles without permissions are absent.
@@ -167,15 +157,36 @@ pub async fn permissions_of_roles(
     tx: &DatabaseTransaction,
     role_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<String>>, IdentityError> {
-    if role_ids.is_empty() {
+    names_by_key::<role_permissions::Entity, permissions::Entity>(
+        tx,
+        role_permissions::Column::RoleId,
+        permissions::Column::Key,
+        role_ids,
+    )
+    .await
+}
+
+/// The `name` of the `Named` rows a link table joins to each of `ids` (its `key` column), sorted
+/// per id, in one query; ids with no link are absent.
+async fn names_by_key<Link, Named>(
+    tx: &DatabaseTransaction,
+    key: Link::Column,
+    name: Named::Column,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<String>>, IdentityError>
+where
+    Link: EntityTrait + Related<Named>,
+    Named: EntityTrait,
+{
+    if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let pairs = role_permissions::Entity::find()
+    let pairs = Link::find()
         .select_only()
-        .column(role_permissions::Column::RoleId)
-        .column(permissions::Column::Key)
-        .inner_join(permissions::Entity)
-        .filter(role_permissions::Column::RoleId.is_in(role_ids.iter().copied()))
+        .column(key)
+        .column(name)
+        .inner_join(Named::default())
+        .filter(key.is_in(ids.iter().copied()))
         .into_tuple()
         .all(tx)
         .await?;

@@ -66,10 +66,7 @@ pub async fn log_activity(
 ) -> Result<activities::Model, IntelligenceError> {
     let ctx = tx.context();
     let viewer = Viewer::resolve(tx).await?;
-    let rep_id = match input.rep_id {
-        Some(rep) => viewer.check_act_for(rep)?,
-        None => viewer.acting_user("repId")?,
-    };
+    let rep_id = viewer.act_for(input.rep_id, "repId")?;
     let clock = settings::load(tx, ctx.tenant_id()).await?;
     let occurred_at = input.occurred_at.unwrap_or(clock.now);
     if occurred_at > clock.now + MAX_FUTURE {

@@ -50,10 +50,7 @@ pub async fn schedule_call(
 ) -> Result<call_plans::Model, IntelligenceError> {
     let ctx = tx.context();
     let viewer = Viewer::resolve(tx).await?;
-    let rep_id = match input.rep_id {
-        Some(rep) => viewer.check_act_for(rep)?,
-        None => viewer.acting_user("repId")?,
-    };
+    let rep_id = viewer.act_for(input.rep_id, "repId")?;
     let objective = title("objective", &input.objective)?;
     if customers::Entity::find_by_id(input.customer_id)
         .one(tx)

@@ -54,10 +54,7 @@ pub struct TaskFilter {
 pub async fn create_task(tx: &TenantTx, input: NewTask) -> Result<tasks::Model, IntelligenceError> {
     let ctx = tx.context();
     let viewer = Viewer::resolve(tx).await?;
-    let assignee = match input.assignee_id {
-        Some(assignee) => viewer.check_act_for(assignee)?,
-        None => viewer.acting_user("assigneeId")?,
-    };
+    let assignee = viewer.act_for(input.assignee_id, "assigneeId")?;
     let title = title("title", &input.title)?;
     let description = note("description", input.description)?;
     if let Some(customer) = input.customer_id

@@ -116,6 +116,19 @@ impl Viewer {
         }
     }
 
+    /// The user a write names in `field` when the viewer may act for them (`Forbidden`
+    /// otherwise), or the acting user when it names none.
+    pub fn act_for(
+        &self,
+        named: Option<Uuid>,
+        field: &'static str,
+    ) -> Result<Uuid, IntelligenceError> {
+        match named {
+            Some(user_id) => self.check_act_for(user_id),
+            None => self.acting_user(field),
+        }
+    }
+
     /// `user_id` when the viewer may act for them, else `Forbidden`.
     pub fn check_act_for(&self, user_id: Uuid) -> Result<Uuid, IntelligenceError> {
         if self.may_act_for(user_id) {

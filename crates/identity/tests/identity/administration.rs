@@ -1,7 +1,6 @@
 //! Creating users and giving them roles: the checks on each field, taken emails and portal roles.
 
 use crate::support::*;
-use leora_identity::IdentityError;
 use leora_identity::entities::enums::UserStatus;
 use leora_identity::service::admin::{self, NewPortalUser, NewUser};
 use leora_tenancy::{ApiError, ErrorCode, TenantContext};
@@ -29,20 +28,14 @@ async fn portal_roles_cannot_be_given_to_internal_users() {
         .run(async |tx| admin::assign_role(tx, rep.id, "portal_admin").await)
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, IdentityError::Forbidden { .. }),
-        "{error:?}"
-    );
+    assert_forbidden(&error);
 
     // Nor internal roles to portal users.
     let error = w
         .run(async |tx| admin::assign_portal_role(tx, buyer.id, "admin").await)
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, IdentityError::Forbidden { .. }),
-        "{error:?}"
-    );
+    assert_forbidden(&error);
     let error = assert_code(
         w.run(async |tx| {
             let input = NewPortalUser {

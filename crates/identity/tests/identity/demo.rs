@@ -2,7 +2,6 @@
 
 use crate::support::*;
 use chrono::Utc;
-use leora_identity::IdentityError;
 use leora_identity::service::demo::{self, DEMO_PORTAL_EMAIL};
 use leora_identity::service::sessions;
 use leora_tenancy::{ApiError, ErrorCode, TenantContext};
@@ -22,10 +21,7 @@ async fn demo_portal_user_is_provisioned_in_development_and_refused_in_productio
         })
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, IdentityError::Forbidden { .. }),
-        "{error:?}"
-    );
+    assert_forbidden(&error);
     assert_eq!(error.code(), ErrorCode::Forbidden);
     let written = w
         .count(

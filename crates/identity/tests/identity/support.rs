@@ -194,6 +194,15 @@ impl World {
     }
 }
 
+/// `error` is `Forbidden`.
+#[track_caller]
+pub fn assert_forbidden(error: &IdentityError) {
+    assert!(
+        matches!(error, IdentityError::Forbidden { .. }),
+        "{error:?}"
+    );
+}
+
 /// `error` is `NotFound` of `entity`.
 #[track_caller]
 pub fn assert_not_found(error: &IdentityError, entity: &str) {

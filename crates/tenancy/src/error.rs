@@ -2,6 +2,7 @@
 //!
 //! Policy: every crate has one `thiserror` enum and implements [`ApiError`] for it, choosing an
 //! [`ErrorCode`] per variant. The gateway turns any `ApiError` into a GraphQL error in one place.
+//! The refusals the crates report alike are one [`Refusal`], which their enums wrap.
 //! Variants that wrap infrastructure failures (database, crypto, I/O) report
 //! [`ErrorCode::Internal`]; their text is logged, never sent to the client.
 

@@ -234,21 +234,34 @@ async fn a_receiver_that_always_fails_ends_dead_and_its_subscription_disabled_wi
     assert_eq!(resumed.disabled_at, None);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_workers_over_200_deliveries_send_each_exactly_once() {
-    let w = world().await;
+/// A receiver answering after `delay`, tenant A subscribed to `event` there, and `count` such
+/// events recorded (their ids).
+async fn slow_receiver_with_events(
+    w: &World,
+    delay: Duration,
+    event: EventType,
+    count: usize,
+) -> (Receiver, HashSet<Uuid>) {
     let receiver = Receiver::start(Behaviour {
-        delay: Duration::from_millis(2),
+        delay,
         ..Behaviour::default()
     })
     .await;
-    w.subscribe(w.a, &receiver.url, &[EventType::OrderStatusChanged])
-        .await;
-    let recorded: HashSet<Uuid> = w
-        .record(w.a, EventType::OrderStatusChanged, 200)
-        .await
-        .into_iter()
-        .collect();
+    w.subscribe(w.a, &receiver.url, &[event]).await;
+    let recorded = w.record(w.a, event, count).await.into_iter().collect();
+    (receiver, recorded)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_workers_over_200_deliveries_send_each_exactly_once() {
+    let w = world().await;
+    let (receiver, recorded) = slow_receiver_with_events(
+        &w,
+        Duration::from_millis(2),
+        EventType::OrderStatusChanged,
+        200,
+    )
+    .await;
 
     let first = w.spawn_worker(w.config());
     let second = w.spawn_worker(w.config());
@@ -277,18 +290,8 @@ async fn two_workers_over_200_deliveries_send_each_exactly_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_worker_stopped_or_killed_mid_run_loses_nothing_once_another_runs() {
     let w = world().await;
-    let receiver = Receiver::start(Behaviour {
-        delay: Duration::from_millis(25),
-        ..Behaviour::default()
-    })
-    .await;
-    w.subscribe(w.a, &receiver.url, &[EventType::InvoicePaid])
-        .await;
-    let recorded: HashSet<Uuid> = w
-        .record(w.a, EventType::InvoicePaid, 60)
-        .await
-        .into_iter()
-        .collect();
+    let (receiver, recorded) =
+        slow_receiver_with_events(&w, Duration::from_millis(25), EventType::InvoicePaid, 60).await;
     let mut config = w.config();
     config.concurrency = 4;
     config.request_timeout = Duration::from_millis(500);

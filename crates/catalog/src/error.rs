@@ -1,23 +1,13 @@
 //! The catalog crate's errors and their API codes.
 
-use leora_tenancy::{ApiError, ErrorCode, TenancyError};
+use leora_tenancy::{ApiError, ErrorCode, Refusal, TenancyError};
 use sea_orm::DbErr;
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("{entity} not found")]
-    NotFound { entity: &'static str },
-    #[error("{field}: {message}")]
-    BadInput {
-        field: &'static str,
-        message: String,
-    },
-    #[error("{message}")]
-    Conflict {
-        field: &'static str,
-        message: String,
-    },
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error("{reason}")]
     Forbidden { reason: &'static str },
     /// A portal user named another customer than its own for a price.
@@ -39,27 +29,23 @@ pub enum CatalogError {
 }
 
 impl CatalogError {
+    pub(crate) fn not_found(entity: &'static str) -> Self {
+        Refusal::NotFound { entity }.into()
+    }
+
     pub(crate) fn bad_input(field: &'static str, message: impl Into<String>) -> Self {
-        Self::BadInput {
-            field,
-            message: message.into(),
-        }
+        Refusal::bad_input(field, message).into()
     }
 
     pub(crate) fn conflict(field: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict {
-            field,
-            message: message.into(),
-        }
+        Refusal::conflict(field, message).into()
     }
 }
 
 impl ApiError for CatalogError {
     fn code(&self) -> ErrorCode {
         match self {
-            Self::NotFound { .. } => ErrorCode::NotFound,
-            Self::BadInput { .. } => ErrorCode::BadUserInput,
-            Self::Conflict { .. } => ErrorCode::Conflict,
+            Self::Refused(refusal) => refusal.code(),
             Self::Forbidden { .. } | Self::OtherCustomersPrice => ErrorCode::Forbidden,
             Self::InsufficientInventory { .. } => ErrorCode::InsufficientInventory,
             Self::Tenancy(error) => error.code(),
@@ -69,17 +55,9 @@ impl ApiError for CatalogError {
 
     fn field(&self) -> Option<&str> {
         match self {
-            Self::BadInput { field, .. } | Self::Conflict { field, .. } => Some(field),
+            Self::Refused(refusal) => refusal.field(),
             Self::Tenancy(error) => error.field(),
             _ => None,
         }
-    }
-}
-
-/// `DbErr::RecordNotUpdated` (an update matched no row the transaction may see) as `NotFound`.
-pub(crate) fn not_found(entity: &'static str, error: DbErr) -> CatalogError {
-    match error {
-        DbErr::RecordNotUpdated => CatalogError::NotFound { entity },
-        error => error.into(),
     }
 }

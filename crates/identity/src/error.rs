@@ -4,7 +4,7 @@
 //! whether an email exists (apart from a lock, which the caller has just provoked).
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use leora_tenancy::{ApiError, ErrorCode, TenancyError};
+use leora_tenancy::{ApiError, ErrorCode, Refusal, TenancyError};
 use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,18 +26,8 @@ pub enum IdentityError {
     RefreshTokenReused,
     #[error("too many sign-in attempts from this address; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
-    #[error("{entity} not found")]
-    NotFound { entity: &'static str },
-    #[error("{field}: {message}")]
-    BadInput {
-        field: &'static str,
-        message: String,
-    },
-    #[error("{message}")]
-    Conflict {
-        field: &'static str,
-        message: String,
-    },
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error("{reason}")]
     Forbidden { reason: String },
     #[error(transparent)]
@@ -61,10 +51,7 @@ impl IdentityError {
     }
 
     pub(crate) fn bad_input(field: &'static str, message: impl Into<String>) -> Self {
-        Self::BadInput {
-            field,
-            message: message.into(),
-        }
+        Refusal::bad_input(field, message).into()
     }
 }
 
@@ -78,9 +65,7 @@ impl ApiError for IdentityError {
             | Self::SessionRevoked
             | Self::RefreshTokenReused => ErrorCode::Unauthenticated,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
-            Self::NotFound { .. } => ErrorCode::NotFound,
-            Self::BadInput { .. } => ErrorCode::BadUserInput,
-            Self::Conflict { .. } => ErrorCode::Conflict,
+            Self::Refused(refusal) => refusal.code(),
             Self::Forbidden { .. } => ErrorCode::Forbidden,
             Self::Tenancy(error) => error.code(),
             Self::Database(_) | Self::Crypto(_) => ErrorCode::Internal,
@@ -89,17 +74,9 @@ impl ApiError for IdentityError {
 
     fn field(&self) -> Option<&str> {
         match self {
-            Self::BadInput { field, .. } | Self::Conflict { field, .. } => Some(field),
+            Self::Refused(refusal) => refusal.field(),
             Self::Tenancy(error) => error.field(),
             _ => None,
         }
-    }
-}
-
-/// `DbErr::RecordNotUpdated` (an update matched no row the transaction may see) as `NotFound`.
-pub(crate) fn not_found(entity: &'static str, error: DbErr) -> IdentityError {
-    match error {
-        DbErr::RecordNotUpdated => IdentityError::NotFound { entity },
-        error => error.into(),
     }
 }

@@ -1,18 +1,13 @@
 //! The integrations crate's errors and their API codes.
 
 use crate::crypto::CryptoError;
-use leora_tenancy::{ApiError, ErrorCode, TenancyError};
+use leora_tenancy::{ApiError, ErrorCode, Refusal, TenancyError};
 use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntegrationsError {
-    #[error("{entity} not found")]
-    NotFound { entity: &'static str },
-    #[error("{field}: {message}")]
-    BadInput {
-        field: &'static str,
-        message: String,
-    },
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error("{message}")]
     InvalidTransition { message: String },
     /// A secret that cannot be sealed or opened: a key problem, never the caller's.
@@ -26,10 +21,7 @@ pub enum IntegrationsError {
 
 impl IntegrationsError {
     pub(crate) fn bad_input(field: &'static str, message: impl Into<String>) -> Self {
-        Self::BadInput {
-            field,
-            message: message.into(),
-        }
+        Refusal::bad_input(field, message).into()
     }
 
     pub(crate) fn invalid_transition(message: impl Into<String>) -> Self {
@@ -42,8 +34,7 @@ impl IntegrationsError {
 impl ApiError for IntegrationsError {
     fn code(&self) -> ErrorCode {
         match self {
-            Self::NotFound { .. } => ErrorCode::NotFound,
-            Self::BadInput { .. } => ErrorCode::BadUserInput,
+            Self::Refused(refusal) => refusal.code(),
             Self::InvalidTransition { .. } => ErrorCode::InvalidTransition,
             Self::Tenancy(error) => error.code(),
             Self::Crypto(_) | Self::Database(_) => ErrorCode::Internal,
@@ -52,16 +43,8 @@ impl ApiError for IntegrationsError {
 
     fn field(&self) -> Option<&str> {
         match self {
-            Self::BadInput { field, .. } => Some(field),
+            Self::Refused(refusal) => refusal.field(),
             _ => None,
         }
-    }
-}
-
-/// `DbErr::RecordNotUpdated` (an update matched no row the transaction may see) as `NotFound`.
-pub(crate) fn not_found(entity: &'static str, error: DbErr) -> IntegrationsError {
-    match error {
-        DbErr::RecordNotUpdated => IntegrationsError::NotFound { entity },
-        error => error.into(),
     }
 }

@@ -1,18 +1,13 @@
 //! The intelligence crate's errors and their API codes.
 
 use leora_compliance::error::ComplianceError;
-use leora_tenancy::{ApiError, ErrorCode, TenancyError};
+use leora_tenancy::{ApiError, ErrorCode, Refusal, TenancyError};
 use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntelligenceError {
-    #[error("{entity} not found")]
-    NotFound { entity: &'static str },
-    #[error("{field}: {message}")]
-    BadInput {
-        field: &'static str,
-        message: String,
-    },
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error("forbidden: {reason}")]
     Forbidden { reason: &'static str },
     #[error("cannot {action} {entity} that is {from}")]
@@ -31,14 +26,11 @@ pub enum IntelligenceError {
 
 impl IntelligenceError {
     pub(crate) fn bad_input(field: &'static str, message: impl Into<String>) -> Self {
-        Self::BadInput {
-            field,
-            message: message.into(),
-        }
+        Refusal::bad_input(field, message).into()
     }
 
     pub(crate) fn not_found(entity: &'static str) -> Self {
-        Self::NotFound { entity }
+        Refusal::NotFound { entity }.into()
     }
 
     pub(crate) fn invalid_transition(
@@ -57,8 +49,7 @@ impl IntelligenceError {
 impl ApiError for IntelligenceError {
     fn code(&self) -> ErrorCode {
         match self {
-            Self::NotFound { .. } => ErrorCode::NotFound,
-            Self::BadInput { .. } => ErrorCode::BadUserInput,
+            Self::Refused(refusal) => refusal.code(),
             Self::Forbidden { .. } => ErrorCode::Forbidden,
             Self::InvalidTransition { .. } => ErrorCode::InvalidTransition,
             Self::Compliance(error) => error.code(),
@@ -69,7 +60,7 @@ impl ApiError for IntelligenceError {
 
     fn field(&self) -> Option<&str> {
         match self {
-            Self::BadInput { field, .. } => Some(field),
+            Self::Refused(refusal) => refusal.field(),
             Self::Compliance(error) => error.field(),
             Self::Tenancy(error) => error.field(),
             _ => None,

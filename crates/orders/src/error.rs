@@ -152,6 +152,7 @@ impl ApiError for OrdersError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use leora_tenancy::Refusal;
 
     #[test]
     fn catalog_errors_keep_their_code_and_field() {
@@ -165,15 +166,13 @@ mod tests {
         assert!(matches!(short, OrdersError::InsufficientInventory { .. }));
         assert_eq!(short.code(), ErrorCode::InsufficientInventory);
 
-        let bad: OrdersError = CatalogError::BadInput {
-            field: "quantity",
-            message: "must be at least 1".into(),
-        }
-        .into();
+        let bad: OrdersError =
+            CatalogError::from(Refusal::bad_input("quantity", "must be at least 1")).into();
         assert_eq!(bad.code(), ErrorCode::BadUserInput);
         assert_eq!(bad.field(), Some("quantity"));
 
-        let missing: OrdersError = ComplianceError::NotFound { entity: "rate" }.into();
+        let missing: OrdersError =
+            ComplianceError::from(Refusal::NotFound { entity: "rate" }).into();
         assert_eq!(missing.code(), ErrorCode::NotFound);
     }
 

@@ -2,10 +2,17 @@
 //!
 //! Policy: every crate has one `thiserror` enum and implements [`ApiError`] for it, choosing an
 //! [`ErrorCode`] per variant. The gateway turns any `ApiError` into a GraphQL error in one place.
+//! The refusals the crates report alike are one [`Refusal`], which their enums wrap.
 //! Variants that wrap infrastructure failures (database, crypto, I/O) report
 //! [`ErrorCode::Internal`]; their text is logged, never sent to the client.
 
 use std::fmt;
+
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    PrimaryKeyTrait,
+};
+use uuid::Uuid;
 
 /// The `extensions.code` values clients can rely on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,4 +86,105 @@ impl ApiError for TenancyError {
             }
         }
     }
+}
+
+/// The refusals every crate reports alike. Each crate's error wraps them in one transparent
+/// variant, so their messages, codes and fields are decided here once.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// No row the transaction can see.
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+    #[error("{field}: {message}")]
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
+    /// An input that clashes with a row the tenant already has.
+    #[error("{message}")]
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
+}
+
+impl Refusal {
+    pub fn bad_input(field: &'static str, message: impl Into<String>) -> Self {
+        Self::BadInput {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl ApiError for Refusal {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::BadInput { .. } => ErrorCode::BadUserInput,
+            Self::Conflict { .. } => ErrorCode::Conflict,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            Self::BadInput { field, .. } | Self::Conflict { field, .. } => Some(field),
+            Self::NotFound { .. } => None,
+        }
+    }
+}
+
+/// `DbErr::RecordNotUpdated` (an update matched no row the transaction may see) as `NotFound` of
+/// `entity`; any other database error as it is.
+pub fn not_found_unless_updated<E: From<Refusal> + From<DbErr>>(
+    entity: &'static str,
+    error: DbErr,
+) -> E {
+    match error {
+        DbErr::RecordNotUpdated => Refusal::NotFound { entity }.into(),
+        error => error.into(),
+    }
+}
+
+/// The row of `E` with primary key `id` that the transaction can see; any other → `NotFound` of
+/// `entity`.
+pub async fn find_visible<E, Err>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    entity: &'static str,
+) -> Result<E::Model, Err>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+    Err: From<Refusal> + From<DbErr>,
+{
+    E::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Refusal::NotFound { entity }.into())
+}
+
+/// Saves `model`'s changes to its row; a row the transaction cannot see (or that is gone) →
+/// `NotFound` of `entity`.
+pub async fn update_visible<A, Err>(
+    model: A,
+    db: &impl ConnectionTrait,
+    entity: &'static str,
+) -> Result<<A::Entity as EntityTrait>::Model, Err>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    Err: From<Refusal> + From<DbErr>,
+{
+    model
+        .update(db)
+        .await
+        .map_err(|error| not_found_unless_updated(entity, error))
 }

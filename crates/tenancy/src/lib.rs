@@ -1,21 +1,23 @@
 //! Tenancy: the tenant and principal of a request, the one way to open a tenant-scoped transaction
 //! (`with_tenant`), the start-up check that row-level security really applies, the error
-//! vocabulary every crate maps its errors onto, and the raw-SQL statement and constraint-violation
-//! helpers every crate shares.
+//! vocabulary every crate maps its errors onto, and the raw-SQL statement, constraint-violation,
+//! list-filter and input-check helpers every crate shares.
 
 pub mod context;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod filter;
 pub mod graphql;
 pub mod rows;
 pub mod search;
 pub mod sql;
 pub mod startup_check;
 pub mod tenant_tx;
+pub mod validate;
 
 pub use context::{Principal, TenantContext};
 pub use db::{Deadlines, TenantDb, with_tenant};
-pub use error::{ApiError, ErrorCode, TenancyError};
+pub use error::{ApiError, ErrorCode, Refusal, TenancyError};
 pub use leora_migration::app_role::{AppRole, InvalidAppRole};
 pub use tenant_tx::TenantTx;

@@ -94,6 +94,30 @@ impl TestDatabase {
     }
 }
 
+/// This test's database with the two pools every crate's test world holds.
+pub struct Pools {
+    /// Declared first so it is dropped first, closing the pools' connections with the database.
+    pub database: TestDatabase,
+    /// The server's superuser, past row-level security: it seeds and inspects rows.
+    pub owner: DatabaseConnection,
+    /// Tenant transactions as the application role, as the service runs them.
+    pub db: TenantDb,
+}
+
+impl Pools {
+    /// A fresh database ([`TestDatabase::new`]) with its owner connection and tenant pool.
+    pub async fn new() -> Self {
+        let database = TestDatabase::new().await;
+        let owner = database.connect().await;
+        let db = database.tenant_db().await;
+        Self {
+            database,
+            owner,
+            db,
+        }
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         // Drop may run inside a runtime (which cannot block on another future) and during a

@@ -111,28 +111,11 @@ pub enum Relation {
     PriceListEntries,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::AssignedRep.def()
-    }
-}
-
-impl Related<portal_users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PortalUsers.def()
-    }
-}
-
-impl Related<super::price_list_entries::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PriceListEntries.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    users::Entity => Relation::AssignedRep;
+    portal_users::Entity => Relation::PortalUsers;
+    super::price_list_entries::Entity => Relation::PriceListEntries;
 }
 
 /// `portal_users.customer_id`: identity cannot name this entity, so the relation is defined here.

@@ -37,16 +37,9 @@ pub enum Relation {
     Sku,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::skus::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Sku.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::skus::Entity => Relation::Sku;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

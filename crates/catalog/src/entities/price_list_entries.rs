@@ -62,22 +62,10 @@ pub enum Relation {
     Customer,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::skus::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Sku.def()
-    }
-}
-
-impl Related<super::customers::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Customer.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::skus::Entity => Relation::Sku;
+    super::customers::Entity => Relation::Customer;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

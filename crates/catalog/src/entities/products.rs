@@ -75,22 +75,10 @@ pub enum Relation {
     Skus,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::suppliers::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Supplier.def()
-    }
-}
-
-impl Related<super::skus::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Skus.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::suppliers::Entity => Relation::Supplier;
+    super::skus::Entity => Relation::Skus;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

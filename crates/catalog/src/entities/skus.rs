@@ -64,28 +64,11 @@ pub enum Relation {
     PriceListEntries,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::products::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Product.def()
-    }
-}
-
-impl Related<super::inventory::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Inventory.def()
-    }
-}
-
-impl Related<super::price_list_entries::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PriceListEntries.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::products::Entity => Relation::Product;
+    super::inventory::Entity => Relation::Inventory;
+    super::price_list_entries::Entity => Relation::PriceListEntries;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -49,16 +49,9 @@ pub enum Relation {
     Products,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::products::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Products.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::products::Entity => Relation::Products;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -2,6 +2,8 @@
 
 use chrono::NaiveDate;
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::{find_visible, not_found_unless_updated};
+use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::search::search_pattern;
 use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
@@ -17,7 +19,7 @@ use super::validate::{
     json_object, money, optional_email, optional_text, price_tier, required_text, state,
 };
 use crate::entities::customers::{self, CustomerStatus, PaymentTerms};
-use crate::error::{CatalogError, not_found};
+use crate::error::CatalogError;
 
 const ENTITY: &str = "customer";
 /// `credit_limit` is numeric(14, 2).
@@ -47,13 +49,9 @@ pub fn customers(
     sort: CustomerSort,
     direction: Order,
 ) -> Select<customers::Entity> {
-    let mut select = customers::Entity::find();
-    if let Some(status) = filter.status {
-        select = select.filter(customers::Column::Status.eq(status));
-    }
-    if let Some(rep) = filter.assigned_rep_id {
-        select = select.filter(customers::Column::AssignedRepId.eq(rep));
-    }
+    let mut select = customers::Entity::find()
+        .filter_eq(customers::Column::Status, filter.status)
+        .filter_eq(customers::Column::AssignedRepId, filter.assigned_rep_id);
     if let Some(state) = &filter.state {
         select = select.filter(customers::Column::State.eq(state.trim().to_uppercase()));
     }
@@ -73,10 +71,7 @@ pub async fn customer(
     tx: &DatabaseTransaction,
     id: Uuid,
 ) -> Result<customers::Model, CatalogError> {
-    customers::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(CatalogError::NotFound { entity: ENTITY })
+    find_visible::<customers::Entity, _>(tx, id, ENTITY).await
 }
 
 #[derive(Debug, Clone)]
@@ -251,8 +246,8 @@ fn write_error(error: DbErr) -> CatalogError {
             )
         }
         Some(Violation::ForeignKey("customers_tenant_id_assigned_rep_id_fkey")) => {
-            CatalogError::NotFound { entity: "user" }
+            CatalogError::not_found("user")
         }
-        _ => not_found(ENTITY, error),
+        _ => not_found_unless_updated(ENTITY, error),
     }
 }

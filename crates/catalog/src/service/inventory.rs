@@ -12,7 +12,7 @@ use leora_integrations::events::{self, EventType};
 use leora_tenancy::sql::stmt;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    ColumnTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Value,
 };
 use uuid::Uuid;
 
@@ -70,20 +70,16 @@ pub async fn release(
     sku_id: Uuid,
     quantity: i32,
 ) -> Result<inventory::Model, CatalogError> {
-    positive("quantity", quantity)?;
-    let updated = update_main(
+    take_reserved(
         tx,
+        sku_id,
+        quantity,
+        "release",
         "UPDATE inventory SET reserved = reserved - $2
           WHERE sku_id = $1 AND location = $3 AND reserved >= $2
           RETURNING *",
-        sku_id,
-        quantity,
     )
-    .await?;
-    match updated {
-        Some(row) => Ok(row),
-        None => Err(more_than_reserved(tx, sku_id, quantity, "release").await),
-    }
+    .await
 }
 
 /// Ships `quantity` reserved units (an order was fulfilled): they leave both `on_hand` and
@@ -93,19 +89,32 @@ pub async fn consume(
     sku_id: Uuid,
     quantity: i32,
 ) -> Result<inventory::Model, CatalogError> {
-    positive("quantity", quantity)?;
-    let updated = update_main(
+    take_reserved(
         tx,
+        sku_id,
+        quantity,
+        "consume",
         "UPDATE inventory SET on_hand = on_hand - $2, reserved = reserved - $2
           WHERE sku_id = $1 AND location = $3 AND reserved >= $2
           RETURNING *",
-        sku_id,
-        quantity,
     )
-    .await?;
-    match updated {
+    .await
+}
+
+/// Runs `sql`, which takes `quantity` reserved units of the SKU at the main location ($1 the SKU,
+/// $2 the quantity, $3 the location) only while that many are reserved; more → `Conflict` on
+/// `quantity`, naming `action`.
+async fn take_reserved(
+    tx: &DatabaseTransaction,
+    sku_id: Uuid,
+    quantity: i32,
+    action: &str,
+    sql: &str,
+) -> Result<inventory::Model, CatalogError> {
+    positive("quantity", quantity)?;
+    match update_main(tx, sql, sku_id, quantity).await? {
         Some(row) => Ok(row),
-        None => Err(more_than_reserved(tx, sku_id, quantity, "consume").await),
+        None => Err(more_than_reserved(tx, sku_id, quantity, action).await),
     }
 }
 
@@ -194,14 +203,24 @@ async fn update_main(
     sku_id: Uuid,
     quantity: i32,
 ) -> Result<Option<inventory::Model>, CatalogError> {
-    let row = inventory::Entity::find()
-        .from_raw_sql(stmt(
-            sql,
-            [sku_id.into(), quantity.into(), MAIN_LOCATION.into()],
-        ))
+    write_row(
+        tx,
+        sql,
+        [sku_id.into(), quantity.into(), MAIN_LOCATION.into()],
+    )
+    .await
+}
+
+/// The inventory row `sql` writes and returns; `None` when it writes none.
+async fn write_row(
+    tx: &DatabaseTransaction,
+    sql: &str,
+    values: impl IntoIterator<Item = Value>,
+) -> Result<Option<inventory::Model>, CatalogError> {
+    Ok(inventory::Entity::find()
+        .from_raw_sql(stmt(sql, values))
         .one(tx)
-        .await?;
-    Ok(row)
+        .await?)
 }
 
 async fn add_stock(
@@ -212,18 +231,17 @@ async fn add_stock(
 ) -> Result<inventory::Model, CatalogError> {
     // Selecting the SKU (through RLS) both supplies its tenant and makes an unknown SKU insert
     // nothing, instead of failing a foreign key.
-    let row = inventory::Entity::find()
-        .from_raw_sql(stmt(
-            "INSERT INTO inventory (tenant_id, sku_id, location, on_hand)
-             SELECT s.tenant_id, s.id, $2, $3 FROM skus s WHERE s.id = $1
-             ON CONFLICT (tenant_id, sku_id, location)
-             DO UPDATE SET on_hand = inventory.on_hand + EXCLUDED.on_hand
-             RETURNING *",
-            [sku_id.into(), location.into(), delta.into()],
-        ))
-        .one(tx)
-        .await?;
-    row.ok_or(CatalogError::NotFound { entity: "sku" })
+    let row = write_row(
+        tx,
+        "INSERT INTO inventory (tenant_id, sku_id, location, on_hand)
+         SELECT s.tenant_id, s.id, $2, $3 FROM skus s WHERE s.id = $1
+         ON CONFLICT (tenant_id, sku_id, location)
+         DO UPDATE SET on_hand = inventory.on_hand + EXCLUDED.on_hand
+         RETURNING *",
+        [sku_id.into(), location.into(), delta.into()],
+    )
+    .await?;
+    row.ok_or(CatalogError::not_found("sku"))
 }
 
 async fn remove_stock(
@@ -232,15 +250,14 @@ async fn remove_stock(
     location: &str,
     delta: i32,
 ) -> Result<inventory::Model, CatalogError> {
-    let row = inventory::Entity::find()
-        .from_raw_sql(stmt(
-            "UPDATE inventory SET on_hand = on_hand + $3
-              WHERE sku_id = $1 AND location = $2 AND on_hand + $3 >= reserved
-              RETURNING *",
-            [sku_id.into(), location.into(), delta.into()],
-        ))
-        .one(tx)
-        .await?;
+    let row = write_row(
+        tx,
+        "UPDATE inventory SET on_hand = on_hand + $3
+          WHERE sku_id = $1 AND location = $2 AND on_hand + $3 >= reserved
+          RETURNING *",
+        [sku_id.into(), location.into(), delta.into()],
+    )
+    .await?;
     if let Some(row) = row {
         return Ok(row);
     }
@@ -297,5 +314,5 @@ async fn stock_at(
     ))
     .one(tx)
     .await?;
-    stock.ok_or(CatalogError::NotFound { entity: "sku" })
+    stock.ok_or(CatalogError::not_found("sku"))
 }

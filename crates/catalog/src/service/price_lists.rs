@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::{find_visible, not_found_unless_updated};
 use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
@@ -11,7 +12,7 @@ use uuid::Uuid;
 
 use super::validate::{money, positive, price_tier};
 use crate::entities::price_list_entries;
-use crate::error::{CatalogError, not_found};
+use crate::error::CatalogError;
 
 const ENTITY: &str = "price list entry";
 /// `unit_price` is numeric(12, 2).
@@ -56,12 +57,9 @@ pub async fn upsert_price_list_entry(
     let unit_price = money("unitPrice", input.unit_price, PRICE_PRECISION)?;
     let min_quantity = positive("minQuantity", input.min_quantity)?;
     let current = match input.id {
-        Some(id) => Some(
-            price_list_entries::Entity::find_by_id(id)
-                .one(tx)
-                .await?
-                .ok_or(CatalogError::NotFound { entity: ENTITY })?,
-        ),
+        Some(id) => {
+            Some(find_visible::<price_list_entries::Entity, CatalogError>(tx, id, ENTITY).await?)
+        }
         None => None,
     };
     let valid_from = input
@@ -106,7 +104,7 @@ pub async fn delete_price_list_entry(
         .exec(tx)
         .await?;
     if deleted.rows_affected == 0 {
-        return Err(CatalogError::NotFound { entity: ENTITY });
+        return Err(CatalogError::not_found(ENTITY));
     }
     Ok(())
 }
@@ -114,11 +112,11 @@ pub async fn delete_price_list_entry(
 fn write_error(error: DbErr) -> CatalogError {
     match violated_constraint(&error) {
         Some(Violation::ForeignKey("price_list_entries_tenant_id_sku_id_fkey")) => {
-            CatalogError::NotFound { entity: "sku" }
+            CatalogError::not_found("sku")
         }
         Some(Violation::ForeignKey("price_list_entries_tenant_id_customer_id_fkey")) => {
-            CatalogError::NotFound { entity: "customer" }
+            CatalogError::not_found("customer")
         }
-        _ => not_found(ENTITY, error),
+        _ => not_found_unless_updated(ENTITY, error),
     }
 }

@@ -130,9 +130,7 @@ pub async fn quote(
     at: DateTime<Utc>,
 ) -> Result<PriceQuote, CatalogError> {
     let mut quotes = quote_many(tx, customer_id, &[(sku_id, quantity)], at).await?;
-    quotes
-        .remove(&sku_id)
-        .ok_or(CatalogError::NotFound { entity: "sku" })
+    quotes.remove(&sku_id).ok_or(CatalogError::not_found("sku"))
 }
 
 /// Prices several SKUs for one customer in three statements whatever their number (customer,
@@ -167,7 +165,7 @@ pub async fn quote_many(
         .map(|&(sku_id, quantity)| {
             let base_price = *base_prices
                 .get(&sku_id)
-                .ok_or(CatalogError::NotFound { entity: "sku" })?;
+                .ok_or(CatalogError::not_found("sku"))?;
             Ok(KnownSku {
                 sku_id,
                 base_price,

@@ -4,6 +4,8 @@
 use leora_compliance::entities::enums::ProductCategory;
 use leora_tenancy::TenantContext;
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::{find_visible, update_visible};
+use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::search::search_pattern;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
@@ -17,7 +19,7 @@ use uuid::Uuid;
 use super::validate::{json_object, optional_text, required_text};
 use crate::entities::enums::ProductStatus;
 use crate::entities::{products, suppliers};
-use crate::error::{CatalogError, not_found};
+use crate::error::CatalogError;
 
 const ENTITY: &str = "product";
 const VINTAGES: std::ops::RangeInclusive<i32> = 1800..=2200;
@@ -84,13 +86,9 @@ pub fn products(
     sort: ProductSort,
     direction: Order,
 ) -> Select<products::Entity> {
-    let mut select = with_visible_status(ctx, filter.status);
-    if let Some(category) = filter.category {
-        select = select.filter(products::Column::Category.eq(category));
-    }
-    if let Some(supplier_id) = filter.supplier_id {
-        select = select.filter(products::Column::SupplierId.eq(supplier_id));
-    }
+    let mut select = with_visible_status(ctx, filter.status)
+        .filter_eq(products::Column::Category, filter.category)
+        .filter_eq(products::Column::SupplierId, filter.supplier_id);
     if let Some(pattern) = search_pattern(filter.search.as_deref()) {
         // The same expression as the trigram index, so the index serves the search.
         select = select.filter(Expr::cust_with_values(
@@ -114,7 +112,7 @@ pub async fn product(tx: &TenantTx, id: Uuid) -> Result<products::Model, Catalog
         .filter(products::Column::Id.eq(id))
         .one(tx)
         .await?
-        .ok_or(CatalogError::NotFound { entity: ENTITY })
+        .ok_or(CatalogError::not_found(ENTITY))
 }
 
 /// Products with the status asked for (any when `None`), as far as `ctx` may see them: a portal
@@ -173,11 +171,10 @@ pub async fn update_product(
     id: Uuid,
     changes: ProductChanges,
 ) -> Result<products::Model, CatalogError> {
-    let mut product: products::ActiveModel = products::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(CatalogError::NotFound { entity: ENTITY })?
-        .into();
+    let mut product: products::ActiveModel =
+        find_visible::<products::Entity, CatalogError>(tx, id, ENTITY)
+            .await?
+            .into();
     if let Some(supplier_id) = changes.supplier_id {
         check_supplier(tx, supplier_id).await?;
         product.supplier_id = Set(supplier_id);
@@ -215,10 +212,7 @@ pub async fn update_product(
     if let Some(status) = changes.status {
         product.status = Set(status);
     }
-    product
-        .update(tx)
-        .await
-        .map_err(|error| not_found(ENTITY, error))
+    update_visible(product, tx, ENTITY).await
 }
 
 /// Marks a product inactive. Its SKUs keep their own status.
@@ -244,7 +238,7 @@ async fn check_supplier(
     };
     match suppliers::Entity::find_by_id(supplier_id).one(tx).await? {
         Some(_) => Ok(()),
-        None => Err(CatalogError::NotFound { entity: "supplier" }),
+        None => Err(CatalogError::not_found("supplier")),
     }
 }
 

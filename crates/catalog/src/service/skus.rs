@@ -1,15 +1,16 @@
 //! SKUs: a sellable size and pack of a product, with its base price.
 
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::{find_visible, not_found_unless_updated};
 use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, Set};
 use uuid::Uuid;
 
 use super::validate::{money, optional_text, positive, required_text};
 use crate::entities::enums::ProductStatus;
 use crate::entities::skus;
-use crate::error::{CatalogError, not_found};
+use crate::error::CatalogError;
 
 const ENTITY: &str = "sku";
 /// `base_price` and `unit_cost` are numeric(12, 2).
@@ -104,10 +105,8 @@ pub async fn update_sku(
     id: Uuid,
     changes: SkuChanges,
 ) -> Result<skus::Model, CatalogError> {
-    let mut sku: skus::ActiveModel = skus::Entity::find_by_id(id)
-        .one(tx)
+    let mut sku: skus::ActiveModel = find_visible::<skus::Entity, CatalogError>(tx, id, ENTITY)
         .await?
-        .ok_or(CatalogError::NotFound { entity: ENTITY })?
         .into();
     if let Some(code) = changes.code {
         sku.code = Set(required_text("code", &code)?);
@@ -169,8 +168,8 @@ fn write_error(error: DbErr) -> CatalogError {
             CatalogError::conflict("code", "a sku with this code already exists")
         }
         Some(Violation::ForeignKey("skus_tenant_id_product_id_fkey")) => {
-            CatalogError::NotFound { entity: "product" }
+            CatalogError::not_found("product")
         }
-        _ => not_found(ENTITY, error),
+        _ => not_found_unless_updated(ENTITY, error),
     }
 }

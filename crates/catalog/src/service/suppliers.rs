@@ -3,13 +3,14 @@
 //! with `Forbidden` rather than a silent "not found".
 
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::{find_visible, not_found_unless_updated};
 use leora_tenancy::sql::{Violation, violated_constraint};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, QueryOrder, Select, Set};
 use uuid::Uuid;
 
 use super::validate::{optional_email, optional_text, required_text};
 use crate::entities::suppliers::{self, SupplierStatus};
-use crate::error::{CatalogError, not_found};
+use crate::error::CatalogError;
 
 const ENTITY: &str = "supplier";
 
@@ -113,10 +114,7 @@ async fn own_supplier(
     tx: &DatabaseTransaction,
     id: Uuid,
 ) -> Result<suppliers::Model, CatalogError> {
-    let supplier = suppliers::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(CatalogError::NotFound { entity: ENTITY })?;
+    let supplier = find_visible::<suppliers::Entity, CatalogError>(tx, id, ENTITY).await?;
     if supplier.tenant_id.is_none() {
         return Err(CatalogError::Forbidden {
             reason: "suppliers of the shared directory cannot be changed",
@@ -130,6 +128,6 @@ fn write_error(error: DbErr) -> CatalogError {
         Some(Violation::Unique("suppliers_tenant_id_name_key")) => {
             CatalogError::conflict("name", "a supplier with this name already exists")
         }
-        _ => not_found(ENTITY, error),
+        _ => not_found_unless_updated(ENTITY, error),
     }
 }

@@ -2,6 +2,7 @@
 //! camelCase, so a form can point at it.
 
 use leora_compliance::service::states::parse_state_code;
+use leora_tenancy::validate;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -9,21 +10,10 @@ use crate::error::CatalogError;
 
 /// Names, codes and account numbers: long enough for any real one, short enough to keep out junk.
 const MAX_NAME_CHARS: usize = 200;
-const MAX_EMAIL_CHARS: usize = 254;
 
 /// Trimmed, non-empty text of at most [`MAX_NAME_CHARS`] characters.
 pub(crate) fn required_text(field: &'static str, raw: &str) -> Result<String, CatalogError> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(CatalogError::bad_input(field, "must not be blank"));
-    }
-    if text.chars().count() > MAX_NAME_CHARS {
-        return Err(CatalogError::bad_input(
-            field,
-            format!("must be at most {MAX_NAME_CHARS} characters"),
-        ));
-    }
-    Ok(text.to_owned())
+    Ok(validate::required_text(field, raw, MAX_NAME_CHARS)?)
 }
 
 /// Optional free text, trimmed; blank counts as absent.
@@ -38,23 +28,11 @@ pub(crate) fn money(
     amount: Decimal,
     precision: u32,
 ) -> Result<Decimal, CatalogError> {
-    if amount < Decimal::ZERO {
-        return Err(CatalogError::bad_input(field, "must not be negative"));
-    }
-    if amount.normalize().scale() > 2 {
-        return Err(CatalogError::bad_input(
-            field,
-            "may have at most 2 decimal places",
-        ));
-    }
-    let limit = Decimal::from(10_i64.pow(precision - 2));
-    if amount >= limit {
-        return Err(CatalogError::bad_input(
-            field,
-            format!("must be less than {limit}"),
-        ));
-    }
-    Ok(amount)
+    Ok(validate::money(
+        field,
+        amount,
+        Decimal::from(10_i64.pow(precision - 2)),
+    )?)
 }
 
 pub(crate) fn state(field: &'static str, raw: &str) -> Result<String, CatalogError> {
@@ -79,25 +57,11 @@ pub(crate) fn price_tier(raw: &str) -> Result<String, CatalogError> {
     Ok(tier)
 }
 
-/// Trimmed and lower-cased, with one `@` between a non-empty local part and a dotted domain;
-/// deliverability is for the mail server to judge.
+/// Trimmed and lower-cased, when it can be an email address at all.
 pub(crate) fn email(field: &'static str, raw: &str) -> Result<String, CatalogError> {
-    let email = raw.trim().to_lowercase();
-    let plausible = email.len() <= MAX_EMAIL_CHARS
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.split('.').count() >= 2
-                && domain.split('.').all(|label| !label.is_empty())
-        });
-    if !plausible {
-        return Err(CatalogError::bad_input(
-            field,
-            "must be an email address such as buyer@example.com",
-        ));
-    }
-    Ok(email)
+    validate::plausible_email(raw).ok_or_else(|| {
+        CatalogError::bad_input(field, "must be an email address such as buyer@example.com")
+    })
 }
 
 pub(crate) fn optional_email(

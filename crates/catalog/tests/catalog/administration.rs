@@ -447,7 +447,7 @@ async fn the_shared_supplier_directory_is_usable_but_read_only() {
     let world = world().await;
     let t = world.a;
     let shared = insert(
-        &world.owner,
+        &world.pools.owner,
         "INSERT INTO suppliers (tenant_id, name) VALUES (NULL, 'Shared Importers') RETURNING id",
         [],
     )

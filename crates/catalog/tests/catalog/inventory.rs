@@ -16,7 +16,7 @@ async fn fifty_concurrent_orders_for_ten_units_reserve_exactly_ten() {
     let world = world().await;
     // Each order holds its own connection for its whole transaction, so the pool must let many
     // of them wait on the row lock at once.
-    let mut options = ConnectOptions::new(world.database.url());
+    let mut options = ConnectOptions::new(world.pools.database.url());
     options.max_connections(20).sqlx_logging(false);
     let db = Arc::new(TenantDb::new(
         leora_tenancy::db::connect(options).await.unwrap(),

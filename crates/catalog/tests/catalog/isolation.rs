@@ -18,7 +18,7 @@ async fn another_tenants_rows_are_not_found_and_stay_untouched() {
     let world = world().await;
     let (a, b) = (world.a, world.b);
     let b_supplier = insert(
-        &world.owner,
+        &world.pools.owner,
         "INSERT INTO suppliers (tenant_id, name) VALUES ($1, 'B only') RETURNING id",
         [b.id.into()],
     )

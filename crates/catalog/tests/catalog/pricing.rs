@@ -20,8 +20,9 @@ async fn quotes_prefer_the_customer_entry_then_the_tier_then_the_base_price() {
     let t = world.a;
     let sku = t.sku;
     let own_customer = t.customer;
-    let tier_customer = create_customer(&world.owner, t.id, "ACCT-2", Some("wholesale")).await;
-    let no_tier = create_customer(&world.owner, t.id, "ACCT-3", None).await;
+    let tier_customer =
+        create_customer(&world.pools.owner, t.id, "ACCT-2", Some("wholesale")).await;
+    let no_tier = create_customer(&world.pools.owner, t.id, "ACCT-3", None).await;
     let (tier_1, tier_12, own) = world
         .run(t, async |tx| {
             let add =
@@ -77,7 +78,7 @@ async fn quote_many_prices_any_number_of_skus_in_three_statements() {
     let world = world().await;
     let t = world.a;
     let statements = Arc::new(Mutex::new(Vec::<String>::new()));
-    let mut pool = world.database.connect().await;
+    let mut pool = world.pools.database.connect().await;
     let log = statements.clone();
     pool.set_metric_callback(move |info| log.lock().unwrap().push(info.statement.sql.clone()));
     let db = TenantDb::new(pool, app_role());
@@ -86,7 +87,7 @@ async fn quote_many_prices_any_number_of_skus_in_three_statements() {
     for n in 0..6 {
         skus.push(
             insert(
-                &world.owner,
+                &world.pools.owner,
                 "INSERT INTO skus (tenant_id, product_id, code, size_ml, base_price)
                  VALUES ($1, $2, $3, 750, 30.00) RETURNING id",
                 [t.id.into(), t.product.into(), format!("EXTRA-{n}").into()],
@@ -94,7 +95,7 @@ async fn quote_many_prices_any_number_of_skus_in_three_statements() {
             .await,
         );
         exec(
-            &world.owner,
+            &world.pools.owner,
             "INSERT INTO price_list_entries (tenant_id, sku_id, price_tier, unit_price)
              VALUES ($1, $2, 'wholesale', 25.00)",
             [t.id.into(), skus[skus.len() - 1].into()],

@@ -9,8 +9,8 @@ use leora_catalog::service::skus::NewSku;
 use leora_catalog::service::suppliers::NewSupplier;
 use leora_compliance::entities::enums::ProductCategory;
 use leora_tenancy::TenantTx;
-use leora_tenancy::{AppRole, TenantContext, TenantDb, with_tenant};
-use leora_test_db::TestDatabase;
+use leora_tenancy::{AppRole, Refusal, TenantContext, with_tenant};
+use leora_test_db::Pools;
 use leora_test_db::fixtures::{create_customer, create_product, create_sku, create_tenant};
 use leora_test_db::sql::{exec, scalar, stmt};
 use rust_decimal::Decimal;
@@ -18,9 +18,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
 
 pub struct World {
-    pub database: TestDatabase,
-    pub owner: DatabaseConnection,
-    db: TenantDb,
+    pub pools: Pools,
     pub a: Tenant,
     pub b: Tenant,
 }
@@ -41,18 +39,10 @@ pub fn app_role() -> AppRole {
 }
 
 pub async fn world() -> World {
-    let database = TestDatabase::new().await;
-    let owner = database.connect().await;
-    let db = database.tenant_db().await;
-    let a = seed(&owner, "alpha").await;
-    let b = seed(&owner, "beta").await;
-    World {
-        database,
-        owner,
-        db,
-        a,
-        b,
-    }
+    let pools = Pools::new().await;
+    let a = seed(&pools.owner, "alpha").await;
+    let b = seed(&pools.owner, "beta").await;
+    World { pools, a, b }
 }
 
 async fn seed(owner: &DatabaseConnection, slug: &str) -> Tenant {
@@ -82,12 +72,13 @@ impl World {
         tenant: Tenant,
         work: impl AsyncFnOnce(&TenantTx) -> Result<T, CatalogError>,
     ) -> Result<T, CatalogError> {
-        with_tenant(&self.db, &TenantContext::system(tenant.id), work).await
+        with_tenant(&self.pools.db, &TenantContext::system(tenant.id), work).await
     }
 
     /// (on_hand, reserved) of a SKU at a location, as the owner sees it.
     pub async fn stock(&self, sku: Uuid, location: &str) -> Option<(i32, i32)> {
         let row = self
+            .pools
             .owner
             .query_one_raw(stmt(
                 "SELECT on_hand, reserved FROM inventory WHERE sku_id = $1 AND location = $2",
@@ -113,7 +104,7 @@ impl World {
             "price_list_entries",
         ] {
             let sql = format!("SELECT count(*) FROM {table}");
-            counts.push((table.to_owned(), scalar(&self.owner, &sql, []).await));
+            counts.push((table.to_owned(), scalar(&self.pools.owner, &sql, []).await));
         }
         counts
     }
@@ -126,7 +117,9 @@ pub fn dec(value: &str) -> Decimal {
 #[track_caller]
 pub fn assert_not_found<T: std::fmt::Debug>(outcome: Result<T, CatalogError>, entity: &str) {
     match outcome {
-        Err(CatalogError::NotFound { entity: found }) => assert_eq!(found, entity),
+        Err(CatalogError::Refused(Refusal::NotFound { entity: found })) => {
+            assert_eq!(found, entity)
+        }
         other => panic!("expected {entity} not found, got {other:?}"),
     }
 }

@@ -56,10 +56,8 @@ pub enum Relation {
     Tenant,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -10,7 +10,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::find_visible;
+use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::sql::{Violation, stmt, violated_constraint};
+use leora_tenancy::{Refusal, validate};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
@@ -181,10 +184,13 @@ pub async fn create_filing(
     .await
     .map_err(|error| {
         if violated_constraint(&error) == Some(Violation::Unique(UNIQUE_PERIOD)) {
-            FilingError::Compliance(ComplianceError::Conflict {
-                field: "periodStart",
-                message: "this filing is already recorded for that state and period".into(),
-            })
+            FilingError::Compliance(
+                Refusal::conflict(
+                    "periodStart",
+                    "this filing is already recorded for that state and period",
+                )
+                .into(),
+            )
         } else {
             error.into()
         }
@@ -260,9 +266,9 @@ async fn for_update(
         .lock_exclusive()
         .one(tx)
         .await?
-        .ok_or(FilingError::Compliance(ComplianceError::NotFound {
-            entity: ENTITY,
-        }))
+        .ok_or(FilingError::Compliance(
+            Refusal::NotFound { entity: ENTITY }.into(),
+        ))
 }
 
 /// One filing; any other → `NotFound`.
@@ -270,10 +276,7 @@ pub async fn filing(
     tx: &DatabaseTransaction,
     id: Uuid,
 ) -> Result<compliance_filings::Model, ComplianceError> {
-    compliance_filings::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(ComplianceError::NotFound { entity: ENTITY })
+    find_visible::<compliance_filings::Entity, _>(tx, id, ENTITY).await
 }
 
 #[derive(Debug, Clone, Default)]
@@ -312,12 +315,9 @@ pub fn filings(
         }
         select = select.filter(any);
     }
-    if let Some(from) = filter.due_from {
-        select = select.filter(Column::DueDate.gte(from));
-    }
-    if let Some(to) = filter.due_to {
-        select = select.filter(Column::DueDate.lte(to));
-    }
+    select = select
+        .filter_if(filter.due_from.map(|from| Column::DueDate.gte(from)))
+        .filter_if(filter.due_to.map(|to| Column::DueDate.lte(to)));
     Ok(select
         .order_by_asc(Column::DueDate)
         .order_by_asc(Column::State))
@@ -434,7 +434,7 @@ pub async fn tenant_today(
     ))
     .one(db)
     .await?
-    .ok_or(ComplianceError::NotFound {
+    .ok_or(Refusal::NotFound {
         entity: "tenant settings",
     })?;
     Ok((row.today, row.now))
@@ -452,49 +452,15 @@ fn status_name(status: FilingStatus) -> &'static str {
 }
 
 fn text(field: &'static str, raw: &str) -> Result<String, ComplianceError> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(ComplianceError::bad_input(field, "must not be blank"));
-    }
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(ComplianceError::bad_input(
-            field,
-            format!("must be at most {MAX_TEXT_CHARS} characters"),
-        ));
-    }
-    Ok(text.to_owned())
+    Ok(validate::required_text(field, raw, MAX_TEXT_CHARS)?)
 }
 
 fn notes(raw: Option<String>) -> Result<Option<String>, ComplianceError> {
-    let Some(notes) = raw.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) else {
-        return Ok(None);
-    };
-    if notes.chars().count() > MAX_NOTES_CHARS {
-        return Err(ComplianceError::bad_input(
-            "notes",
-            format!("must be at most {MAX_NOTES_CHARS} characters"),
-        ));
-    }
-    Ok(Some(notes))
+    Ok(validate::optional_text("notes", raw, MAX_NOTES_CHARS)?)
 }
 
 fn amount(amount: Decimal) -> Result<Decimal, ComplianceError> {
-    if amount < Decimal::ZERO {
-        return Err(ComplianceError::bad_input("amount", "must not be negative"));
-    }
-    if amount.normalize().scale() > 2 {
-        return Err(ComplianceError::bad_input(
-            "amount",
-            "may have at most 2 decimal places",
-        ));
-    }
-    if amount >= AMOUNT_LIMIT {
-        return Err(ComplianceError::bad_input(
-            "amount",
-            format!("must be less than {AMOUNT_LIMIT}"),
-        ));
-    }
-    Ok(amount)
+    Ok(validate::money("amount", amount, AMOUNT_LIMIT)?)
 }
 
 #[cfg(test)]

@@ -5,12 +5,14 @@
 //! `effectiveFrom`, and, like every failed statement, leaves the transaction to be rolled back.
 
 use chrono::NaiveDate;
+use leora_tenancy::Refusal;
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::find_visible;
+use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Select, Set,
+    ActiveEnum, ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, QueryOrder, Select, Set,
 };
 use uuid::Uuid;
 
@@ -38,17 +40,10 @@ pub struct TaxRateFilter {
 /// The rates matching `filter`, by state, category and start date (the caller breaks ties).
 pub fn state_tax_rates(filter: &TaxRateFilter) -> Select<state_tax_rates::Entity> {
     use state_tax_rates::Column;
-    let mut select = state_tax_rates::Entity::find();
-    if let Some(state) = &filter.state {
-        select = select.filter(Column::State.eq(state));
-    }
-    if let Some(category) = filter.category {
-        select = select.filter(Column::ProductCategory.eq(category));
-    }
-    if let Some(on) = filter.in_force_on {
-        select = select.filter(in_force_on(on));
-    }
-    select
+    state_tax_rates::Entity::find()
+        .filter_eq(Column::State, filter.state.as_deref())
+        .filter_eq(Column::ProductCategory, filter.category)
+        .filter_if(filter.in_force_on.map(in_force_on))
         .order_by_asc(Column::State)
         .order_by_asc(Column::ProductCategory)
         .order_by_asc(Column::EffectiveFrom)
@@ -114,10 +109,7 @@ pub async fn update_state_tax_rate(
     id: Uuid,
     changes: TaxRateChanges,
 ) -> Result<state_tax_rates::Model, ComplianceError> {
-    let current = state_tax_rates::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(ComplianceError::NotFound { entity: ENTITY })?;
+    let current = find_visible::<state_tax_rates::Entity, ComplianceError>(tx, id, ENTITY).await?;
     let category = changes.category.unwrap_or(current.product_category);
     let kind = changes.kind.unwrap_or(current.rate_kind);
     let rate = changes.rate.unwrap_or(current.rate);
@@ -149,7 +141,7 @@ pub async fn delete_state_tax_rate(
 ) -> Result<(), ComplianceError> {
     let deleted = state_tax_rates::Entity::delete_by_id(id).exec(tx).await?;
     if deleted.rows_affected == 0 {
-        return Err(ComplianceError::NotFound { entity: ENTITY });
+        return Err(Refusal::NotFound { entity: ENTITY }.into());
     }
     Ok(())
 }
@@ -197,14 +189,15 @@ fn validate(
 
 fn overlap_conflict(error: DbErr, state: &str, category: ProductCategory) -> ComplianceError {
     if violated_constraint(&error) == Some(Violation::Exclusion(OVERLAP_CONSTRAINT)) {
-        return ComplianceError::Conflict {
-            field: "effectiveFrom",
-            message: format!(
+        return Refusal::conflict(
+            "effectiveFrom",
+            format!(
                 "another {state} {} rate is in force during part of this period; \
                  end that rate (effectiveUntil) before this one starts",
                 category.to_value()
             ),
-        };
+        )
+        .into();
     }
     error.into()
 }

@@ -18,7 +18,7 @@ async fn run<T>(
     tenant: Uuid,
     work: impl AsyncFnOnce(&TenantTx) -> Result<T, FilingError>,
 ) -> Result<T, FilingError> {
-    with_tenant(&world.db, &TenantContext::system(tenant), work).await
+    with_tenant(&world.pools.db, &TenantContext::system(tenant), work).await
 }
 
 /// A June 2025 excise return for `state`, due July 20.

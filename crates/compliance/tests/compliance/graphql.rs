@@ -22,7 +22,7 @@ async fn execute(
     query: &str,
     commit: bool,
 ) -> Response {
-    let tx = Arc::new(world.db.begin(&ctx).await.unwrap());
+    let tx = Arc::new(world.pools.db.begin(&ctx).await.unwrap());
     let session = Session::new(
         Uuid::now_v7(),
         vec![],

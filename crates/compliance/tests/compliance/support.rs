@@ -7,36 +7,25 @@ use leora_compliance::error::ComplianceError;
 use leora_compliance::service::tax::rates_on;
 use leora_compliance::service::tax_rates::{NewTaxRate, create_state_tax_rate};
 use leora_tenancy::TenantTx;
-use leora_tenancy::{ErrorCode, TenantContext, TenantDb, with_tenant};
-use leora_test_db::TestDatabase;
+use leora_tenancy::{ErrorCode, TenantContext, with_tenant};
+use leora_test_db::Pools;
 use leora_test_db::errors::assert_code_and_field;
 use leora_test_db::fixtures::create_tenant;
 use leora_test_db::sql::scalar;
 use rust_decimal::Decimal;
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 pub struct World {
-    _database: TestDatabase,
-    owner: DatabaseConnection,
-    pub db: TenantDb,
+    pub pools: Pools,
     pub a: Uuid,
     pub b: Uuid,
 }
 
 pub async fn two_tenants() -> World {
-    let database = TestDatabase::new().await;
-    let owner = database.connect().await;
-    let db = database.tenant_db().await;
-    let a = create_tenant(&owner, "alpha").await;
-    let b = create_tenant(&owner, "beta").await;
-    World {
-        _database: database,
-        owner,
-        db,
-        a,
-        b,
-    }
+    let pools = Pools::new().await;
+    let a = create_tenant(&pools.owner, "alpha").await;
+    let b = create_tenant(&pools.owner, "beta").await;
+    World { pools, a, b }
 }
 
 impl World {
@@ -45,7 +34,7 @@ impl World {
         tenant: Uuid,
         work: impl AsyncFnOnce(&TenantTx) -> Result<T, ComplianceError>,
     ) -> Result<T, ComplianceError> {
-        with_tenant(&self.db, &TenantContext::system(tenant), work).await
+        with_tenant(&self.pools.db, &TenantContext::system(tenant), work).await
     }
 
     pub async fn create(&self, tenant: Uuid, input: NewTaxRate) -> Result<Uuid, ComplianceError> {
@@ -82,7 +71,7 @@ impl World {
 
     pub async fn rate_count(&self, tenant: Uuid) -> i64 {
         scalar(
-            &self.owner,
+            &self.pools.owner,
             "SELECT count(*) FROM state_tax_rates WHERE tenant_id = $1",
             [tenant.into()],
         )

@@ -24,20 +24,10 @@ pub enum Relation {
     RolePermissions,
 }
 
-impl Related<super::role_permissions::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::RolePermissions.def()
-    }
-}
-
-impl Related<super::roles::Entity> for Entity {
-    fn to() -> RelationDef {
-        super::role_permissions::Relation::Role.def()
-    }
-
-    fn via() -> Option<RelationDef> {
-        Some(super::role_permissions::Relation::Permission.def().rev())
-    }
+leora_tenancy::related! {
+    super::role_permissions::Entity => Relation::RolePermissions;
+    super::roles::Entity => super::role_permissions::Relation::Role,
+        via super::role_permissions::Relation::Permission;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -44,16 +44,9 @@ pub enum Relation {
     PortalUser,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::portal_users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PortalUser.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::portal_users::Entity => Relation::PortalUser;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -42,22 +42,10 @@ pub enum Relation {
     Role,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::portal_users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PortalUser.def()
-    }
-}
-
-impl Related<super::roles::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Role.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::portal_users::Entity => Relation::PortalUser;
+    super::roles::Entity => Relation::Role;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -43,32 +43,12 @@ pub enum Relation {
     PortalSessions,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::portal_user_roles::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PortalUserRoles.def()
-    }
-}
-
-impl Related<super::portal_sessions::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PortalSessions.def()
-    }
-}
-
-impl Related<super::roles::Entity> for Entity {
-    fn to() -> RelationDef {
-        super::portal_user_roles::Relation::Role.def()
-    }
-
-    fn via() -> Option<RelationDef> {
-        Some(super::portal_user_roles::Relation::PortalUser.def().rev())
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::portal_user_roles::Entity => Relation::PortalUserRoles;
+    super::portal_sessions::Entity => Relation::PortalSessions;
+    super::roles::Entity => super::portal_user_roles::Relation::Role,
+        via super::portal_user_roles::Relation::PortalUser;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

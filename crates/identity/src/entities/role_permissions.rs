@@ -41,22 +41,10 @@ pub enum Relation {
     Permission,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::roles::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Role.def()
-    }
-}
-
-impl Related<super::permissions::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Permission.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::roles::Entity => Relation::Role;
+    super::permissions::Entity => Relation::Permission;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

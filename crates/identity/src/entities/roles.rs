@@ -39,58 +39,17 @@ pub enum Relation {
     PortalUserRoles,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::role_permissions::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::RolePermissions.def()
-    }
-}
-
-impl Related<super::user_roles::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::UserRoles.def()
-    }
-}
-
-impl Related<super::portal_user_roles::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PortalUserRoles.def()
-    }
-}
-
-impl Related<super::permissions::Entity> for Entity {
-    fn to() -> RelationDef {
-        super::role_permissions::Relation::Permission.def()
-    }
-
-    fn via() -> Option<RelationDef> {
-        Some(super::role_permissions::Relation::Role.def().rev())
-    }
-}
-
-impl Related<super::users::Entity> for Entity {
-    fn to() -> RelationDef {
-        super::user_roles::Relation::User.def()
-    }
-
-    fn via() -> Option<RelationDef> {
-        Some(super::user_roles::Relation::Role.def().rev())
-    }
-}
-
-impl Related<super::portal_users::Entity> for Entity {
-    fn to() -> RelationDef {
-        super::portal_user_roles::Relation::PortalUser.def()
-    }
-
-    fn via() -> Option<RelationDef> {
-        Some(super::portal_user_roles::Relation::Role.def().rev())
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::role_permissions::Entity => Relation::RolePermissions;
+    super::user_roles::Entity => Relation::UserRoles;
+    super::portal_user_roles::Entity => Relation::PortalUserRoles;
+    super::permissions::Entity => super::role_permissions::Relation::Permission,
+        via super::role_permissions::Relation::Role;
+    super::users::Entity => super::user_roles::Relation::User,
+        via super::user_roles::Relation::Role;
+    super::portal_users::Entity => super::portal_user_roles::Relation::PortalUser,
+        via super::portal_user_roles::Relation::Role;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

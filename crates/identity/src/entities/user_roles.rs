@@ -40,22 +40,10 @@ pub enum Relation {
     Role,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
-
-impl Related<super::roles::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Role.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::users::Entity => Relation::User;
+    super::roles::Entity => Relation::Role;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -42,16 +42,9 @@ pub enum Relation {
     User,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::users::Entity => Relation::User;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

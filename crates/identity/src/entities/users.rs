@@ -49,32 +49,12 @@ pub enum Relation {
     UserSessions,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::user_roles::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::UserRoles.def()
-    }
-}
-
-impl Related<super::user_sessions::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::UserSessions.def()
-    }
-}
-
-impl Related<super::roles::Entity> for Entity {
-    fn to() -> RelationDef {
-        super::user_roles::Relation::Role.def()
-    }
-
-    fn via() -> Option<RelationDef> {
-        Some(super::user_roles::Relation::User.def().rev())
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::user_roles::Entity => Relation::UserRoles;
+    super::user_sessions::Entity => Relation::UserSessions;
+    super::roles::Entity => super::user_roles::Relation::Role,
+        via super::user_roles::Relation::User;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -93,6 +93,7 @@ fn hash(plain: &str) -> Result<String, IdentityError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use leora_tenancy::Refusal;
 
     #[tokio::test]
     async fn no_more_hashes_run_at_once_than_there_are_cpus() {
@@ -139,10 +140,10 @@ mod tests {
         assert!(
             matches!(
                 error,
-                IdentityError::BadInput {
+                IdentityError::Refused(Refusal::BadInput {
                     field: "password",
                     ..
-                }
+                })
             ),
             "{error:?}"
         );

@@ -1,7 +1,6 @@
 //! Creating users and giving them roles: the checks on each field, taken emails and portal roles.
 
 use crate::support::*;
-use leora_identity::IdentityError;
 use leora_identity::entities::enums::UserStatus;
 use leora_identity::service::admin::{self, NewPortalUser, NewUser};
 use leora_tenancy::{ApiError, ErrorCode, TenantContext};
@@ -29,20 +28,14 @@ async fn portal_roles_cannot_be_given_to_internal_users() {
         .run(async |tx| admin::assign_role(tx, rep.id, "portal_admin").await)
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, IdentityError::Forbidden { .. }),
-        "{error:?}"
-    );
+    assert_forbidden(&error);
 
     // Nor internal roles to portal users.
     let error = w
         .run(async |tx| admin::assign_portal_role(tx, buyer.id, "admin").await)
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, IdentityError::Forbidden { .. }),
-        "{error:?}"
-    );
+    assert_forbidden(&error);
     let error = assert_code(
         w.run(async |tx| {
             let input = NewPortalUser {
@@ -84,7 +77,7 @@ async fn creating_a_user_with_a_taken_email_conflicts() {
     );
 
     // Emails are unique per tenant only.
-    let other = create_tenant(&w.owner, "globex").await;
+    let other = create_tenant(&w.pools.owner, "globex").await;
     w.run_in(TenantContext::anonymous(other), async |tx| {
         admin::create_user(tx, new_user("rep@acme.test", &[])).await
     })
@@ -189,31 +182,22 @@ async fn roles_are_assigned_idempotently_revoked_and_loaded_in_batches() {
         .run(async |tx| admin::assign_role(tx, rep.id, "no_such_role").await)
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, IdentityError::NotFound { entity: "role" }),
-        "{error:?}"
-    );
+    assert_not_found(&error, "role");
     let error = w
         .run(async |tx| admin::assign_role(tx, Uuid::now_v7(), "admin").await)
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, IdentityError::NotFound { entity: "user" }),
-        "{error:?}"
-    );
+    assert_not_found(&error, "user");
     let error = w
         .run(async |tx| admin::set_user_status(tx, Uuid::now_v7(), UserStatus::Disabled).await)
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, IdentityError::NotFound { entity: "user" }),
-        "{error:?}"
-    );
+    assert_not_found(&error, "user");
 
     let mut role_ids = Vec::new();
     for name in ["sales_rep", "portal_user"] {
         let sql = "SELECT id FROM roles WHERE name = $1 AND tenant_id IS NULL";
-        role_ids.push(scalar::<Uuid>(&w.owner, sql, [name.into()]).await);
+        role_ids.push(scalar::<Uuid>(&w.pools.owner, sql, [name.into()]).await);
     }
     let permissions = w
         .run(async |tx| admin::permissions_of_roles(tx, &role_ids).await)

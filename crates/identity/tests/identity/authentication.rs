@@ -20,7 +20,8 @@ async fn authenticate_refuses_a_revoked_session_and_a_disabled_user() {
     w.authenticate(&tokens.claims).await.unwrap();
 
     // Disabled behind the service's back: the status alone refuses, for requests and refreshes.
-    w.owner
+    w.pools
+        .owner
         .execute_raw(stmt(
             "UPDATE users SET status = 'disabled' WHERE id = $1",
             [user.id.into()],
@@ -74,12 +75,13 @@ async fn authenticate_loads_roles_and_permissions() {
     let w = world().await;
     let user = w.user("manager@acme.test", &["sales_rep"]).await;
     let buyer: Uuid = scalar(
-        &w.owner,
+        &w.pools.owner,
         "INSERT INTO roles (tenant_id, name, audience) VALUES ($1, 'buyer', 'internal') RETURNING id",
         [w.tenant.into()],
     )
     .await;
-    w.owner
+    w.pools
+        .owner
         .execute_raw(stmt(
             "INSERT INTO role_permissions (tenant_id, role_id, permission_id) \
              SELECT $1, $2, id FROM permissions WHERE key IN ('orders.manage', 'orders.view')",

@@ -2,7 +2,6 @@
 
 use crate::support::*;
 use chrono::Utc;
-use leora_identity::IdentityError;
 use leora_identity::service::demo::{self, DEMO_PORTAL_EMAIL};
 use leora_identity::service::sessions;
 use leora_tenancy::{ApiError, ErrorCode, TenantContext};
@@ -13,7 +12,7 @@ use sea_orm::ConnectionTrait;
 #[tokio::test]
 async fn demo_portal_user_is_provisioned_in_development_and_refused_in_production() {
     let w = world().await;
-    let empty = create_tenant(&w.owner, "empty").await;
+    let empty = create_tenant(&w.pools.owner, "empty").await;
     let in_empty = TenantContext::anonymous(empty);
 
     let error = w
@@ -22,10 +21,7 @@ async fn demo_portal_user_is_provisioned_in_development_and_refused_in_productio
         })
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, IdentityError::Forbidden { .. }),
-        "{error:?}"
-    );
+    assert_forbidden(&error);
     assert_eq!(error.code(), ErrorCode::Forbidden);
     let written = w
         .count(
@@ -85,8 +81,9 @@ async fn demo_portal_user_is_provisioned_in_development_and_refused_in_productio
     assert_eq!(auth.roles, ["portal_user"]);
 
     // A tenant with customers attaches it to the first active one by account number.
-    create_customer(&w.owner, w.tenant, "ACCT-0", None).await;
-    w.owner
+    create_customer(&w.pools.owner, w.tenant, "ACCT-0", None).await;
+    w.pools
+        .owner
         .execute_raw(stmt(
             "UPDATE customers SET status = 'inactive' WHERE account_number = 'ACCT-0'",
             [],

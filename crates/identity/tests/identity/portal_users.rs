@@ -38,7 +38,7 @@ async fn portal_login_carries_the_customer() {
     // Refreshing keeps the customer; claiming another customer is refused.
     let refreshed = w.refresh(&tokens.refresh_token).await.unwrap();
     assert_eq!(refreshed.claims.cid, Some(w.customer));
-    let other_customer = create_customer(&w.owner, w.tenant, "ACCT-2", None).await;
+    let other_customer = create_customer(&w.pools.owner, w.tenant, "ACCT-2", None).await;
     let lying = AccessClaims {
         cid: Some(other_customer),
         ..refreshed.claims.clone()
@@ -86,7 +86,7 @@ async fn disabling_a_portal_user_ends_its_sessions_and_locks_it_out() {
 #[tokio::test]
 async fn portal_users_need_a_customer_the_caller_can_see() {
     let w = world().await;
-    let other_customer = create_customer(&w.owner, w.tenant, "ACCT-2", None).await;
+    let other_customer = create_customer(&w.pools.owner, w.tenant, "ACCT-2", None).await;
     let admin_of_first = w.portal_user("admin@harbor.test", w.customer).await;
     let tenant = w.tenant;
     let input = |customer_id: Uuid| NewPortalUser {
@@ -101,10 +101,7 @@ async fn portal_users_need_a_customer_the_caller_can_see() {
         .run(async |tx| admin::create_portal_user(tx, input(Uuid::now_v7())).await)
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, IdentityError::NotFound { entity: "customer" }),
-        "{error:?}"
-    );
+    assert_not_found(&error, "customer");
 
     // A portal request sees only its own customer.
     let portal_ctx = TenantContext::portal_user(tenant, admin_of_first.id, w.customer);
@@ -114,10 +111,7 @@ async fn portal_users_need_a_customer_the_caller_can_see() {
         })
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, IdentityError::NotFound { entity: "customer" }),
-        "{error:?}"
-    );
+    assert_not_found(&error, "customer");
 
     let created = w
         .run_in(portal_ctx, async |tx| {

@@ -91,7 +91,7 @@ async fn refresh_refuses_forged_expired_and_foreign_tokens() {
     assert!(matches!(error, IdentityError::InvalidToken), "{error:?}");
 
     // Presented in another tenant's transaction: its session is invisible there.
-    let other = create_tenant(&w.owner, "globex").await;
+    let other = create_tenant(&w.pools.owner, "globex").await;
     let (keys, policy, client) = (&w.keys, &w.policy, client());
     let error = w
         .run_in(TenantContext::anonymous(other), async |tx| {

@@ -170,7 +170,7 @@ async fn disabled_user_cannot_log_in() {
 async fn login_is_confined_to_its_tenant() {
     let w = world().await;
     w.user("rep@acme.test", &["sales_rep"]).await;
-    let other = create_tenant(&w.owner, "globex").await;
+    let other = create_tenant(&w.pools.owner, "globex").await;
     let (keys, policy, client) = (&w.keys, &w.policy, client());
 
     let error = w

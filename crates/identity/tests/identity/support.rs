@@ -11,20 +11,18 @@ use leora_identity::{
     PrincipalKind, with_tenant_committing,
 };
 use leora_tenancy::TenantTx;
-use leora_tenancy::{TenantContext, TenantDb};
-use leora_test_db::TestDatabase;
+use leora_tenancy::{Refusal, TenantContext};
+use leora_test_db::Pools;
 use leora_test_db::fixtures::{create_customer, create_tenant};
 use leora_test_db::sql::scalar;
-use sea_orm::{DatabaseConnection, Value};
+use sea_orm::Value;
 use uuid::Uuid;
 
 pub const SECRET: &[u8] = b"a test secret of at least thirty-two bytes";
 pub const PASSWORD: &str = "correct horse battery";
 
 pub struct World {
-    _database: TestDatabase,
-    pub owner: DatabaseConnection,
-    db: TenantDb,
+    pub pools: Pools,
     pub tenant: Uuid,
     pub customer: Uuid,
     pub keys: JwtKeys,
@@ -32,15 +30,11 @@ pub struct World {
 }
 
 pub async fn world() -> World {
-    let database = TestDatabase::new().await;
-    let owner = database.connect().await;
-    let tenant = create_tenant(&owner, "acme").await;
-    let customer = create_customer(&owner, tenant, "ACCT-1", None).await;
-    let db = database.tenant_db().await;
+    let pools = Pools::new().await;
+    let tenant = create_tenant(&pools.owner, "acme").await;
+    let customer = create_customer(&pools.owner, tenant, "ACCT-1", None).await;
     World {
-        _database: database,
-        owner,
-        db,
+        pools,
         tenant,
         customer,
         keys: JwtKeys::new(SECRET),
@@ -81,7 +75,7 @@ impl World {
         ctx: TenantContext,
         work: impl AsyncFnOnce(&TenantTx) -> Result<T, IdentityError>,
     ) -> Result<T, IdentityError> {
-        with_tenant_committing(&self.db, &ctx, work).await
+        with_tenant_committing(&self.pools.db, &ctx, work).await
     }
 
     pub async fn user(&self, email: &str, roles: &[&str]) -> users::Model {
@@ -196,6 +190,24 @@ impl World {
     }
 
     pub async fn count(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> i64 {
-        scalar(&self.owner, sql, values).await
+        scalar(&self.pools.owner, sql, values).await
     }
+}
+
+/// `error` is `Forbidden`.
+#[track_caller]
+pub fn assert_forbidden(error: &IdentityError) {
+    assert!(
+        matches!(error, IdentityError::Forbidden { .. }),
+        "{error:?}"
+    );
+}
+
+/// `error` is `NotFound` of `entity`.
+#[track_caller]
+pub fn assert_not_found(error: &IdentityError, entity: &str) {
+    assert!(
+        matches!(error, IdentityError::Refused(Refusal::NotFound { entity: found }) if *found == entity),
+        "{error:?}"
+    );
 }

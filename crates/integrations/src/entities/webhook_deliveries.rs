@@ -61,22 +61,10 @@ pub enum Relation {
     WebhookEvent,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::webhook_subscriptions::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::WebhookSubscription.def()
-    }
-}
-
-impl Related<super::webhook_events::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::WebhookEvent.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::webhook_subscriptions::Entity => Relation::WebhookSubscription;
+    super::webhook_events::Entity => Relation::WebhookEvent;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

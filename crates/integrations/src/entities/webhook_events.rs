@@ -32,30 +32,12 @@ pub enum Relation {
     WebhookDeliveries,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::webhook_deliveries::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::WebhookDeliveries.def()
-    }
-}
-
-impl Related<super::webhook_subscriptions::Entity> for Entity {
-    fn to() -> RelationDef {
-        super::webhook_deliveries::Relation::WebhookSubscription.def()
-    }
-
-    fn via() -> Option<RelationDef> {
-        Some(
-            super::webhook_deliveries::Relation::WebhookEvent
-                .def()
-                .rev(),
-        )
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::webhook_deliveries::Entity => Relation::WebhookDeliveries;
+    super::webhook_subscriptions::Entity =>
+        super::webhook_deliveries::Relation::WebhookSubscription,
+        via super::webhook_deliveries::Relation::WebhookEvent;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -4,15 +4,14 @@ use super::subscriptions::{find_subscription, open_secret};
 use crate::crypto::SecretBox;
 use crate::entities::webhook_deliveries::{self, DeliveryStatus};
 use crate::entities::webhook_events;
-use crate::error::{IntegrationsError, not_found};
+use crate::error::IntegrationsError;
 use crate::events::TEST_EVENT_TYPE;
 use crate::worker::envelope;
 use crate::worker::sender::{AttemptOutcome, Outgoing, Sender};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    Select, Set,
-};
+use leora_tenancy::error::{find_visible, update_visible};
+use leora_tenancy::filter::FilterIfGiven;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryOrder, Select, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -27,18 +26,12 @@ pub struct DeliveryFilter {
 
 /// The deliveries matching `filter`, newest first (the caller breaks ties).
 pub fn deliveries(filter: &DeliveryFilter) -> Select<webhook_deliveries::Entity> {
-    let mut select =
-        webhook_deliveries::Entity::find().order_by_desc(webhook_deliveries::Column::CreatedAt);
-    if let Some(status) = filter.status {
-        select = select.filter(webhook_deliveries::Column::Status.eq(status));
-    }
-    if let Some(subscription_id) = filter.subscription_id {
-        select = select.filter(webhook_deliveries::Column::SubscriptionId.eq(subscription_id));
-    }
-    if let Some(event_id) = filter.event_id {
-        select = select.filter(webhook_deliveries::Column::EventId.eq(event_id));
-    }
-    select
+    use webhook_deliveries::Column;
+    webhook_deliveries::Entity::find()
+        .order_by_desc(Column::CreatedAt)
+        .filter_eq(Column::Status, filter.status)
+        .filter_eq(Column::SubscriptionId, filter.subscription_id)
+        .filter_eq(Column::EventId, filter.event_id)
 }
 
 /// When the delivery's next attempt is due; `None` once it succeeded or is dead, as no attempt
@@ -58,16 +51,14 @@ pub async fn redeliver(
     tx: &DatabaseTransaction,
     id: Uuid,
 ) -> Result<webhook_deliveries::Model, IntegrationsError> {
-    let delivery = webhook_deliveries::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(IntegrationsError::NotFound { entity: ENTITY })?;
+    let delivery =
+        find_visible::<webhook_deliveries::Entity, IntegrationsError>(tx, id, ENTITY).await?;
     let mut delivery: webhook_deliveries::ActiveModel = delivery.into();
     delivery.status = Set(DeliveryStatus::Pending);
     delivery.attempts = Set(0);
     delivery.next_attempt_at = Set(Utc::now());
     delivery.delivered_at = Set(None);
-    delivery.update(tx).await.map_err(|e| not_found(ENTITY, e))
+    update_visible(delivery, tx, ENTITY).await
 }
 
 /// A test webhook and how it went.

@@ -2,14 +2,16 @@
 //! signs them. The secret is generated here, shown to the caller once, and stored only sealed
 //! (AES-256-GCM, bound to the tenant and row).
 
-use super::validate::{distinct_names, json_strings, optional_text};
+use super::validate::{distinct_names, json_strings};
 use crate::crypto::{CryptoError, SecretBox, SecretSlot};
 use crate::entities::webhook_subscriptions::{self, SubscriptionStatus};
-use crate::error::{IntegrationsError, not_found};
+use crate::error::IntegrationsError;
 use crate::events::EventType;
 use crate::safety::{UrlPolicy, check_url};
 use crate::signature::generate_secret;
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::{find_visible, update_visible};
+use leora_tenancy::validate::optional_text;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, ModelTrait, QueryFilter,
     QueryOrder, Select, Set,
@@ -151,10 +153,7 @@ pub async fn find_subscription(
     tx: &DatabaseTransaction,
     id: Uuid,
 ) -> Result<webhook_subscriptions::Model, IntegrationsError> {
-    webhook_subscriptions::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(IntegrationsError::NotFound { entity: ENTITY })
+    find_visible::<webhook_subscriptions::Entity, _>(tx, id, ENTITY).await
 }
 
 /// Changes URL, description or event types, with the rules of [`create_subscription`].
@@ -175,10 +174,7 @@ pub async fn update_subscription(
     if let Some(event_types) = changes.event_types {
         subscription.event_types = Set(valid_event_types(event_types)?);
     }
-    subscription
-        .update(tx)
-        .await
-        .map_err(|e| not_found(ENTITY, e))
+    update_visible(subscription, tx, ENTITY).await
 }
 
 /// Stops new deliveries; those already queued wait for [`resume_subscription`]. A disabled
@@ -196,10 +192,7 @@ pub async fn pause_subscription(
         SubscriptionStatus::Active => {
             let mut subscription: webhook_subscriptions::ActiveModel = subscription.into();
             subscription.status = Set(SubscriptionStatus::Paused);
-            subscription
-                .update(tx)
-                .await
-                .map_err(|e| not_found(ENTITY, e))
+            update_visible(subscription, tx, ENTITY).await
         }
     }
 }
@@ -218,10 +211,7 @@ pub async fn resume_subscription(
     subscription.status = Set(SubscriptionStatus::Active);
     subscription.consecutive_failures = Set(0);
     subscription.disabled_at = Set(None);
-    subscription
-        .update(tx)
-        .await
-        .map_err(|e| not_found(ENTITY, e))
+    update_visible(subscription, tx, ENTITY).await
 }
 
 /// Deletes a subscription and its deliveries (events stay: other subscriptions may use them).
@@ -245,10 +235,7 @@ pub async fn rotate_secret(
     let mut subscription: webhook_subscriptions::ActiveModel = subscription.into();
     subscription.secret_ciphertext = Set(sealed.ciphertext);
     subscription.secret_key_id = Set(sealed.key_id);
-    let subscription = subscription
-        .update(tx)
-        .await
-        .map_err(|e| not_found(ENTITY, e))?;
+    let subscription = update_visible::<_, IntegrationsError>(subscription, tx, ENTITY).await?;
     Ok(WithSecret {
         subscription,
         secret,

@@ -6,9 +6,10 @@
 use super::validate::{distinct_names, json_strings};
 use crate::crypto::{SecretBox, SecretSlot};
 use crate::entities::integration_tokens;
-use crate::error::{IntegrationsError, not_found};
+use crate::error::IntegrationsError;
 use chrono::{DateTime, Utc};
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::{find_visible, update_visible};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
@@ -122,16 +123,14 @@ pub async fn revoke_token(
     tx: &DatabaseTransaction,
     id: Uuid,
 ) -> Result<integration_tokens::Model, IntegrationsError> {
-    let token = integration_tokens::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(IntegrationsError::NotFound { entity: ENTITY })?;
+    let token =
+        find_visible::<integration_tokens::Entity, IntegrationsError>(tx, id, ENTITY).await?;
     if token.revoked_at.is_some() {
         return Ok(token);
     }
     let mut token: integration_tokens::ActiveModel = token.into();
     token.revoked_at = Set(Some(Utc::now()));
-    token.update(tx).await.map_err(|e| not_found(ENTITY, e))
+    update_visible(token, tx, ENTITY).await
 }
 
 /// The provider's live token in plaintext (not revoked, not expired), noting its use; `None` when

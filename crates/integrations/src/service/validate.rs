@@ -2,24 +2,6 @@
 
 use crate::error::IntegrationsError;
 
-/// Trimmed text, or `None` when blank; at most `max` characters.
-pub(crate) fn optional_text(
-    field: &'static str,
-    value: Option<String>,
-    max: usize,
-) -> Result<Option<String>, IntegrationsError> {
-    let Some(value) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    if value.chars().count() > max {
-        return Err(IntegrationsError::bad_input(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok(Some(value))
-}
-
 /// A list of distinct, trimmed, non-blank names, in first-seen order.
 pub(crate) fn distinct_names(
     field: &'static str,
@@ -79,15 +61,5 @@ mod tests {
         assert!(distinct_names("x", vec![" ".into()], 5, 10).is_err());
         assert!(distinct_names("x", vec!["abcdef".into()], 5, 3).is_err());
         assert!(distinct_names("x", vec!["a".into(), "b".into()], 1, 3).is_err());
-    }
-
-    #[test]
-    fn blank_optional_text_is_none() {
-        assert_eq!(optional_text("d", Some("  ".into()), 5).unwrap(), None);
-        assert_eq!(
-            optional_text("d", Some(" hi ".into()), 5).unwrap(),
-            Some("hi".into())
-        );
-        assert!(optional_text("d", Some("toolong".into()), 5).is_err());
     }
 }

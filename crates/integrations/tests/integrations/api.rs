@@ -44,7 +44,7 @@ impl<'w> Api<'w> {
         variables: Value,
     ) -> Value {
         let context = TenantContext::user(tenant, Uuid::now_v7());
-        let tx = Arc::new(self.world.db.begin(&context).await.unwrap());
+        let tx = Arc::new(self.world.pools.db.begin(&context).await.unwrap());
         let session = Session::new(
             Uuid::now_v7(),
             vec!["admin".into()],

@@ -7,6 +7,7 @@ use leora_integrations::events::{self, EventType};
 use leora_integrations::service::subscriptions;
 use leora_integrations::signature;
 use leora_integrations::{IntegrationsError, SecretBox, Worker};
+use leora_tenancy::Refusal;
 use leora_test_db::sql::stmt;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -145,10 +146,10 @@ async fn a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt_aft
 #[tokio::test]
 async fn a_receiver_that_always_fails_ends_dead_and_its_subscription_disabled_with_admins_told() {
     let w = world().await;
-    let admin_one = add_user(&w.owner, w.a, "one@alpha.test", "admin").await;
-    let admin_two = add_user(&w.owner, w.a, "two@alpha.test", "admin").await;
-    add_user(&w.owner, w.a, "rep@alpha.test", "sales_rep").await;
-    add_user(&w.owner, w.b, "admin@beta.test", "admin").await;
+    let admin_one = add_user(&w.pools.owner, w.a, "one@alpha.test", "admin").await;
+    let admin_two = add_user(&w.pools.owner, w.a, "two@alpha.test", "admin").await;
+    add_user(&w.pools.owner, w.a, "rep@alpha.test", "sales_rep").await;
+    add_user(&w.pools.owner, w.b, "admin@beta.test", "admin").await;
     let receiver = Receiver::start(Behaviour {
         always_fail: true,
         ..Behaviour::default()
@@ -206,6 +207,7 @@ async fn a_receiver_that_always_fails_ends_dead_and_its_subscription_disabled_wi
     );
 
     let notified: HashSet<Uuid> = w
+        .pools
         .owner
         .query_all_raw(stmt(
             "SELECT recipient_user_id FROM notifications
@@ -232,21 +234,34 @@ async fn a_receiver_that_always_fails_ends_dead_and_its_subscription_disabled_wi
     assert_eq!(resumed.disabled_at, None);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_workers_over_200_deliveries_send_each_exactly_once() {
-    let w = world().await;
+/// A receiver answering after `delay`, tenant A subscribed to `event` there, and `count` such
+/// events recorded (their ids).
+async fn slow_receiver_with_events(
+    w: &World,
+    delay: Duration,
+    event: EventType,
+    count: usize,
+) -> (Receiver, HashSet<Uuid>) {
     let receiver = Receiver::start(Behaviour {
-        delay: Duration::from_millis(2),
+        delay,
         ..Behaviour::default()
     })
     .await;
-    w.subscribe(w.a, &receiver.url, &[EventType::OrderStatusChanged])
-        .await;
-    let recorded: HashSet<Uuid> = w
-        .record(w.a, EventType::OrderStatusChanged, 200)
-        .await
-        .into_iter()
-        .collect();
+    w.subscribe(w.a, &receiver.url, &[event]).await;
+    let recorded = w.record(w.a, event, count).await.into_iter().collect();
+    (receiver, recorded)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_workers_over_200_deliveries_send_each_exactly_once() {
+    let w = world().await;
+    let (receiver, recorded) = slow_receiver_with_events(
+        &w,
+        Duration::from_millis(2),
+        EventType::OrderStatusChanged,
+        200,
+    )
+    .await;
 
     let first = w.spawn_worker(w.config());
     let second = w.spawn_worker(w.config());
@@ -275,18 +290,8 @@ async fn two_workers_over_200_deliveries_send_each_exactly_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_worker_stopped_or_killed_mid_run_loses_nothing_once_another_runs() {
     let w = world().await;
-    let receiver = Receiver::start(Behaviour {
-        delay: Duration::from_millis(25),
-        ..Behaviour::default()
-    })
-    .await;
-    w.subscribe(w.a, &receiver.url, &[EventType::InvoicePaid])
-        .await;
-    let recorded: HashSet<Uuid> = w
-        .record(w.a, EventType::InvoicePaid, 60)
-        .await
-        .into_iter()
-        .collect();
+    let (receiver, recorded) =
+        slow_receiver_with_events(&w, Duration::from_millis(25), EventType::InvoicePaid, 60).await;
     let mut config = w.config();
     config.concurrency = 4;
     config.request_timeout = Duration::from_millis(500);
@@ -333,12 +338,14 @@ async fn a_rolled_back_change_leaves_no_event_and_no_delivery() {
     let receiver = Receiver::start(Behaviour::default()).await;
     w.subscribe(w.a, &receiver.url, &[EventType::OrderPlaced])
         .await;
-    let worker = Worker::new(w.db.clone(), w.config()).unwrap();
+    let worker = Worker::new(w.pools.db.clone(), w.config()).unwrap();
 
     let failed: Result<(), IntegrationsError> = w
         .run(w.a, async |tx| {
             events::record(tx, w.a, EventType::OrderPlaced, json!({ "orderId": "o-1" })).await?;
-            Err(IntegrationsError::NotFound { entity: "customer" })
+            Err(IntegrationsError::Refused(Refusal::NotFound {
+                entity: "customer",
+            }))
         })
         .await;
     assert!(failed.is_err());
@@ -368,7 +375,7 @@ async fn a_secret_that_does_not_decrypt_postpones_the_delivery_without_using_an_
     wrong_keys.secrets = Arc::new(SecretBox::parse(&key_spec(KEY_ID, 8)).unwrap());
     wrong_keys.request_timeout = Duration::from_millis(100);
     wrong_keys.lease = Duration::from_millis(200);
-    let misconfigured = Worker::new(w.db.clone(), wrong_keys).unwrap();
+    let misconfigured = Worker::new(w.pools.db.clone(), wrong_keys).unwrap();
     for _ in 0..3 {
         assert_eq!(misconfigured.run_once().await.unwrap(), 0);
         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -377,7 +384,7 @@ async fn a_secret_that_does_not_decrypt_postpones_the_delivery_without_using_an_
     let attempts = "SELECT count(*) FROM webhook_deliveries WHERE attempts = 0";
     assert_eq!(w.count(attempts, []).await, 1, "no attempt was used");
 
-    let fixed = Worker::new(w.db.clone(), w.config()).unwrap();
+    let fixed = Worker::new(w.pools.db.clone(), w.config()).unwrap();
     assert_eq!(fixed.run_once().await.unwrap(), 1);
     assert_eq!(w.deliveries_with_status("succeeded").await, 1);
     let first_attempt = "SELECT count(*) FROM webhook_deliveries WHERE attempts = 1";

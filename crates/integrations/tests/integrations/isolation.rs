@@ -24,10 +24,10 @@ async fn another_tenants_subscriptions_and_deliveries_are_invisible() {
         .await;
     w.record(w.a, EventType::OrderPlaced, 2).await;
     w.record(w.b, EventType::OrderPlaced, 3).await;
-    let worker = Worker::new(w.db.clone(), w.config()).unwrap();
+    let worker = Worker::new(w.pools.db.clone(), w.config()).unwrap();
     assert_eq!(worker.run_once().await.unwrap(), 5);
     let their_delivery: Uuid = scalar(
-        &w.owner,
+        &w.pools.owner,
         "SELECT id FROM webhook_deliveries WHERE tenant_id = $1 LIMIT 1",
         [w.b.into()],
     )

@@ -53,7 +53,7 @@ async fn production_refuses_plain_http_and_internal_receivers() {
     w.record(w.a, EventType::OrderPlaced, 1).await;
     let mut config = w.config();
     config.url_policy = UrlPolicy::PRODUCTION;
-    Worker::new(w.db.clone(), config)
+    Worker::new(w.pools.db.clone(), config)
         .unwrap()
         .run_once()
         .await

@@ -102,7 +102,7 @@ async fn secrets_and_tokens_are_not_readable_in_plaintext_from_the_database() {
     let other = w
         .subscribe(w.a, "http://127.0.0.1:9/other", &[EventType::OrderPlaced])
         .await;
-    w.owner
+    w.pools.owner
         .execute_raw(stmt(
             "UPDATE webhook_subscriptions SET secret_ciphertext = (SELECT secret_ciphertext FROM webhook_subscriptions WHERE id = $1) WHERE id = $2",
             [sub.subscription.id.into(), other.subscription.id.into()],
@@ -139,7 +139,7 @@ async fn a_wrong_or_missing_key_gives_one_clear_error() {
 
     // Nothing encrypted yet: any key passes.
     assert!(
-        verify_encryption_keys(&w.db, &w.secrets)
+        verify_encryption_keys(&w.pools.db, &w.secrets)
             .await
             .unwrap()
             .is_empty()
@@ -159,13 +159,15 @@ async fn a_wrong_or_missing_key_gives_one_clear_error() {
     .await
     .unwrap();
     assert_eq!(
-        verify_encryption_keys(&w.db, &w.secrets).await.unwrap(),
+        verify_encryption_keys(&w.pools.db, &w.secrets)
+            .await
+            .unwrap(),
         [KEY_ID]
     );
 
     let check = async |spec: String| {
         let secrets = SecretBox::parse(&spec).unwrap();
-        verify_encryption_keys(&w.db, &secrets).await
+        verify_encryption_keys(&w.pools.db, &secrets).await
     };
     let wrong = check(key_spec(KEY_ID, 8)).await.unwrap_err();
     assert!(matches!(wrong, KeyCheckError::Key { .. }));

@@ -9,8 +9,8 @@ use leora_integrations::{
     IntegrationsError, RetryPolicy, SecretBox, UrlPolicy, WorkerConfig, run_worker,
 };
 use leora_tenancy::TenantTx;
-use leora_tenancy::{TenantContext, TenantDb, with_tenant};
-use leora_test_db::TestDatabase;
+use leora_tenancy::{TenantContext, with_tenant};
+use leora_test_db::Pools;
 use leora_test_db::fixtures::{create_tenant, create_user, grant_role};
 use leora_test_db::sql::scalar;
 use sea_orm::DatabaseConnection;
@@ -32,24 +32,18 @@ pub fn keys() -> Arc<SecretBox> {
 }
 
 pub struct World {
-    _database: TestDatabase,
-    pub owner: DatabaseConnection,
-    pub db: TenantDb,
+    pub pools: Pools,
     pub secrets: Arc<SecretBox>,
     pub a: Uuid,
     pub b: Uuid,
 }
 
 pub async fn world() -> World {
-    let database = TestDatabase::new().await;
-    let owner = database.connect().await;
-    let db = database.tenant_db().await;
-    let a = create_tenant(&owner, "alpha").await;
-    let b = create_tenant(&owner, "beta").await;
+    let pools = Pools::new().await;
+    let a = create_tenant(&pools.owner, "alpha").await;
+    let b = create_tenant(&pools.owner, "beta").await;
     World {
-        _database: database,
-        owner,
-        db,
+        pools,
         secrets: keys(),
         a,
         b,
@@ -65,7 +59,7 @@ pub async fn add_user(owner: &DatabaseConnection, tenant: Uuid, email: &str, rol
 
 impl World {
     pub async fn count(&self, sql: &str, values: impl IntoIterator<Item = sea_orm::Value>) -> i64 {
-        scalar(&self.owner, sql, values).await
+        scalar(&self.pools.owner, sql, values).await
     }
 
     pub async fn text(
@@ -73,7 +67,7 @@ impl World {
         sql: &str,
         values: impl IntoIterator<Item = sea_orm::Value>,
     ) -> String {
-        scalar(&self.owner, sql, values).await
+        scalar(&self.pools.owner, sql, values).await
     }
 
     pub async fn run<T>(
@@ -81,7 +75,7 @@ impl World {
         tenant: Uuid,
         work: impl AsyncFnOnce(&TenantTx) -> Result<T, IntegrationsError>,
     ) -> Result<T, IntegrationsError> {
-        with_tenant(&self.db, &TenantContext::system(tenant), work).await
+        with_tenant(&self.pools.db, &TenantContext::system(tenant), work).await
     }
 
     pub async fn subscribe(&self, tenant: Uuid, url: &str, types: &[EventType]) -> WithSecret {
@@ -159,7 +153,7 @@ impl World {
 
     pub fn spawn_worker(&self, config: WorkerConfig) -> RunningWorker {
         let (stop, stopped) = oneshot::channel::<()>();
-        let db = self.db.clone();
+        let db = self.pools.db.clone();
         let handle = tokio::spawn(async move {
             run_worker(db, config, async move {
                 let _ = stopped.await;

@@ -83,16 +83,9 @@ pub enum Relation {
     Customer,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<customers::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Customer.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    customers::Entity => Relation::Customer;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -94,28 +94,11 @@ pub enum Relation {
     ApprovedBy,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
-
-impl Related<customers::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Customer.def()
-    }
-}
-
-impl Related<skus::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::SampleSku.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    users::Entity => Relation::User;
+    customers::Entity => Relation::Customer;
+    skus::Entity => Relation::SampleSku;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

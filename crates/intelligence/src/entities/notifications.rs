@@ -55,22 +55,10 @@ pub enum Relation {
     RecipientPortalUser,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::RecipientUser.def()
-    }
-}
-
-impl Related<portal_users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::RecipientPortalUser.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    users::Entity => Relation::RecipientUser;
+    portal_users::Entity => Relation::RecipientPortalUser;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

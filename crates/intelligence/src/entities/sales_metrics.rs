@@ -72,22 +72,10 @@ pub enum Relation {
     Customer,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
-
-impl Related<customers::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Customer.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    users::Entity => Relation::User;
+    customers::Entity => Relation::Customer;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

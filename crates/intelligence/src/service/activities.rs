@@ -3,9 +3,9 @@
 use chrono::{DateTime, Duration, Utc};
 use leora_catalog::entities::{customers, skus};
 use leora_tenancy::TenantTx;
+use leora_tenancy::filter::FilterIfGiven;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    Select, Set,
+    ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Select, Set,
 };
 use uuid::Uuid;
 
@@ -65,11 +65,8 @@ pub async fn log_activity(
     input: NewActivity,
 ) -> Result<activities::Model, IntelligenceError> {
     let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
-    let rep_id = match input.rep_id {
-        Some(rep) => viewer.check_act_for(rep)?,
-        None => viewer.acting_user("repId")?,
-    };
+    let viewer = Viewer::resolve(tx).await?;
+    let rep_id = viewer.act_for(input.rep_id, "repId")?;
     let clock = settings::load(tx, ctx.tenant_id()).await?;
     let occurred_at = input.occurred_at.unwrap_or(clock.now);
     if occurred_at > clock.now + MAX_FUTURE {
@@ -164,37 +161,21 @@ pub async fn activities(
     tx: &TenantTx,
     filter: &ActivityFilter,
 ) -> Result<Select<activities::Entity>, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
-    let mut select = activities::Entity::find().filter(viewer.sees(
-        &[activities::Column::UserId],
-        activities::Column::CustomerId,
-    ));
-    if let Some(rep) = filter.rep_id {
-        select = select.filter(activities::Column::UserId.eq(rep));
-    }
-    if let Some(customer) = filter.customer_id {
-        select = select.filter(activities::Column::CustomerId.eq(customer));
-    }
-    if let Some(kind) = filter.kind {
-        select = select.filter(activities::Column::Kind.eq(kind));
-    }
-    if let Some(status) = filter.approval_status {
-        select = select.filter(activities::Column::SampleApprovalStatus.eq(status));
-    }
-    if let Some(from) = filter.from {
-        select = select.filter(activities::Column::OccurredAt.gte(from));
-    }
-    if let Some(until) = filter.until {
-        select = select.filter(activities::Column::OccurredAt.lt(until));
-    }
-    Ok(select.order_by_desc(activities::Column::OccurredAt))
+    use activities::Column;
+    let viewer = Viewer::resolve(tx).await?;
+    Ok(activities::Entity::find()
+        .filter(viewer.sees(&[Column::UserId], Column::CustomerId))
+        .filter_eq(Column::UserId, filter.rep_id)
+        .filter_eq(Column::CustomerId, filter.customer_id)
+        .filter_eq(Column::Kind, filter.kind)
+        .filter_eq(Column::SampleApprovalStatus, filter.approval_status)
+        .filter_within(Column::OccurredAt, filter.from, filter.until)
+        .order_by_desc(Column::OccurredAt))
 }
 
 /// One activity the viewer may see.
 pub async fn activity(tx: &TenantTx, id: Uuid) -> Result<activities::Model, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     activities::Entity::find_by_id(id)
         .filter(viewer.sees(
             &[activities::Column::UserId],

@@ -6,10 +6,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use leora_catalog::entities::customers;
 use leora_tenancy::TenantTx;
+use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::sql::stmt;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Set,
+    ActiveEnum, ActiveModelTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Set,
 };
 use uuid::Uuid;
 
@@ -48,11 +49,8 @@ pub async fn schedule_call(
     input: NewCallPlan,
 ) -> Result<call_plans::Model, IntelligenceError> {
     let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
-    let rep_id = match input.rep_id {
-        Some(rep) => viewer.check_act_for(rep)?,
-        None => viewer.acting_user("repId")?,
-    };
+    let viewer = Viewer::resolve(tx).await?;
+    let rep_id = viewer.act_for(input.rep_id, "repId")?;
     let objective = title("objective", &input.objective)?;
     if customers::Entity::find_by_id(input.customer_id)
         .one(tx)
@@ -128,8 +126,7 @@ async fn visible_for_update(
     tx: &TenantTx,
     id: Uuid,
 ) -> Result<call_plans::Model, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     call_plans::Entity::find_by_id(id)
         .filter(viewer.sees(
             &[call_plans::Column::UserId],
@@ -146,28 +143,15 @@ pub async fn call_plans(
     tx: &TenantTx,
     filter: &CallPlanFilter,
 ) -> Result<Select<call_plans::Entity>, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
-    let mut select = call_plans::Entity::find().filter(viewer.sees(
-        &[call_plans::Column::UserId],
-        call_plans::Column::CustomerId,
-    ));
-    if let Some(rep) = filter.rep_id {
-        select = select.filter(call_plans::Column::UserId.eq(rep));
-    }
-    if let Some(customer) = filter.customer_id {
-        select = select.filter(call_plans::Column::CustomerId.eq(customer));
-    }
-    if let Some(status) = filter.status {
-        select = select.filter(call_plans::Column::Status.eq(status));
-    }
-    if let Some(from) = filter.from {
-        select = select.filter(call_plans::Column::ScheduledFor.gte(from));
-    }
-    if let Some(until) = filter.until {
-        select = select.filter(call_plans::Column::ScheduledFor.lt(until));
-    }
-    Ok(select.order_by_asc(call_plans::Column::ScheduledFor))
+    use call_plans::Column;
+    let viewer = Viewer::resolve(tx).await?;
+    Ok(call_plans::Entity::find()
+        .filter(viewer.sees(&[Column::UserId], Column::CustomerId))
+        .filter_eq(Column::UserId, filter.rep_id)
+        .filter_eq(Column::CustomerId, filter.customer_id)
+        .filter_eq(Column::Status, filter.status)
+        .filter_within(Column::ScheduledFor, filter.from, filter.until)
+        .order_by_asc(Column::ScheduledFor))
 }
 
 /// Marks planned calls scheduled before `today` (a date in the tenant's time zone) as missed;

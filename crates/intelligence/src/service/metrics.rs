@@ -15,6 +15,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 use leora_tenancy::TenantTx;
+use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::sql::stmt;
 use sea_orm::sea_query::{NullOrdering, Query};
 use sea_orm::{
@@ -174,9 +175,8 @@ pub async fn sales_metrics(
     tx: &TenantTx,
     filter: &MetricsFilter,
 ) -> Result<Select<sales_metrics::Entity>, IntelligenceError> {
-    let ctx = tx.context();
     use sales_metrics::Column;
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let mut select = sales_metrics::Entity::find().filter(Column::Period.eq(filter.period));
     if let Reach::Team(members) = &viewer.reach {
         let accounts = Query::select()
@@ -212,19 +212,11 @@ pub async fn sales_metrics(
     if !filter.metrics.is_empty() {
         select = select.filter(Column::Metric.is_in(filter.metrics.iter().copied()));
     }
-    if let Some(rep) = filter.rep_id {
-        select = select.filter(Column::UserId.eq(rep));
-    }
-    if let Some(customer) = filter.customer_id {
-        select = select.filter(Column::CustomerId.eq(customer));
-    }
-    if let Some(from) = filter.from {
-        select = select.filter(Column::PeriodStart.gte(from));
-    }
-    if let Some(to) = filter.to {
-        select = select.filter(Column::PeriodStart.lte(to));
-    }
     Ok(select
+        .filter_eq(Column::UserId, filter.rep_id)
+        .filter_eq(Column::CustomerId, filter.customer_id)
+        .filter_if(filter.from.map(|from| Column::PeriodStart.gte(from)))
+        .filter_if(filter.to.map(|to| Column::PeriodStart.lte(to)))
         .order_by_asc(Column::PeriodStart)
         .order_by_with_nulls(Column::UserId, Order::Asc, NullOrdering::First)
         .order_by_with_nulls(Column::CustomerId, Order::Asc, NullOrdering::First)

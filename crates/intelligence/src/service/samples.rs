@@ -91,7 +91,7 @@ pub async fn decide_sample_pull(
     decision: SampleDecision,
 ) -> Result<activities::Model, IntelligenceError> {
     let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let Some(decider) = viewer.user_id else {
         return Err(IntelligenceError::Forbidden {
             reason: "a sample pull is approved by a person",

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use leora_catalog::entities::customers;
 use leora_identity::entities::users;
 use leora_tenancy::TenantTx;
+use leora_tenancy::filter::FilterIfGiven;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Select, Set,
@@ -52,11 +53,8 @@ pub struct TaskFilter {
 /// outside the viewer's team; `NotFound` customer or user.
 pub async fn create_task(tx: &TenantTx, input: NewTask) -> Result<tasks::Model, IntelligenceError> {
     let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
-    let assignee = match input.assignee_id {
-        Some(assignee) => viewer.check_act_for(assignee)?,
-        None => viewer.acting_user("assigneeId")?,
-    };
+    let viewer = Viewer::resolve(tx).await?;
+    let assignee = viewer.act_for(input.assignee_id, "assigneeId")?;
     let title = title("title", &input.title)?;
     let description = note("description", input.description)?;
     if let Some(customer) = input.customer_id
@@ -90,7 +88,7 @@ pub async fn create_task(tx: &TenantTx, input: NewTask) -> Result<tasks::Model, 
 /// Completes an open or in-progress task the viewer can see.
 pub async fn complete_task(tx: &TenantTx, id: Uuid) -> Result<tasks::Model, IntelligenceError> {
     let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let task = visible_for_update(tx, &viewer, id).await?;
     require_active(&task, "complete")?;
     let now = settings::load(tx, ctx.tenant_id()).await?.now;
@@ -107,8 +105,7 @@ pub async fn reassign_task(
     id: Uuid,
     assignee_id: Uuid,
 ) -> Result<tasks::Model, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let task = visible_for_update(tx, &viewer, id).await?;
     viewer.check_act_for(assignee_id)?;
     require_active(&task, "reassign")?;
@@ -128,24 +125,15 @@ pub async fn tasks(
     tx: &TenantTx,
     filter: &TaskFilter,
 ) -> Result<Select<tasks::Entity>, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
-    let mut select = tasks::Entity::find().filter(visible(&viewer));
-    if let Some(assignee) = filter.assignee_id {
-        select = select.filter(tasks::Column::AssigneeUserId.eq(assignee));
-    }
-    if let Some(customer) = filter.customer_id {
-        select = select.filter(tasks::Column::CustomerId.eq(customer));
-    }
+    let viewer = Viewer::resolve(tx).await?;
+    let mut select = tasks::Entity::find()
+        .filter(visible(&viewer))
+        .filter_eq(tasks::Column::AssigneeUserId, filter.assignee_id)
+        .filter_eq(tasks::Column::CustomerId, filter.customer_id);
     if !filter.statuses.is_empty() {
         select = select.filter(tasks::Column::Status.is_in(filter.statuses.iter().copied()));
     }
-    if let Some(from) = filter.due_from {
-        select = select.filter(tasks::Column::DueAt.gte(from));
-    }
-    if let Some(until) = filter.due_until {
-        select = select.filter(tasks::Column::DueAt.lt(until));
-    }
+    select = select.filter_within(tasks::Column::DueAt, filter.due_from, filter.due_until);
     Ok(select.order_by_with_nulls(
         tasks::Column::DueAt,
         sea_orm::Order::Asc,

@@ -1,7 +1,7 @@
 //! Input checks shared by the intelligence writes; each names the field it rejects in the API's
 //! camelCase.
 
-use crate::error::IntelligenceError;
+use leora_tenancy::{Refusal, validate};
 
 /// Titles and objectives: a line, not an essay.
 const MAX_TITLE_CHARS: usize = 200;
@@ -9,35 +9,13 @@ const MAX_TITLE_CHARS: usize = 200;
 const MAX_NOTE_CHARS: usize = 10_000;
 
 /// Trimmed, non-empty, at most [`MAX_TITLE_CHARS`].
-pub(crate) fn title(field: &'static str, raw: &str) -> Result<String, IntelligenceError> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(IntelligenceError::bad_input(field, "must not be blank"));
-    }
-    if text.chars().count() > MAX_TITLE_CHARS {
-        return Err(IntelligenceError::bad_input(
-            field,
-            format!("must be at most {MAX_TITLE_CHARS} characters"),
-        ));
-    }
-    Ok(text.to_owned())
+pub(crate) fn title(field: &'static str, raw: &str) -> Result<String, Refusal> {
+    validate::required_text(field, raw, MAX_TITLE_CHARS)
 }
 
 /// Optional free text, trimmed, blank counting as absent, at most [`MAX_NOTE_CHARS`].
-pub(crate) fn note(
-    field: &'static str,
-    raw: Option<String>,
-) -> Result<Option<String>, IntelligenceError> {
-    let Some(text) = raw.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    if text.chars().count() > MAX_NOTE_CHARS {
-        return Err(IntelligenceError::bad_input(
-            field,
-            format!("must be at most {MAX_NOTE_CHARS} characters"),
-        ));
-    }
-    Ok(Some(text))
+pub(crate) fn note(field: &'static str, raw: Option<String>) -> Result<Option<String>, Refusal> {
+    validate::optional_text(field, raw, MAX_NOTE_CHARS)
 }
 
 #[cfg(test)]

@@ -15,9 +15,9 @@
 
 use leora_catalog::entities::customers;
 use leora_tenancy::sql::stmt;
-use leora_tenancy::{Principal, TenantContext};
+use leora_tenancy::{Principal, TenantTx};
 use sea_orm::sea_query::{Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, FromQueryResult};
+use sea_orm::{ColumnTrait, Condition, FromQueryResult};
 use uuid::Uuid;
 
 use crate::error::IntelligenceError;
@@ -56,13 +56,11 @@ impl Viewer {
         }
     }
 
-    /// Resolves `ctx` with one query. Portal users and anonymous requests are refused: the
-    /// intelligence data is internal (row-level security would show them nothing anyway).
-    pub async fn resolve(
-        db: &impl ConnectionTrait,
-        ctx: &TenantContext,
-    ) -> Result<Self, IntelligenceError> {
-        let user_id = match ctx.principal() {
+    /// Resolves the transaction's principal with one query. Portal users and anonymous requests
+    /// are refused: the intelligence data is internal (row-level security would show them nothing
+    /// anyway).
+    pub async fn resolve(tx: &TenantTx) -> Result<Self, IntelligenceError> {
+        let user_id = match tx.context().principal() {
             Principal::System => return Ok(Self::system()),
             Principal::User { user_id } => user_id,
             Principal::PortalUser { .. } | Principal::Anonymous => {
@@ -80,7 +78,7 @@ impl Viewer {
               ORDER BY u.id",
             [user_id.into(), TENANT_WIDE_ROLE.into()],
         ))
-        .all(db)
+        .all(tx)
         .await?;
         if !rows.iter().any(|row| row.id == user_id) {
             return Err(IntelligenceError::Forbidden {
@@ -115,6 +113,19 @@ impl Viewer {
         match &self.reach {
             Reach::Tenant => true,
             Reach::Team(members) => members.contains(&user_id),
+        }
+    }
+
+    /// The user a write names in `field` when the viewer may act for them (`Forbidden`
+    /// otherwise), or the acting user when it names none.
+    pub fn act_for(
+        &self,
+        named: Option<Uuid>,
+        field: &'static str,
+    ) -> Result<Uuid, IntelligenceError> {
+        match named {
+            Some(user_id) => self.check_act_for(user_id),
+            None => self.acting_user(field),
         }
     }
 

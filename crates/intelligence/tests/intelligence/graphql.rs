@@ -40,6 +40,7 @@ impl World {
             _ => return PermissionSet::default(),
         };
         let rows = self
+            .pools
             .owner
             .query_all_raw(stmt(sql, [id.into()]))
             .await
@@ -57,7 +58,7 @@ impl World {
             None => RequestScope::Anonymous,
             Some(ctx) => {
                 let permissions = self.permissions_of(&ctx).await;
-                let tx = self.db.begin(&ctx).await.unwrap();
+                let tx = self.pools.db.begin(&ctx).await.unwrap();
                 RequestScope::Authenticated(Session::new(
                     Uuid::now_v7(),
                     vec![],
@@ -246,9 +247,13 @@ async fn graphql_guards_let_each_principal_reach_only_its_fields() {
         "{refresh}"
     );
     // Each call above ran in its own rolled-back transaction; commit a run to read it back.
-    refresh_account_health(&w.db, t.tenant, tenant_today(&w.owner, t.tenant).await)
-        .await
-        .unwrap();
+    refresh_account_health(
+        &w.pools.db,
+        t.tenant,
+        tenant_today(&w.pools.owner, t.tenant).await,
+    )
+    .await
+    .unwrap();
     let health = w.graphql(manager, &format!("{{ accountHealth(customerId: \"{}\") {{ latest {{ healthScore paceStatus riskFlags }} history {{ totalCount }} }} }}", t.c1)).await;
     assert_eq!(
         health["data"]["accountHealth"]["latest"]["healthScore"], 70,

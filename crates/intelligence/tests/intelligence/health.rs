@@ -208,7 +208,7 @@ async fn the_job_applies_the_tenants_thresholds_at_their_edges() {
     );
 
     // Lower thresholds flag them all.
-    exec(&w.owner, "UPDATE tenant_settings SET health_revenue_drop_threshold = 0.10, health_min_orders = 2 WHERE tenant_id = $1", [t.tenant.into()]).await;
+    exec(&w.pools.owner, "UPDATE tenant_settings SET health_revenue_drop_threshold = 0.10, health_min_orders = 2 WHERE tenant_id = $1", [t.tenant.into()]).await;
     run_job(&w, today).await;
     assert_eq!(flags(t.c1).await, json!(["revenue_drop"]));
     assert_eq!(flags(t.c3).await, json!(["revenue_drop"]));

@@ -13,7 +13,7 @@ async fn licences_expiring_within_the_window_are_listed_soonest_first() {
     let today = date(TODAY);
     for (customer, days) in [(t.c1, 30), (t.c2, 0), (t.c3, 31), (t.c4, -1)] {
         exec(
-            &w.owner,
+            &w.pools.owner,
             "UPDATE customers SET license_expires_on = $2::date + $3 WHERE id = $1",
             [customer.into(), today.into(), days.into()],
         )

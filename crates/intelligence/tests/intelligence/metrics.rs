@@ -51,32 +51,17 @@ async fn sales_metrics_agree_with_a_direct_sum_over_the_orders() {
     let customer_rows = "customer_id IS NOT NULL";
     let rep_rows = "user_id IS NOT NULL";
     for period in ["day", "week", "month"] {
-        assert_eq!(
-            metric_sum(period, "revenue", tenant_rows).await,
-            revenue,
-            "{period} revenue"
-        );
-        assert_eq!(
-            metric_sum(period, "revenue", customer_rows).await,
-            revenue,
-            "{period} by customer"
-        );
-        assert_eq!(
-            metric_sum(period, "order_count", tenant_rows).await,
-            Decimal::from(orders),
-            "{period} orders"
-        );
-        assert_eq!(
-            metric_sum(period, "units", tenant_rows).await,
-            units,
-            "{period} units"
-        );
-        // Reps hold everything but the unassigned customer's 75.00.
-        assert_eq!(
-            metric_sum(period, "revenue", rep_rows).await,
-            revenue - dec("75.00"),
-            "{period} by rep"
-        );
+        for (metric, rows, expected, what) in [
+            ("revenue", tenant_rows, revenue, "revenue"),
+            ("revenue", customer_rows, revenue, "by customer"),
+            ("order_count", tenant_rows, Decimal::from(orders), "orders"),
+            ("units", tenant_rows, units, "units"),
+            // Reps hold everything but the unassigned customer's 75.00.
+            ("revenue", rep_rows, revenue - dec("75.00"), "by rep"),
+        ] {
+            let sum = metric_sum(period, metric, rows).await;
+            assert_eq!(sum, expected, "{period} {what}");
+        }
     }
     // One rep-month, and its average: rep2's May is c2's orders of May 6, 16 and 26.
     let may = |metric: &'static str| {
@@ -90,7 +75,7 @@ async fn sales_metrics_agree_with_a_direct_sum_over_the_orders() {
 
     // A cancellation is picked up by the next run.
     exec(
-        &w.owner,
+        &w.pools.owner,
         "UPDATE orders SET status = 'cancelled' WHERE customer_id = $1 AND subtotal = 500.00",
         [t.c2.into()],
     )

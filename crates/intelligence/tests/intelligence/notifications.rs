@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 async fn status_event(w: &World, order: Uuid, customer: Uuid, from: &str, to: &str) {
     exec(
-        &w.owner,
+        &w.pools.owner,
         "INSERT INTO webhook_events (tenant_id, event_type, payload) VALUES ($1, 'order.status_changed', $2)",
         [
             w.t.tenant.into(),
@@ -32,16 +32,16 @@ async fn status_event(w: &World, order: Uuid, customer: Uuid, from: &str, to: &s
 async fn order_status_events_notify_the_customers_portal_users_once() {
     let w = world().await;
     let t = w.t;
-    let today = tenant_today(&w.owner, t.tenant).await;
-    let disabled = portal_user(&w.owner, t.tenant, t.c1, "gone", "disabled").await;
+    let today = tenant_today(&w.pools.owner, t.tenant).await;
+    let disabled = portal_user(&w.pools.owner, t.tenant, t.c1, "gone", "disabled").await;
     let o1 = w.order(t.c1, today, 0, "10.00", "confirmed", 1).await;
     let o2 = w.order(t.c2, today, 0, "10.00", "cancelled", 1).await;
     status_event(&w, o1, t.c1, "submitted", "confirmed").await;
     status_event(&w, o2, t.c2, "submitted", "cancelled").await;
     // Other kinds of event, and events too old to report, are not turned into notifications.
-    exec(&w.owner, "INSERT INTO webhook_events (tenant_id, event_type, payload, occurred_at) VALUES ($1, 'order.status_changed', $2, now() - interval '30 days')",
+    exec(&w.pools.owner, "INSERT INTO webhook_events (tenant_id, event_type, payload, occurred_at) VALUES ($1, 'order.status_changed', $2, now() - interval '30 days')",
         [t.tenant.into(), json!({ "orderId": o1, "orderNumber": "SO-1", "customerId": t.c1, "from": "draft", "to": "submitted" }).into()]).await;
-    exec(&w.owner, "INSERT INTO webhook_events (tenant_id, event_type, payload) VALUES ($1, 'order.placed', $2)",
+    exec(&w.pools.owner, "INSERT INTO webhook_events (tenant_id, event_type, payload) VALUES ($1, 'order.placed', $2)",
         [t.tenant.into(), json!({ "orderId": o1, "customerId": t.c1 }).into()]).await;
 
     let since = Utc::now() - Duration::days(7);
@@ -219,7 +219,7 @@ async fn due_and_overdue_tasks_are_announced_once() {
     assert!(by_task(overdue.id).title.starts_with("Overdue"));
     let rows = notification_rows::Entity::find()
         .filter(notification_rows::Column::Kind.eq("task.due"))
-        .all(&w.owner)
+        .all(&w.pools.owner)
         .await
         .unwrap();
     assert_eq!(rows.len(), 2);

@@ -83,7 +83,7 @@ async fn sample_pulls_are_free_up_to_exactly_the_allowance_and_pending_one_above
 
     // Months are the tenant's: in Los Angeles, 2025-07-01 03:00 UTC is still June 30.
     exec(
-        &w.owner,
+        &w.pools.owner,
         "UPDATE tenant_settings SET timezone = 'America/Los_Angeles' WHERE tenant_id = $1",
         [t.tenant.into()],
     )
@@ -106,7 +106,7 @@ async fn sample_pulls_are_free_up_to_exactly_the_allowance_and_pending_one_above
 
     // Without required approval, nothing waits.
     exec(
-        &w.owner,
+        &w.pools.owner,
         "UPDATE tenant_settings SET sample_manager_approval_required = false WHERE tenant_id = $1",
         [t.tenant.into()],
     )

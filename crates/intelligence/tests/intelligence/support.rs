@@ -11,8 +11,8 @@ use leora_intelligence::service::activities::{
 use leora_intelligence::service::tasks::NewTask;
 use leora_intelligence::{HealthRunSummary, refresh_account_health};
 use leora_tenancy::TenantTx;
-use leora_tenancy::{TenantContext, TenantDb, with_tenant};
-use leora_test_db::TestDatabase;
+use leora_tenancy::{TenantContext, with_tenant};
+use leora_test_db::Pools;
 use leora_test_db::fixtures::{create_product, create_sku, create_tenant, create_user, grant_role};
 use leora_test_db::sql::{exec, insert, scalar};
 use rust_decimal::Decimal;
@@ -38,26 +38,16 @@ pub struct Org {
 }
 
 pub struct World {
-    _database: TestDatabase,
-    pub owner: DatabaseConnection,
-    pub db: TenantDb,
+    pub pools: Pools,
     pub t: Org,
     pub other: Org,
 }
 
 pub async fn world() -> World {
-    let database = TestDatabase::new().await;
-    let owner = database.connect().await;
-    let db = database.tenant_db().await;
-    let t = seed(&owner, "alpha").await;
-    let other = seed(&owner, "beta").await;
-    World {
-        _database: database,
-        owner,
-        db,
-        t,
-        other,
-    }
+    let pools = Pools::new().await;
+    let t = seed(&pools.owner, "alpha").await;
+    let other = seed(&pools.owner, "beta").await;
+    World { pools, t, other }
 }
 
 async fn user(
@@ -193,7 +183,7 @@ impl World {
         ctx: TenantContext,
         work: impl AsyncFnOnce(&TenantTx) -> Result<T, IntelligenceError>,
     ) -> Result<T, IntelligenceError> {
-        with_tenant(&self.db, &ctx, work).await
+        with_tenant(&self.pools.db, &ctx, work).await
     }
 
     pub async fn log(
@@ -218,13 +208,13 @@ impl World {
     }
 
     pub async fn scalar_decimal(&self, sql: &str, values: Vec<Value>) -> Decimal {
-        scalar::<Option<Decimal>>(&self.owner, sql, values)
+        scalar::<Option<Decimal>>(&self.pools.owner, sql, values)
             .await
             .unwrap_or_default()
     }
 
     pub async fn count(&self, sql: &str, values: Vec<Value>) -> i64 {
-        scalar(&self.owner, sql, values).await
+        scalar(&self.pools.owner, sql, values).await
     }
 
     /// An order placed (submitted) at noon UTC `days_ago` days before `today`, with one line of
@@ -241,7 +231,7 @@ impl World {
         let placed = at_noon(today - Duration::days(days_ago));
         let number = format!("SO-{}", Uuid::now_v7().simple());
         let order = insert(
-            &self.owner,
+            &self.pools.owner,
             "INSERT INTO orders (tenant_id, order_number, customer_id, status, subtotal, tax_total, total,
                                  submitted_at, created_at)
              VALUES ($1, $2, $3, $4, $5, 1.00, $5 + 1.00,
@@ -258,7 +248,7 @@ impl World {
         )
         .await;
         exec(
-            &self.owner,
+            &self.pools.owner,
             "INSERT INTO order_lines (tenant_id, customer_id, order_id, line_number, sku_id, quantity,
                                       unit_price, line_total, pricing_rule, is_sample)
              VALUES ($1, $2, $3, 1, $4, $5, 1.00, $5, 'base_price', false),
@@ -337,7 +327,7 @@ pub fn task(title: &str, customer: Option<Uuid>) -> NewTask {
 pub const TODAY: &str = "2025-06-30";
 
 pub async fn run_job(w: &World, today: NaiveDate) -> HealthRunSummary {
-    refresh_account_health(&w.db, w.t.tenant, today)
+    refresh_account_health(&w.pools.db, w.t.tenant, today)
         .await
         .unwrap()
 }

@@ -44,22 +44,10 @@ pub enum Relation {
     Sku,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::carts::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Cart.def()
-    }
-}
-
-impl Related<skus::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Sku.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::carts::Entity => Relation::Cart;
+    skus::Entity => Relation::Sku;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

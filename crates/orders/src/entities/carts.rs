@@ -62,28 +62,11 @@ pub enum Relation {
     CartItems,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<portal_users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PortalUser.def()
-    }
-}
-
-impl Related<super::orders::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::ConvertedOrder.def()
-    }
-}
-
-impl Related<super::cart_items::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::CartItems.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    portal_users::Entity => Relation::PortalUser;
+    super::orders::Entity => Relation::ConvertedOrder;
+    super::cart_items::Entity => Relation::CartItems;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -69,22 +69,10 @@ pub enum Relation {
     Payments,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::orders::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Order.def()
-    }
-}
-
-impl Related<super::payments::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Payments.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::orders::Entity => Relation::Order;
+    super::payments::Entity => Relation::Payments;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

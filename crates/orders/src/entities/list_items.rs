@@ -47,22 +47,10 @@ pub enum Relation {
     Sku,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::lists::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::List.def()
-    }
-}
-
-impl Related<skus::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Sku.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::lists::Entity => Relation::List;
+    skus::Entity => Relation::Sku;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

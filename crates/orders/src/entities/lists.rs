@@ -70,34 +70,12 @@ pub enum Relation {
     ListItems,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<customers::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Customer.def()
-    }
-}
-
-impl Related<portal_users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::OwnerPortalUser.def()
-    }
-}
-
-impl Related<users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::OwnerUser.def()
-    }
-}
-
-impl Related<super::list_items::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::ListItems.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    customers::Entity => Relation::Customer;
+    portal_users::Entity => Relation::OwnerPortalUser;
+    users::Entity => Relation::OwnerUser;
+    super::list_items::Entity => Relation::ListItems;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -96,28 +96,11 @@ pub enum Relation {
     PriceListEntry,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::orders::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Order.def()
-    }
-}
-
-impl Related<skus::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Sku.def()
-    }
-}
-
-impl Related<price_list_entries::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PriceListEntry.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::orders::Entity => Relation::Order;
+    skus::Entity => Relation::Sku;
+    price_list_entries::Entity => Relation::PriceListEntry;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

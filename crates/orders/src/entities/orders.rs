@@ -119,46 +119,14 @@ pub enum Relation {
     Carts,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<customers::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Customer.def()
-    }
-}
-
-impl Related<users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PlacedByUser.def()
-    }
-}
-
-impl Related<portal_users::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PlacedByPortalUser.def()
-    }
-}
-
-impl Related<super::order_lines::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::OrderLines.def()
-    }
-}
-
-impl Related<super::invoices::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Invoice.def()
-    }
-}
-
-impl Related<super::carts::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Carts.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    customers::Entity => Relation::Customer;
+    users::Entity => Relation::PlacedByUser;
+    portal_users::Entity => Relation::PlacedByPortalUser;
+    super::order_lines::Entity => Relation::OrderLines;
+    super::invoices::Entity => Relation::Invoice;
+    super::carts::Entity => Relation::Carts;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -70,16 +70,9 @@ pub enum Relation {
     Invoice,
 }
 
-impl Related<tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
-}
-
-impl Related<super::invoices::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Invoice.def()
-    }
+leora_tenancy::related! {
+    tenants::Entity => Relation::Tenant;
+    super::invoices::Entity => Relation::Invoice;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -11,6 +11,7 @@ use leora_catalog::entities::customers::{self, PaymentTerms};
 use leora_integrations::events::{self, EventType};
 use leora_tenancy::TenantContext;
 use leora_tenancy::TenantTx;
+use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -63,20 +64,12 @@ pub struct InvoiceFilter {
 
 /// The invoices the principal sees that match `filter`, newest first (the caller breaks ties).
 pub fn invoices(ctx: &TenantContext, filter: &InvoiceFilter) -> Select<invoices::Entity> {
-    let mut select = customer_rows(ctx, invoices::Column::CustomerId);
-    if let Some(status) = filter.status {
-        select = select.filter(invoices::Column::Status.eq(status));
-    }
-    if let Some(customer_id) = filter.customer_id {
-        select = select.filter(invoices::Column::CustomerId.eq(customer_id));
-    }
-    if let Some(from) = filter.issued_from {
-        select = select.filter(invoices::Column::IssuedAt.gte(from));
-    }
-    if let Some(until) = filter.issued_until {
-        select = select.filter(invoices::Column::IssuedAt.lt(until));
-    }
-    select.order_by_desc(invoices::Column::IssuedAt)
+    use invoices::Column;
+    customer_rows(ctx, Column::CustomerId)
+        .filter_eq(Column::Status, filter.status)
+        .filter_eq(Column::CustomerId, filter.customer_id)
+        .filter_within(Column::IssuedAt, filter.issued_from, filter.issued_until)
+        .order_by_desc(Column::IssuedAt)
 }
 
 /// One invoice the transaction can see; any other → `NotFound`.

@@ -3,6 +3,7 @@
 //! confirmed order releases, fulfilling consumes — and reading them.
 
 use leora_tenancy::TenantTx;
+use leora_tenancy::filter::FilterIfGiven;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -87,19 +88,14 @@ pub fn orders(
     sort: OrderSort,
     direction: Order,
 ) -> Select<orders::Entity> {
-    let mut select = customer_rows(ctx, orders::Column::CustomerId);
-    if let Some(status) = filter.status {
-        select = select.filter(orders::Column::Status.eq(status));
-    }
-    if let Some(customer_id) = filter.customer_id {
-        select = select.filter(orders::Column::CustomerId.eq(customer_id));
-    }
-    if let Some(from) = filter.placed_from {
-        select = select.filter(orders::Column::CreatedAt.gte(from));
-    }
-    if let Some(until) = filter.placed_until {
-        select = select.filter(orders::Column::CreatedAt.lt(until));
-    }
+    let mut select = customer_rows(ctx, orders::Column::CustomerId)
+        .filter_eq(orders::Column::Status, filter.status)
+        .filter_eq(orders::Column::CustomerId, filter.customer_id)
+        .filter_within(
+            orders::Column::CreatedAt,
+            filter.placed_from,
+            filter.placed_until,
+        );
     if let Some(pattern) = search_pattern(filter.search.as_deref()) {
         select = select.filter(Expr::cust_with_values("order_number ILIKE $1", [pattern]));
     }

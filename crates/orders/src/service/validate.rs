@@ -2,6 +2,7 @@
 //! camelCase, so a form can point at it.
 
 use leora_tenancy::sql::stmt;
+use leora_tenancy::validate::money_fault;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, Value};
 
@@ -38,22 +39,10 @@ pub(crate) fn quantity(field: &str, quantity: i32) -> Result<i32, OrdersError> {
 
 /// A non-negative amount in whole cents, below `limit` (the column's capacity).
 pub(crate) fn money(field: &str, amount: Decimal, limit: Decimal) -> Result<Decimal, OrdersError> {
-    if amount < Decimal::ZERO {
-        return Err(OrdersError::bad_input(field, "must not be negative"));
+    match money_fault(amount, limit) {
+        Some(fault) => Err(OrdersError::bad_input(field, fault)),
+        None => Ok(amount),
     }
-    if amount.normalize().scale() > 2 {
-        return Err(OrdersError::bad_input(
-            field,
-            "may have at most 2 decimal places",
-        ));
-    }
-    if amount >= limit {
-        return Err(OrdersError::bad_input(
-            field,
-            format!("must be less than {limit}"),
-        ));
-    }
-    Ok(amount)
 }
 
 /// Keys are compared exactly, so they are kept as sent; only blank or overlong ones are refused.

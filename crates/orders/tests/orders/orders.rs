@@ -271,14 +271,7 @@ async fn a_retried_create_order_returns_the_same_order_and_reserves_once() {
 
     // Concurrent retries queue on the tenant's counter and all find the first order.
     let _heavy = HEAVY.lock().await;
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..8 {
-        let (db, ctx, input) = (world.db.clone(), world.staff, keyed());
-        tasks.spawn(async move {
-            with_tenant(&db, &ctx, async move |tx| create_order(tx, input).await).await
-        });
-    }
-    for outcome in tasks.join_all().await {
+    for outcome in create_concurrently(&world, (0..8).map(|_| keyed())).await {
         assert_eq!(outcome.unwrap().order.id, first.order.id);
     }
 
@@ -336,21 +329,9 @@ async fn a_retried_create_order_returns_the_same_order_and_reserves_once() {
 async fn fifty_concurrent_one_unit_orders_for_ten_units_succeed_exactly_ten_times() {
     let world = world().await;
     let _heavy = HEAVY.lock().await;
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..50 {
-        let (db, ctx) = (world.db.clone(), world.staff);
-        let input = submitted(world.customer, vec![line(world.scarce, 1)]);
-        tasks.spawn(async move {
-            with_tenant(&db, &ctx, async move |tx| create_order(tx, input).await).await
-        });
-    }
-    let outcomes = tasks.join_all().await;
-    let succeeded = outcomes.iter().filter(|o| o.is_ok()).count();
-    let short = outcomes
-        .iter()
-        .filter(|o| matches!(o, Err(e) if e.code() == ErrorCode::InsufficientInventory))
-        .count();
-    assert_eq!((succeeded, short), (10, 40), "{outcomes:?}");
+    let inputs = (0..50).map(|_| submitted(world.customer, vec![line(world.scarce, 1)]));
+    let outcomes = create_concurrently(&world, inputs).await;
+    assert_eq!(succeeded_and_short(&outcomes), (10, 40), "{outcomes:?}");
     assert_eq!(world.stock(world.scarce).await, (10, 10));
     let expected: BTreeSet<String> = (1..=10).map(|n| format!("SO-{n:06}")).collect();
     assert_eq!(world.order_numbers().await, expected);
@@ -394,12 +375,7 @@ async fn fifty_concurrent_checkouts_for_ten_units_succeed_exactly_ten_times() {
         });
     }
     let outcomes = tasks.join_all().await;
-    let succeeded = outcomes.iter().filter(|o| o.is_ok()).count();
-    let short = outcomes
-        .iter()
-        .filter(|o| matches!(o, Err(e) if e.code() == ErrorCode::InsufficientInventory))
-        .count();
-    assert_eq!((succeeded, short), (10, 40), "{outcomes:?}");
+    assert_eq!(succeeded_and_short(&outcomes), (10, 40), "{outcomes:?}");
     assert_eq!(world.stock(world.scarce).await, (10, 10));
     assert_eq!(
         world
@@ -433,20 +409,41 @@ async fn order_numbers_have_no_gaps_under_concurrency() {
     assert!(world.order_numbers().await.is_empty());
 
     let _heavy = HEAVY.lock().await;
-    let mut tasks = tokio::task::JoinSet::new();
-    for n in 0..25 {
-        let (db, ctx) = (world.db.clone(), world.staff);
-        // Every fifth one fails (short stock) while its neighbours succeed: no hole may remain.
+    // Every fifth one fails (short stock) while its neighbours succeed: no hole may remain.
+    let inputs = (0..25).map(|n| {
         let quantity = if n % 5 == 4 { 1000 } else { 1 };
-        let input = submitted(world.customer, vec![line(world.cab, quantity)]);
+        submitted(world.customer, vec![line(world.cab, quantity)])
+    });
+    let outcomes = create_concurrently(&world, inputs).await;
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 20);
+    let expected: BTreeSet<String> = (1..=20).map(|n| format!("SO-{n:06}")).collect();
+    assert_eq!(world.order_numbers().await, expected);
+}
+
+/// Creates the orders all at once as the staff member, each in its own transaction, as
+/// concurrent requests would.
+async fn create_concurrently(
+    world: &World,
+    inputs: impl IntoIterator<Item = NewOrder>,
+) -> Vec<Result<OrderWithLines, OrdersError>> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for input in inputs {
+        let (db, ctx) = (world.db.clone(), world.staff);
         tasks.spawn(async move {
             with_tenant(&db, &ctx, async move |tx| create_order(tx, input).await).await
         });
     }
-    let outcomes = tasks.join_all().await;
-    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 20);
-    let expected: BTreeSet<String> = (1..=20).map(|n| format!("SO-{n:06}")).collect();
-    assert_eq!(world.order_numbers().await, expected);
+    tasks.join_all().await
+}
+
+/// How many of `outcomes` succeeded, and how many were refused for short stock.
+fn succeeded_and_short<T>(outcomes: &[Result<T, OrdersError>]) -> (usize, usize) {
+    let succeeded = outcomes.iter().filter(|o| o.is_ok()).count();
+    let short = outcomes
+        .iter()
+        .filter(|o| matches!(o, Err(e) if e.code() == ErrorCode::InsufficientInventory))
+        .count();
+    (succeeded, short)
 }
 
 #[tokio::test]

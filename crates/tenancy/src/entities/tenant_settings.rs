@@ -40,10 +40,8 @@ pub enum Relation {
     Tenant,
 }
 
-impl Related<super::tenants::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Tenant.def()
-    }
+crate::related! {
+    super::tenants::Entity => Relation::Tenant;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

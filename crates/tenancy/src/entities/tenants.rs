@@ -45,10 +45,8 @@ pub enum Relation {
     TenantSettings,
 }
 
-impl Related<super::tenant_settings::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::TenantSettings.def()
-    }
+crate::related! {
+    super::tenant_settings::Entity => Relation::TenantSettings;
 }
 
 impl ActiveModelBehavior for ActiveModel {}

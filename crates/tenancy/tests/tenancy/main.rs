@@ -108,9 +108,17 @@ fn tenant_column(table: &str) -> &'static str {
     }
 }
 
-fn all_tenant_tables(mut tables: Vec<String>) -> Vec<String> {
+/// Every tenant-owned table and `tenants` itself, each with the column naming its tenant.
+async fn tables_with_tenant_column(owner: &DatabaseConnection) -> Vec<(String, &'static str)> {
+    let mut tables = tenant_owned_tables(owner).await;
     tables.push("tenants".to_owned());
     tables
+        .into_iter()
+        .map(|table| {
+            let column = tenant_column(&table);
+            (table, column)
+        })
+        .collect()
 }
 
 async fn as_tenant<T>(
@@ -173,8 +181,7 @@ async fn every_foreign_key_is_indexed() {
 #[tokio::test]
 async fn tenant_sees_none_of_another_tenants_rows_in_any_table() {
     let world = two_tenants().await;
-    for table in all_tenant_tables(tenant_owned_tables(&world.owner).await) {
-        let column = tenant_column(&table);
+    for (table, column) in tables_with_tenant_column(&world.owner).await {
         let sql = format!(
             "SELECT count(*) FILTER (WHERE {column} = $1), count(*) FILTER (WHERE {column} <> $1) FROM {table}"
         );
@@ -200,8 +207,7 @@ async fn tenant_sees_none_of_another_tenants_rows_in_any_table() {
 #[tokio::test]
 async fn without_a_tenant_no_tenant_row_is_visible() {
     let world = two_tenants().await;
-    for table in all_tenant_tables(tenant_owned_tables(&world.owner).await) {
-        let column = tenant_column(&table);
+    for (table, column) in tables_with_tenant_column(&world.owner).await {
         // Raw SQL, the same role switch as `with_tenant` but no tenant setting at all.
         let tx = world.owner.begin().await.unwrap();
         tx.execute_unprepared(&format!("SET LOCAL ROLE {}", app_role()))
@@ -224,8 +230,7 @@ async fn without_a_tenant_no_tenant_row_is_visible() {
 #[tokio::test]
 async fn updates_and_deletes_aimed_at_another_tenant_change_nothing() {
     let world = two_tenants().await;
-    for table in all_tenant_tables(tenant_owned_tables(&world.owner).await) {
-        let column = tenant_column(&table);
+    for (table, column) in tables_with_tenant_column(&world.owner).await {
         let count_b = format!("SELECT count(*) FROM {table} WHERE {column} = $1");
         let before = count(&world.owner, &count_b, [world.b.into()]).await;
         let (updated, deleted) = as_tenant(&world, TenantContext::system(world.a), async |tx| {
@@ -282,8 +287,7 @@ fn is_rls_violation(error: &DbErr) -> bool {
 #[tokio::test]
 async fn inserts_naming_another_tenant_are_refused() {
     let world = two_tenants().await;
-    for table in all_tenant_tables(tenant_owned_tables(&world.owner).await) {
-        let column = tenant_column(&table);
+    for (table, column) in tables_with_tenant_column(&world.owner).await {
         // Tenant B's row, copied with a fresh id: every column names tenant B.
         let row = world
             .owner
@@ -508,33 +512,16 @@ async fn portal_user_cannot_read_another_customers_orders() {
     let world = two_tenants().await;
     let customers = customers_of(&world, world.a).await;
     let ((mine, me), (theirs, _)) = (customers[0], customers[1]);
-    let orders = as_tenant(
-        &world,
-        TenantContext::portal_user(world.a, me, mine),
-        async |tx| {
-            let row = tx
-                .query_one_raw(stmt(
-                    "SELECT count(*) FROM orders WHERE customer_id = $1",
-                    [theirs.into()],
-                ))
-                .await?
-                .unwrap();
-            Ok(row.try_get_by_index::<i64>(0)?)
-        },
-    )
-    .await;
+    let theirs_orders = async |ctx| {
+        as_tenant(&world, ctx, async |tx| {
+            let sql = "SELECT count(*) FROM orders WHERE customer_id = $1";
+            Ok(count(tx, sql, [theirs.into()]).await)
+        })
+        .await
+    };
+    let orders = theirs_orders(TenantContext::portal_user(world.a, me, mine)).await;
     assert_eq!(orders, 0);
-    let rep_view = as_tenant(&world, TenantContext::system(world.a), async |tx| {
-        let row = tx
-            .query_one_raw(stmt(
-                "SELECT count(*) FROM orders WHERE customer_id = $1",
-                [theirs.into()],
-            ))
-            .await?
-            .unwrap();
-        Ok(row.try_get_by_index::<i64>(0)?)
-    })
-    .await;
+    let rep_view = theirs_orders(TenantContext::system(world.a)).await;
     assert_eq!(rep_view, 2, "internal users see every customer's orders");
 }
 
@@ -637,6 +624,13 @@ async fn unknown_or_inactive_tenant_slugs_are_not_found() {
     }
 }
 
+/// Runs each statement as the owner, in order.
+async fn ddl(owner: &DatabaseConnection, statements: &[&str]) {
+    for statement in statements {
+        owner.execute_unprepared(statement).await.unwrap();
+    }
+}
+
 #[tokio::test]
 async fn startup_check_rejects_roles_that_escape_row_level_security() {
     let database = TestDatabase::new().await;
@@ -649,33 +643,31 @@ async fn startup_check_rejects_roles_that_escape_row_level_security() {
 
     let suffix = Uuid::now_v7().simple().to_string();
     let bypass = AppRole::parse(&format!("leora_test_bypass_{suffix}")).unwrap();
-    owner
-        .execute_unprepared(&format!("CREATE ROLE {bypass} NOLOGIN BYPASSRLS"))
-        .await
-        .unwrap();
+    ddl(
+        &owner,
+        &[&format!("CREATE ROLE {bypass} NOLOGIN BYPASSRLS")],
+    )
+    .await;
     let bypass_outcome = verify_app_role(&owner, &bypass).await;
     let owner_role = AppRole::parse(&format!("leora_test_owner_{suffix}")).unwrap();
-    owner
-        .execute_unprepared(&format!("CREATE ROLE {owner_role} NOLOGIN"))
-        .await
-        .unwrap();
-    owner
-        .execute_unprepared(&format!("ALTER TABLE suppliers OWNER TO {owner_role}"))
-        .await
-        .unwrap();
+    ddl(
+        &owner,
+        &[
+            &format!("CREATE ROLE {owner_role} NOLOGIN"),
+            &format!("ALTER TABLE suppliers OWNER TO {owner_role}"),
+        ],
+    )
+    .await;
     let owner_outcome = verify_app_role(&owner, &owner_role).await;
-    owner
-        .execute_unprepared("ALTER TABLE suppliers OWNER TO postgres")
-        .await
-        .unwrap();
-    owner
-        .execute_unprepared(&format!("DROP ROLE {bypass}"))
-        .await
-        .unwrap();
-    owner
-        .execute_unprepared(&format!("DROP ROLE {owner_role}"))
-        .await
-        .unwrap();
+    ddl(
+        &owner,
+        &[
+            "ALTER TABLE suppliers OWNER TO postgres",
+            &format!("DROP ROLE {bypass}"),
+            &format!("DROP ROLE {owner_role}"),
+        ],
+    )
+    .await;
     assert!(
         matches!(bypass_outcome, Err(AppRoleProblem::BypassesRls { .. })),
         "{bypass_outcome:?}"
@@ -695,34 +687,29 @@ async fn startup_check_rejects_roles_that_escape_row_level_security() {
     ));
 
     let plain_owner = format!("leora_test_plain_{suffix}");
-    owner
-        .execute_unprepared(&format!("CREATE ROLE {plain_owner} NOLOGIN"))
-        .await
-        .unwrap();
-    owner
-        .execute_unprepared(&format!(
-            "ALTER FUNCTION tenant_id_for_slug(text) OWNER TO {plain_owner}"
-        ))
-        .await
-        .unwrap();
+    ddl(
+        &owner,
+        &[
+            &format!("CREATE ROLE {plain_owner} NOLOGIN"),
+            &format!("ALTER FUNCTION tenant_id_for_slug(text) OWNER TO {plain_owner}"),
+        ],
+    )
+    .await;
     let plain_outcome = verify_app_role(&owner, &app_role()).await;
-    owner
-        .execute_unprepared("ALTER FUNCTION tenant_id_for_slug(text) OWNER TO postgres")
-        .await
-        .unwrap();
-    owner
-        .execute_unprepared(&format!("DROP ROLE {plain_owner}"))
-        .await
-        .unwrap();
+    ddl(
+        &owner,
+        &[
+            "ALTER FUNCTION tenant_id_for_slug(text) OWNER TO postgres",
+            &format!("DROP ROLE {plain_owner}"),
+        ],
+    )
+    .await;
     assert!(
         matches!(plain_outcome, Err(AppRoleProblem::OwnerSubjectToRls { .. })),
         "{plain_outcome:?}"
     );
 
-    owner
-        .execute_unprepared("ALTER TABLE orders NO FORCE ROW LEVEL SECURITY")
-        .await
-        .unwrap();
+    ddl(&owner, &["ALTER TABLE orders NO FORCE ROW LEVEL SECURITY"]).await;
     match verify_app_role(&owner, &app_role()).await {
         Err(AppRoleProblem::TablesWithoutRls { tables }) => assert_eq!(tables, "orders"),
         other => panic!("expected TablesWithoutRls, got {other:?}"),

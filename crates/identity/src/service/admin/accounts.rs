@@ -1,7 +1,9 @@
 //! Creating internal and portal users and changing their status.
 
 use chrono::Utc;
+use leora_tenancy::Refusal;
 use leora_tenancy::TenantTx;
+use leora_tenancy::error::update_visible;
 use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Set, Unchanged,
@@ -9,10 +11,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::input::{normalize_email, required_name};
-use super::roles::resolve_roles;
+use super::roles::{portal_role_grant, resolve_roles};
 use crate::entities::enums::{RoleAudience, UserStatus};
 use crate::entities::{portal_user_roles, portal_users, user_roles, users};
-use crate::error::{IdentityError, not_found};
+use crate::error::IdentityError;
 use crate::service::passwords::{check_password_policy, hash_off_runtime};
 use crate::service::session_store::revoke_all_sessions;
 use crate::service::tokens::PrincipalKind;
@@ -95,7 +97,7 @@ pub async fn create_portal_user(
     let full_name = required_name(&input.full_name)?;
     check_password_policy(&input.password)?;
     if !customer_exists(tx, input.customer_id).await? {
-        return Err(IdentityError::NotFound { entity: "customer" });
+        return Err(Refusal::NotFound { entity: "customer" }.into());
     }
     let role_names = if input.roles.is_empty() {
         vec![DEFAULT_PORTAL_ROLE.to_owned()]
@@ -116,14 +118,9 @@ pub async fn create_portal_user(
     .insert(tx)
     .await
     .map_err(|error| email_conflict(error, "a portal user with this email already exists"))?;
-    let links = roles.iter().map(|role| portal_user_roles::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        tenant_id: Set(tenant_id),
-        customer_id: Set(user.customer_id),
-        portal_user_id: Set(user.id),
-        role_id: Set(role.id),
-        ..Default::default()
-    });
+    let links = roles
+        .iter()
+        .map(|role| portal_role_grant(tenant_id, &user, role.id));
     portal_user_roles::Entity::insert_many(links)
         .exec_without_returning(tx)
         .await?;
@@ -136,14 +133,12 @@ pub async fn set_user_status(
     user_id: Uuid,
     status: UserStatus,
 ) -> Result<users::Model, IdentityError> {
-    let user = users::ActiveModel {
+    let changes = users::ActiveModel {
         id: Unchanged(user_id),
         status: Set(status),
         ..Default::default()
-    }
-    .update(tx)
-    .await
-    .map_err(|error| not_found("user", error))?;
+    };
+    let user = update_visible::<_, IdentityError>(changes, tx, "user").await?;
     if status != UserStatus::Active {
         revoke_all_sessions(tx, PrincipalKind::User, user_id, Utc::now()).await?;
     }
@@ -156,14 +151,12 @@ pub async fn set_portal_user_status(
     portal_user_id: Uuid,
     status: UserStatus,
 ) -> Result<portal_users::Model, IdentityError> {
-    let user = portal_users::ActiveModel {
+    let changes = portal_users::ActiveModel {
         id: Unchanged(portal_user_id),
         status: Set(status),
         ..Default::default()
-    }
-    .update(tx)
-    .await
-    .map_err(|error| not_found("portal user", error))?;
+    };
+    let user = update_visible::<_, IdentityError>(changes, tx, "portal user").await?;
     if status != UserStatus::Active {
         revoke_all_sessions(tx, PrincipalKind::PortalUser, portal_user_id, Utc::now()).await?;
     }
@@ -187,10 +180,7 @@ async fn customer_exists(tx: &DatabaseTransaction, customer_id: Uuid) -> Result<
 fn email_conflict(error: DbErr, message: &str) -> IdentityError {
     // The email is the only unique column a new row can collide on (its id is fresh).
     match violated_constraint(&error) {
-        Some(Violation::Unique(_)) => IdentityError::Conflict {
-            field: "email",
-            message: message.to_owned(),
-        },
+        Some(Violation::Unique(_)) => Refusal::conflict("email", message).into(),
         _ => error.into(),
     }
 }

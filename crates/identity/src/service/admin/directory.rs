@@ -1,6 +1,8 @@
 //! Reading the tenant's staff, its customers' portal users and the role catalogue. Row-level
 //! security shows a portal administrator its own customer's portal users only.
 
+use leora_tenancy::error::find_visible;
+use leora_tenancy::filter::FilterIfGiven;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
 
@@ -25,22 +27,15 @@ pub fn users(status: Option<UserStatus>) -> Select<users::Entity> {
 
 /// The portal users matching `filter`; pagination orders them.
 pub fn portal_users(filter: &PortalUserFilter) -> Select<portal_users::Entity> {
-    let mut select = portal_users::Entity::find();
-    if let Some(customer_id) = filter.customer_id {
-        select = select.filter(portal_users::Column::CustomerId.eq(customer_id));
-    }
-    if let Some(status) = filter.status {
-        select = select.filter(portal_users::Column::Status.eq(status));
-    }
-    select
+    use portal_users::Column;
+    portal_users::Entity::find()
+        .filter_eq(Column::CustomerId, filter.customer_id)
+        .filter_eq(Column::Status, filter.status)
 }
 
 /// One staff member; any other → `NotFound`.
 pub async fn user(tx: &DatabaseTransaction, id: Uuid) -> Result<users::Model, IdentityError> {
-    users::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(IdentityError::NotFound { entity: "user" })
+    find_visible::<users::Entity, _>(tx, id, "user").await
 }
 
 /// One portal user; any other → `NotFound`.
@@ -48,12 +43,7 @@ pub async fn portal_user(
     tx: &DatabaseTransaction,
     id: Uuid,
 ) -> Result<portal_users::Model, IdentityError> {
-    portal_users::Entity::find_by_id(id)
-        .one(tx)
-        .await?
-        .ok_or(IdentityError::NotFound {
-            entity: "portal user",
-        })
+    find_visible::<portal_users::Entity, _>(tx, id, "portal user").await
 }
 
 /// The system roles and the tenant's own, by name.

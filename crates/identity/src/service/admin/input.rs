@@ -1,26 +1,12 @@
 //! Normalising and checking the free-text fields of new accounts.
 
+use leora_tenancy::validate::plausible_email;
+
 use crate::error::IdentityError;
 
-const MAX_EMAIL_LEN: usize = 254;
-
-/// Trimmed and lower-cased, with one `@` between a non-empty local part and a dotted domain.
-/// Deliverability is for the mail server to judge; this only catches what cannot be an address.
+/// Trimmed and lower-cased, when it can be an email address at all.
 pub(super) fn normalize_email(raw: &str) -> Result<String, IdentityError> {
-    let email = raw.trim().to_lowercase();
-    let plausible = email.len() <= MAX_EMAIL_LEN
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.split('.').count() >= 2
-                && domain.split('.').all(|label| !label.is_empty())
-        });
-    if plausible {
-        Ok(email)
-    } else {
-        Err(IdentityError::bad_input("email", "is not an email address"))
-    }
+    plausible_email(raw).ok_or_else(|| IdentityError::bad_input("email", "is not an email address"))
 }
 
 pub(super) fn required_name(raw: &str) -> Result<String, IdentityError> {
@@ -34,6 +20,7 @@ pub(super) fn required_name(raw: &str) -> Result<String, IdentityError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use leora_tenancy::Refusal;
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
@@ -58,7 +45,10 @@ mod tests {
         ] {
             let error = normalize_email(raw).unwrap_err();
             assert!(
-                matches!(error, IdentityError::BadInput { field: "email", .. }),
+                matches!(
+                    error,
+                    IdentityError::Refused(Refusal::BadInput { field: "email", .. })
+                ),
                 "{raw:?}: {error:?}"
             );
         }

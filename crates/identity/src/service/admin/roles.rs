@@ -1,15 +1,20 @@
 //! Granting and taking roles, and loading roles and permissions in batches.
 
+use leora_tenancy::Refusal;
 use leora_tenancy::TenantTx;
 use std::collections::HashMap;
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Related, Set,
+};
 use uuid::Uuid;
 
 use super::directory::{portal_user, user};
 use crate::entities::enums::RoleAudience;
-use crate::entities::{permissions, portal_user_roles, role_permissions, roles, user_roles};
+use crate::entities::{
+    permissions, portal_user_roles, portal_users, role_permissions, roles, user_roles,
+};
 use crate::error::IdentityError;
 
 /// Gives an internal user a role; giving one it already holds changes nothing. A portal role is
@@ -70,26 +75,35 @@ pub async fn assign_portal_role(
     let tenant_id = tx.tenant_id();
     let role = role_for(tx, role_name, RoleAudience::Portal).await?;
     let user = portal_user(tx, portal_user_id).await?;
-    portal_user_roles::Entity::insert(portal_user_roles::ActiveModel {
+    portal_user_roles::Entity::insert(portal_role_grant(tenant_id, &user, role.id))
+        .on_conflict(
+            OnConflict::columns([
+                portal_user_roles::Column::TenantId,
+                portal_user_roles::Column::PortalUserId,
+                portal_user_roles::Column::RoleId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(tx)
+        .await?;
+    Ok(())
+}
+
+/// The row giving `user`, of `tenant_id`, the role `role_id`.
+pub(super) fn portal_role_grant(
+    tenant_id: Uuid,
+    user: &portal_users::Model,
+    role_id: Uuid,
+) -> portal_user_roles::ActiveModel {
+    portal_user_roles::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tenant_id),
         customer_id: Set(user.customer_id),
         portal_user_id: Set(user.id),
-        role_id: Set(role.id),
+        role_id: Set(role_id),
         ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([
-            portal_user_roles::Column::TenantId,
-            portal_user_roles::Column::PortalUserId,
-            portal_user_roles::Column::RoleId,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(tx)
-    .await?;
-    Ok(())
+    }
 }
 
 /// Takes a role from a portal user; idempotent.
@@ -115,19 +129,13 @@ pub async fn roles_of_users(
     tx: &DatabaseTransaction,
     user_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<String>>, IdentityError> {
-    if user_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let pairs = user_roles::Entity::find()
-        .select_only()
-        .column(user_roles::Column::UserId)
-        .column(roles::Column::Name)
-        .inner_join(roles::Entity)
-        .filter(user_roles::Column::UserId.is_in(user_ids.iter().copied()))
-        .into_tuple()
-        .all(tx)
-        .await?;
-    Ok(group_sorted(pairs))
+    names_by_key::<user_roles::Entity, roles::Entity>(
+        tx,
+        user_roles::Column::UserId,
+        roles::Column::Name,
+        user_ids,
+    )
+    .await
 }
 
 /// Role names (sorted) of each portal user, in one query; portal users without roles are absent.
@@ -135,19 +143,13 @@ pub async fn roles_of_portal_users(
     tx: &DatabaseTransaction,
     portal_user_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<String>>, IdentityError> {
-    if portal_user_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let pairs = portal_user_roles::Entity::find()
-        .select_only()
-        .column(portal_user_roles::Column::PortalUserId)
-        .column(roles::Column::Name)
-        .inner_join(roles::Entity)
-        .filter(portal_user_roles::Column::PortalUserId.is_in(portal_user_ids.iter().copied()))
-        .into_tuple()
-        .all(tx)
-        .await?;
-    Ok(group_sorted(pairs))
+    names_by_key::<portal_user_roles::Entity, roles::Entity>(
+        tx,
+        portal_user_roles::Column::PortalUserId,
+        roles::Column::Name,
+        portal_user_ids,
+    )
+    .await
 }
 
 /// Permission keys (sorted) of each role, in one query; roles without permissions are absent.
@@ -155,15 +157,36 @@ pub async fn permissions_of_roles(
     tx: &DatabaseTransaction,
     role_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<String>>, IdentityError> {
-    if role_ids.is_empty() {
+    names_by_key::<role_permissions::Entity, permissions::Entity>(
+        tx,
+        role_permissions::Column::RoleId,
+        permissions::Column::Key,
+        role_ids,
+    )
+    .await
+}
+
+/// The `name` of the `Named` rows a link table joins to each of `ids` (its `key` column), sorted
+/// per id, in one query; ids with no link are absent.
+async fn names_by_key<Link, Named>(
+    tx: &DatabaseTransaction,
+    key: Link::Column,
+    name: Named::Column,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<String>>, IdentityError>
+where
+    Link: EntityTrait + Related<Named>,
+    Named: EntityTrait,
+{
+    if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let pairs = role_permissions::Entity::find()
+    let pairs = Link::find()
         .select_only()
-        .column(role_permissions::Column::RoleId)
-        .column(permissions::Column::Key)
-        .inner_join(permissions::Entity)
-        .filter(role_permissions::Column::RoleId.is_in(role_ids.iter().copied()))
+        .column(key)
+        .column(name)
+        .inner_join(Named::default())
+        .filter(key.is_in(ids.iter().copied()))
         .into_tuple()
         .all(tx)
         .await?;
@@ -224,7 +247,7 @@ async fn role_for(
         .filter(roles::Column::Name.eq(name))
         .all(tx)
         .await?;
-    let role = preferred(&candidates, name).ok_or(IdentityError::NotFound { entity: "role" })?;
+    let role = preferred(&candidates, name).ok_or(Refusal::NotFound { entity: "role" })?;
     if role.audience != audience {
         return Err(IdentityError::Forbidden {
             reason: wrong_audience(name, audience),

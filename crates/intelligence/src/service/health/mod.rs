@@ -5,6 +5,7 @@ pub mod snapshots;
 
 use leora_catalog::entities::customers;
 use leora_tenancy::TenantTx;
+use leora_tenancy::filter::FilterIfGiven;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
@@ -19,8 +20,7 @@ pub async fn history(
     tx: &TenantTx,
     customer_id: Uuid,
 ) -> Result<Select<snapshot_rows::Entity>, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let visible = customers::Entity::find_by_id(customer_id)
         .filter(viewer.sees_customer(customers::Column::Id))
         .one(tx)
@@ -56,8 +56,7 @@ pub async fn overview(
     tx: &TenantTx,
     filter: &OverviewFilter,
 ) -> Result<Select<snapshot_rows::Entity>, IntelligenceError> {
-    let ctx = tx.context();
-    let viewer = Viewer::resolve(tx, ctx).await?;
+    let viewer = Viewer::resolve(tx).await?;
     let latest_run = Query::select()
         .expr(snapshot_rows::Column::SnapshotDate.max())
         .from(snapshot_rows::Entity)
@@ -73,12 +72,13 @@ pub async fn overview(
     if filter.at_risk_only {
         select = select.filter(Expr::cust("risk_flags <> '[]'::jsonb"));
     }
-    if let Some(pace) = filter.pace {
-        select = select.filter(snapshot_rows::Column::PaceStatus.eq(pace));
-    }
-    if let Some(max) = filter.max_score {
-        select = select.filter(snapshot_rows::Column::HealthScore.lte(max));
-    }
+    select = select
+        .filter_eq(snapshot_rows::Column::PaceStatus, filter.pace)
+        .filter_if(
+            filter
+                .max_score
+                .map(|max| snapshot_rows::Column::HealthScore.lte(max)),
+        );
     if let Some(rep) = filter.rep_id {
         let accounts = Query::select()
             .column(customers::Column::Id)

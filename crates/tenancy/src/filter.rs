@@ -1,0 +1,71 @@
+//! List filters' optional fields: a field the caller leaves out narrows nothing (and adds nothing
+//! to the statement).
+
+use sea_orm::sea_query::IntoCondition;
+use sea_orm::{ColumnTrait, QueryFilter, Value};
+
+/// Narrowing a query by a list filter's optional fields.
+pub trait FilterIfGiven: QueryFilter + Sized {
+    /// `condition`, when there is one.
+    fn filter_if(self, condition: Option<impl IntoCondition>) -> Self {
+        match condition {
+            Some(condition) => self.filter(condition),
+            None => self,
+        }
+    }
+
+    /// `column = value`, when a value is given.
+    fn filter_eq<V: Into<Value>>(self, column: impl ColumnTrait, value: Option<V>) -> Self {
+        self.filter_if(value.map(|value| column.eq(value)))
+    }
+
+    /// `column` at or after `from` and before `until`: a half-open window, for instants.
+    fn filter_within<V: Into<Value>>(
+        self,
+        column: impl ColumnTrait,
+        from: Option<V>,
+        until: Option<V>,
+    ) -> Self {
+        self.filter_if(from.map(|from| column.gte(from)))
+            .filter_if(until.map(|until| column.lt(until)))
+    }
+}
+
+impl<Q: QueryFilter> FilterIfGiven for Q {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::tenants::{Column, Entity};
+    use sea_orm::{DbBackend, EntityTrait, QueryTrait, Select};
+
+    fn sql(select: Select<Entity>) -> String {
+        select.build(DbBackend::Postgres).to_string()
+    }
+
+    #[test]
+    fn fields_left_out_add_nothing() {
+        let narrowed = Entity::find()
+            .filter_eq(Column::Slug, None::<String>)
+            .filter_within(Column::Name, None::<String>, None);
+        assert_eq!(sql(narrowed), sql(Entity::find()));
+    }
+
+    #[test]
+    fn given_fields_narrow_and_windows_are_half_open() {
+        let where_clause = |select| {
+            sql(select)
+                .split_once(" WHERE ")
+                .map(|(_, clause)| clause.to_owned())
+        };
+        assert_eq!(
+            where_clause(Entity::find().filter_eq(Column::Slug, Some("acme"))).as_deref(),
+            Some(r#""tenants"."slug" = 'acme'"#)
+        );
+        assert_eq!(
+            where_clause(Entity::find().filter_within(Column::Name, Some("a"), Some("b")))
+                .as_deref(),
+            Some(r#""tenants"."name" >= 'a' AND "tenants"."name" < 'b'"#)
+        );
+    }
+}

@@ -40,9 +40,7 @@ async fn requests_abandoned_by_their_clients_leave_no_transaction_open() {
     }
 
     // The next request waits for the one connection, so it runs after every abandoned one let go.
-    let reply = app
-        .graphql(Some(&token), "{ me { email } }", json!({}))
-        .await;
+    let reply = app.ask(&token, "{ me { email } }").await;
     assert_eq!(
         reply.data("me")["email"],
         "admin@acme.test",

@@ -105,19 +105,17 @@ async fn portal_user_never_sees_cost_fields_or_other_customers() {
     seed_wines(&app).await;
     let portal = app.portal_token().await;
     let cost = app
-        .graphql(
-            Some(&portal),
+        .ask(
+            &portal,
             "{ products { edges { node { skus { code unitCost } } } } }",
-            json!({}),
         )
         .await;
     assert_eq!(cost.code(), "FORBIDDEN");
     let rep = app.token("rep@acme.test").await;
     let staff = app
-        .graphql(
-            Some(&rep),
+        .ask(
+            &rep,
             "{ products(first: 1) { edges { node { skus { unitCost } } } } }",
-            json!({}),
         )
         .await;
     assert_eq!(
@@ -136,10 +134,9 @@ async fn portal_user_never_sees_cost_fields_or_other_customers() {
         ((), other)
     };
     let customers = app
-        .graphql(
-            Some(&portal),
+        .ask(
+            &portal,
             "{ customers { totalCount edges { node { name } } } }",
-            json!({}),
         )
         .await;
     assert_eq!(
@@ -207,10 +204,9 @@ async fn products_filter_sort_and_page() {
     assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
 
     let search = app
-        .graphql(
-            Some(&rep),
+        .ask(
+            &rep,
             "{ products(filter: {search: \"OAK\"}) { totalCount } }",
-            json!({}),
         )
         .await;
     assert_eq!(
@@ -219,11 +215,7 @@ async fn products_filter_sort_and_page() {
         "search is case-insensitive over brand too"
     );
     let bad_cursor = app
-        .graphql(
-            Some(&rep),
-            "{ products(after: \"nope\") { totalCount } }",
-            json!({}),
-        )
+        .ask(&rep, "{ products(after: \"nope\") { totalCount } }")
         .await;
     assert_eq!(bad_cursor.code(), "BAD_USER_INPUT");
     assert_eq!(bad_cursor.body["errors"][0]["extensions"]["field"], "after");

@@ -20,7 +20,7 @@ async fn login_succeeds_and_me_describes_the_principal() {
     assert_eq!(login.data("login")["tokenType"], "Bearer");
     assert!(login.data("login")["refreshToken"].as_str().unwrap().len() > 40);
     let token = login.data("login")["accessToken"].as_str().unwrap();
-    let me = app.graphql(Some(token), ME, json!({})).await;
+    let me = app.ask(token, ME).await;
     assert_eq!(me.data("me")["kind"], "USER");
     assert_eq!(me.data("me")["email"], "admin@acme.test");
     assert_eq!(me.data("me")["roles"], json!(["admin"]));
@@ -100,10 +100,7 @@ async fn disabled_user_cannot_log_in_and_its_live_token_stops_working() {
         app.login("rep@acme.test", PASSWORD).await.code(),
         "UNAUTHENTICATED"
     );
-    assert_eq!(
-        app.graphql(Some(&token), ME, json!({})).await.code(),
-        "UNAUTHENTICATED"
-    );
+    assert_eq!(app.ask(&token, ME).await.code(), "UNAUTHENTICATED");
 }
 
 const REFRESH: &str =
@@ -130,9 +127,7 @@ async fn refresh_rotates_and_reuse_revokes_the_session() {
         .to_owned();
     assert_ne!(first_refresh, second_refresh);
     assert_eq!(
-        app.graphql(Some(&second_access), ME, json!({}))
-            .await
-            .data("me")["email"],
+        app.ask(&second_access, ME).await.data("me")["email"],
         "admin@acme.test"
     );
 
@@ -147,12 +142,7 @@ async fn refresh_rotates_and_reuse_revokes_the_session() {
             .code(),
         "UNAUTHENTICATED"
     );
-    assert_eq!(
-        app.graphql(Some(&second_access), ME, json!({}))
-            .await
-            .code(),
-        "UNAUTHENTICATED"
-    );
+    assert_eq!(app.ask(&second_access, ME).await.code(), "UNAUTHENTICATED");
 }
 
 #[tokio::test]
@@ -168,15 +158,10 @@ async fn logout_ends_the_session() {
         .unwrap()
         .to_owned();
     assert_eq!(
-        app.graphql(Some(&access), "mutation { logout }", json!({}))
-            .await
-            .data("logout"),
+        app.ask(&access, "mutation { logout }").await.data("logout"),
         true
     );
-    assert_eq!(
-        app.graphql(Some(&access), ME, json!({})).await.code(),
-        "UNAUTHENTICATED"
-    );
+    assert_eq!(app.ask(&access, ME).await.code(), "UNAUTHENTICATED");
     assert_eq!(
         app.graphql(None, REFRESH, json!({ "t": refresh }))
             .await
@@ -241,7 +226,7 @@ async fn forged_tokens_are_unauthenticated() {
     let other_tenants_claim = sign(&hs256, &foreign_claims, SECRET);
 
     assert_eq!(
-        app.graphql(Some(&genuine), ME, json!({})).await.data("me")["email"],
+        app.ask(&genuine, ME).await.data("me")["email"],
         "rep@acme.test"
     );
     for (name, token) in [
@@ -251,7 +236,7 @@ async fn forged_tokens_are_unauthenticated() {
         ("tampered claims", tampered),
         ("another tenant's claim", other_tenants_claim),
     ] {
-        let reply = app.graphql(Some(&token), ME, json!({})).await;
+        let reply = app.ask(&token, ME).await;
         assert_eq!(reply.code(), "UNAUTHENTICATED", "{name}: {}", reply.body);
         assert_eq!(reply.body["data"], Value::Null, "{name}");
     }
@@ -328,21 +313,16 @@ async fn a_guarded_field_without_the_permission_is_forbidden_with_no_data() {
     let app = app().await;
     let rep = app.token("rep@acme.test").await;
     let reply = app
-        .graphql(
-            Some(&rep),
-            "{ users { totalCount edges { node { email } } } }",
-            json!({}),
-        )
+        .ask(&rep, "{ users { totalCount edges { node { email } } } }")
         .await;
     assert_eq!(reply.code(), "FORBIDDEN");
     assert_eq!(reply.body["data"], Value::Null);
 
     let admin = app.token("admin@acme.test").await;
     let reply = app
-        .graphql(
-            Some(&admin),
+        .ask(
+            &admin,
             "{ users { totalCount edges { node { email roles } } } }",
-            json!({}),
         )
         .await;
     assert_eq!(reply.data("users")["totalCount"], 2, "{}", reply.body);
@@ -352,15 +332,11 @@ async fn a_guarded_field_without_the_permission_is_forbidden_with_no_data() {
 async fn a_portal_user_calling_an_internal_mutation_is_forbidden_and_nothing_changes() {
     let app = app().await;
     let portal = app.portal_token().await;
-    let me = app.graphql(Some(&portal), ME, json!({})).await;
+    let me = app.ask(&portal, ME).await;
     assert_eq!(me.data("me")["kind"], "PORTAL_USER");
     assert_eq!(me.data("me")["customerId"], app.customer.to_string());
     let reply = app
-        .graphql(
-            Some(&portal),
-            "mutation { createUser(input: {email: \"evil@acme.test\", fullName: \"Evil\", password: \"password123\", roles: [\"admin\"]}) { id } }",
-            json!({}),
-        )
+        .ask(&portal, "mutation { createUser(input: {email: \"evil@acme.test\", fullName: \"Evil\", password: \"password123\", roles: [\"admin\"]}) { id } }")
         .await;
     assert_eq!(reply.code(), "FORBIDDEN");
     assert_eq!(app.scalar("SELECT count(*) FROM users").await, 2);
@@ -371,11 +347,7 @@ async fn admin_creates_users_disables_them_and_assigns_roles() {
     let app = app().await;
     let admin = app.token("admin@acme.test").await;
     let created = app
-        .graphql(
-            Some(&admin),
-            "mutation { createUser(input: {email: \"New.Rep@Acme.test\", fullName: \"New Rep\", password: \"password123\", roles: [\"sales_rep\"]}) { id email status roles } }",
-            json!({}),
-        )
+        .ask(&admin, "mutation { createUser(input: {email: \"New.Rep@Acme.test\", fullName: \"New Rep\", password: \"password123\", roles: [\"sales_rep\"]}) { id email status roles } }")
         .await;
     let user = created.data("createUser");
     assert_eq!(user["email"], "new.rep@acme.test", "{}", created.body);
@@ -406,11 +378,7 @@ async fn admin_creates_users_disables_them_and_assigns_roles() {
     );
 
     let duplicate = app
-        .graphql(
-            Some(&admin),
-            "mutation { createUser(input: {email: \"rep@acme.test\", fullName: \"Again\", password: \"password123\"}) { id } }",
-            json!({}),
-        )
+        .ask(&admin, "mutation { createUser(input: {email: \"rep@acme.test\", fullName: \"Again\", password: \"password123\"}) { id } }")
         .await;
     assert_eq!(duplicate.code(), "CONFLICT");
     let portal_role = app
@@ -426,10 +394,9 @@ async fn admin_creates_users_disables_them_and_assigns_roles() {
         portal_role.body
     );
     let roles = app
-        .graphql(
-            Some(&admin),
+        .ask(
+            &admin,
             "{ roles { name audience permissions } permissions { key } }",
-            json!({}),
         )
         .await;
     assert_eq!(roles.data("roles").as_array().unwrap().len(), 5);
@@ -573,12 +540,10 @@ async fn a_repeated_query_text_is_trimmed_for_each_requests_own_variables() {
             reply.body
         );
     }
-    let unparsable = app.graphql(Some(&admin), "{ me { kind }", json!({})).await;
+    let unparsable = app.ask(&admin, "{ me { kind }").await;
     assert_eq!(unparsable.status, StatusCode::BAD_REQUEST);
     assert_eq!(
-        app.graphql(Some(&admin), "{ me { kind }", json!({}))
-            .await
-            .body,
+        app.ask(&admin, "{ me { kind }").await.body,
         unparsable.body,
         "a text that does not parse is reported the same way every time"
     );
@@ -693,11 +658,7 @@ async fn queries_deeper_than_the_limit_are_refused() {
     let app = app_with(&[("GRAPHQL_MAX_DEPTH", "3")]).await;
     let admin = app.token("admin@acme.test").await;
     let reply = app
-        .graphql(
-            Some(&admin),
-            "{ users { edges { node { email } } } }",
-            json!({}),
-        )
+        .ask(&admin, "{ users { edges { node { email } } } }")
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
 }
@@ -811,13 +772,13 @@ async fn field_suggestions_are_off_whenever_introspection_is() {
     let misspelt = "{ prodcts { totalCount } }";
     let open = app().await;
     let admin = open.token("admin@acme.test").await;
-    let suggested = open.graphql(Some(&admin), misspelt, json!({})).await;
+    let suggested = open.ask(&admin, misspelt).await;
     let message = suggested.body["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("Did you mean"), "{message}");
 
     let closed = app_with(&[("GRAPHQL_INTROSPECTION", "false")]).await;
     let admin = closed.token("admin@acme.test").await;
-    let silent = closed.graphql(Some(&admin), misspelt, json!({})).await;
+    let silent = closed.ask(&admin, misspelt).await;
     let message = silent.body["errors"][0]["message"].as_str().unwrap();
     assert!(!message.contains("Did you mean"), "{message}");
     assert!(!message.contains("\"products\""), "{message}");

@@ -70,7 +70,7 @@ async fn an_order_goes_from_cart_to_paid_invoice() {
     );
 
     let checkout = "mutation { checkoutCart(input: {idempotencyKey: \"checkout-1\"}) { id orderNumber status subtotal taxTotal total } }";
-    let placed = app.graphql(Some(&portal), checkout, json!({})).await;
+    let placed = app.ask(&portal, checkout).await;
     let order = placed.data("checkoutCart").clone();
     assert_eq!(order["status"], "SUBMITTED", "{}", placed.body);
     // 3 × 24.00 = 72.00; tax: 2.25 l = 0.594 gal × $0.20 = 0.1189 → 0.12.
@@ -79,7 +79,7 @@ async fn an_order_goes_from_cart_to_paid_invoice() {
         (&json!("72.00"), &json!("0.12"), &json!("72.12"))
     );
     assert_eq!(reserved(&app, CAB).await, 3);
-    let retried = app.graphql(Some(&portal), checkout, json!({})).await;
+    let retried = app.ask(&portal, checkout).await;
     assert_eq!(
         retried.data("checkoutCart")["id"],
         order["id"],
@@ -183,10 +183,9 @@ async fn an_order_goes_from_cart_to_paid_invoice() {
     assert_eq!(rest.data("recordPayment")["invoice"]["status"], "PAID");
 
     let mine = app
-        .graphql(
-            Some(&portal),
+        .ask(
+            &portal,
             "{ invoices { totalCount edges { node { status payments { amount method } } } } }",
-            json!({}),
         )
         .await;
     assert_eq!(mine.data("invoices")["totalCount"], 1);

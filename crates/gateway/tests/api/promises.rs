@@ -11,6 +11,20 @@ use serde_json::json;
 const ADD: &str =
     "mutation($sku: ID!, $q: Int!) { addToCart(skuId: $sku, quantity: $q) { items { quantity } } }";
 
+/// A test app with stock, and its portal buyer's token.
+async fn stocked_app_and_buyer() -> (TestApp, String) {
+    let app = app().await;
+    seed_stock(&app).await;
+    let buyer = app.portal_token().await;
+    (app, buyer)
+}
+
+/// Sends `mutation`, which takes the Cabernet as `$sku`, as `token`.
+async fn with_cabernet(app: &TestApp, token: &str, mutation: &str) -> Reply {
+    app.graphql(Some(token), mutation, json!({ "sku": CAB }))
+        .await
+}
+
 async fn bottles_in_carts(app: &TestApp) -> i64 {
     app.scalar("SELECT coalesce(sum(quantity), 0)::bigint FROM cart_items")
         .await
@@ -18,19 +32,16 @@ async fn bottles_in_carts(app: &TestApp) -> i64 {
 
 #[tokio::test]
 async fn a_mutation_field_that_fails_does_not_undo_the_one_before_it() {
-    let app = app().await;
-    seed_stock(&app).await;
-    let portal = app.portal_token().await;
-    let reply = app
-        .graphql(
-            Some(&portal),
-            "mutation($sku: ID!) {
-               a: addToCart(skuId: $sku, quantity: 3) { items { quantity } }
-               b: addToCart(skuId: \"01936b2e-0000-7000-8000-00000000ffff\", quantity: 1) { id }
-             }",
-            json!({ "sku": CAB }),
-        )
-        .await;
+    let (app, portal) = stocked_app_and_buyer().await;
+    let reply = with_cabernet(
+        &app,
+        &portal,
+        "mutation($sku: ID!) {
+           a: addToCart(skuId: $sku, quantity: 3) { items { quantity } }
+           b: addToCart(skuId: \"01936b2e-0000-7000-8000-00000000ffff\", quantity: 1) { id }
+         }",
+    )
+    .await;
     assert_eq!(reply.data("a")["items"][0]["quantity"], 3, "{}", reply.body);
     assert!(reply.body["errors"].is_array(), "{}", reply.body);
     assert_eq!(
@@ -67,16 +78,13 @@ async fn a_mutation_that_fails_after_writing_leaves_nothing_while_its_predecesso
 
 #[tokio::test]
 async fn an_error_reading_a_nullable_field_of_a_result_does_not_undo_the_write() {
-    let app = app().await;
-    seed_stock(&app).await;
-    let portal = app.portal_token().await;
-    let reply = app
-        .graphql(
-            Some(&portal),
-            "mutation($sku: ID!) { addToCart(skuId: $sku, quantity: 2) { items { quantity sku { unitCost } } } }",
-            json!({ "sku": CAB }),
-        )
-        .await;
+    let (app, portal) = stocked_app_and_buyer().await;
+    let reply = with_cabernet(
+        &app,
+        &portal,
+        "mutation($sku: ID!) { addToCart(skuId: $sku, quantity: 2) { items { quantity sku { unitCost } } } }",
+    )
+    .await;
     assert_eq!(reply.code(), "FORBIDDEN", "{}", reply.body);
     assert_eq!(
         reply.data("addToCart")["items"][0]["quantity"],
@@ -89,9 +97,7 @@ async fn an_error_reading_a_nullable_field_of_a_result_does_not_undo_the_write()
 
 #[tokio::test]
 async fn each_operation_of_a_batch_succeeds_or_fails_on_its_own() {
-    let app = app().await;
-    seed_stock(&app).await;
-    let portal = app.portal_token().await;
+    let (app, portal) = stocked_app_and_buyer().await;
     let batch = json!([
         { "query": ADD, "variables": { "sku": CAB, "q": 5 } },
         { "query": ADD, "variables": { "sku": CAB, "q": 0 } },

@@ -33,7 +33,7 @@ async fn the_amplification_query_is_refused_before_execution_with_its_cost_and_l
         "100 orders × (edges, node, id and 500 lines × 4 fields): nested lists multiply"
     );
 
-    let hundred = app.graphql(Some(&portal), &aliases(100), json!({})).await;
+    let hundred = app.ask(&portal, &aliases(100)).await;
     assert_eq!(hundred.code(), "QUERY_TOO_EXPENSIVE", "{}", hundred.body);
     assert_eq!(hundred.body["errors"][0]["extensions"]["limit"], 20);
 }
@@ -43,12 +43,8 @@ async fn a_page_the_default_limit_affords_runs() {
     let app = app().await;
     let portal = app.portal_token().await;
     let reply = app
-        .graphql(
-            Some(&portal),
-            "{ orders(first: 20) { edges { node { id orderNumber status total createdAt
-                 lines { lineNumber quantity unitPrice lineTotal sku { id code product { id name } } } } } } }",
-            json!({}),
-        )
+        .ask(&portal, "{ orders(first: 20) { edges { node { id orderNumber status total createdAt
+                 lines { lineNumber quantity unitPrice lineTotal sku { id code product { id name } } } } } } }")
         .await;
     assert!(reply.body["errors"].is_null(), "{}", reply.body);
     assert!(reply.data("orders")["edges"].is_array());
@@ -147,9 +143,7 @@ async fn rename_a_locked_customer(deadlines: &[(&str, &str)]) -> Reply {
         .graphql(Some(&admin), RENAME, json!({ "id": app.customer }))
         .await;
     lock.rollback().await.unwrap();
-    let after = app
-        .graphql(Some(&admin), "{ me { email } }", json!({}))
-        .await;
+    let after = app.ask(&admin, "{ me { email } }").await;
     assert_eq!(
         after.data("me")["email"],
         "admin@acme.test",
@@ -219,12 +213,8 @@ async fn a_tenant_over_its_concurrency_cap_is_rate_limited_while_another_tenant_
     let blocked = app.graphql(Some(&admin), RENAME, json!({ "id": app.customer }));
     let later = async {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let refused = app
-            .graphql(Some(&admin), "{ me { email } }", json!({}))
-            .await;
-        let served = app
-            .graphql(Some(&other_tenant), "{ me { email } }", json!({}))
-            .await;
+        let refused = app.ask(&admin, "{ me { email } }").await;
+        let served = app.ask(&other_tenant, "{ me { email } }").await;
         lock.rollback().await.unwrap();
         (refused, served)
     };
@@ -256,16 +246,12 @@ async fn a_principal_past_its_request_rate_is_rate_limited() {
     let admin = app.token("admin@acme.test").await;
     let rep = app.token("rep@acme.test").await;
     for _ in 0..2 {
-        let reply = app
-            .graphql(Some(&admin), "{ me { email } }", json!({}))
-            .await;
+        let reply = app.ask(&admin, "{ me { email } }").await;
         assert!(reply.body["errors"].is_null(), "{}", reply.body);
     }
-    let refused = app
-        .graphql(Some(&admin), "{ me { email } }", json!({}))
-        .await;
+    let refused = app.ask(&admin, "{ me { email } }").await;
     assert_eq!(refused.code(), "RATE_LIMITED", "{}", refused.body);
-    let other = app.graphql(Some(&rep), "{ me { email } }", json!({})).await;
+    let other = app.ask(&rep, "{ me { email } }").await;
     assert_eq!(other.data("me")["email"], "rep@acme.test", "{}", other.body);
 }
 
@@ -309,10 +295,9 @@ async fn a_saved_list_holds_at_most_five_hundred_skus_and_a_cart_as_many() {
     seed_catalog(&app, 11, 50).await;
     let portal = app.portal_token().await;
     let list = app
-        .graphql(
-            Some(&portal),
+        .ask(
+            &portal,
             "mutation { createList(input: { name: \"Everything\" }) { id } }",
-            json!({}),
         )
         .await;
     let list_id = list.data("createList")["id"].as_str().unwrap().to_owned();

@@ -57,26 +57,28 @@ pub async fn create_tenant(owner: &DatabaseConnection, slug: &str) -> (Uuid, Uui
     (tenant, customer)
 }
 
-pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
-    let database = TestDatabase::new().await;
-    let owner = database.connect().await;
-    let config = config(extra);
-    let (tenant, customer) = create_tenant(&owner, "acme").await;
-    let db = TenantDb::new(database.connect().await, config.app_role.clone());
-    leora_identity::with_tenant_committing(&db, &TenantContext::system(tenant), async |tx| {
-        for (email, role) in [("admin@acme.test", "admin"), ("rep@acme.test", "sales_rep")] {
+/// Staff (email, role) and a portal buyer of `customer`, all with [`PASSWORD`].
+async fn add_people(
+    db: &TenantDb,
+    tenant: Uuid,
+    customer: Uuid,
+    staff: &[(&str, &str)],
+    buyer: &str,
+) {
+    leora_identity::with_tenant_committing(db, &TenantContext::system(tenant), async |tx| {
+        for (email, role) in staff {
             let user = NewUser {
-                email: email.into(),
-                full_name: role.into(),
+                email: (*email).into(),
+                full_name: (*role).into(),
                 password: PASSWORD.into(),
-                roles: vec![role.into()],
+                roles: vec![(*role).into()],
                 manager_id: None,
             };
             admin::create_user(tx, user).await?;
         }
         let buyer = NewPortalUser {
             customer_id: customer,
-            email: "buyer@harborview.test".into(),
+            email: buyer.into(),
             full_name: "Buyer".into(),
             password: PASSWORD.into(),
             roles: vec![],
@@ -86,6 +88,16 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
     })
     .await
     .unwrap();
+}
+
+pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
+    let database = TestDatabase::new().await;
+    let owner = database.connect().await;
+    let config = config(extra);
+    let (tenant, customer) = create_tenant(&owner, "acme").await;
+    let db = TenantDb::new(database.connect().await, config.app_role.clone());
+    let staff = [("admin@acme.test", "admin"), ("rep@acme.test", "sales_rep")];
+    add_people(&db, tenant, customer, &staff, "buyer@harborview.test").await;
     // Every statement the server runs is counted, so tests can show a request's statement count
     // does not grow with its page size.
     let mut options = sea_orm::ConnectOptions::new(database.url().to_owned());
@@ -114,27 +126,14 @@ impl TestApp {
     pub async fn second_tenant(&self) {
         let (tenant, customer) = create_tenant(&self.owner, "beta").await;
         let db = TenantDb::new(self.owner.clone(), config(&[]).app_role);
-        leora_identity::with_tenant_committing(&db, &TenantContext::system(tenant), async |tx| {
-            let admin = NewUser {
-                email: "admin@beta.test".into(),
-                full_name: "Beta admin".into(),
-                password: PASSWORD.into(),
-                roles: vec!["admin".into()],
-                manager_id: None,
-            };
-            admin::create_user(tx, admin).await?;
-            let buyer = NewPortalUser {
-                customer_id: customer,
-                email: "buyer@beta.test".into(),
-                full_name: "Beta buyer".into(),
-                password: PASSWORD.into(),
-                roles: vec![],
-            };
-            admin::create_portal_user(tx, buyer).await?;
-            Ok::<_, leora_identity::IdentityError>(())
-        })
-        .await
-        .unwrap();
+        add_people(
+            &db,
+            tenant,
+            customer,
+            &[("admin@beta.test", "admin")],
+            "buyer@beta.test",
+        )
+        .await;
     }
 
     /// Signs in the admin of the second tenant (see [`TestApp::second_tenant`]).
@@ -215,6 +214,11 @@ impl TestApp {
 
     pub fn router(&self) -> Router {
         self.router.clone()
+    }
+
+    /// Sends `query`, which takes no variables, as the bearer of `token`.
+    pub async fn ask(&self, token: &str, query: &str) -> Reply {
+        self.graphql(Some(token), query, json!({})).await
     }
 
     pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Reply {

@@ -8,6 +8,7 @@ use crate::service::demo::{DEMO_PORTAL_EMAIL, provision_demo_portal_user};
 use crate::service::sessions::{self, AuthPolicy, ClientInfo};
 use crate::service::sign_in_limit::SignInLimiter;
 use crate::service::signed_in::signed_in;
+use crate::service::tokens::PrincipalKind as Signing;
 use crate::service::tokens::{AccessClaims, JwtKeys};
 use crate::service::with_tenant_committing;
 use async_graphql::{Context, ID, InputObject, Object};
@@ -40,6 +41,17 @@ pub struct LoginInput {
     pub tenant_slug: Option<String>,
     pub email: String,
     pub password: String,
+}
+
+impl LoginInput {
+    fn attempt(&self, kind: Signing, tenant_id: Uuid) -> sessions::Attempt<'_> {
+        sessions::Attempt {
+            kind,
+            tenant_id,
+            email: &self.email,
+            password: &self.password,
+        }
+    }
 }
 
 fn settings<'a>(ctx: &Context<'a>) -> ApiResult<&'a AuthSettings> {
@@ -181,13 +193,11 @@ impl AuthMutation {
             tenant_db(ctx)?,
             &TenantContext::anonymous(tenant),
             async |tx| {
-                sessions::login(
+                sessions::sign_in(
                     tx,
                     &settings.keys,
                     &settings.policy,
-                    tenant,
-                    &input.email,
-                    &input.password,
+                    input.attempt(Signing::User, tenant),
                     &client,
                     Utc::now(),
                 )
@@ -216,13 +226,11 @@ impl AuthMutation {
                 if let Some(password) = provision_demo {
                     provision_demo_portal_user(tx, password, settings.production).await?;
                 }
-                sessions::portal_login(
+                sessions::sign_in(
                     tx,
                     &settings.keys,
                     &settings.policy,
-                    tenant,
-                    &input.email,
-                    &input.password,
+                    input.attempt(Signing::PortalUser, tenant),
                     &client,
                     Utc::now(),
                 )

@@ -69,26 +69,20 @@ pub struct Authenticated {
     pub permissions: BTreeSet<String>,
 }
 
-/// Signs in an internal user.
+/// Signs in an internal user or a portal user ([`Attempt`]).
 ///
-/// `tx` is a tenant transaction for `tenant_id` with an anonymous principal. The email is matched
+/// `tx` is a tenant transaction for the attempt's tenant with an anonymous principal. The email is matched
 /// case-insensitively. An unknown email and a wrong password both give `InvalidCredentials`; for a
 /// known account the failure is counted, and the failure that reaches
 /// `policy.max_failed_logins` locks the account for `policy.lockout` and gives `AccountLocked`.
 /// While locked, even the right password gives `AccountLocked`. A disabled or invited account
 /// gives `AccountDisabled`, but only to a caller who knows its password. Failures that were
 /// counted must be committed: see [`IdentityError::commit_anyway`].
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the signature is the API contract"
-)]
-pub async fn login(
+pub async fn sign_in(
     tx: &DatabaseTransaction,
     keys: &JwtKeys,
     policy: &AuthPolicy,
-    tenant_id: Uuid,
-    email: &str,
-    password: &str,
+    attempt: Attempt<'_>,
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<IssuedTokens, IdentityError> {
@@ -100,36 +94,23 @@ pub async fn login(
         now,
     };
     issuer
-        .sign_in(PrincipalKind::User, tenant_id, email, password)
+        .sign_in(
+            attempt.kind,
+            attempt.tenant_id,
+            attempt.email,
+            attempt.password,
+        )
         .await
 }
 
-/// Signs in a portal user, as [`login`] does an internal user; the access token names the portal
-/// user's customer (`cid`).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the signature is the API contract"
-)]
-pub async fn portal_login(
-    tx: &DatabaseTransaction,
-    keys: &JwtKeys,
-    policy: &AuthPolicy,
-    tenant_id: Uuid,
-    email: &str,
-    password: &str,
-    client: &ClientInfo,
-    now: DateTime<Utc>,
-) -> Result<IssuedTokens, IdentityError> {
-    let issuer = Issuer {
-        tx,
-        keys,
-        policy,
-        client,
-        now,
-    };
-    issuer
-        .sign_in(PrincipalKind::PortalUser, tenant_id, email, password)
-        .await
+/// One sign-in: an internal user (`login`) or a portal user (`portalLogin`, whose access token
+/// names its customer, `cid`), of one tenant, with an email and a password.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    pub kind: PrincipalKind,
+    pub tenant_id: Uuid,
+    pub email: &'a str,
+    pub password: &'a str,
 }
 
 /// The tenant a refresh token belongs to, read from the token itself so the caller can open that

@@ -2,6 +2,7 @@
 
 use crate::support::*;
 use chrono::Utc;
+use leora_identity::PrincipalKind;
 use leora_identity::service::demo::{self, DEMO_PORTAL_EMAIL};
 use leora_identity::service::sessions;
 use leora_tenancy::{ApiError, ErrorCode, TenantContext};
@@ -63,13 +64,16 @@ async fn demo_portal_user_is_provisioned_in_development_and_refused_in_productio
     let (keys, policy, client) = (&w.keys, &w.policy, client());
     let tokens = w
         .run_in(in_empty, async |tx| {
-            sessions::portal_login(
+            sessions::sign_in(
                 tx,
                 keys,
                 policy,
-                empty,
-                DEMO_PORTAL_EMAIL,
-                "another password",
+                sessions::Attempt {
+                    kind: PrincipalKind::PortalUser,
+                    tenant_id: empty,
+                    email: DEMO_PORTAL_EMAIL,
+                    password: "another password",
+                },
                 &client,
                 Utc::now(),
             )

@@ -175,13 +175,16 @@ async fn login_is_confined_to_its_tenant() {
 
     let error = w
         .run_in(TenantContext::anonymous(other), async |tx| {
-            sessions::login(
+            sessions::sign_in(
                 tx,
                 keys,
                 policy,
-                other,
-                "rep@acme.test",
-                PASSWORD,
+                sessions::Attempt {
+                    kind: PrincipalKind::User,
+                    tenant_id: other,
+                    email: "rep@acme.test",
+                    password: PASSWORD,
+                },
                 &client,
                 Utc::now(),
             )

@@ -103,11 +103,8 @@ impl World {
         password: &str,
         now: DateTime<Utc>,
     ) -> Result<IssuedTokens, IdentityError> {
-        let (keys, policy, tenant, client) = (&self.keys, &self.policy, self.tenant, client());
-        self.run(async |tx| {
-            sessions::login(tx, keys, policy, tenant, email, password, &client, now).await
-        })
-        .await
+        self.sign_in(PrincipalKind::User, email, password, now)
+            .await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Result<IssuedTokens, IdentityError> {
@@ -119,21 +116,26 @@ impl World {
         email: &str,
         password: &str,
     ) -> Result<IssuedTokens, IdentityError> {
-        let (keys, policy, tenant, client) = (&self.keys, &self.policy, self.tenant, client());
-        self.run(async |tx| {
-            sessions::portal_login(
-                tx,
-                keys,
-                policy,
-                tenant,
-                email,
-                password,
-                &client,
-                Utc::now(),
-            )
+        self.sign_in(PrincipalKind::PortalUser, email, password, Utc::now())
             .await
-        })
-        .await
+    }
+
+    async fn sign_in(
+        &self,
+        kind: PrincipalKind,
+        email: &str,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedTokens, IdentityError> {
+        let (keys, policy, client) = (&self.keys, &self.policy, client());
+        let attempt = sessions::Attempt {
+            kind,
+            tenant_id: self.tenant,
+            email,
+            password,
+        };
+        self.run(async |tx| sessions::sign_in(tx, keys, policy, attempt, &client, now).await)
+            .await
     }
 
     pub async fn refresh_at(

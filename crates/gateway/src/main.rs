@@ -161,7 +161,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     let mut pool = startup::prepare_database(&config).await?;
     let metrics = std::sync::Arc::new(leora_gateway::http::metrics::Metrics::default());
     metrics.count_sql_statements(&mut pool);
-    let state = AppState::with_metrics(&config, pool, metrics)?;
+    let state = AppState::with_metrics(&config, pool, metrics);
     leora_integrations::verify_encryption_keys(&state.db, &config.integrations.secrets).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {

@@ -28,8 +28,6 @@ pub enum StartupError {
     PendingMigrations { pending: usize },
     #[error("unsafe database role: {0}")]
     AppRole(#[from] AppRoleProblem),
-    #[error("cannot build the HTTP client for webhooks: {0}")]
-    HttpClient(String),
     #[error(transparent)]
     EncryptionKeys(#[from] leora_integrations::KeyCheckError),
     #[error("the webhook worker cannot start: {0}")]

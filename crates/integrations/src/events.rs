@@ -54,7 +54,7 @@ impl EventType {
     }
 }
 
-/// The type of the events `sendTestWebhook` sends. Not an [`EventType`]: nothing subscribes to
+/// The type of the events `sendTestWebhook` queues. Not an [`EventType`]: nothing subscribes to
 /// it, and it is never fanned out.
 pub const TEST_EVENT_TYPE: &str = "webhook.test";
 

@@ -854,10 +854,11 @@ export type MutationRoot = {
   rotateWebhookSecret: WebhookSigningSecret;
   scheduleCall: CallPlan;
   /**
-   * Sends a signed `webhook.test` event to the subscription now and reports how the receiver
-   * answered.
+   * Queues a signed `webhook.test` event for this subscription alone and returns its delivery
+   * (`PENDING`). The delivery worker sends it within about a second, like any event; read how
+   * the receiver answered from the delivery (`webhookDeliveries(filter: { eventId })`).
    */
-  sendTestWebhook: WebhookTestResult;
+  sendTestWebhook: WebhookDelivery;
   setPortalUserStatus: PortalUser;
   /** Disable (or re-enable) a staff member; disabling ends all of their sessions at once. */
   setUserStatus: User;
@@ -2529,17 +2530,6 @@ export type WebhookSubscriptionStatus =
   | 'ACTIVE'
   | 'DISABLED'
   | 'PAUSED';
-
-export type WebhookTestResult = {
-  __typename?: 'WebhookTestResult';
-  /** The recorded delivery of the test event. */
-  delivery: WebhookDelivery;
-  durationMs: Scalars['Int']['output'];
-  error?: Maybe<Scalars['String']['output']>;
-  statusCode?: Maybe<Scalars['Int']['output']>;
-  /** Whether the receiver answered with a 2xx status. */
-  succeeded: Scalars['Boolean']['output'];
-};
 
 export type LoginMutationVariables = Exact<{
   input: LoginInput;

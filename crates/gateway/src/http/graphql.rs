@@ -360,19 +360,27 @@ fn client_info(headers: &HeaderMap, peer: Peer, trusted_proxy_hops: usize) -> Cl
 /// Root fields that open a transaction of their own (sign-in and refresh).
 const OWN_TRANSACTION: [&str; 3] = ["login", "portalLogin", "refreshSession"];
 
+/// Root fields whose work is heavy enough (recomputing every account's health, queueing a test
+/// webhook) that repeating them through aliases or a batch would only multiply it.
+const ONCE_PER_REQUEST: [&str; 2] = ["refreshAccountHealth", "sendTestWebhook"];
+
 /// What the request's operations select at their roots, checked before anything runs.
 struct Shape {
     /// Every root field opens its own transaction (or is `__typename`).
     own_transactions_only: bool,
     /// Some root field opens its own transaction.
     any_own_transaction: bool,
+    /// A root field of [`ONCE_PER_REQUEST`] stands more than once.
+    repeated: Option<&'static str>,
 }
 
 fn shape(batch: &mut BatchRequest, max_root_fields: usize) -> Result<Shape, String> {
     let mut shape = Shape {
         own_transactions_only: true,
         any_own_transaction: false,
+        repeated: None,
     };
+    let mut once = [0_usize; ONCE_PER_REQUEST.len()];
     for request in batch.iter_mut() {
         let operation_name = request.operation_name.clone();
         let Ok(document) = request.parsed_query() else {
@@ -391,6 +399,12 @@ fn shape(batch: &mut BatchRequest, max_root_fields: usize) -> Result<Shape, Stri
             ));
         }
         for name in names {
+            if let Some(index) = ONCE_PER_REQUEST.iter().position(|once| *once == name) {
+                once[index] += 1;
+                if once[index] > 1 {
+                    shape.repeated = Some(ONCE_PER_REQUEST[index]);
+                }
+            }
             let own = OWN_TRANSACTION.contains(&name);
             shape.any_own_transaction |= own;
             shape.own_transactions_only &= own || name == "__typename";
@@ -420,6 +434,13 @@ async fn execute(
             );
         }
     };
+    if let Some(field) = shape.repeated {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            &format!("{field} may stand once in a request (aliases and batches included)"),
+        );
+    }
     let signed_in = headers.contains_key(header::AUTHORIZATION) && !shape.own_transactions_only;
     if signed_in && shape.any_own_transaction {
         return request_error(

@@ -9,7 +9,6 @@ pub mod metrics;
 
 use crate::config::{AuthConfig, Config, Environment, GraphqlConfig};
 use crate::schema::{LeoraSchema, build_schema};
-use crate::startup::StartupError;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::routing::get;
@@ -58,24 +57,19 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(config: &Config, pool: DatabaseConnection) -> Result<Self, StartupError> {
+    pub fn new(config: &Config, pool: DatabaseConnection) -> Self {
         Self::with_metrics(config, pool, Arc::new(Metrics::default()))
     }
 
     /// As [`AppState::new`], reporting `metrics` (whose SQL counter the caller has attached to
     /// `pool` with [`Metrics::count_sql_statements`]) at `GET /metrics`.
-    pub fn with_metrics(
-        config: &Config,
-        pool: DatabaseConnection,
-        metrics: Arc<Metrics>,
-    ) -> Result<Self, StartupError> {
+    pub fn with_metrics(config: &Config, pool: DatabaseConnection, metrics: Arc<Metrics>) -> Self {
         let production = config.environment == Environment::Production;
         let integrations = IntegrationsSettings::new(
             Arc::clone(&config.integrations.secrets),
             UrlPolicy::for_environment(production),
-        )
-        .map_err(|error| StartupError::HttpClient(error.to_string()))?;
-        Ok(Self {
+        );
+        Self {
             db: TenantDb::new(pool.clone(), config.app_role.clone())
                 .with_deadlines(config.resources.deadlines),
             pool,
@@ -91,7 +85,7 @@ impl AppState {
             fair_share: Arc::new(FairShare::new(config.resources.fair_share)),
             request_timeout: config.resources.request_timeout,
             metrics_token: config.metrics_token.clone(),
-        })
+        }
     }
 }
 

@@ -25,7 +25,7 @@ async fn metrics_count_sql_statements_and_requests_by_route() {
     let metrics = Arc::new(Metrics::default());
     let mut pool = database.connect().await;
     metrics.count_sql_statements(&mut pool);
-    let app = router(AppState::with_metrics(&config, pool, Arc::clone(&metrics)).unwrap());
+    let app = router(AppState::with_metrics(&config, pool, Arc::clone(&metrics)));
 
     // A failed sign-in still looks the tenant and the user up.
     let body = json!({

@@ -343,3 +343,20 @@ async fn a_saved_list_holds_at_most_five_hundred_skus_and_a_cart_as_many() {
     assert_eq!(add.body["errors"][0]["extensions"]["field"], "skuId");
     assert_eq!(app.scalar("SELECT count(*) FROM list_items").await, 500);
 }
+
+#[tokio::test]
+async fn heavy_mutations_stand_once_per_request_whatever_the_aliases() {
+    let app = app().await;
+    let admin = app.token("admin@acme.test").await;
+    let twice = app
+        .ask(
+            &admin,
+            "mutation { a: refreshAccountHealth { snapshots } b: refreshAccountHealth { snapshots } }",
+        )
+        .await;
+    assert_eq!(twice.code(), "BAD_USER_INPUT", "{}", twice.body);
+    let once = app
+        .ask(&admin, "mutation { refreshAccountHealth { snapshots } }")
+        .await;
+    assert!(once.body["errors"].is_null(), "{}", once.body);
+}

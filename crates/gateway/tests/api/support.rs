@@ -110,7 +110,7 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
     pool.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::Relaxed);
     });
-    let state = AppState::new(&config, pool).unwrap();
+    let state = AppState::new(&config, pool);
     TestApp {
         _database: database,
         owner,

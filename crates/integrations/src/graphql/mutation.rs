@@ -5,8 +5,7 @@ use super::inputs::{
     CreateWebhookSubscriptionInput, StoreIntegrationTokenInput, UpdateWebhookSubscriptionInput,
 };
 use super::types::{
-    IntegrationToken, WebhookDelivery, WebhookSigningSecret, WebhookSubscription,
-    WebhookTestResult, parse_id,
+    IntegrationToken, WebhookDelivery, WebhookSigningSecret, WebhookSubscription, parse_id,
 };
 use crate::service::{deliveries, subscriptions, tokens};
 use crate::settings::IntegrationsSettings;
@@ -126,24 +125,19 @@ impl IntegrationsMutation {
         ))
     }
 
-    /// Sends a signed `webhook.test` event to the subscription now and reports how the receiver
-    /// answered.
+    /// Queues a signed `webhook.test` event for this subscription alone and returns its delivery
+    /// (`PENDING`). The delivery worker sends it within about a second, like any event; read how
+    /// the receiver answered from the delivery (`webhookDeliveries(filter: { eventId })`).
     #[graphql(guard = "RequirePermission(Permission::IntegrationsManage)")]
     async fn send_test_webhook(
         &self,
         ctx: &Context<'_>,
         subscription_id: ID,
-    ) -> ApiResult<WebhookTestResult> {
+    ) -> ApiResult<WebhookDelivery> {
         let tx = Session::of(ctx)?.tx();
-        let settings = IntegrationsSettings::of(ctx)?;
-        Ok(WebhookTestResult(
-            deliveries::send_test(
-                tx,
-                &settings.secrets,
-                settings.sender(),
-                parse_id("subscriptionId", &subscription_id)?,
-            )
-            .await?,
+        let subscription_id = parse_id("subscriptionId", &subscription_id)?;
+        Ok(WebhookDelivery(
+            deliveries::queue_test(tx, subscription_id).await?,
         ))
     }
 

@@ -7,7 +7,7 @@ use crate::entities::webhook_events;
 use crate::entities::webhook_subscriptions::{
     self, SubscriptionStatus as StoredSubscriptionStatus,
 };
-use crate::service::deliveries::{self, TestDelivery};
+use crate::service::deliveries;
 use crate::service::subscriptions;
 use crate::service::tokens::{self, TokenStatus};
 use async_graphql::{Context, ID, Json, Object};
@@ -173,30 +173,6 @@ impl WebhookDelivery {
             .await?
             .map(WebhookEvent)
             .ok_or_else(|| not_found("webhook event"))
-    }
-}
-
-/// How `sendTestWebhook` went.
-pub struct WebhookTestResult(pub TestDelivery);
-
-#[Object]
-impl WebhookTestResult {
-    /// Whether the receiver answered with a 2xx status.
-    async fn succeeded(&self) -> bool {
-        self.0.outcome.succeeded()
-    }
-    async fn status_code(&self) -> Option<i32> {
-        self.0.outcome.status_code.map(i32::from)
-    }
-    async fn error(&self) -> Option<&str> {
-        self.0.outcome.error.as_deref()
-    }
-    async fn duration_ms(&self) -> i64 {
-        i64::try_from(self.0.outcome.duration.as_millis()).unwrap_or(i64::MAX)
-    }
-    /// The recorded delivery of the test event.
-    async fn delivery(&self) -> WebhookDelivery {
-        WebhookDelivery(self.0.delivery.clone())
     }
 }
 

@@ -1,13 +1,10 @@
-//! Deliveries: reading them, sending one again on demand, and the test webhook.
+//! Deliveries: reading them, sending one again on demand, and queueing the test webhook.
 
-use super::subscriptions::{find_subscription, open_secret};
-use crate::crypto::SecretBox;
+use super::subscriptions::find_subscription;
 use crate::entities::webhook_deliveries::{self, DeliveryStatus};
 use crate::entities::webhook_events;
 use crate::error::IntegrationsError;
 use crate::events::TEST_EVENT_TYPE;
-use crate::worker::envelope;
-use crate::worker::sender::{AttemptOutcome, Outgoing, Sender};
 use chrono::{DateTime, Utc};
 use leora_tenancy::error::{find_visible, update_visible};
 use leora_tenancy::filter::FilterIfGiven;
@@ -61,25 +58,16 @@ pub async fn redeliver(
     update_visible(delivery, tx, ENTITY).await
 }
 
-/// A test webhook and how it went.
-#[derive(Debug, Clone)]
-pub struct TestDelivery {
-    pub delivery: webhook_deliveries::Model,
-    pub outcome: AttemptOutcome,
-}
-
-/// Sends a `webhook.test` event to one subscription now, whatever its status, and records it as
-/// a delivery (succeeded, or dead: a test is never retried, though it can be redelivered). Its
-/// event is marked dispatched, so no other subscription receives it, and the subscription's
-/// failure streak is left alone.
-pub async fn send_test(
+/// Queues a signed `webhook.test` event for one subscription alone: its event is marked
+/// dispatched, so no other subscription receives it, and its delivery is due now. The delivery
+/// worker sends it like any delivery (within its poll interval; retried on failure, counted in
+/// the subscription's failure streak), so no request waits on the receiver while it holds a
+/// database connection. To a paused or disabled subscription it goes out once it is resumed.
+pub async fn queue_test(
     tx: &DatabaseTransaction,
-    secrets: &SecretBox,
-    sender: &Sender,
     subscription_id: Uuid,
-) -> Result<TestDelivery, IntegrationsError> {
+) -> Result<webhook_deliveries::Model, IntegrationsError> {
     let subscription = find_subscription(tx, subscription_id).await?;
-    let secret = open_secret(secrets, &subscription)?;
     let now = Utc::now();
     let event = webhook_events::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -95,39 +83,16 @@ pub async fn send_test(
     }
     .insert(tx)
     .await?;
-    let delivery_id = Uuid::now_v7();
-    let body = envelope(&event);
-    let outcome = sender
-        .send(Outgoing {
-            url: &subscription.url,
-            secret: &secret,
-            event_id: event.id,
-            event_type: &event.event_type,
-            delivery_id,
-            attempt: 1,
-            body: &body,
-        })
-        .await;
-    let succeeded = outcome.succeeded();
     let delivery = webhook_deliveries::ActiveModel {
-        id: Set(delivery_id),
+        id: Set(Uuid::now_v7()),
         tenant_id: Set(subscription.tenant_id),
         subscription_id: Set(subscription.id),
         event_id: Set(event.id),
-        status: Set(if succeeded {
-            DeliveryStatus::Succeeded
-        } else {
-            DeliveryStatus::Dead
-        }),
-        attempts: Set(1),
+        status: Set(DeliveryStatus::Pending),
         next_attempt_at: Set(now),
-        last_attempt_at: Set(Some(now)),
-        last_status_code: Set(outcome.status_code.map(i32::from)),
-        last_error: Set(outcome.error.clone()),
-        delivered_at: Set(succeeded.then(Utc::now)),
         ..Default::default()
     }
     .insert(tx)
     .await?;
-    Ok(TestDelivery { delivery, outcome })
+    Ok(delivery)
 }

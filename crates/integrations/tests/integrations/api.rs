@@ -6,7 +6,7 @@ use async_graphql::{EmptySubscription, Request, Schema, Variables};
 use leora_integrations::events::EventType;
 use leora_integrations::graphql::{IntegrationsMutation, IntegrationsQuery};
 use leora_integrations::signature;
-use leora_integrations::{IntegrationsSettings, UrlPolicy};
+use leora_integrations::{IntegrationsSettings, UrlPolicy, Worker};
 use leora_tenancy::TenantContext;
 use leora_tenancy::graphql::permission::PermissionSet;
 use leora_tenancy::graphql::{RequestScope, Session};
@@ -27,10 +27,10 @@ impl<'w> Api<'w> {
         Self {
             world,
             schema: Schema::new(IntegrationsQuery, IntegrationsMutation, EmptySubscription),
-            settings: Arc::new(
-                IntegrationsSettings::new(Arc::clone(&world.secrets), UrlPolicy::DEVELOPMENT)
-                    .unwrap(),
-            ),
+            settings: Arc::new(IntegrationsSettings::new(
+                Arc::clone(&world.secrets),
+                UrlPolicy::DEVELOPMENT,
+            )),
         }
     }
 
@@ -148,18 +148,31 @@ async fn the_api_manages_subscriptions_and_shows_a_secret_only_once() {
         .await;
     assert_eq!(error_code(&bad), ("BAD_USER_INPUT", Some("eventTypes")));
 
-    // A test webhook arrives signed with the secret shown at creation.
+    // A test webhook is queued, not sent inside the request; the worker delivers it signed with
+    // the secret shown at creation.
     let test = "mutation($id: ID!) { sendTestWebhook(subscriptionId: $id) {
-        succeeded statusCode error durationMs delivery { status attempts event { eventType } } } }";
-    let tested = api.admin(test, json!({ "id": id })).await;
-    let tested = &tested["sendTestWebhook"];
-    assert_eq!(tested["succeeded"], json!(true), "{tested}");
-    assert_eq!(tested["statusCode"], json!(200));
-    assert_eq!(tested["delivery"]["status"], json!("SUCCEEDED"));
-    assert_eq!(
-        tested["delivery"]["event"]["eventType"],
-        json!("webhook.test")
+        id status attempts event { id eventType } } }";
+    let queued = api.admin(test, json!({ "id": id })).await;
+    let queued = &queued["sendTestWebhook"];
+    assert_eq!(queued["status"], json!("PENDING"), "{queued}");
+    assert_eq!(queued["attempts"], json!(0));
+    assert_eq!(queued["event"]["eventType"], json!("webhook.test"));
+    assert!(
+        receiver.hits().is_empty(),
+        "nothing is sent before the worker runs"
     );
+    let worker = Worker::new(w.pools.db.clone(), w.config()).unwrap();
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+    let delivered = api
+        .admin(
+            "query($event: ID!) { webhookDeliveries(filter: { eventId: $event }) {
+                nodes { status attempts lastStatusCode } } }",
+            json!({ "event": queued["event"]["id"] }),
+        )
+        .await;
+    let delivered = &delivered["webhookDeliveries"]["nodes"][0];
+    assert_eq!(delivered["status"], json!("SUCCEEDED"), "{delivered}");
+    assert_eq!(delivered["lastStatusCode"], json!(200));
     let hit = receiver.hits().pop().unwrap();
     assert_eq!(hit.header(signature::EVENT_TYPE_HEADER), "webhook.test");
     assert_eq!(
@@ -180,6 +193,7 @@ async fn the_api_manages_subscriptions_and_shows_a_secret_only_once() {
         .to_owned();
     assert_ne!(new_secret, secret);
     api.admin(test, json!({ "id": id })).await;
+    assert_eq!(worker.run_once().await.unwrap(), 1);
     let hit = receiver.hits().pop().unwrap();
     assert_eq!(
         hit.header(signature::SIGNATURE_HEADER),

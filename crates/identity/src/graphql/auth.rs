@@ -178,6 +178,39 @@ impl Me {
     }
 }
 
+/// `login` and `portalLogin`: counted against the client's address, in the tenant the input (or
+/// the header, or the default) names. In development the demo portal user is provisioned on the
+/// fly by its configured password, in a transaction before the sign-in's own.
+async fn sign_in(ctx: &Context<'_>, input: &LoginInput, kind: Signing) -> ApiResult<AuthPayload> {
+    let settings = settings(ctx)?;
+    let client = client_info(ctx);
+    admit_sign_in(settings, &client)?;
+    let (tenant, slug) = login_tenant(ctx, input.tenant_slug.as_deref()).await?;
+    let db = tenant_db(ctx)?;
+    let provision_demo = settings.demo_portal_password.as_deref().filter(|password| {
+        kind == Signing::PortalUser
+            && slug == settings.default_tenant_slug
+            && input.email.eq_ignore_ascii_case(DEMO_PORTAL_EMAIL)
+            && input.password == *password
+    });
+    if let Some(password) = provision_demo {
+        with_tenant_committing(db, &TenantContext::anonymous(tenant), async |tx| {
+            provision_demo_portal_user(tx, password, settings.production).await
+        })
+        .await?;
+    }
+    let tokens = sessions::sign_in(
+        db,
+        &settings.keys,
+        &settings.policy,
+        input.attempt(kind, tenant),
+        &client,
+        Utc::now(),
+    )
+    .await?;
+    Ok(AuthPayload(tokens))
+}
+
 #[derive(Default)]
 pub struct AuthMutation;
 
@@ -185,60 +218,12 @@ pub struct AuthMutation;
 impl AuthMutation {
     /// Sign in a distributor's staff member.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> ApiResult<AuthPayload> {
-        let settings = settings(ctx)?;
-        let client = client_info(ctx);
-        admit_sign_in(settings, &client)?;
-        let (tenant, _) = login_tenant(ctx, input.tenant_slug.as_deref()).await?;
-        let tokens = with_tenant_committing(
-            tenant_db(ctx)?,
-            &TenantContext::anonymous(tenant),
-            async |tx| {
-                sessions::sign_in(
-                    tx,
-                    &settings.keys,
-                    &settings.policy,
-                    input.attempt(Signing::User, tenant),
-                    &client,
-                    Utc::now(),
-                )
-                .await
-            },
-        )
-        .await?;
-        Ok(AuthPayload(tokens))
+        sign_in(ctx, &input, Signing::User).await
     }
 
     /// Sign in a customer's portal user.
     async fn portal_login(&self, ctx: &Context<'_>, input: LoginInput) -> ApiResult<AuthPayload> {
-        let settings = settings(ctx)?;
-        let client = client_info(ctx);
-        admit_sign_in(settings, &client)?;
-        let (tenant, slug) = login_tenant(ctx, input.tenant_slug.as_deref()).await?;
-        let provision_demo = settings.demo_portal_password.as_deref().filter(|password| {
-            slug == settings.default_tenant_slug
-                && input.email.eq_ignore_ascii_case(DEMO_PORTAL_EMAIL)
-                && input.password == *password
-        });
-        let tokens = with_tenant_committing(
-            tenant_db(ctx)?,
-            &TenantContext::anonymous(tenant),
-            async |tx| {
-                if let Some(password) = provision_demo {
-                    provision_demo_portal_user(tx, password, settings.production).await?;
-                }
-                sessions::sign_in(
-                    tx,
-                    &settings.keys,
-                    &settings.policy,
-                    input.attempt(Signing::PortalUser, tenant),
-                    &client,
-                    Utc::now(),
-                )
-                .await
-            },
-        )
-        .await?;
-        Ok(AuthPayload(tokens))
+        sign_in(ctx, &input, Signing::PortalUser).await
     }
 
     /// Exchange a refresh token for a new pair; the old refresh token stops working, and using it

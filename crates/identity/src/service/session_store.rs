@@ -74,6 +74,15 @@ pub(super) struct Account {
     pub locked_until: Option<DateTime<Utc>>,
 }
 
+/// The account with this (lower-case) email, as it stands.
+pub(super) async fn account(
+    tx: &DatabaseTransaction,
+    kind: PrincipalKind,
+    email: &str,
+) -> Result<Option<Account>, DbErr> {
+    account_with(tx, kind, email, "").await
+}
+
 /// The account with this (lower-case) email, locked until the transaction ends so that
 /// concurrent attempts count their failures one after another.
 pub(super) async fn account_for_update(
@@ -81,11 +90,20 @@ pub(super) async fn account_for_update(
     kind: PrincipalKind,
     email: &str,
 ) -> Result<Option<Account>, DbErr> {
+    account_with(tx, kind, email, " FOR UPDATE").await
+}
+
+async fn account_with(
+    tx: &DatabaseTransaction,
+    kind: PrincipalKind,
+    email: &str,
+    lock: &str,
+) -> Result<Option<Account>, DbErr> {
     let t = tables(kind);
     let sql = format!(
         "SELECT p.id, {customer} AS customer_id, p.password_hash, p.status, p.failed_login_count, \
                 p.locked_until \
-           FROM {principals} p WHERE p.email = $1 FOR UPDATE",
+           FROM {principals} p WHERE p.email = $1{lock}",
         customer = t.customer,
         principals = t.principals,
     );

@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
+use leora_tenancy::{TenantContext, TenantDb, with_tenant};
 use sea_orm::DatabaseTransaction;
 use std::net::IpAddr;
 use uuid::Uuid;
@@ -17,6 +18,7 @@ use super::passwords;
 use super::refresh_token::RefreshToken;
 use super::session_store::{self as store, Account, NewSession};
 use super::tokens::{AccessClaims, JwtKeys, PrincipalKind};
+use super::with_tenant_committing;
 use crate::entities::enums::UserStatus;
 use crate::error::IdentityError;
 
@@ -69,38 +71,53 @@ pub struct Authenticated {
     pub permissions: BTreeSet<String>,
 }
 
-/// Signs in an internal user or a portal user ([`Attempt`]).
+/// Signs in an internal user or a portal user ([`Attempt`]), in the attempt's tenant.
 ///
-/// `tx` is a tenant transaction for the attempt's tenant with an anonymous principal. The email is matched
-/// case-insensitively. An unknown email and a wrong password both give `InvalidCredentials`; for a
-/// known account the failure is counted, and the failure that reaches
+/// The email is matched case-insensitively. An unknown email and a wrong password both give
+/// `InvalidCredentials`; for a known account the failure is counted, and the failure that reaches
 /// `policy.max_failed_logins` locks the account for `policy.lockout` and gives `AccountLocked`.
 /// While locked, even the right password gives `AccountLocked`. A disabled or invited account
-/// gives `AccountDisabled`, but only to a caller who knows its password. Failures that were
-/// counted must be committed: see [`IdentityError::commit_anyway`].
+/// gives `AccountDisabled`, but only to a caller who knows its password. Counted failures are
+/// committed (see [`IdentityError::commit_anyway`]).
+///
+/// The password is checked between two short transactions, holding neither a row lock nor a
+/// pooled connection while argon2 runs: the first reads the account, the second locks it, checks
+/// that the hash verified is still its hash, and records the outcome.
 pub async fn sign_in(
-    tx: &DatabaseTransaction,
+    db: &TenantDb,
     keys: &JwtKeys,
     policy: &AuthPolicy,
     attempt: Attempt<'_>,
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<IssuedTokens, IdentityError> {
-    let issuer = Issuer {
-        tx,
-        keys,
-        policy,
-        client,
-        now,
+    let ctx = TenantContext::anonymous(attempt.tenant_id);
+    let email = attempt.email.trim().to_lowercase();
+    let seen = with_tenant(db, &ctx, async |tx| {
+        Ok::<_, IdentityError>(store::account(tx, attempt.kind, &email).await?)
+    })
+    .await?;
+    let Some(seen) = seen else {
+        passwords::burn_verification_time(attempt.password).await?;
+        return Err(IdentityError::InvalidCredentials);
     };
-    issuer
-        .sign_in(
-            attempt.kind,
-            attempt.tenant_id,
-            attempt.email,
-            attempt.password,
-        )
-        .await
+    if let Some(until) = seen.locked_until.filter(|until| *until > now) {
+        return Err(IdentityError::AccountLocked { until });
+    }
+    let verified = passwords::verify_off_runtime(attempt.password, &seen.password_hash).await?;
+    with_tenant_committing(db, &ctx, async |tx| {
+        let issuer = Issuer {
+            tx,
+            keys,
+            policy,
+            client,
+            now,
+        };
+        issuer
+            .record_sign_in(attempt, &email, &seen, verified)
+            .await
+    })
+    .await
 }
 
 /// One sign-in: an internal user (`login`) or a portal user (`portalLogin`, whose access token
@@ -240,22 +257,26 @@ struct Issuer<'a> {
 }
 
 impl Issuer<'_> {
-    async fn sign_in(
+    /// The second half of [`sign_in`]: `seen` is the account as read before its password hash
+    /// was checked (`verified`), and is compared under the row lock with the account as it
+    /// stands, so concurrent attempts count their failures one after another.
+    async fn record_sign_in(
         &self,
-        kind: PrincipalKind,
-        tenant_id: Uuid,
+        attempt: Attempt<'_>,
         email: &str,
-        password: &str,
+        seen: &Account,
+        verified: bool,
     ) -> Result<IssuedTokens, IdentityError> {
-        let email = email.trim().to_lowercase();
-        let Some(account) = store::account_for_update(self.tx, kind, &email).await? else {
-            passwords::burn_verification_time(password).await?;
-            return Err(IdentityError::InvalidCredentials);
-        };
+        let kind = attempt.kind;
+        let account = store::account_for_update(self.tx, kind, email)
+            .await?
+            .filter(|account| account.id == seen.id && account.password_hash == seen.password_hash)
+            // Deleted, or its password changed while the old one was being checked.
+            .ok_or(IdentityError::InvalidCredentials)?;
         if let Some(until) = account.locked_until.filter(|until| *until > self.now) {
             return Err(IdentityError::AccountLocked { until });
         }
-        if !passwords::verify_off_runtime(password, &account.password_hash).await? {
+        if !verified {
             return Err(self.count_failure(kind, &account).await?);
         }
         if account.status != UserStatus::Active {
@@ -264,7 +285,7 @@ impl Issuer<'_> {
         store::record_login(self.tx, kind, account.id, self.now).await?;
         let principal = Principal {
             kind,
-            tenant_id,
+            tenant_id: attempt.tenant_id,
             id: account.id,
             customer_id: account.customer_id,
         };

@@ -62,25 +62,21 @@ async fn demo_portal_user_is_provisioned_in_development_and_refused_in_productio
         (demo_user.id, demo_user.customer_id)
     );
     let (keys, policy, client) = (&w.keys, &w.policy, client());
-    let tokens = w
-        .run_in(in_empty, async |tx| {
-            sessions::sign_in(
-                tx,
-                keys,
-                policy,
-                sessions::Attempt {
-                    kind: PrincipalKind::PortalUser,
-                    tenant_id: empty,
-                    email: DEMO_PORTAL_EMAIL,
-                    password: "another password",
-                },
-                &client,
-                Utc::now(),
-            )
-            .await
-        })
-        .await
-        .unwrap();
+    let tokens = sessions::sign_in(
+        &w.pools.db,
+        keys,
+        policy,
+        sessions::Attempt {
+            kind: PrincipalKind::PortalUser,
+            tenant_id: empty,
+            email: DEMO_PORTAL_EMAIL,
+            password: "another password",
+        },
+        &client,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     let auth = w.authenticate(&tokens.claims).await.unwrap();
     assert_eq!(auth.roles, ["portal_user"]);
 

@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use leora_identity::entities::enums::UserStatus;
 use leora_identity::service::sessions::{self, refresh_token_tenant};
 use leora_identity::{IdentityError, PrincipalKind};
-use leora_tenancy::{ApiError, ErrorCode, TenantContext};
+use leora_tenancy::{ApiError, ErrorCode};
 use leora_test_db::fixtures::create_tenant;
 
 #[tokio::test]
@@ -173,25 +173,21 @@ async fn login_is_confined_to_its_tenant() {
     let other = create_tenant(&w.pools.owner, "globex").await;
     let (keys, policy, client) = (&w.keys, &w.policy, client());
 
-    let error = w
-        .run_in(TenantContext::anonymous(other), async |tx| {
-            sessions::sign_in(
-                tx,
-                keys,
-                policy,
-                sessions::Attempt {
-                    kind: PrincipalKind::User,
-                    tenant_id: other,
-                    email: "rep@acme.test",
-                    password: PASSWORD,
-                },
-                &client,
-                Utc::now(),
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let error = sessions::sign_in(
+        &w.pools.db,
+        keys,
+        policy,
+        sessions::Attempt {
+            kind: PrincipalKind::User,
+            tenant_id: other,
+            email: "rep@acme.test",
+            password: PASSWORD,
+        },
+        &client,
+        Utc::now(),
+    )
+    .await
+    .unwrap_err();
 
     assert!(
         matches!(error, IdentityError::InvalidCredentials),

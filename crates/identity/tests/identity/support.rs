@@ -134,8 +134,7 @@ impl World {
             email,
             password,
         };
-        self.run(async |tx| sessions::sign_in(tx, keys, policy, attempt, &client, now).await)
-            .await
+        sessions::sign_in(&self.pools.db, keys, policy, attempt, &client, now).await
     }
 
     pub async fn refresh_at(

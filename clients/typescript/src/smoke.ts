@@ -112,7 +112,9 @@ async function main(): Promise<void> {
     check(checkoutCart.id === order.id, `the retry placed ${checkoutCart.orderNumber}, not ${order.orderNumber}`);
   });
   await step(`orders shows ${order.orderNumber}`, async () => {
-    const { orders } = await portal.request(OrdersDocument, { first: 100, orderBy: { field: "CREATED_AT", direction: "DESC" } });
+    // A page of 20, the API's default: 100 orders with every line (up to 500 each) would cost more
+    // than one request may spend (QUERY_TOO_EXPENSIVE; docs/architecture.md, "What a request may cost").
+    const { orders } = await portal.request(OrdersDocument, { first: 20, orderBy: { field: "CREATED_AT", direction: "DESC" } });
     check(orders.edges.some((edge) => edge.node.id === order.id), `orders lacks ${order.orderNumber} (${orders.totalCount} order(s))`);
   });
 
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
     check(first.status === "SUBMITTED", `the order is ${first.status}`);
     const { createOrder: again } = await staff.request(CreateOrderDocument, { input });
     check(again.id === first.id, `the retry placed ${again.orderNumber}, not ${first.orderNumber}`);
-    const { orders } = await portal.request(OrdersDocument, { first: 100 });
+    const { orders } = await portal.request(OrdersDocument, { first: 20, orderBy: { field: "CREATED_AT", direction: "DESC" } });
     check(orders.edges.some((edge) => edge.node.id === first.id), `the buyer does not see ${first.orderNumber}`);
   });
 

@@ -106,13 +106,7 @@ pub async fn sign_in(
     }
     let verified = passwords::verify_off_runtime(attempt.password, &seen.password_hash).await?;
     with_tenant_committing(db, &ctx, async |tx| {
-        let issuer = Issuer {
-            tx,
-            keys,
-            policy,
-            client,
-            now,
-        };
+        let issuer = Issuer::new(tx, keys, policy, client, now);
         issuer
             .record_sign_in(attempt, &email, &seen, verified)
             .await
@@ -171,13 +165,7 @@ pub async fn refresh(
         return Err(IdentityError::AccountDisabled);
     }
     store::mark_rotated(tx, kind, presented.session_id, now).await?;
-    let issuer = Issuer {
-        tx,
-        keys,
-        policy,
-        client,
-        now,
-    };
+    let issuer = Issuer::new(tx, keys, policy, client, now);
     let principal = Principal {
         kind,
         tenant_id: session.tenant_id,
@@ -256,7 +244,23 @@ struct Issuer<'a> {
     now: DateTime<Utc>,
 }
 
-impl Issuer<'_> {
+impl<'a> Issuer<'a> {
+    fn new(
+        tx: &'a DatabaseTransaction,
+        keys: &'a JwtKeys,
+        policy: &'a AuthPolicy,
+        client: &'a ClientInfo,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            tx,
+            keys,
+            policy,
+            client,
+            now,
+        }
+    }
+
     /// The second half of [`sign_in`]: `seen` is the account as read before its password hash
     /// was checked (`verified`), and is compared under the row lock with the account as it
     /// stands, so concurrent attempts count their failures one after another.

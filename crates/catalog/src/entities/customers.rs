@@ -88,27 +88,11 @@ pub enum CustomerStatus {
     Inactive,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    /// The sales rep who works the account.
-    #[sea_orm(
-        belongs_to = "users::Entity",
-        from = "Column::AssignedRepId",
-        to = "users::Column::Id",
-        on_delete = "SetNull"
-    )]
-    AssignedRep,
-    #[sea_orm(has_many = "portal_users::Entity")]
-    PortalUsers,
-    #[sea_orm(has_many = "super::price_list_entries::Entity")]
-    PriceListEntries,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    AssignedRep: belongs_to users::Entity, from Column::AssignedRepId, to users::Column::Id, on_delete SetNull;
+    PortalUsers: has_many portal_users::Entity;
+    PriceListEntries: has_many super::price_list_entries::Entity;
 }
 
 leora_tenancy::related! {

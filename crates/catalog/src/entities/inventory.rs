@@ -19,22 +19,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "super::skus::Entity",
-        from = "Column::SkuId",
-        to = "super::skus::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Sku,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    Sku: belongs_to super::skus::Entity, from Column::SkuId, to super::skus::Column::Id, on_delete Cascade;
 }
 
 leora_tenancy::related! {

@@ -37,29 +37,10 @@ leora_tenancy::read_by_position!(Model {
     updated_at,
 });
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "super::skus::Entity",
-        from = "Column::SkuId",
-        to = "super::skus::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Sku,
-    #[sea_orm(
-        belongs_to = "super::customers::Entity",
-        from = "Column::CustomerId",
-        to = "super::customers::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Customer,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    Sku: belongs_to super::skus::Entity, from Column::SkuId, to super::skus::Column::Id, on_delete Cascade;
+    Customer: belongs_to super::customers::Entity, from Column::CustomerId, to super::customers::Column::Id, on_delete Cascade;
 }
 
 leora_tenancy::related! {

@@ -55,24 +55,10 @@ leora_tenancy::read_by_position!(Model {
     updated_at,
 });
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "super::suppliers::Entity",
-        from = "Column::SupplierId",
-        to = "super::suppliers::Column::Id",
-        on_delete = "SetNull"
-    )]
-    Supplier,
-    #[sea_orm(has_many = "super::skus::Entity")]
-    Skus,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    Supplier: belongs_to super::suppliers::Entity, from Column::SupplierId, to super::suppliers::Column::Id, on_delete SetNull;
+    Skus: has_many super::skus::Entity;
 }
 
 leora_tenancy::related! {

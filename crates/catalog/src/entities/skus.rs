@@ -42,26 +42,11 @@ leora_tenancy::read_by_position!(Model {
     updated_at,
 });
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "super::products::Entity",
-        from = "Column::ProductId",
-        to = "super::products::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Product,
-    #[sea_orm(has_many = "super::inventory::Entity")]
-    Inventory,
-    #[sea_orm(has_many = "super::price_list_entries::Entity")]
-    PriceListEntries,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    Product: belongs_to super::products::Entity, from Column::ProductId, to super::products::Column::Id, on_delete Cascade;
+    Inventory: has_many super::inventory::Entity;
+    PriceListEntries: has_many super::price_list_entries::Entity;
 }
 
 leora_tenancy::related! {

@@ -34,15 +34,8 @@ pub enum TaxRateKind {
     Percent,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
 }
 
 leora_tenancy::related! {

@@ -18,10 +18,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(has_many = "super::role_permissions::Entity")]
-    RolePermissions,
+leora_tenancy::relations! {
+    RolePermissions: has_many super::role_permissions::Entity;
 }
 
 leora_tenancy::related! {

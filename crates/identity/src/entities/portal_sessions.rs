@@ -26,22 +26,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "super::portal_users::Entity",
-        from = "Column::PortalUserId",
-        to = "super::portal_users::Column::Id",
-        on_delete = "Cascade"
-    )]
-    PortalUser,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    PortalUser: belongs_to super::portal_users::Entity, from Column::PortalUserId, to super::portal_users::Column::Id, on_delete Cascade;
 }
 
 leora_tenancy::related! {

@@ -28,19 +28,10 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(has_many = "super::portal_user_roles::Entity")]
-    PortalUserRoles,
-    #[sea_orm(has_many = "super::portal_sessions::Entity")]
-    PortalSessions,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    PortalUserRoles: has_many super::portal_user_roles::Entity;
+    PortalSessions: has_many super::portal_sessions::Entity;
 }
 
 leora_tenancy::related! {

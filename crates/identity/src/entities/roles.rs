@@ -22,21 +22,11 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(has_many = "super::role_permissions::Entity")]
-    RolePermissions,
-    #[sea_orm(has_many = "super::user_roles::Entity")]
-    UserRoles,
-    #[sea_orm(has_many = "super::portal_user_roles::Entity")]
-    PortalUserRoles,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    RolePermissions: has_many super::role_permissions::Entity;
+    UserRoles: has_many super::user_roles::Entity;
+    PortalUserRoles: has_many super::portal_user_roles::Entity;
 }
 
 leora_tenancy::related! {

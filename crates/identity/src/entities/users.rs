@@ -26,27 +26,11 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    /// The user's manager (self-reference).
-    #[sea_orm(
-        belongs_to = "Entity",
-        from = "Column::ManagerId",
-        to = "Column::Id",
-        on_delete = "SetNull"
-    )]
-    Manager,
-    #[sea_orm(has_many = "super::user_roles::Entity")]
-    UserRoles,
-    #[sea_orm(has_many = "super::user_sessions::Entity")]
-    UserSessions,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    Manager: belongs_to Entity, from Column::ManagerId, to Column::Id, on_delete SetNull;
+    UserRoles: has_many super::user_roles::Entity;
+    UserSessions: has_many super::user_sessions::Entity;
 }
 
 leora_tenancy::related! {

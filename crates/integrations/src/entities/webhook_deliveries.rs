@@ -36,29 +36,10 @@ pub enum DeliveryStatus {
     Dead,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "super::webhook_subscriptions::Entity",
-        from = "Column::SubscriptionId",
-        to = "super::webhook_subscriptions::Column::Id",
-        on_delete = "Cascade"
-    )]
-    WebhookSubscription,
-    #[sea_orm(
-        belongs_to = "super::webhook_events::Entity",
-        from = "Column::EventId",
-        to = "super::webhook_events::Column::Id",
-        on_delete = "Cascade"
-    )]
-    WebhookEvent,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    WebhookSubscription: belongs_to super::webhook_subscriptions::Entity, from Column::SubscriptionId, to super::webhook_subscriptions::Column::Id, on_delete Cascade;
+    WebhookEvent: belongs_to super::webhook_events::Entity, from Column::EventId, to super::webhook_events::Column::Id, on_delete Cascade;
 }
 
 leora_tenancy::related! {

@@ -39,17 +39,9 @@ pub enum SubscriptionStatus {
     Disabled,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(has_many = "super::webhook_deliveries::Entity")]
-    WebhookDeliveries,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    WebhookDeliveries: has_many super::webhook_deliveries::Entity;
 }
 
 leora_tenancy::related! {

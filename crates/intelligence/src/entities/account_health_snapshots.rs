@@ -65,22 +65,9 @@ pub enum PaceStatus {
     InsufficientData,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "customers::Entity",
-        from = "Column::CustomerId",
-        to = "customers::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Customer,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    Customer: belongs_to customers::Entity, from Column::CustomerId, to customers::Column::Id, on_delete Cascade;
 }
 
 leora_tenancy::related! {

@@ -57,41 +57,12 @@ pub enum SampleApprovalStatus {
     Rejected,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    /// The rep who logged the activity.
-    #[sea_orm(
-        belongs_to = "users::Entity",
-        from = "Column::UserId",
-        to = "users::Column::Id"
-    )]
-    User,
-    #[sea_orm(
-        belongs_to = "customers::Entity",
-        from = "Column::CustomerId",
-        to = "customers::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Customer,
-    #[sea_orm(
-        belongs_to = "skus::Entity",
-        from = "Column::SampleSkuId",
-        to = "skus::Column::Id"
-    )]
-    SampleSku,
-    #[sea_orm(
-        belongs_to = "users::Entity",
-        from = "Column::ApprovedByUserId",
-        to = "users::Column::Id"
-    )]
-    ApprovedBy,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    User: belongs_to users::Entity, from Column::UserId, to users::Column::Id;
+    Customer: belongs_to customers::Entity, from Column::CustomerId, to customers::Column::Id, on_delete Cascade;
+    SampleSku: belongs_to skus::Entity, from Column::SampleSkuId, to skus::Column::Id;
+    ApprovedBy: belongs_to users::Entity, from Column::ApprovedByUserId, to users::Column::Id;
 }
 
 leora_tenancy::related! {

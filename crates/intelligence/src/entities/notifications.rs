@@ -30,29 +30,10 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "users::Entity",
-        from = "Column::RecipientUserId",
-        to = "users::Column::Id",
-        on_delete = "Cascade"
-    )]
-    RecipientUser,
-    #[sea_orm(
-        belongs_to = "portal_users::Entity",
-        from = "Column::RecipientPortalUserId",
-        to = "portal_users::Column::Id",
-        on_delete = "Cascade"
-    )]
-    RecipientPortalUser,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    RecipientUser: belongs_to users::Entity, from Column::RecipientUserId, to users::Column::Id, on_delete Cascade;
+    RecipientPortalUser: belongs_to portal_users::Entity, from Column::RecipientPortalUserId, to portal_users::Column::Id, on_delete Cascade;
 }
 
 leora_tenancy::related! {

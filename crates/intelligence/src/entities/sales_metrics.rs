@@ -47,29 +47,10 @@ pub enum MetricPeriod {
     Month,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "users::Entity",
-        from = "Column::UserId",
-        to = "users::Column::Id",
-        on_delete = "Cascade"
-    )]
-    User,
-    #[sea_orm(
-        belongs_to = "customers::Entity",
-        from = "Column::CustomerId",
-        to = "customers::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Customer,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    User: belongs_to users::Entity, from Column::UserId, to users::Column::Id, on_delete Cascade;
+    Customer: belongs_to customers::Entity, from Column::CustomerId, to customers::Column::Id, on_delete Cascade;
 }
 
 leora_tenancy::related! {

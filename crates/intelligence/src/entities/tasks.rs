@@ -41,35 +41,11 @@ pub enum TaskStatus {
     Cancelled,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "users::Entity",
-        from = "Column::AssigneeUserId",
-        to = "users::Column::Id"
-    )]
-    Assignee,
-    #[sea_orm(
-        belongs_to = "users::Entity",
-        from = "Column::CreatedByUserId",
-        to = "users::Column::Id",
-        on_delete = "SetNull"
-    )]
-    CreatedBy,
-    #[sea_orm(
-        belongs_to = "customers::Entity",
-        from = "Column::CustomerId",
-        to = "customers::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Customer,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    Assignee: belongs_to users::Entity, from Column::AssigneeUserId, to users::Column::Id;
+    CreatedBy: belongs_to users::Entity, from Column::CreatedByUserId, to users::Column::Id, on_delete SetNull;
+    Customer: belongs_to customers::Entity, from Column::CustomerId, to customers::Column::Id, on_delete Cascade;
 }
 
 leora_tenancy::related! {

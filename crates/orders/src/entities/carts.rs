@@ -36,30 +36,11 @@ pub enum CartStatus {
     Expired,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "portal_users::Entity",
-        from = "Column::PortalUserId",
-        to = "portal_users::Column::Id",
-        on_delete = "Cascade"
-    )]
-    PortalUser,
-    #[sea_orm(
-        belongs_to = "super::orders::Entity",
-        from = "Column::ConvertedOrderId",
-        to = "super::orders::Column::Id"
-    )]
-    ConvertedOrder,
-    #[sea_orm(has_many = "super::cart_items::Entity")]
-    CartItems,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    PortalUser: belongs_to portal_users::Entity, from Column::PortalUserId, to portal_users::Column::Id, on_delete Cascade;
+    ConvertedOrder: belongs_to super::orders::Entity, from Column::ConvertedOrderId, to super::orders::Column::Id;
+    CartItems: has_many super::cart_items::Entity;
 }
 
 leora_tenancy::related! {

@@ -50,23 +50,10 @@ pub enum InvoiceStatus {
     Void,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "super::orders::Entity",
-        from = "Column::OrderId",
-        to = "super::orders::Column::Id"
-    )]
-    Order,
-    #[sea_orm(has_many = "super::payments::Entity")]
-    Payments,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    Order: belongs_to super::orders::Entity, from Column::OrderId, to super::orders::Column::Id;
+    Payments: has_many super::payments::Entity;
 }
 
 leora_tenancy::related! {

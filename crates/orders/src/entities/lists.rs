@@ -36,38 +36,12 @@ pub enum ListKind {
     Custom,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "customers::Entity",
-        from = "Column::CustomerId",
-        to = "customers::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Customer,
-    #[sea_orm(
-        belongs_to = "portal_users::Entity",
-        from = "Column::OwnerPortalUserId",
-        to = "portal_users::Column::Id",
-        on_delete = "Cascade"
-    )]
-    OwnerPortalUser,
-    #[sea_orm(
-        belongs_to = "users::Entity",
-        from = "Column::OwnerUserId",
-        to = "users::Column::Id",
-        on_delete = "Cascade"
-    )]
-    OwnerUser,
-    #[sea_orm(has_many = "super::list_items::Entity")]
-    ListItems,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    Customer: belongs_to customers::Entity, from Column::CustomerId, to customers::Column::Id, on_delete Cascade;
+    OwnerPortalUser: belongs_to portal_users::Entity, from Column::OwnerPortalUserId, to portal_users::Column::Id, on_delete Cascade;
+    OwnerUser: belongs_to users::Entity, from Column::OwnerUserId, to users::Column::Id, on_delete Cascade;
+    ListItems: has_many super::list_items::Entity;
 }
 
 leora_tenancy::related! {

@@ -64,36 +64,11 @@ pub enum PricingRule {
     Sample,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "super::orders::Entity",
-        from = "Column::OrderId",
-        to = "super::orders::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Order,
-    #[sea_orm(
-        belongs_to = "skus::Entity",
-        from = "Column::SkuId",
-        to = "skus::Column::Id"
-    )]
-    Sku,
-    /// The price-list entry that priced the line, if one did.
-    #[sea_orm(
-        belongs_to = "price_list_entries::Entity",
-        from = "Column::PriceListEntryId",
-        to = "price_list_entries::Column::Id",
-        on_delete = "SetNull"
-    )]
-    PriceListEntry,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    Order: belongs_to super::orders::Entity, from Column::OrderId, to super::orders::Column::Id, on_delete Cascade;
+    Sku: belongs_to skus::Entity, from Column::SkuId, to skus::Column::Id;
+    PriceListEntry: belongs_to price_list_entries::Entity, from Column::PriceListEntryId, to price_list_entries::Column::Id, on_delete SetNull;
 }
 
 leora_tenancy::related! {

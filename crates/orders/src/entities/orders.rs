@@ -81,42 +81,14 @@ pub enum OrderStatus {
     Cancelled,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "customers::Entity",
-        from = "Column::CustomerId",
-        to = "customers::Column::Id"
-    )]
-    Customer,
-    #[sea_orm(
-        belongs_to = "users::Entity",
-        from = "Column::PlacedByUserId",
-        to = "users::Column::Id",
-        on_delete = "SetNull"
-    )]
-    PlacedByUser,
-    #[sea_orm(
-        belongs_to = "portal_users::Entity",
-        from = "Column::PlacedByPortalUserId",
-        to = "portal_users::Column::Id",
-        on_delete = "SetNull"
-    )]
-    PlacedByPortalUser,
-    #[sea_orm(has_many = "super::order_lines::Entity")]
-    OrderLines,
-    #[sea_orm(has_one = "super::invoices::Entity")]
-    Invoice,
-    /// Carts converted into this order.
-    #[sea_orm(has_many = "super::carts::Entity")]
-    Carts,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    Customer: belongs_to customers::Entity, from Column::CustomerId, to customers::Column::Id;
+    PlacedByUser: belongs_to users::Entity, from Column::PlacedByUserId, to users::Column::Id, on_delete SetNull;
+    PlacedByPortalUser: belongs_to portal_users::Entity, from Column::PlacedByPortalUserId, to portal_users::Column::Id, on_delete SetNull;
+    OrderLines: has_many super::order_lines::Entity;
+    Invoice: has_one super::invoices::Entity;
+    Carts: has_many super::carts::Entity;
 }
 
 leora_tenancy::related! {

@@ -53,21 +53,9 @@ pub enum PaymentStatus {
     Refunded,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "tenants::Entity",
-        from = "Column::TenantId",
-        to = "tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
-    #[sea_orm(
-        belongs_to = "super::invoices::Entity",
-        from = "Column::InvoiceId",
-        to = "super::invoices::Column::Id"
-    )]
-    Invoice,
+leora_tenancy::relations! {
+    Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+    Invoice: belongs_to super::invoices::Entity, from Column::InvoiceId, to super::invoices::Column::Id;
 }
 
 leora_tenancy::related! {

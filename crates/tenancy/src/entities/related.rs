@@ -28,3 +28,41 @@ macro_rules! related {
         )*
     };
 }
+
+/// The `Relation` enum of the entity module it is used in, and its `RelationTrait`: one line per
+/// relation, in the words of sea-orm's own `DeriveRelation` attributes: `Variant: belongs_to
+/// target, from column, to column[, on_delete Action];` for a foreign key this entity holds,
+/// `Variant: has_many target;` (or `has_one`) for one the other side holds.
+///
+/// ```text
+/// leora_tenancy::relations! {
+///     Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
+///     Lines: has_many super::order_lines::Entity;
+/// }
+/// ```
+#[macro_export]
+macro_rules! relations {
+    ($(
+        $variant:ident: $kind:ident $target:path
+        $(, from $from:expr, to $to:expr)?
+        $(, on_delete $action:ident)?;
+    )*) => {
+        #[derive(Copy, Clone, Debug, sea_orm::EnumIter)]
+        pub enum Relation {
+            $($variant,)*
+        }
+
+        impl sea_orm::RelationTrait for Relation {
+            fn def(&self) -> sea_orm::RelationDef {
+                match self {
+                    $(
+                        Self::$variant => <Entity as sea_orm::EntityTrait>::$kind($target)
+                            $(.from($from).to($to))?
+                            $(.on_delete(sea_orm::prelude::ForeignKeyAction::$action))?
+                            .into(),
+                    )*
+                }
+            }
+        }
+    };
+}

@@ -29,15 +29,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::tenants::Entity",
-        from = "Column::TenantId",
-        to = "super::tenants::Column::Id",
-        on_delete = "Cascade"
-    )]
-    Tenant,
+crate::relations! {
+    Tenant: belongs_to super::tenants::Entity, from Column::TenantId, to super::tenants::Column::Id, on_delete Cascade;
 }
 
 crate::related! {
@@ -45,3 +38,30 @@ crate::related! {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What sea-orm's own derive makes of the same relation.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    enum Derived {
+        #[sea_orm(
+            belongs_to = "super::super::tenants::Entity",
+            from = "Column::TenantId",
+            to = "super::super::tenants::Column::Id",
+            on_delete = "Cascade"
+        )]
+        Tenant,
+    }
+
+    #[test]
+    fn relations_defines_what_derive_relation_would() {
+        let made = format!("{:?}", Relation::Tenant.def());
+        assert!(
+            made.contains("Cascade") && made.contains("tenant_id"),
+            "{made}"
+        );
+        assert_eq!(made, format!("{:?}", Derived::Tenant.def()));
+    }
+}

@@ -39,10 +39,8 @@ pub enum TenantStatus {
     Cancelled,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(has_one = "super::tenant_settings::Entity")]
-    TenantSettings,
+crate::relations! {
+    TenantSettings: has_one super::tenant_settings::Entity;
 }
 
 crate::related! {

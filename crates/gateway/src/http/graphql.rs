@@ -15,6 +15,7 @@
 use super::AppState;
 use super::fair_share::Busy;
 use crate::cost::RequestBudget;
+use crate::schema::LeoraSchema;
 use async_graphql::http::parse_query_string;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
@@ -477,7 +478,7 @@ async fn execute(
         if let Some(claims) = identified.claims {
             batch = batch.data(claims);
         }
-        let response = batching.run(state.schema.execute_batch(batch)).await;
+        let response = batching.run(execute_in_turn(&state.schema, batch)).await;
         Ok::<_, Refusal>((identified.permit, tx, response))
     };
     // The deadline covers the request up to its last resolver; dropping the work there drops
@@ -531,6 +532,23 @@ async fn execute(
         body_response(status, media, body)
     } else {
         respond(media, &internal_error_response())
+    }
+}
+
+/// Runs the operations of a batch one after another, as a single one runs. They share the
+/// request's one transaction: run at once (as `Schema::execute_batch` does), one operation's
+/// savepoint could close over another's statements, and a failing one roll back its neighbour's
+/// work (`crate::savepoints`).
+async fn execute_in_turn(schema: &LeoraSchema, batch: BatchRequest) -> BatchResponse {
+    match batch {
+        BatchRequest::Single(request) => BatchResponse::Single(schema.execute(request).await),
+        BatchRequest::Batch(requests) => {
+            let mut responses = Vec::with_capacity(requests.len());
+            for request in requests {
+                responses.push(schema.execute(request).await);
+            }
+            BatchResponse::Batch(responses)
+        }
     }
 }
 

@@ -5,11 +5,12 @@
 //! either, the request is refused with `QUERY_TOO_EXPENSIVE`, the computed cost and the limit in
 //! `extensions`. See `docs/architecture.md`, "What a request may cost".
 
+use crate::errors::coded;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
 };
-use async_graphql::{ErrorExtensionValues, Positioned, ServerError, ValidationResult};
+use async_graphql::{Positioned, ServerError, ValidationResult};
 use leora_tenancy::ErrorCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -67,12 +68,11 @@ impl Extension for CostCheck {
 
 /// The error of a request refused for its cost.
 pub fn too_expensive(message: String, cost: usize, limit: usize) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", ErrorCode::QueryTooExpensive.as_str());
-    extensions.set("cost", cost);
-    extensions.set("limit", limit);
-    error.extensions = Some(extensions);
+    let mut error = coded(ErrorCode::QueryTooExpensive, message);
+    if let Some(extensions) = error.extensions.as_mut() {
+        extensions.set("cost", cost);
+        extensions.set("limit", limit);
+    }
     error
 }
 
@@ -83,17 +83,25 @@ pub fn root_fields<'a>(
     document: &'a ExecutableDocument,
     operation_name: Option<&str>,
 ) -> Option<Vec<&'a str>> {
-    let operation = match &document.operations {
-        DocumentOperations::Single(operation) => operation,
-        DocumentOperations::Multiple(operations) => match operation_name {
-            Some(name) => operations.get(name)?,
-            None if operations.len() == 1 => operations.values().next()?,
-            None => return None,
-        },
-    };
+    let operation = selected_operation(document, operation_name)?;
     let mut names = Vec::new();
     collect_fields(document, &operation.node.selection_set, 0, &mut names);
     Some(names)
+}
+
+/// The operation a request runs: the one named, or the document's only one.
+pub fn selected_operation<'a>(
+    document: &'a ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<&'a Positioned<OperationDefinition>> {
+    match &document.operations {
+        DocumentOperations::Single(operation) => Some(operation),
+        DocumentOperations::Multiple(operations) => match operation_name {
+            Some(name) => operations.get(name),
+            None if operations.len() == 1 => operations.values().next(),
+            None => None,
+        },
+    }
 }
 
 /// Fragment cycles are refused by validation; the depth guard only keeps this walk finite

@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod config;
 pub mod cost;
+pub mod errors;
 pub mod http;
 pub mod savepoints;
 pub mod schema;

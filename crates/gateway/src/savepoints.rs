@@ -5,57 +5,64 @@
 //! while reading a nullable field of a result (which the field absorbs as `null`) never undoes
 //! the write. Work that must be all or nothing across several steps belongs inside one mutation
 //! (`checkoutCart`), not across fields. See `docs/api.md`, "What a response promises".
+//!
+//! The savepoints wrap the mutation root itself rather than hooking every field's resolution:
+//! only root mutation fields need one, and a per-field hook would cost every field of every
+//! query.
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo,
+use crate::errors::coded;
+use async_graphql::parser::types::Field;
+use async_graphql::registry::Registry;
+use async_graphql::resolver_utils::{ContainerType, resolve_container};
+use async_graphql::{
+    Context, ContextSelectionSet, ObjectType, OutputType, Positioned, ServerResult, Value,
 };
-use async_graphql::{ServerError, ServerResult, Value};
+use leora_tenancy::ErrorCode;
 use leora_tenancy::graphql::RequestScope;
 use sea_orm::ConnectionTrait;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 const SAVEPOINT: &str = "SAVEPOINT leora_mutation_field";
 const RELEASE: &str = "RELEASE SAVEPOINT leora_mutation_field";
 const ROLLBACK: &str = "ROLLBACK TO SAVEPOINT leora_mutation_field";
 
-/// Wraps the root fields of the schema's mutation type (named `mutation_type`).
-pub struct MutationSavepoints {
-    pub mutation_type: String,
-}
+/// A mutation root whose every field runs in a savepoint of its own. It is the same GraphQL type
+/// as `M` (name and fields), so the schema does not change.
+#[derive(Default)]
+pub struct Savepointed<M>(pub M);
 
-impl ExtensionFactory for MutationSavepoints {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(FieldSavepoint {
-            mutation_type: self.mutation_type.clone(),
-        })
+impl<M: ContainerType> OutputType for Savepointed<M> {
+    fn type_name() -> Cow<'static, str> {
+        M::type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        M::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        _field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        resolve_container(ctx, self).await
     }
 }
 
-struct FieldSavepoint {
-    mutation_type: String,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for FieldSavepoint {
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<Value>> {
-        let root_mutation =
-            info.path_node.parent.is_none() && info.parent_type == self.mutation_type;
+impl<M: ContainerType> ContainerType for Savepointed<M> {
+    async fn resolve_field(&self, ctx: &Context<'_>) -> ServerResult<Option<Value>> {
         let session = match ctx.data_opt::<Arc<RequestScope>>().map(AsRef::as_ref) {
-            Some(RequestScope::Authenticated(session)) if root_mutation => session,
+            Some(RequestScope::Authenticated(session)) => session,
             // Sign-in mutations run without the request transaction, in transactions of their own.
-            _ => return next.run(ctx, info).await,
+            _ => return self.0.resolve_field(ctx).await,
         };
         let tx = session.tx();
         if let Err(error) = tx.execute_unprepared(SAVEPOINT).await {
             tracing::error!(%error, "cannot set a mutation field's savepoint");
-            return Err(internal(&info));
+            return Err(coded(ErrorCode::Internal, "internal error"));
         }
-        let outcome = next.run(ctx, info).await;
+        let outcome = self.0.resolve_field(ctx).await;
         let end = if outcome.is_ok() { RELEASE } else { ROLLBACK };
         if let Err(error) = tx.execute_unprepared(end).await {
             // The transaction is unusable now; its commit fails and the response says so.
@@ -65,10 +72,4 @@ impl Extension for FieldSavepoint {
     }
 }
 
-fn internal(info: &ResolveInfo<'_>) -> ServerError {
-    let mut error = ServerError::new("internal error", Some(info.field.name.pos));
-    let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", leora_tenancy::ErrorCode::Internal.as_str());
-    error.extensions = Some(extensions);
-    error
-}
+impl<M: ObjectType> ObjectType for Savepointed<M> {}

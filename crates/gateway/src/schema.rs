@@ -4,10 +4,8 @@
 
 use crate::config::GraphqlConfig;
 use crate::cost::CostLimit;
-use crate::savepoints::MutationSavepoints;
-use async_graphql::{
-    EmptySubscription, MergedObject, OutputType, SDLExportOptions, Schema, SchemaBuilder,
-};
+use crate::savepoints::Savepointed;
+use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 use leora_catalog::graphql::{CatalogMutation, CatalogQuery};
 use leora_compliance::graphql::{ComplianceMutation, ComplianceQuery};
 use leora_identity::graphql::{IdentityMutation, IdentityQuery};
@@ -35,12 +33,12 @@ pub struct MutationRoot(
     IntegrationsMutation,
 );
 
-pub type LeoraSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type LeoraSchema = Schema<QueryRoot, Savepointed<MutationRoot>, EmptySubscription>;
 
-fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+fn builder() -> SchemaBuilder<QueryRoot, Savepointed<MutationRoot>, EmptySubscription> {
     Schema::build(
         QueryRoot::default(),
-        MutationRoot::default(),
+        Savepointed::default(),
         EmptySubscription,
     )
 }
@@ -51,9 +49,6 @@ pub fn build_schema(limits: &GraphqlConfig) -> LeoraSchema {
         .limit_depth(limits.max_depth)
         .extension(CostLimit {
             limit: limits.max_cost,
-        })
-        .extension(MutationSavepoints {
-            mutation_type: <MutationRoot as OutputType>::type_name().into_owned(),
         });
     // Suggestions ("did you mean …") would name fields introspection is meant to hide.
     let builder = if limits.introspection {

@@ -1,11 +1,22 @@
 //! Raw SQL shared by every crate: building a PostgreSQL statement, reading which integrity
 //! constraint refused one, and telling a statement cut off by its deadline.
 
-use sea_orm::{DbBackend, DbErr, RuntimeErr, Statement, Value, sqlx};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, RuntimeErr, Statement, Value, sqlx};
 
 /// A PostgreSQL statement with `$n` parameters.
 pub fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
     Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+/// The number a `SELECT count(*) …` statement answers (0 when it answers no row), for the caps
+/// that bound what one list of the API can return.
+pub async fn count(db: &impl ConnectionTrait, statement: Statement) -> Result<usize, DbErr> {
+    let row = db.query_one_raw(statement).await?;
+    let count = row
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(usize::try_from(count).unwrap_or(usize::MAX))
 }
 
 /// An integrity constraint that refused a statement, by name, so a write can say which field

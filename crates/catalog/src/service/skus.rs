@@ -2,9 +2,9 @@
 
 use leora_tenancy::TenantTx;
 use leora_tenancy::error::{find_visible, not_found_unless_updated};
-use leora_tenancy::sql::{Violation, stmt, violated_constraint};
+use leora_tenancy::sql::{Violation, count, stmt, violated_constraint};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, Set};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 use uuid::Uuid;
 
 use super::validate::{money, optional_text, positive, required_text};
@@ -79,18 +79,16 @@ pub async fn create_sku(tx: &TenantTx, input: NewSku) -> Result<skus::Model, Cat
 /// slip under the cap; the cap bounds what `Product.skus` returns (see `docs/architecture.md`,
 /// "What a request may cost"). An unknown product is left to the insert to report.
 async fn within_sku_cap(tx: &TenantTx, product_id: Uuid) -> Result<(), CatalogError> {
-    let row = tx
-        .query_one_raw(stmt(
+    let skus = count(
+        tx,
+        stmt(
             "SELECT count(*) FROM skus
               WHERE product_id = (SELECT id FROM products WHERE id = $1 FOR NO KEY UPDATE)",
             [product_id.into()],
-        ))
-        .await?;
-    let count = row
-        .map(|row| row.try_get_by_index::<i64>(0))
-        .transpose()?
-        .unwrap_or(0);
-    if usize::try_from(count).unwrap_or(usize::MAX) >= MAX_SKUS_PER_PRODUCT {
+        ),
+    )
+    .await?;
+    if skus >= MAX_SKUS_PER_PRODUCT {
         return Err(CatalogError::bad_input(
             "productId",
             format!("a product has at most {MAX_SKUS_PER_PRODUCT} SKUs"),

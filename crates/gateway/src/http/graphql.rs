@@ -14,10 +14,11 @@
 
 use super::AppState;
 use super::fair_share::Busy;
-use crate::cost::RequestBudget;
+use crate::cost::{RequestBudget, selected_operation};
+use crate::errors::coded;
 use crate::schema::LeoraSchema;
 use async_graphql::http::parse_query_string;
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
 use axum::Extension;
 use axum::body::Bytes;
@@ -185,15 +186,8 @@ fn is_mutation(request: &mut async_graphql::Request) -> bool {
     let Ok(document) = request.parsed_query() else {
         return false;
     };
-    let operation = match &document.operations {
-        DocumentOperations::Single(operation) => Some(operation),
-        DocumentOperations::Multiple(operations) => match &operation_name {
-            Some(name) => operations.get(name.as_str()),
-            None if operations.len() == 1 => operations.values().next(),
-            None => None,
-        },
-    };
-    operation.is_some_and(|op| op.node.ty == OperationType::Mutation)
+    selected_operation(document, operation_name.as_deref())
+        .is_some_and(|op| op.node.ty == OperationType::Mutation)
 }
 
 /// Who the request acts as, the transaction it runs in when signed in, and its tenant's permit
@@ -602,15 +596,10 @@ fn body_response(status: StatusCode, media: MediaType, body: Vec<u8>) -> Respons
 
 /// What a request whose work could not be kept answers: none of it is reported as done.
 fn internal_error_response() -> BatchResponse {
-    let mut error = ServerError::new(
+    let error = coded(
+        ErrorCode::Internal,
         "internal error: the request failed part-way and nothing of it was kept",
-        None,
     );
-    error.extensions = Some({
-        let mut extensions = async_graphql::ErrorExtensionValues::default();
-        extensions.set("code", ErrorCode::Internal.as_str());
-        extensions
-    });
     BatchResponse::Single(async_graphql::Response::from_errors(vec![error]))
 }
 

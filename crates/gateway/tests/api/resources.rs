@@ -110,6 +110,20 @@ async fn lock_customer(app: &TestApp) -> sea_orm::DatabaseTransaction {
     lock
 }
 
+/// Returns once a statement of the test database waits for a row lock: the request holding its
+/// tenant's one permit is then surely blocked, however slow the machine.
+async fn wait_until_a_request_waits_for_a_lock(app: &TestApp) {
+    let waiting = "SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'";
+    for _ in 0..500 {
+        if app.scalar(waiting).await > 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("no request came to wait for the locked row within 5 s");
+}
+
 const RENAME: &str =
     "mutation($id: ID!) { updateCustomer(id: $id, input: { name: \"Renamed\" }) { name } }";
 
@@ -212,7 +226,7 @@ async fn a_tenant_over_its_concurrency_cap_is_rate_limited_while_another_tenant_
     let lock = lock_customer(&app).await;
     let blocked = app.graphql(Some(&admin), RENAME, json!({ "id": app.customer }));
     let later = async {
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        wait_until_a_request_waits_for_a_lock(&app).await;
         let refused = app.ask(&admin, "{ me { email } }").await;
         let served = app.ask(&other_tenant, "{ me { email } }").await;
         lock.rollback().await.unwrap();

@@ -1,7 +1,7 @@
 //! Input checks shared by the order services. Each names the field it rejects, in the API's
 //! camelCase, so a form can point at it.
 
-use leora_tenancy::sql::stmt;
+use leora_tenancy::sql::{count, stmt};
 use leora_tenancy::validate::money_fault;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, Value};
@@ -118,12 +118,7 @@ pub(crate) async fn rows_at_most(
     field: &str,
     message: &str,
 ) -> Result<(), OrdersError> {
-    let row = db.query_one_raw(stmt(count_sql, [parent.into()])).await?;
-    let count = row
-        .map(|row| row.try_get_by_index::<i64>(0))
-        .transpose()?
-        .unwrap_or(0);
-    if usize::try_from(count).unwrap_or(usize::MAX) > cap {
+    if count(db, stmt(count_sql, [parent.into()])).await? > cap {
         return Err(OrdersError::bad_input(field, format!("{message} {cap}")));
     }
     Ok(())

@@ -1,0 +1,14 @@
+//! Errors the gateway raises itself, outside any resolver (cost, savepoints, transactions): a
+//! message and an `extensions.code` from the API's vocabulary, as every resolver error carries.
+
+use async_graphql::{ErrorExtensionValues, ServerError};
+use leora_tenancy::ErrorCode;
+
+/// An error with `extensions.code` set to `code`.
+pub fn coded(code: ErrorCode, message: impl Into<String>) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", code.as_str());
+    error.extensions = Some(extensions);
+    error
+}

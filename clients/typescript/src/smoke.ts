@@ -42,6 +42,13 @@ async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A mutation's result, which the schema lets be null when the mutation failed (the client has
+ * already thrown on its error). */
+function present<T>(value: T | null | undefined, what: string): T {
+  check(value !== null && value !== undefined, `${what} answered null`);
+  return value;
+}
+
 type Sku = NonNullable<ProductsQuery["products"]["edges"][number]>["node"]["skus"][number];
 
 /** The SKU with the most stock, so repeated runs against one database keep working. */
@@ -58,7 +65,7 @@ async function main(): Promise<void> {
 
   // Staff: sign in, who am I, the catalog.
   const staff = await step(`login as ${admin}`, async () => {
-    const { login } = await anonymous.request(LoginDocument, { input: { tenantSlug, email: admin, password } });
+    const login = present((await anonymous.request(LoginDocument, { input: { tenantSlug, email: admin, password } })).login, "login");
     check(login.accessToken.length > 0, "login returned an empty access token");
     return anonymous.withToken(login.accessToken);
   });
@@ -77,7 +84,7 @@ async function main(): Promise<void> {
 
   // Portal buyer: sign in, catalog at its own price, cart, checkout, orders.
   const portal = await step(`portalLogin as ${buyer}`, async () => {
-    const { portalLogin } = await anonymous.request(PortalLoginDocument, { input: { tenantSlug, email: buyer, password } });
+    const portalLogin = present((await anonymous.request(PortalLoginDocument, { input: { tenantSlug, email: buyer, password } })).portalLogin, "portalLogin");
     return anonymous.withToken(portalLogin.accessToken);
   });
   const customerId = await step("me (portal user)", async () => {
@@ -95,20 +102,20 @@ async function main(): Promise<void> {
   await step(`addToCart ${sku.code} x 2`, async () => {
     const { cart: before } = await portal.request(CartDocument);
     const had = before.items.find((item) => item.sku.id === sku.id)?.quantity ?? 0;
-    const { addToCart } = await portal.request(AddToCartDocument, { skuId: sku.id, quantity: 2 });
+    const addToCart = present((await portal.request(AddToCartDocument, { skuId: sku.id, quantity: 2 })).addToCart, "addToCart");
     const item = addToCart.items.find((i) => i.sku.id === sku.id);
     check(item?.quantity === had + 2, `the cart holds ${item?.quantity ?? 0} of ${sku.code}, expected ${had + 2}`);
   });
   const idempotencyKey = `smoke-cart-${run}`;
   const order = await step("checkoutCart with an idempotency key", async () => {
-    const { checkoutCart } = await portal.request(CheckoutCartDocument, { input: { idempotencyKey } });
+    const checkoutCart = present((await portal.request(CheckoutCartDocument, { input: { idempotencyKey } })).checkoutCart, "checkoutCart");
     check(checkoutCart.status === "SUBMITTED", `the order is ${checkoutCart.status}`);
     check(checkoutCart.lines.some((line) => line.sku.id === sku.id), `the order has no ${sku.code} line`);
     check(Number(checkoutCart.total) > 0, `the order total is ${checkoutCart.total}`);
     return checkoutCart;
   });
   await step("checkoutCart retried with the same key returns the same order", async () => {
-    const { checkoutCart } = await portal.request(CheckoutCartDocument, { input: { idempotencyKey } });
+    const checkoutCart = present((await portal.request(CheckoutCartDocument, { input: { idempotencyKey } })).checkoutCart, "checkoutCart");
     check(checkoutCart.id === order.id, `the retry placed ${checkoutCart.orderNumber}, not ${order.orderNumber}`);
   });
   await step(`orders shows ${order.orderNumber}`, async () => {
@@ -121,9 +128,9 @@ async function main(): Promise<void> {
   // Staff: an order placed for the customer, idempotent too.
   await step("createOrder for the customer (staff), idempotent", async () => {
     const input = { customerId, lines: [{ skuId: sku.id, quantity: 1 }], idempotencyKey: `smoke-rep-${run}`, submit: true };
-    const { createOrder: first } = await staff.request(CreateOrderDocument, { input });
+    const first = present((await staff.request(CreateOrderDocument, { input })).createOrder, "createOrder");
     check(first.status === "SUBMITTED", `the order is ${first.status}`);
-    const { createOrder: again } = await staff.request(CreateOrderDocument, { input });
+    const again = present((await staff.request(CreateOrderDocument, { input })).createOrder, "createOrder");
     check(again.id === first.id, `the retry placed ${again.orderNumber}, not ${first.orderNumber}`);
     const { orders } = await portal.request(OrdersDocument, { first: 20, orderBy: { field: "CREATED_AT", direction: "DESC" } });
     check(orders.edges.some((edge) => edge.node.id === first.id), `the buyer does not see ${first.orderNumber}`);

@@ -6,6 +6,7 @@ pub mod config;
 pub mod cost;
 pub mod errors;
 pub mod http;
+pub mod results;
 pub mod savepoints;
 pub mod schema;
 pub mod startup;

@@ -12,7 +12,7 @@
 
 use crate::errors::coded;
 use async_graphql::parser::types::Field;
-use async_graphql::registry::Registry;
+use async_graphql::registry::{MetaType, Registry};
 use async_graphql::resolver_utils::{ContainerType, resolve_container};
 use async_graphql::{
     Context, ContextSelectionSet, ObjectType, OutputType, Positioned, ServerResult, Value,
@@ -27,8 +27,10 @@ const SAVEPOINT: &str = "SAVEPOINT leora_mutation_field";
 const RELEASE: &str = "RELEASE SAVEPOINT leora_mutation_field";
 const ROLLBACK: &str = "ROLLBACK TO SAVEPOINT leora_mutation_field";
 
-/// A mutation root whose every field runs in a savepoint of its own. It is the same GraphQL type
-/// as `M` (name and fields), so the schema does not change.
+/// A mutation root whose every field runs in a savepoint of its own. It is the GraphQL type `M`
+/// (name and fields), except that every field may be `null`: a field that fails is `null` in
+/// `data` while its siblings' results stand, where a non-null field would null them all
+/// (`crate::results`) and hide work that was done.
 #[derive(Default)]
 pub struct Savepointed<M>(pub M);
 
@@ -38,7 +40,15 @@ impl<M: ContainerType> OutputType for Savepointed<M> {
     }
 
     fn create_type_info(registry: &mut Registry) -> String {
-        M::create_type_info(registry)
+        let name = M::create_type_info(registry);
+        if let Some(MetaType::Object { fields, .. }) = registry.types.get_mut(&*M::type_name()) {
+            for field in fields.values_mut() {
+                if let Some(nullable) = field.ty.strip_suffix('!') {
+                    field.ty = nullable.to_owned();
+                }
+            }
+        }
+        name
     }
 
     async fn resolve(

@@ -4,6 +4,7 @@
 
 use crate::config::GraphqlConfig;
 use crate::cost::CostLimit;
+use crate::results::{PhaseCodes, ResultTypes};
 use crate::savepoints::Savepointed;
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 use leora_catalog::graphql::{CatalogMutation, CatalogQuery};
@@ -14,6 +15,7 @@ use leora_intelligence::graphql::{IntelligenceMutation, IntelligenceQuery};
 use leora_orders::graphql::{OrdersMutation, OrdersQuery};
 
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(
     IdentityQuery,
     CatalogQuery,
@@ -24,6 +26,7 @@ pub struct QueryRoot(
 );
 
 #[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(
     IdentityMutation,
     CatalogMutation,
@@ -47,6 +50,7 @@ fn builder() -> SchemaBuilder<QueryRoot, Savepointed<MutationRoot>, EmptySubscri
 pub fn build_schema(limits: &GraphqlConfig) -> LeoraSchema {
     let builder = builder()
         .limit_depth(limits.max_depth)
+        .extension(PhaseCodes)
         .extension(CostLimit {
             limit: limits.max_cost,
         });
@@ -57,6 +61,11 @@ pub fn build_schema(limits: &GraphqlConfig) -> LeoraSchema {
         builder.disable_introspection().disable_suggestions()
     };
     builder.finish()
+}
+
+/// The types of the serving schema's results, to complete each response (`crate::results`).
+pub fn result_types() -> ResultTypes {
+    ResultTypes::of::<QueryRoot, Savepointed<MutationRoot>>()
 }
 
 /// The SDL clients generate types from, sorted so that it diffs cleanly.

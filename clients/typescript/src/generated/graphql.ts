@@ -738,171 +738,171 @@ export type MetricSubject =
   | 'REP'
   | 'TENANT';
 
-export type MutationRoot = {
-  __typename?: 'MutationRoot';
-  addListItem: ProductListItem;
+export type Mutation = {
+  __typename?: 'Mutation';
+  addListItem?: Maybe<ProductListItem>;
   /** Put every item of a list into the cart at its default quantity. */
-  addListToCart: Cart;
+  addListToCart?: Maybe<Cart>;
   /** Add to the cart; the same SKU again adds to its quantity. */
-  addToCart: Cart;
+  addToCart?: Maybe<Cart>;
   /**
    * Change the stock on hand at a location (a delivery, a count correction, breakage); the
    * reason is recorded with the change.
    */
-  adjustInventory: StockLevel;
+  adjustInventory?: Maybe<StockLevel>;
   /** Approves a pending sample pull of one of your reports (any, for admins); never your own. */
-  approveSamplePull: Activity;
-  assignPortalRole: PortalUser;
-  assignRole: User;
-  cancelCall: CallPlan;
+  approveSamplePull?: Maybe<Activity>;
+  assignPortalRole?: Maybe<PortalUser>;
+  assignRole?: Maybe<User>;
+  cancelCall?: Maybe<CallPlan>;
   /** Cancel before fulfilment, releasing reserved stock. */
-  cancelOrder: Order;
+  cancelOrder?: Maybe<Order>;
   /**
    * Turn the cart into a submitted order, atomically; retrying with the same key returns the
    * same order.
    */
-  checkoutCart: Order;
+  checkoutCart?: Maybe<Order>;
   /** Completes a planned (or missed) call. */
-  completeCall: CallPlan;
-  completeTask: Task;
-  confirmOrder: Order;
+  completeCall?: Maybe<CallPlan>;
+  completeTask?: Maybe<Task>;
+  confirmOrder?: Maybe<Order>;
   /** Records a filing obligation; the same state, type and period start twice is a `CONFLICT`. */
-  createComplianceFiling: ComplianceFiling;
-  createCustomer: Customer;
-  createList: ProductList;
+  createComplianceFiling?: Maybe<ComplianceFiling>;
+  createCustomer?: Maybe<Customer>;
+  createList?: Maybe<ProductList>;
   /** Place an order, priced and taxed by the server; a draft unless `submit` is set. */
-  createOrder: Order;
-  createPortalUser: PortalUser;
-  createProduct: Product;
-  createSku: Sku;
+  createOrder?: Maybe<Order>;
+  createPortalUser?: Maybe<PortalUser>;
+  createProduct?: Maybe<Product>;
+  createSku?: Maybe<Sku>;
   /**
    * Adds a rate; a window overlapping another rate of the same state and category is a
    * `CONFLICT` on `effectiveFrom`.
    */
-  createStateTaxRate: StateTaxRate;
-  createSupplier: Supplier;
+  createStateTaxRate?: Maybe<StateTaxRate>;
+  createSupplier?: Maybe<Supplier>;
   /** Creates a task; assigning it to someone else notifies them. */
-  createTask: Task;
-  createUser: User;
+  createTask?: Maybe<Task>;
+  createUser?: Maybe<User>;
   /**
    * Subscribes a URL to event types. The answer carries the signing secret: the only time it
    * is shown.
    */
-  createWebhookSubscription: WebhookSigningSecret;
-  deactivateCustomer: Customer;
-  deactivateProduct: Product;
-  deactivateSku: Sku;
-  deactivateSupplier: Supplier;
-  deletePriceListEntry: Scalars['Boolean']['output'];
-  deleteStateTaxRate: Scalars['Boolean']['output'];
+  createWebhookSubscription?: Maybe<WebhookSigningSecret>;
+  deactivateCustomer?: Maybe<Customer>;
+  deactivateProduct?: Maybe<Product>;
+  deactivateSku?: Maybe<Sku>;
+  deactivateSupplier?: Maybe<Supplier>;
+  deletePriceListEntry?: Maybe<Scalars['Boolean']['output']>;
+  deleteStateTaxRate?: Maybe<Scalars['Boolean']['output']>;
   /** Deletes a subscription with its delivery history. */
-  deleteWebhookSubscription: Scalars['Boolean']['output'];
-  deliverOrder: Order;
+  deleteWebhookSubscription?: Maybe<Scalars['Boolean']['output']>;
+  deliverOrder?: Maybe<Order>;
   /** Ship the order, consuming its reserved stock. */
-  fulfillOrder: Order;
+  fulfillOrder?: Maybe<Order>;
   /**
    * Issue the invoice of a fulfilled or delivered order; `CONFLICT` while it has a live
    * (not void) invoice.
    */
-  issueInvoice: Invoice;
+  issueInvoice?: Maybe<Invoice>;
   /**
    * Records a visit, call, email, tasting or sample pull. A pull beyond the rep's monthly
    * allowance is recorded with `sampleApprovalStatus: PENDING` until a manager decides it.
    */
-  logActivity: Activity;
+  logActivity?: Maybe<Activity>;
   /** Sign in a distributor's staff member. */
-  login: AuthPayload;
+  login?: Maybe<AuthPayload>;
   /** End the current session: its access and refresh tokens stop working. */
-  logout: Scalars['Boolean']['output'];
+  logout?: Maybe<Scalars['Boolean']['output']>;
   /** Marks all your unread notifications read; returns how many. */
-  markAllNotificationsRead: Scalars['Int']['output'];
-  markNotificationRead: Notification;
+  markAllNotificationsRead?: Maybe<Scalars['Int']['output']>;
+  markNotificationRead?: Maybe<Notification>;
   /** Stops deliveries until resumed; events meanwhile are not sent to this subscription. */
-  pauseWebhookSubscription: WebhookSubscription;
+  pauseWebhookSubscription?: Maybe<WebhookSubscription>;
   /** Sign in a customer's portal user. */
-  portalLogin: AuthPayload;
+  portalLogin?: Maybe<AuthPayload>;
   /** Gives a task to another member of your team (anyone, for admins) and notifies them. */
-  reassignTask: Task;
+  reassignTask?: Maybe<Task>;
   /** Apply a payment to an invoice; more than the balance is refused. */
-  recordPayment: PaymentRecorded;
+  recordPayment?: Maybe<PaymentRecorded>;
   /** Queues a delivery to be sent again with a fresh retry budget. */
-  redeliverWebhook: WebhookDelivery;
+  redeliverWebhook?: Maybe<WebhookDelivery>;
   /**
    * Runs the health job for the tenant now (as `leora jobs health` does): snapshots, sales
    * metrics, missed calls, notifications, filing statuses. Managers and admins.
    */
-  refreshAccountHealth: HealthRunSummary;
+  refreshAccountHealth?: Maybe<HealthRunSummary>;
   /**
    * Exchange a refresh token for a new pair; the old refresh token stops working, and using it
    * again revokes the whole session.
    */
-  refreshSession: AuthPayload;
+  refreshSession?: Maybe<AuthPayload>;
   /** Rejects a pending sample pull; it then no longer counts against the allowance. */
-  rejectSamplePull: Activity;
-  removeFromCart: Cart;
-  removeListItem: Scalars['Boolean']['output'];
+  rejectSamplePull?: Maybe<Activity>;
+  removeFromCart?: Maybe<Cart>;
+  removeListItem?: Maybe<Scalars['Boolean']['output']>;
   /** Reactivates a paused or disabled subscription; deliveries queued before are sent. */
-  resumeWebhookSubscription: WebhookSubscription;
+  resumeWebhookSubscription?: Maybe<WebhookSubscription>;
   /** Records the regulator's acceptance or rejection of a submitted filing. */
-  reviewComplianceFiling: ComplianceFiling;
-  revokeIntegrationToken: IntegrationToken;
-  revokeRole: User;
+  reviewComplianceFiling?: Maybe<ComplianceFiling>;
+  revokeIntegrationToken?: Maybe<IntegrationToken>;
+  revokeRole?: Maybe<User>;
   /**
    * Replaces the signing secret at once; the new one is in the answer, the only time it is
    * shown.
    */
-  rotateWebhookSecret: WebhookSigningSecret;
-  scheduleCall: CallPlan;
+  rotateWebhookSecret?: Maybe<WebhookSigningSecret>;
+  scheduleCall?: Maybe<CallPlan>;
   /**
    * Queues a signed `webhook.test` event for this subscription alone and returns its delivery
    * (`PENDING`). The delivery worker sends it within about a second, like any event; read how
    * the receiver answered from the delivery (`webhookDeliveries(filter: { eventId })`).
    */
-  sendTestWebhook: WebhookDelivery;
-  setPortalUserStatus: PortalUser;
+  sendTestWebhook?: Maybe<WebhookDelivery>;
+  setPortalUserStatus?: Maybe<PortalUser>;
   /** Disable (or re-enable) a staff member; disabling ends all of their sessions at once. */
-  setUserStatus: User;
+  setUserStatus?: Maybe<User>;
   /** Stores a provider's token encrypted, replacing the provider's previous one. */
-  storeIntegrationToken: IntegrationToken;
+  storeIntegrationToken?: Maybe<IntegrationToken>;
   /** Submits a due, overdue or rejected filing; anything else is an `INVALID_TRANSITION`. */
-  submitComplianceFiling: ComplianceFiling;
+  submitComplianceFiling?: Maybe<ComplianceFiling>;
   /** draft → submitted, reserving stock. */
-  submitOrder: Order;
+  submitOrder?: Maybe<Order>;
   /** Set an item's quantity; zero removes it. */
-  updateCartItem: Cart;
-  updateCustomer: Customer;
-  updateProduct: Product;
-  updateSku: Sku;
-  updateStateTaxRate: StateTaxRate;
-  updateSupplier: Supplier;
-  updateWebhookSubscription: WebhookSubscription;
-  upsertPriceListEntry: PriceListEntry;
+  updateCartItem?: Maybe<Cart>;
+  updateCustomer?: Maybe<Customer>;
+  updateProduct?: Maybe<Product>;
+  updateSku?: Maybe<Sku>;
+  updateStateTaxRate?: Maybe<StateTaxRate>;
+  updateSupplier?: Maybe<Supplier>;
+  updateWebhookSubscription?: Maybe<WebhookSubscription>;
+  upsertPriceListEntry?: Maybe<PriceListEntry>;
   /**
    * Void an invoice without completed payments (`CONFLICT` otherwise: refund them first). Its
    * order can then be invoiced again, under a new number.
    */
-  voidInvoice: Invoice;
+  voidInvoice?: Maybe<Invoice>;
 };
 
 
-export type MutationRootAddListItemArgs = {
+export type MutationAddListItemArgs = {
   input: ListItemInput;
   listId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootAddListToCartArgs = {
+export type MutationAddListToCartArgs = {
   listId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootAddToCartArgs = {
+export type MutationAddToCartArgs = {
   quantity?: Scalars['Int']['input'];
   skuId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootAdjustInventoryArgs = {
+export type MutationAdjustInventoryArgs = {
   delta: Scalars['Int']['input'];
   location?: Scalars['String']['input'];
   reason: Scalars['String']['input'];
@@ -910,341 +910,341 @@ export type MutationRootAdjustInventoryArgs = {
 };
 
 
-export type MutationRootApproveSamplePullArgs = {
+export type MutationApproveSamplePullArgs = {
   activityId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootAssignPortalRoleArgs = {
+export type MutationAssignPortalRoleArgs = {
   portalUserId: Scalars['ID']['input'];
   role: Scalars['String']['input'];
 };
 
 
-export type MutationRootAssignRoleArgs = {
+export type MutationAssignRoleArgs = {
   role: Scalars['String']['input'];
   userId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootCancelCallArgs = {
+export type MutationCancelCallArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootCancelOrderArgs = {
+export type MutationCancelOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootCheckoutCartArgs = {
+export type MutationCheckoutCartArgs = {
   input?: InputMaybe<CheckoutInput>;
 };
 
 
-export type MutationRootCompleteCallArgs = {
+export type MutationCompleteCallArgs = {
   id: Scalars['ID']['input'];
   outcome?: InputMaybe<Scalars['String']['input']>;
 };
 
 
-export type MutationRootCompleteTaskArgs = {
+export type MutationCompleteTaskArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootConfirmOrderArgs = {
+export type MutationConfirmOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootCreateComplianceFilingArgs = {
+export type MutationCreateComplianceFilingArgs = {
   input: CreateComplianceFilingInput;
 };
 
 
-export type MutationRootCreateCustomerArgs = {
+export type MutationCreateCustomerArgs = {
   input: CreateCustomerInput;
 };
 
 
-export type MutationRootCreateListArgs = {
+export type MutationCreateListArgs = {
   input: CreateListInput;
 };
 
 
-export type MutationRootCreateOrderArgs = {
+export type MutationCreateOrderArgs = {
   input: CreateOrderInput;
 };
 
 
-export type MutationRootCreatePortalUserArgs = {
+export type MutationCreatePortalUserArgs = {
   input: CreatePortalUserInput;
 };
 
 
-export type MutationRootCreateProductArgs = {
+export type MutationCreateProductArgs = {
   input: CreateProductInput;
 };
 
 
-export type MutationRootCreateSkuArgs = {
+export type MutationCreateSkuArgs = {
   input: CreateSkuInput;
 };
 
 
-export type MutationRootCreateStateTaxRateArgs = {
+export type MutationCreateStateTaxRateArgs = {
   input: CreateStateTaxRateInput;
 };
 
 
-export type MutationRootCreateSupplierArgs = {
+export type MutationCreateSupplierArgs = {
   input: CreateSupplierInput;
 };
 
 
-export type MutationRootCreateTaskArgs = {
+export type MutationCreateTaskArgs = {
   input: CreateTaskInput;
 };
 
 
-export type MutationRootCreateUserArgs = {
+export type MutationCreateUserArgs = {
   input: CreateUserInput;
 };
 
 
-export type MutationRootCreateWebhookSubscriptionArgs = {
+export type MutationCreateWebhookSubscriptionArgs = {
   input: CreateWebhookSubscriptionInput;
 };
 
 
-export type MutationRootDeactivateCustomerArgs = {
+export type MutationDeactivateCustomerArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootDeactivateProductArgs = {
+export type MutationDeactivateProductArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootDeactivateSkuArgs = {
+export type MutationDeactivateSkuArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootDeactivateSupplierArgs = {
+export type MutationDeactivateSupplierArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootDeletePriceListEntryArgs = {
+export type MutationDeletePriceListEntryArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootDeleteStateTaxRateArgs = {
+export type MutationDeleteStateTaxRateArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootDeleteWebhookSubscriptionArgs = {
+export type MutationDeleteWebhookSubscriptionArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootDeliverOrderArgs = {
+export type MutationDeliverOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootFulfillOrderArgs = {
+export type MutationFulfillOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootIssueInvoiceArgs = {
+export type MutationIssueInvoiceArgs = {
   orderId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootLogActivityArgs = {
+export type MutationLogActivityArgs = {
   input: LogActivityInput;
 };
 
 
-export type MutationRootLoginArgs = {
+export type MutationLoginArgs = {
   input: LoginInput;
 };
 
 
-export type MutationRootMarkNotificationReadArgs = {
+export type MutationMarkNotificationReadArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootPauseWebhookSubscriptionArgs = {
+export type MutationPauseWebhookSubscriptionArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootPortalLoginArgs = {
+export type MutationPortalLoginArgs = {
   input: LoginInput;
 };
 
 
-export type MutationRootReassignTaskArgs = {
+export type MutationReassignTaskArgs = {
   assigneeId: Scalars['ID']['input'];
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootRecordPaymentArgs = {
+export type MutationRecordPaymentArgs = {
   input: RecordPaymentInput;
   invoiceId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootRedeliverWebhookArgs = {
+export type MutationRedeliverWebhookArgs = {
   deliveryId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootRefreshSessionArgs = {
+export type MutationRefreshSessionArgs = {
   refreshToken: Scalars['String']['input'];
 };
 
 
-export type MutationRootRejectSamplePullArgs = {
+export type MutationRejectSamplePullArgs = {
   activityId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootRemoveFromCartArgs = {
+export type MutationRemoveFromCartArgs = {
   skuId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootRemoveListItemArgs = {
+export type MutationRemoveListItemArgs = {
   listId: Scalars['ID']['input'];
   skuId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootResumeWebhookSubscriptionArgs = {
+export type MutationResumeWebhookSubscriptionArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootReviewComplianceFilingArgs = {
+export type MutationReviewComplianceFilingArgs = {
   decision: FilingReview;
   id: Scalars['ID']['input'];
   notes?: InputMaybe<Scalars['String']['input']>;
 };
 
 
-export type MutationRootRevokeIntegrationTokenArgs = {
+export type MutationRevokeIntegrationTokenArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootRevokeRoleArgs = {
+export type MutationRevokeRoleArgs = {
   role: Scalars['String']['input'];
   userId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootRotateWebhookSecretArgs = {
+export type MutationRotateWebhookSecretArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootScheduleCallArgs = {
+export type MutationScheduleCallArgs = {
   input: ScheduleCallInput;
 };
 
 
-export type MutationRootSendTestWebhookArgs = {
+export type MutationSendTestWebhookArgs = {
   subscriptionId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootSetPortalUserStatusArgs = {
+export type MutationSetPortalUserStatusArgs = {
   portalUserId: Scalars['ID']['input'];
   status: UserStatus;
 };
 
 
-export type MutationRootSetUserStatusArgs = {
+export type MutationSetUserStatusArgs = {
   status: UserStatus;
   userId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootStoreIntegrationTokenArgs = {
+export type MutationStoreIntegrationTokenArgs = {
   input: StoreIntegrationTokenInput;
 };
 
 
-export type MutationRootSubmitComplianceFilingArgs = {
+export type MutationSubmitComplianceFilingArgs = {
   id: Scalars['ID']['input'];
   input: SubmitComplianceFilingInput;
 };
 
 
-export type MutationRootSubmitOrderArgs = {
+export type MutationSubmitOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type MutationRootUpdateCartItemArgs = {
+export type MutationUpdateCartItemArgs = {
   quantity: Scalars['Int']['input'];
   skuId: Scalars['ID']['input'];
 };
 
 
-export type MutationRootUpdateCustomerArgs = {
+export type MutationUpdateCustomerArgs = {
   id: Scalars['ID']['input'];
   input: UpdateCustomerInput;
 };
 
 
-export type MutationRootUpdateProductArgs = {
+export type MutationUpdateProductArgs = {
   id: Scalars['ID']['input'];
   input: UpdateProductInput;
 };
 
 
-export type MutationRootUpdateSkuArgs = {
+export type MutationUpdateSkuArgs = {
   id: Scalars['ID']['input'];
   input: UpdateSkuInput;
 };
 
 
-export type MutationRootUpdateStateTaxRateArgs = {
+export type MutationUpdateStateTaxRateArgs = {
   id: Scalars['ID']['input'];
   input: UpdateStateTaxRateInput;
 };
 
 
-export type MutationRootUpdateSupplierArgs = {
+export type MutationUpdateSupplierArgs = {
   id: Scalars['ID']['input'];
   input: UpdateSupplierInput;
 };
 
 
-export type MutationRootUpdateWebhookSubscriptionArgs = {
+export type MutationUpdateWebhookSubscriptionArgs = {
   id: Scalars['ID']['input'];
   input: UpdateWebhookSubscriptionInput;
 };
 
 
-export type MutationRootUpsertPriceListEntryArgs = {
+export type MutationUpsertPriceListEntryArgs = {
   input: PriceListEntryUpsert;
 };
 
 
-export type MutationRootVoidInvoiceArgs = {
+export type MutationVoidInvoiceArgs = {
   invoiceId: Scalars['ID']['input'];
 };
 
@@ -1657,8 +1657,8 @@ export type ProductStatus =
   | 'DISCONTINUED'
   | 'INACTIVE';
 
-export type QueryRoot = {
-  __typename?: 'QueryRoot';
+export type Query = {
+  __typename?: 'Query';
   /**
    * A customer's latest health snapshot and its history. Reps and managers see their team's
    * accounts only.
@@ -1742,62 +1742,62 @@ export type QueryRoot = {
 };
 
 
-export type QueryRootAccountHealthArgs = {
+export type QueryAccountHealthArgs = {
   customerId: Scalars['ID']['input'];
 };
 
 
-export type QueryRootAccountHealthOverviewArgs = {
+export type QueryAccountHealthOverviewArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AccountHealthFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootActivitiesArgs = {
+export type QueryActivitiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ActivityFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootActivityArgs = {
+export type QueryActivityArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type QueryRootCallPlansArgs = {
+export type QueryCallPlansArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CallPlanFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootComplianceCalendarArgs = {
+export type QueryComplianceCalendarArgs = {
   from: Scalars['NaiveDate']['input'];
   state?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['NaiveDate']['input'];
 };
 
 
-export type QueryRootComplianceFilingArgs = {
+export type QueryComplianceFilingArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type QueryRootComplianceFilingsArgs = {
+export type QueryComplianceFilingsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ComplianceFilingFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootCustomerArgs = {
+export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type QueryRootCustomersArgs = {
+export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CustomerFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1805,7 +1805,7 @@ export type QueryRootCustomersArgs = {
 };
 
 
-export type QueryRootExpiringLicensesArgs = {
+export type QueryExpiringLicensesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   includeExpired?: Scalars['Boolean']['input'];
@@ -1813,45 +1813,45 @@ export type QueryRootExpiringLicensesArgs = {
 };
 
 
-export type QueryRootIntegrationTokensArgs = {
+export type QueryIntegrationTokensArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<IntegrationTokenFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootInvoiceArgs = {
+export type QueryInvoiceArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type QueryRootInvoicesArgs = {
+export type QueryInvoicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<InvoiceFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootListsArgs = {
+export type QueryListsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootNotificationsArgs = {
+export type QueryNotificationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   unreadOnly?: Scalars['Boolean']['input'];
 };
 
 
-export type QueryRootOrderArgs = {
+export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type QueryRootOrdersArgs = {
+export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrderFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1859,19 +1859,19 @@ export type QueryRootOrdersArgs = {
 };
 
 
-export type QueryRootPortalUsersArgs = {
+export type QueryPortalUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<PortalUserFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootProductArgs = {
+export type QueryProductArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type QueryRootProductsArgs = {
+export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1879,60 +1879,60 @@ export type QueryRootProductsArgs = {
 };
 
 
-export type QueryRootSalesMetricsArgs = {
+export type QuerySalesMetricsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter: SalesMetricsFilter;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootStateTaxRatesArgs = {
+export type QueryStateTaxRatesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<StateTaxRateFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootSuppliersArgs = {
+export type QuerySuppliersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootTasksArgs = {
+export type QueryTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TaskFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootUsersArgs = {
+export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<UserFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootWebhookDeliveriesArgs = {
+export type QueryWebhookDeliveriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<WebhookDeliveryFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootWebhookEventsArgs = {
+export type QueryWebhookEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<WebhookEventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-export type QueryRootWebhookSubscriptionArgs = {
+export type QueryWebhookSubscriptionArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-export type QueryRootWebhookSubscriptionsArgs = {
+export type QueryWebhookSubscriptionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<WebhookSubscriptionFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2536,26 +2536,26 @@ export type LoginMutationVariables = Exact<{
 }>;
 
 
-export type LoginMutation = { __typename?: 'MutationRoot', login: { __typename?: 'AuthPayload', accessToken: string, refreshToken: string, expiresAt: string } };
+export type LoginMutation = { __typename?: 'Mutation', login?: { __typename?: 'AuthPayload', accessToken: string, refreshToken: string, expiresAt: string } | null };
 
 export type PortalLoginMutationVariables = Exact<{
   input: LoginInput;
 }>;
 
 
-export type PortalLoginMutation = { __typename?: 'MutationRoot', portalLogin: { __typename?: 'AuthPayload', accessToken: string, refreshToken: string, expiresAt: string } };
+export type PortalLoginMutation = { __typename?: 'Mutation', portalLogin?: { __typename?: 'AuthPayload', accessToken: string, refreshToken: string, expiresAt: string } | null };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { __typename?: 'QueryRoot', me: { __typename?: 'Me', id: string, kind: PrincipalKind, email: string, fullName: string, roles: Array<string>, permissions: Array<string>, customerId?: string | null, tenant: { __typename?: 'Tenant', slug: string, name: string } } };
+export type MeQuery = { __typename?: 'Query', me: { __typename?: 'Me', id: string, kind: PrincipalKind, email: string, fullName: string, roles: Array<string>, permissions: Array<string>, customerId?: string | null, tenant: { __typename?: 'Tenant', slug: string, name: string } } };
 
 export type CartFieldsFragment = { __typename?: 'Cart', id: string, status: CartStatus, expiresAt: string, items: Array<{ __typename?: 'CartItem', id: string, quantity: number, sku: { __typename?: 'Sku', id: string, code: string } }> };
 
 export type CartQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CartQuery = { __typename?: 'QueryRoot', cart: { __typename?: 'Cart', id: string, status: CartStatus, expiresAt: string, items: Array<{ __typename?: 'CartItem', id: string, quantity: number, sku: { __typename?: 'Sku', id: string, code: string } }> } };
+export type CartQuery = { __typename?: 'Query', cart: { __typename?: 'Cart', id: string, status: CartStatus, expiresAt: string, items: Array<{ __typename?: 'CartItem', id: string, quantity: number, sku: { __typename?: 'Sku', id: string, code: string } }> } };
 
 export type AddToCartMutationVariables = Exact<{
   skuId: Scalars['ID']['input'];
@@ -2563,14 +2563,14 @@ export type AddToCartMutationVariables = Exact<{
 }>;
 
 
-export type AddToCartMutation = { __typename?: 'MutationRoot', addToCart: { __typename?: 'Cart', id: string, status: CartStatus, expiresAt: string, items: Array<{ __typename?: 'CartItem', id: string, quantity: number, sku: { __typename?: 'Sku', id: string, code: string } }> } };
+export type AddToCartMutation = { __typename?: 'Mutation', addToCart?: { __typename?: 'Cart', id: string, status: CartStatus, expiresAt: string, items: Array<{ __typename?: 'CartItem', id: string, quantity: number, sku: { __typename?: 'Sku', id: string, code: string } }> } | null };
 
 export type CheckoutCartMutationVariables = Exact<{
   input?: InputMaybe<CheckoutInput>;
 }>;
 
 
-export type CheckoutCartMutation = { __typename?: 'MutationRoot', checkoutCart: { __typename?: 'Order', id: string, orderNumber: string, status: OrderStatus, idempotencyKey?: string | null, subtotal: string, taxTotal: string, total: string, createdAt: string, lines: Array<{ __typename?: 'OrderLine', lineNumber: number, quantity: number, unitPrice: string, lineTotal: string, sku: { __typename?: 'Sku', id: string, code: string } }> } };
+export type CheckoutCartMutation = { __typename?: 'Mutation', checkoutCart?: { __typename?: 'Order', id: string, orderNumber: string, status: OrderStatus, idempotencyKey?: string | null, subtotal: string, taxTotal: string, total: string, createdAt: string, lines: Array<{ __typename?: 'OrderLine', lineNumber: number, quantity: number, unitPrice: string, lineTotal: string, sku: { __typename?: 'Sku', id: string, code: string } }> } | null };
 
 export type OrderFieldsFragment = { __typename?: 'Order', id: string, orderNumber: string, status: OrderStatus, idempotencyKey?: string | null, subtotal: string, taxTotal: string, total: string, createdAt: string, lines: Array<{ __typename?: 'OrderLine', lineNumber: number, quantity: number, unitPrice: string, lineTotal: string, sku: { __typename?: 'Sku', id: string, code: string } }> };
 
@@ -2582,14 +2582,14 @@ export type OrdersQueryVariables = Exact<{
 }>;
 
 
-export type OrdersQuery = { __typename?: 'QueryRoot', orders: { __typename?: 'OrderConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, orderNumber: string, status: OrderStatus, idempotencyKey?: string | null, subtotal: string, taxTotal: string, total: string, createdAt: string, lines: Array<{ __typename?: 'OrderLine', lineNumber: number, quantity: number, unitPrice: string, lineTotal: string, sku: { __typename?: 'Sku', id: string, code: string } }> } }> } };
+export type OrdersQuery = { __typename?: 'Query', orders: { __typename?: 'OrderConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, orderNumber: string, status: OrderStatus, idempotencyKey?: string | null, subtotal: string, taxTotal: string, total: string, createdAt: string, lines: Array<{ __typename?: 'OrderLine', lineNumber: number, quantity: number, unitPrice: string, lineTotal: string, sku: { __typename?: 'Sku', id: string, code: string } }> } }> } };
 
 export type CreateOrderMutationVariables = Exact<{
   input: CreateOrderInput;
 }>;
 
 
-export type CreateOrderMutation = { __typename?: 'MutationRoot', createOrder: { __typename?: 'Order', id: string, orderNumber: string, status: OrderStatus, idempotencyKey?: string | null, subtotal: string, taxTotal: string, total: string, createdAt: string, lines: Array<{ __typename?: 'OrderLine', lineNumber: number, quantity: number, unitPrice: string, lineTotal: string, sku: { __typename?: 'Sku', id: string, code: string } }> } };
+export type CreateOrderMutation = { __typename?: 'Mutation', createOrder?: { __typename?: 'Order', id: string, orderNumber: string, status: OrderStatus, idempotencyKey?: string | null, subtotal: string, taxTotal: string, total: string, createdAt: string, lines: Array<{ __typename?: 'OrderLine', lineNumber: number, quantity: number, unitPrice: string, lineTotal: string, sku: { __typename?: 'Sku', id: string, code: string } }> } | null };
 
 export type ProductsQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2600,7 +2600,7 @@ export type ProductsQueryVariables = Exact<{
 }>;
 
 
-export type ProductsQuery = { __typename?: 'QueryRoot', products: { __typename?: 'ProductConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'ProductEdge', node: { __typename?: 'Product', id: string, name: string, brand?: string | null, varietal?: string | null, vintage?: number | null, skus: Array<{ __typename?: 'Sku', id: string, code: string, sizeMl: number, basePrice: string, inventory: { __typename?: 'StockLevel', onHand: number, reserved: number, available: number }, price: { __typename?: 'Price', unitPrice: string, source: PriceSource } }> } }> } };
+export type ProductsQuery = { __typename?: 'Query', products: { __typename?: 'ProductConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'ProductEdge', node: { __typename?: 'Product', id: string, name: string, brand?: string | null, varietal?: string | null, vintage?: number | null, skus: Array<{ __typename?: 'Sku', id: string, code: string, sizeMl: number, basePrice: string, inventory: { __typename?: 'StockLevel', onHand: number, reserved: number, available: number }, price: { __typename?: 'Price', unitPrice: string, source: PriceSource } }> } }> } };
 
 export const CartFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CartFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Cart"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CartFieldsFragment, unknown>;
 export const OrderFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"orderNumber"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"subtotal"}},{"kind":"Field","name":{"kind":"Name","value":"taxTotal"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineNumber"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"lineTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<OrderFieldsFragment, unknown>;

@@ -16,7 +16,7 @@ use super::AppState;
 use super::fair_share::Busy;
 use crate::cost::{RequestBudget, selected_operation};
 use crate::errors::coded;
-use crate::schema::LeoraSchema;
+use crate::results::Sent;
 use async_graphql::http::parse_query_string;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
@@ -472,7 +472,7 @@ async fn execute(
         if let Some(claims) = identified.claims {
             batch = batch.data(claims);
         }
-        let response = batching.run(execute_in_turn(&state.schema, batch)).await;
+        let response = batching.run(execute_in_turn(state, batch)).await;
         Ok::<_, Refusal>((identified.permit, tx, response))
     };
     // The deadline covers the request up to its last resolver; dropping the work there drops
@@ -492,7 +492,7 @@ async fn execute(
         }
     };
     let status = status_of(media, &response);
-    let body = match serde_json::to_vec(&response) {
+    let body = match serde_json::to_vec(&Sent(&response)) {
         Ok(body) if body.len() <= state.limits.max_response_bytes => body,
         Ok(body) => {
             if let Some(tx) = tx {
@@ -533,17 +533,28 @@ async fn execute(
 /// request's one transaction: run at once (as `Schema::execute_batch` does), one operation's
 /// savepoint could close over another's statements, and a failing one roll back its neighbour's
 /// work (`crate::savepoints`).
-async fn execute_in_turn(schema: &LeoraSchema, batch: BatchRequest) -> BatchResponse {
+async fn execute_in_turn(state: &AppState, batch: BatchRequest) -> BatchResponse {
     match batch {
-        BatchRequest::Single(request) => BatchResponse::Single(schema.execute(request).await),
+        BatchRequest::Single(request) => BatchResponse::Single(execute_one(state, request).await),
         BatchRequest::Batch(requests) => {
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                responses.push(schema.execute(request).await);
+                responses.push(execute_one(state, request).await);
             }
             BatchResponse::Batch(responses)
         }
     }
+}
+
+/// Runs one operation and completes its response (`crate::results`).
+async fn execute_one(state: &AppState, request: async_graphql::Request) -> async_graphql::Response {
+    let query = request.query.clone();
+    let operation_name = request.operation_name.clone();
+    let mut response = state.schema.execute(request).await;
+    state
+        .result_types
+        .complete(&mut response, &query, operation_name.as_deref());
+    response
 }
 
 /// Commits what the request did: a top-level mutation field that failed has already been rolled
@@ -623,7 +634,7 @@ fn status_of(media: MediaType, response: &BatchResponse) -> StatusCode {
 }
 
 fn respond(media: MediaType, response: &BatchResponse) -> Response {
-    match serde_json::to_vec(response) {
+    match serde_json::to_vec(&Sent(response)) {
         Ok(body) => body_response(status_of(media, response), media, body),
         Err(error) => {
             tracing::error!(%error, "cannot serialize the response");

@@ -8,7 +8,8 @@ mod health;
 pub mod metrics;
 
 use crate::config::{AuthConfig, Config, Environment, GraphqlConfig};
-use crate::schema::{LeoraSchema, build_schema};
+use crate::results::ResultTypes;
+use crate::schema::{LeoraSchema, build_schema, result_types};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::routing::get;
@@ -38,6 +39,8 @@ pub struct AppState {
     /// The raw pool, for health checks only; tenant data is reached through `db`.
     pub pool: DatabaseConnection,
     pub schema: LeoraSchema,
+    /// Where the schema's results may hold `null`, to complete each response.
+    pub result_types: Arc<ResultTypes>,
     /// Parsed documents by query text, shared by every request.
     pub documents: Arc<DocumentCache>,
     pub auth: Arc<AuthSettings>,
@@ -74,6 +77,7 @@ impl AppState {
                 .with_deadlines(config.resources.deadlines),
             pool,
             schema: build_schema(&config.graphql),
+            result_types: Arc::new(result_types()),
             documents: Arc::new(DocumentCache::new(config.graphql.document_cache_bytes)),
             auth: Arc::new(auth_settings(&config.auth, config.environment)),
             limits: config.graphql,

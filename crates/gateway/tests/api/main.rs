@@ -4,6 +4,7 @@
 
 mod cancellation;
 mod catalog;
+mod conventions;
 mod identity;
 mod metrics;
 mod orders;

@@ -4,7 +4,7 @@
 //! whether an email exists (apart from a lock, which the caller has just provoked).
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use leora_tenancy::{ApiError, ErrorCode, Refusal, TenancyError};
+use leora_tenancy::{ApiError, AuthFailure, ErrorCode, Refusal, TenancyError};
 use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
@@ -18,8 +18,10 @@ pub enum IdentityError {
     AccountLocked { until: DateTime<Utc> },
     #[error("the account is disabled")]
     AccountDisabled,
-    #[error("the token is invalid or has expired")]
+    #[error("the access token is invalid: sign in")]
     InvalidToken,
+    #[error("the access token has expired: refresh the session")]
+    TokenExpired,
     #[error("the session has ended; log in again")]
     SessionRevoked,
     #[error("the refresh token was already used; every session of this login has been ended")]
@@ -62,6 +64,7 @@ impl ApiError for IdentityError {
             | Self::AccountLocked { .. }
             | Self::AccountDisabled
             | Self::InvalidToken
+            | Self::TokenExpired
             | Self::SessionRevoked
             | Self::RefreshTokenReused => ErrorCode::Unauthenticated,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
@@ -76,6 +79,17 @@ impl ApiError for IdentityError {
         match self {
             Self::Refused(refusal) => refusal.field(),
             Self::Tenancy(error) => error.field(),
+            _ => None,
+        }
+    }
+
+    fn auth_failure(&self) -> Option<AuthFailure> {
+        match self {
+            Self::InvalidToken => Some(AuthFailure::TokenInvalid),
+            Self::TokenExpired => Some(AuthFailure::TokenExpired),
+            Self::SessionRevoked | Self::AccountDisabled | Self::RefreshTokenReused => {
+                Some(AuthFailure::SessionEnded)
+            }
             _ => None,
         }
     }

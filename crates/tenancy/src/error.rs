@@ -56,11 +56,42 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// An error the API can report: its code, and for bad input the offending field.
+/// Why a request is `UNAUTHENTICATED` when a token is at fault, so that a client can tell
+/// "refresh the session" (`TOKEN_EXPIRED`) from "sign in again" without reading the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// No access token was sent.
+    TokenMissing,
+    /// The token is malformed, forged, for another tenant, or otherwise unusable.
+    TokenInvalid,
+    /// The token was good and has expired: refresh the session.
+    TokenExpired,
+    /// The session the token belongs to has ended (logged out, revoked, refresh token replayed,
+    /// account disabled): sign in again.
+    SessionEnded,
+}
+
+impl AuthFailure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TokenMissing => "TOKEN_MISSING",
+            Self::TokenInvalid => "TOKEN_INVALID",
+            Self::TokenExpired => "TOKEN_EXPIRED",
+            Self::SessionEnded => "SESSION_ENDED",
+        }
+    }
+}
+
+/// An error the API can report: its code, for bad input the offending field, and for a token at
+/// fault why it was refused.
 pub trait ApiError: std::error::Error + Send + Sync + 'static {
     fn code(&self) -> ErrorCode;
 
     fn field(&self) -> Option<&str> {
+        None
+    }
+
+    fn auth_failure(&self) -> Option<AuthFailure> {
         None
     }
 }

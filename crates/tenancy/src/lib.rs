@@ -18,6 +18,6 @@ pub mod validate;
 
 pub use context::{Principal, TenantContext};
 pub use db::{Deadlines, TenantDb, with_tenant};
-pub use error::{ApiError, ErrorCode, Refusal, TenancyError};
+pub use error::{ApiError, AuthFailure, ErrorCode, Refusal, TenancyError};
 pub use leora_migration::app_role::{AppRole, InvalidAppRole};
 pub use tenant_tx::TenantTx;

@@ -25,12 +25,13 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use leora_identity::IdentityError;
 use leora_identity::graphql::TenantHint;
 use leora_identity::service::sessions::{self, ClientInfo};
 use leora_identity::service::tokens::{AccessClaims, PrincipalKind};
-use leora_tenancy::ErrorCode;
 use leora_tenancy::graphql::permission::PermissionSet;
 use leora_tenancy::graphql::{Batching, RequestScope, Session};
+use leora_tenancy::{ApiError, AuthFailure, ErrorCode};
 use leora_tenancy::{TenancyError, TenantContext, TenantTx};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
@@ -209,7 +210,8 @@ impl Identified {
 }
 
 enum Refusal {
-    WrongTenant,
+    /// The access token sent cannot be used.
+    Unauthenticated(AuthFailure, String),
     Busy(Busy),
     Internal,
 }
@@ -217,12 +219,22 @@ enum Refusal {
 impl Refusal {
     fn respond(self, media: MediaType) -> Response {
         match self {
-            Self::WrongTenant => error_response(
-                StatusCode::UNAUTHORIZED,
-                media,
-                ErrorCode::Unauthenticated,
-                "the access token belongs to another tenant than X-Tenant-Slug names",
-            ),
+            Self::Unauthenticated(failure, message) => {
+                let body = json!({ "errors": [{ "message": message, "extensions": {
+                    "code": ErrorCode::Unauthenticated.as_str(),
+                    "reason": failure.as_str(),
+                } }] });
+                let mut response = body_response(
+                    StatusCode::UNAUTHORIZED,
+                    media,
+                    body.to_string().into_bytes(),
+                );
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                );
+                response
+            }
             Self::Busy(busy) => {
                 let seconds = busy.retry_after.as_secs().max(1);
                 let body = json!({ "errors": [{ "message": busy.reason, "extensions": {
@@ -244,35 +256,41 @@ impl Refusal {
     }
 }
 
+/// A token refused for what `error` says of it.
+fn refused_token(error: &IdentityError) -> Refusal {
+    let failure = error.auth_failure().unwrap_or(AuthFailure::TokenInvalid);
+    Refusal::Unauthenticated(failure, error.to_string())
+}
+
 async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, Refusal> {
     let Some(authorization) = headers.get(header::AUTHORIZATION) else {
         return Ok(Identified::anonymous());
-    };
-    let rejected = |reason: &str| Identified {
-        scope: RequestScope::Rejected {
-            reason: reason.to_owned(),
-        },
-        claims: None,
-        permit: None,
     };
     let Some(token) = authorization
         .to_str()
         .ok()
         .and_then(|v| v.strip_prefix("Bearer "))
     else {
-        return Ok(rejected(
-            "the Authorization header must be `Bearer <access token>`",
+        return Err(Refusal::Unauthenticated(
+            AuthFailure::TokenInvalid,
+            "the Authorization header must be `Bearer <access token>`".to_owned(),
         ));
     };
-    let Ok(claims) = state.auth.keys.verify(token.trim()) else {
-        return Ok(rejected(
-            "the access token is invalid or expired: sign in or refresh the session",
-        ));
-    };
+    let claims = state
+        .auth
+        .keys
+        .verify(token.trim())
+        .map_err(|error| refused_token(&error))?;
     if let Some(slug) = headers.get(TENANT_HEADER).and_then(|v| v.to_str().ok()) {
         match state.db.tenant_id_for_slug(slug).await {
             Ok(tenant) if tenant == claims.tid => {}
-            Ok(_) | Err(TenancyError::TenantNotFound { .. }) => return Err(Refusal::WrongTenant),
+            Ok(_) | Err(TenancyError::TenantNotFound { .. }) => {
+                return Err(Refusal::Unauthenticated(
+                    AuthFailure::TokenInvalid,
+                    "the access token belongs to another tenant than X-Tenant-Slug names"
+                        .to_owned(),
+                ));
+            }
             Err(error) => {
                 tracing::error!(%error, "tenant lookup failed");
                 return Err(Refusal::Internal);
@@ -284,7 +302,9 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
         (PrincipalKind::PortalUser, Some(customer)) => {
             TenantContext::portal_user(claims.tid, claims.sub, customer)
         }
-        (PrincipalKind::PortalUser, None) => return Ok(rejected("the access token is invalid")),
+        (PrincipalKind::PortalUser, None) => {
+            return Err(refused_token(&IdentityError::InvalidToken));
+        }
     };
     let permit = state
         .fair_share
@@ -310,12 +330,11 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
             if let Err(rollback) = leora_tenancy::db::rollback(tx).await {
                 tracing::warn!(%rollback, "rollback after failed authentication");
             }
-            let code = leora_tenancy::ApiError::code(&error);
-            if code == ErrorCode::Internal {
+            if error.code() == ErrorCode::Internal {
                 tracing::error!(%error, "authentication failed");
                 return Err(Refusal::Internal);
             }
-            Ok(rejected(&error.to_string()))
+            Err(refused_token(&error))
         }
     }
 }

@@ -161,12 +161,19 @@ async fn logout_ends_the_session() {
         app.ask(&access, "mutation { logout }").await.data("logout"),
         true
     );
-    assert_eq!(app.ask(&access, ME).await.code(), "UNAUTHENTICATED");
+    let after = app.ask(&access, ME).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(after.code(), "UNAUTHENTICATED");
     assert_eq!(
-        app.graphql(None, REFRESH, json!({ "t": refresh }))
-            .await
-            .code(),
-        "UNAUTHENTICATED"
+        after.body["errors"][0]["extensions"]["reason"],
+        "SESSION_ENDED"
+    );
+    let refreshed = app.graphql(None, REFRESH, json!({ "t": refresh })).await;
+    assert_eq!(refreshed.code(), "UNAUTHENTICATED");
+    assert_eq!(
+        refreshed.body["errors"][0]["extensions"]["reason"], "SESSION_ENDED",
+        "{}",
+        refreshed.body
     );
 }
 
@@ -229,17 +236,43 @@ async fn forged_tokens_are_unauthenticated() {
         app.ask(&genuine, ME).await.data("me")["email"],
         "rep@acme.test"
     );
-    for (name, token) in [
-        ("alg none", alg_none),
-        ("wrong key", wrong_key),
-        ("expired", expired),
-        ("tampered claims", tampered),
-        ("another tenant's claim", other_tenants_claim),
+    let mut just_expired_claims = claims.clone();
+    just_expired_claims["exp"] = json!(now - 1);
+    let just_expired = sign(&hs256, &just_expired_claims, SECRET);
+    for (name, token, reason) in [
+        ("alg none", alg_none, "TOKEN_INVALID"),
+        ("wrong key", wrong_key, "TOKEN_INVALID"),
+        ("expired", expired, "TOKEN_EXPIRED"),
+        ("expired a second ago", just_expired, "TOKEN_EXPIRED"),
+        ("tampered claims", tampered, "TOKEN_INVALID"),
+        (
+            "another tenant's claim",
+            other_tenants_claim,
+            "TOKEN_INVALID",
+        ),
     ] {
         let reply = app.ask(&token, ME).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{name}");
         assert_eq!(reply.code(), "UNAUTHENTICATED", "{name}: {}", reply.body);
-        assert_eq!(reply.body["data"], Value::Null, "{name}");
+        assert_eq!(
+            reply.body["errors"][0]["extensions"]["reason"], reason,
+            "{name}: {}",
+            reply.body
+        );
+        assert!(reply.body.get("data").is_none(), "{name}: {}", reply.body);
     }
+}
+
+#[tokio::test]
+async fn a_request_without_a_token_is_told_the_token_is_missing() {
+    let app = app().await;
+    let reply = app.graphql(None, ME, json!({})).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.code(), "UNAUTHENTICATED");
+    assert_eq!(
+        reply.body["errors"][0]["extensions"]["reason"],
+        "TOKEN_MISSING"
+    );
 }
 
 #[tokio::test]

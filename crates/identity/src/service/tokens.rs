@@ -8,8 +8,9 @@ use uuid::Uuid;
 
 use crate::error::IdentityError;
 
-/// Clock skew tolerated between the servers that issue and verify a token.
-const LEEWAY_SECONDS: u64 = 5;
+/// None: a token is refused from its `exp` on, the instant `expiresAt` told the client (the
+/// instances that issue and verify tokens keep NTP time, so no skew needs absorbing).
+const LEEWAY_SECONDS: u64 = 0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -61,12 +62,16 @@ impl JwtKeys {
     }
 
     /// Checks the signature, that the algorithm is HS256 (so `alg: none` and every other algorithm
-    /// are refused), the expiry, and that every claim is present and well-formed. Which check
-    /// failed is deliberately not reported.
+    /// are refused), the expiry, and that every claim is present and well-formed. Only expiry is
+    /// told apart (the signature is checked before it, so a forged token is never "expired"):
+    /// it is what tells a client to refresh rather than sign in.
     pub fn verify(&self, token: &str) -> Result<AccessClaims, IdentityError> {
         jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
-            .map_err(|_| IdentityError::InvalidToken)
+            .map_err(|error| match error.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => IdentityError::TokenExpired,
+                _ => IdentityError::InvalidToken,
+            })
     }
 }
 

@@ -13,7 +13,7 @@ fn b64_json(value: &serde_json::Value) -> String {
 }
 
 #[tokio::test]
-async fn tokens_with_alg_none_wrong_key_expired_or_tampered_claims_are_refused() {
+async fn tokens_with_alg_none_a_wrong_key_or_tampered_claims_are_refused_as_invalid() {
     let keys = JwtKeys::new(SECRET);
     let now = Utc::now().timestamp();
     let claims = AccessClaims {
@@ -72,21 +72,13 @@ async fn tokens_with_alg_none_wrong_key_expired_or_tampered_claims_are_refused()
                 .unwrap(),
         ),
         (
-            "expired",
-            keys.issue(&AccessClaims {
-                iat: now - 3600,
-                exp: now - 1800,
-                ..claims.clone()
-            })
-            .unwrap(),
-        ),
-        (
-            "expired beyond the leeway",
-            keys.issue(&AccessClaims {
-                exp: now - 10,
-                ..claims.clone()
-            })
-            .unwrap(),
+            "expired and signed with another key",
+            JwtKeys::new(b"another secret entirely")
+                .issue(&AccessClaims {
+                    exp: now - 1800,
+                    ..claims.clone()
+                })
+                .unwrap(),
         ),
         (
             "tampered claims",
@@ -121,6 +113,35 @@ async fn tokens_with_alg_none_wrong_key_expired_or_tampered_claims_are_refused()
         assert!(
             matches!(result, Err(IdentityError::InvalidToken)),
             "{what}: {result:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_expired_token_is_told_apart_and_refused_from_its_expiry_on() {
+    let keys = JwtKeys::new(SECRET);
+    let now = Utc::now().timestamp();
+    let claims = AccessClaims {
+        sub: Uuid::now_v7(),
+        tid: Uuid::now_v7(),
+        kind: PrincipalKind::User,
+        cid: None,
+        sid: Uuid::now_v7(),
+        iat: now - 3600,
+        exp: now - 1800,
+    };
+    for exp in [now - 1800, now - 1] {
+        let token = keys
+            .issue(&AccessClaims {
+                exp,
+                ..claims.clone()
+            })
+            .unwrap();
+        let result = keys.verify(&token);
+        assert!(
+            matches!(result, Err(IdentityError::TokenExpired)),
+            "expired {} s ago: {result:?}",
+            now - exp
         );
     }
 }

@@ -7,7 +7,7 @@
 //! request's span (which carries the request id), reported to the client as a bare "internal
 //! error".
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, AuthFailure, ErrorCode};
 use crate::sql::is_statement_timeout;
 use async_graphql::ErrorExtensions;
 
@@ -18,6 +18,7 @@ pub struct ResolverError {
     code: ErrorCode,
     message: String,
     field: Option<String>,
+    auth_failure: Option<AuthFailure>,
 }
 
 impl ResolverError {
@@ -26,6 +27,7 @@ impl ResolverError {
             code,
             message: message.into(),
             field: None,
+            auth_failure: None,
         }
     }
 
@@ -34,14 +36,19 @@ impl ResolverError {
             code: ErrorCode::BadUserInput,
             message: message.into(),
             field: Some(field.to_owned()),
+            auth_failure: None,
         }
     }
 
+    /// No access token was sent where one is needed.
     pub fn unauthenticated() -> Self {
-        Self::new(
-            ErrorCode::Unauthenticated,
-            "authentication required: send a valid access token",
-        )
+        Self {
+            auth_failure: Some(AuthFailure::TokenMissing),
+            ..Self::new(
+                ErrorCode::Unauthenticated,
+                "authentication required: send an access token",
+            )
+        }
     }
 
     pub fn forbidden(what: &str) -> Self {
@@ -84,6 +91,7 @@ impl<E: ApiError> From<E> for ResolverError {
             code,
             message: error.to_string(),
             field: error.field().map(str::to_owned),
+            auth_failure: error.auth_failure(),
         }
     }
 }
@@ -120,6 +128,9 @@ impl From<ResolverError> for async_graphql::Error {
             extensions.set("code", error.code.as_str());
             if let Some(field) = &error.field {
                 extensions.set("field", field.as_str());
+            }
+            if let Some(failure) = error.auth_failure {
+                extensions.set("reason", failure.as_str());
             }
         })
     }

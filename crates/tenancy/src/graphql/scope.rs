@@ -12,13 +12,9 @@ use uuid::Uuid;
 /// Inserted into every GraphQL request by the gateway (as `Arc<RequestScope>`: a batch of
 /// operations in one HTTP request shares it, and its transaction).
 pub enum RequestScope {
-    /// No access token: only the sign-in mutations are reachable.
+    /// No access token: only the sign-in mutations are reachable. (A token that cannot be used
+    /// never reaches execution: the gateway refuses the request.)
     Anonymous,
-    /// An access token that did not verify (expired, forged, revoked session …): treated as
-    /// anonymous, so sign-in still works, but guarded fields say why they refuse.
-    Rejected {
-        reason: String,
-    },
     Authenticated(Session),
 }
 
@@ -53,10 +49,6 @@ impl Session {
         match ctx.data::<Arc<RequestScope>>().map(AsRef::as_ref) {
             Ok(RequestScope::Authenticated(session)) => Ok(session),
             Ok(RequestScope::Anonymous) => Err(ResolverError::unauthenticated()),
-            Ok(RequestScope::Rejected { reason }) => Err(ResolverError::new(
-                crate::error::ErrorCode::Unauthenticated,
-                reason.clone(),
-            )),
             Err(_) => {
                 tracing::error!("request scope missing from the GraphQL request data");
                 Err(ResolverError::internal())

@@ -36,14 +36,37 @@ pub struct Config {
     /// The bearer token `GET /metrics` requires. Unset: open in development, not served in
     /// production.
     pub metrics_token: Option<String>,
-    /// Origins allowed to call the API from a browser; empty means any origin in development and
-    /// none (same-origin only) in production.
-    pub cors_allowed_origins: Vec<String>,
+    pub cors: CorsConfig,
     /// How many proxies in front of the server append to `X-Forwarded-For`; the client is the
     /// entry that many places from the right. 0: the client is the connection's peer and the
     /// header is ignored.
     pub trusted_proxy_hops: usize,
     pub integrations: IntegrationsConfig,
+}
+
+/// What browsers on other origins may do (the CORS response headers).
+#[derive(Clone, Debug)]
+pub struct CorsConfig {
+    /// Origins allowed to call the API from a browser; empty means any origin in development and
+    /// none (same-origin only) in production.
+    pub allowed_origins: Vec<String>,
+    /// Request headers a browser may send: what Leora reads, and what common GraphQL clients and
+    /// tracing add (Apollo's client name and version, W3C trace context).
+    pub allowed_headers: Vec<String>,
+    /// How long a browser may cache a preflight's answer.
+    pub max_age: std::time::Duration,
+}
+
+/// [`CorsConfig::allowed_headers`] unless `CORS_ALLOWED_HEADERS` says otherwise.
+pub const DEFAULT_CORS_HEADERS: &str = "authorization, content-type, accept, x-tenant-slug, \
+     x-request-id, apollographql-client-name, apollographql-client-version, \
+     apollo-require-preflight, traceparent, tracestate, baggage";
+
+fn comma_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|item| item.trim().to_owned())
+        .filter(|item| !item.is_empty())
+        .collect()
 }
 
 #[derive(Clone)]
@@ -332,16 +355,29 @@ impl Config {
                 principal_burst: env.positive("PRINCIPAL_REQUEST_BURST", 100.0),
             },
         };
-        let cors_allowed_origins = env
-            .optional("CORS_ALLOWED_ORIGINS")
-            .map(|origins| {
-                origins
-                    .split(',')
-                    .map(|o| o.trim().to_owned())
-                    .filter(|o| !o.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let allowed_headers = comma_list(
+            &env.optional("CORS_ALLOWED_HEADERS")
+                .unwrap_or_else(|| DEFAULT_CORS_HEADERS.to_owned()),
+        );
+        for header in &allowed_headers {
+            if axum::http::HeaderName::try_from(header.as_str()).is_err() {
+                env.problems.push(format!(
+                    "CORS_ALLOWED_HEADERS names {header:?}, which is not an HTTP header name"
+                ));
+            }
+        }
+        let cors = CorsConfig {
+            allowed_origins: env
+                .optional("CORS_ALLOWED_ORIGINS")
+                .map(|origins| comma_list(&origins))
+                .unwrap_or_default(),
+            allowed_headers,
+            max_age: std::time::Duration::from_secs(env.parsed(
+                "CORS_MAX_AGE_SECONDS",
+                600,
+                "a whole number of seconds",
+            )),
+        };
         let trusted_proxy_hops = env.parsed(
             "TRUSTED_PROXY_HOPS",
             0,
@@ -404,7 +440,7 @@ impl Config {
             graphql,
             resources,
             metrics_token,
-            cors_allowed_origins,
+            cors,
             trusted_proxy_hops,
             integrations,
         })

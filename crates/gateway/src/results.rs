@@ -29,9 +29,6 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
-const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
-
 /// Codes the errors of the two phases before execution, where async-graphql reports them.
 pub struct PhaseCodes;
 
@@ -51,7 +48,7 @@ impl Extension for PhaseCodes {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         next.run(ctx, query, variables).await.map_err(|mut error| {
-            set_code(&mut error, PARSE_FAILED);
+            set_code(&mut error, ErrorCode::GraphqlParseFailed);
             error
         })
     }
@@ -66,7 +63,7 @@ impl Extension for PhaseCodes {
             for error in &mut errors {
                 match coercion(error) {
                     Some(argument) => set_bad_input(error, argument),
-                    None => set_code(error, VALIDATION_FAILED),
+                    None => set_code(error, ErrorCode::GraphqlValidationFailed),
                 }
             }
             errors
@@ -91,7 +88,7 @@ fn coercion(error: &ServerError) -> Option<Option<String>> {
 }
 
 fn set_bad_input(error: &mut ServerError, argument: Option<String>) {
-    set_code(error, ErrorCode::BadUserInput.as_str());
+    set_code(error, ErrorCode::BadUserInput);
     if let (Some(extensions), Some(argument)) = (error.extensions.as_mut(), argument) {
         extensions.set("argument", argument);
     }
@@ -104,12 +101,12 @@ fn has_code(error: &ServerError) -> bool {
         .is_some_and(|extensions| extensions.get("code").is_some())
 }
 
-fn set_code(error: &mut ServerError, code: &str) {
+fn set_code(error: &mut ServerError, code: ErrorCode) {
     if !has_code(error) {
         error
             .extensions
             .get_or_insert_with(ErrorExtensionValues::default)
-            .set("code", code);
+            .set("code", code.as_str());
     }
 }
 
@@ -162,7 +159,7 @@ impl ResultTypes {
             }
             match (coercion(error), executed) {
                 (Some(argument), _) => set_bad_input(error, argument),
-                (None, false) => set_code(error, VALIDATION_FAILED),
+                (None, false) => set_code(error, ErrorCode::GraphqlValidationFailed),
                 (None, true) => {
                     tracing::error!(message = %error.message, path = ?error.path, "an error without a code");
                     let mut internal = coded(ErrorCode::Internal, "internal error");

@@ -29,6 +29,13 @@ pub enum ErrorCode {
     QueryTooExpensive,
     /// The request ran past its deadline and was rolled back.
     Timeout,
+    /// The document does not parse (refused before execution).
+    GraphqlParseFailed,
+    /// The document is not valid against the schema (refused before execution).
+    GraphqlValidationFailed,
+    /// A request named a persisted query by its hash alone; the server keeps none, so the client
+    /// sends the text instead.
+    PersistedQueryNotSupported,
     Internal,
 }
 
@@ -45,6 +52,9 @@ impl ErrorCode {
             Self::RateLimited => "RATE_LIMITED",
             Self::QueryTooExpensive => "QUERY_TOO_EXPENSIVE",
             Self::Timeout => "TIMEOUT",
+            Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            Self::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
             Self::Internal => "INTERNAL",
         }
     }

@@ -108,7 +108,35 @@ pub async fn post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let media = MediaType::negotiate(&headers);
+    private(answer_post(&state, peer, &headers, body).await)
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    peer: Peer,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    private(answer_get(&state, peer, &headers, query).await)
+}
+
+/// Every answer is for its bearer alone and about data that changes: no cache, shared or not,
+/// may keep it (a GET is no exception).
+fn private(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Authorization, X-Tenant-Slug"),
+    );
+    response
+}
+
+async fn answer_post(state: &AppState, peer: Peer, headers: &HeaderMap, body: Bytes) -> Response {
+    let media = MediaType::negotiate(headers);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -135,20 +163,24 @@ pub async fn post(
         let message = format!("a batch holds 1 to {} operations", state.limits.max_batch);
         return request_error(StatusCode::BAD_REQUEST, media, &message);
     }
+    if batch.iter().any(persisted_only) {
+        return persisted_query_not_supported(media);
+    }
     for request in batch.iter_mut() {
         state.documents.prepare(request);
     }
-    execute(&state, peer, &headers, batch, media).await
+    execute(state, peer, headers, batch, media).await
 }
 
-pub async fn get(
-    State(state): State<AppState>,
+async fn answer_get(
+    state: &AppState,
     peer: Peer,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
+    headers: &HeaderMap,
+    query: Option<String>,
 ) -> Response {
-    let media = MediaType::negotiate(&headers);
+    let media = MediaType::negotiate(headers);
     let mut request = match parse_query_string(query.as_deref().unwrap_or("")) {
+        Ok(request) if persisted_only(&request) => return persisted_query_not_supported(media),
         Ok(request) if !request.query.trim().is_empty() => request,
         Ok(_) => {
             return request_error(
@@ -177,7 +209,24 @@ pub async fn get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, peer, &headers, BatchRequest::Single(request), media).await
+    execute(state, peer, headers, BatchRequest::Single(request), media).await
+}
+
+/// A request naming a persisted query by its hash, without the text (Apollo's automatic persisted
+/// queries).
+fn persisted_only(request: &async_graphql::Request) -> bool {
+    request.query.trim().is_empty() && request.extensions.contains_key("persistedQuery")
+}
+
+/// The server keeps no persisted queries: this answer (Apollo's own words for it) tells Apollo
+/// Client to stop sending hashes and send the text.
+fn persisted_query_not_supported(media: MediaType) -> Response {
+    error_response(
+        StatusCode::OK,
+        media,
+        ErrorCode::PersistedQueryNotSupported,
+        "PersistedQueryNotSupported: send the query text",
+    )
 }
 
 /// Whether the operation a GET would run is a mutation. Unparsable documents are left for

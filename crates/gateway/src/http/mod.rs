@@ -7,7 +7,7 @@ mod graphql;
 mod health;
 pub mod metrics;
 
-use crate::config::{AuthConfig, Config, Environment, GraphqlConfig};
+use crate::config::{AuthConfig, Config, CorsConfig, Environment, GraphqlConfig};
 use crate::results::ResultTypes;
 use crate::schema::{LeoraSchema, build_schema, result_types};
 use axum::Router;
@@ -46,7 +46,7 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
     pub limits: GraphqlConfig,
     pub environment: Environment,
-    pub cors_allowed_origins: Vec<String>,
+    pub cors: CorsConfig,
     pub trusted_proxy_hops: usize,
     pub integrations: Arc<IntegrationsSettings>,
     /// The counters `GET /metrics` reports.
@@ -82,7 +82,7 @@ impl AppState {
             auth: Arc::new(auth_settings(&config.auth, config.environment)),
             limits: config.graphql,
             environment: config.environment,
-            cors_allowed_origins: config.cors_allowed_origins.clone(),
+            cors: config.cors.clone(),
             trusted_proxy_hops: config.trusted_proxy_hops,
             integrations: Arc::new(integrations),
             metrics,
@@ -111,7 +111,8 @@ fn auth_settings(auth: &AuthConfig, environment: Environment) -> AuthSettings {
 
 fn cors(state: &AppState) -> CorsLayer {
     let origins: Vec<HeaderValue> = state
-        .cors_allowed_origins
+        .cors
+        .allowed_origins
         .iter()
         .filter_map(|o| o.parse().ok())
         .collect();
@@ -119,15 +120,21 @@ fn cors(state: &AppState) -> CorsLayer {
         (true, Environment::Development) => AllowOrigin::any(),
         _ => AllowOrigin::list(origins),
     };
+    let headers: Vec<HeaderName> = state
+        .cors
+        .allowed_headers
+        .iter()
+        .filter_map(|h| HeaderName::try_from(h.as_str()).ok())
+        .collect();
     CorsLayer::new()
         .allow_origin(allow_origin)
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers([
-            axum::http::header::AUTHORIZATION,
-            axum::http::header::CONTENT_TYPE,
-            axum::http::header::ACCEPT,
-            HeaderName::from_static("x-tenant-slug"),
+        .allow_headers(headers)
+        .expose_headers([
+            HeaderName::from_static(REQUEST_ID),
+            axum::http::header::RETRY_AFTER,
         ])
+        .max_age(state.cors.max_age)
 }
 
 pub fn router(state: AppState) -> Router {

@@ -2,7 +2,10 @@
 //! field `null`, no `data` when execution never began.
 
 use crate::support::*;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, header};
 use serde_json::{Value, json};
+use tower::ServiceExt;
 
 const UNKNOWN_ID: &str = "01936b2e-0000-7000-8000-00000000ffff";
 
@@ -111,4 +114,113 @@ async fn a_failed_non_null_field_nulls_its_parent_up_to_data() {
         "product is non-null at the root, so data is null: {}",
         reply.body
     );
+}
+
+async fn headers_of(app: &TestApp, request: Request<Body>) -> HeaderMap {
+    app.router()
+        .oneshot(request)
+        .await
+        .unwrap()
+        .headers()
+        .clone()
+}
+
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .map_or("", |value| value.to_str().unwrap())
+}
+
+#[tokio::test]
+async fn browsers_may_send_apollo_and_trace_headers_and_read_the_request_id() {
+    let app = app().await;
+    let preflight = Request::options("/graphql")
+        .header(header::ORIGIN, "https://app.example")
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+        .header(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            "authorization,content-type,apollographql-client-name,apollographql-client-version,traceparent",
+        )
+        .body(Body::empty())
+        .unwrap();
+    let headers = headers_of(&app, preflight).await;
+    let allowed = header_text(&headers, "access-control-allow-headers");
+    for name in [
+        "apollographql-client-name",
+        "apollographql-client-version",
+        "traceparent",
+    ] {
+        assert!(allowed.contains(name), "{name} is not allowed: {allowed}");
+    }
+    assert_eq!(header_text(&headers, "access-control-max-age"), "600");
+
+    let post = Request::post("/graphql")
+        .header(header::ORIGIN, "https://app.example")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"query":"{ __typename }"}"#))
+        .unwrap();
+    let headers = headers_of(&app, post).await;
+    assert!(
+        header_text(&headers, "access-control-expose-headers").contains("x-request-id"),
+        "{headers:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_allowed_request_headers_are_configurable() {
+    let app = app_with(&[(
+        "CORS_ALLOWED_HEADERS",
+        "authorization, content-type, x-custom",
+    )])
+    .await;
+    let preflight = Request::options("/graphql")
+        .header(header::ORIGIN, "https://app.example")
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+        .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "x-custom")
+        .body(Body::empty())
+        .unwrap();
+    let headers = headers_of(&app, preflight).await;
+    let allowed = header_text(&headers, "access-control-allow-headers");
+    assert!(allowed.contains("x-custom"), "{allowed}");
+    assert!(!allowed.contains("traceparent"), "{allowed}");
+}
+
+#[tokio::test]
+async fn graphql_answers_are_never_cached_and_vary_by_bearer() {
+    let app = app().await;
+    let rep = app.token("rep@acme.test").await;
+    let get = Request::get("/graphql?query=%7B__typename%7D")
+        .header(header::AUTHORIZATION, format!("Bearer {rep}"))
+        .body(Body::empty())
+        .unwrap();
+    let headers = headers_of(&app, get).await;
+    assert_eq!(header_text(&headers, "cache-control"), "private, no-store");
+    assert!(
+        header_text(&headers, "vary").contains("Authorization"),
+        "{headers:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_persisted_query_hash_alone_is_answered_so_apollo_sends_the_text() {
+    let app = app().await;
+    let hash = "ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38";
+    let persisted = |body: Value| {
+        Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+    let hash_only = app
+        .send(persisted(json!({ "extensions": extensions })))
+        .await;
+    assert_eq!(hash_only.status, 200, "{}", hash_only.body);
+    assert_eq!(hash_only.code(), "PERSISTED_QUERY_NOT_SUPPORTED");
+    let with_text = app
+        .send(persisted(
+            json!({ "query": "{ __typename }", "extensions": extensions }),
+        ))
+        .await;
+    assert_eq!(with_text.data("__typename"), "Query", "{}", with_text.body);
 }

@@ -60,4 +60,16 @@ impl ApiError for CatalogError {
             _ => None,
         }
     }
+
+    fn details(&self) -> Vec<(&'static str, async_graphql::Value)> {
+        match self {
+            Self::InsufficientInventory {
+                sku_id,
+                sku_code,
+                requested,
+                available,
+            } => leora_tenancy::error::shortfall(*sku_id, sku_code, *requested, *available),
+            _ => Vec::new(),
+        }
+    }
 }

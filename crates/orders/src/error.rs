@@ -147,6 +147,19 @@ impl ApiError for OrdersError {
             _ => None,
         }
     }
+
+    fn details(&self) -> Vec<(&'static str, async_graphql::Value)> {
+        match self {
+            Self::InsufficientInventory {
+                sku_id,
+                sku_code,
+                requested,
+                available,
+            } => leora_tenancy::error::shortfall(*sku_id, sku_code, *requested, *available),
+            Self::Catalog(error) => error.details(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -104,6 +104,28 @@ pub trait ApiError: std::error::Error + Send + Sync + 'static {
     fn auth_failure(&self) -> Option<AuthFailure> {
         None
     }
+
+    /// What a client needs to act on the error beyond its code, as `extensions` entries (the SKU
+    /// and the stock available for `INSUFFICIENT_INVENTORY`, say).
+    fn details(&self) -> Vec<(&'static str, async_graphql::Value)> {
+        Vec::new()
+    }
+}
+
+/// The `extensions` of `INSUFFICIENT_INVENTORY`: which SKU, how many were asked for, how many
+/// can be had, so that a client can mark the line and offer what is there.
+pub fn shortfall(
+    sku_id: uuid::Uuid,
+    sku_code: &str,
+    requested: i32,
+    available: i32,
+) -> Vec<(&'static str, async_graphql::Value)> {
+    vec![
+        ("skuId", sku_id.to_string().into()),
+        ("skuCode", sku_code.into()),
+        ("requested", requested.into()),
+        ("available", available.into()),
+    ]
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -224,3 +224,27 @@ async fn a_persisted_query_hash_alone_is_answered_so_apollo_sends_the_text() {
         .await;
     assert_eq!(with_text.data("__typename"), "Query", "{}", with_text.body);
 }
+
+#[tokio::test]
+async fn insufficient_inventory_names_the_sku_and_what_is_available() {
+    let app = app().await;
+    crate::orders::seed_stock(&app).await;
+    let rep = app.token("rep@acme.test").await;
+    let beyond_stock = crate::orders::order_input(
+        &app,
+        json!([{ "skuId": crate::orders::CAB, "quantity": 11 }]),
+        true,
+    );
+    let reply = app
+        .graphql(
+            Some(&rep),
+            "mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }",
+            beyond_stock,
+        )
+        .await;
+    assert_eq!(reply.code(), "INSUFFICIENT_INVENTORY", "{}", reply.body);
+    let extensions = &reply.body["errors"][0]["extensions"];
+    assert_eq!(extensions["skuId"], crate::orders::CAB, "{}", reply.body);
+    assert_eq!(extensions["requested"], 11);
+    assert_eq!(extensions["available"], 10, "{}", reply.body);
+}

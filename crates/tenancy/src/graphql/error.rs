@@ -19,6 +19,7 @@ pub struct ResolverError {
     message: String,
     field: Option<String>,
     auth_failure: Option<AuthFailure>,
+    details: Vec<(&'static str, async_graphql::Value)>,
 }
 
 impl ResolverError {
@@ -28,6 +29,7 @@ impl ResolverError {
             message: message.into(),
             field: None,
             auth_failure: None,
+            details: Vec::new(),
         }
     }
 
@@ -37,6 +39,7 @@ impl ResolverError {
             message: message.into(),
             field: Some(field.to_owned()),
             auth_failure: None,
+            details: Vec::new(),
         }
     }
 
@@ -92,6 +95,7 @@ impl<E: ApiError> From<E> for ResolverError {
             message: error.to_string(),
             field: error.field().map(str::to_owned),
             auth_failure: error.auth_failure(),
+            details: error.details(),
         }
     }
 }
@@ -131,6 +135,9 @@ impl From<ResolverError> for async_graphql::Error {
             }
             if let Some(failure) = error.auth_failure {
                 extensions.set("reason", failure.as_str());
+            }
+            for (name, value) in &error.details {
+                extensions.set(*name, value.clone());
             }
         })
     }

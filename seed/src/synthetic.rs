@@ -215,7 +215,7 @@ async fn generate_orders(
         tx,
         "INSERT INTO orders (id, tenant_id, order_number, customer_id, placed_by_user_id, status, currency,
                              submitted_at, confirmed_at, fulfilled_at, delivered_at, created_at)
-         SELECT uuid_generate_v7(), $1, 'SO-' || lpad((row_number() OVER (ORDER BY d, c.id))::text, 7, '0'), c.id,
+         SELECT uuid_generate_v7(), $1, 'SO-' || lpad((row_number() OVER w)::text, greatest(6, length((row_number() OVER w)::text)), '0'), c.id,
                 c.assigned_rep_id, st, 'USD', d, d, CASE WHEN st IN ('fulfilled','delivered') THEN d END,
                 CASE WHEN st = 'delivered' THEN d + interval '2 days' END, d
            FROM customers c
@@ -223,7 +223,8 @@ async fn generate_orders(
                 SELECT now() - (interval '1 day' * (
                          CASE WHEN random() < 0.2 THEN (330 + random() * 35) ELSE random() * 365 END)) AS d,
                        CASE WHEN random() < 0.9 THEN 'delivered' WHEN random() < 0.5 THEN 'cancelled' ELSE 'submitted' END AS st
-                  FROM generate_series(1, $2) k WHERE c.id IS NOT NULL) o",
+                  FROM generate_series(1, $2) k WHERE c.id IS NOT NULL) o
+         WINDOW w AS (ORDER BY d, c.id)",
         vec![tenant.into(), per_customer.into()],
     )
     .await?;
@@ -264,13 +265,14 @@ async fn generate_orders(
         tx,
         "INSERT INTO invoices (tenant_id, customer_id, order_id, invoice_number, status, issued_at, due_date, subtotal,
                                tax_total, total, amount_paid, balance, paid_at)
-         SELECT $1, o.customer_id, o.id, 'INV-' || lpad((row_number() OVER (ORDER BY o.created_at, o.id))::text, 7, '0'),
+         SELECT $1, o.customer_id, o.id, 'INV-' || lpad((row_number() OVER v)::text, greatest(6, length((row_number() OVER v)::text)), '0'),
                 CASE WHEN o.created_at < now() - interval '45 days' THEN 'paid' ELSE 'issued' END,
                 o.delivered_at, (o.delivered_at + interval '30 days')::date, o.subtotal, o.tax_total, o.total,
                 CASE WHEN o.created_at < now() - interval '45 days' THEN o.total ELSE 0 END,
                 CASE WHEN o.created_at < now() - interval '45 days' THEN 0 ELSE o.total END,
                 CASE WHEN o.created_at < now() - interval '45 days' THEN o.delivered_at + interval '20 days' END
-           FROM orders o WHERE o.status = 'delivered'",
+           FROM orders o WHERE o.status = 'delivered'
+         WINDOW v AS (ORDER BY o.created_at, o.id)",
         vec![tenant.into()],
     )
     .await?;

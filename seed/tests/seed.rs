@@ -152,6 +152,16 @@ async fn synthetic_tenants_are_generated_through_rls_with_consistent_totals() {
     )
     .await;
     assert!(line_counts > 1, "orders have varied numbers of lines");
+    let numbered_otherwise = scalar(
+        &owner,
+        "SELECT (SELECT count(*) FROM orders WHERE order_number !~ '^SO-[0-9]{6}$')
+              + (SELECT count(*) FROM invoices WHERE invoice_number !~ '^INV-[0-9]{6}$')",
+    )
+    .await;
+    assert_eq!(
+        numbered_otherwise, 0,
+        "seeded numbers have the service's width (SO-000042)"
+    );
     let again = synthetic::generate(&db, options).await.unwrap();
     assert_eq!(
         (again.tenants, again.skipped_existing),

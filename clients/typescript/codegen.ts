@@ -15,6 +15,7 @@ const config: CodegenConfig = {
         scalars: {
           DateTime: "string",
           Decimal: "string",
+          Money: "string",
           NaiveDate: "string",
           JSON: "unknown",
         },

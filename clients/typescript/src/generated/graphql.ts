@@ -14,14 +14,19 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   /**
-   * Implement the DateTime<Utc> scalar
-   *
-   * The input/output is a string in RFC3339 format.
+   * An instant, as RFC 3339 text. Output is always UTC with six fractional digits
+   * (`"2026-11-25T14:03:07.120000Z"`); input may carry any offset and precision.
    */
   DateTime: { input: string; output: string; }
   Decimal: { input: string; output: string; }
   /** A scalar that can represent any JSON value. */
   JSON: { input: unknown; output: unknown; }
+  /**
+   * An amount of money in the tenant's currency: a decimal string with exactly two digits after the
+   * point (`"0.00"`, `"-12.50"`, `"348.72"`). Input is a decimal string (a JSON integer is accepted
+   * too, never a float); each field refuses fractions of a cent with `BAD_USER_INPUT` naming it.
+   */
+  Money: { input: string; output: string; }
   /**
    * ISO 8601 calendar date without timezone.
    * Format: %Y-%m-%d
@@ -221,7 +226,7 @@ export type CheckoutInput = {
 
 export type ComplianceFiling = {
   __typename?: 'ComplianceFiling';
-  amount?: Maybe<Scalars['Decimal']['output']>;
+  amount?: Maybe<Scalars['Money']['output']>;
   createdAt: Scalars['DateTime']['output'];
   /** Days until the due date; negative once past it. */
   daysUntilDue: Scalars['Int']['output'];
@@ -273,7 +278,7 @@ export type ComplianceFilingFilter = {
 };
 
 export type CreateComplianceFilingInput = {
-  amount?: InputMaybe<Scalars['Decimal']['input']>;
+  amount?: InputMaybe<Scalars['Money']['input']>;
   dueDate: Scalars['NaiveDate']['input'];
   filingType: Scalars['String']['input'];
   notes?: InputMaybe<Scalars['String']['input']>;
@@ -286,7 +291,7 @@ export type CreateCustomerInput = {
   accountNumber: Scalars['String']['input'];
   assignedRepId?: InputMaybe<Scalars['ID']['input']>;
   billingAddress?: InputMaybe<Scalars['JSON']['input']>;
-  creditLimit?: InputMaybe<Scalars['Decimal']['input']>;
+  creditLimit?: InputMaybe<Scalars['Money']['input']>;
   email?: InputMaybe<Scalars['String']['input']>;
   licenseExpiresOn?: InputMaybe<Scalars['NaiveDate']['input']>;
   licenseNumber?: InputMaybe<Scalars['String']['input']>;
@@ -343,11 +348,11 @@ export type CreateProductInput = {
 };
 
 export type CreateSkuInput = {
-  basePrice: Scalars['Decimal']['input'];
+  basePrice: Scalars['Money']['input'];
   code: Scalars['String']['input'];
   productId: Scalars['ID']['input'];
   sizeMl: Scalars['Int']['input'];
-  unitCost?: InputMaybe<Scalars['Decimal']['input']>;
+  unitCost?: InputMaybe<Scalars['Money']['input']>;
   unitsPerCase?: InputMaybe<Scalars['Int']['input']>;
   upc?: InputMaybe<Scalars['String']['input']>;
 };
@@ -407,7 +412,7 @@ export type Customer = {
   billingAddress?: Maybe<Scalars['JSON']['output']>;
   createdAt: Scalars['DateTime']['output'];
   /** Staff only. */
-  creditLimit?: Maybe<Scalars['Decimal']['output']>;
+  creditLimit?: Maybe<Scalars['Money']['output']>;
   email?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   licenseExpiresOn?: Maybe<Scalars['NaiveDate']['output']>;
@@ -516,9 +521,9 @@ export type HealthSnapshot = {
    */
   revenueChangePct?: Maybe<Scalars['Decimal']['output']>;
   /** Revenue (order subtotals) in the period ending on the snapshot date. */
-  revenueCurrent: Scalars['Decimal']['output'];
+  revenueCurrent: Scalars['Money']['output'];
   /** Revenue in the period before it. */
-  revenuePrevious: Scalars['Decimal']['output'];
+  revenuePrevious: Scalars['Money']['output'];
   riskFlags: Array<RiskFlag>;
   /** Sample units pulled for the customer in the current period. */
   samplesUsed: Scalars['Int']['output'];
@@ -593,8 +598,8 @@ export type IntegrationTokenStatus =
 
 export type Invoice = {
   __typename?: 'Invoice';
-  amountPaid: Scalars['Decimal']['output'];
-  balance: Scalars['Decimal']['output'];
+  amountPaid: Scalars['Money']['output'];
+  balance: Scalars['Money']['output'];
   customer: Customer;
   dueDate: Scalars['NaiveDate']['output'];
   id: Scalars['ID']['output'];
@@ -605,9 +610,9 @@ export type Invoice = {
   payments: Array<Payment>;
   /** As of today on the tenant's calendar: an unpaid invoice past its due date reads as overdue. */
   status: InvoiceStatus;
-  subtotal: Scalars['Decimal']['output'];
-  taxTotal: Scalars['Decimal']['output'];
-  total: Scalars['Decimal']['output'];
+  subtotal: Scalars['Money']['output'];
+  taxTotal: Scalars['Money']['output'];
+  total: Scalars['Money']['output'];
   voidedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
@@ -1307,9 +1312,9 @@ export type Order = {
   status: OrderStatus;
   submittedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Sum of the line totals, before tax. */
-  subtotal: Scalars['Decimal']['output'];
-  taxTotal: Scalars['Decimal']['output'];
-  total: Scalars['Decimal']['output'];
+  subtotal: Scalars['Money']['output'];
+  taxTotal: Scalars['Money']['output'];
+  total: Scalars['Money']['output'];
 };
 
 export type OrderConnection = {
@@ -1346,23 +1351,23 @@ export type OrderFilter = {
 
 export type OrderLine = {
   __typename?: 'OrderLine';
-  discount: Scalars['Decimal']['output'];
+  discount: Scalars['Money']['output'];
   id: Scalars['ID']['output'];
   isSample: Scalars['Boolean']['output'];
   lineNumber: Scalars['Int']['output'];
-  lineTotal: Scalars['Decimal']['output'];
+  lineTotal: Scalars['Money']['output'];
   pricingRule: PricingRule;
   quantity: Scalars['Int']['output'];
   sku: Sku;
   skuId: Scalars['ID']['output'];
-  taxAmount: Scalars['Decimal']['output'];
+  taxAmount: Scalars['Money']['output'];
   /** The price charged per unit, fixed when the order was placed. */
-  unitPrice: Scalars['Decimal']['output'];
+  unitPrice: Scalars['Money']['output'];
 };
 
 export type OrderLineInput = {
   /** An amount off the whole line (staff only). */
-  discount?: InputMaybe<Scalars['Decimal']['input']>;
+  discount?: InputMaybe<Scalars['Money']['input']>;
   quantity: Scalars['Int']['input'];
   skuId: Scalars['ID']['input'];
 };
@@ -1406,7 +1411,7 @@ export type PageInfo = {
 
 export type Payment = {
   __typename?: 'Payment';
-  amount: Scalars['Decimal']['output'];
+  amount: Scalars['Money']['output'];
   id: Scalars['ID']['output'];
   method: PaymentMethod;
   receivedAt: Scalars['DateTime']['output'];
@@ -1491,7 +1496,7 @@ export type Price = {
   __typename?: 'Price';
   priceListEntryId?: Maybe<Scalars['ID']['output']>;
   source: PriceSource;
-  unitPrice: Scalars['Decimal']['output'];
+  unitPrice: Scalars['Money']['output'];
 };
 
 export type PriceListEntry = {
@@ -1501,7 +1506,7 @@ export type PriceListEntry = {
   minQuantity: Scalars['Int']['output'];
   priceTier?: Maybe<Scalars['String']['output']>;
   skuId: Scalars['ID']['output'];
-  unitPrice: Scalars['Decimal']['output'];
+  unitPrice: Scalars['Money']['output'];
   validFrom: Scalars['DateTime']['output'];
   validUntil?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -1514,7 +1519,7 @@ export type PriceListEntryUpsert = {
   /** Exactly one of `priceTier` and `customerId`. */
   priceTier?: InputMaybe<Scalars['String']['input']>;
   skuId: Scalars['ID']['input'];
-  unitPrice: Scalars['Decimal']['input'];
+  unitPrice: Scalars['Money']['input'];
   validFrom?: InputMaybe<Scalars['DateTime']['input']>;
   /** Exclusive. */
   validUntil?: InputMaybe<Scalars['DateTime']['input']>;
@@ -1939,7 +1944,7 @@ export type QueryWebhookSubscriptionsArgs = {
 };
 
 export type RecordPaymentInput = {
-  amount: Scalars['Decimal']['input'];
+  amount: Scalars['Money']['input'];
   method: PaymentMethod;
   receivedAt?: InputMaybe<Scalars['DateTime']['input']>;
   reference?: InputMaybe<Scalars['String']['input']>;
@@ -2041,7 +2046,7 @@ export type ScheduleCallInput = {
 export type Sku = {
   __typename?: 'Sku';
   /** The list price before tier and customer pricing. */
-  basePrice: Scalars['Decimal']['output'];
+  basePrice: Scalars['Money']['output'];
   code: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   /** Stock summed over locations. */
@@ -2056,7 +2061,7 @@ export type Sku = {
   sizeMl: Scalars['Int']['output'];
   status: ProductStatus;
   /** What the distributor pays: staff only. */
-  unitCost?: Maybe<Scalars['Decimal']['output']>;
+  unitCost?: Maybe<Scalars['Money']['output']>;
   unitsPerCase: Scalars['Int']['output'];
   upc?: Maybe<Scalars['String']['output']>;
 };
@@ -2087,7 +2092,7 @@ export type StateFilingCalendar = {
   outstanding: Scalars['Int']['output'];
   state: Scalars['String']['output'];
   /** The recorded amounts, summed. */
-  totalAmount: Scalars['Decimal']['output'];
+  totalAmount: Scalars['Money']['output'];
 };
 
 export type StateTaxRate = {
@@ -2152,7 +2157,7 @@ export type StoreIntegrationTokenInput = {
 
 export type SubmitComplianceFilingInput = {
   /** The amount filed; omit to keep the amount recorded earlier. */
-  amount?: InputMaybe<Scalars['Decimal']['input']>;
+  amount?: InputMaybe<Scalars['Money']['input']>;
   notes?: InputMaybe<Scalars['String']['input']>;
   /** The regulator's confirmation number. */
   reference: Scalars['String']['input'];
@@ -2268,7 +2273,7 @@ export type UpdateCustomerInput = {
   accountNumber?: InputMaybe<Scalars['String']['input']>;
   assignedRepId?: InputMaybe<Scalars['ID']['input']>;
   billingAddress?: InputMaybe<Scalars['JSON']['input']>;
-  creditLimit?: InputMaybe<Scalars['Decimal']['input']>;
+  creditLimit?: InputMaybe<Scalars['Money']['input']>;
   email?: InputMaybe<Scalars['String']['input']>;
   licenseExpiresOn?: InputMaybe<Scalars['NaiveDate']['input']>;
   licenseNumber?: InputMaybe<Scalars['String']['input']>;
@@ -2298,11 +2303,11 @@ export type UpdateProductInput = {
 };
 
 export type UpdateSkuInput = {
-  basePrice?: InputMaybe<Scalars['Decimal']['input']>;
+  basePrice?: InputMaybe<Scalars['Money']['input']>;
   code?: InputMaybe<Scalars['String']['input']>;
   sizeMl?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<ProductStatus>;
-  unitCost?: InputMaybe<Scalars['Decimal']['input']>;
+  unitCost?: InputMaybe<Scalars['Money']['input']>;
   unitsPerCase?: InputMaybe<Scalars['Int']['input']>;
   upc?: InputMaybe<Scalars['String']['input']>;
 };

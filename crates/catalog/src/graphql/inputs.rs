@@ -8,11 +8,12 @@ use crate::service::products::{self, NewProduct, ProductChanges, ProductSort};
 use crate::service::skus::{NewSku, SkuChanges};
 use crate::service::suppliers::{NewSupplier, SupplierChanges};
 use async_graphql::{Enum, ID, InputObject, Json, MaybeUndefined};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use leora_compliance::graphql::ProductCategory;
 use leora_tenancy::graphql::ApiResult;
 use leora_tenancy::graphql::ids::parse_optional_id;
 use leora_tenancy::graphql::pagination::SortDirection;
+use leora_tenancy::graphql::{Instant, Money};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -198,8 +199,8 @@ pub struct CreateSkuInput {
     pub size_ml: i32,
     pub units_per_case: Option<i32>,
     pub upc: Option<String>,
-    pub base_price: Decimal,
-    pub unit_cost: Option<Decimal>,
+    pub base_price: Money,
+    pub unit_cost: Option<Money>,
 }
 
 impl CreateSkuInput {
@@ -210,8 +211,8 @@ impl CreateSkuInput {
             size_ml: self.size_ml,
             units_per_case: self.units_per_case,
             upc: self.upc,
-            base_price: self.base_price,
-            unit_cost: self.unit_cost,
+            base_price: self.base_price.0,
+            unit_cost: self.unit_cost.map(|value| value.0),
         })
     }
 }
@@ -222,8 +223,8 @@ pub struct UpdateSkuInput {
     pub size_ml: Option<i32>,
     pub units_per_case: Option<i32>,
     pub upc: MaybeUndefined<String>,
-    pub base_price: Option<Decimal>,
-    pub unit_cost: MaybeUndefined<Decimal>,
+    pub base_price: Option<Money>,
+    pub unit_cost: MaybeUndefined<Money>,
     pub status: Option<ProductStatus>,
 }
 
@@ -234,8 +235,8 @@ impl From<UpdateSkuInput> for SkuChanges {
             size_ml: input.size_ml,
             units_per_case: input.units_per_case,
             upc: patch(input.upc),
-            base_price: input.base_price,
-            unit_cost: patch(input.unit_cost),
+            base_price: input.base_price.map(|value| value.0),
+            unit_cost: patch(input.unit_cost.map_value(|value| value.0)),
             status: input.status.map(Into::into),
         }
     }
@@ -302,7 +303,7 @@ pub struct CreateCustomerInput {
     pub state: String,
     pub price_tier: Option<String>,
     pub payment_terms: Option<PaymentTerms>,
-    pub credit_limit: Option<Decimal>,
+    pub credit_limit: Option<Money>,
     pub assigned_rep_id: Option<ID>,
     pub billing_address: Option<Json<Value>>,
     pub shipping_address: Option<Json<Value>>,
@@ -321,7 +322,7 @@ impl CreateCustomerInput {
             state: self.state,
             price_tier: self.price_tier,
             payment_terms: self.payment_terms.map(Into::into),
-            credit_limit: self.credit_limit,
+            credit_limit: self.credit_limit.map(|value| value.0),
             assigned_rep_id: parse_optional_id("assignedRepId", self.assigned_rep_id.as_ref())?,
             billing_address: self.billing_address.map(|a| a.0),
             shipping_address: self.shipping_address.map(|a| a.0),
@@ -341,7 +342,7 @@ pub struct UpdateCustomerInput {
     pub state: Option<String>,
     pub price_tier: MaybeUndefined<String>,
     pub payment_terms: Option<PaymentTerms>,
-    pub credit_limit: MaybeUndefined<Decimal>,
+    pub credit_limit: MaybeUndefined<Money>,
     pub assigned_rep_id: MaybeUndefined<ID>,
     pub billing_address: MaybeUndefined<Json<Value>>,
     pub shipping_address: MaybeUndefined<Json<Value>>,
@@ -361,7 +362,7 @@ impl UpdateCustomerInput {
             state: self.state,
             price_tier: patch(self.price_tier),
             payment_terms: self.payment_terms.map(Into::into),
-            credit_limit: patch(self.credit_limit),
+            credit_limit: patch(self.credit_limit.map_value(|value| value.0)),
             assigned_rep_id: patch_id("assignedRepId", self.assigned_rep_id)?,
             billing_address: patch(self.billing_address).map(|a| a.map(|a| a.0)),
             shipping_address: patch(self.shipping_address).map(|a| a.map(|a| a.0)),
@@ -378,12 +379,12 @@ pub struct PriceListEntryUpsert {
     /// Exactly one of `priceTier` and `customerId`.
     pub price_tier: Option<String>,
     pub customer_id: Option<ID>,
-    pub unit_price: Decimal,
+    pub unit_price: Money,
     #[graphql(default = 1)]
     pub min_quantity: i32,
-    pub valid_from: Option<DateTime<Utc>>,
+    pub valid_from: Option<Instant>,
     /// Exclusive.
-    pub valid_until: Option<DateTime<Utc>>,
+    pub valid_until: Option<Instant>,
 }
 
 impl PriceListEntryUpsert {
@@ -393,10 +394,10 @@ impl PriceListEntryUpsert {
             sku_id: parse_id("skuId", &self.sku_id)?,
             price_tier: self.price_tier,
             customer_id: parse_optional_id("customerId", self.customer_id.as_ref())?,
-            unit_price: self.unit_price,
+            unit_price: self.unit_price.0,
             min_quantity: self.min_quantity,
-            valid_from: self.valid_from,
-            valid_until: self.valid_until,
+            valid_from: self.valid_from.map(|value| value.0),
+            valid_until: self.valid_until.map(|value| value.0),
         })
     }
 }

@@ -12,11 +12,12 @@ use crate::service::inventory::Availability;
 use crate::service::pricing::{self, PriceQuote, PriceSource as StoredPriceSource};
 use crate::service::skus::MAX_SKUS_PER_PRODUCT;
 use async_graphql::{Context, ID, Json, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use leora_compliance::graphql::ProductCategory;
 use leora_tenancy::graphql::cost;
 pub(crate) use leora_tenancy::graphql::ids::{id, not_found, parse_id};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, ResolverError, Session};
+use leora_tenancy::graphql::{Instant, Money};
 use leora_tenancy::mirror_enum;
 use rust_decimal::Decimal;
 
@@ -74,8 +75,8 @@ impl Product {
     async fn metadata(&self) -> Json<serde_json::Value> {
         Json(self.0.metadata.clone())
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
     /// The product's SKUs (sizes and packs), by code.
     #[graphql(complexity = "cost::capped(MAX_SKUS_PER_PRODUCT, child_complexity)")]
@@ -105,13 +106,13 @@ impl Sku {
         self.0.upc.as_deref()
     }
     /// The list price before tier and customer pricing.
-    async fn base_price(&self) -> Decimal {
-        self.0.base_price
+    async fn base_price(&self) -> Money {
+        Money(self.0.base_price)
     }
     /// What the distributor pays: staff only.
     #[graphql(guard = "RequirePermission(Permission::ProductsView)")]
-    async fn unit_cost(&self) -> Option<Decimal> {
-        self.0.unit_cost
+    async fn unit_cost(&self) -> Option<Money> {
+        self.0.unit_cost.map(Money)
     }
     async fn status(&self) -> ProductStatus {
         self.0.status.into()
@@ -185,8 +186,8 @@ pub struct Price(pub PriceQuote);
 
 #[Object]
 impl Price {
-    async fn unit_price(&self) -> Decimal {
-        self.0.unit_price
+    async fn unit_price(&self) -> Money {
+        Money(self.0.unit_price)
     }
     async fn source(&self) -> PriceSource {
         self.0.rule.into()
@@ -270,8 +271,8 @@ impl Customer {
     }
     /// Staff only.
     #[graphql(guard = "RequirePermission(Permission::CustomersView)")]
-    async fn credit_limit(&self) -> Option<Decimal> {
-        self.0.credit_limit
+    async fn credit_limit(&self) -> Option<Money> {
+        self.0.credit_limit.map(Money)
     }
     #[graphql(guard = "RequirePermission(Permission::CustomersView)")]
     async fn assigned_rep_id(&self) -> Option<ID> {
@@ -286,8 +287,8 @@ impl Customer {
     async fn status(&self) -> CustomerStatus {
         self.0.status.into()
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
 }
 
@@ -307,16 +308,16 @@ impl PriceListEntry {
     async fn customer_id(&self) -> Option<ID> {
         self.0.customer_id.map(id)
     }
-    async fn unit_price(&self) -> Decimal {
-        self.0.unit_price
+    async fn unit_price(&self) -> Money {
+        Money(self.0.unit_price)
     }
     async fn min_quantity(&self) -> i32 {
         self.0.min_quantity
     }
-    async fn valid_from(&self) -> DateTime<Utc> {
-        self.0.valid_from
+    async fn valid_from(&self) -> Instant {
+        self.0.valid_from.into()
     }
-    async fn valid_until(&self) -> Option<DateTime<Utc>> {
-        self.0.valid_until
+    async fn valid_until(&self) -> Option<Instant> {
+        self.0.valid_until.map(Instant)
     }
 }

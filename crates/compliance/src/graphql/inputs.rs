@@ -2,6 +2,7 @@
 
 use async_graphql::{Enum, InputObject, MaybeUndefined};
 use chrono::NaiveDate;
+use leora_tenancy::graphql::Money;
 use leora_tenancy::graphql::{ApiResult, ResolverError};
 use rust_decimal::Decimal;
 
@@ -124,7 +125,7 @@ pub struct CreateComplianceFilingInput {
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     pub due_date: NaiveDate,
-    pub amount: Option<Decimal>,
+    pub amount: Option<Money>,
     pub notes: Option<String>,
 }
 
@@ -136,7 +137,7 @@ impl From<CreateComplianceFilingInput> for NewFiling {
             period_start: input.period_start,
             period_end: input.period_end,
             due_date: input.due_date,
-            amount: input.amount,
+            amount: input.amount.map(|value| value.0),
             notes: input.notes,
         }
     }
@@ -147,7 +148,7 @@ pub struct SubmitComplianceFilingInput {
     /// The regulator's confirmation number.
     pub reference: String,
     /// The amount filed; omit to keep the amount recorded earlier.
-    pub amount: Option<Decimal>,
+    pub amount: Option<Money>,
     pub notes: Option<String>,
 }
 
@@ -155,7 +156,7 @@ impl From<SubmitComplianceFilingInput> for Submission {
     fn from(input: SubmitComplianceFilingInput) -> Self {
         Submission {
             reference: input.reference,
-            amount: input.amount,
+            amount: input.amount.map(|value| value.0),
             notes: input.notes,
         }
     }

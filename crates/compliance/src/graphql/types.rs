@@ -2,8 +2,9 @@
 
 use crate::service::filings::MAX_CALENDAR_FILINGS;
 use async_graphql::{ID, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use leora_tenancy::graphql::cost;
+use leora_tenancy::graphql::{Instant, Money};
 use rust_decimal::Decimal;
 
 use crate::entities::compliance_filings::{self, FilingStatus as StoredFilingStatus};
@@ -53,8 +54,8 @@ impl StateTaxRate {
     async fn effective_until(&self) -> Option<NaiveDate> {
         self.0.effective_until
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
 }
 
@@ -93,21 +94,21 @@ impl ComplianceFiling {
     async fn days_until_due(&self) -> i64 {
         (self.filing.due_date - self.today).num_days()
     }
-    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
-        self.filing.submitted_at
+    async fn submitted_at(&self) -> Option<Instant> {
+        self.filing.submitted_at.map(Instant)
     }
     /// The regulator's confirmation number.
     async fn reference(&self) -> Option<&str> {
         self.filing.reference.as_deref()
     }
-    async fn amount(&self) -> Option<Decimal> {
-        self.filing.amount
+    async fn amount(&self) -> Option<Money> {
+        self.filing.amount.map(Money)
     }
     async fn notes(&self) -> Option<&str> {
         self.filing.notes.as_deref()
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.filing.created_at
+    async fn created_at(&self) -> Instant {
+        self.filing.created_at.into()
     }
 }
 
@@ -143,7 +144,7 @@ impl StateFilingCalendar {
             .count()
     }
     /// The recorded amounts, summed.
-    async fn total_amount(&self) -> Decimal {
-        self.filings.iter().filter_map(|f| f.amount).sum()
+    async fn total_amount(&self) -> Money {
+        Money(self.filings.iter().filter_map(|f| f.amount).sum())
     }
 }

@@ -248,3 +248,50 @@ async fn insufficient_inventory_names_the_sku_and_what_is_available() {
     assert_eq!(extensions["requested"], 11);
     assert_eq!(extensions["available"], 10, "{}", reply.body);
 }
+
+fn has_cents(amount: &Value) -> bool {
+    amount
+        .as_str()
+        .and_then(|text| text.split_once('.'))
+        .is_some_and(|(_, cents)| cents.len() == 2 && cents.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[tokio::test]
+async fn money_carries_two_decimals_and_instants_six_fractional_digits_in_utc() {
+    let app = app().await;
+    crate::orders::seed_stock(&app).await;
+    let rep = app.token("rep@acme.test").await;
+    let draft = crate::orders::order_input(
+        &app,
+        json!([{ "skuId": crate::orders::CAB, "quantity": 2, "discount": "0" }]),
+        false,
+    );
+    let reply = app
+        .graphql(
+            Some(&rep),
+            "mutation($input: CreateOrderInput!) { createOrder(input: $input) {
+               subtotal taxTotal total createdAt lines { unitPrice discount lineTotal taxAmount } } }",
+            draft,
+        )
+        .await;
+    let order = reply.data("createOrder");
+    let line = &order["lines"][0];
+    for amount in [
+        &order["subtotal"],
+        &order["taxTotal"],
+        &order["total"],
+        &line["unitPrice"],
+        &line["discount"],
+        &line["lineTotal"],
+        &line["taxAmount"],
+    ] {
+        assert!(has_cents(amount), "{amount} in {}", reply.body);
+    }
+    assert_eq!(line["discount"], "0.00");
+    let created = order["createdAt"].as_str().unwrap();
+    let fraction = created
+        .strip_suffix('Z')
+        .and_then(|rest| rest.rsplit_once('.'))
+        .map(|(_, fraction)| fraction.len());
+    assert_eq!(fraction, Some(6), "{created}");
+}

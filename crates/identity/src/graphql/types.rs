@@ -7,7 +7,7 @@ use crate::entities::{permissions, portal_users, roles, users};
 use crate::service::sessions::IssuedTokens;
 use crate::service::tokens::PrincipalKind as TokenPrincipalKind;
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Utc};
+use leora_tenancy::graphql::Instant;
 use leora_tenancy::graphql::{ApiResult, Session};
 use leora_tenancy::mirror_enum;
 
@@ -34,8 +34,8 @@ impl AuthPayload {
     }
 
     /// When the access token expires.
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.0.expires_at
+    async fn expires_at(&self) -> Instant {
+        self.0.expires_at.into()
     }
 
     async fn token_type(&self) -> &'static str {
@@ -67,12 +67,12 @@ impl User {
         self.0.manager_id.map(|id| ID(id.to_string()))
     }
 
-    async fn last_login_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_login_at
+    async fn last_login_at(&self) -> Option<Instant> {
+        self.0.last_login_at.map(Instant)
     }
 
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
 
     /// Names of the user's roles.
@@ -106,12 +106,12 @@ impl PortalUser {
         self.0.status.into()
     }
 
-    async fn last_login_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_login_at
+    async fn last_login_at(&self) -> Option<Instant> {
+        self.0.last_login_at.map(Instant)
     }
 
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
 
     async fn roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {

@@ -6,8 +6,8 @@ use crate::service::deliveries::DeliveryFilter;
 use crate::service::subscriptions::{NewSubscription, SubscriptionChanges};
 use crate::service::tokens::{NewToken, TokenFilter};
 use async_graphql::{ID, InputObject, MaybeUndefined};
-use chrono::{DateTime, Utc};
 use leora_tenancy::graphql::ApiResult;
+use leora_tenancy::graphql::Instant;
 use leora_tenancy::graphql::ids::parse_optional_id;
 
 #[derive(InputObject, Default)]
@@ -102,7 +102,7 @@ pub struct StoreIntegrationTokenInput {
     pub token: String,
     #[graphql(default)]
     pub scopes: Vec<String>,
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<Instant>,
 }
 
 impl From<StoreIntegrationTokenInput> for NewToken {
@@ -111,7 +111,7 @@ impl From<StoreIntegrationTokenInput> for NewToken {
             provider: input.provider,
             token: input.token,
             scopes: input.scopes,
-            expires_at: input.expires_at,
+            expires_at: input.expires_at.map(|at| at.0),
         }
     }
 }

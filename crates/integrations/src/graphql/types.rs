@@ -11,7 +11,8 @@ use crate::service::deliveries;
 use crate::service::subscriptions;
 use crate::service::tokens::{self, TokenStatus};
 use async_graphql::{Context, ID, Json, Object};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
+use leora_tenancy::graphql::Instant;
 pub(crate) use leora_tenancy::graphql::ids::{id, not_found, parse_id};
 use leora_tenancy::graphql::{ApiResult, Session};
 use leora_tenancy::mirror_enum;
@@ -52,20 +53,20 @@ impl WebhookSubscription {
     async fn consecutive_failures(&self) -> i32 {
         self.0.consecutive_failures
     }
-    async fn last_success_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_success_at
+    async fn last_success_at(&self) -> Option<Instant> {
+        self.0.last_success_at.map(Instant)
     }
-    async fn last_failure_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_failure_at
+    async fn last_failure_at(&self) -> Option<Instant> {
+        self.0.last_failure_at.map(Instant)
     }
-    async fn disabled_at(&self) -> Option<DateTime<Utc>> {
-        self.0.disabled_at
+    async fn disabled_at(&self) -> Option<Instant> {
+        self.0.disabled_at.map(Instant)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Instant {
+        self.0.updated_at.into()
     }
 }
 
@@ -102,12 +103,12 @@ impl WebhookEvent {
     async fn payload(&self) -> Json<serde_json::Value> {
         Json(self.0.payload.clone())
     }
-    async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
+    async fn occurred_at(&self) -> Instant {
+        self.0.occurred_at.into()
     }
     /// When the event was fanned out to the matching subscriptions; null until then.
-    async fn dispatched_at(&self) -> Option<DateTime<Utc>> {
-        self.0.dispatched_at
+    async fn dispatched_at(&self) -> Option<Instant> {
+        self.0.dispatched_at.map(Instant)
     }
     /// The event's deliveries, one per subscription it went to.
     async fn deliveries(&self, ctx: &Context<'_>) -> ApiResult<Vec<WebhookDelivery>> {
@@ -132,11 +133,11 @@ impl WebhookDelivery {
         self.0.attempts
     }
     /// When the next attempt is due; null once the delivery succeeded or is dead.
-    async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
-        deliveries::next_attempt_at(&self.0)
+    async fn next_attempt_at(&self) -> Option<Instant> {
+        deliveries::next_attempt_at(&self.0).map(Instant)
     }
-    async fn last_attempt_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_attempt_at
+    async fn last_attempt_at(&self) -> Option<Instant> {
+        self.0.last_attempt_at.map(Instant)
     }
     /// The receiver's HTTP status on the last attempt; null when it never answered.
     async fn last_status_code(&self) -> Option<i32> {
@@ -146,11 +147,11 @@ impl WebhookDelivery {
     async fn last_error(&self) -> Option<&str> {
         self.0.last_error.as_deref()
     }
-    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
-        self.0.delivered_at
+    async fn delivered_at(&self) -> Option<Instant> {
+        self.0.delivered_at.map(Instant)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
     async fn subscription_id(&self) -> ID {
         id(self.0.subscription_id)
@@ -193,22 +194,22 @@ impl IntegrationToken {
     async fn scopes(&self) -> Vec<String> {
         tokens::scopes(&self.0)
     }
-    async fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.0.expires_at
+    async fn expires_at(&self) -> Option<Instant> {
+        self.0.expires_at.map(Instant)
     }
-    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_used_at
+    async fn last_used_at(&self) -> Option<Instant> {
+        self.0.last_used_at.map(Instant)
     }
     async fn last_four(&self) -> &str {
         &self.0.token_last4
     }
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
+    async fn revoked_at(&self) -> Option<Instant> {
+        self.0.revoked_at.map(Instant)
     }
     async fn status(&self) -> IntegrationTokenStatus {
         tokens::status(&self.0, Utc::now()).into()
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
 }

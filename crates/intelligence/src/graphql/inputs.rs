@@ -1,8 +1,9 @@
 //! Filters and mutation inputs, converted to the services' types (ids parsed, naming the field).
 
 use async_graphql::{ID, InputObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use leora_tenancy::graphql::ApiResult;
+use leora_tenancy::graphql::Instant;
 use leora_tenancy::graphql::ids::parse_optional_id;
 
 use super::types::{
@@ -22,9 +23,9 @@ pub struct ActivityFilter {
     pub kind: Option<ActivityKind>,
     pub approval_status: Option<SampleApprovalStatus>,
     /// Occurred at or after.
-    pub from: Option<DateTime<Utc>>,
+    pub from: Option<Instant>,
     /// Occurred before.
-    pub to: Option<DateTime<Utc>>,
+    pub to: Option<Instant>,
 }
 
 impl ActivityFilter {
@@ -34,8 +35,8 @@ impl ActivityFilter {
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
             kind: self.kind.map(Into::into),
             approval_status: self.approval_status.map(Into::into),
-            from: self.from,
-            until: self.to,
+            from: self.from.map(|value| value.0),
+            until: self.to.map(|value| value.0),
         })
     }
 }
@@ -54,7 +55,7 @@ pub struct LogActivityInput {
     pub customer_id: ID,
     pub kind: ActivityKind,
     /// Defaults to now.
-    pub occurred_at: Option<DateTime<Utc>>,
+    pub occurred_at: Option<Instant>,
     pub notes: Option<String>,
     pub outcome: Option<String>,
     /// Required for, and only for, `SAMPLE` activities.
@@ -67,7 +68,7 @@ impl LogActivityInput {
             rep_id: parse_optional_id("repId", self.rep_id.as_ref())?,
             customer_id: parse_id("customerId", &self.customer_id)?,
             kind: self.kind.into(),
-            occurred_at: self.occurred_at,
+            occurred_at: self.occurred_at.map(|value| value.0),
             notes: self.notes,
             outcome: self.outcome,
             sample: self
@@ -89,9 +90,9 @@ pub struct CallPlanFilter {
     pub customer_id: Option<ID>,
     pub status: Option<CallPlanStatus>,
     /// Scheduled at or after.
-    pub from: Option<DateTime<Utc>>,
+    pub from: Option<Instant>,
     /// Scheduled before.
-    pub to: Option<DateTime<Utc>>,
+    pub to: Option<Instant>,
 }
 
 impl CallPlanFilter {
@@ -100,8 +101,8 @@ impl CallPlanFilter {
             rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
             status: self.status.map(Into::into),
-            from: self.from,
-            until: self.to,
+            from: self.from.map(|value| value.0),
+            until: self.to.map(|value| value.0),
         })
     }
 }
@@ -111,7 +112,7 @@ pub struct ScheduleCallInput {
     /// Defaults to you; managers may schedule for their reports, admins for anyone.
     pub rep_id: Option<ID>,
     pub customer_id: ID,
-    pub scheduled_for: DateTime<Utc>,
+    pub scheduled_for: Instant,
     pub objective: String,
 }
 
@@ -120,7 +121,7 @@ impl ScheduleCallInput {
         Ok(NewCallPlan {
             rep_id: parse_optional_id("repId", self.rep_id.as_ref())?,
             customer_id: parse_id("customerId", &self.customer_id)?,
-            scheduled_for: self.scheduled_for,
+            scheduled_for: self.scheduled_for.0,
             objective: self.objective,
         })
     }
@@ -133,9 +134,9 @@ pub struct TaskFilter {
     /// Any of these; all statuses when absent or empty.
     pub statuses: Option<Vec<TaskStatus>>,
     /// Due at or after.
-    pub due_from: Option<DateTime<Utc>>,
+    pub due_from: Option<Instant>,
     /// Due before.
-    pub due_to: Option<DateTime<Utc>>,
+    pub due_to: Option<Instant>,
 }
 
 impl TaskFilter {
@@ -149,8 +150,8 @@ impl TaskFilter {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            due_from: self.due_from,
-            due_until: self.due_to,
+            due_from: self.due_from.map(|value| value.0),
+            due_until: self.due_to.map(|value| value.0),
         })
     }
 }
@@ -162,7 +163,7 @@ pub struct CreateTaskInput {
     pub customer_id: Option<ID>,
     pub title: String,
     pub description: Option<String>,
-    pub due_at: Option<DateTime<Utc>>,
+    pub due_at: Option<Instant>,
     /// Defaults to `NORMAL`.
     pub priority: Option<Priority>,
 }
@@ -174,7 +175,7 @@ impl CreateTaskInput {
             customer_id: parse_optional_id("customerId", self.customer_id.as_ref())?,
             title: self.title,
             description: self.description,
-            due_at: self.due_at,
+            due_at: self.due_at.map(|value| value.0),
             priority: self.priority.map(Into::into),
         })
     }

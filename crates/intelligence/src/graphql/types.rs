@@ -2,13 +2,14 @@
 //! request's loaders.
 
 use async_graphql::{Context, ID, Json, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use leora_catalog::graphql::loaders::{CustomerById, SkuById};
 use leora_catalog::graphql::types::{Customer, Sku};
 use leora_identity::entities::users;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{ApiResult, Session};
+use leora_tenancy::graphql::{Instant, Money};
 use leora_tenancy::mirror_enum;
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -92,8 +93,8 @@ impl Activity {
     async fn kind(&self) -> ActivityKind {
         self.0.kind.into()
     }
-    async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
+    async fn occurred_at(&self) -> Instant {
+        self.0.occurred_at.into()
     }
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
@@ -133,11 +134,11 @@ impl Activity {
     async fn approved_by_id(&self) -> Option<ID> {
         self.0.approved_by_user_id.map(id)
     }
-    async fn approved_at(&self) -> Option<DateTime<Utc>> {
-        self.0.approved_at
+    async fn approved_at(&self) -> Option<Instant> {
+        self.0.approved_at.map(Instant)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
 }
 
@@ -160,8 +161,8 @@ impl CallPlan {
     async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<Customer>> {
         customer(ctx, self.0.customer_id).await
     }
-    async fn scheduled_for(&self) -> DateTime<Utc> {
-        self.0.scheduled_for
+    async fn scheduled_for(&self) -> Instant {
+        self.0.scheduled_for.into()
     }
     async fn objective(&self) -> &str {
         &self.0.objective
@@ -172,11 +173,11 @@ impl CallPlan {
     async fn outcome(&self) -> Option<&str> {
         self.0.outcome.as_deref()
     }
-    async fn completed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.completed_at
+    async fn completed_at(&self) -> Option<Instant> {
+        self.0.completed_at.map(Instant)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
 }
 
@@ -211,8 +212,8 @@ impl Task {
             None => Ok(None),
         }
     }
-    async fn due_at(&self) -> Option<DateTime<Utc>> {
-        self.0.due_at
+    async fn due_at(&self) -> Option<Instant> {
+        self.0.due_at.map(Instant)
     }
     async fn priority(&self) -> Priority {
         self.0.priority.into()
@@ -220,11 +221,11 @@ impl Task {
     async fn status(&self) -> TaskStatus {
         self.0.status.into()
     }
-    async fn completed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.completed_at
+    async fn completed_at(&self) -> Option<Instant> {
+        self.0.completed_at.map(Instant)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
 }
 
@@ -247,12 +248,12 @@ impl HealthSnapshot {
         self.0.period_days
     }
     /// Revenue (order subtotals) in the period ending on the snapshot date.
-    async fn revenue_current(&self) -> Decimal {
-        self.0.revenue_current
+    async fn revenue_current(&self) -> Money {
+        Money(self.0.revenue_current)
     }
     /// Revenue in the period before it.
-    async fn revenue_previous(&self) -> Decimal {
-        self.0.revenue_previous
+    async fn revenue_previous(&self) -> Money {
+        Money(self.0.revenue_previous)
     }
     /// Percent change from the previous period (−15.5 is a 15.5 % drop); null without previous
     /// revenue.
@@ -399,15 +400,15 @@ impl Notification {
     async fn read(&self) -> bool {
         self.0.read_at.is_some()
     }
-    async fn read_at(&self) -> Option<DateTime<Utc>> {
-        self.0.read_at
+    async fn read_at(&self) -> Option<Instant> {
+        self.0.read_at.map(Instant)
     }
     /// Ids of what the notification is about (`orderId`, `customerId`, `taskId` …).
     async fn data(&self) -> Json<serde_json::Value> {
         Json(self.0.data.clone())
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
 }
 

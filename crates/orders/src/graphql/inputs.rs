@@ -6,20 +6,20 @@ use crate::service::invoices::{self, NewPayment};
 use crate::service::lists::{NewList, NewListItem};
 use crate::service::orders::{self, NewLine, NewOrder, OrderSort};
 use async_graphql::{Enum, ID, InputObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use leora_tenancy::graphql::ApiResult;
 use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
 use leora_tenancy::graphql::pagination::SortDirection;
-use rust_decimal::Decimal;
+use leora_tenancy::graphql::{Instant, Money};
 
 #[derive(InputObject, Default)]
 pub struct OrderFilter {
     pub status: Option<OrderStatus>,
     pub customer_id: Option<ID>,
     /// Placed on or after this instant.
-    pub placed_from: Option<DateTime<Utc>>,
+    pub placed_from: Option<Instant>,
     /// Placed before this instant.
-    pub placed_until: Option<DateTime<Utc>>,
+    pub placed_until: Option<Instant>,
     /// Part of the order number.
     pub search: Option<String>,
 }
@@ -29,8 +29,8 @@ impl OrderFilter {
         Ok(orders::OrderFilter {
             status: self.status.map(Into::into),
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
-            placed_from: self.placed_from,
-            placed_until: self.placed_until,
+            placed_from: self.placed_from.map(|value| value.0),
+            placed_until: self.placed_until.map(|value| value.0),
             search: self.search,
         })
     }
@@ -76,8 +76,8 @@ impl Default for OrderOrder {
 pub struct InvoiceFilter {
     pub status: Option<InvoiceStatus>,
     pub customer_id: Option<ID>,
-    pub issued_from: Option<DateTime<Utc>>,
-    pub issued_until: Option<DateTime<Utc>>,
+    pub issued_from: Option<Instant>,
+    pub issued_until: Option<Instant>,
 }
 
 impl InvoiceFilter {
@@ -85,8 +85,8 @@ impl InvoiceFilter {
         Ok(invoices::InvoiceFilter {
             status: self.status.map(Into::into),
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
-            issued_from: self.issued_from,
-            issued_until: self.issued_until,
+            issued_from: self.issued_from.map(|value| value.0),
+            issued_until: self.issued_until.map(|value| value.0),
         })
     }
 }
@@ -96,7 +96,7 @@ pub struct OrderLineInput {
     pub sku_id: ID,
     pub quantity: i32,
     /// An amount off the whole line (staff only).
-    pub discount: Option<Decimal>,
+    pub discount: Option<Money>,
 }
 
 #[derive(InputObject)]
@@ -122,7 +122,7 @@ impl CreateOrderInput {
                 Ok(NewLine {
                     sku_id: parse_id(&format!("lines[{i}].skuId"), &line.sku_id)?,
                     quantity: line.quantity,
-                    discount: line.discount,
+                    discount: line.discount.map(|value| value.0),
                 })
             })
             .collect::<ApiResult<Vec<_>>>()?;
@@ -157,19 +157,19 @@ impl From<CheckoutInput> for Checkout {
 
 #[derive(InputObject)]
 pub struct RecordPaymentInput {
-    pub amount: Decimal,
+    pub amount: Money,
     pub method: PaymentMethod,
     pub reference: Option<String>,
-    pub received_at: Option<DateTime<Utc>>,
+    pub received_at: Option<Instant>,
 }
 
 impl From<RecordPaymentInput> for NewPayment {
     fn from(input: RecordPaymentInput) -> Self {
         NewPayment {
-            amount: input.amount,
+            amount: input.amount.0,
             method: input.method.into(),
             reference: input.reference,
-            received_at: input.received_at,
+            received_at: input.received_at.map(|value| value.0),
         }
     }
 }

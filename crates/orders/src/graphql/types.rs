@@ -19,14 +19,14 @@ use crate::service::invoices::effective_status;
 use crate::service::orders::MAX_LINES;
 use crate::service::{MAX_CART_ITEMS, MAX_LIST_ITEMS, MAX_PAYMENTS_PER_INVOICE};
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use leora_catalog::graphql::loaders::{CustomerById, SkuById};
 use leora_catalog::graphql::types::{Customer, Sku};
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::{id, not_found};
 use leora_tenancy::graphql::{ApiResult, ResolverError, Session};
+use leora_tenancy::graphql::{Instant, Money};
 use leora_tenancy::mirror_enum;
-use rust_decimal::Decimal;
 
 mirror_enum!(OrderStatus <=> StoredOrderStatus { Draft, Submitted, Confirmed, Fulfilled, Delivered, Cancelled });
 mirror_enum!(InvoiceStatus <=> StoredInvoiceStatus { Draft, Issued, PartiallyPaid, Paid, Overdue, Void });
@@ -62,14 +62,14 @@ impl Order {
         self.0.status.into()
     }
     /// Sum of the line totals, before tax.
-    async fn subtotal(&self) -> Decimal {
-        self.0.subtotal
+    async fn subtotal(&self) -> Money {
+        Money(self.0.subtotal)
     }
-    async fn tax_total(&self) -> Decimal {
-        self.0.tax_total
+    async fn tax_total(&self) -> Money {
+        Money(self.0.tax_total)
     }
-    async fn total(&self) -> Decimal {
-        self.0.total
+    async fn total(&self) -> Money {
+        Money(self.0.total)
     }
     async fn currency(&self) -> &str {
         &self.0.currency
@@ -89,23 +89,23 @@ impl Order {
     async fn placed_by_portal_user_id(&self) -> Option<ID> {
         self.0.placed_by_portal_user_id.map(id)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
-    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.submitted_at
+    async fn submitted_at(&self) -> Option<Instant> {
+        self.0.submitted_at.map(Instant)
     }
-    async fn confirmed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.confirmed_at
+    async fn confirmed_at(&self) -> Option<Instant> {
+        self.0.confirmed_at.map(Instant)
     }
-    async fn fulfilled_at(&self) -> Option<DateTime<Utc>> {
-        self.0.fulfilled_at
+    async fn fulfilled_at(&self) -> Option<Instant> {
+        self.0.fulfilled_at.map(Instant)
     }
-    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
-        self.0.delivered_at
+    async fn delivered_at(&self) -> Option<Instant> {
+        self.0.delivered_at.map(Instant)
     }
-    async fn cancelled_at(&self) -> Option<DateTime<Utc>> {
-        self.0.cancelled_at
+    async fn cancelled_at(&self) -> Option<Instant> {
+        self.0.cancelled_at.map(Instant)
     }
     async fn customer_id(&self) -> ID {
         id(self.0.customer_id)
@@ -150,17 +150,17 @@ impl OrderLine {
         self.0.quantity
     }
     /// The price charged per unit, fixed when the order was placed.
-    async fn unit_price(&self) -> Decimal {
-        self.0.unit_price
+    async fn unit_price(&self) -> Money {
+        Money(self.0.unit_price)
     }
-    async fn discount(&self) -> Decimal {
-        self.0.discount
+    async fn discount(&self) -> Money {
+        Money(self.0.discount)
     }
-    async fn line_total(&self) -> Decimal {
-        self.0.line_total
+    async fn line_total(&self) -> Money {
+        Money(self.0.line_total)
     }
-    async fn tax_amount(&self) -> Decimal {
-        self.0.tax_amount
+    async fn tax_amount(&self) -> Money {
+        Money(self.0.tax_amount)
     }
     async fn pricing_rule(&self) -> PricingRule {
         self.0.pricing_rule.into()
@@ -189,32 +189,32 @@ impl Invoice {
             .ok_or_else(ResolverError::internal)?;
         Ok(effective_status(&self.0, today).into())
     }
-    async fn issued_at(&self) -> DateTime<Utc> {
-        self.0.issued_at
+    async fn issued_at(&self) -> Instant {
+        self.0.issued_at.into()
     }
     async fn due_date(&self) -> NaiveDate {
         self.0.due_date
     }
-    async fn subtotal(&self) -> Decimal {
-        self.0.subtotal
+    async fn subtotal(&self) -> Money {
+        Money(self.0.subtotal)
     }
-    async fn tax_total(&self) -> Decimal {
-        self.0.tax_total
+    async fn tax_total(&self) -> Money {
+        Money(self.0.tax_total)
     }
-    async fn total(&self) -> Decimal {
-        self.0.total
+    async fn total(&self) -> Money {
+        Money(self.0.total)
     }
-    async fn amount_paid(&self) -> Decimal {
-        self.0.amount_paid
+    async fn amount_paid(&self) -> Money {
+        Money(self.0.amount_paid)
     }
-    async fn balance(&self) -> Decimal {
-        self.0.balance
+    async fn balance(&self) -> Money {
+        Money(self.0.balance)
     }
-    async fn paid_at(&self) -> Option<DateTime<Utc>> {
-        self.0.paid_at
+    async fn paid_at(&self) -> Option<Instant> {
+        self.0.paid_at.map(Instant)
     }
-    async fn voided_at(&self) -> Option<DateTime<Utc>> {
-        self.0.voided_at
+    async fn voided_at(&self) -> Option<Instant> {
+        self.0.voided_at.map(Instant)
     }
     async fn order(&self, ctx: &Context<'_>) -> ApiResult<Order> {
         let loader = Session::of(ctx)?.loader(OrderById);
@@ -241,8 +241,8 @@ impl Payment {
     async fn id(&self) -> ID {
         id(self.0.id)
     }
-    async fn amount(&self) -> Decimal {
-        self.0.amount
+    async fn amount(&self) -> Money {
+        Money(self.0.amount)
     }
     async fn method(&self) -> PaymentMethod {
         self.0.method.into()
@@ -250,8 +250,8 @@ impl Payment {
     async fn reference(&self) -> Option<&str> {
         self.0.reference.as_deref()
     }
-    async fn received_at(&self) -> DateTime<Utc> {
-        self.0.received_at
+    async fn received_at(&self) -> Instant {
+        self.0.received_at.into()
     }
     async fn status(&self) -> PaymentStatus {
         self.0.status.into()
@@ -269,8 +269,8 @@ impl Cart {
         self.0.status.into()
     }
     /// After this the cart can no longer be checked out.
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.0.expires_at
+    async fn expires_at(&self) -> Instant {
+        self.0.expires_at.into()
     }
     async fn converted_order_id(&self) -> Option<ID> {
         self.0.converted_order_id.map(id)
@@ -322,8 +322,8 @@ impl ProductList {
     async fn customer_id(&self) -> ID {
         id(self.0.customer_id)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Instant {
+        self.0.created_at.into()
     }
     #[graphql(complexity = "cost::capped(MAX_LIST_ITEMS, child_complexity)")]
     async fn items(&self, ctx: &Context<'_>) -> ApiResult<Vec<ProductListItem>> {

@@ -10,10 +10,12 @@ pub mod loader;
 pub mod mirror;
 pub mod pagination;
 pub mod permission;
+pub mod scalars;
 pub mod scope;
 
 pub use error::{ApiResult, ResolverError};
 pub use guard::{RequireAuthenticated, RequirePermission, StaffOrPortal};
 pub use loader::{BatchLoad, Batching, LoadFailed};
 pub use permission::Permission;
+pub use scalars::{Instant, Money};
 pub use scope::{RequestScope, Session};

@@ -1,0 +1,134 @@
+//! The API's own scalars, where async-graphql's would print one value two ways: `Money` always
+//! with its two minor-unit digits (`"0.00"`, not `"0"`), `DateTime` always in UTC with six
+//! fractional digits (PostgreSQL's precision), so that clients can compare and sort the text.
+//! See `docs/api.md`, "Formats".
+
+use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
+use chrono::{DateTime, SecondsFormat, Utc};
+use rust_decimal::Decimal;
+
+/// The minor-unit digits of every currency Leora keeps amounts in.
+pub const MINOR_UNITS: u32 = 2;
+
+/// An amount of money in the tenant's currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Money(pub Decimal);
+
+/// An amount of money in the tenant's currency: a decimal string with exactly two digits after the
+/// point (`"0.00"`, `"-12.50"`, `"348.72"`). Input is a decimal string (a JSON integer is accepted
+/// too, never a float); each field refuses fractions of a cent with `BAD_USER_INPUT` naming it.
+#[Scalar(name = "Money")]
+impl ScalarType for Money {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        let amount = match &value {
+            Value::String(text) => Decimal::from_str_exact(text.trim())
+                .map_err(|_| InputValueError::custom(format!("{text:?} is not an amount")))?,
+            Value::Number(number) => match number.as_i64() {
+                Some(whole) => Decimal::from(whole),
+                None => {
+                    return Err(InputValueError::custom(
+                        "send amounts as strings (\"12.50\"): a JSON fraction is a float",
+                    ));
+                }
+            },
+            _ => return Err(InputValueError::expected_type(value)),
+        };
+        Ok(Self(amount))
+    }
+
+    fn to_value(&self) -> Value {
+        let mut amount = self.0;
+        amount.rescale(MINOR_UNITS);
+        Value::String(amount.to_string())
+    }
+}
+
+impl From<Decimal> for Money {
+    fn from(amount: Decimal) -> Self {
+        Self(amount)
+    }
+}
+
+/// An instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Instant(pub DateTime<Utc>);
+
+/// An instant, as RFC 3339 text. Output is always UTC with six fractional digits
+/// (`"2026-11-25T14:03:07.120000Z"`); input may carry any offset and precision.
+#[Scalar(
+    name = "DateTime",
+    specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339"
+)]
+impl ScalarType for Instant {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => DateTime::parse_from_rfc3339(text)
+                .map(|instant| Self(instant.with_timezone(&Utc)))
+                .map_err(|_| {
+                    InputValueError::custom(format!("{text:?} is not an RFC 3339 instant"))
+                }),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_rfc3339_opts(SecondsFormat::Micros, true))
+    }
+}
+
+impl From<DateTime<Utc>> for Instant {
+    fn from(instant: DateTime<Utc>) -> Self {
+        Self(instant)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn money(value: Value) -> InputValueResult<Money> {
+        Money::parse(value)
+    }
+
+    #[test]
+    fn money_is_written_with_its_two_minor_unit_digits() {
+        for (amount, text) in [
+            ("0", "0.00"),
+            ("348.72", "348.72"),
+            ("-12.5", "-12.50"),
+            ("7", "7.00"),
+        ] {
+            let amount: Decimal = amount.parse().unwrap();
+            assert_eq!(Money(amount).to_value(), Value::String(text.to_owned()));
+        }
+    }
+
+    #[test]
+    fn money_is_read_from_strings_and_integers_never_floats() {
+        assert_eq!(
+            money(Value::from("12.5")).unwrap(),
+            Money(Decimal::new(125, 1))
+        );
+        assert_eq!(money(Value::from(12)).unwrap(), Money(Decimal::from(12)));
+        assert!(money(Value::from(12.5)).is_err(), "a float");
+        assert!(
+            money(Value::from("12.505")).is_err(),
+            "a fraction of a cent"
+        );
+        assert!(money(Value::from("twelve")).is_err());
+    }
+
+    #[test]
+    fn instants_are_written_in_utc_with_six_fractional_digits() {
+        let whole = DateTime::parse_from_rfc3339("2026-11-25T16:03:07+02:00").unwrap();
+        assert_eq!(
+            Instant(whole.with_timezone(&Utc)).to_value(),
+            Value::String("2026-11-25T14:03:07.000000Z".to_owned())
+        );
+        let parsed = Instant::parse(Value::from("2026-11-25T14:03:07.12Z")).unwrap();
+        assert_eq!(
+            parsed.to_value(),
+            Value::String("2026-11-25T14:03:07.120000Z".to_owned())
+        );
+    }
+}

@@ -36,7 +36,7 @@ pub const ACCOUNTS: &str = "query AccountList {
 
 pub const WRITES: &str = "mutation Reorder($sku: ID!) {
   addToCart(skuId: $sku, quantity: 1) { id }
-  checkoutCart { id orderNumber total }
+  checkoutCart { order { id orderNumber total } }
 }";
 
 impl Query {

@@ -108,15 +108,16 @@ async function main(): Promise<void> {
   });
   const idempotencyKey = `smoke-cart-${run}`;
   const order = await step("checkoutCart with an idempotency key", async () => {
-    const checkoutCart = present((await portal.request(CheckoutCartDocument, { input: { idempotencyKey } })).checkoutCart, "checkoutCart");
-    check(checkoutCart.status === "SUBMITTED", `the order is ${checkoutCart.status}`);
-    check(checkoutCart.lines.some((line) => line.sku.id === sku.id), `the order has no ${sku.code} line`);
-    check(Number(checkoutCart.total) > 0, `the order total is ${checkoutCart.total}`);
-    return checkoutCart;
+    const { order: placed, cart } = present((await portal.request(CheckoutCartDocument, { input: { idempotencyKey } })).checkoutCart, "checkoutCart");
+    check(placed.status === "SUBMITTED", `the order is ${placed.status}`);
+    check(placed.lines.some((line) => line.sku.id === sku.id), `the order has no ${sku.code} line`);
+    check(Number(placed.total) > 0, `the order total is ${placed.total}`);
+    check(cart.items.length === 0, `after checkout the cart still holds ${cart.items.length} item(s)`);
+    return placed;
   });
   await step("checkoutCart retried with the same key returns the same order", async () => {
-    const checkoutCart = present((await portal.request(CheckoutCartDocument, { input: { idempotencyKey } })).checkoutCart, "checkoutCart");
-    check(checkoutCart.id === order.id, `the retry placed ${checkoutCart.orderNumber}, not ${order.orderNumber}`);
+    const { order: again } = present((await portal.request(CheckoutCartDocument, { input: { idempotencyKey } })).checkoutCart, "checkoutCart");
+    check(again.id === order.id, `the retry placed ${again.orderNumber}, not ${order.orderNumber}`);
   });
   await step(`orders shows ${order.orderNumber}`, async () => {
     // A page of 20, the API's default: 100 orders with every line (up to 500 each) would cost more

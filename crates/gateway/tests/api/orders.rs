@@ -69,9 +69,16 @@ async fn an_order_goes_from_cart_to_paid_invoice() {
         merged.body
     );
 
-    let checkout = "mutation { checkoutCart(input: {idempotencyKey: \"checkout-1\"}) { id orderNumber status subtotal taxTotal total } }";
+    let checkout = "mutation { checkoutCart(input: {idempotencyKey: \"checkout-1\"}) {
+        order { id orderNumber status subtotal taxTotal total } cart { status items { quantity } } } }";
     let placed = app.ask(&portal, checkout).await;
-    let order = placed.data("checkoutCart").clone();
+    let order = placed.data("checkoutCart")["order"].clone();
+    assert_eq!(
+        placed.data("checkoutCart")["cart"],
+        json!({ "status": "ACTIVE", "items": [] }),
+        "the checkout answers with the buyer's cart as it now is: {}",
+        placed.body
+    );
     assert_eq!(order["status"], "SUBMITTED", "{}", placed.body);
     // 3 × 24.00 = 72.00; tax: 2.25 l = 0.594 gal × $0.20 = 0.1189 → 0.12.
     assert_eq!(
@@ -81,7 +88,7 @@ async fn an_order_goes_from_cart_to_paid_invoice() {
     assert_eq!(reserved(&app, CAB).await, 3);
     let retried = app.ask(&portal, checkout).await;
     assert_eq!(
-        retried.data("checkoutCart")["id"],
+        retried.data("checkoutCart")["order"]["id"],
         order["id"],
         "a retried checkout returns the same order"
     );

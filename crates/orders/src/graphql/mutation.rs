@@ -17,6 +17,14 @@ pub struct PaymentRecorded {
     invoice: Invoice,
 }
 
+/// A checkout: the order placed, and the buyer's cart as it now is (a new, empty one), so a
+/// client's cached cart is current without asking again.
+#[derive(SimpleObject)]
+pub struct CheckedOut {
+    order: Order,
+    cart: Cart,
+}
+
 #[derive(Default)]
 pub struct OrdersMutation;
 
@@ -117,12 +125,14 @@ impl OrdersMutation {
         &self,
         ctx: &Context<'_>,
         input: Option<CheckoutInput>,
-    ) -> ApiResult<Order> {
+    ) -> ApiResult<CheckedOut> {
         let session = Session::of(ctx)?;
         let checkout = input.unwrap_or_default().into();
-        Ok(Order(
-            carts::checkout_cart(session.tx(), checkout).await?.order,
-        ))
+        let placed = carts::checkout_cart(session.tx(), checkout).await?;
+        Ok(CheckedOut {
+            order: Order(placed.order),
+            cart: Cart(carts::active_cart(session.tx()).await?),
+        })
     }
 
     /// Issue the invoice of a fulfilled or delivered order; `CONFLICT` while it has a live

@@ -35,6 +35,7 @@ mod m20261125_000004_webhook_worker;
 mod m20261125_000005_job_tenants;
 mod m20261125_000006_reinvoice_after_void;
 mod m20261125_000007_analytics_manage;
+mod m20261204_000008_suspended_tenants_rest;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -51,7 +52,7 @@ type NewMigration = fn() -> Box<dyn MigrationTrait>;
 
 /// Every migration in order, with its `up` SQL: the one list both the migrator and the
 /// fingerprint read, so neither can miss a migration the other has.
-const MIGRATIONS: [(NewMigration, UpSql); 7] = [
+const MIGRATIONS: [(NewMigration, UpSql); 8] = [
     (
         || Box::new(m20261125_000001_schema::Migration),
         UpSql::ForRole(m20261125_000001_schema::up_sql),
@@ -79,6 +80,10 @@ const MIGRATIONS: [(NewMigration, UpSql); 7] = [
     (
         || Box::new(m20261125_000007_analytics_manage::Migration),
         UpSql::Fixed(m20261125_000007_analytics_manage::UP_SQL),
+    ),
+    (
+        || Box::new(m20261204_000008_suspended_tenants_rest::Migration),
+        UpSql::Fixed(m20261204_000008_suspended_tenants_rest::UP_SQL),
     ),
 ];
 

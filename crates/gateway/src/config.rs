@@ -93,6 +93,8 @@ pub struct AuthConfig {
     pub jwt_secret: String,
     pub access_token_ttl_seconds: i64,
     pub refresh_token_ttl_seconds: i64,
+    /// How long a session family may be refreshed, from its sign-in.
+    pub session_lifetime_seconds: i64,
     pub max_failed_logins: i32,
     pub lockout_seconds: i64,
     /// Sign-in attempts one client address may make per minute, across accounts.
@@ -297,6 +299,7 @@ impl Config {
             jwt_secret,
             access_token_ttl_seconds: env.positive("ACCESS_TOKEN_TTL_SECONDS", 900),
             refresh_token_ttl_seconds: env.positive("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
+            session_lifetime_seconds: env.positive("SESSION_MAX_LIFETIME_SECONDS", 90 * 24 * 3600),
             max_failed_logins: env.positive("LOGIN_MAX_FAILED_ATTEMPTS", 5),
             lockout_seconds: env.positive("LOGIN_LOCKOUT_SECONDS", 900),
             sign_in_attempts_per_minute: env.positive("LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS", 60),

@@ -24,6 +24,9 @@ pub enum IdentityError {
     TokenExpired,
     #[error("the session has ended; log in again")]
     SessionRevoked,
+    /// The tenant is suspended or cancelled: none of its sessions may be used or refreshed.
+    #[error("the distributor's access is suspended")]
+    TenantInactive,
     #[error("the refresh token was already used; every session of this login has been ended")]
     RefreshTokenReused,
     #[error("too many sign-in attempts from this address; try again in {retry_after_secs} s")]
@@ -66,6 +69,7 @@ impl ApiError for IdentityError {
             | Self::InvalidToken
             | Self::TokenExpired
             | Self::SessionRevoked
+            | Self::TenantInactive
             | Self::RefreshTokenReused => ErrorCode::Unauthenticated,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Refused(refusal) => refusal.code(),
@@ -87,9 +91,10 @@ impl ApiError for IdentityError {
         match self {
             Self::InvalidToken => Some(AuthFailure::TokenInvalid),
             Self::TokenExpired => Some(AuthFailure::TokenExpired),
-            Self::SessionRevoked | Self::AccountDisabled | Self::RefreshTokenReused => {
-                Some(AuthFailure::SessionEnded)
-            }
+            Self::SessionRevoked
+            | Self::AccountDisabled
+            | Self::RefreshTokenReused
+            | Self::TenantInactive => Some(AuthFailure::SessionEnded),
             _ => None,
         }
     }

@@ -99,6 +99,7 @@ fn auth_settings(auth: &AuthConfig, environment: Environment) -> AuthSettings {
         policy: AuthPolicy {
             access_ttl: chrono::Duration::seconds(auth.access_token_ttl_seconds),
             refresh_ttl: chrono::Duration::seconds(auth.refresh_token_ttl_seconds),
+            session_lifetime: chrono::Duration::seconds(auth.session_lifetime_seconds),
             max_failed_logins: auth.max_failed_logins,
             lockout: chrono::Duration::seconds(auth.lockout_seconds),
         },

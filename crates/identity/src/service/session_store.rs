@@ -5,6 +5,7 @@
 //! customer) whatever the statement says.
 
 use chrono::{DateTime, Utc};
+use leora_tenancy::entities::tenants::TenantStatus;
 use leora_tenancy::sql::stmt;
 use sea_orm::{
     ConnectionTrait, DatabaseTransaction, DbErr, FromJsonQueryResult, FromQueryResult, Value,
@@ -202,6 +203,9 @@ pub(super) struct Session {
     pub principal_id: Uuid,
     pub customer_id: Option<Uuid>,
     pub status: UserStatus,
+    pub tenant_status: TenantStatus,
+    /// When the family's first session began: its absolute lifetime counts from here.
+    pub family_started_at: DateTime<Utc>,
 }
 
 /// The session row, locked so that two refreshes with one token cannot both rotate it: the
@@ -214,8 +218,12 @@ pub(super) async fn session_for_update(
     let t = tables(kind);
     let sql = format!(
         "SELECT s.tenant_id, s.family_id, s.refresh_token_hash, s.expires_at, s.rotated_at, \
-                s.revoked_at, p.id AS principal_id, {customer} AS customer_id, p.status \
+                s.revoked_at, p.id AS principal_id, {customer} AS customer_id, p.status, \
+                t.status AS tenant_status, \
+                coalesce((SELECT f.created_at FROM {sessions} f WHERE f.id = s.family_id), \
+                         s.created_at) AS family_started_at \
            FROM {sessions} s JOIN {principals} p ON p.id = s.{owner} \
+           JOIN tenants t ON t.id = s.tenant_id \
           WHERE s.id = $1 FOR UPDATE OF s",
         customer = t.customer,
         sessions = t.sessions,
@@ -286,6 +294,7 @@ pub(super) struct Names(pub Vec<String>);
 #[derive(Debug, FromQueryResult)]
 pub(super) struct Access {
     pub status: UserStatus,
+    pub tenant_status: TenantStatus,
     /// True when the family's current session is live, false when every session of the family has
     /// been revoked or has expired, NULL when the family has no session of this principal at all.
     pub session_live: Option<bool>,
@@ -303,6 +312,7 @@ pub(super) async fn access(
     let t = tables(claims.kind);
     let sql = format!(
         "SELECT p.status, \
+                (SELECT t.status FROM tenants t WHERE t.id = p.tenant_id) AS tenant_status, \
                 (SELECT bool_or(s.rotated_at IS NULL AND s.revoked_at IS NULL AND s.expires_at > $3) \
                    FROM {sessions} s WHERE s.{owner} = p.id AND s.family_id = $2) AS session_live, \
                 coalesce((SELECT jsonb_agg(DISTINCT r.name) \

@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
+use leora_tenancy::entities::tenants::TenantStatus;
 use leora_tenancy::{TenantContext, TenantDb, with_tenant};
 use sea_orm::DatabaseTransaction;
 use std::net::IpAddr;
@@ -27,6 +28,9 @@ pub struct AuthPolicy {
     pub access_ttl: Duration,
     /// How long a refresh token stays usable; each rotation starts the period again.
     pub refresh_ttl: Duration,
+    /// How long a session family may be refreshed at all, from its sign-in: past it, sign in
+    /// again, however recently the session was used.
+    pub session_lifetime: Duration,
     /// Failed logins in a row that lock the account (at least 1).
     pub max_failed_logins: i32,
     pub lockout: Duration,
@@ -37,6 +41,7 @@ impl Default for AuthPolicy {
         Self {
             access_ttl: Duration::minutes(15),
             refresh_ttl: Duration::days(30),
+            session_lifetime: Duration::days(90),
             max_failed_logins: 5,
             lockout: Duration::minutes(15),
         }
@@ -164,6 +169,13 @@ pub async fn refresh(
     if session.status != UserStatus::Active {
         return Err(IdentityError::AccountDisabled);
     }
+    if session.tenant_status != TenantStatus::Active {
+        return Err(IdentityError::TenantInactive);
+    }
+    let family_ends = session.family_started_at + policy.session_lifetime;
+    if family_ends <= now {
+        return Err(IdentityError::SessionRevoked);
+    }
     store::mark_rotated(tx, kind, presented.session_id, now).await?;
     let issuer = Issuer::new(tx, keys, policy, client, now);
     let principal = Principal {
@@ -173,7 +185,7 @@ pub async fn refresh(
         customer_id: session.customer_id,
     };
     issuer
-        .start_session(&principal, Some(session.family_id))
+        .start_session(&principal, Some((session.family_id, family_ends)))
         .await
 }
 
@@ -211,6 +223,9 @@ pub async fn authenticate(
         .ok_or(IdentityError::InvalidToken)?;
     if access.status != UserStatus::Active {
         return Err(IdentityError::AccountDisabled);
+    }
+    if access.tenant_status != TenantStatus::Active {
+        return Err(IdentityError::TenantInactive);
     }
     match access.session_live {
         Some(true) => {}
@@ -315,20 +330,23 @@ impl<'a> Issuer<'a> {
 
     /// Inserts a session (the first of a new family when `family_id` is None) and issues its
     /// tokens.
+    /// Starts a session: a new family at sign-in, or the next session of `family` (its id and
+    /// the end of its absolute lifetime) at a refresh. A refresh token never outlives its family.
     async fn start_session(
         &self,
         principal: &Principal,
-        family_id: Option<Uuid>,
+        family: Option<(Uuid, DateTime<Utc>)>,
     ) -> Result<IssuedTokens, IdentityError> {
         let session_id = Uuid::now_v7();
-        let family_id = family_id.unwrap_or(session_id);
+        let (family_id, family_ends) =
+            family.unwrap_or((session_id, self.now + self.policy.session_lifetime));
         let refresh = RefreshToken::generate(principal.kind, principal.tenant_id, session_id)?;
         let session = NewSession {
             id: session_id,
             family_id,
             principal_id: principal.id,
             refresh_token_hash: refresh.secret_hash(),
-            expires_at: self.now + self.policy.refresh_ttl,
+            expires_at: (self.now + self.policy.refresh_ttl).min(family_ends),
             user_agent: self.client.user_agent.as_deref(),
             ip_address: self.client.ip_address.map(|ip| ip.to_string()),
         };

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, Utc};
 use leora_identity::IdentityError;
 use leora_identity::service::sessions::{self, refresh_token_tenant};
-use leora_tenancy::{ApiError, ErrorCode, TenantContext};
+use leora_tenancy::{ApiError, AuthFailure, ErrorCode, TenantContext};
 use leora_test_db::fixtures::create_tenant;
 
 #[tokio::test]
@@ -136,4 +136,80 @@ async fn logout_revokes_the_session() {
     assert!(matches!(error, IdentityError::SessionRevoked), "{error:?}");
     w.authenticate(&other_device.claims).await.unwrap();
     w.logout(&rotated.claims).await.unwrap();
+}
+
+async fn set_tenant_status(w: &World, status: &str) {
+    use sea_orm::ConnectionTrait;
+    w.pools
+        .owner
+        .execute_raw(leora_test_db::sql::stmt(
+            "UPDATE tenants SET status = $2 WHERE id = $1",
+            [w.tenant.into(), status.into()],
+        ))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn suspending_a_tenant_cuts_off_its_access_tokens_and_refresh_until_it_is_active_again() {
+    let w = world().await;
+    w.user("rep@acme.test", &["sales_rep"]).await;
+    let signed_in = w.login("rep@acme.test", PASSWORD).await.unwrap();
+    for status in ["suspended", "cancelled"] {
+        set_tenant_status(&w, status).await;
+        let error = w.authenticate(&signed_in.claims).await.unwrap_err();
+        assert!(
+            matches!(error, IdentityError::TenantInactive),
+            "{status}: {error:?}"
+        );
+        assert_eq!(error.auth_failure(), Some(AuthFailure::SessionEnded));
+        let error = w.refresh(&signed_in.refresh_token).await.unwrap_err();
+        assert!(
+            matches!(error, IdentityError::TenantInactive),
+            "{status}: {error:?}"
+        );
+    }
+    set_tenant_status(&w, "active").await;
+    w.authenticate(&signed_in.claims).await.unwrap();
+    w.refresh(&signed_in.refresh_token).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_session_family_ends_at_its_absolute_lifetime_however_often_it_is_refreshed() {
+    let mut w = world().await;
+    w.user("rep@acme.test", &["sales_rep"]).await;
+    let start = Utc::now();
+    let mut tokens = w.login("rep@acme.test", PASSWORD).await.unwrap();
+    let ends = start + w.policy.session_lifetime;
+    for days in [25, 50, 75, 89] {
+        tokens = w
+            .refresh_at(&tokens.refresh_token, start + Duration::days(days))
+            .await
+            .unwrap_or_else(|error| panic!("day {days}: {error:?}"));
+    }
+    let latest_expiry = w
+        .count(
+            "SELECT extract(epoch FROM max(expires_at))::bigint FROM user_sessions WHERE family_id = $1",
+            [tokens.claims.sid.into()],
+        )
+        .await;
+    assert!(
+        latest_expiry <= ends.timestamp() + 1,
+        "no refresh token outlives its family's lifetime"
+    );
+    assert!(
+        w.refresh_at(&tokens.refresh_token, ends + Duration::minutes(1))
+            .await
+            .is_err(),
+        "past the lifetime, sign in again"
+    );
+
+    // An operator who shortens the lifetime ends families already older than it.
+    let young = w.login("rep@acme.test", PASSWORD).await.unwrap();
+    w.policy.session_lifetime = Duration::hours(1);
+    let error = w
+        .refresh_at(&young.refresh_token, Utc::now() + Duration::hours(2))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, IdentityError::SessionRevoked), "{error:?}");
 }

@@ -412,3 +412,58 @@ async fn oversized_payloads_are_capped_in_the_outbox() {
         r#"{"orderId": "o-big", "truncated": true}"#
     );
 }
+
+#[tokio::test]
+async fn a_suspended_tenants_webhooks_wait_and_go_out_once_it_is_active_again() {
+    let w = world().await;
+    let receiver = Receiver::start(Behaviour::default()).await;
+    w.subscribe(w.a, &receiver.url, &[EventType::OrderPlaced])
+        .await;
+    w.subscribe(w.b, &receiver.url, &[EventType::OrderPlaced])
+        .await;
+    let set_status = async |status: &str| {
+        w.pools
+            .owner
+            .execute_raw(stmt(
+                "UPDATE tenants SET status = $2 WHERE id = $1",
+                [w.a.into(), status.into()],
+            ))
+            .await
+            .unwrap();
+    };
+    set_status("suspended").await;
+    let waiting = w.record(w.a, EventType::OrderPlaced, 1).await[0];
+    let other = w.record(w.b, EventType::OrderPlaced, 1).await[0];
+
+    let worker = w.spawn_worker(w.config());
+    // The other tenant's delivery shows the worker has been round while A was suspended.
+    w.wait_for_count(
+        "SELECT count(*) FROM webhook_deliveries WHERE status = 'succeeded'",
+        1,
+    )
+    .await;
+    let sent: Vec<Uuid> = receiver.hits().iter().map(|hit| hit.event_id()).collect();
+    assert_eq!(
+        sent,
+        vec![other],
+        "nothing of the suspended tenant went out"
+    );
+    assert_eq!(
+        w.count(
+            "SELECT count(*) FROM webhook_events WHERE id = $1 AND dispatched_at IS NULL",
+            [waiting.into()],
+        )
+        .await,
+        1,
+        "its event waits, not dropped"
+    );
+
+    set_status("active").await;
+    w.wait_for_count(
+        "SELECT count(*) FROM webhook_deliveries WHERE status = 'succeeded'",
+        2,
+    )
+    .await;
+    worker.stop().await;
+    assert!(receiver.hits().iter().any(|hit| hit.event_id() == waiting));
+}

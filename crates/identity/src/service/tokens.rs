@@ -12,6 +12,20 @@ use crate::error::IdentityError;
 /// instances that issue and verify tokens keep NTP time, so no skew needs absorbing).
 const LEEWAY_SECONDS: u64 = 0;
 
+/// Who issues access tokens and what they are for: a token signed with the same key for another
+/// purpose (another service sharing a secret, a future token type) is not an access token here.
+const ISSUER: &str = "leora";
+const AUDIENCE: &str = "leora-api";
+
+/// The claims as signed: [`AccessClaims`] with the issuer and audience every token carries.
+#[derive(Serialize)]
+struct Signed<'a> {
+    #[serde(flatten)]
+    claims: &'a AccessClaims,
+    iss: &'static str,
+    aud: &'static str,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PrincipalKind {
@@ -47,7 +61,9 @@ impl JwtKeys {
     pub fn new(secret: &[u8]) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = LEEWAY_SECONDS;
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -56,7 +72,12 @@ impl JwtKeys {
     }
 
     pub fn issue(&self, claims: &AccessClaims) -> Result<String, IdentityError> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(
+        let signed = Signed {
+            claims,
+            iss: ISSUER,
+            aud: AUDIENCE,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &signed, &self.encoding).map_err(
             |error| IdentityError::Crypto(format!("signing an access token failed: {error}")),
         )
     }

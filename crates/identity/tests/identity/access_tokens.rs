@@ -27,7 +27,9 @@ async fn tokens_with_alg_none_a_wrong_key_or_tampered_claims_are_refused_as_inva
     };
     let genuine = keys.issue(&claims).unwrap();
     assert_eq!(keys.verify(&genuine).unwrap(), claims);
-    let claims_json = serde_json::to_value(&claims).unwrap();
+    let mut claims_json = serde_json::to_value(&claims).unwrap();
+    claims_json["iss"] = json!("leora");
+    claims_json["aud"] = json!("leora-api");
     let sign = |alg: jsonwebtoken::Algorithm, payload: &serde_json::Value| {
         jsonwebtoken::encode(
             &jsonwebtoken::Header::new(alg),
@@ -36,6 +38,12 @@ async fn tokens_with_alg_none_a_wrong_key_or_tampered_claims_are_refused_as_inva
         )
         .unwrap()
     };
+    assert_eq!(
+        keys.verify(&sign(jsonwebtoken::Algorithm::HS256, &claims_json))
+            .unwrap(),
+        claims,
+        "the claims as the server signs them"
+    );
     let (_, genuine_rest) = genuine.split_once('.').unwrap();
     let (_, genuine_signature) = genuine_rest.split_once('.').unwrap();
 
@@ -45,6 +53,12 @@ async fn tokens_with_alg_none_a_wrong_key_or_tampered_claims_are_refused_as_inva
     without_sid.as_object_mut().unwrap().remove("sid");
     let mut without_exp = claims_json.clone();
     without_exp.as_object_mut().unwrap().remove("exp");
+    let mut another_audience = claims_json.clone();
+    another_audience["aud"] = json!("billing-service");
+    let mut another_issuer = claims_json.clone();
+    another_issuer["iss"] = json!("someone-else");
+    let mut without_audience = claims_json.clone();
+    without_audience.as_object_mut().unwrap().remove("aud");
     let mut portal_kind_garbage = claims_json.clone();
     portal_kind_garbage["kind"] = json!("superuser");
 
@@ -91,6 +105,18 @@ async fn tokens_with_alg_none_a_wrong_key_or_tampered_claims_are_refused_as_inva
         (
             "another algorithm",
             sign(jsonwebtoken::Algorithm::HS512, &claims_json),
+        ),
+        (
+            "another audience",
+            sign(jsonwebtoken::Algorithm::HS256, &another_audience),
+        ),
+        (
+            "another issuer",
+            sign(jsonwebtoken::Algorithm::HS256, &another_issuer),
+        ),
+        (
+            "no audience",
+            sign(jsonwebtoken::Algorithm::HS256, &without_audience),
         ),
         (
             "missing sid",

@@ -76,6 +76,8 @@ pub struct IntegrationsConfig {
     pub secrets: std::sync::Arc<leora_integrations::SecretBox>,
     /// Whether the server also runs a webhook delivery worker (`leora worker` runs one alone).
     pub worker_enabled: bool,
+    /// How many webhook subscriptions one tenant may hold.
+    pub max_subscriptions: usize,
 }
 
 impl std::fmt::Debug for IntegrationsConfig {
@@ -84,6 +86,7 @@ impl std::fmt::Debug for IntegrationsConfig {
         f.debug_struct("IntegrationsConfig")
             .field("active_key_id", &self.secrets.active_key_id())
             .field("worker_enabled", &self.worker_enabled)
+            .field("max_subscriptions", &self.max_subscriptions)
             .finish()
     }
 }
@@ -403,6 +406,7 @@ impl Config {
         let integrations = IntegrationsConfig {
             secrets: std::sync::Arc::new(secrets),
             worker_enabled: env.parsed("WEBHOOK_WORKER_ENABLED", true, "true or false"),
+            max_subscriptions: env.positive("WEBHOOK_MAX_SUBSCRIPTIONS_PER_TENANT", 20),
         };
         if chosen_environment.is_none() {
             let elsewhere = (!listen_addr.ip().is_loopback())

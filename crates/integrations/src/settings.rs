@@ -13,13 +13,16 @@ pub struct IntegrationsSettings {
     pub secrets: Arc<SecretBox>,
     /// Which subscription URLs are accepted.
     pub url_policy: UrlPolicy,
+    /// How many webhook subscriptions one tenant may hold.
+    pub max_subscriptions: usize,
 }
 
 impl IntegrationsSettings {
-    pub fn new(secrets: Arc<SecretBox>, url_policy: UrlPolicy) -> Self {
+    pub fn new(secrets: Arc<SecretBox>, url_policy: UrlPolicy, max_subscriptions: usize) -> Self {
         Self {
             secrets,
             url_policy,
+            max_subscriptions,
         }
     }
 

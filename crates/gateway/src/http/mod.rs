@@ -71,6 +71,7 @@ impl AppState {
         let integrations = IntegrationsSettings::new(
             Arc::clone(&config.integrations.secrets),
             UrlPolicy::for_environment(production),
+            config.integrations.max_subscriptions,
         );
         Self {
             db: TenantDb::new(pool.clone(), config.app_role.clone())

@@ -31,6 +31,7 @@ impl IntegrationsMutation {
             session.tx(),
             &settings.secrets,
             settings.url_policy,
+            settings.max_subscriptions,
             input.into(),
         )
         .await?;

@@ -7,14 +7,15 @@ use crate::crypto::{CryptoError, SecretBox, SecretSlot};
 use crate::entities::webhook_subscriptions::{self, SubscriptionStatus};
 use crate::error::IntegrationsError;
 use crate::events::EventType;
-use crate::safety::{UrlPolicy, check_url};
+use crate::safety::{UrlPolicy, check_url_syntax};
 use crate::signature::generate_secret;
 use leora_tenancy::TenantTx;
 use leora_tenancy::error::{find_visible, update_visible};
+use leora_tenancy::sql::stmt;
 use leora_tenancy::validate::optional_text;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, ModelTrait, QueryFilter,
-    QueryOrder, Select, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ModelTrait,
+    QueryFilter, QueryOrder, Select, Set,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -77,11 +78,36 @@ fn new_secret(
     Ok((secret, sealed))
 }
 
-async fn valid_url(policy: UrlPolicy, url: &str) -> Result<String, IntegrationsError> {
-    check_url(policy, url)
-        .await
+fn valid_url(policy: UrlPolicy, url: &str) -> Result<String, IntegrationsError> {
+    check_url_syntax(policy, url)
         .map(String::from)
         .map_err(|problem| IntegrationsError::bad_input("url", problem))
+}
+
+/// A tenant holds a bounded number of subscriptions, so one cannot make the worker fan each event
+/// out without end. Creations of one tenant queue on a transaction-scoped lock, so two at once
+/// cannot both take the last place.
+async fn within_subscription_cap(tx: &TenantTx, cap: usize) -> Result<(), IntegrationsError> {
+    tx.execute_raw(stmt(
+        "SELECT pg_advisory_xact_lock(hashtextextended('webhook_subscriptions:' || $1::text, 0))",
+        [tx.tenant_id().into()],
+    ))
+    .await?;
+    let held = leora_tenancy::sql::count(
+        tx,
+        stmt(
+            "SELECT count(*) FROM webhook_subscriptions",
+            Vec::<sea_orm::Value>::new(),
+        ),
+    )
+    .await?;
+    if held >= cap {
+        return Err(IntegrationsError::bad_input(
+            "input",
+            format!("a tenant holds at most {cap} webhook subscriptions: delete one first"),
+        ));
+    }
+    Ok(())
 }
 
 /// Known event type names, distinct, as the JSON array stored.
@@ -112,10 +138,12 @@ pub async fn create_subscription(
     tx: &TenantTx,
     secrets: &SecretBox,
     policy: UrlPolicy,
+    max_per_tenant: usize,
     input: NewSubscription,
 ) -> Result<WithSecret, IntegrationsError> {
     let tenant_id = tx.tenant_id();
-    let url = valid_url(policy, &input.url).await?;
+    let url = valid_url(policy, &input.url)?;
+    within_subscription_cap(tx, max_per_tenant).await?;
     let event_types = valid_event_types(input.event_types)?;
     let description = optional_text("description", input.description, MAX_DESCRIPTION)?;
     let id = Uuid::now_v7();
@@ -166,7 +194,7 @@ pub async fn update_subscription(
     let mut subscription: webhook_subscriptions::ActiveModel =
         find_subscription(tx, id).await?.into();
     if let Some(url) = changes.url {
-        subscription.url = Set(valid_url(policy, &url).await?);
+        subscription.url = Set(valid_url(policy, &url)?);
     }
     if let Some(description) = changes.description {
         subscription.description = Set(optional_text("description", description, MAX_DESCRIPTION)?);

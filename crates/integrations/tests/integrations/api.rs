@@ -30,6 +30,7 @@ impl<'w> Api<'w> {
             settings: Arc::new(IntegrationsSettings::new(
                 Arc::clone(&world.secrets),
                 UrlPolicy::DEVELOPMENT,
+                3,
             )),
         }
     }
@@ -363,4 +364,37 @@ async fn the_api_shows_tokens_only_by_their_last_four_characters() {
         )
         .await;
     assert_eq!(all["integrationTokens"]["totalCount"], json!(1));
+}
+
+#[tokio::test]
+async fn a_tenant_holds_a_bounded_number_of_subscriptions() {
+    let w = world().await;
+    let api = Api::new(&w);
+    let create = "mutation($input: CreateWebhookSubscriptionInput!) {
+        createWebhookSubscription(input: $input) { subscription { id } } }";
+    let input = json!({ "input": { "url": "https://hooks.example.com/x", "eventTypes": ["order.placed"] } });
+    for _ in 0..3 {
+        api.admin(create, input.clone()).await;
+    }
+    let refused = api
+        .call(w.a, &["integrations.manage"], create, input.clone())
+        .await;
+    assert_eq!(error_code(&refused).0, "BAD_USER_INPUT", "{refused}");
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 3"),
+        "{refused}"
+    );
+    assert_eq!(
+        w.count("SELECT count(*) FROM webhook_subscriptions", [])
+            .await,
+        3
+    );
+    let other = api.call(w.b, &["integrations.manage"], create, input).await;
+    assert!(
+        other.get("errors").is_none(),
+        "another tenant has its own allowance: {other}"
+    );
 }

@@ -3,6 +3,7 @@
 use crate::receiver::*;
 use crate::support::*;
 use leora_integrations::events::EventType;
+use leora_integrations::safety::INTERNAL;
 use leora_integrations::service::subscriptions::{self, NewSubscription};
 use leora_integrations::{UrlPolicy, Worker};
 use leora_tenancy::{ApiError, ErrorCode};
@@ -17,27 +18,31 @@ async fn production_refuses_plain_http_and_internal_receivers() {
             event_types: vec!["order.placed".into()],
         };
         w.run(w.a, async |tx| {
-            subscriptions::create_subscription(tx, &w.secrets, UrlPolicy::PRODUCTION, input).await
+            subscriptions::create_subscription(tx, &w.secrets, UrlPolicy::PRODUCTION, 20, input)
+                .await
         })
         .await
     };
     for (url, problem) in [
         ("http://hooks.example.com/x", "must use https"),
-        ("https://127.0.0.1:9/x", "internal address 127.0.0.1"),
-        ("https://[::1]/x", "internal address ::1"),
-        ("https://192.168.1.20/x", "internal address"),
-        (
-            "https://169.254.169.254/latest/meta-data",
-            "internal address",
-        ),
-        ("https://localhost/x", "local host name"),
+        ("https://127.0.0.1:9/x", INTERNAL),
+        ("https://[::1]/x", INTERNAL),
+        ("https://192.168.1.20/x", INTERNAL),
+        ("https://169.254.169.254/latest/meta-data", INTERNAL),
+        ("https://localhost/x", INTERNAL),
+        ("https://[2002:a9fe:a9fe::1]/x", INTERNAL),
+        ("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/x", INTERNAL),
     ] {
         let error = create(url).await.unwrap_err();
         assert_eq!(
             (error.code(), error.field()),
             (ErrorCode::BadUserInput, Some("url"))
         );
-        assert!(error.to_string().contains(problem), "{url}: {error}");
+        assert_eq!(
+            error.to_string(),
+            format!("url: {problem}"),
+            "{url}: the answer names no address"
+        );
     }
     assert_eq!(
         w.count("SELECT count(*) FROM webhook_subscriptions", [])

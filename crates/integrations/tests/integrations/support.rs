@@ -86,7 +86,8 @@ impl World {
         };
         let secrets = Arc::clone(&self.secrets);
         self.run(tenant, async |tx| {
-            subscriptions::create_subscription(tx, &secrets, UrlPolicy::DEVELOPMENT, input).await
+            subscriptions::create_subscription(tx, &secrets, UrlPolicy::DEVELOPMENT, 20, input)
+                .await
         })
         .await
         .unwrap()

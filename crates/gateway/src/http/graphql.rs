@@ -396,10 +396,13 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
 fn client_address(headers: &HeaderMap, peer: Peer, hops: usize) -> Option<IpAddr> {
     let peer = peer.map(|Extension(ConnectInfo(address))| address.ip());
     if hops == 0 {
+        if headers.contains_key(FORWARDED_FOR) {
+            warn_once_of_an_untrusted_proxy();
+        }
         return peer;
     }
     headers
-        .get_all("x-forwarded-for")
+        .get_all(FORWARDED_FOR)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
@@ -407,6 +410,22 @@ fn client_address(headers: &HeaderMap, peer: Peer, hops: usize) -> Option<IpAddr
         .nth(hops - 1)
         .and_then(|address| address.trim().parse().ok())
         .or(peer)
+}
+
+const FORWARDED_FOR: &str = "x-forwarded-for";
+
+/// Requests that arrive through a proxy while no proxy is trusted all look as if they came from
+/// the proxy, so every client shares one sign-in allowance: the operator is told, once per
+/// process, at the first such request.
+fn warn_once_of_an_untrusted_proxy() {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::warn!(
+            "requests arrive with X-Forwarded-For but TRUSTED_PROXY_HOPS is 0: every client \
+             behind the proxy shares one sign-in allowance; set TRUSTED_PROXY_HOPS to the number \
+             of proxies in front of the server"
+        );
+    }
 }
 
 fn client_info(headers: &HeaderMap, peer: Peer, trusted_proxy_hops: usize) -> ClientInfo {
@@ -726,4 +745,48 @@ pub async fn graphiql() -> impl IntoResponse {
             .title("Leora GraphiQL")
             .finish(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Everything logged, as text.
+    #[derive(Clone, Default)]
+    struct Logged(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Logged {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_forwarded_request_without_trusted_proxies_warns_the_operator_once() {
+        let logged = Logged::default();
+        let writer = logged.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let mut forwarded = HeaderMap::new();
+        forwarded.insert(FORWARDED_FOR, HeaderValue::from_static("203.0.113.7"));
+        tracing::subscriber::with_default(subscriber, || {
+            assert_eq!(client_address(&HeaderMap::new(), None, 0), None);
+            assert_eq!(
+                client_address(&forwarded, None, 0),
+                None,
+                "the header is not believed"
+            );
+            client_address(&forwarded, None, 0);
+        });
+        let text = String::from_utf8(logged.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.matches("TRUSTED_PROXY_HOPS is 0").count(), 1, "{text}");
+    }
 }

@@ -88,7 +88,7 @@ pub async fn complete_call(
 ) -> Result<call_plans::Model, IntelligenceError> {
     let ctx = tx.context();
     let outcome = note("outcome", outcome)?;
-    let plan = visible_for_update(tx, id).await?;
+    let plan = own_for_update(tx, id).await?;
     if !matches!(
         plan.status,
         CallPlanStatus::Planned | CallPlanStatus::Missed
@@ -109,7 +109,7 @@ pub async fn complete_call(
 
 /// Cancels a planned call.
 pub async fn cancel_call(tx: &TenantTx, id: Uuid) -> Result<call_plans::Model, IntelligenceError> {
-    let plan = visible_for_update(tx, id).await?;
+    let plan = own_for_update(tx, id).await?;
     if plan.status != CallPlanStatus::Planned {
         return Err(IntelligenceError::invalid_transition(
             "a call plan",
@@ -122,12 +122,11 @@ pub async fn cancel_call(tx: &TenantTx, id: Uuid) -> Result<call_plans::Model, I
     Ok(model.update(tx).await?)
 }
 
-async fn visible_for_update(
-    tx: &TenantTx,
-    id: Uuid,
-) -> Result<call_plans::Model, IntelligenceError> {
+/// A plan the viewer may see, locked, when the viewer may act for its rep (the rep, their manager,
+/// an admin): a colleague who shares the account sees the plan but may not close it (`Forbidden`).
+async fn own_for_update(tx: &TenantTx, id: Uuid) -> Result<call_plans::Model, IntelligenceError> {
     let viewer = Viewer::resolve(tx).await?;
-    call_plans::Entity::find_by_id(id)
+    let plan = call_plans::Entity::find_by_id(id)
         .filter(viewer.sees(
             &[call_plans::Column::UserId],
             call_plans::Column::CustomerId,
@@ -135,7 +134,9 @@ async fn visible_for_update(
         .lock_exclusive()
         .one(tx)
         .await?
-        .ok_or(IntelligenceError::not_found(ENTITY))
+        .ok_or(IntelligenceError::not_found(ENTITY))?;
+    viewer.check_act_for(plan.user_id)?;
+    Ok(plan)
 }
 
 /// The call plans the viewer may see that match `filter`, soonest first.

@@ -90,6 +90,8 @@ pub async fn complete_task(tx: &TenantTx, id: Uuid) -> Result<tasks::Model, Inte
     let ctx = tx.context();
     let viewer = Viewer::resolve(tx).await?;
     let task = visible_for_update(tx, &viewer, id).await?;
+    // A colleague who shares the account sees the task but does not close it for its assignee.
+    viewer.check_act_for(task.assignee_user_id)?;
     require_active(&task, "complete")?;
     let now = settings::load(tx, ctx.tenant_id()).await?.now;
     let mut model: tasks::ActiveModel = task.into();
@@ -107,6 +109,7 @@ pub async fn reassign_task(
 ) -> Result<tasks::Model, IntelligenceError> {
     let viewer = Viewer::resolve(tx).await?;
     let task = visible_for_update(tx, &viewer, id).await?;
+    viewer.check_act_for(task.assignee_user_id)?;
     viewer.check_act_for(assignee_id)?;
     require_active(&task, "reassign")?;
     user_exists(tx, assignee_id).await?;

@@ -196,3 +196,34 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
         .unwrap();
     assert_eq!(late.status, CallPlanStatus::Completed);
 }
+
+#[tokio::test]
+async fn a_rep_who_shares_the_account_sees_a_colleagues_call_but_may_not_close_it() {
+    let w = world().await;
+    let t = w.t;
+    // rep2 plans a call at rep1's account: rep1 sees it, as it is about their customer.
+    let plan = w
+        .run(t.as_user(t.rep2), async |tx| {
+            schedule_call(tx, call(t.c1, "2031-01-20T10:00:00Z")).await
+        })
+        .await
+        .unwrap();
+    let id = plan.id;
+    for attempt in [
+        w.run(t.as_user(t.rep1), async |tx| {
+            complete_call(tx, id, None).await
+        })
+        .await,
+        w.run(t.as_user(t.rep1), async |tx| cancel_call(tx, id).await)
+            .await,
+    ] {
+        assert_code_and_field(attempt, ErrorCode::Forbidden, None);
+    }
+    let done = w
+        .run(t.as_user(t.manager), async |tx| {
+            complete_call(tx, id, None).await
+        })
+        .await
+        .unwrap();
+    assert_eq!(done.status, CallPlanStatus::Completed, "their manager may");
+}

@@ -248,3 +248,35 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
         set([own.id])
     );
 }
+
+#[tokio::test]
+async fn a_rep_who_shares_the_account_may_not_complete_or_reassign_a_colleagues_task() {
+    let w = world().await;
+    let t = w.t;
+    let theirs = w
+        .run(t.as_user(t.rep2), async |tx| {
+            create_task(tx, task("Send the price list", Some(t.c1))).await
+        })
+        .await
+        .unwrap();
+    let id = theirs.id;
+    assert_code_and_field(
+        w.run(t.as_user(t.rep1), async |tx| complete_task(tx, id).await)
+            .await,
+        ErrorCode::Forbidden,
+        None,
+    );
+    assert_code_and_field(
+        w.run(t.as_user(t.rep1), async |tx| {
+            reassign_task(tx, id, t.rep1).await
+        })
+        .await,
+        ErrorCode::Forbidden,
+        None,
+    );
+    let done = w
+        .run(t.as_user(t.admin), async |tx| complete_task(tx, id).await)
+        .await
+        .unwrap();
+    assert_eq!(done.status, TaskStatus::Completed, "an admin may");
+}

@@ -71,9 +71,11 @@ impl Product {
     async fn supplier_id(&self) -> Option<ID> {
         self.0.supplier_id.map(id)
     }
-    /// Free-form attributes (tasting notes, awards, pairing …).
-    async fn metadata(&self) -> Json<serde_json::Value> {
-        Json(self.0.metadata.clone())
+    /// Free-form attributes the distributor keeps (tasting notes, awards, supplier terms …): staff
+    /// only, as nothing says which of them a customer may read.
+    #[graphql(guard = "RequirePermission(Permission::ProductsView)")]
+    async fn metadata(&self) -> Option<Json<serde_json::Value>> {
+        Some(Json(self.0.metadata.clone()))
     }
     async fn created_at(&self) -> Instant {
         self.0.created_at.into()
@@ -170,11 +172,15 @@ pub struct StockLevel(pub Availability);
 
 #[Object]
 impl StockLevel {
-    async fn on_hand(&self) -> i64 {
-        self.0.on_hand
+    /// Staff only: customers see what they can order, `available`.
+    #[graphql(guard = "RequirePermission(Permission::ProductsView)")]
+    async fn on_hand(&self) -> Option<i64> {
+        Some(self.0.on_hand)
     }
-    async fn reserved(&self) -> i64 {
-        self.0.reserved
+    /// Staff only.
+    #[graphql(guard = "RequirePermission(Permission::ProductsView)")]
+    async fn reserved(&self) -> Option<i64> {
+        Some(self.0.reserved)
     }
     /// On hand less reserved: what can still be ordered.
     async fn available(&self) -> i64 {

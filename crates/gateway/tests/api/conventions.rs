@@ -295,3 +295,87 @@ async fn money_carries_two_decimals_and_instants_six_fractional_digits_in_utc() 
         .map(|(_, fraction)| fraction.len());
     assert_eq!(fraction, Some(6), "{created}");
 }
+
+#[tokio::test]
+async fn a_portal_user_sees_what_a_customer_may_see_and_nothing_of_the_staff_side() {
+    let app = app().await;
+    crate::orders::seed_stock(&app).await;
+    let rep = app.token("rep@acme.test").await;
+    let mut staff_order = crate::orders::order_input(
+        &app,
+        json!([{ "skuId": crate::orders::CAB, "quantity": 1 }]),
+        false,
+    );
+    staff_order["input"]["notes"] = json!("Owner is difficult: offer 5% at most");
+    staff_order["input"]["idempotencyKey"] = json!("rep-key-1");
+    let placed = app
+        .graphql(
+            Some(&rep),
+            "mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }",
+            staff_order,
+        )
+        .await;
+    assert!(
+        placed.data("createOrder")["id"].is_string(),
+        "{}",
+        placed.body
+    );
+
+    let portal = app.portal_token().await;
+    let reply = app
+        .ask(
+            &portal,
+            "{ orders(first: 5) { edges { node { id notes idempotencyKey placedByUserId } } }
+               products(first: 5) { edges { node { name metadata skus { inventory { available onHand reserved } } } } } }",
+        )
+        .await;
+    let order = &reply.data("orders")["edges"][0]["node"];
+    assert!(
+        order["id"].is_string(),
+        "the buyer sees its customer's order: {}",
+        reply.body
+    );
+    assert_eq!(
+        order["notes"],
+        Value::Null,
+        "staff notes are not the buyer's: {}",
+        reply.body
+    );
+    assert_eq!(order["idempotencyKey"], Value::Null);
+    assert_eq!(order["placedByUserId"], Value::Null);
+    let product = &reply.data("products")["edges"][0]["node"];
+    assert!(product["name"].is_string(), "{}", reply.body);
+    assert_eq!(product["metadata"], Value::Null);
+    let stock = &product["skus"][0]["inventory"];
+    assert!(stock["available"].is_i64(), "{}", reply.body);
+    assert_eq!(
+        (&stock["onHand"], &stock["reserved"]),
+        (&Value::Null, &Value::Null)
+    );
+    let forbidden: Vec<&Value> = reply.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| &error["extensions"]["code"])
+        .collect();
+    assert!(
+        forbidden.iter().all(|code| *code == "FORBIDDEN"),
+        "{}",
+        reply.body
+    );
+
+    let staff = app
+        .ask(
+            &rep,
+            "{ orders(first: 5) { edges { node { notes idempotencyKey placedByUserId } } } }",
+        )
+        .await;
+    let order = &staff.data("orders")["edges"][0]["node"];
+    assert_eq!(
+        order["notes"], "Owner is difficult: offer 5% at most",
+        "{}",
+        staff.body
+    );
+    assert_eq!(order["idempotencyKey"], "rep-key-1");
+    assert!(order["placedByUserId"].is_string());
+}

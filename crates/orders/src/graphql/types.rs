@@ -22,9 +22,10 @@ use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use leora_catalog::graphql::loaders::{CustomerById, SkuById};
 use leora_catalog::graphql::types::{Customer, Sku};
+use leora_tenancy::Principal;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::{id, not_found};
-use leora_tenancy::graphql::{ApiResult, ResolverError, Session};
+use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, ResolverError, Session};
 use leora_tenancy::graphql::{Instant, Money};
 use leora_tenancy::mirror_enum;
 
@@ -49,6 +50,19 @@ async fn customer(ctx: &Context<'_>, customer_id: uuid::Uuid) -> ApiResult<Custo
 }
 
 pub struct Order(pub orders::Model);
+
+impl Order {
+    /// Whether what one buyer wrote on the order is shown to the viewer: always to staff, to a
+    /// portal user only on the orders they placed themselves.
+    fn shown_to_viewer(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(match Session::of(ctx)?.context().principal() {
+            Principal::PortalUser { portal_user_id, .. } => {
+                self.0.placed_by_portal_user_id == Some(portal_user_id)
+            }
+            _ => true,
+        })
+    }
+}
 
 #[Object]
 impl Order {
@@ -77,12 +91,23 @@ impl Order {
     async fn requested_delivery_date(&self) -> Option<NaiveDate> {
         self.0.requested_delivery_date
     }
-    async fn idempotency_key(&self) -> Option<&str> {
-        self.0.idempotency_key.as_deref()
+    /// The key the order was placed with. A portal user sees it only on orders they placed.
+    async fn idempotency_key(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        Ok(self
+            .shown_to_viewer(ctx)?
+            .then_some(self.0.idempotency_key.as_deref())
+            .flatten())
     }
-    async fn notes(&self) -> Option<&str> {
-        self.0.notes.as_deref()
+    /// Notes on the order. A portal user sees them only on orders they placed (others may carry
+    /// the distributor's own notes).
+    async fn notes(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        Ok(self
+            .shown_to_viewer(ctx)?
+            .then_some(self.0.notes.as_deref())
+            .flatten())
     }
+    /// The staff member who placed it: staff only.
+    #[graphql(guard = "RequirePermission(Permission::OrdersView)")]
     async fn placed_by_user_id(&self) -> Option<ID> {
         self.0.placed_by_user_id.map(id)
     }

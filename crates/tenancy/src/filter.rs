@@ -19,15 +19,27 @@ pub trait FilterIfGiven: QueryFilter + Sized {
         self.filter_if(value.map(|value| column.eq(value)))
     }
 
-    /// `column` at or after `from` and before `until`: a half-open window, for instants.
+    /// `column IN (values)`, when there are any: an empty list narrows nothing, the way a left-out
+    /// field does, rather than matching no row.
+    fn filter_in<V: Into<Value>>(
+        self,
+        column: impl ColumnTrait,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        let values: Vec<Value> = values.into_iter().map(Into::into).collect();
+        self.filter_if((!values.is_empty()).then(|| column.is_in(values)))
+    }
+
+    /// `column` from `from` to `to`, both inclusive: the API's one rule for ranges, for dates and
+    /// instants alike.
     fn filter_within<V: Into<Value>>(
         self,
         column: impl ColumnTrait,
         from: Option<V>,
-        until: Option<V>,
+        to: Option<V>,
     ) -> Self {
         self.filter_if(from.map(|from| column.gte(from)))
-            .filter_if(until.map(|until| column.lt(until)))
+            .filter_if(to.map(|to| column.lte(to)))
     }
 }
 
@@ -47,17 +59,19 @@ mod tests {
     fn fields_left_out_add_nothing() {
         let narrowed = Entity::find()
             .filter_eq(Column::Slug, None::<String>)
+            .filter_in(Column::Slug, Vec::<String>::new())
             .filter_within(Column::Name, None::<String>, None);
         assert_eq!(sql(narrowed), sql(Entity::find()));
     }
 
+    fn where_clause(select: Select<Entity>) -> Option<String> {
+        sql(select)
+            .split_once(" WHERE ")
+            .map(|(_, clause)| clause.to_owned())
+    }
+
     #[test]
-    fn given_fields_narrow_and_windows_are_half_open() {
-        let where_clause = |select| {
-            sql(select)
-                .split_once(" WHERE ")
-                .map(|(_, clause)| clause.to_owned())
-        };
+    fn given_fields_narrow_and_ranges_include_both_ends() {
         assert_eq!(
             where_clause(Entity::find().filter_eq(Column::Slug, Some("acme"))).as_deref(),
             Some(r#""tenants"."slug" = 'acme'"#)
@@ -65,7 +79,15 @@ mod tests {
         assert_eq!(
             where_clause(Entity::find().filter_within(Column::Name, Some("a"), Some("b")))
                 .as_deref(),
-            Some(r#""tenants"."name" >= 'a' AND "tenants"."name" < 'b'"#)
+            Some(r#""tenants"."name" >= 'a' AND "tenants"."name" <= 'b'"#)
+        );
+    }
+
+    #[test]
+    fn a_given_list_matches_any_of_its_values() {
+        assert_eq!(
+            where_clause(Entity::find().filter_in(Column::Slug, ["acme", "beta"])).as_deref(),
+            Some(r#""tenants"."slug" IN ('acme', 'beta')"#)
         );
     }
 }

@@ -59,7 +59,8 @@ export type AccountHealthFilter = {
   atRiskOnly?: Scalars['Boolean']['input'];
   /** Health scores at or below this. */
   maxScore?: InputMaybe<Scalars['Int']['input']>;
-  paceStatus?: InputMaybe<PaceStatus>;
+  /** Any of these; all pace statuses when absent or empty. */
+  paceStatuses?: InputMaybe<Array<PaceStatus>>;
   /** Accounts assigned to this rep. */
   repId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -109,14 +110,15 @@ export type ActivityEdge = {
 };
 
 export type ActivityFilter = {
-  approvalStatus?: InputMaybe<SampleApprovalStatus>;
+  /** Any of these; all approval statuses when absent or empty. */
+  approvalStatuses?: InputMaybe<Array<SampleApprovalStatus>>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
-  /** Occurred at or after. */
-  from?: InputMaybe<Scalars['DateTime']['input']>;
   kind?: InputMaybe<ActivityKind>;
+  /** Occurred at or after. */
+  occurredFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Occurred at or before. */
+  occurredTo?: InputMaybe<Scalars['DateTime']['input']>;
   repId?: InputMaybe<Scalars['ID']['input']>;
-  /** Occurred before. */
-  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export type ActivityKind =
@@ -180,12 +182,13 @@ export type CallPlanEdge = {
 
 export type CallPlanFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
-  /** Scheduled at or after. */
-  from?: InputMaybe<Scalars['DateTime']['input']>;
   repId?: InputMaybe<Scalars['ID']['input']>;
-  status?: InputMaybe<CallPlanStatus>;
-  /** Scheduled before. */
-  to?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Scheduled at or after. */
+  scheduledFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Scheduled at or before. */
+  scheduledTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Any of these; all statuses when absent or empty. */
+  statuses?: InputMaybe<Array<CallPlanStatus>>;
 };
 
 export type CallPlanStatus =
@@ -464,7 +467,8 @@ export type CustomerFilter = {
   /** Matches the name, ignoring case. */
   search?: InputMaybe<Scalars['String']['input']>;
   state?: InputMaybe<Scalars['String']['input']>;
-  status?: InputMaybe<CustomerStatus>;
+  /** Any of these; all statuses when absent or empty. */
+  statuses?: InputMaybe<Array<CustomerStatus>>;
 };
 
 export type CustomerOrder = {
@@ -649,9 +653,15 @@ export type InvoiceEdge = {
 
 export type InvoiceFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Issued at or after this instant. */
   issuedFrom?: InputMaybe<Scalars['DateTime']['input']>;
-  issuedUntil?: InputMaybe<Scalars['DateTime']['input']>;
-  status?: InputMaybe<InvoiceStatus>;
+  /** Issued at or before this instant. */
+  issuedTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /**
+   * Any of these; all statuses when absent or empty. Matched against the stored status, which
+   * the daily job moves to `OVERDUE` once an invoice is past due.
+   */
+  statuses?: InputMaybe<Array<InvoiceStatus>>;
 };
 
 export type InvoiceStatus =
@@ -1356,13 +1366,14 @@ export type OrderEdge = {
 
 export type OrderFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
-  /** Placed on or after this instant. */
+  /** Placed at or after this instant. */
   placedFrom?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Placed before this instant. */
-  placedUntil?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Placed at or before this instant. */
+  placedTo?: InputMaybe<Scalars['DateTime']['input']>;
   /** Part of the order number. */
   search?: InputMaybe<Scalars['String']['input']>;
-  status?: InputMaybe<OrderStatus>;
+  /** Any of these; all statuses when absent or empty. */
+  statuses?: InputMaybe<Array<OrderStatus>>;
 };
 
 export type OrderLine = {
@@ -1505,7 +1516,8 @@ export type PortalUserEdge = {
 
 export type PortalUserFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
-  status?: InputMaybe<UserStatus>;
+  /** Any of these; all statuses when absent or empty. */
+  statuses?: InputMaybe<Array<UserStatus>>;
 };
 
 export type Price = {
@@ -1621,7 +1633,8 @@ export type ProductFilter = {
   category?: InputMaybe<ProductCategory>;
   /** Matches name, brand or varietal, ignoring case. */
   search?: InputMaybe<Scalars['String']['input']>;
-  status?: InputMaybe<ProductStatus>;
+  /** Any of these; all statuses when absent or empty. Portal users see active products only. */
+  statuses?: InputMaybe<Array<ProductStatus>>;
   supplierId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -1754,7 +1767,7 @@ export type Query = {
   unreadNotificationCount: Scalars['Int']['output'];
   /** The distributor's staff. */
   users: UserConnection;
-  /** Deliveries, newest first; filter by status to find the failing or dead ones. */
+  /** Deliveries, newest first; `statuses: [FAILED, DEAD]` finds the failing and dead ones. */
   webhookDeliveries: WebhookDeliveryConnection;
   /** The event type names a webhook subscription can listen to. */
   webhookEventTypes: Array<Scalars['String']['output']>;
@@ -2029,7 +2042,10 @@ export type SalesMetricKind =
 
 export type SalesMetricsFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
-  /** Periods starting on or after. */
+  /**
+   * The first period: those starting on or after this day. Plain `from`/`to`, as they bound
+   * the metric periods themselves, each in or out whole.
+   */
   from?: InputMaybe<Scalars['NaiveDate']['input']>;
   /** All four when absent or empty. */
   metrics?: InputMaybe<Array<SalesMetricKind>>;
@@ -2037,7 +2053,7 @@ export type SalesMetricsFilter = {
   repId?: InputMaybe<Scalars['ID']['input']>;
   /** Rep, customer and tenant rows when absent. */
   subject?: InputMaybe<MetricSubject>;
-  /** Periods starting on or before. */
+  /** The last period: those starting on or before this day. */
   to?: InputMaybe<Scalars['NaiveDate']['input']>;
 };
 
@@ -2266,7 +2282,7 @@ export type TaskFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** Due at or after. */
   dueFrom?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Due before. */
+  /** Due at or before. */
   dueTo?: InputMaybe<Scalars['DateTime']['input']>;
   /** Any of these; all statuses when absent or empty. */
   statuses?: InputMaybe<Array<TaskStatus>>;
@@ -2394,7 +2410,8 @@ export type UserEdge = {
 };
 
 export type UserFilter = {
-  status?: InputMaybe<UserStatus>;
+  /** Any of these; all statuses when absent or empty. */
+  statuses?: InputMaybe<Array<UserStatus>>;
 };
 
 export type UserStatus =
@@ -2446,7 +2463,8 @@ export type WebhookDeliveryEdge = {
 
 export type WebhookDeliveryFilter = {
   eventId?: InputMaybe<Scalars['ID']['input']>;
-  status?: InputMaybe<WebhookDeliveryStatus>;
+  /** Any of these; all statuses when absent or empty. */
+  statuses?: InputMaybe<Array<WebhookDeliveryStatus>>;
   subscriptionId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -2545,7 +2563,8 @@ export type WebhookSubscriptionEdge = {
 };
 
 export type WebhookSubscriptionFilter = {
-  status?: InputMaybe<WebhookSubscriptionStatus>;
+  /** Any of these; all statuses when absent or empty. */
+  statuses?: InputMaybe<Array<WebhookSubscriptionStatus>>;
 };
 
 /**

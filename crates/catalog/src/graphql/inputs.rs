@@ -29,7 +29,8 @@ fn patch_id(field: &str, value: MaybeUndefined<ID>) -> ApiResult<Option<Option<u
 
 #[derive(InputObject, Default)]
 pub struct ProductFilter {
-    pub status: Option<ProductStatus>,
+    /// Any of these; all statuses when absent or empty. Portal users see active products only.
+    pub statuses: Option<Vec<ProductStatus>>,
     pub category: Option<ProductCategory>,
     pub supplier_id: Option<ID>,
     /// Matches name, brand or varietal, ignoring case.
@@ -39,7 +40,12 @@ pub struct ProductFilter {
 impl ProductFilter {
     pub fn into_filter(self) -> ApiResult<products::ProductFilter> {
         Ok(products::ProductFilter {
-            status: self.status.map(Into::into),
+            statuses: self
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             category: self.category.map(Into::into),
             supplier_id: parse_optional_id("filter.supplierId", self.supplier_id.as_ref())?,
             search: self.search,
@@ -77,7 +83,8 @@ pub struct ProductOrder {
 
 #[derive(InputObject, Default)]
 pub struct CustomerFilter {
-    pub status: Option<CustomerStatus>,
+    /// Any of these; all statuses when absent or empty.
+    pub statuses: Option<Vec<CustomerStatus>>,
     pub assigned_rep_id: Option<ID>,
     pub state: Option<String>,
     /// Matches the name, ignoring case.
@@ -87,7 +94,12 @@ pub struct CustomerFilter {
 impl CustomerFilter {
     pub fn into_filter(self) -> ApiResult<customers::CustomerFilter> {
         Ok(customers::CustomerFilter {
-            status: self.status.map(Into::into),
+            statuses: self
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             assigned_rep_id: parse_optional_id(
                 "filter.assignedRepId",
                 self.assigned_rep_id.as_ref(),

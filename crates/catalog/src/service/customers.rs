@@ -27,7 +27,8 @@ const CREDIT_PRECISION: u32 = 14;
 
 #[derive(Debug, Clone, Default)]
 pub struct CustomerFilter {
-    pub status: Option<CustomerStatus>,
+    /// Any of these; empty means any status.
+    pub statuses: Vec<CustomerStatus>,
     pub assigned_rep_id: Option<Uuid>,
     /// A state code, in any case.
     pub state: Option<String>,
@@ -50,7 +51,7 @@ pub fn customers(
     direction: Order,
 ) -> Select<customers::Entity> {
     let mut select = customers::Entity::find()
-        .filter_eq(customers::Column::Status, filter.status)
+        .filter_in(customers::Column::Status, filter.statuses.iter().copied())
         .filter_eq(customers::Column::AssignedRepId, filter.assigned_rep_id);
     if let Some(state) = &filter.state {
         select = select.filter(customers::Column::State.eq(state.trim().to_uppercase()));

@@ -62,8 +62,9 @@ pub struct ProductChanges {
 
 #[derive(Debug, Clone, Default)]
 pub struct ProductFilter {
-    /// Staff only: a portal user sees active products whatever it asks for.
-    pub status: Option<ProductStatus>,
+    /// Any of these; empty means any status. Staff only: a portal user sees active products
+    /// whatever it asks for.
+    pub statuses: Vec<ProductStatus>,
     pub category: Option<ProductCategory>,
     pub supplier_id: Option<Uuid>,
     /// Matches name, brand or varietal, ignoring case; blank matches every product.
@@ -86,7 +87,7 @@ pub fn products(
     sort: ProductSort,
     direction: Order,
 ) -> Select<products::Entity> {
-    let mut select = with_visible_status(ctx, filter.status)
+    let mut select = with_visible_status(ctx, &filter.statuses)
         .filter_eq(products::Column::Category, filter.category)
         .filter_eq(products::Column::SupplierId, filter.supplier_id);
     if let Some(pattern) = search_pattern(filter.search.as_deref()) {
@@ -108,27 +109,20 @@ pub fn products(
 /// One product `ctx` may see; any other → `NotFound`.
 pub async fn product(tx: &TenantTx, id: Uuid) -> Result<products::Model, CatalogError> {
     let ctx = tx.context();
-    with_visible_status(ctx, None)
+    with_visible_status(ctx, &[])
         .filter(products::Column::Id.eq(id))
         .one(tx)
         .await?
         .ok_or(CatalogError::not_found(ENTITY))
 }
 
-/// Products with the status asked for (any when `None`), as far as `ctx` may see them: a portal
-/// user sees active products only, whatever it asks for.
-fn with_visible_status(
-    ctx: &TenantContext,
-    asked: Option<ProductStatus>,
-) -> Select<products::Entity> {
-    let status = match ctx.customer_id() {
-        Some(_) => Some(ProductStatus::Active),
-        None => asked,
-    };
+/// Products in any of the statuses asked for (every status when none is), as far as `ctx` may
+/// see them: a portal user sees active products only, whatever it asks for.
+fn with_visible_status(ctx: &TenantContext, asked: &[ProductStatus]) -> Select<products::Entity> {
     let select = products::Entity::find();
-    match status {
-        Some(status) => select.filter(products::Column::Status.eq(status)),
-        None => select,
+    match ctx.customer_id() {
+        Some(_) => select.filter(products::Column::Status.eq(ProductStatus::Active)),
+        None => select.filter_in(products::Column::Status, asked.iter().copied()),
     }
 }
 

@@ -7,4 +7,5 @@ mod administration;
 mod inventory;
 mod isolation;
 mod pricing;
+mod products;
 mod support;

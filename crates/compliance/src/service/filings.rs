@@ -315,10 +315,8 @@ pub fn filings(
         }
         select = select.filter(any);
     }
-    select = select
-        .filter_if(filter.due_from.map(|from| Column::DueDate.gte(from)))
-        .filter_if(filter.due_to.map(|to| Column::DueDate.lte(to)));
     Ok(select
+        .filter_within(Column::DueDate, filter.due_from, filter.due_to)
         .order_by_asc(Column::DueDate)
         .order_by_asc(Column::State))
 }

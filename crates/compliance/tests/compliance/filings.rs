@@ -273,6 +273,47 @@ async fn statuses_are_filtered_as_of_today_and_stored_by_the_daily_refresh() {
 }
 
 #[tokio::test]
+async fn a_due_range_includes_both_of_its_days() {
+    let world = two_tenants().await;
+    let t = world.a;
+    let today = date("2025-06-15");
+    let may = NewFiling {
+        period_start: date("2025-05-01"),
+        period_end: date("2025-05-31"),
+        due_date: date("2025-06-20"),
+        ..june_return("CA")
+    };
+    let (may, june) = run(&world, t, async |tx| {
+        Ok((
+            create_filing(tx, may, today).await?,
+            create_filing(tx, june_return("CA"), today).await?,
+        ))
+    })
+    .await
+    .unwrap();
+
+    let due_between = async |from: &str, to: &str| {
+        let filter = FilingFilter {
+            due_from: Some(date(from)),
+            due_to: Some(date(to)),
+            ..Default::default()
+        };
+        run(&world, t, async move |tx| {
+            let rows = filings(&filter, today)?.all(tx).await?;
+            Ok(rows.into_iter().map(|f| f.id).collect::<Vec<_>>())
+        })
+        .await
+        .unwrap()
+    };
+    assert_eq!(
+        due_between("2025-06-20", "2025-07-20").await,
+        vec![may.id, june.id]
+    );
+    assert_eq!(due_between("2025-07-20", "2025-07-20").await, vec![june.id]);
+    assert!(due_between("2025-06-21", "2025-07-19").await.is_empty());
+}
+
+#[tokio::test]
 async fn invalid_or_duplicate_filings_are_refused() {
     let world = two_tenants().await;
     let t = world.a;

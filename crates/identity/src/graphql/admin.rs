@@ -2,6 +2,7 @@
 //! hold the rules (audiences, uniqueness) and RLS confines portal admins to their own customer.
 
 use super::types::{Permission, PortalUser, Role, User, UserStatus};
+use crate::entities::enums::UserStatus as StoredUserStatus;
 use crate::entities::{portal_users, users};
 use crate::service::admin::{self, NewPortalUser, NewUser};
 use async_graphql::{Context, ID, InputObject, Object};
@@ -14,22 +15,32 @@ use leora_tenancy::graphql::{
 
 #[derive(InputObject, Default)]
 pub struct UserFilter {
-    pub status: Option<UserStatus>,
+    /// Any of these; all statuses when absent or empty.
+    pub statuses: Option<Vec<UserStatus>>,
 }
 
 #[derive(InputObject, Default)]
 pub struct PortalUserFilter {
     pub customer_id: Option<ID>,
-    pub status: Option<UserStatus>,
+    /// Any of these; all statuses when absent or empty.
+    pub statuses: Option<Vec<UserStatus>>,
 }
 
 impl PortalUserFilter {
     fn into_filter(self) -> ApiResult<admin::PortalUserFilter> {
         Ok(admin::PortalUserFilter {
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
-            status: self.status.map(Into::into),
+            statuses: statuses(self.statuses),
         })
     }
+}
+
+fn statuses(asked: Option<Vec<UserStatus>>) -> Vec<StoredUserStatus> {
+    asked
+        .unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect()
 }
 
 #[derive(InputObject)]
@@ -73,7 +84,7 @@ impl AdminQuery {
         after: Option<String>,
     ) -> ApiResult<Page<User>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let select = admin::users(filter.unwrap_or_default().status.map(Into::into));
+        let select = admin::users(&statuses(filter.unwrap_or_default().statuses));
         let tx = Session::of(ctx)?.tx();
         Ok(paginate(tx, select, users::Column::Id, page, User).await?)
     }

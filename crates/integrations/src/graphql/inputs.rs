@@ -2,6 +2,7 @@
 //! a field as it is, `null` clears it.
 
 use super::types::{WebhookDeliveryStatus, WebhookSubscriptionStatus};
+use crate::entities::webhook_subscriptions::SubscriptionStatus;
 use crate::service::deliveries::DeliveryFilter;
 use crate::service::subscriptions::{NewSubscription, SubscriptionChanges};
 use crate::service::tokens::{NewToken, TokenFilter};
@@ -12,7 +13,18 @@ use leora_tenancy::graphql::ids::parse_optional_id;
 
 #[derive(InputObject, Default)]
 pub struct WebhookSubscriptionFilter {
-    pub status: Option<WebhookSubscriptionStatus>,
+    /// Any of these; all statuses when absent or empty.
+    pub statuses: Option<Vec<WebhookSubscriptionStatus>>,
+}
+
+impl WebhookSubscriptionFilter {
+    pub fn into_statuses(self) -> Vec<SubscriptionStatus> {
+        self.statuses
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
 }
 
 #[derive(InputObject, Default)]
@@ -23,7 +35,8 @@ pub struct WebhookEventFilter {
 
 #[derive(InputObject, Default)]
 pub struct WebhookDeliveryFilter {
-    pub status: Option<WebhookDeliveryStatus>,
+    /// Any of these; all statuses when absent or empty.
+    pub statuses: Option<Vec<WebhookDeliveryStatus>>,
     pub subscription_id: Option<ID>,
     pub event_id: Option<ID>,
 }
@@ -31,7 +44,12 @@ pub struct WebhookDeliveryFilter {
 impl WebhookDeliveryFilter {
     pub fn into_filter(self) -> ApiResult<DeliveryFilter> {
         Ok(DeliveryFilter {
-            status: self.status.map(Into::into),
+            statuses: self
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             subscription_id: parse_optional_id(
                 "filter.subscriptionId",
                 self.subscription_id.as_ref(),

@@ -40,8 +40,8 @@ impl IntegrationsQuery {
         after: Option<String>,
     ) -> ApiResult<Page<WebhookSubscription>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let status = filter.unwrap_or_default().status.map(Into::into);
-        let select = subscriptions::subscriptions(status);
+        let statuses = filter.unwrap_or_default().into_statuses();
+        let select = subscriptions::subscriptions(&statuses);
         Ok(paginate(
             Session::of(ctx)?.tx(),
             select,
@@ -88,7 +88,7 @@ impl IntegrationsQuery {
         .await?)
     }
 
-    /// Deliveries, newest first; filter by status to find the failing or dead ones.
+    /// Deliveries, newest first; `statuses: [FAILED, DEAD]` finds the failing and dead ones.
     #[graphql(
         complexity = "cost::page(first, child_complexity)",
         guard = "RequirePermission(Permission::IntegrationsManage)"

@@ -16,7 +16,8 @@ const ENTITY: &str = "webhook delivery";
 
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryFilter {
-    pub status: Option<DeliveryStatus>,
+    /// Any of these; empty means any status.
+    pub statuses: Vec<DeliveryStatus>,
     pub subscription_id: Option<Uuid>,
     pub event_id: Option<Uuid>,
 }
@@ -26,7 +27,7 @@ pub fn deliveries(filter: &DeliveryFilter) -> Select<webhook_deliveries::Entity>
     use webhook_deliveries::Column;
     webhook_deliveries::Entity::find()
         .order_by_desc(Column::CreatedAt)
-        .filter_eq(Column::Status, filter.status)
+        .filter_in(Column::Status, filter.statuses.iter().copied())
         .filter_eq(Column::SubscriptionId, filter.subscription_id)
         .filter_eq(Column::EventId, filter.event_id)
 }

@@ -11,11 +11,12 @@ use crate::safety::{UrlPolicy, check_url_syntax};
 use crate::signature::generate_secret;
 use leora_tenancy::TenantTx;
 use leora_tenancy::error::{find_visible, update_visible};
+use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::sql::stmt;
 use leora_tenancy::validate::optional_text;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ModelTrait,
-    QueryFilter, QueryOrder, Select, Set,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ModelTrait, QueryOrder,
+    Select, Set,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -167,14 +168,14 @@ pub async fn create_subscription(
     })
 }
 
-/// The subscriptions in `status` (all when `None`), oldest first (the caller breaks ties).
-pub fn subscriptions(status: Option<SubscriptionStatus>) -> Select<webhook_subscriptions::Entity> {
-    let select = webhook_subscriptions::Entity::find()
-        .order_by_asc(webhook_subscriptions::Column::CreatedAt);
-    match status {
-        Some(status) => select.filter(webhook_subscriptions::Column::Status.eq(status)),
-        None => select,
-    }
+/// The subscriptions in any of `statuses` (all when empty), oldest first (the caller breaks ties).
+pub fn subscriptions(statuses: &[SubscriptionStatus]) -> Select<webhook_subscriptions::Entity> {
+    webhook_subscriptions::Entity::find()
+        .filter_in(
+            webhook_subscriptions::Column::Status,
+            statuses.iter().copied(),
+        )
+        .order_by_asc(webhook_subscriptions::Column::CreatedAt)
 }
 
 pub async fn find_subscription(

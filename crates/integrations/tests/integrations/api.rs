@@ -230,7 +230,7 @@ async fn the_api_manages_subscriptions_and_shows_a_secret_only_once() {
     // Deliveries by status, with their event and subscription, and a redelivery.
     let deliveries = api
         .admin(
-            "{ webhookDeliveries(filter: { status: SUCCEEDED }) { totalCount edges { node {
+            "{ webhookDeliveries(filter: { statuses: [SUCCEEDED] }) { totalCount edges { node {
                  id attempts lastStatusCode nextAttemptAt subscription { url } event { eventType } } } } }",
             json!({}),
         )
@@ -242,7 +242,7 @@ async fn the_api_manages_subscriptions_and_shows_a_secret_only_once() {
     assert_eq!(first["nextAttemptAt"], Value::Null);
     let dead = api
         .admin(
-            "{ webhookDeliveries(filter: { status: DEAD }) { totalCount } }",
+            "{ webhookDeliveries(filter: { statuses: [DEAD] }) { totalCount } }",
             json!({}),
         )
         .await;

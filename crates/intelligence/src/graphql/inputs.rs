@@ -21,11 +21,12 @@ pub struct ActivityFilter {
     pub rep_id: Option<ID>,
     pub customer_id: Option<ID>,
     pub kind: Option<ActivityKind>,
-    pub approval_status: Option<SampleApprovalStatus>,
+    /// Any of these; all approval statuses when absent or empty.
+    pub approval_statuses: Option<Vec<SampleApprovalStatus>>,
     /// Occurred at or after.
-    pub from: Option<Instant>,
-    /// Occurred before.
-    pub to: Option<Instant>,
+    pub occurred_from: Option<Instant>,
+    /// Occurred at or before.
+    pub occurred_to: Option<Instant>,
 }
 
 impl ActivityFilter {
@@ -34,9 +35,14 @@ impl ActivityFilter {
             rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
             kind: self.kind.map(Into::into),
-            approval_status: self.approval_status.map(Into::into),
-            from: self.from.map(|value| value.0),
-            until: self.to.map(|value| value.0),
+            approval_statuses: self
+                .approval_statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            occurred_from: self.occurred_from.map(|value| value.0),
+            occurred_to: self.occurred_to.map(|value| value.0),
         })
     }
 }
@@ -88,11 +94,12 @@ impl LogActivityInput {
 pub struct CallPlanFilter {
     pub rep_id: Option<ID>,
     pub customer_id: Option<ID>,
-    pub status: Option<CallPlanStatus>,
+    /// Any of these; all statuses when absent or empty.
+    pub statuses: Option<Vec<CallPlanStatus>>,
     /// Scheduled at or after.
-    pub from: Option<Instant>,
-    /// Scheduled before.
-    pub to: Option<Instant>,
+    pub scheduled_from: Option<Instant>,
+    /// Scheduled at or before.
+    pub scheduled_to: Option<Instant>,
 }
 
 impl CallPlanFilter {
@@ -100,9 +107,14 @@ impl CallPlanFilter {
         Ok(call_plans::CallPlanFilter {
             rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
-            status: self.status.map(Into::into),
-            from: self.from.map(|value| value.0),
-            until: self.to.map(|value| value.0),
+            statuses: self
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            scheduled_from: self.scheduled_from.map(|value| value.0),
+            scheduled_to: self.scheduled_to.map(|value| value.0),
         })
     }
 }
@@ -135,7 +147,7 @@ pub struct TaskFilter {
     pub statuses: Option<Vec<TaskStatus>>,
     /// Due at or after.
     pub due_from: Option<Instant>,
-    /// Due before.
+    /// Due at or before.
     pub due_to: Option<Instant>,
 }
 
@@ -151,7 +163,7 @@ impl TaskFilter {
                 .map(Into::into)
                 .collect(),
             due_from: self.due_from.map(|value| value.0),
-            due_until: self.due_to.map(|value| value.0),
+            due_to: self.due_to.map(|value| value.0),
         })
     }
 }
@@ -190,9 +202,10 @@ pub struct SalesMetricsFilter {
     pub subject: Option<MetricSubject>,
     pub rep_id: Option<ID>,
     pub customer_id: Option<ID>,
-    /// Periods starting on or after.
+    /// The first period: those starting on or after this day. Plain `from`/`to`, as they bound
+    /// the metric periods themselves, each in or out whole.
     pub from: Option<NaiveDate>,
-    /// Periods starting on or before.
+    /// The last period: those starting on or before this day.
     pub to: Option<NaiveDate>,
 }
 
@@ -219,7 +232,8 @@ impl SalesMetricsFilter {
 pub struct AccountHealthFilter {
     #[graphql(default)]
     pub at_risk_only: bool,
-    pub pace_status: Option<PaceStatus>,
+    /// Any of these; all pace statuses when absent or empty.
+    pub pace_statuses: Option<Vec<PaceStatus>>,
     /// Accounts assigned to this rep.
     pub rep_id: Option<ID>,
     /// Health scores at or below this.
@@ -230,7 +244,12 @@ impl AccountHealthFilter {
     pub fn into_filter(self) -> ApiResult<OverviewFilter> {
         Ok(OverviewFilter {
             at_risk_only: self.at_risk_only,
-            pace: self.pace_status.map(Into::into),
+            pace_statuses: self
+                .pace_statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
             max_score: self.max_score,
         })

@@ -48,11 +48,12 @@ pub struct ActivityFilter {
     pub rep_id: Option<Uuid>,
     pub customer_id: Option<Uuid>,
     pub kind: Option<ActivityKind>,
-    pub approval_status: Option<SampleApprovalStatus>,
+    /// Any of these; empty means any approval status.
+    pub approval_statuses: Vec<SampleApprovalStatus>,
+    /// Inclusive, on `occurred_at`.
+    pub occurred_from: Option<DateTime<Utc>>,
     /// Inclusive.
-    pub from: Option<DateTime<Utc>>,
-    /// Exclusive.
-    pub until: Option<DateTime<Utc>>,
+    pub occurred_to: Option<DateTime<Utc>>,
 }
 
 /// Records an activity. A sample pull is counted against the rep's monthly allowance and is
@@ -168,8 +169,11 @@ pub async fn activities(
         .filter_eq(Column::UserId, filter.rep_id)
         .filter_eq(Column::CustomerId, filter.customer_id)
         .filter_eq(Column::Kind, filter.kind)
-        .filter_eq(Column::SampleApprovalStatus, filter.approval_status)
-        .filter_within(Column::OccurredAt, filter.from, filter.until)
+        .filter_in(
+            Column::SampleApprovalStatus,
+            filter.approval_statuses.iter().copied(),
+        )
+        .filter_within(Column::OccurredAt, filter.occurred_from, filter.occurred_to)
         .order_by_desc(Column::OccurredAt))
 }
 

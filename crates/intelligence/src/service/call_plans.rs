@@ -35,11 +35,12 @@ pub struct NewCallPlan {
 pub struct CallPlanFilter {
     pub rep_id: Option<Uuid>,
     pub customer_id: Option<Uuid>,
-    pub status: Option<CallPlanStatus>,
+    /// Any of these; empty means any status.
+    pub statuses: Vec<CallPlanStatus>,
     /// Inclusive, on `scheduled_for`.
-    pub from: Option<DateTime<Utc>>,
-    /// Exclusive.
-    pub until: Option<DateTime<Utc>>,
+    pub scheduled_from: Option<DateTime<Utc>>,
+    /// Inclusive.
+    pub scheduled_to: Option<DateTime<Utc>>,
 }
 
 /// Plans a call. `BadInput` on `objective`; `Forbidden` for a rep outside the viewer's team;
@@ -150,8 +151,12 @@ pub async fn call_plans(
         .filter(viewer.sees(&[Column::UserId], Column::CustomerId))
         .filter_eq(Column::UserId, filter.rep_id)
         .filter_eq(Column::CustomerId, filter.customer_id)
-        .filter_eq(Column::Status, filter.status)
-        .filter_within(Column::ScheduledFor, filter.from, filter.until)
+        .filter_in(Column::Status, filter.statuses.iter().copied())
+        .filter_within(
+            Column::ScheduledFor,
+            filter.scheduled_from,
+            filter.scheduled_to,
+        )
         .order_by_asc(Column::ScheduledFor))
 }
 

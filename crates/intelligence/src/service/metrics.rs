@@ -209,14 +209,11 @@ pub async fn sales_metrics(
             .filter(Column::CustomerId.is_null()),
         None => select,
     };
-    if !filter.metrics.is_empty() {
-        select = select.filter(Column::Metric.is_in(filter.metrics.iter().copied()));
-    }
     Ok(select
+        .filter_in(Column::Metric, filter.metrics.iter().copied())
         .filter_eq(Column::UserId, filter.rep_id)
         .filter_eq(Column::CustomerId, filter.customer_id)
-        .filter_if(filter.from.map(|from| Column::PeriodStart.gte(from)))
-        .filter_if(filter.to.map(|to| Column::PeriodStart.lte(to)))
+        .filter_within(Column::PeriodStart, filter.from, filter.to)
         .order_by_asc(Column::PeriodStart)
         .order_by_with_nulls(Column::UserId, Order::Asc, NullOrdering::First)
         .order_by_with_nulls(Column::CustomerId, Order::Asc, NullOrdering::First)

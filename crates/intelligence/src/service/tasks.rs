@@ -9,8 +9,8 @@ use leora_identity::entities::users;
 use leora_tenancy::TenantTx;
 use leora_tenancy::filter::FilterIfGiven;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Set,
+    ActiveEnum, ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -45,8 +45,8 @@ pub struct TaskFilter {
     pub statuses: Vec<TaskStatus>,
     /// Inclusive, on `due_at`.
     pub due_from: Option<DateTime<Utc>>,
-    /// Exclusive.
-    pub due_until: Option<DateTime<Utc>>,
+    /// Inclusive.
+    pub due_to: Option<DateTime<Utc>>,
 }
 
 /// Creates an open task. `BadInput` on `title` or `description`; `Forbidden` for an assignee
@@ -129,14 +129,12 @@ pub async fn tasks(
     filter: &TaskFilter,
 ) -> Result<Select<tasks::Entity>, IntelligenceError> {
     let viewer = Viewer::resolve(tx).await?;
-    let mut select = tasks::Entity::find()
+    let select = tasks::Entity::find()
         .filter(visible(&viewer))
         .filter_eq(tasks::Column::AssigneeUserId, filter.assignee_id)
-        .filter_eq(tasks::Column::CustomerId, filter.customer_id);
-    if !filter.statuses.is_empty() {
-        select = select.filter(tasks::Column::Status.is_in(filter.statuses.iter().copied()));
-    }
-    select = select.filter_within(tasks::Column::DueAt, filter.due_from, filter.due_until);
+        .filter_eq(tasks::Column::CustomerId, filter.customer_id)
+        .filter_in(tasks::Column::Status, filter.statuses.iter().copied())
+        .filter_within(tasks::Column::DueAt, filter.due_from, filter.due_to);
     Ok(select.order_by_with_nulls(
         tasks::Column::DueAt,
         sea_orm::Order::Asc,

@@ -141,16 +141,24 @@ async fn activities_are_seen_by_their_rep_the_accounts_rep_the_team_manager_and_
         set([a1, a3, a6, a7])
     );
     let june_first = ActivityFilter {
-        from: Some(time("2025-06-01T00:00:00Z")),
-        until: Some(time("2025-06-02T00:00:00Z")),
+        occurred_from: Some(time("2025-06-01T00:00:00Z")),
+        occurred_to: Some(time("2025-06-02T00:00:00Z")),
         ..all()
     };
     assert_eq!(by(june_first).await.unwrap(), set([a1]));
-    let until_is_exclusive = ActivityFilter {
-        until: Some(time("2025-06-01T10:00:00Z")),
+    // Both ends are inclusive: a range of one instant holds what happened at that instant.
+    let a1_at = Some(time("2025-06-01T10:00:00Z"));
+    let to_is_inclusive = ActivityFilter {
+        occurred_to: a1_at,
         ..all()
     };
-    assert!(by(until_is_exclusive).await.unwrap().is_empty());
+    assert_eq!(by(to_is_inclusive).await.unwrap(), set([a1]));
+    let exactly_then = ActivityFilter {
+        occurred_from: a1_at,
+        occurred_to: a1_at,
+        ..all()
+    };
+    assert_eq!(by(exactly_then).await.unwrap(), set([a1]));
     // A rep's filter cannot widen what they see.
     assert!(
         w.activity_ids(

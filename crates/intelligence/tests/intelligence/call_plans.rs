@@ -115,14 +115,28 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
         ids(
             t.as_user(t.admin),
             CallPlanFilter {
-                from: Some(time("2031-01-11T00:00:00Z")),
-                until: Some(time("2031-01-12T00:00:00Z")),
+                scheduled_from: Some(time("2031-01-11T00:00:00Z")),
+                scheduled_to: Some(time("2031-01-12T00:00:00Z")),
                 ..Default::default()
             }
         )
         .await
         .unwrap(),
         set([for_report.id])
+    );
+    // Both ends are inclusive: calls scheduled at exactly either bound are in.
+    assert_eq!(
+        ids(
+            t.as_user(t.admin),
+            CallPlanFilter {
+                scheduled_from: Some(time("2031-01-11T15:00:00Z")),
+                scheduled_to: Some(time("2031-01-12T15:00:00Z")),
+                ..Default::default()
+            }
+        )
+        .await
+        .unwrap(),
+        set([for_report.id, theirs.id])
     );
     assert_code_and_field(
         ids(t.as_portal(t.portal1, t.c1), CallPlanFilter::default()).await,
@@ -171,13 +185,26 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
         ids(
             t.as_user(t.admin),
             CallPlanFilter {
-                status: Some(CallPlanStatus::Planned),
+                statuses: vec![CallPlanStatus::Planned],
                 ..Default::default()
             }
         )
         .await
         .unwrap(),
         set([theirs.id])
+    );
+    assert_eq!(
+        ids(
+            t.as_user(t.admin),
+            CallPlanFilter {
+                statuses: vec![CallPlanStatus::Planned, CallPlanStatus::Cancelled],
+                ..Default::default()
+            }
+        )
+        .await
+        .unwrap(),
+        set([theirs.id, for_report.id]),
+        "any of the statuses asked for, and the completed call left out"
     );
 
     // The job marks calls whose day has passed as missed; a missed call can still be completed.

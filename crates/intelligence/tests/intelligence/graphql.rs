@@ -98,7 +98,7 @@ async fn graphql_guards_let_each_principal_reach_only_its_fields() {
         .activity_ids(
             t.system(),
             ActivityFilter {
-                approval_status: Some(SampleApprovalStatus::Pending),
+                approval_statuses: vec![SampleApprovalStatus::Pending],
                 ..Default::default()
             },
         )

@@ -10,6 +10,7 @@ use leora_tenancy::{ErrorCode, TenantContext};
 use leora_test_db::errors::assert_code_and_field;
 use leora_test_db::sql::exec;
 use serde_json::json;
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 #[tokio::test]
@@ -153,6 +154,29 @@ async fn the_health_job_snapshots_every_account_and_alerts_reps_once() {
     assert_eq!(overview(t.as_user(t.manager)).await.unwrap(), vec![t.c2]);
     assert_eq!(overview(admin).await.unwrap().len(), 2);
     assert!(overview(t.as_user(t.rep1)).await.unwrap().is_empty());
+    let by_pace = |pace_statuses: Vec<PaceStatus>| {
+        w.run(admin, async move |tx| {
+            let filter = OverviewFilter {
+                pace_statuses,
+                ..Default::default()
+            };
+            Ok(health::overview(tx, &filter)
+                .await?
+                .all(tx)
+                .await?
+                .into_iter()
+                .map(|s| s.customer_id)
+                .collect::<BTreeSet<_>>())
+        })
+    };
+    assert_eq!(
+        by_pace(vec![PaceStatus::AtRisk, PaceStatus::InsufficientData])
+            .await
+            .unwrap(),
+        set([t.c3, t.c4]),
+        "any of the paces asked for, and the on-track accounts left out"
+    );
+    assert_eq!(by_pace(vec![]).await.unwrap().len(), 4);
 
     // The other tenant was not touched.
     assert_eq!(

@@ -283,7 +283,7 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
         .activity_ids(
             t.as_user(t.manager),
             ActivityFilter {
-                approval_status: Some(SampleApprovalStatus::Pending),
+                approval_statuses: vec![SampleApprovalStatus::Pending],
                 ..Default::default()
             },
         )

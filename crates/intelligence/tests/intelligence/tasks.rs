@@ -247,6 +247,44 @@ async fn tasks_are_assigned_within_the_team_and_the_assignee_is_told() {
         .unwrap(),
         set([own.id])
     );
+    // Both ends of a due range are inclusive; an undated task is in no range.
+    let dated = create(
+        admin,
+        NewTask {
+            due_at: Some(time("2025-07-01T17:00:00Z")),
+            ..task("Renew the licence", None)
+        },
+    )
+    .await
+    .unwrap();
+    let due_between = |from: &str, to: &str| {
+        task_ids(
+            admin,
+            TaskFilter {
+                due_from: Some(time(from)),
+                due_to: Some(time(to)),
+                ..Default::default()
+            },
+        )
+    };
+    assert_eq!(
+        due_between("2025-07-01T00:00:00Z", "2025-07-01T17:00:00Z")
+            .await
+            .unwrap(),
+        set([dated.id])
+    );
+    assert_eq!(
+        due_between("2025-07-01T17:00:00Z", "2025-07-02T00:00:00Z")
+            .await
+            .unwrap(),
+        set([dated.id])
+    );
+    assert!(
+        due_between("2025-07-01T00:00:00Z", "2025-07-01T16:59:59Z")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]

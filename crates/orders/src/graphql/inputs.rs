@@ -14,12 +14,13 @@ use leora_tenancy::graphql::{Instant, Money};
 
 #[derive(InputObject, Default)]
 pub struct OrderFilter {
-    pub status: Option<OrderStatus>,
+    /// Any of these; all statuses when absent or empty.
+    pub statuses: Option<Vec<OrderStatus>>,
     pub customer_id: Option<ID>,
-    /// Placed on or after this instant.
+    /// Placed at or after this instant.
     pub placed_from: Option<Instant>,
-    /// Placed before this instant.
-    pub placed_until: Option<Instant>,
+    /// Placed at or before this instant.
+    pub placed_to: Option<Instant>,
     /// Part of the order number.
     pub search: Option<String>,
 }
@@ -27,10 +28,15 @@ pub struct OrderFilter {
 impl OrderFilter {
     pub fn into_filter(self) -> ApiResult<orders::OrderFilter> {
         Ok(orders::OrderFilter {
-            status: self.status.map(Into::into),
+            statuses: self
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
             placed_from: self.placed_from.map(|value| value.0),
-            placed_until: self.placed_until.map(|value| value.0),
+            placed_to: self.placed_to.map(|value| value.0),
             search: self.search,
         })
     }
@@ -74,19 +80,28 @@ impl Default for OrderOrder {
 
 #[derive(InputObject, Default)]
 pub struct InvoiceFilter {
-    pub status: Option<InvoiceStatus>,
+    /// Any of these; all statuses when absent or empty. Matched against the stored status, which
+    /// the daily job moves to `OVERDUE` once an invoice is past due.
+    pub statuses: Option<Vec<InvoiceStatus>>,
     pub customer_id: Option<ID>,
+    /// Issued at or after this instant.
     pub issued_from: Option<Instant>,
-    pub issued_until: Option<Instant>,
+    /// Issued at or before this instant.
+    pub issued_to: Option<Instant>,
 }
 
 impl InvoiceFilter {
     pub fn into_filter(self) -> ApiResult<invoices::InvoiceFilter> {
         Ok(invoices::InvoiceFilter {
-            status: self.status.map(Into::into),
+            statuses: self
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
             issued_from: self.issued_from.map(|value| value.0),
-            issued_until: self.issued_until.map(|value| value.0),
+            issued_to: self.issued_to.map(|value| value.0),
         })
     }
 }

@@ -53,22 +53,22 @@ pub struct RecordedPayment {
 
 #[derive(Debug, Clone, Default)]
 pub struct InvoiceFilter {
-    /// Matched against the stored status.
-    pub status: Option<InvoiceStatus>,
+    /// Any of these, matched against the stored status; empty means any status.
+    pub statuses: Vec<InvoiceStatus>,
     pub customer_id: Option<Uuid>,
     /// Inclusive, on `issued_at`.
     pub issued_from: Option<DateTime<Utc>>,
-    /// Exclusive.
-    pub issued_until: Option<DateTime<Utc>>,
+    /// Inclusive.
+    pub issued_to: Option<DateTime<Utc>>,
 }
 
 /// The invoices the principal sees that match `filter`, newest first (the caller breaks ties).
 pub fn invoices(ctx: &TenantContext, filter: &InvoiceFilter) -> Select<invoices::Entity> {
     use invoices::Column;
     customer_rows(ctx, Column::CustomerId)
-        .filter_eq(Column::Status, filter.status)
+        .filter_in(Column::Status, filter.statuses.iter().copied())
         .filter_eq(Column::CustomerId, filter.customer_id)
-        .filter_within(Column::IssuedAt, filter.issued_from, filter.issued_until)
+        .filter_within(Column::IssuedAt, filter.issued_from, filter.issued_to)
         .order_by_desc(Column::IssuedAt)
 }
 

@@ -63,12 +63,13 @@ pub struct OrderWithLines {
 
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
-    pub status: Option<OrderStatus>,
+    /// Any of these; empty means any status.
+    pub statuses: Vec<OrderStatus>,
     pub customer_id: Option<Uuid>,
     /// Inclusive, on `created_at`.
     pub placed_from: Option<DateTime<Utc>>,
-    /// Exclusive.
-    pub placed_until: Option<DateTime<Utc>>,
+    /// Inclusive.
+    pub placed_to: Option<DateTime<Utc>>,
     /// Part of the order number, ignoring case; blank matches every order.
     pub search: Option<String>,
 }
@@ -89,12 +90,12 @@ pub fn orders(
     direction: Order,
 ) -> Select<orders::Entity> {
     let mut select = customer_rows(ctx, orders::Column::CustomerId)
-        .filter_eq(orders::Column::Status, filter.status)
+        .filter_in(orders::Column::Status, filter.statuses.iter().copied())
         .filter_eq(orders::Column::CustomerId, filter.customer_id)
         .filter_within(
             orders::Column::CreatedAt,
             filter.placed_from,
-            filter.placed_until,
+            filter.placed_to,
         );
     if let Some(pattern) = search_pattern(filter.search.as_deref()) {
         select = select.filter(Expr::cust_with_values("order_number ILIKE $1", [pattern]));

@@ -6,6 +6,7 @@
 
 mod batch;
 mod carts;
+mod filters;
 mod invoices;
 mod lists;
 mod orders;

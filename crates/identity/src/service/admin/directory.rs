@@ -3,7 +3,7 @@
 
 use leora_tenancy::error::find_visible;
 use leora_tenancy::filter::FilterIfGiven;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{DatabaseTransaction, EntityTrait, QueryOrder, Select};
 use uuid::Uuid;
 
 use crate::entities::enums::UserStatus;
@@ -13,16 +13,13 @@ use crate::error::IdentityError;
 #[derive(Debug, Clone, Default)]
 pub struct PortalUserFilter {
     pub customer_id: Option<Uuid>,
-    pub status: Option<UserStatus>,
+    /// Any of these; empty means any status.
+    pub statuses: Vec<UserStatus>,
 }
 
-/// The staff in `status` (all when `None`); pagination orders them.
-pub fn users(status: Option<UserStatus>) -> Select<users::Entity> {
-    let select = users::Entity::find();
-    match status {
-        Some(status) => select.filter(users::Column::Status.eq(status)),
-        None => select,
-    }
+/// The staff in any of `statuses` (all when empty); pagination orders them.
+pub fn users(statuses: &[UserStatus]) -> Select<users::Entity> {
+    users::Entity::find().filter_in(users::Column::Status, statuses.iter().copied())
 }
 
 /// The portal users matching `filter`; pagination orders them.
@@ -30,7 +27,7 @@ pub fn portal_users(filter: &PortalUserFilter) -> Select<portal_users::Entity> {
     use portal_users::Column;
     portal_users::Entity::find()
         .filter_eq(Column::CustomerId, filter.customer_id)
-        .filter_eq(Column::Status, filter.status)
+        .filter_in(Column::Status, filter.statuses.iter().copied())
 }
 
 /// One staff member; any other → `NotFound`.

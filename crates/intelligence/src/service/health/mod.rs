@@ -44,7 +44,8 @@ pub async fn latest(
 #[derive(Debug, Clone, Default)]
 pub struct OverviewFilter {
     pub at_risk_only: bool,
-    pub pace: Option<PaceStatus>,
+    /// Any of these, as the latest run judged them; empty means any pace.
+    pub pace_statuses: Vec<PaceStatus>,
     /// Accounts assigned to this rep.
     pub rep_id: Option<Uuid>,
     /// Scores at or below this.
@@ -73,7 +74,10 @@ pub async fn overview(
         select = select.filter(Expr::cust("risk_flags <> '[]'::jsonb"));
     }
     select = select
-        .filter_eq(snapshot_rows::Column::PaceStatus, filter.pace)
+        .filter_in(
+            snapshot_rows::Column::PaceStatus,
+            filter.pace_statuses.iter().copied(),
+        )
         .filter_if(
             filter
                 .max_score

@@ -403,7 +403,9 @@ impl Notification {
     async fn read_at(&self) -> Option<Instant> {
         self.0.read_at.map(Instant)
     }
-    /// Ids of what the notification is about (`orderId`, `customerId`, `taskId` …).
+    /// Ids of what the notification is about (`orderId`, `customerId`, `taskId` …), with enum
+    /// values spelt as the API's enums (`"to": "CONFIRMED"`, `"riskFlags": ["REVENUE_DROP"]`) and
+    /// instants as `DateTime` writes them.
     async fn data(&self) -> Json<serde_json::Value> {
         Json(self.0.data.clone())
     }

@@ -241,13 +241,24 @@ pub async fn notify_from_events(
                     "eventId": change.event_id,
                     "orderId": change.payload.get("orderId"),
                     "orderNumber": change.payload.get("orderNumber"),
-                    "from": change.payload.get("from"),
-                    "to": change.payload.get("to"),
+                    "from": change.payload.get("from").and_then(Value::as_str).map(enum_value),
+                    "to": change.payload.get("to").and_then(Value::as_str).map(enum_value),
                 }),
             }
         })
         .collect();
     notify(db, tenant_id, notifications).await
+}
+
+/// Notification `data` speaks the API's words: an enum value as its GraphQL enum spells it
+/// (`SUBMITTED`, not the stored `submitted`).
+pub(crate) fn enum_value(key: &str) -> Value {
+    Value::from(key.to_ascii_uppercase())
+}
+
+/// An instant as the `DateTime` scalar writes it.
+pub(crate) fn instant_value(instant: DateTime<Utc>) -> Value {
+    Value::from(leora_tenancy::graphql::scalars::instant_text(instant))
 }
 
 pub struct Message {
@@ -361,7 +372,7 @@ pub async fn notify_due_tasks(
                 data: json!({
                     "taskId": task.id,
                     "customerId": task.customer_id,
-                    "dueAt": task.due_at,
+                    "dueAt": instant_value(task.due_at),
                 }),
             }
         })

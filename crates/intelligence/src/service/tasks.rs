@@ -15,7 +15,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::notifications::{NewNotification, Recipient, TASK_ASSIGNED, notify};
+use super::notifications::{NewNotification, Recipient, TASK_ASSIGNED, instant_value, notify};
 use super::settings;
 use super::validate::{note, title};
 use super::viewer::Viewer;
@@ -204,7 +204,7 @@ async fn notify_assignee(
             "taskId": task.id,
             "customerId": task.customer_id,
             "assignedBy": viewer.user_id,
-            "dueAt": task.due_at,
+            "dueAt": task.due_at.map(instant_value),
         }),
     };
     notify(tx, task.tenant_id, vec![notification]).await?;

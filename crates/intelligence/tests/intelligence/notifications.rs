@@ -77,6 +77,11 @@ async fn order_status_events_notify_the_customers_portal_users_once() {
         ("Order SO-42 confirmed", Priority::Normal)
     );
     assert_eq!(mine[0].data["orderId"], json!(o1));
+    assert_eq!(
+        (&mine[0].data["from"], &mine[0].data["to"]),
+        (&json!("SUBMITTED"), &json!("CONFIRMED")),
+        "statuses as the OrderStatus enum spells them"
+    );
     let theirs = inbox_of(buyer2, false).await.unwrap();
     assert_eq!(
         (theirs[0].title.as_str(), theirs[0].priority),

@@ -72,8 +72,13 @@ impl ScalarType for Instant {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.to_rfc3339_opts(SecondsFormat::Micros, true))
+        Value::String(instant_text(self.0))
     }
+}
+
+/// An instant as the API writes it everywhere (the `DateTime` scalar, JSON it hands out).
+pub fn instant_text(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 impl From<DateTime<Utc>> for Instant {

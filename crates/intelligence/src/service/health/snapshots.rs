@@ -18,7 +18,9 @@ use super::rules::{Assessment, HISTORY_DAYS, PERIOD_DAYS, PlacedOrder, RiskFlag,
 use crate::entities::account_health_snapshots::{self as snapshots, Column};
 use crate::entities::enums::Priority;
 use crate::error::IntelligenceError;
-use crate::service::notifications::{ACCOUNT_AT_RISK, NewNotification, Recipient, notify};
+use crate::service::notifications::{
+    ACCOUNT_AT_RISK, NewNotification, Recipient, enum_value, notify,
+};
 use crate::service::settings::Thresholds;
 
 /// The day an order was placed, in the tenant's time zone (`$tz`): when it was submitted, or,
@@ -333,7 +335,7 @@ async fn raise_alert(
                 "customerId": customer.id,
                 "snapshotDate": today,
                 "healthScore": assessment.score,
-                "riskFlags": flags,
+                "riskFlags": assessment.flags.iter().map(|flag| enum_value(flag.key())).collect::<Vec<_>>(),
             }),
         }],
     )

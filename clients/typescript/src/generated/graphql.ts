@@ -45,6 +45,8 @@ export type AccountHealth = {
   customerId: Scalars['ID']['output'];
   /** Every snapshot, newest first. */
   history: HealthSnapshotConnection;
+  /** The customer's id: there is one account health per customer. */
+  id: Scalars['ID']['output'];
   /** Null until the health job has assessed the customer. */
   latest?: Maybe<HealthSnapshot>;
 };
@@ -524,6 +526,7 @@ export type HealthSnapshot = {
   daysSinceLastOrder?: Maybe<Scalars['Int']['output']>;
   /** 0 (lost) to 100 (healthy). */
   healthScore: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
   /** Orders in the last year. */
   orderCount: Scalars['Int']['output'];
   paceStatus: PaceStatus;
@@ -679,6 +682,8 @@ export type LicenseExpiry = {
   daysUntilExpiry?: Maybe<Scalars['Int']['output']>;
   expired: Scalars['Boolean']['output'];
   expiresOn?: Maybe<Scalars['NaiveDate']['output']>;
+  /** The customer's id: a customer holds one licence. */
+  id: Scalars['ID']['output'];
   licenseNumber?: Maybe<Scalars['String']['output']>;
   licenseState?: Maybe<Scalars['String']['output']>;
 };
@@ -1277,7 +1282,11 @@ export type Notification = {
   __typename?: 'Notification';
   body: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
-  /** Ids of what the notification is about (`orderId`, `customerId`, `taskId` …). */
+  /**
+   * Ids of what the notification is about (`orderId`, `customerId`, `taskId` …), with enum
+   * values spelt as the API's enums (`"to": "CONFIRMED"`, `"riskFlags": ["REVENUE_DROP"]`) and
+   * instants as `DateTime` writes them.
+   */
   data: Scalars['JSON']['output'];
   id: Scalars['ID']['output'];
   /** What happened: `order.status_changed`, `account.at_risk`, `task.assigned`, `task.due`. */
@@ -1522,6 +1531,7 @@ export type PortalUserFilter = {
 
 export type Price = {
   __typename?: 'Price';
+  id: Scalars['ID']['output'];
   priceListEntryId?: Maybe<Scalars['ID']['output']>;
   source: PriceSource;
   unitPrice: Scalars['Money']['output'];
@@ -2003,6 +2013,7 @@ export type SalesMetric = {
   __typename?: 'SalesMetric';
   customer?: Maybe<Customer>;
   customerId?: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
   metric: SalesMetricKind;
   period: MetricPeriod;
   periodStart: Scalars['NaiveDate']['output'];
@@ -2177,6 +2188,7 @@ export type StockLevel = {
   __typename?: 'StockLevel';
   /** On hand less reserved: what can still be ordered. */
   available: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
   /** Staff only: customers see what they can order, `available`. */
   onHand?: Maybe<Scalars['Int']['output']>;
   /** Staff only. */

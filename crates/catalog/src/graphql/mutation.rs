@@ -87,7 +87,10 @@ impl CatalogMutation {
         let sku_id = parse_id("skuId", &sku_id)?;
         inventory::adjust(tx, sku_id, &location, delta, &reason).await?;
         let stock = inventory::availability(tx, &[sku_id]).await?;
-        Ok(StockLevel(stock.get(&sku_id).copied().unwrap_or_default()))
+        Ok(StockLevel {
+            sku_id,
+            stock: stock.get(&sku_id).copied().unwrap_or_default(),
+        })
     }
 
     #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]

@@ -130,9 +130,10 @@ impl Sku {
     /// Stock summed over locations.
     async fn inventory(&self, ctx: &Context<'_>) -> ApiResult<StockLevel> {
         let loader = Session::of(ctx)?.loader(AvailabilityOfSku);
-        Ok(StockLevel(
-            loader.load_one(self.0.id).await?.unwrap_or_default(),
-        ))
+        Ok(StockLevel {
+            sku_id: self.0.id,
+            stock: loader.load_one(self.0.id).await?.unwrap_or_default(),
+        })
     }
     /// The unit price a customer pays for `quantity` units. Portal users get their own
     /// customer's price (and may name no other customer); staff name the customer, or get the
@@ -151,7 +152,10 @@ impl Sku {
             .map(|id| parse_id("customerId", &id))
             .transpose()?;
         let Some(customer_id) = pricing::priced_customer(session.context(), requested)? else {
-            return Ok(Price(PriceQuote::base(self.0.base_price)));
+            return Ok(Price {
+                id: format!("{}:base:{quantity}", self.0.id),
+                quote: PriceQuote::base(self.0.base_price),
+            });
         };
         let key = PriceKey {
             customer_id,
@@ -164,42 +168,60 @@ impl Sku {
             .load_one(key)
             .await?
             .ok_or_else(|| not_found("customer"))?;
-        Ok(Price(quote))
+        Ok(Price {
+            id: format!("{}:{customer_id}:{quantity}", self.0.id),
+            quote,
+        })
     }
 }
 
-pub struct StockLevel(pub Availability);
+/// A SKU's stock; its `id` is the SKU's, so a client's cache keeps one per SKU.
+pub struct StockLevel {
+    pub sku_id: uuid::Uuid,
+    pub stock: Availability,
+}
 
 #[Object]
 impl StockLevel {
+    async fn id(&self) -> ID {
+        id(self.sku_id)
+    }
     /// Staff only: customers see what they can order, `available`.
     #[graphql(guard = "RequirePermission(Permission::ProductsView)")]
     async fn on_hand(&self) -> Option<i64> {
-        Some(self.0.on_hand)
+        Some(self.stock.on_hand)
     }
     /// Staff only.
     #[graphql(guard = "RequirePermission(Permission::ProductsView)")]
     async fn reserved(&self) -> Option<i64> {
-        Some(self.0.reserved)
+        Some(self.stock.reserved)
     }
     /// On hand less reserved: what can still be ordered.
     async fn available(&self) -> i64 {
-        self.0.available
+        self.stock.available
     }
 }
 
-pub struct Price(pub PriceQuote);
+/// What a customer pays for a quantity of a SKU; its `id` names all three
+/// (`<skuId>:<customerId or "base">:<quantity>`), so a client's cache keeps each apart.
+pub struct Price {
+    pub id: String,
+    pub quote: PriceQuote,
+}
 
 #[Object]
 impl Price {
+    async fn id(&self) -> ID {
+        ID(self.id.clone())
+    }
     async fn unit_price(&self) -> Money {
-        Money(self.0.unit_price)
+        Money(self.quote.unit_price)
     }
     async fn source(&self) -> PriceSource {
-        self.0.rule.into()
+        self.quote.rule.into()
     }
     async fn price_list_entry_id(&self) -> Option<ID> {
-        self.0.entry_id.map(id)
+        self.quote.entry_id.map(id)
     }
 }
 

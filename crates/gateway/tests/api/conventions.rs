@@ -379,3 +379,32 @@ async fn a_portal_user_sees_what_a_customer_may_see_and_nothing_of_the_staff_sid
     assert_eq!(order["idempotencyKey"], "rep-key-1");
     assert!(order["placedByUserId"].is_string());
 }
+
+#[test]
+fn every_type_a_client_caches_has_an_id() {
+    let sdl = leora_gateway::schema::sdl();
+    let not_entities = [
+        "Query",
+        "Mutation",
+        "PageInfo",
+        "AuthPayload",
+        "CheckedOut",
+        "PaymentRecorded",
+        "WebhookSigningSecret",
+        "HealthRunSummary",
+        "Permission",
+        "StateFilingCalendar",
+    ];
+    let mut missing = Vec::new();
+    for block in sdl.split("\ntype ").skip(1) {
+        let name = block.split_whitespace().next().unwrap();
+        let body = block.split("\n}").next().unwrap();
+        let entity = !name.ends_with("Connection")
+            && !name.ends_with("Edge")
+            && !not_entities.contains(&name);
+        if entity && !body.lines().any(|line| line.trim() == "id: ID!") {
+            missing.push(name.to_owned());
+        }
+    }
+    assert!(missing.is_empty(), "types without an id: {missing:?}");
+}

@@ -234,6 +234,9 @@ pub struct HealthSnapshot(pub snapshot_rows::Model);
 
 #[Object]
 impl HealthSnapshot {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
     async fn customer_id(&self) -> ID {
         id(self.0.customer_id)
     }
@@ -300,6 +303,10 @@ pub struct AccountHealth {
 
 #[Object]
 impl AccountHealth {
+    /// The customer's id: there is one account health per customer.
+    async fn id(&self) -> ID {
+        id(self.customer_id)
+    }
     async fn customer_id(&self) -> ID {
         id(self.customer_id)
     }
@@ -341,6 +348,9 @@ pub struct SalesMetric(pub sales_metrics::Model);
 
 #[Object]
 impl SalesMetric {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
     async fn metric(&self) -> SalesMetricKind {
         self.0.metric.into()
     }
@@ -453,6 +463,10 @@ pub struct LicenseExpiry {
 
 #[Object]
 impl LicenseExpiry {
+    /// The customer's id: a customer holds one licence.
+    async fn id(&self) -> ID {
+        id(self.customer.id)
+    }
     async fn customer(&self) -> Customer {
         Customer(self.customer.clone())
     }

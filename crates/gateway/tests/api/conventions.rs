@@ -408,3 +408,73 @@ fn every_type_a_client_caches_has_an_id() {
     }
     assert!(missing.is_empty(), "types without an id: {missing:?}");
 }
+
+/// The operations of every ```graphql block of README.md and docs/, one per operation (a block
+/// lists several anonymous ones, one per line or paragraph).
+fn documented_operations() -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = vec![root.join("README.md")];
+    let mut folders = vec![root.join("docs")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    let mut operations = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.strip_prefix(&root).unwrap().display().to_string();
+        for block in text.split("```graphql\n").skip(1) {
+            let block = block.split("```").next().unwrap();
+            let mut current = String::new();
+            for line in block.lines() {
+                let starts = ["{", "query", "mutation", "subscription"]
+                    .iter()
+                    .any(|start| line.starts_with(start));
+                if starts && !current.trim().is_empty() {
+                    operations.push((name.clone(), std::mem::take(&mut current)));
+                }
+                current.push_str(line);
+                current.push('\n');
+            }
+            if !current.trim().is_empty() {
+                operations.push((name.clone(), current));
+            }
+        }
+    }
+    operations
+}
+
+#[tokio::test]
+async fn every_graphql_example_in_the_docs_is_valid_against_the_schema() {
+    let config = config(&[]);
+    let schema = leora_gateway::schema::build_schema(&config.graphql);
+    let operations = documented_operations();
+    assert!(operations.len() > 20, "found {} examples", operations.len());
+    let stale = schema
+        .execute("{ orders(filter: { status: DRAFT }) { totalCount } }")
+        .await;
+    assert!(
+        stale.errors.iter().any(|error| error.path.is_empty()),
+        "an example using a renamed argument is caught"
+    );
+    let mut invalid = Vec::new();
+    for (file, operation) in operations {
+        let response = schema.execute(operation.as_str()).await;
+        let refused: Vec<String> = response
+            .errors
+            .iter()
+            .filter(|error| error.path.is_empty())
+            .map(|error| error.message.clone())
+            .collect();
+        if !refused.is_empty() {
+            invalid.push(format!("{file}: {}\n  {refused:?}", operation.trim()));
+        }
+    }
+    assert!(invalid.is_empty(), "{}", invalid.join("\n"));
+}

@@ -21,7 +21,7 @@ use async_graphql::http::parse_query_string;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
 use axum::Extension;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -106,7 +106,7 @@ pub async fn post(
     State(state): State<AppState>,
     peer: Peer,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     private(answer_post(&state, peer, &headers, body).await)
 }
@@ -135,8 +135,18 @@ fn private(mut response: Response) -> Response {
     response
 }
 
-async fn answer_post(state: &AppState, peer: Peer, headers: &HeaderMap, body: Bytes) -> Response {
+async fn answer_post(state: &AppState, peer: Peer, headers: &HeaderMap, body: Body) -> Response {
     let media = MediaType::negotiate(headers);
+    // Read here, not by a layer, so that a body past the limit is answered as a GraphQL error;
+    // reading stops at the limit, whatever Content-Length claims.
+    let limit = state.limits.max_body_bytes;
+    let Ok(body) = axum::body::to_bytes(body, limit).await else {
+        return request_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            media,
+            &format!("the request body must be at most {limit} bytes"),
+        );
+    };
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

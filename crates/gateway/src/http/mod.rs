@@ -1,5 +1,6 @@
-//! The HTTP surface: routes, and the layers every request passes (request id, tracing, CORS, body
-//! limit).
+//! The HTTP surface: routes, and the layers every request passes (request id, tracing, CORS). The
+//! body limit is applied where the body is read (`graphql::post`), so that it is answered as a
+//! GraphQL error.
 
 mod documents;
 mod fair_share;
@@ -26,7 +27,6 @@ use metrics::Metrics;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -156,7 +156,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             metrics::count_requests,
         ))
-        .layer(RequestBodyLimitLayer::new(state.limits.max_body_bytes))
         .layer(cors(&state))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

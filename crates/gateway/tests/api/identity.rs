@@ -772,6 +772,12 @@ async fn oversized_bodies_and_batches_are_refused_and_introspection_can_be_switc
         .send(post(format!(r#"{{"query":"{{ __typename {padding} }}"}}"#)))
         .await;
     assert_eq!(oversized.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        oversized.code(),
+        "BAD_USER_INPUT",
+        "answered as a GraphQL error: {}",
+        oversized.body
+    );
 
     let two = app
         .send(post(

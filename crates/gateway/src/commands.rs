@@ -71,13 +71,32 @@ pub async fn refresh_account_health(db: &TenantDb) -> Result<(), StartupError> {
     Ok(())
 }
 
-/// The demo accounts and a login mutation to paste into GraphiQL.
-/// `serving` says whether this process is the server (the seed command only seeds).
-pub fn print_demo_credentials(base_url: &str, serving: bool) -> Result<(), StartupError> {
-    let headline = if serving {
-        "Leora is ready."
-    } else {
-        "Seeded. Start the server with `cargo run --bin leora`."
+/// Where the demo accounts are announced: by the server once it serves, or by `leora seed`, and
+/// whether the server it points to offers GraphiQL and runs from a checkout.
+pub struct Announcement {
+    pub base_url: String,
+    pub serving: bool,
+    pub graphiql: bool,
+    pub development: bool,
+}
+
+/// Prints the demo accounts (and, where GraphiQL is served, how to try them there).
+pub fn print_demo_credentials(announcement: &Announcement) -> Result<(), StartupError> {
+    say(&demo_credentials(announcement))
+}
+
+fn demo_credentials(announcement: &Announcement) -> String {
+    let Announcement {
+        base_url,
+        serving,
+        graphiql,
+        development,
+    } = announcement;
+    let (serving, graphiql, development) = (*serving, *graphiql, *development);
+    let headline = match (serving, development) {
+        (true, _) => "Leora is ready.",
+        (false, true) => "Seeded. Start the server with `cargo run --bin leora`.",
+        (false, false) => "Seeded the Well Crafted demo tenant.",
     };
     let password = well_crafted::DEMO_PASSWORD;
     let staff: Vec<String> = well_crafted::STAFF
@@ -88,16 +107,50 @@ pub fn print_demo_credentials(base_url: &str, serving: bool) -> Result<(), Start
         .iter()
         .map(|(_, name, _, email, _)| format!("    {email:<34} portal admin of {name}"))
         .collect();
-    say(&format!(
-        "\n{headline} GraphiQL: {base_url}/graphiql\n\n\
-         Demo accounts of the Well Crafted tenant (password {password}):\n{}\n{}\n\n\
-         Sign in from GraphiQL:\n\
-         \x20   mutation {{ login(input: {{tenantSlug: \"{slug}\", email: \"{admin}\", password: \"{password}\"}}) {{ accessToken }} }}\n\
-         then add the header  {{\"Authorization\": \"Bearer <accessToken>\"}}  and run\n\
-         \x20   {{ products {{ edges {{ node {{ name skus {{ code basePrice inventory {{ available }} }} }} }} }} }}\n\n",
+    let mut text = format!(
+        "\n{headline}\n\nDemo accounts of the Well Crafted tenant (password {password}):\n{}\n{}\n",
         staff.join("\n"),
         buyers.join("\n"),
-        slug = well_crafted::SLUG,
-        admin = well_crafted::STAFF[0].0,
-    ))
+    );
+    if graphiql {
+        text.push_str(&format!(
+            "\nSign in from GraphiQL at {base_url}/graphiql:\n\
+             \x20   mutation {{ login(input: {{tenantSlug: \"{slug}\", email: \"{admin}\", password: \"{password}\"}}) {{ accessToken }} }}\n\
+             then add the header  {{\"Authorization\": \"Bearer <accessToken>\"}}  and run\n\
+             \x20   {{ products {{ edges {{ node {{ name skus {{ code basePrice inventory {{ available }} }} }} }} }} }}\n",
+            slug = well_crafted::SLUG,
+            admin = well_crafted::STAFF[0].0,
+        ));
+    }
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeding_a_production_database_points_to_no_graphiql_and_no_checkout() {
+        let production = demo_credentials(&Announcement {
+            base_url: "http://10.0.0.5:8080".to_owned(),
+            serving: false,
+            graphiql: false,
+            development: false,
+        });
+        assert!(
+            production.contains(well_crafted::STAFF[0].0),
+            "{production}"
+        );
+        assert!(!production.contains("GraphiQL"), "{production}");
+        assert!(!production.contains("cargo run"), "{production}");
+        let local = demo_credentials(&Announcement {
+            base_url: "http://127.0.0.1:8080".to_owned(),
+            serving: false,
+            graphiql: true,
+            development: true,
+        });
+        assert!(local.contains("http://127.0.0.1:8080/graphiql"), "{local}");
+        assert!(local.contains("cargo run --bin leora"), "{local}");
+    }
 }

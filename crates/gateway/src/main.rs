@@ -135,7 +135,16 @@ async fn seed(config: &Config, args: SeedArgs) -> Result<(), StartupError> {
         commands::seed_synthetic(&db, options).await
     } else {
         commands::seed_demo(&db).await?;
-        commands::print_demo_credentials(&format!("http://{}", config.listen_addr), false)
+        commands::print_demo_credentials(&announcement(config, false))
+    }
+}
+
+fn announcement(config: &Config, serving: bool) -> commands::Announcement {
+    commands::Announcement {
+        base_url: format!("http://{}", config.listen_addr),
+        serving,
+        graphiql: config.graphql.graphiql,
+        development: config.environment == leora_gateway::config::Environment::Development,
     }
 }
 
@@ -180,7 +189,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         })?;
     if config.seeds_demo_tenant() {
         commands::seed_demo(&state.db).await?;
-        commands::print_demo_credentials(&format!("http://{}", config.listen_addr), true)?;
+        commands::print_demo_credentials(&announcement(&config, true))?;
     } else if config.environment == Environment::Development {
         tracing::info!(addr = %config.listen_addr, "Leora is serving (development; `leora seed` adds the demo tenant)");
     } else {

@@ -63,10 +63,11 @@ async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, 
 }
 
 fn connection_failure_reason(error: &DbErr) -> String {
-    match error {
+    let reason = match error {
         DbErr::Conn(inner) => inner.to_string(),
         other => other.to_string(),
-    }
+    };
+    leora_local_pg::missing_database_advice(&reason).unwrap_or(reason)
 }
 
 /// The server's database URL: the configured one, or in development a `leora` database on a
@@ -130,4 +131,27 @@ pub async fn prepare_database(config: &Config) -> Result<DatabaseConnection, Sta
     }
     verify_app_role(&pool, &config.app_role).await?;
     Ok(pool)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_database_is_named_with_how_to_create_it() {
+        let error = DbErr::Conn(sea_orm::RuntimeErr::Internal(
+            "error returned from database: database \"leora_prod\" does not exist".to_owned(),
+        ));
+        let reason = connection_failure_reason(&error);
+        assert!(reason.contains("\"leora_prod\" does not exist"), "{reason}");
+        assert!(
+            reason.contains("CREATE DATABASE \"leora_prod\""),
+            "{reason}"
+        );
+        assert!(reason.contains("leora migrate"), "{reason}");
+        let refused = DbErr::Conn(sea_orm::RuntimeErr::Internal(
+            "connection refused".to_owned(),
+        ));
+        assert_eq!(connection_failure_reason(&refused), "connection refused");
+    }
 }

@@ -37,6 +37,9 @@ pub enum LocalPgError {
     )]
     Unreachable { url: String, reason: String },
 
+    #[error("PostgreSQL at {url} answers, but {advice}")]
+    DatabaseMissing { url: String, advice: String },
+
     #[error(
         "PostgreSQL server programs (initdb, pg_ctl) not found: install PostgreSQL (Debian/Ubuntu: `apt-get install postgresql`, macOS: `brew install postgresql@16`) or set DATABASE_URL to a running server"
     )]
@@ -77,6 +80,20 @@ pub enum LocalPgError {
     },
 }
 
+/// When a connection failed because the database it names does not exist (PostgreSQL's
+/// `database "…" does not exist`), what to do about it.
+pub fn missing_database_advice(reason: &str) -> Option<String> {
+    let (_, rest) = reason.split_once("database \"")?;
+    let (name, rest) = rest.split_once('"')?;
+    rest.trim_start().starts_with("does not exist").then(|| {
+        format!(
+            "the database \"{name}\" does not exist: create it, owned by the migration role \
+             (`CREATE DATABASE \"{name}\" OWNER <migration role>;` or `createdb -O <migration role> \
+             {name}`), then run `leora migrate`"
+        )
+    })
+}
+
 /// Returns the URL of a PostgreSQL server to use, connecting as a user that may create databases.
 ///
 /// In order: `explicit_url`, which must connect (a configured server that is down is an error,
@@ -94,9 +111,15 @@ pub async fn find_or_start(
             Ok(()) => check_connects(url, CONNECT_TIMEOUT).await,
             Err(reason) => Err(reason),
         };
-        connects.map_err(|reason| LocalPgError::Unreachable {
-            url: redact(url),
-            reason,
+        connects.map_err(|reason| match missing_database_advice(&reason) {
+            Some(advice) => LocalPgError::DatabaseMissing {
+                url: redact(url),
+                advice,
+            },
+            None => LocalPgError::Unreachable {
+                url: redact(url),
+                reason,
+            },
         })?;
         return Ok(url.to_owned());
     }

@@ -57,8 +57,6 @@ bench-instructions REQUESTS="20" *ARGS:
     cargo build --release --bin leora --bin leora-bench
     cargo run --release -p leora-bench -- --instructions {{REQUESTS}} {{ARGS}}
 
-# Drop and recreate the development database `leora` (asks first), then migrate and seed
-db-reset:
-    @read -p "Drop the development database 'leora' and everything in it? [y/N] " answer && [ "$answer" = "y" ]
-    psql "${DIRECT_URL:-postgres://postgres@127.0.0.1:5432/postgres}" -c "DROP DATABASE IF EXISTS leora WITH (FORCE)"
-    cargo run --bin leora -- seed
+# Drop and recreate the development database DATABASE_URL names (asks first; --yes does not), then migrate and seed
+db-reset *ARGS:
+    scripts/db-reset {{ARGS}}

@@ -3,7 +3,7 @@
 //! Authentication failures all report `UNAUTHENTICATED`, and their messages never tell a caller
 //! whether an email exists (apart from a lock, which the caller has just provoked).
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use leora_tenancy::{ApiError, AuthFailure, ErrorCode, Refusal, TenancyError};
 use sea_orm::DbErr;
 
@@ -11,10 +11,8 @@ use sea_orm::DbErr;
 pub enum IdentityError {
     #[error("invalid email or password")]
     InvalidCredentials,
-    #[error(
-        "the account is locked after too many failed logins; try again after {}",
-        until.to_rfc3339_opts(SecondsFormat::Secs, true)
-    )]
+    /// Answered exactly as a wrong password, so that a lock tells no one the account exists.
+    #[error("invalid email or password")]
     AccountLocked { until: DateTime<Utc> },
     #[error("the account is disabled")]
     AccountDisabled,

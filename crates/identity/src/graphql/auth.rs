@@ -5,6 +5,7 @@
 use super::types::{AuthPayload, PrincipalKind, Tenant};
 use crate::error::IdentityError;
 use crate::service::demo::{DEMO_PORTAL_EMAIL, provision_demo_portal_user};
+use crate::service::passwords;
 use crate::service::sessions::{self, AuthPolicy, ClientInfo};
 use crate::service::sign_in_limit::SignInLimiter;
 use crate::service::signed_in::signed_in;
@@ -83,8 +84,13 @@ fn admit_sign_in(settings: &AuthSettings, client: &ClientInfo) -> ApiResult<()> 
 }
 
 /// The tenant named by the input, else the header, else the default; an unknown tenant fails
-/// like a wrong password, so sign-in does not reveal which distributors exist.
-async fn login_tenant(ctx: &Context<'_>, requested: Option<&str>) -> ApiResult<(Uuid, String)> {
+/// like a wrong password, answer and time alike, so sign-in does not reveal which distributors
+/// exist.
+async fn login_tenant(
+    ctx: &Context<'_>,
+    requested: Option<&str>,
+    password: &str,
+) -> ApiResult<(Uuid, String)> {
     let settings = settings(ctx)?;
     let hint = ctx
         .data::<TenantHint>()
@@ -96,7 +102,10 @@ async fn login_tenant(ctx: &Context<'_>, requested: Option<&str>) -> ApiResult<(
         .to_owned();
     match tenant_db(ctx)?.tenant_id_for_slug(&slug).await {
         Ok(id) => Ok((id, slug)),
-        Err(TenancyError::TenantNotFound { .. }) => Err(IdentityError::InvalidCredentials.into()),
+        Err(TenancyError::TenantNotFound { .. }) => {
+            passwords::burn_verification_time(password).await?;
+            Err(IdentityError::InvalidCredentials.into())
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -185,7 +194,7 @@ async fn sign_in(ctx: &Context<'_>, input: &LoginInput, kind: Signing) -> ApiRes
     let settings = settings(ctx)?;
     let client = client_info(ctx);
     admit_sign_in(settings, &client)?;
-    let (tenant, slug) = login_tenant(ctx, input.tenant_slug.as_deref()).await?;
+    let (tenant, slug) = login_tenant(ctx, input.tenant_slug.as_deref(), &input.password).await?;
     let db = tenant_db(ctx)?;
     let provision_demo = settings.demo_portal_password.as_deref().filter(|password| {
         kind == Signing::PortalUser

@@ -81,7 +81,8 @@ pub struct Authenticated {
 /// The email is matched case-insensitively. An unknown email and a wrong password both give
 /// `InvalidCredentials`; for a known account the failure is counted, and the failure that reaches
 /// `policy.max_failed_logins` locks the account for `policy.lockout` and gives `AccountLocked`.
-/// While locked, even the right password gives `AccountLocked`. A disabled or invited account
+/// While locked, even the right password gives `AccountLocked`, which answers and costs exactly as
+/// a wrong password does. A disabled or invited account
 /// gives `AccountDisabled`, but only to a caller who knows its password. Counted failures are
 /// committed (see [`IdentityError::commit_anyway`]).
 ///
@@ -107,6 +108,8 @@ pub async fn sign_in(
         return Err(IdentityError::InvalidCredentials);
     };
     if let Some(until) = seen.locked_until.filter(|until| *until > now) {
+        // As long as a wrong password takes, so that the answer's timing says nothing either.
+        passwords::burn_verification_time(attempt.password).await?;
         return Err(IdentityError::AccountLocked { until });
     }
     let verified = passwords::verify_off_runtime(attempt.password, &seen.password_hash).await?;

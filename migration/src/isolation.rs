@@ -10,7 +10,9 @@ use crate::app_role::AppRole;
 /// Who may see and write a table's rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// `tenants`: a request sees only its own tenant's row.
+    /// `tenants`: a request sees only its own tenant's row. The application role has only `SELECT`
+    /// on it since migration 10 ([`read_only_grant_sql`]), so the write policies are a second
+    /// line behind the grant.
     TenantRow,
     /// Tenant rows every request of the tenant may use, portal requests included (catalog,
     /// settings, tax rates).
@@ -233,6 +235,118 @@ pub fn tables() -> Vec<TablePolicy> {
     SCHEMA_V1.to_vec()
 }
 
+/// A price-list entry a portal request may read: its own customer's, or a tier price of its own
+/// customer's tier. The customer's tier is read under the caller's RLS, where a portal request sees
+/// only its own customer; a customer without a tier reads no tier prices, as pricing applies none.
+pub const OWN_CUSTOMER_OR_OWN_TIER: &str = "customer_id = (SELECT get_current_customer_id()) \
+     OR (customer_id IS NULL AND price_tier = (SELECT c.price_tier FROM customers c \
+     WHERE c.id = (SELECT get_current_customer_id())))";
+
+/// How a later migration narrows a table's scope for portal requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Portal requests read the table as its scope allows but write none of it: rows a customer
+    /// must not set for itself (its credit limit and price tier, its prices, the roles and
+    /// permissions staff hold, the supplier directory).
+    StaffWritesOnly,
+    /// Portal requests read only the rows meeting the condition; staff read what the scope allows.
+    PortalReadsOnly(&'static str),
+}
+
+/// Restrictive policies, which PostgreSQL ANDs with a table's permissive scope policies: they can
+/// only take rows away, never grant any, so a mistake in one cannot open a table, and dropping them
+/// restores the scope exactly.
+#[derive(Debug, Clone, Copy)]
+pub struct Restriction {
+    pub table: &'static str,
+    pub rule: Rule,
+}
+
+pub const fn staff_writes_only(table: &'static str) -> Restriction {
+    Restriction {
+        table,
+        rule: Rule::StaffWritesOnly,
+    }
+}
+
+pub const fn portal_reads_only(table: &'static str, condition: &'static str) -> Restriction {
+    Restriction {
+        table,
+        rule: Rule::PortalReadsOnly(condition),
+    }
+}
+
+impl Restriction {
+    /// The policies' names, one per command they restrict.
+    fn policy_names(&self) -> Vec<String> {
+        let t = self.table;
+        match self.rule {
+            Rule::StaffWritesOnly => ["insert", "update", "delete"]
+                .map(|command| format!("{t}_{command}_staff_only"))
+                .to_vec(),
+            Rule::PortalReadsOnly(_) => vec![format!("{t}_select_portal_narrowed")],
+        }
+    }
+
+    pub fn sql(&self) -> String {
+        let t = self.table;
+        let names = self.policy_names();
+        match self.rule {
+            // The update policy passes every existing row (USING true) and refuses the new one: a
+            // portal update then fails loudly instead of quietly matching nothing, and a portal's
+            // SELECT … FOR UPDATE, which is checked against USING only, still reads the row.
+            Rule::StaffWritesOnly => format!(
+                "CREATE POLICY {} ON {t} AS RESTRICTIVE FOR INSERT WITH CHECK ({NOT_PORTAL});\n\
+                 CREATE POLICY {} ON {t} AS RESTRICTIVE FOR UPDATE USING (true) WITH CHECK ({NOT_PORTAL});\n\
+                 CREATE POLICY {} ON {t} AS RESTRICTIVE FOR DELETE USING ({NOT_PORTAL});\n",
+                names[0], names[1], names[2],
+            ),
+            Rule::PortalReadsOnly(condition) => format!(
+                "CREATE POLICY {} ON {t} AS RESTRICTIVE FOR SELECT USING ({NOT_PORTAL} OR ({condition}));\n",
+                names[0],
+            ),
+        }
+    }
+
+    pub fn drop_sql(&self) -> String {
+        let t = self.table;
+        self.policy_names()
+            .iter()
+            .map(|name| format!("DROP POLICY IF EXISTS {name} ON {t};\n"))
+            .collect()
+    }
+}
+
+/// Every restriction, from every migration.
+pub fn restrictions() -> Vec<Restriction> {
+    crate::m20261204_000010_rls_defence_in_depth::RESTRICTIONS.to_vec()
+}
+
+/// The restrictions' policies, in order.
+pub fn restrictions_sql(restrictions: &[Restriction]) -> String {
+    restrictions.iter().map(Restriction::sql).collect()
+}
+
+/// Drops the restrictions' policies, last first.
+pub fn drop_restrictions_sql(restrictions: &[Restriction]) -> String {
+    restrictions
+        .iter()
+        .rev()
+        .map(Restriction::drop_sql)
+        .collect()
+}
+
+/// Leaves the application role only `SELECT` on `table`: rows it may never write, whatever a
+/// policy says, are best kept out of reach by the grant itself.
+pub fn read_only_grant_sql(table: &str, role: &AppRole) -> String {
+    format!("REVOKE INSERT, UPDATE, DELETE ON {table} FROM {role};\n")
+}
+
+/// Undoes [`read_only_grant_sql`], back to the grant every scoped table gets.
+pub fn restore_write_grant_sql(table: &str, role: &AppRole) -> String {
+    format!("GRANT INSERT, UPDATE, DELETE ON {table} TO {role};\n")
+}
+
 /// RLS, the `updated_at` trigger and the application role's grant for tables created after the
 /// role exists (a later migration's new tables).
 pub fn table_sql(tables: &[TablePolicy], role: &AppRole) -> String {
@@ -298,6 +412,31 @@ mod tests {
         assert!(sql.contains("CREATE POLICY tastings_delete ON tastings"));
         assert!(sql.contains("CREATE TRIGGER tastings_set_updated_at"));
         assert!(sql.ends_with("GRANT SELECT, INSERT, UPDATE, DELETE ON tastings TO leora_app;\n"));
+    }
+
+    #[test]
+    fn staff_only_writes_are_restrictive_and_refuse_portal_requests() {
+        let sql = staff_writes_only("suppliers").sql();
+        assert_eq!(sql.matches("AS RESTRICTIVE").count(), 3);
+        assert!(sql.contains(
+            "CREATE POLICY suppliers_update_staff_only ON suppliers AS RESTRICTIVE FOR UPDATE \
+             USING (true) WITH CHECK ((SELECT get_current_customer_id()) IS NULL);"
+        ));
+        assert_eq!(
+            staff_writes_only("suppliers").drop_sql(),
+            "DROP POLICY IF EXISTS suppliers_insert_staff_only ON suppliers;\n\
+             DROP POLICY IF EXISTS suppliers_update_staff_only ON suppliers;\n\
+             DROP POLICY IF EXISTS suppliers_delete_staff_only ON suppliers;\n"
+        );
+    }
+
+    #[test]
+    fn a_portal_read_restriction_leaves_staff_reads_alone() {
+        let sql = portal_reads_only("price_list_entries", OWN_CUSTOMER_OR_OWN_TIER).sql();
+        assert!(sql.starts_with(
+            "CREATE POLICY price_list_entries_select_portal_narrowed ON price_list_entries \
+             AS RESTRICTIVE FOR SELECT USING ((SELECT get_current_customer_id()) IS NULL OR (customer_id ="
+        ));
     }
 
     #[test]

@@ -37,6 +37,7 @@ mod m20261125_000006_reinvoice_after_void;
 mod m20261125_000007_analytics_manage;
 mod m20261204_000008_suspended_tenants_rest;
 mod m20261204_000009_idempotency_per_customer;
+mod m20261204_000010_rls_defence_in_depth;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -53,7 +54,7 @@ type NewMigration = fn() -> Box<dyn MigrationTrait>;
 
 /// Every migration in order, with its `up` SQL: the one list both the migrator and the
 /// fingerprint read, so neither can miss a migration the other has.
-const MIGRATIONS: [(NewMigration, UpSql); 9] = [
+const MIGRATIONS: [(NewMigration, UpSql); 10] = [
     (
         || Box::new(m20261125_000001_schema::Migration),
         UpSql::ForRole(m20261125_000001_schema::up_sql),
@@ -89,6 +90,10 @@ const MIGRATIONS: [(NewMigration, UpSql); 9] = [
     (
         || Box::new(m20261204_000009_idempotency_per_customer::Migration),
         UpSql::Fixed(m20261204_000009_idempotency_per_customer::UP_SQL),
+    ),
+    (
+        || Box::new(m20261204_000010_rls_defence_in_depth::Migration),
+        UpSql::ForRole(m20261204_000010_rls_defence_in_depth::up_sql),
     ),
 ];
 

@@ -1,5 +1,6 @@
 //! Synthetic tenants at any scale, for benchmarks. The rows are generated inside PostgreSQL
-//! (`INSERT … SELECT generate_series`) in each tenant's own transaction as the application role,
+//! (`INSERT … SELECT generate_series`) in each tenant's own transaction as the application role
+//! (all but the tenant's own row, which only the owner may create),
 //! so they pass the same constraints and row-level security as the API, and nothing crosses the
 //! wire but the statements. `setseed` makes a run with the same options produce the same data.
 
@@ -8,7 +9,7 @@ use crate::well_crafted::create_tenant;
 use leora_identity::service::passwords::hash_password;
 use leora_tenancy::sql::stmt;
 use leora_tenancy::{TenancyError, TenantContext, TenantDb, with_tenant};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, Value};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -53,7 +54,11 @@ pub fn tenant_slug(index: u32) -> String {
 }
 
 /// Creates tenants `synthetic-000` … that do not exist yet; existing ones are left alone.
+///
+/// Each tenant's own row is created through `owner`, a role past row-level security, as the
+/// application role may not write `tenants`; everything in the tenant is written through `db`.
 pub async fn generate(
+    owner: &DatabaseConnection,
     db: &TenantDb,
     options: SyntheticOptions,
 ) -> Result<SyntheticReport, SeedError> {
@@ -70,7 +75,8 @@ pub async fn generate(
             Err(TenancyError::TenantNotFound { .. }) => {}
             Err(other) => return Err(other.into()),
         }
-        let tenant_id = create_tenant(db, &slug, &format!("Synthetic Distributor {index}")).await?;
+        let tenant_id =
+            create_tenant(owner, &slug, &format!("Synthetic Distributor {index}")).await?;
         let (orders, lines) = with_tenant(db, &TenantContext::system(tenant_id), async |tx| {
             fill_tenant(tx, tenant_id, &slug, &password_hash, options, index).await
         })

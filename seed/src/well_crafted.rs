@@ -25,7 +25,9 @@ use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use leora_tenancy::{TenancyError, TenantContext, TenantDb, with_tenant};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+};
 use uuid::Uuid;
 
 pub const SLUG: &str = "well-crafted";
@@ -132,12 +134,12 @@ pub struct SeedReport {
     pub created_tenant: bool,
 }
 
-/// Creates the tenant when missing; then its catalogue, staff and customers in one transaction
-/// as the system, and the demo order in another as its sales rep, who places it.
-pub async fn seed(db: &TenantDb) -> Result<SeedReport, SeedError> {
+/// Creates the tenant when missing, through `owner`; then its catalogue, staff and customers in
+/// one transaction as the system, and the demo order in another as its sales rep, who places it.
+pub async fn seed(owner: &DatabaseConnection, db: &TenantDb) -> Result<SeedReport, SeedError> {
     let (tenant_id, created_tenant) = match db.tenant_id_for_slug(SLUG).await {
         Ok(id) => (id, false),
-        Err(TenancyError::TenantNotFound { .. }) => (create_tenant(db, SLUG, NAME).await?, true),
+        Err(TenancyError::TenantNotFound { .. }) => (create_tenant(owner, SLUG, NAME).await?, true),
         Err(other) => return Err(other.into()),
     };
     let demo = with_tenant(db, &TenantContext::system(tenant_id), async |tx| {
@@ -157,27 +159,29 @@ pub async fn seed(db: &TenantDb) -> Result<SeedReport, SeedError> {
     })
 }
 
-/// A new tenant can only be inserted by a transaction already scoped to its id (RLS).
+/// Creates a tenant and its settings in one transaction on `owner`, a connection whose role is
+/// past row-level security (the migration role or a superuser): the application role may only read
+/// its own tenant's row, so creating a tenant is never something a request can do.
 pub(crate) async fn create_tenant(
-    db: &TenantDb,
+    owner: &DatabaseConnection,
     slug: &str,
     name: &str,
 ) -> Result<Uuid, SeedError> {
     let id = Uuid::now_v7();
-    with_tenant(db, &TenantContext::system(id), async |tx| {
-        tx.execute_raw(stmt("INSERT INTO tenants (id, slug, name, subscription_tier) VALUES ($1, $2, $3, 'enterprise')",
-            [id.into(), slug.into(), name.into()],
-        ))
-        .await?;
-        // The demo tenant runs on the default settings: the column defaults of `tenant_settings`
-        // (docs/domain-rules.md, "Tenant settings").
-        tx.execute_raw(stmt("INSERT INTO tenant_settings (tenant_id) VALUES ($1)",
-            [id.into()],
-        ))
-        .await?;
-        Ok::<_, SeedError>(())
-    })
+    let tx = owner.begin().await?;
+    tx.execute_raw(stmt(
+        "INSERT INTO tenants (id, slug, name, subscription_tier) VALUES ($1, $2, $3, 'enterprise')",
+        [id.into(), slug.into(), name.into()],
+    ))
     .await?;
+    // The demo tenant runs on the default settings: the column defaults of `tenant_settings`
+    // (docs/domain-rules.md, "Tenant settings").
+    tx.execute_raw(stmt(
+        "INSERT INTO tenant_settings (tenant_id) VALUES ($1)",
+        [id.into()],
+    ))
+    .await?;
+    tx.commit().await?;
     Ok(id)
 }
 

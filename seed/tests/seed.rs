@@ -1,4 +1,4 @@
-//! The seed against a real PostgreSQL, as the application role.
+//! The seed against a real PostgreSQL, as the application role (the owner creates the tenants).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 
@@ -45,10 +45,10 @@ async fn seeding_twice_changes_nothing() {
     let database = TestDatabase::new().await;
     let owner = database.connect().await;
     let db = tenant_db(&database).await;
-    let first = well_crafted::seed(&db).await.unwrap();
+    let first = well_crafted::seed(&owner, &db).await.unwrap();
     assert!(first.created_tenant);
     let after_first = row_counts(&owner).await;
-    let second = well_crafted::seed(&db).await.unwrap();
+    let second = well_crafted::seed(&owner, &db).await.unwrap();
     assert!(!second.created_tenant);
     assert_eq!(second.tenant_id, first.tenant_id);
     assert_eq!(row_counts(&owner).await, after_first);
@@ -58,7 +58,7 @@ async fn seeding_twice_changes_nothing() {
 async fn well_crafted_has_what_the_spec_lists() {
     let database = TestDatabase::new().await;
     let owner = database.connect().await;
-    well_crafted::seed(&tenant_db(&database).await)
+    well_crafted::seed(&owner, &tenant_db(&database).await)
         .await
         .unwrap();
     let tenant =
@@ -128,7 +128,7 @@ async fn synthetic_tenants_are_generated_through_rls_with_consistent_totals() {
         reps_per_tenant: 2,
         seed: 7,
     };
-    let report = synthetic::generate(&db, options).await.unwrap();
+    let report = synthetic::generate(&owner, &db, options).await.unwrap();
     assert_eq!(report.tenants, 2);
     assert_eq!(report.orders, 2 * 6 * 4);
     assert_eq!(scalar(&owner, "SELECT count(*) FROM orders").await, 48);
@@ -162,7 +162,7 @@ async fn synthetic_tenants_are_generated_through_rls_with_consistent_totals() {
         numbered_otherwise, 0,
         "seeded numbers have the service's width (SO-000042)"
     );
-    let again = synthetic::generate(&db, options).await.unwrap();
+    let again = synthetic::generate(&owner, &db, options).await.unwrap();
     assert_eq!(
         (again.tenants, again.skipped_existing),
         (0, 2),

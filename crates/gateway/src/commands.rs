@@ -5,6 +5,7 @@ use crate::startup::StartupError;
 use leora_seed::synthetic::{self, SyntheticOptions};
 use leora_seed::well_crafted;
 use leora_tenancy::TenantDb;
+use sea_orm::DatabaseConnection;
 use std::io::Write;
 
 /// Writes to stdout: these lines are the command's output, not log records.
@@ -14,8 +15,12 @@ fn say(text: &str) -> Result<(), StartupError> {
         .map_err(|source| StartupError::Output { source })
 }
 
-pub async fn seed_demo(db: &TenantDb) -> Result<(), StartupError> {
-    let report = well_crafted::seed(db).await.map_err(StartupError::Seed)?;
+/// `owner` creates the tenant when it is missing (the application role may not); see
+/// [`well_crafted::seed`].
+pub async fn seed_demo(owner: &DatabaseConnection, db: &TenantDb) -> Result<(), StartupError> {
+    let report = well_crafted::seed(owner, db)
+        .await
+        .map_err(StartupError::Seed)?;
     if report.created_tenant {
         tracing::info!(
             tenant = well_crafted::SLUG,
@@ -25,8 +30,12 @@ pub async fn seed_demo(db: &TenantDb) -> Result<(), StartupError> {
     Ok(())
 }
 
-pub async fn seed_synthetic(db: &TenantDb, options: SyntheticOptions) -> Result<(), StartupError> {
-    let report = synthetic::generate(db, options)
+pub async fn seed_synthetic(
+    owner: &DatabaseConnection,
+    db: &TenantDb,
+    options: SyntheticOptions,
+) -> Result<(), StartupError> {
+    let report = synthetic::generate(owner, db, options)
         .await
         .map_err(StartupError::Seed)?;
     let seconds = report.elapsed.as_secs_f64();

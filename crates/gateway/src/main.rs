@@ -122,6 +122,7 @@ async fn run(command: Command) -> Result<(), StartupError> {
 
 async fn seed(config: &Config, args: SeedArgs) -> Result<(), StartupError> {
     let pool = startup::prepare_database(config).await?;
+    let owner = startup::owner_connection(config).await?;
     let db = leora_tenancy::TenantDb::new(pool, config.app_role.clone());
     if args.synthetic {
         let options = leora_seed::synthetic::SyntheticOptions {
@@ -132,9 +133,9 @@ async fn seed(config: &Config, args: SeedArgs) -> Result<(), StartupError> {
             reps_per_tenant: args.reps,
             seed: args.seed,
         };
-        commands::seed_synthetic(&db, options).await
+        commands::seed_synthetic(&owner, &db, options).await
     } else {
-        commands::seed_demo(&db).await?;
+        commands::seed_demo(&owner, &db).await?;
         commands::print_demo_credentials(&announcement(config, false))
     }
 }
@@ -188,7 +189,7 @@ async fn serve(config: Config) -> Result<(), StartupError> {
             source,
         })?;
     if config.seeds_demo_tenant() {
-        commands::seed_demo(&state.db).await?;
+        commands::seed_demo(&state.pool, &state.db).await?;
         commands::print_demo_credentials(&announcement(&config, true))?;
     } else if config.environment == Environment::Development {
         tracing::info!(addr = %config.listen_addr, "Leora is serving (development; `leora seed` adds the demo tenant)");

@@ -105,15 +105,26 @@ pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr>
 /// transaction-mode pooler). `DIRECT_URL` is the direct route to `DATABASE_URL`'s database, so it
 /// only counts when `DATABASE_URL` is set too; otherwise the local database is migrated.
 pub async fn migrate(config: &Config, database_url: &str) -> Result<(), StartupError> {
-    let url = match (&config.database_url, &config.direct_url) {
-        (Some(_), Some(direct)) => direct.as_str(),
-        _ => database_url,
-    };
-    let db = connect(url, 1).await?;
+    let db = connect(direct_url(config, database_url), 1).await?;
     Migrator::up(&db, None)
         .await
         .map_err(StartupError::Migrate)?;
     db.close().await.map_err(StartupError::Migrate)
+}
+
+/// `DIRECT_URL` when both it and `DATABASE_URL` are configured, else `database_url`.
+fn direct_url<'a>(config: &'a Config, database_url: &'a str) -> &'a str {
+    match (&config.database_url, &config.direct_url) {
+        (Some(_), Some(direct)) => direct.as_str(),
+        _ => database_url,
+    }
+}
+
+/// One connection as the migration role (through `DIRECT_URL`, like [`migrate`]), for the operator
+/// work the application role may not do: creating tenants.
+pub async fn owner_connection(config: &Config) -> Result<DatabaseConnection, StartupError> {
+    let url = database_url(config).await?;
+    connect(direct_url(config, &url), 1).await
 }
 
 /// Connects the serving pool, after making sure the schema is current and RLS really applies.

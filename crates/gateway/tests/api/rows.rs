@@ -30,7 +30,7 @@ async fn rows_read_by_position_equal_rows_read_by_name() {
     let database = TestDatabase::new().await;
     let owner = database.connect().await;
     let db = TenantDb::new(database.connect().await, AppRole::from_env().unwrap());
-    let seeded = leora_seed::well_crafted::seed(&db).await.unwrap();
+    let seeded = leora_seed::well_crafted::seed(&owner, &db).await.unwrap();
     for (_, outcome) in leora_intelligence::refresh_all_tenants(&db, &[seeded.tenant_id]).await {
         outcome.unwrap();
     }
@@ -59,7 +59,7 @@ async fn a_statement_whose_columns_differ_from_the_models_list_is_refused() {
     let database = TestDatabase::new().await;
     let owner = database.connect().await;
     let db = TenantDb::new(database.connect().await, AppRole::from_env().unwrap());
-    leora_seed::well_crafted::seed(&db).await.unwrap();
+    leora_seed::well_crafted::seed(&owner, &db).await.unwrap();
 
     let reordered = products::Entity::find()
         .select_only()

@@ -19,6 +19,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 mod cancellation;
+mod defence_in_depth;
 
 const FULL_TENANT: &str = include_str!("../fixtures/full_tenant.sql");
 
@@ -230,7 +231,10 @@ async fn without_a_tenant_no_tenant_row_is_visible() {
 #[tokio::test]
 async fn updates_and_deletes_aimed_at_another_tenant_change_nothing() {
     let world = two_tenants().await;
-    for (table, column) in tables_with_tenant_column(&world.owner).await {
+    // `tenants` is not among them: the application role may not write it at all
+    // (`the_application_role_cannot_write_the_tenants_table`).
+    for table in tenant_owned_tables(&world.owner).await {
+        let column = tenant_column(&table);
         let count_b = format!("SELECT count(*) FROM {table} WHERE {column} = $1");
         let before = count(&world.owner, &count_b, [world.b.into()]).await;
         let (updated, deleted) = as_tenant(&world, TenantContext::system(world.a), async |tx| {
@@ -287,7 +291,10 @@ fn is_rls_violation(error: &DbErr) -> bool {
 #[tokio::test]
 async fn inserts_naming_another_tenant_are_refused() {
     let world = two_tenants().await;
-    for (table, column) in tables_with_tenant_column(&world.owner).await {
+    // `tenants` is not among them: the application role may not write it at all
+    // (`the_application_role_cannot_write_the_tenants_table`).
+    for table in tenant_owned_tables(&world.owner).await {
+        let column = tenant_column(&table);
         // Tenant B's row, copied with a fresh id: every column names tenant B.
         let row = world
             .owner

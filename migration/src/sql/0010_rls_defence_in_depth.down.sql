@@ -1,0 +1,2 @@
+-- Back to migration 9's isolation: the restrictive policies go (each table's scope policies of
+-- migration 1 were never changed) and the application role may write its tenant's row again.

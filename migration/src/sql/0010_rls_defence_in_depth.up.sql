@@ -1,0 +1,17 @@
+-- Defence in depth: what the resolvers already refuse, the database refuses too, so a resolver
+-- that forgets a guard or a filter exposes nothing. The statements are generated (appended by the
+-- migration, which knows the application role's name) from the list in
+-- m20261204_000010_rls_defence_in_depth.rs:
+--
+--   * tenants: the application role keeps only SELECT (its own tenant's row, as before). Creating,
+--     suspending and cancelling tenants is operator work, done as the migration role or a
+--     superuser, never by a request.
+--   * roles, role_permissions, suppliers, customers, price_list_entries: restrictive policies
+--     refuse every INSERT, UPDATE and DELETE of a portal request. A portal user could otherwise
+--     raise its own customer's credit limit or change its price tier, set its own prices, or grant
+--     permissions to the roles staff hold.
+--   * price_list_entries: a restrictive SELECT policy narrows a portal request to its customer's
+--     own entries and the tier entries of its customer's tier, not every tier's prices.
+--
+-- Restrictive policies are ANDed with the tables' permissive scope policies of migration 1: they
+-- only ever take rows away, and staff requests (no customer set) pass them unchanged.

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 mod cancellation;
 mod defence_in_depth;
+mod documented_counts;
 
 const FULL_TENANT: &str = include_str!("../fixtures/full_tenant.sql");
 

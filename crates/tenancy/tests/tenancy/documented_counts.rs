@@ -1,0 +1,94 @@
+//! The counts the docs quote (tables, tenant tables, permissions, indexes, SECURITY DEFINER
+//! functions) are the migrated database's, so a migration that changes one fails here until the
+//! docs say so.
+
+use super::count;
+use leora_test_db::TestDatabase;
+
+/// Every "<number> <noun>" in README.md and docs/, as (file, number, noun).
+fn quoted_counts(nouns: &[&str]) -> Vec<(String, i64, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = vec![root.join("README.md")];
+    let mut folders = vec![root.join("docs")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for noun in nouns {
+            let phrase = format!(" {noun}");
+            for (at, _) in text.match_indices(&phrase) {
+                // The digits right before the space, as a word of their own ("37 tables").
+                let before = &text[..at];
+                let digits: String = before
+                    .chars()
+                    .rev()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                let word_start = before[..before.len() - digits.len()].chars().next_back();
+                let standalone = word_start.is_none_or(|c| c == ' ' || c == '(' || c == '\n');
+                if let (Ok(number), true) = (digits.parse::<i64>(), standalone) {
+                    found.push((file.display().to_string(), number, (*noun).to_owned()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn the_counts_the_docs_quote_are_the_migrated_databases() {
+    let database = TestDatabase::new().await;
+    let owner = database.connect().await;
+    let tables = count(
+        &owner,
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'seaql_migrations'",
+        [],
+    )
+    .await;
+    let tenant_tables = count(
+        &owner,
+        "SELECT count(*) FROM information_schema.columns c JOIN pg_tables t
+           ON t.schemaname = c.table_schema AND t.tablename = c.table_name
+          WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id'",
+        [],
+    )
+    .await;
+    let permissions = count(&owner, "SELECT count(*) FROM permissions", []).await;
+    let indexes = count(
+        &owner,
+        "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'seaql_migrations'",
+        [],
+    )
+    .await;
+    let quoted = quoted_counts(&["tables", "tenant tables", "permissions", "indexes"]);
+    assert!(quoted.len() >= 8, "{quoted:?}");
+    let wrong: Vec<_> = quoted
+        .into_iter()
+        .filter(|(_, number, noun)| {
+            let actual = match noun.as_str() {
+                "tables" => [tables, tenant_tables].contains(number),
+                "tenant tables" => *number == tenant_tables,
+                "permissions" => *number == permissions,
+                _ => *number == indexes,
+            };
+            !actual
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "the database has {tables} tables ({tenant_tables} with tenant_id), {permissions} \
+         permissions and {indexes} indexes; the docs say otherwise in {wrong:?}"
+    );
+}

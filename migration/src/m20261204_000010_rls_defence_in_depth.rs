@@ -1,6 +1,7 @@
 //! The database, not only the resolvers, refuses what only operators or staff may do: no request
 //! writes the tenants table, and a portal request writes no roles, permissions, suppliers, customer
-//! account or prices, and reads only its own customer's and its own tier's prices.
+//! account, prices, invoices or payments (it reads its own customer's invoices; staff issue them
+//! and record what was paid), and reads only its own customer's and its own tier's prices.
 
 use crate::app_role::{AppRole, migration_role};
 use crate::isolation::{
@@ -18,6 +19,8 @@ pub const RESTRICTIONS: &[Restriction] = &[
     staff_writes_only("suppliers"),
     staff_writes_only("customers"),
     staff_writes_only("price_list_entries"),
+    staff_writes_only("invoices"),
+    staff_writes_only("payments"),
     portal_reads_only("price_list_entries", OWN_CUSTOMER_OR_OWN_TIER),
 ];
 

@@ -188,16 +188,19 @@ async fn a_portal_request_cannot_grant_a_permission_to_a_role_staff_hold() {
 }
 
 /// The tables a portal request reads but never writes, each with rows of tenant A it can see.
-const STAFF_ONLY_WRITES: [&str; 5] = [
+const STAFF_ONLY_WRITES: [&str; 7] = [
     "roles",
     "role_permissions",
     "suppliers",
     "customers",
     "price_list_entries",
+    "invoices",
+    "payments",
 ];
 
 #[tokio::test]
-async fn a_portal_request_cannot_write_roles_role_permissions_suppliers_customers_or_prices() {
+async fn a_portal_request_cannot_write_roles_role_permissions_suppliers_customers_prices_invoices_or_payments()
+ {
     let world = two_tenants().await;
     let (_, portal) = first_customers_buyer(&world).await;
     for table in STAFF_ONLY_WRITES {
@@ -421,9 +424,9 @@ async fn the_defence_in_depth_migration_goes_down_and_up_again() {
         .await;
         (policies, writes_tenants)
     };
-    assert_eq!(state().await, (16, 0));
+    assert_eq!(state().await, (22, 0));
     Migrator::down(&owner, Some(1)).await.unwrap();
     assert_eq!(state().await, (0, 3));
     Migrator::up(&owner, None).await.unwrap();
-    assert_eq!(state().await, (16, 0));
+    assert_eq!(state().await, (22, 0));
 }

@@ -4,6 +4,19 @@
 use sea_orm::sea_query::IntoCondition;
 use sea_orm::{ColumnTrait, QueryFilter, Value};
 
+/// The stored values of a filter's "any of these" list (`statuses: [DRAFT, SUBMITTED]`); empty,
+/// which narrows nothing, when the list is absent. Repeats are dropped, so however long the list a
+/// client sends, the `IN (…)` it becomes holds at most one value per variant.
+pub fn any_of<T, U: From<T> + PartialEq>(asked: Option<Vec<T>>) -> Vec<U> {
+    let mut values: Vec<U> = Vec::new();
+    for value in asked.unwrap_or_default().into_iter().map(U::from) {
+        if !values.contains(&value) {
+            values.push(value);
+        }
+    }
+    values
+}
+
 /// Narrowing a query by a list filter's optional fields.
 pub trait FilterIfGiven: QueryFilter + Sized {
     /// `condition`, when there is one.
@@ -48,11 +61,23 @@ impl<Q: QueryFilter> FilterIfGiven for Q {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entities::tenants::{Column, Entity};
+    use crate::entities::tenants::{Column, Entity, TenantStatus};
     use sea_orm::{DbBackend, EntityTrait, QueryTrait, Select};
 
     fn sql(select: Select<Entity>) -> String {
         select.build(DbBackend::Postgres).to_string()
+    }
+
+    #[test]
+    fn an_any_of_list_keeps_one_of_each_value_and_none_when_absent() {
+        let asked = Some(vec![
+            TenantStatus::Active,
+            TenantStatus::Suspended,
+            TenantStatus::Active,
+        ]);
+        let kept: Vec<TenantStatus> = any_of(asked);
+        assert_eq!(kept, vec![TenantStatus::Active, TenantStatus::Suspended]);
+        assert!(any_of::<TenantStatus, TenantStatus>(None).is_empty());
     }
 
     #[test]

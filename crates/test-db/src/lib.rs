@@ -8,6 +8,7 @@
 //! The server is `LEORA_TEST_DATABASE_URL`, else `DATABASE_URL`, else whatever
 //! [`leora_local_pg::find_or_start`] finds or starts. Without one, tests fail; they never skip.
 
+pub mod docs;
 pub mod errors;
 pub mod fixtures;
 pub mod sql;

@@ -10,6 +10,7 @@ use crate::service::suppliers::{NewSupplier, SupplierChanges};
 use async_graphql::{Enum, ID, InputObject, Json, MaybeUndefined};
 use chrono::NaiveDate;
 use leora_compliance::graphql::ProductCategory;
+use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
 use leora_tenancy::graphql::ids::parse_optional_id;
 use leora_tenancy::graphql::pagination::SortDirection;
@@ -40,12 +41,7 @@ pub struct ProductFilter {
 impl ProductFilter {
     pub fn into_filter(self) -> ApiResult<products::ProductFilter> {
         Ok(products::ProductFilter {
-            statuses: self
-                .statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            statuses: any_of(self.statuses),
             category: self.category.map(Into::into),
             supplier_id: parse_optional_id("filter.supplierId", self.supplier_id.as_ref())?,
             search: self.search,
@@ -94,12 +90,7 @@ pub struct CustomerFilter {
 impl CustomerFilter {
     pub fn into_filter(self) -> ApiResult<customers::CustomerFilter> {
         Ok(customers::CustomerFilter {
-            statuses: self
-                .statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            statuses: any_of(self.statuses),
             assigned_rep_id: parse_optional_id(
                 "filter.assignedRepId",
                 self.assigned_rep_id.as_ref(),

@@ -2,6 +2,7 @@
 
 use async_graphql::{Enum, InputObject, MaybeUndefined};
 use chrono::NaiveDate;
+use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::Money;
 use leora_tenancy::graphql::{ApiResult, ResolverError};
 use rust_decimal::Decimal;
@@ -106,12 +107,7 @@ impl From<ComplianceFilingFilter> for FilingFilter {
         FilingFilter {
             state: filter.state,
             filing_type: filter.filing_type,
-            statuses: filter
-                .statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            statuses: any_of(filter.statuses),
             due_from: filter.due_from,
             due_to: filter.due_to,
         }

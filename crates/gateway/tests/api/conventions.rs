@@ -412,23 +412,8 @@ fn every_type_a_client_caches_has_an_id() {
 /// The operations of every ```graphql block of README.md and docs/, one per operation (a block
 /// lists several anonymous ones, one per line or paragraph).
 fn documented_operations() -> Vec<(String, String)> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = vec![root.join("README.md")];
-    let mut folders = vec![root.join("docs")];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                files.push(path);
-            }
-        }
-    }
     let mut operations = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let name = file.strip_prefix(&root).unwrap().display().to_string();
+    for (name, text) in leora_test_db::docs::markdown_files().unwrap() {
         for block in text.split("```graphql\n").skip(1) {
             let block = block.split("```").next().unwrap();
             let mut current = String::new();

@@ -6,6 +6,7 @@ use crate::entities::enums::UserStatus as StoredUserStatus;
 use crate::entities::{portal_users, users};
 use crate::service::admin::{self, NewPortalUser, NewUser};
 use async_graphql::{Context, ID, InputObject, Object};
+use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
@@ -30,17 +31,9 @@ impl PortalUserFilter {
     fn into_filter(self) -> ApiResult<admin::PortalUserFilter> {
         Ok(admin::PortalUserFilter {
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
-            statuses: statuses(self.statuses),
+            statuses: any_of::<_, StoredUserStatus>(self.statuses),
         })
     }
-}
-
-fn statuses(asked: Option<Vec<UserStatus>>) -> Vec<StoredUserStatus> {
-    asked
-        .unwrap_or_default()
-        .into_iter()
-        .map(Into::into)
-        .collect()
 }
 
 #[derive(InputObject)]
@@ -84,7 +77,9 @@ impl AdminQuery {
         after: Option<String>,
     ) -> ApiResult<Page<User>> {
         let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let select = admin::users(&statuses(filter.unwrap_or_default().statuses));
+        let select = admin::users(&any_of::<_, StoredUserStatus>(
+            filter.unwrap_or_default().statuses,
+        ));
         let tx = Session::of(ctx)?.tx();
         Ok(paginate(tx, select, users::Column::Id, page, User).await?)
     }

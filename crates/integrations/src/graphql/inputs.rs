@@ -7,6 +7,7 @@ use crate::service::deliveries::DeliveryFilter;
 use crate::service::subscriptions::{NewSubscription, SubscriptionChanges};
 use crate::service::tokens::{NewToken, TokenFilter};
 use async_graphql::{ID, InputObject, MaybeUndefined};
+use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
 use leora_tenancy::graphql::Instant;
 use leora_tenancy::graphql::ids::parse_optional_id;
@@ -19,11 +20,7 @@ pub struct WebhookSubscriptionFilter {
 
 impl WebhookSubscriptionFilter {
     pub fn into_statuses(self) -> Vec<SubscriptionStatus> {
-        self.statuses
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect()
+        any_of(self.statuses)
     }
 }
 
@@ -44,12 +41,7 @@ pub struct WebhookDeliveryFilter {
 impl WebhookDeliveryFilter {
     pub fn into_filter(self) -> ApiResult<DeliveryFilter> {
         Ok(DeliveryFilter {
-            statuses: self
-                .statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            statuses: any_of(self.statuses),
             subscription_id: parse_optional_id(
                 "filter.subscriptionId",
                 self.subscription_id.as_ref(),

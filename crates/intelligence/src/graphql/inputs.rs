@@ -2,6 +2,7 @@
 
 use async_graphql::{ID, InputObject};
 use chrono::NaiveDate;
+use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
 use leora_tenancy::graphql::Instant;
 use leora_tenancy::graphql::ids::parse_optional_id;
@@ -35,12 +36,7 @@ impl ActivityFilter {
             rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
             kind: self.kind.map(Into::into),
-            approval_statuses: self
-                .approval_statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            approval_statuses: any_of(self.approval_statuses),
             occurred_from: self.occurred_from.map(|value| value.0),
             occurred_to: self.occurred_to.map(|value| value.0),
         })
@@ -107,12 +103,7 @@ impl CallPlanFilter {
         Ok(call_plans::CallPlanFilter {
             rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
-            statuses: self
-                .statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            statuses: any_of(self.statuses),
             scheduled_from: self.scheduled_from.map(|value| value.0),
             scheduled_to: self.scheduled_to.map(|value| value.0),
         })
@@ -156,12 +147,7 @@ impl TaskFilter {
         Ok(tasks::TaskFilter {
             assignee_id: parse_optional_id("filter.assigneeId", self.assignee_id.as_ref())?,
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
-            statuses: self
-                .statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            statuses: any_of(self.statuses),
             due_from: self.due_from.map(|value| value.0),
             due_to: self.due_to.map(|value| value.0),
         })
@@ -213,12 +199,7 @@ impl SalesMetricsFilter {
     pub fn into_filter(self) -> ApiResult<MetricsFilter> {
         Ok(MetricsFilter {
             period: self.period.into(),
-            metrics: self
-                .metrics
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            metrics: any_of(self.metrics),
             subject: self.subject.map(Into::into),
             rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
@@ -244,12 +225,7 @@ impl AccountHealthFilter {
     pub fn into_filter(self) -> ApiResult<OverviewFilter> {
         Ok(OverviewFilter {
             at_risk_only: self.at_risk_only,
-            pace_statuses: self
-                .pace_statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            pace_statuses: any_of(self.pace_statuses),
             rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
             max_score: self.max_score,
         })

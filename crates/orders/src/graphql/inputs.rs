@@ -7,6 +7,7 @@ use crate::service::lists::{NewList, NewListItem};
 use crate::service::orders::{self, NewLine, NewOrder, OrderSort};
 use async_graphql::{Enum, ID, InputObject};
 use chrono::NaiveDate;
+use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
 use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
 use leora_tenancy::graphql::pagination::SortDirection;
@@ -28,12 +29,7 @@ pub struct OrderFilter {
 impl OrderFilter {
     pub fn into_filter(self) -> ApiResult<orders::OrderFilter> {
         Ok(orders::OrderFilter {
-            statuses: self
-                .statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            statuses: any_of(self.statuses),
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
             placed_from: self.placed_from.map(|value| value.0),
             placed_to: self.placed_to.map(|value| value.0),
@@ -93,12 +89,7 @@ pub struct InvoiceFilter {
 impl InvoiceFilter {
     pub fn into_filter(self) -> ApiResult<invoices::InvoiceFilter> {
         Ok(invoices::InvoiceFilter {
-            statuses: self
-                .statuses
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            statuses: any_of(self.statuses),
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
             issued_from: self.issued_from.map(|value| value.0),
             issued_to: self.issued_to.map(|value| value.0),

@@ -7,22 +7,8 @@ use leora_test_db::TestDatabase;
 
 /// Every "<number> <noun>" in README.md and docs/, as (file, number, noun).
 fn quoted_counts(nouns: &[&str]) -> Vec<(String, i64, String)> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = vec![root.join("README.md")];
-    let mut folders = vec![root.join("docs")];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                files.push(path);
-            }
-        }
-    }
     let mut found = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
+    for (file, text) in leora_test_db::docs::markdown_files().unwrap() {
         for noun in nouns {
             let phrase = format!(" {noun}");
             for (at, _) in text.match_indices(&phrase) {
@@ -39,7 +25,7 @@ fn quoted_counts(nouns: &[&str]) -> Vec<(String, i64, String)> {
                 let word_start = before[..before.len() - digits.len()].chars().next_back();
                 let standalone = word_start.is_none_or(|c| c == ' ' || c == '(' || c == '\n');
                 if let (Ok(number), true) = (digits.parse::<i64>(), standalone) {
-                    found.push((file.display().to_string(), number, (*noun).to_owned()));
+                    found.push((file.clone(), number, (*noun).to_owned()));
                 }
             }
         }

@@ -16,7 +16,7 @@ const config: CodegenConfig = {
           DateTime: "string",
           Decimal: "string",
           Money: "string",
-          NaiveDate: "string",
+          Date: "string",
           JSON: "unknown",
         },
         strictScalars: true,

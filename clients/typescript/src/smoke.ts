@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   });
   await step("me (staff)", async () => {
     const { me } = await staff.request(MeDocument);
-    check(me.kind === "USER" && me.email === admin, `me answered ${me.kind} ${me.email}`);
+    check(me.kind === "USER" && me.user?.email === admin, `me answered ${me.kind} ${me.user?.email}`);
     check(me.tenant.slug === tenantSlug, `me.tenant.slug is ${me.tenant.slug}`);
   });
   await step("products lists the three wines", async () => {
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   });
   const customerId = await step("me (portal user)", async () => {
     const { me } = await portal.request(MeDocument);
-    check(me.kind === "PORTAL_USER", `me.kind is ${me.kind}`);
+    check(me.kind === "PORTAL_USER" && me.portalUser?.email === buyer, `me answered ${me.kind} ${me.portalUser?.email}`);
     check(me.customerId, "a portal user's me has no customerId");
     return me.customerId;
   });

@@ -73,7 +73,7 @@ impl Extension for PhaseCodes {
 
 /// Whether an error of async-graphql's says a value could not be read as its type, and the
 /// argument it names if any (`Invalid value for argument "first", expected type "Int"`,
-/// `Expected input type "Int", found "x".` for a variable, `Failed to parse "NaiveDate": …`).
+/// `Expected input type "Int", found "x".` for a variable, `Failed to parse "Date": …`).
 fn coercion(error: &ServerError) -> Option<Option<String>> {
     let message = error.message.as_str();
     if message.starts_with("Expected input type ") || message.starts_with("Failed to parse ") {

@@ -14,10 +14,20 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   /**
+   * A calendar date as `YYYY-MM-DD` (RFC 3339's full-date, `"2026-12-04"`), with no time zone:
+   * where a day depends on one (today, overdue, expired) it is the tenant's.
+   */
+  Date: { input: string; output: string; }
+  /**
    * An instant, as RFC 3339 text. Output is always UTC with six fractional digits
    * (`"2026-11-25T14:03:07.120000Z"`); input may carry any offset and precision.
    */
   DateTime: { input: string; output: string; }
+  /**
+   * An exact decimal number that is not money — a tax rate, an ABV, a percentage change — as a
+   * decimal string (`"13.5"`, `"-2.25"`, `"0.0725"`) with the digits it was stored with. Input is a
+   * decimal string (a JSON integer is accepted too, never a float).
+   */
   Decimal: { input: string; output: string; }
   /** A scalar that can represent any JSON value. */
   JSON: { input: unknown; output: unknown; }
@@ -27,16 +37,6 @@ export type Scalars = {
    * too, never a float); each field refuses fractions of a cent with `BAD_USER_INPUT` naming it.
    */
   Money: { input: string; output: string; }
-  /**
-   * ISO 8601 calendar date without timezone.
-   * Format: %Y-%m-%d
-   *
-   * # Examples
-   *
-   * * `1994-11-13`
-   * * `2000-02-24`
-   */
-  NaiveDate: { input: string; output: string; }
 };
 
 export type AccountHealth = {
@@ -81,7 +81,7 @@ export type Activity = {
   occurredAt: Scalars['DateTime']['output'];
   outcome?: Maybe<Scalars['String']['output']>;
   /** The rep the activity is recorded for. */
-  rep?: Maybe<StaffMember>;
+  rep?: Maybe<User>;
   repId: Scalars['ID']['output'];
   sampleApprovalStatus: SampleApprovalStatus;
   /** Units pulled, for sample activities. */
@@ -155,7 +155,7 @@ export type CallPlan = {
   id: Scalars['ID']['output'];
   objective: Scalars['String']['output'];
   outcome?: Maybe<Scalars['String']['output']>;
-  rep?: Maybe<StaffMember>;
+  rep?: Maybe<User>;
   repId: Scalars['ID']['output'];
   scheduledFor: Scalars['DateTime']['output'];
   status: CallPlanStatus;
@@ -236,7 +236,7 @@ export type CheckoutInput = {
   /** Retrying with the same key returns the same order. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   notes?: InputMaybe<Scalars['String']['input']>;
-  requestedDeliveryDate?: InputMaybe<Scalars['NaiveDate']['input']>;
+  requestedDeliveryDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
 export type ComplianceFiling = {
@@ -245,13 +245,13 @@ export type ComplianceFiling = {
   createdAt: Scalars['DateTime']['output'];
   /** Days until the due date; negative once past it. */
   daysUntilDue: Scalars['Int']['output'];
-  dueDate: Scalars['NaiveDate']['output'];
+  dueDate: Scalars['Date']['output'];
   /** What is filed (`excise_return`, `price_posting` …), as the tenant names it. */
   filingType: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   notes?: Maybe<Scalars['String']['output']>;
-  periodEnd: Scalars['NaiveDate']['output'];
-  periodStart: Scalars['NaiveDate']['output'];
+  periodEnd: Scalars['Date']['output'];
+  periodStart: Scalars['Date']['output'];
   /** The regulator's confirmation number. */
   reference?: Maybe<Scalars['String']['output']>;
   state: Scalars['String']['output'];
@@ -283,9 +283,9 @@ export type ComplianceFilingEdge = {
 
 export type ComplianceFilingFilter = {
   /** Due on or after. */
-  dueFrom?: InputMaybe<Scalars['NaiveDate']['input']>;
+  dueFrom?: InputMaybe<Scalars['Date']['input']>;
   /** Due on or before. */
-  dueTo?: InputMaybe<Scalars['NaiveDate']['input']>;
+  dueTo?: InputMaybe<Scalars['Date']['input']>;
   filingType?: InputMaybe<Scalars['String']['input']>;
   state?: InputMaybe<Scalars['String']['input']>;
   /** Any of these statuses (as of today); all when absent or empty. */
@@ -294,11 +294,11 @@ export type ComplianceFilingFilter = {
 
 export type CreateComplianceFilingInput = {
   amount?: InputMaybe<Scalars['Money']['input']>;
-  dueDate: Scalars['NaiveDate']['input'];
+  dueDate: Scalars['Date']['input'];
   filingType: Scalars['String']['input'];
   notes?: InputMaybe<Scalars['String']['input']>;
-  periodEnd: Scalars['NaiveDate']['input'];
-  periodStart: Scalars['NaiveDate']['input'];
+  periodEnd: Scalars['Date']['input'];
+  periodStart: Scalars['Date']['input'];
   state: Scalars['String']['input'];
 };
 
@@ -308,7 +308,7 @@ export type CreateCustomerInput = {
   billingAddress?: InputMaybe<Scalars['JSON']['input']>;
   creditLimit?: InputMaybe<Scalars['Money']['input']>;
   email?: InputMaybe<Scalars['String']['input']>;
-  licenseExpiresOn?: InputMaybe<Scalars['NaiveDate']['input']>;
+  licenseExpiresOn?: InputMaybe<Scalars['Date']['input']>;
   licenseNumber?: InputMaybe<Scalars['String']['input']>;
   licenseState?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
@@ -334,7 +334,7 @@ export type CreateOrderInput = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   lines: Array<OrderLineInput>;
   notes?: InputMaybe<Scalars['String']['input']>;
-  requestedDeliveryDate?: InputMaybe<Scalars['NaiveDate']['input']>;
+  requestedDeliveryDate?: InputMaybe<Scalars['Date']['input']>;
   /** Submit at once (reserving stock) instead of saving a draft. */
   submit?: Scalars['Boolean']['input'];
 };
@@ -373,9 +373,9 @@ export type CreateSkuInput = {
 };
 
 export type CreateStateTaxRateInput = {
-  effectiveFrom: Scalars['NaiveDate']['input'];
+  effectiveFrom: Scalars['Date']['input'];
   /** Exclusive; omit while the rate has no announced end. */
-  effectiveUntil?: InputMaybe<Scalars['NaiveDate']['input']>;
+  effectiveUntil?: InputMaybe<Scalars['Date']['input']>;
   productCategory: ProductCategory;
   rate: Scalars['Decimal']['input'];
   rateKind: TaxRateKind;
@@ -430,7 +430,7 @@ export type Customer = {
   creditLimit?: Maybe<Scalars['Money']['output']>;
   email?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
-  licenseExpiresOn?: Maybe<Scalars['NaiveDate']['output']>;
+  licenseExpiresOn?: Maybe<Scalars['Date']['output']>;
   licenseNumber?: Maybe<Scalars['String']['output']>;
   licenseState?: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
@@ -513,7 +513,7 @@ export type HealthRunSummary = {
   metricRows: Scalars['Int']['output'];
   newlyAtRisk: Scalars['Int']['output'];
   notifications: Scalars['Int']['output'];
-  snapshotDate: Scalars['NaiveDate']['output'];
+  snapshotDate: Scalars['Date']['output'];
   snapshots: Scalars['Int']['output'];
 };
 
@@ -544,7 +544,7 @@ export type HealthSnapshot = {
   riskFlags: Array<RiskFlag>;
   /** Sample units pulled for the customer in the current period. */
   samplesUsed: Scalars['Int']['output'];
-  snapshotDate: Scalars['NaiveDate']['output'];
+  snapshotDate: Scalars['Date']['output'];
 };
 
 export type HealthSnapshotConnection = {
@@ -618,7 +618,7 @@ export type Invoice = {
   amountPaid: Scalars['Money']['output'];
   balance: Scalars['Money']['output'];
   customer: Customer;
-  dueDate: Scalars['NaiveDate']['output'];
+  dueDate: Scalars['Date']['output'];
   id: Scalars['ID']['output'];
   invoiceNumber: Scalars['String']['output'];
   issuedAt: Scalars['DateTime']['output'];
@@ -681,7 +681,7 @@ export type LicenseExpiry = {
   /** Negative once expired. */
   daysUntilExpiry?: Maybe<Scalars['Int']['output']>;
   expired: Scalars['Boolean']['output'];
-  expiresOn?: Maybe<Scalars['NaiveDate']['output']>;
+  expiresOn?: Maybe<Scalars['Date']['output']>;
   /** The customer's id: a customer holds one licence. */
   id: Scalars['ID']['output'];
   licenseNumber?: Maybe<Scalars['String']['output']>;
@@ -747,13 +747,14 @@ export type Me = {
   __typename?: 'Me';
   /** The customer a portal user belongs to; null for internal users. */
   customerId?: Maybe<Scalars['ID']['output']>;
-  email: Scalars['String']['output'];
-  fullName: Scalars['String']['output'];
-  id: Scalars['ID']['output'];
   kind: PrincipalKind;
   permissions: Array<Scalars['String']['output']>;
+  /** The portal user signed in; null for staff. */
+  portalUser?: Maybe<PortalUser>;
   roles: Array<Scalars['String']['output']>;
   tenant: Tenant;
+  /** The staff member signed in; null for portal users. */
+  user?: Maybe<User>;
 };
 
 /** Days; ISO weeks starting on Monday; calendar months (in the tenant's time zone). */
@@ -1343,7 +1344,7 @@ export type Order = {
   placedByPortalUserId?: Maybe<Scalars['ID']['output']>;
   /** The staff member who placed it: staff only. */
   placedByUserId?: Maybe<Scalars['ID']['output']>;
-  requestedDeliveryDate?: Maybe<Scalars['NaiveDate']['output']>;
+  requestedDeliveryDate?: Maybe<Scalars['Date']['output']>;
   status: OrderStatus;
   submittedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Sum of the line totals, before tax. */
@@ -1821,9 +1822,9 @@ export type QueryCallPlansArgs = {
 
 
 export type QueryComplianceCalendarArgs = {
-  from: Scalars['NaiveDate']['input'];
+  from: Scalars['Date']['input'];
   state?: InputMaybe<Scalars['String']['input']>;
-  to: Scalars['NaiveDate']['input'];
+  to: Scalars['Date']['input'];
 };
 
 
@@ -2016,8 +2017,8 @@ export type SalesMetric = {
   id: Scalars['ID']['output'];
   metric: SalesMetricKind;
   period: MetricPeriod;
-  periodStart: Scalars['NaiveDate']['output'];
-  rep?: Maybe<StaffMember>;
+  periodStart: Scalars['Date']['output'];
+  rep?: Maybe<User>;
   repId?: Maybe<Scalars['ID']['output']>;
   subject: MetricSubject;
   /** Money for revenue and average order value; a count for orders and units. */
@@ -2057,7 +2058,7 @@ export type SalesMetricsFilter = {
    * The first period: those starting on or after this day. Plain `from`/`to`, as they bound
    * the metric periods themselves, each in or out whole.
    */
-  from?: InputMaybe<Scalars['NaiveDate']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
   /** All four when absent or empty. */
   metrics?: InputMaybe<Array<SalesMetricKind>>;
   period: MetricPeriod;
@@ -2065,7 +2066,7 @@ export type SalesMetricsFilter = {
   /** Rep, customer and tenant rows when absent. */
   subject?: InputMaybe<MetricSubject>;
   /** The last period: those starting on or before this day. */
-  to?: InputMaybe<Scalars['NaiveDate']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /** Whether a sample pull needed, and got, a manager's approval. */
@@ -2123,13 +2124,6 @@ export type SortDirection =
   | 'ASC'
   | 'DESC';
 
-export type StaffMember = {
-  __typename?: 'StaffMember';
-  email: Scalars['String']['output'];
-  fullName: Scalars['String']['output'];
-  id: Scalars['ID']['output'];
-};
-
 export type StateFilingCalendar = {
   __typename?: 'StateFilingCalendar';
   /** By due date. One calendar answer holds at most 1,000 filings across its states. */
@@ -2144,9 +2138,9 @@ export type StateFilingCalendar = {
 export type StateTaxRate = {
   __typename?: 'StateTaxRate';
   createdAt: Scalars['DateTime']['output'];
-  effectiveFrom: Scalars['NaiveDate']['output'];
+  effectiveFrom: Scalars['Date']['output'];
   /** Exclusive; null while the rate has no announced end. */
-  effectiveUntil?: Maybe<Scalars['NaiveDate']['output']>;
+  effectiveUntil?: Maybe<Scalars['Date']['output']>;
   id: Scalars['ID']['output'];
   productCategory: ProductCategory;
   /** Dollars per gallon, or a percentage (7.5 means 7.5 %). */
@@ -2178,7 +2172,7 @@ export type StateTaxRateEdge = {
 
 export type StateTaxRateFilter = {
   /** Only the rates in force on this day. */
-  activeOn?: InputMaybe<Scalars['NaiveDate']['input']>;
+  activeOn?: InputMaybe<Scalars['Date']['input']>;
   productCategory?: InputMaybe<ProductCategory>;
   /** Two-letter code. */
   state?: InputMaybe<Scalars['String']['input']>;
@@ -2253,7 +2247,7 @@ export type SupplierStatus =
 
 export type Task = {
   __typename?: 'Task';
-  assignee?: Maybe<StaffMember>;
+  assignee?: Maybe<User>;
   assigneeId: Scalars['ID']['output'];
   completedAt?: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
@@ -2324,7 +2318,7 @@ export type UpdateCustomerInput = {
   billingAddress?: InputMaybe<Scalars['JSON']['input']>;
   creditLimit?: InputMaybe<Scalars['Money']['input']>;
   email?: InputMaybe<Scalars['String']['input']>;
-  licenseExpiresOn?: InputMaybe<Scalars['NaiveDate']['input']>;
+  licenseExpiresOn?: InputMaybe<Scalars['Date']['input']>;
   licenseNumber?: InputMaybe<Scalars['String']['input']>;
   licenseState?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
@@ -2363,8 +2357,8 @@ export type UpdateSkuInput = {
 
 /** Omitted fields stay as they are; `effectiveUntil: null` removes the end. */
 export type UpdateStateTaxRateInput = {
-  effectiveFrom?: InputMaybe<Scalars['NaiveDate']['input']>;
-  effectiveUntil?: InputMaybe<Scalars['NaiveDate']['input']>;
+  effectiveFrom?: InputMaybe<Scalars['Date']['input']>;
+  effectiveUntil?: InputMaybe<Scalars['Date']['input']>;
   productCategory?: InputMaybe<ProductCategory>;
   rate?: InputMaybe<Scalars['Decimal']['input']>;
   rateKind?: InputMaybe<TaxRateKind>;
@@ -2389,15 +2383,19 @@ export type UpdateWebhookSubscriptionInput = {
 
 export type User = {
   __typename?: 'User';
-  createdAt: Scalars['DateTime']['output'];
+  /** The user themself and holders of `users.manage` only. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
   email: Scalars['String']['output'];
   fullName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  /** The user themself and holders of `users.manage` only. */
   lastLoginAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The user themself and holders of `users.manage` only. */
   managerId?: Maybe<Scalars['ID']['output']>;
-  /** Names of the user's roles. */
-  roles: Array<Scalars['String']['output']>;
-  status: UserStatus;
+  /** Names of the user's roles. The user themself and holders of `users.manage` only. */
+  roles?: Maybe<Array<Scalars['String']['output']>>;
+  /** The user themself and holders of `users.manage` only. */
+  status?: Maybe<UserStatus>;
 };
 
 export type UserConnection = {
@@ -2605,7 +2603,7 @@ export type PortalLoginMutation = { __typename?: 'Mutation', portalLogin?: { __t
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { __typename?: 'Query', me: { __typename?: 'Me', id: string, kind: PrincipalKind, email: string, fullName: string, roles: Array<string>, permissions: Array<string>, customerId?: string | null, tenant: { __typename?: 'Tenant', slug: string, name: string } } };
+export type MeQuery = { __typename?: 'Query', me: { __typename?: 'Me', kind: PrincipalKind, roles: Array<string>, permissions: Array<string>, customerId?: string | null, user?: { __typename?: 'User', id: string, email: string, fullName: string } | null, portalUser?: { __typename?: 'PortalUser', id: string, email: string, fullName: string } | null, tenant: { __typename?: 'Tenant', slug: string, name: string } } };
 
 export type CartFieldsFragment = { __typename?: 'Cart', id: string, status: CartStatus, expiresAt: string, items: Array<{ __typename?: 'CartItem', id: string, quantity: number, sku: { __typename?: 'Sku', id: string, code: string } }> };
 
@@ -2663,7 +2661,7 @@ export const CartFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"
 export const OrderFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"orderNumber"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"subtotal"}},{"kind":"Field","name":{"kind":"Name","value":"taxTotal"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineNumber"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"lineTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<OrderFieldsFragment, unknown>;
 export const LoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Login"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LoginInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<LoginMutation, LoginMutationVariables>;
 export const PortalLoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PortalLogin"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LoginInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"portalLogin"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<PortalLoginMutation, PortalLoginMutationVariables>;
-export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"permissions"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"tenant"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
+export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"portalUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"permissions"}},{"kind":"Field","name":{"kind":"Name","value":"customerId"}},{"kind":"Field","name":{"kind":"Name","value":"tenant"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const CartDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Cart"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cart"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CartFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CartFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Cart"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CartQuery, CartQueryVariables>;
 export const AddToCartDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddToCart"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"skuId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"quantity"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addToCart"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"skuId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"skuId"}}},{"kind":"Argument","name":{"kind":"Name","value":"quantity"},"value":{"kind":"Variable","name":{"kind":"Name","value":"quantity"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CartFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CartFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Cart"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AddToCartMutation, AddToCartMutationVariables>;
 export const CheckoutCartDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CheckoutCart"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"CheckoutInput"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"checkoutCart"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"order"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"OrderFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cart"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CartFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"orderNumber"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"subtotal"}},{"kind":"Field","name":{"kind":"Name","value":"taxTotal"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineNumber"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"unitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"lineTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CartFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Cart"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CheckoutCartMutation, CheckoutCartMutationVariables>;

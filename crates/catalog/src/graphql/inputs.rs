@@ -8,14 +8,12 @@ use crate::service::products::{self, NewProduct, ProductChanges, ProductSort};
 use crate::service::skus::{NewSku, SkuChanges};
 use crate::service::suppliers::{NewSupplier, SupplierChanges};
 use async_graphql::{Enum, ID, InputObject, Json, MaybeUndefined};
-use chrono::NaiveDate;
 use leora_compliance::graphql::ProductCategory;
 use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
 use leora_tenancy::graphql::ids::parse_optional_id;
 use leora_tenancy::graphql::pagination::SortDirection;
-use leora_tenancy::graphql::{Instant, Money};
-use rust_decimal::Decimal;
+use leora_tenancy::graphql::{Date, Exact, Instant, Money};
 use serde_json::Value;
 
 fn patch<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
@@ -137,7 +135,7 @@ pub struct CreateProductInput {
     pub vintage: Option<i32>,
     pub region: Option<String>,
     pub country: Option<String>,
-    pub abv: Option<Decimal>,
+    pub abv: Option<Exact>,
     pub description: Option<String>,
     pub metadata: Option<Json<Value>>,
 }
@@ -153,7 +151,7 @@ impl CreateProductInput {
             vintage: self.vintage,
             region: self.region,
             country: self.country,
-            abv: self.abv,
+            abv: self.abv.map(|abv| abv.0),
             description: self.description,
             metadata: self.metadata.map(|m| m.0),
         })
@@ -170,7 +168,7 @@ pub struct UpdateProductInput {
     pub vintage: MaybeUndefined<i32>,
     pub region: MaybeUndefined<String>,
     pub country: MaybeUndefined<String>,
-    pub abv: MaybeUndefined<Decimal>,
+    pub abv: MaybeUndefined<Exact>,
     pub description: MaybeUndefined<String>,
     pub metadata: Option<Json<Value>>,
     pub status: Option<ProductStatus>,
@@ -187,7 +185,7 @@ impl UpdateProductInput {
             vintage: patch(self.vintage),
             region: patch(self.region),
             country: patch(self.country),
-            abv: patch(self.abv),
+            abv: patch(self.abv.map_value(|abv| abv.0)),
             description: patch(self.description),
             metadata: self.metadata.map(|m| m.0),
             status: self.status.map(Into::into),
@@ -301,7 +299,7 @@ pub struct CreateCustomerInput {
     pub phone: Option<String>,
     pub license_number: Option<String>,
     pub license_state: Option<String>,
-    pub license_expires_on: Option<NaiveDate>,
+    pub license_expires_on: Option<Date>,
     /// Two-letter state code; decides excise tax.
     pub state: String,
     pub price_tier: Option<String>,
@@ -321,7 +319,7 @@ impl CreateCustomerInput {
             phone: self.phone,
             license_number: self.license_number,
             license_state: self.license_state,
-            license_expires_on: self.license_expires_on,
+            license_expires_on: self.license_expires_on.map(|date| date.0),
             state: self.state,
             price_tier: self.price_tier,
             payment_terms: self.payment_terms.map(Into::into),
@@ -341,7 +339,7 @@ pub struct UpdateCustomerInput {
     pub phone: MaybeUndefined<String>,
     pub license_number: MaybeUndefined<String>,
     pub license_state: MaybeUndefined<String>,
-    pub license_expires_on: MaybeUndefined<NaiveDate>,
+    pub license_expires_on: MaybeUndefined<Date>,
     pub state: Option<String>,
     pub price_tier: MaybeUndefined<String>,
     pub payment_terms: Option<PaymentTerms>,
@@ -361,7 +359,7 @@ impl UpdateCustomerInput {
             phone: patch(self.phone),
             license_number: patch(self.license_number),
             license_state: patch(self.license_state),
-            license_expires_on: patch(self.license_expires_on),
+            license_expires_on: patch(self.license_expires_on.map_value(|date| date.0)),
             state: self.state,
             price_tier: patch(self.price_tier),
             payment_terms: self.payment_terms.map(Into::into),

@@ -12,14 +12,12 @@ use crate::service::inventory::Availability;
 use crate::service::pricing::{self, PriceQuote, PriceSource as StoredPriceSource};
 use crate::service::skus::MAX_SKUS_PER_PRODUCT;
 use async_graphql::{Context, ID, Json, Object};
-use chrono::NaiveDate;
 use leora_compliance::graphql::ProductCategory;
 use leora_tenancy::graphql::cost;
 pub(crate) use leora_tenancy::graphql::ids::{id, not_found, parse_id};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, ResolverError, Session};
-use leora_tenancy::graphql::{Instant, Money};
+use leora_tenancy::graphql::{Date, Exact, Instant, Money};
 use leora_tenancy::mirror_enum;
-use rust_decimal::Decimal;
 
 mirror_enum!(ProductStatus <=> StoredProductStatus { Active, Inactive, Discontinued });
 mirror_enum!(CustomerStatus <=> StoredCustomerStatus { Active, OnHold, Inactive });
@@ -59,8 +57,8 @@ impl Product {
         self.0.country.as_deref()
     }
     /// Alcohol by volume, in percent.
-    async fn abv(&self) -> Option<Decimal> {
-        self.0.abv
+    async fn abv(&self) -> Option<Exact> {
+        self.0.abv.map(Exact)
     }
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
@@ -284,8 +282,8 @@ impl Customer {
     async fn license_state(&self) -> Option<&str> {
         self.0.license_state.as_deref()
     }
-    async fn license_expires_on(&self) -> Option<NaiveDate> {
-        self.0.license_expires_on
+    async fn license_expires_on(&self) -> Option<Date> {
+        self.0.license_expires_on.map(Date)
     }
     /// Where the customer is, which decides its excise tax.
     async fn state(&self) -> &str {

@@ -1,11 +1,9 @@
 //! Filters and mutation inputs for the compliance API.
 
 use async_graphql::{Enum, InputObject, MaybeUndefined};
-use chrono::NaiveDate;
 use leora_tenancy::filter::any_of;
-use leora_tenancy::graphql::Money;
+use leora_tenancy::graphql::{Date, Exact, Money};
 use leora_tenancy::graphql::{ApiResult, ResolverError};
-use rust_decimal::Decimal;
 
 use super::types::{FilingStatus, ProductCategory, TaxRateKind};
 use crate::service::filings::{FilingFilter, NewFiling, Review, Submission};
@@ -18,7 +16,7 @@ pub struct StateTaxRateFilter {
     pub state: Option<String>,
     pub product_category: Option<ProductCategory>,
     /// Only the rates in force on this day.
-    pub active_on: Option<NaiveDate>,
+    pub active_on: Option<Date>,
 }
 
 impl StateTaxRateFilter {
@@ -37,7 +35,7 @@ impl StateTaxRateFilter {
         Ok(TaxRateFilter {
             state,
             category: self.product_category.map(Into::into),
-            in_force_on: self.active_on,
+            in_force_on: self.active_on.map(|date| date.0),
         })
     }
 }
@@ -47,10 +45,10 @@ pub struct CreateStateTaxRateInput {
     pub state: String,
     pub product_category: ProductCategory,
     pub rate_kind: TaxRateKind,
-    pub rate: Decimal,
-    pub effective_from: NaiveDate,
+    pub rate: Exact,
+    pub effective_from: Date,
     /// Exclusive; omit while the rate has no announced end.
-    pub effective_until: Option<NaiveDate>,
+    pub effective_until: Option<Date>,
 }
 
 impl From<CreateStateTaxRateInput> for NewTaxRate {
@@ -59,9 +57,9 @@ impl From<CreateStateTaxRateInput> for NewTaxRate {
             state: input.state,
             category: input.product_category.into(),
             kind: input.rate_kind.into(),
-            rate: input.rate,
-            effective_from: input.effective_from,
-            effective_until: input.effective_until,
+            rate: input.rate.0,
+            effective_from: input.effective_from.0,
+            effective_until: input.effective_until.map(|date| date.0),
         }
     }
 }
@@ -72,9 +70,9 @@ pub struct UpdateStateTaxRateInput {
     pub state: Option<String>,
     pub product_category: Option<ProductCategory>,
     pub rate_kind: Option<TaxRateKind>,
-    pub rate: Option<Decimal>,
-    pub effective_from: Option<NaiveDate>,
-    pub effective_until: MaybeUndefined<NaiveDate>,
+    pub rate: Option<Exact>,
+    pub effective_from: Option<Date>,
+    pub effective_until: MaybeUndefined<Date>,
 }
 
 impl From<UpdateStateTaxRateInput> for TaxRateChanges {
@@ -83,9 +81,9 @@ impl From<UpdateStateTaxRateInput> for TaxRateChanges {
             state: input.state,
             category: input.product_category.map(Into::into),
             kind: input.rate_kind.map(Into::into),
-            rate: input.rate,
-            effective_from: input.effective_from,
-            effective_until: input.effective_until.into(),
+            rate: input.rate.map(|rate| rate.0),
+            effective_from: input.effective_from.map(|date| date.0),
+            effective_until: input.effective_until.map_value(|date| date.0).into(),
         }
     }
 }
@@ -97,9 +95,9 @@ pub struct ComplianceFilingFilter {
     /// Any of these statuses (as of today); all when absent or empty.
     pub statuses: Option<Vec<FilingStatus>>,
     /// Due on or after.
-    pub due_from: Option<NaiveDate>,
+    pub due_from: Option<Date>,
     /// Due on or before.
-    pub due_to: Option<NaiveDate>,
+    pub due_to: Option<Date>,
 }
 
 impl From<ComplianceFilingFilter> for FilingFilter {
@@ -108,8 +106,8 @@ impl From<ComplianceFilingFilter> for FilingFilter {
             state: filter.state,
             filing_type: filter.filing_type,
             statuses: any_of(filter.statuses),
-            due_from: filter.due_from,
-            due_to: filter.due_to,
+            due_from: filter.due_from.map(|date| date.0),
+            due_to: filter.due_to.map(|date| date.0),
         }
     }
 }
@@ -118,9 +116,9 @@ impl From<ComplianceFilingFilter> for FilingFilter {
 pub struct CreateComplianceFilingInput {
     pub state: String,
     pub filing_type: String,
-    pub period_start: NaiveDate,
-    pub period_end: NaiveDate,
-    pub due_date: NaiveDate,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub due_date: Date,
     pub amount: Option<Money>,
     pub notes: Option<String>,
 }
@@ -130,9 +128,9 @@ impl From<CreateComplianceFilingInput> for NewFiling {
         NewFiling {
             state: input.state,
             filing_type: input.filing_type,
-            period_start: input.period_start,
-            period_end: input.period_end,
-            due_date: input.due_date,
+            period_start: input.period_start.0,
+            period_end: input.period_end.0,
+            due_date: input.due_date.0,
             amount: input.amount.map(|value| value.0),
             notes: input.notes,
         }

@@ -1,10 +1,9 @@
 //! Compliance queries: staff with `compliance.view`.
 
 use async_graphql::{Context, ID, Object};
-use chrono::NaiveDate;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
-use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
+use leora_tenancy::graphql::{ApiResult, Date, Permission, RequirePermission, Session};
 
 use super::inputs::{ComplianceFilingFilter, StateTaxRateFilter};
 use super::types::{ComplianceFiling, StateFilingCalendar, StateTaxRate, parse_id};
@@ -79,13 +78,13 @@ impl ComplianceQuery {
     async fn compliance_calendar(
         &self,
         ctx: &Context<'_>,
-        from: NaiveDate,
-        to: NaiveDate,
+        from: Date,
+        to: Date,
         state: Option<String>,
     ) -> ApiResult<Vec<StateFilingCalendar>> {
         let tx = Session::of(ctx)?.tx();
         let (today, _) = tenant_today(tx).await?;
-        let calendar = filings::calendar(tx, from, to, state.as_deref()).await?;
+        let calendar = filings::calendar(tx, from.0, to.0, state.as_deref()).await?;
         Ok(calendar
             .into_iter()
             .map(|(state, filings)| StateFilingCalendar {

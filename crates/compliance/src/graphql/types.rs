@@ -4,8 +4,7 @@ use crate::service::filings::MAX_CALENDAR_FILINGS;
 use async_graphql::{ID, Object};
 use chrono::NaiveDate;
 use leora_tenancy::graphql::cost;
-use leora_tenancy::graphql::{Instant, Money};
-use rust_decimal::Decimal;
+use leora_tenancy::graphql::{Date, Exact, Instant, Money};
 
 use crate::entities::compliance_filings::{self, FilingStatus as StoredFilingStatus};
 use crate::entities::enums::ProductCategory as StoredProductCategory;
@@ -44,15 +43,15 @@ impl StateTaxRate {
         self.0.rate_kind.into()
     }
     /// Dollars per gallon, or a percentage (7.5 means 7.5 %).
-    async fn rate(&self) -> Decimal {
-        self.0.rate
+    async fn rate(&self) -> Exact {
+        self.0.rate.into()
     }
-    async fn effective_from(&self) -> NaiveDate {
-        self.0.effective_from
+    async fn effective_from(&self) -> Date {
+        self.0.effective_from.into()
     }
     /// Exclusive; null while the rate has no announced end.
-    async fn effective_until(&self) -> Option<NaiveDate> {
-        self.0.effective_until
+    async fn effective_until(&self) -> Option<Date> {
+        self.0.effective_until.map(Date)
     }
     async fn created_at(&self) -> Instant {
         self.0.created_at.into()
@@ -77,14 +76,14 @@ impl ComplianceFiling {
     async fn filing_type(&self) -> &str {
         &self.filing.filing_type
     }
-    async fn period_start(&self) -> NaiveDate {
-        self.filing.period_start
+    async fn period_start(&self) -> Date {
+        self.filing.period_start.into()
     }
-    async fn period_end(&self) -> NaiveDate {
-        self.filing.period_end
+    async fn period_end(&self) -> Date {
+        self.filing.period_end.into()
     }
-    async fn due_date(&self) -> NaiveDate {
-        self.filing.due_date
+    async fn due_date(&self) -> Date {
+        self.filing.due_date.into()
     }
     /// As of today in the tenant's time zone.
     async fn status(&self) -> FilingStatus {

@@ -27,7 +27,7 @@ fn refused_before_execution(reply: &Reply, code: &str) {
 #[tokio::test]
 async fn a_document_that_does_not_parse_is_graphql_parse_failed_without_data() {
     let app = app().await;
-    let reply = rep_asks(&app, "{ me { id ", json!({})).await;
+    let reply = rep_asks(&app, "{ me { kind ", json!({})).await;
     refused_before_execution(&reply, "GRAPHQL_PARSE_FAILED");
 }
 
@@ -38,7 +38,7 @@ async fn an_invalid_document_is_graphql_validation_failed_without_data() {
     refused_before_execution(&reply, "GRAPHQL_VALIDATION_FAILED");
     let reply = rep_asks(
         &app,
-        "query A { me { id } } query B { me { id } }",
+        "query A { me { kind } } query B { me { kind } }",
         json!({}),
     )
     .await;
@@ -103,7 +103,7 @@ async fn a_failed_non_null_field_nulls_its_parent_up_to_data() {
     let app = app().await;
     let reply = rep_asks(
         &app,
-        &format!("{{ product(id: \"{UNKNOWN_ID}\") {{ id }} me {{ id }} }}"),
+        &format!("{{ product(id: \"{UNKNOWN_ID}\") {{ id }} me {{ kind }} }}"),
         json!({}),
     )
     .await;
@@ -394,6 +394,7 @@ fn every_type_a_client_caches_has_an_id() {
         "HealthRunSummary",
         "Permission",
         "StateFilingCalendar",
+        "Me",
     ];
     let mut missing = Vec::new();
     for block in sdl.split("\ntype ").skip(1) {
@@ -462,4 +463,66 @@ async fn every_graphql_example_in_the_docs_is_valid_against_the_schema() {
         }
     }
     assert!(invalid.is_empty(), "{}", invalid.join("\n"));
+}
+
+#[tokio::test]
+async fn one_person_is_one_user_whoever_refers_to_them() {
+    let app = app().await;
+    let admin = app.token("admin@acme.test").await;
+    let rep = app.token("rep@acme.test").await;
+    let rep_id = app
+        .scalar_text("SELECT id::text FROM users WHERE email = 'rep@acme.test'")
+        .await;
+    let admin_id = app
+        .scalar_text("SELECT id::text FROM users WHERE email = 'admin@acme.test'")
+        .await;
+    app.scalar_text(&format!(
+        "UPDATE customers SET assigned_rep_id = '{rep_id}' RETURNING 'assigned'"
+    ))
+    .await;
+    for (assignee, title) in [(&rep_id, "For the rep"), (&admin_id, "The admin's own")] {
+        let created = app
+            .graphql(
+                Some(&admin),
+                "mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }",
+                json!({ "input": { "title": title, "assigneeId": assignee, "customerId": app.customer } }),
+            )
+            .await;
+        assert!(created.body.get("errors").is_none(), "{}", created.body);
+    }
+
+    let me = app
+        .ask(&rep, "{ me { user { __typename id email status } } }")
+        .await;
+    let own = &me.data("me")["user"];
+    assert_eq!(own["__typename"], "User", "{}", me.body);
+    assert_eq!(own["id"], rep_id.as_str());
+    assert_eq!(own["status"], "ACTIVE", "a user reads their own details");
+
+    let tasks = app
+        .ask(
+            &rep,
+            "{ tasks(first: 10) { nodes { title assignee { __typename id email status } } } }",
+        )
+        .await;
+    let nodes = tasks.body["data"]["tasks"]["nodes"].as_array().unwrap();
+    let assignee_of = |title: &str| {
+        &nodes
+            .iter()
+            .find(|node| node["title"] == title)
+            .unwrap_or_else(|| panic!("no task {title:?} in {}", tasks.body))["assignee"]
+    };
+    let colleague = assignee_of("The admin's own");
+    assert_eq!(colleague["__typename"], "User");
+    assert_eq!(colleague["email"], "admin@acme.test");
+    assert!(
+        colleague["status"].is_null(),
+        "a colleague's account details are not a rep's to read: {}",
+        tasks.body
+    );
+    assert_eq!(tasks.code(), "FORBIDDEN");
+    assert_eq!(assignee_of("For the rep")["status"], "ACTIVE");
+
+    let sdl = leora_gateway::schema::sdl();
+    assert!(!sdl.contains("type StaffMember"), "one typename per person");
 }

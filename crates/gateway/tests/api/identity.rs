@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::net::SocketAddr;
 use uuid::Uuid;
 
-const ME: &str = "{ me { kind email roles permissions customerId tenant { slug } } }";
+const ME: &str = "{ me { kind user { email } roles permissions customerId tenant { slug } } }";
 
 #[tokio::test]
 async fn login_succeeds_and_me_describes_the_principal() {
@@ -22,7 +22,7 @@ async fn login_succeeds_and_me_describes_the_principal() {
     let token = login.data("login")["accessToken"].as_str().unwrap();
     let me = app.ask(token, ME).await;
     assert_eq!(me.data("me")["kind"], "USER");
-    assert_eq!(me.data("me")["email"], "admin@acme.test");
+    assert_eq!(me.data("me")["user"]["email"], "admin@acme.test");
     assert_eq!(me.data("me")["roles"], json!(["admin"]));
     assert_eq!(me.data("me")["tenant"]["slug"], "acme");
     assert!(
@@ -134,7 +134,7 @@ async fn refresh_rotates_and_reuse_revokes_the_session() {
         .to_owned();
     assert_ne!(first_refresh, second_refresh);
     assert_eq!(
-        app.ask(&second_access, ME).await.data("me")["email"],
+        app.ask(&second_access, ME).await.data("me")["user"]["email"],
         "admin@acme.test"
     );
 
@@ -240,7 +240,7 @@ async fn forged_tokens_are_unauthenticated() {
     let other_tenants_claim = sign(&hs256, &foreign_claims, SECRET);
 
     assert_eq!(
-        app.ask(&genuine, ME).await.data("me")["email"],
+        app.ask(&genuine, ME).await.data("me")["user"]["email"],
         "rep@acme.test"
     );
     let mut just_expired_claims = claims.clone();
@@ -567,14 +567,14 @@ async fn graphql_over_http_basics() {
 async fn a_repeated_query_text_is_trimmed_for_each_requests_own_variables() {
     let app = app().await;
     let admin = app.token("admin@acme.test").await;
-    let query = "query($withEmail: Boolean!) { me { kind email @include(if: $withEmail) } }";
+    let query = "query($withEmail: Boolean!) { me { kind user @include(if: $withEmail) { email } } }";
     for with_email in [true, false, true] {
         let reply = app
             .graphql(Some(&admin), query, json!({ "withEmail": with_email }))
             .await;
         assert_eq!(reply.data("me")["kind"], "USER", "{}", reply.body);
         assert_eq!(
-            reply.data("me").get("email").is_some(),
+            reply.data("me").get("user").is_some(),
             with_email,
             "{}",
             reply.body

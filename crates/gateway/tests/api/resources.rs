@@ -157,9 +157,9 @@ async fn rename_a_locked_customer(deadlines: &[(&str, &str)]) -> Reply {
         .graphql(Some(&admin), RENAME, json!({ "id": app.customer }))
         .await;
     lock.rollback().await.unwrap();
-    let after = app.ask(&admin, "{ me { email } }").await;
+    let after = app.ask(&admin, "{ me { user { email } } }").await;
     assert_eq!(
-        after.data("me")["email"],
+        after.data("me")["user"]["email"],
         "admin@acme.test",
         "{}",
         after.body
@@ -227,8 +227,8 @@ async fn a_tenant_over_its_concurrency_cap_is_rate_limited_while_another_tenant_
     let blocked = app.graphql(Some(&admin), RENAME, json!({ "id": app.customer }));
     let later = async {
         wait_until_a_request_waits_for_a_lock(&app).await;
-        let refused = app.ask(&admin, "{ me { email } }").await;
-        let served = app.ask(&other_tenant, "{ me { email } }").await;
+        let refused = app.ask(&admin, "{ me { user { email } } }").await;
+        let served = app.ask(&other_tenant, "{ me { user { email } } }").await;
         lock.rollback().await.unwrap();
         (refused, served)
     };
@@ -237,7 +237,7 @@ async fn a_tenant_over_its_concurrency_cap_is_rate_limited_while_another_tenant_
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(refused.body["errors"][0]["extensions"]["retryAfterSeconds"].as_u64() >= Some(1));
     assert_eq!(
-        served.data("me")["email"],
+        served.data("me")["user"]["email"],
         "admin@beta.test",
         "{}",
         served.body
@@ -260,13 +260,13 @@ async fn a_principal_past_its_request_rate_is_rate_limited() {
     let admin = app.token("admin@acme.test").await;
     let rep = app.token("rep@acme.test").await;
     for _ in 0..2 {
-        let reply = app.ask(&admin, "{ me { email } }").await;
+        let reply = app.ask(&admin, "{ me { user { email } } }").await;
         assert!(reply.body["errors"].is_null(), "{}", reply.body);
     }
-    let refused = app.ask(&admin, "{ me { email } }").await;
+    let refused = app.ask(&admin, "{ me { user { email } } }").await;
     assert_eq!(refused.code(), "RATE_LIMITED", "{}", refused.body);
-    let other = app.ask(&rep, "{ me { email } }").await;
-    assert_eq!(other.data("me")["email"], "rep@acme.test", "{}", other.body);
+    let other = app.ask(&rep, "{ me { user { email } } }").await;
+    assert_eq!(other.data("me")["user"]["email"], "rep@acme.test", "{}", other.body);
 }
 
 /// `products` products of `skus_each` active SKUs (codes `P<p>-S<s>`), straight into the tenant.

@@ -2,13 +2,13 @@
 //! from the input or the refresh token, not from a session), and commit even when they fail with
 //! an error that recorded something: a failed-login count, a lockout, a revoked token family.
 
-use super::types::{AuthPayload, PrincipalKind, Tenant};
+use super::types::{AuthPayload, PortalUser, PrincipalKind, Tenant, User};
 use crate::error::IdentityError;
 use crate::service::demo::{DEMO_PORTAL_EMAIL, provision_demo_portal_user};
 use crate::service::passwords;
 use crate::service::sessions::{self, AuthPolicy, ClientInfo};
 use crate::service::sign_in_limit::SignInLimiter;
-use crate::service::signed_in::signed_in;
+use crate::service::signed_in::{Account, signed_in};
 use crate::service::tokens::PrincipalKind as Signing;
 use crate::service::tokens::{AccessClaims, JwtKeys};
 use crate::service::with_tenant_committing;
@@ -123,12 +123,8 @@ impl AuthQuery {
             .await?
             .ok_or_else(ResolverError::unauthenticated)?;
         Ok(Me {
-            kind: signed_in.kind.into(),
-            id: signed_in.account_id,
-            email: signed_in.email,
-            full_name: signed_in.full_name,
-            customer_id: signed_in.customer_id,
             tenant: Tenant(signed_in.tenant),
+            account: signed_in.account,
             roles: session.roles().to_vec(),
             permissions: session
                 .permissions()
@@ -140,13 +136,12 @@ impl AuthQuery {
     }
 }
 
+/// The signed-in session: whom it acts as, in which tenant, with which roles and permissions. The
+/// person is `user` (staff) or `portalUser`, the same types (and cache entries) every other field
+/// returns for them; `Me` itself is a singleton without an id.
 pub struct Me {
-    kind: PrincipalKind,
-    id: Uuid,
-    email: String,
-    full_name: String,
-    customer_id: Option<Uuid>,
     tenant: Tenant,
+    account: Account,
     roles: Vec<String>,
     permissions: Vec<String>,
 }
@@ -154,24 +149,28 @@ pub struct Me {
 #[Object]
 impl Me {
     async fn kind(&self) -> PrincipalKind {
-        self.kind
+        self.account.kind().into()
     }
 
-    async fn id(&self) -> ID {
-        ID(self.id.to_string())
+    /// The staff member signed in; null for portal users.
+    async fn user(&self) -> Option<User> {
+        match &self.account {
+            Account::User(user) => Some(User(user.clone())),
+            Account::PortalUser(_) => None,
+        }
     }
 
-    async fn email(&self) -> &str {
-        &self.email
-    }
-
-    async fn full_name(&self) -> &str {
-        &self.full_name
+    /// The portal user signed in; null for staff.
+    async fn portal_user(&self) -> Option<PortalUser> {
+        match &self.account {
+            Account::User(_) => None,
+            Account::PortalUser(user) => Some(PortalUser(user.clone())),
+        }
     }
 
     /// The customer a portal user belongs to; null for internal users.
     async fn customer_id(&self) -> Option<ID> {
-        self.customer_id.map(|id| ID(id.to_string()))
+        self.account.customer_id().map(|id| ID(id.to_string()))
     }
 
     async fn tenant(&self) -> &Tenant {

@@ -8,6 +8,7 @@ mod types;
 
 pub use admin::{AdminMutation, AdminQuery};
 pub use auth::{AuthMutation, AuthQuery, AuthSettings, TenantHint};
+pub use types::User;
 
 use async_graphql::MergedObject;
 

@@ -8,7 +8,8 @@ use crate::service::sessions::IssuedTokens;
 use crate::service::tokens::PrincipalKind as TokenPrincipalKind;
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::Instant;
-use leora_tenancy::graphql::{ApiResult, Session};
+use leora_tenancy::Principal;
+use leora_tenancy::graphql::{ApiResult, Permission as Perm, ResolverError, Session};
 use leora_tenancy::mirror_enum;
 
 mirror_enum!(UserStatus <=> StoredUserStatus { Active, Invited, Disabled });
@@ -43,7 +44,24 @@ impl AuthPayload {
     }
 }
 
+/// A member of the distributor's staff, wherever the API refers to one (`users`, `me.user`, an
+/// activity's rep, a task's assignee). Colleagues see the name and email; the account's details
+/// (status, manager, roles, sign-in times) only the user themself and holders of `users.manage`.
 pub struct User(pub users::Model);
+
+impl User {
+    fn details_visible(&self, ctx: &Context<'_>) -> ApiResult<()> {
+        let session = Session::of(ctx)?;
+        let own = session.context().principal() == Principal::User { user_id: self.0.id };
+        if own || session.can(Perm::UsersManage) {
+            Ok(())
+        } else {
+            Err(ResolverError::forbidden(
+                "a colleague's account details require the users.manage permission",
+            ))
+        }
+    }
+}
 
 #[Object]
 impl User {
@@ -59,26 +77,35 @@ impl User {
         &self.0.full_name
     }
 
-    async fn status(&self) -> UserStatus {
-        self.0.status.into()
+    /// The user themself and holders of `users.manage` only.
+    async fn status(&self, ctx: &Context<'_>) -> ApiResult<Option<UserStatus>> {
+        self.details_visible(ctx)?;
+        Ok(Some(self.0.status.into()))
     }
 
-    async fn manager_id(&self) -> Option<ID> {
-        self.0.manager_id.map(|id| ID(id.to_string()))
+    /// The user themself and holders of `users.manage` only.
+    async fn manager_id(&self, ctx: &Context<'_>) -> ApiResult<Option<ID>> {
+        self.details_visible(ctx)?;
+        Ok(self.0.manager_id.map(|id| ID(id.to_string())))
     }
 
-    async fn last_login_at(&self) -> Option<Instant> {
-        self.0.last_login_at.map(Instant)
+    /// The user themself and holders of `users.manage` only.
+    async fn last_login_at(&self, ctx: &Context<'_>) -> ApiResult<Option<Instant>> {
+        self.details_visible(ctx)?;
+        Ok(self.0.last_login_at.map(Instant))
     }
 
-    async fn created_at(&self) -> Instant {
-        self.0.created_at.into()
+    /// The user themself and holders of `users.manage` only.
+    async fn created_at(&self, ctx: &Context<'_>) -> ApiResult<Option<Instant>> {
+        self.details_visible(ctx)?;
+        Ok(Some(self.0.created_at.into()))
     }
 
-    /// Names of the user's roles.
-    async fn roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+    /// Names of the user's roles. The user themself and holders of `users.manage` only.
+    async fn roles(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<String>>> {
+        self.details_visible(ctx)?;
         let loader = Session::of(ctx)?.loader(UserRoles);
-        Ok(loader.load_one(self.0.id).await?.unwrap_or_default())
+        Ok(Some(loader.load_one(self.0.id).await?.unwrap_or_default()))
     }
 }
 

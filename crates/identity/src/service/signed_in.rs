@@ -13,12 +13,31 @@ use crate::error::IdentityError;
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub tenant: tenants::Model,
-    pub kind: PrincipalKind,
-    pub account_id: Uuid,
-    pub email: String,
-    pub full_name: String,
+    pub account: Account,
+}
+
+/// The signed-in person: a member of the distributor's staff or a customer's portal user.
+#[derive(Debug, Clone)]
+pub enum Account {
+    User(users::Model),
+    PortalUser(portal_users::Model),
+}
+
+impl Account {
+    pub fn kind(&self) -> PrincipalKind {
+        match self {
+            Self::User(_) => PrincipalKind::User,
+            Self::PortalUser(_) => PrincipalKind::PortalUser,
+        }
+    }
+
     /// The portal user's customer; `None` for staff.
-    pub customer_id: Option<Uuid>,
+    pub fn customer_id(&self) -> Option<Uuid> {
+        match self {
+            Self::User(_) => None,
+            Self::PortalUser(user) => Some(user.customer_id),
+        }
+    }
 }
 
 /// The tenant and account `ctx` acts as; `None` when it is no user or portal user, or its tenant
@@ -28,30 +47,18 @@ pub async fn signed_in(tx: &TenantTx) -> Result<Option<SignedIn>, IdentityError>
     let Some(tenant) = tenants::Entity::find_by_id(ctx.tenant_id()).one(tx).await? else {
         return Ok(None);
     };
-    let (kind, account, customer_id) = match ctx.principal() {
-        Principal::User { user_id } => {
-            let user = users::Entity::find_by_id(user_id).one(tx).await?;
-            let account = user.map(|user| (user.id, user.email, user.full_name));
-            (PrincipalKind::User, account, None)
-        }
-        Principal::PortalUser {
-            portal_user_id,
-            customer_id,
-        } => {
-            let user = portal_users::Entity::find_by_id(portal_user_id)
+    let account = match ctx.principal() {
+        Principal::User { user_id } => users::Entity::find_by_id(user_id)
+            .one(tx)
+            .await?
+            .map(Account::User),
+        Principal::PortalUser { portal_user_id, .. } => {
+            portal_users::Entity::find_by_id(portal_user_id)
                 .one(tx)
-                .await?;
-            let account = user.map(|user| (user.id, user.email, user.full_name));
-            (PrincipalKind::PortalUser, account, Some(customer_id))
+                .await?
+                .map(Account::PortalUser)
         }
         Principal::Anonymous | Principal::System => return Ok(None),
     };
-    Ok(account.map(|(account_id, email, full_name)| SignedIn {
-        tenant,
-        kind,
-        account_id,
-        email,
-        full_name,
-        customer_id,
-    }))
+    Ok(account.map(|account| SignedIn { tenant, account }))
 }

@@ -1,10 +1,9 @@
 //! Filters and mutation inputs, converted to the services' types (ids parsed, naming the field).
 
 use async_graphql::{ID, InputObject};
-use chrono::NaiveDate;
 use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
-use leora_tenancy::graphql::Instant;
+use leora_tenancy::graphql::{Date, Instant};
 use leora_tenancy::graphql::ids::parse_optional_id;
 
 use super::types::{
@@ -190,9 +189,9 @@ pub struct SalesMetricsFilter {
     pub customer_id: Option<ID>,
     /// The first period: those starting on or after this day. Plain `from`/`to`, as they bound
     /// the metric periods themselves, each in or out whole.
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// The last period: those starting on or before this day.
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
 }
 
 impl SalesMetricsFilter {
@@ -203,8 +202,8 @@ impl SalesMetricsFilter {
             subject: self.subject.map(Into::into),
             rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
-            from: self.from,
-            to: self.to,
+            from: self.from.map(|date| date.0),
+            to: self.to.map(|date| date.0),
         })
     }
 }

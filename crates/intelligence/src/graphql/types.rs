@@ -5,13 +5,12 @@ use async_graphql::{Context, ID, Json, Object};
 use chrono::NaiveDate;
 use leora_catalog::graphql::loaders::{CustomerById, SkuById};
 use leora_catalog::graphql::types::{Customer, Sku};
-use leora_identity::entities::users;
+use leora_identity::graphql::User;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{ApiResult, Session};
-use leora_tenancy::graphql::{Instant, Money};
+use leora_tenancy::graphql::{Date, Exact, Instant, Money};
 use leora_tenancy::mirror_enum;
-use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::loaders::UserById;
@@ -62,25 +61,9 @@ async fn customer(ctx: &Context<'_>, customer_id: Uuid) -> ApiResult<Option<Cust
     Ok(loader.load_one(customer_id).await?.map(Customer))
 }
 
-async fn staff(ctx: &Context<'_>, user_id: Uuid) -> ApiResult<Option<StaffMember>> {
+async fn staff(ctx: &Context<'_>, user_id: Uuid) -> ApiResult<Option<User>> {
     let loader = Session::of(ctx)?.loader(UserById);
-    Ok(loader.load_one(user_id).await?.map(StaffMember))
-}
-
-/// An internal user, as rep workflow items refer to them.
-pub struct StaffMember(pub users::Model);
-
-#[Object]
-impl StaffMember {
-    async fn id(&self) -> ID {
-        id(self.0.id)
-    }
-    async fn full_name(&self) -> &str {
-        &self.0.full_name
-    }
-    async fn email(&self) -> &str {
-        &self.0.email
-    }
+    Ok(loader.load_one(user_id).await?.map(User))
 }
 
 pub struct Activity(pub activities::Model);
@@ -106,7 +89,7 @@ impl Activity {
         id(self.0.user_id)
     }
     /// The rep the activity is recorded for.
-    async fn rep(&self, ctx: &Context<'_>) -> ApiResult<Option<StaffMember>> {
+    async fn rep(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
         staff(ctx, self.0.user_id).await
     }
     async fn customer_id(&self) -> ID {
@@ -152,7 +135,7 @@ impl CallPlan {
     async fn rep_id(&self) -> ID {
         id(self.0.user_id)
     }
-    async fn rep(&self, ctx: &Context<'_>) -> ApiResult<Option<StaffMember>> {
+    async fn rep(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
         staff(ctx, self.0.user_id).await
     }
     async fn customer_id(&self) -> ID {
@@ -197,7 +180,7 @@ impl Task {
     async fn assignee_id(&self) -> ID {
         id(self.0.assignee_user_id)
     }
-    async fn assignee(&self, ctx: &Context<'_>) -> ApiResult<Option<StaffMember>> {
+    async fn assignee(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
         staff(ctx, self.0.assignee_user_id).await
     }
     async fn created_by_id(&self) -> Option<ID> {
@@ -243,8 +226,8 @@ impl HealthSnapshot {
     async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<Customer>> {
         customer(ctx, self.0.customer_id).await
     }
-    async fn snapshot_date(&self) -> NaiveDate {
-        self.0.snapshot_date
+    async fn snapshot_date(&self) -> Date {
+        self.0.snapshot_date.into()
     }
     /// Days in each compared revenue period.
     async fn period_days(&self) -> i32 {
@@ -260,8 +243,8 @@ impl HealthSnapshot {
     }
     /// Percent change from the previous period (−15.5 is a 15.5 % drop); null without previous
     /// revenue.
-    async fn revenue_change_pct(&self) -> Option<Decimal> {
-        self.0.revenue_change_pct
+    async fn revenue_change_pct(&self) -> Option<Exact> {
+        self.0.revenue_change_pct.map(Exact)
     }
     /// Orders in the last year.
     async fn order_count(&self) -> i32 {
@@ -270,8 +253,8 @@ impl HealthSnapshot {
     async fn days_since_last_order(&self) -> Option<i32> {
         self.0.days_since_last_order
     }
-    async fn avg_reorder_interval_days(&self) -> Option<Decimal> {
-        self.0.avg_reorder_interval_days
+    async fn avg_reorder_interval_days(&self) -> Option<Exact> {
+        self.0.avg_reorder_interval_days.map(Exact)
     }
     async fn pace_status(&self) -> PaceStatus {
         self.0.pace_status.into()
@@ -357,12 +340,12 @@ impl SalesMetric {
     async fn period(&self) -> MetricPeriod {
         self.0.period.into()
     }
-    async fn period_start(&self) -> NaiveDate {
-        self.0.period_start
+    async fn period_start(&self) -> Date {
+        self.0.period_start.into()
     }
     /// Money for revenue and average order value; a count for orders and units.
-    async fn value(&self) -> Decimal {
-        self.0.value
+    async fn value(&self) -> Exact {
+        self.0.value.into()
     }
     async fn subject(&self) -> MetricSubject {
         StoredMetricSubject::of(&self.0).into()
@@ -370,7 +353,7 @@ impl SalesMetric {
     async fn rep_id(&self) -> Option<ID> {
         self.0.user_id.map(id)
     }
-    async fn rep(&self, ctx: &Context<'_>) -> ApiResult<Option<StaffMember>> {
+    async fn rep(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
         match self.0.user_id {
             Some(user_id) => staff(ctx, user_id).await,
             None => Ok(None),
@@ -429,8 +412,8 @@ pub struct HealthRunSummary(pub Summary);
 
 #[Object]
 impl HealthRunSummary {
-    async fn snapshot_date(&self) -> NaiveDate {
-        self.0.snapshot_date
+    async fn snapshot_date(&self) -> Date {
+        self.0.snapshot_date.into()
     }
     async fn snapshots(&self) -> u64 {
         self.0.snapshots
@@ -476,8 +459,8 @@ impl LicenseExpiry {
     async fn license_state(&self) -> Option<&str> {
         self.customer.license_state.as_deref()
     }
-    async fn expires_on(&self) -> Option<NaiveDate> {
-        self.customer.license_expires_on
+    async fn expires_on(&self) -> Option<Date> {
+        self.customer.license_expires_on.map(Date)
     }
     /// Negative once expired.
     async fn days_until_expiry(&self) -> Option<i64> {

@@ -6,12 +6,11 @@ use crate::service::invoices::{self, NewPayment};
 use crate::service::lists::{NewList, NewListItem};
 use crate::service::orders::{self, NewLine, NewOrder, OrderSort};
 use async_graphql::{Enum, ID, InputObject};
-use chrono::NaiveDate;
 use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
 use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
 use leora_tenancy::graphql::pagination::SortDirection;
-use leora_tenancy::graphql::{Instant, Money};
+use leora_tenancy::graphql::{Date, Instant, Money};
 
 #[derive(InputObject, Default)]
 pub struct OrderFilter {
@@ -109,7 +108,7 @@ pub struct OrderLineInput {
 pub struct CreateOrderInput {
     pub customer_id: ID,
     pub lines: Vec<OrderLineInput>,
-    pub requested_delivery_date: Option<NaiveDate>,
+    pub requested_delivery_date: Option<Date>,
     /// Retrying with the same key returns the same order instead of placing another.
     pub idempotency_key: Option<String>,
     pub notes: Option<String>,
@@ -135,7 +134,7 @@ impl CreateOrderInput {
         Ok(NewOrder {
             customer_id: parse_id("customerId", &self.customer_id)?,
             lines,
-            requested_delivery_date: self.requested_delivery_date,
+            requested_delivery_date: self.requested_delivery_date.map(|date| date.0),
             idempotency_key: self.idempotency_key,
             notes: self.notes,
             submit: self.submit,
@@ -147,7 +146,7 @@ impl CreateOrderInput {
 pub struct CheckoutInput {
     /// Retrying with the same key returns the same order.
     pub idempotency_key: Option<String>,
-    pub requested_delivery_date: Option<NaiveDate>,
+    pub requested_delivery_date: Option<Date>,
     pub notes: Option<String>,
 }
 
@@ -155,7 +154,7 @@ impl From<CheckoutInput> for Checkout {
     fn from(input: CheckoutInput) -> Self {
         Checkout {
             idempotency_key: input.idempotency_key,
-            requested_delivery_date: input.requested_delivery_date,
+            requested_delivery_date: input.requested_delivery_date.map(|date| date.0),
             notes: input.notes,
         }
     }

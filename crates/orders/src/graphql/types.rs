@@ -19,14 +19,13 @@ use crate::service::invoices::effective_status;
 use crate::service::orders::MAX_LINES;
 use crate::service::{MAX_CART_ITEMS, MAX_LIST_ITEMS, MAX_PAYMENTS_PER_INVOICE};
 use async_graphql::{Context, ID, Object};
-use chrono::NaiveDate;
 use leora_catalog::graphql::loaders::{CustomerById, SkuById};
 use leora_catalog::graphql::types::{Customer, Sku};
 use leora_tenancy::Principal;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::{id, not_found};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, ResolverError, Session};
-use leora_tenancy::graphql::{Instant, Money};
+use leora_tenancy::graphql::{Date, Instant, Money};
 use leora_tenancy::mirror_enum;
 
 mirror_enum!(OrderStatus <=> StoredOrderStatus { Draft, Submitted, Confirmed, Fulfilled, Delivered, Cancelled });
@@ -88,8 +87,8 @@ impl Order {
     async fn currency(&self) -> &str {
         &self.0.currency
     }
-    async fn requested_delivery_date(&self) -> Option<NaiveDate> {
-        self.0.requested_delivery_date
+    async fn requested_delivery_date(&self) -> Option<Date> {
+        self.0.requested_delivery_date.map(Date)
     }
     /// The key the order was placed with. A portal user sees it only on orders they placed.
     async fn idempotency_key(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
@@ -217,8 +216,8 @@ impl Invoice {
     async fn issued_at(&self) -> Instant {
         self.0.issued_at.into()
     }
-    async fn due_date(&self) -> NaiveDate {
-        self.0.due_date
+    async fn due_date(&self) -> Date {
+        self.0.due_date.into()
     }
     async fn subtotal(&self) -> Money {
         Money(self.0.subtotal)

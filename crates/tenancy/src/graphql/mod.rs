@@ -17,5 +17,5 @@ pub use error::{ApiResult, ResolverError};
 pub use guard::{RequireAuthenticated, RequirePermission, StaffOrPortal};
 pub use loader::{BatchLoad, Batching, LoadFailed};
 pub use permission::Permission;
-pub use scalars::{Instant, Money};
+pub use scalars::{Date, Exact, Instant, Money};
 pub use scope::{RequestScope, Session};

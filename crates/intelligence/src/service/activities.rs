@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::samples::{approval_for_pull, lock_rep_allowance, units_used_in_month};
+use super::samples::{approval_for_pull, lock_rep_allowance, pull_standing};
 use super::settings;
 use super::validate::note;
 use super::viewer::Viewer;
@@ -56,8 +56,9 @@ pub struct ActivityFilter {
     pub occurred_to: Option<DateTime<Utc>>,
 }
 
-/// Records an activity. A sample pull is counted against the rep's monthly allowance and is
-/// recorded `pending` when it goes beyond it (see [`super::samples`]).
+/// Records an activity. A sample pull is counted against the rep's allowance for the month it is
+/// recorded in, and is recorded `pending` when it goes beyond it or is dated in a closed month
+/// (see [`super::samples`]).
 ///
 /// Errors: `BadInput` on `sample`, `sample.quantity`, `occurredAt`, `notes` or `outcome`;
 /// `Forbidden` for a rep outside the viewer's team; `NotFound` customer or sku.
@@ -123,9 +124,10 @@ pub async fn log_activity(
                 return Err(IntelligenceError::not_found("sku"));
             }
             lock_rep_allowance(tx, rep_id).await?;
-            let used = units_used_in_month(tx, rep_id, occurred_at, &clock.timezone).await?;
+            let standing =
+                pull_standing(tx, rep_id, occurred_at, clock.now, &clock.timezone).await?;
             approval_for_pull(
-                used,
+                standing,
                 sample.quantity,
                 clock.thresholds.sample_allowance,
                 clock.thresholds.sample_approval_required,

@@ -1,7 +1,11 @@
 //! The monthly sample allowance (docs/domain-rules.md, "Activities and the sample allowance"): the
-//! sample units a rep pulls in a calendar month (in the tenant's time zone) are counted against
+//! sample units a rep records in a calendar month (in the tenant's time zone) are counted against
 //! `sample_pulls_per_rep_per_month`; a pull that would take the month's total beyond it is recorded
 //! as `pending` and needs a manager's approval.
+//!
+//! A pull counts against the month it is *recorded* in, whatever day it is dated: dating a pull
+//! into an earlier month cannot spend that month's unused allowance. A pull dated in a closed
+//! month (before the current one) is always `pending`, however much allowance is left.
 //!
 //! The allowance counts units (bottles), not sample activities: a pull of twelve bottles costs the
 //! distributor twelve times a pull of one. Pending and approved pulls count; rejected ones do not.
@@ -10,7 +14,7 @@ use chrono::{DateTime, Utc};
 use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    ActiveEnum, ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
     QuerySelect, Set,
 };
 use uuid::Uuid;
@@ -19,47 +23,56 @@ use super::viewer::Viewer;
 use crate::entities::activities::{self, ActivityKind, SampleApprovalStatus};
 use crate::error::IntelligenceError;
 
-/// The approval a pull of `quantity` units needs when the rep has already used `used` units this
-/// month. Exactly reaching the allowance needs none; one unit beyond it does.
+/// Where a new pull stands: the units the rep has recorded this month, and whether the pull is
+/// dated in a closed month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromQueryResult)]
+pub struct PullStanding {
+    pub recorded_this_month: i64,
+    pub dated_in_closed_month: bool,
+}
+
+/// The approval a pull of `quantity` units needs. One dated in a closed month always needs a
+/// manager; otherwise exactly reaching the allowance needs none, and one unit beyond it does.
 pub fn approval_for_pull(
-    used: i64,
+    standing: PullStanding,
     quantity: i32,
     allowance: i32,
     approval_required: bool,
 ) -> SampleApprovalStatus {
-    if !approval_required || used + i64::from(quantity) <= i64::from(allowance) {
+    let within = standing.recorded_this_month + i64::from(quantity) <= i64::from(allowance);
+    if !approval_required || (within && !standing.dated_in_closed_month) {
         SampleApprovalStatus::NotRequired
     } else {
         SampleApprovalStatus::Pending
     }
 }
 
-#[derive(FromQueryResult)]
-struct Used {
-    used: i64,
-}
-
-/// Sample units `rep_id` has pulled in the calendar month (tenant time) containing `at`, rejected
-/// pulls excepted.
-pub async fn units_used_in_month(
+/// Where a pull by `rep_id` dated `occurred_at` and recorded at `now` stands: the sample units
+/// the rep has recorded in the calendar month (tenant time) containing `now`, rejected pulls
+/// excepted, and whether `occurred_at` falls in an earlier month.
+pub async fn pull_standing(
     db: &impl ConnectionTrait,
     rep_id: Uuid,
-    at: DateTime<Utc>,
+    occurred_at: DateTime<Utc>,
+    now: DateTime<Utc>,
     timezone: &str,
-) -> Result<i64, IntelligenceError> {
-    let used = Used::find_by_statement(stmt(
-        "SELECT coalesce(sum(sample_quantity), 0)::bigint AS used
+) -> Result<PullStanding, IntelligenceError> {
+    let standing = PullStanding::find_by_statement(stmt(
+        "SELECT coalesce(sum(sample_quantity), 0)::bigint AS recorded_this_month,
+                date_trunc('month', $2 AT TIME ZONE $4) < date_trunc('month', $3 AT TIME ZONE $4)
+                  AS dated_in_closed_month
            FROM activities
           WHERE user_id = $1
             AND kind = 'sample'
             AND sample_approval_status <> 'rejected'
-            AND occurred_at >= (date_trunc('month', $2 AT TIME ZONE $3) AT TIME ZONE $3)
-            AND occurred_at < ((date_trunc('month', $2 AT TIME ZONE $3) + interval '1 month') AT TIME ZONE $3)",
-        [rep_id.into(), at.into(), timezone.into()],
+            AND created_at >= (date_trunc('month', $3 AT TIME ZONE $4) AT TIME ZONE $4)
+            AND created_at < ((date_trunc('month', $3 AT TIME ZONE $4) + interval '1 month') AT TIME ZONE $4)",
+        [rep_id.into(), occurred_at.into(), now.into(), timezone.into()],
     ))
     .one(db)
     .await?;
-    Ok(used.map_or(0, |u| u.used))
+    // An aggregate without GROUP BY always answers one row.
+    standing.ok_or_else(|| DbErr::RecordNotFound("pull standing".into()).into())
 }
 
 /// Serialises sample pulls of one rep until the transaction ends, so two concurrent pulls cannot
@@ -145,10 +158,17 @@ mod tests {
     use super::*;
     use SampleApprovalStatus::{NotRequired, Pending};
 
+    fn this_month(recorded_this_month: i64) -> PullStanding {
+        PullStanding {
+            recorded_this_month,
+            dated_in_closed_month: false,
+        }
+    }
+
     #[test]
     fn a_pull_is_free_up_to_exactly_the_allowance() {
         let cases = [
-            // (used, quantity, allowance, expected)
+            // (recorded this month, quantity, allowance, expected)
             (0, 1, 60, NotRequired),
             (59, 1, 60, NotRequired),
             (60, 1, 60, Pending),
@@ -161,7 +181,7 @@ mod tests {
         ];
         for (used, quantity, allowance, expected) in cases {
             assert_eq!(
-                approval_for_pull(used, quantity, allowance, true),
+                approval_for_pull(this_month(used), quantity, allowance, true),
                 expected,
                 "{used} used + {quantity} against {allowance}"
             );
@@ -169,7 +189,17 @@ mod tests {
     }
 
     #[test]
+    fn a_pull_dated_in_a_closed_month_waits_for_a_manager_however_much_is_left() {
+        let backdated = PullStanding {
+            recorded_this_month: 0,
+            dated_in_closed_month: true,
+        };
+        assert_eq!(approval_for_pull(backdated, 1, 60, true), Pending);
+        assert_eq!(approval_for_pull(backdated, 1, 60, false), NotRequired);
+    }
+
+    #[test]
     fn without_required_approval_nothing_is_pending() {
-        assert_eq!(approval_for_pull(60, 5, 60, false), NotRequired);
+        assert_eq!(approval_for_pull(this_month(60), 5, 60, false), NotRequired);
     }
 }

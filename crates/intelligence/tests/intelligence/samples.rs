@@ -4,9 +4,9 @@
 use crate::support::*;
 use leora_intelligence::entities::activities::SampleApprovalStatus;
 use leora_intelligence::service::activities::ActivityFilter;
-use leora_intelligence::service::samples::{
-    SampleDecision, decide_sample_pull, units_used_in_month,
-};
+use chrono::{Duration, Utc};
+use leora_intelligence::service::activities::NewActivity;
+use leora_intelligence::service::samples::{SampleDecision, decide_sample_pull, pull_standing};
 use leora_tenancy::{ErrorCode, TenantContext};
 use leora_test_db::errors::assert_code_and_field;
 use leora_test_db::sql::exec;
@@ -16,20 +16,12 @@ use uuid::Uuid;
 async fn sample_pulls_are_free_up_to_exactly_the_allowance_and_pending_one_above() {
     let w = world().await;
     let t = w.t;
+    steady_month_zone(&w).await;
     let rep1 = t.as_user(t.rep1);
     // The fixture's allowance is 5 units per rep per calendar month.
-    let first = w
-        .log(rep1, pull(t.c1, t.sku, 3, "2025-06-10T09:00:00Z"))
-        .await
-        .unwrap();
-    let at_allowance = w
-        .log(rep1, pull(t.c1, t.sku, 2, "2025-06-11T09:00:00Z"))
-        .await
-        .unwrap();
-    let above = w
-        .log(rep1, pull(t.c1, t.sku, 1, "2025-06-12T09:00:00Z"))
-        .await
-        .unwrap();
+    let first = w.log(rep1, pull_now(t.c1, t.sku, 3)).await.unwrap();
+    let at_allowance = w.log(rep1, pull_now(t.c1, t.sku, 2)).await.unwrap();
+    let above = w.log(rep1, pull_now(t.c1, t.sku, 1)).await.unwrap();
     assert_eq!(
         first.sample_approval_status,
         SampleApprovalStatus::NotRequired
@@ -49,60 +41,17 @@ async fn sample_pulls_are_free_up_to_exactly_the_allowance_and_pending_one_above
         (Some(t.sku), Some(1))
     );
 
-    // Another month, and another rep, start from zero.
-    let july = w
-        .log(rep1, pull(t.c1, t.sku, 5, "2025-07-01T00:00:00Z"))
-        .await
-        .unwrap();
-    let may = w
-        .log(rep1, pull(t.c1, t.sku, 5, "2025-05-31T23:59:59Z"))
-        .await
-        .unwrap();
+    // Another rep starts from zero; a pull that alone exceeds the allowance is pending too.
     let rep2 = w
-        .log(
-            t.as_user(t.rep2),
-            pull(t.c2, t.sku, 5, "2025-06-15T09:00:00Z"),
-        )
+        .log(t.as_user(t.rep2), pull_now(t.c2, t.sku, 5))
         .await
         .unwrap();
-    for other in [&july, &may, &rep2] {
-        assert_eq!(
-            other.sample_approval_status,
-            SampleApprovalStatus::NotRequired
-        );
-    }
-    // A pull that alone exceeds the allowance is pending too.
+    assert_eq!(rep2.sample_approval_status, SampleApprovalStatus::NotRequired);
     let big = w
-        .log(
-            t.as_user(t.rep3),
-            pull(t.c3, t.sku, 6, "2025-06-15T09:00:00Z"),
-        )
+        .log(t.as_user(t.rep3), pull_now(t.c3, t.sku, 6))
         .await
         .unwrap();
     assert_eq!(big.sample_approval_status, SampleApprovalStatus::Pending);
-
-    // Months are the tenant's: in Los Angeles, 2025-07-01 03:00 UTC is still June 30.
-    exec(
-        &w.pools.owner,
-        "UPDATE tenant_settings SET timezone = 'America/Los_Angeles' WHERE tenant_id = $1",
-        [t.tenant.into()],
-    )
-    .await;
-    let used = |at: &'static str| {
-        w.run(t.system(), async move |tx| {
-            units_used_in_month(tx, t.rep1, time(at), "America/Los_Angeles").await
-        })
-    };
-    assert_eq!(
-        used("2025-07-01T03:00:00Z").await.unwrap(),
-        6 + 5,
-        "June plus the July pull at 00:00 UTC"
-    );
-    assert_eq!(
-        used("2025-07-01T08:00:00Z").await.unwrap(),
-        0,
-        "July in Los Angeles"
-    );
 
     // Without required approval, nothing waits.
     exec(
@@ -111,10 +60,7 @@ async fn sample_pulls_are_free_up_to_exactly_the_allowance_and_pending_one_above
         [t.tenant.into()],
     )
     .await;
-    let unchecked = w
-        .log(rep1, pull(t.c1, t.sku, 9, "2025-06-20T19:00:00Z"))
-        .await
-        .unwrap();
+    let unchecked = w.log(rep1, pull_now(t.c1, t.sku, 9)).await.unwrap();
     assert_eq!(
         unchecked.sample_approval_status,
         SampleApprovalStatus::NotRequired
@@ -122,21 +68,122 @@ async fn sample_pulls_are_free_up_to_exactly_the_allowance_and_pending_one_above
 }
 
 #[tokio::test]
-async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
+async fn a_pull_counts_against_the_month_it_is_recorded_in_and_one_dated_in_a_closed_month_waits() {
+    let w = world().await;
+    let t = w.t;
+    steady_month_zone(&w).await;
+    let rep1 = t.as_user(t.rep1);
+    // Forty days back is an earlier month in every time zone.
+    let backdated = NewActivity {
+        occurred_at: Some(Utc::now() - Duration::days(40)),
+        ..pull_now(t.c1, t.sku, 5)
+    };
+    let backdated = w.log(rep1, backdated).await.unwrap();
+    assert_eq!(
+        backdated.sample_approval_status,
+        SampleApprovalStatus::Pending,
+        "last month's unused allowance is not there to spend, and a closed month needs a manager"
+    );
+    let today = w.log(rep1, pull_now(t.c1, t.sku, 1)).await.unwrap();
+    assert_eq!(
+        today.sample_approval_status,
+        SampleApprovalStatus::Pending,
+        "the backdated pull spent this month's allowance"
+    );
+
+    w.run(t.as_user(t.manager), async |tx| {
+        decide_sample_pull(tx, backdated.id, SampleDecision::Reject).await
+    })
+    .await
+    .unwrap();
+    let after_rejection = w.log(rep1, pull_now(t.c1, t.sku, 4)).await.unwrap();
+    assert_eq!(
+        after_rejection.sample_approval_status,
+        SampleApprovalStatus::NotRequired,
+        "a rejected pull gives its units back: 1 pending + 4 is the allowance"
+    );
+}
+
+#[tokio::test]
+async fn the_month_a_pull_is_recorded_in_is_the_tenants() {
     let w = world().await;
     let t = w.t;
     let rep1 = t.as_user(t.rep1);
-    w.log(rep1, pull(t.c1, t.sku, 5, "2025-06-10T09:00:00Z"))
+    for _ in 0..2 {
+        w.log(rep1, pull_now(t.c1, t.sku, 3)).await.unwrap();
+    }
+    // Recorded at 2025-06-30 20:00 and 2025-07-01 03:00 UTC: both June in Los Angeles.
+    exec(
+        &w.pools.owner,
+        "UPDATE activities SET created_at = CASE WHEN created_at = (SELECT min(created_at)
+                FROM activities WHERE user_id = $1) THEN timestamptz '2025-06-30T20:00:00Z'
+                ELSE timestamptz '2025-07-01T03:00:00Z' END
+          WHERE user_id = $1",
+        [t.rep1.into()],
+    )
+    .await;
+    let standing = |now: &'static str, zone: &'static str| {
+        w.run(t.system(), async move |tx| {
+            pull_standing(tx, t.rep1, time(now), time(now), zone).await
+        })
+    };
+    let june_in_los_angeles = standing("2025-07-01T06:00:00Z", "America/Los_Angeles")
+        .await
+        .unwrap();
+    assert_eq!(june_in_los_angeles.recorded_this_month, 6);
+    assert_eq!(
+        standing("2025-07-01T08:00:00Z", "America/Los_Angeles")
+            .await
+            .unwrap()
+            .recorded_this_month,
+        0,
+        "July in Los Angeles"
+    );
+    assert_eq!(
+        standing("2025-07-01T06:00:00Z", "UTC")
+            .await
+            .unwrap()
+            .recorded_this_month,
+        3,
+        "in UTC only the second is July's"
+    );
+    let backdated = w
+        .run(t.system(), async |tx| {
+            pull_standing(
+                tx,
+                t.rep1,
+                time("2025-07-01T06:00:00Z"),
+                time("2025-07-01T08:00:00Z"),
+                "America/Los_Angeles",
+            )
+            .await
+        })
+        .await
+        .unwrap();
+    assert!(
+        backdated.dated_in_closed_month,
+        "June 30 23:00 in Los Angeles is a closed month once July has begun there"
+    );
+    assert!(!june_in_los_angeles.dated_in_closed_month);
+}
+
+#[tokio::test]
+async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
+    let w = world().await;
+    let t = w.t;
+    let zone = steady_month_zone(&w).await;
+    let rep1 = t.as_user(t.rep1);
+    w.log(rep1, pull_now(t.c1, t.sku, 5))
         .await
         .unwrap();
     let pending = w
-        .log(rep1, pull(t.c1, t.sku, 1, "2025-06-11T09:00:00Z"))
+        .log(rep1, pull_now(t.c1, t.sku, 1))
         .await
         .unwrap();
     let free = w
         .log(
             t.as_user(t.rep2),
-            pull(t.c2, t.sku, 1, "2025-06-11T09:00:00Z"),
+            pull_now(t.c2, t.sku, 1),
         )
         .await
         .unwrap();
@@ -189,7 +236,7 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
     let outside_team = w
         .log(
             t.as_user(t.rep3),
-            pull(t.c1, t.sku, 6, "2025-06-11T09:00:00Z"),
+            pull_now(t.c1, t.sku, 6),
         )
         .await
         .unwrap();
@@ -242,13 +289,15 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
 
     // A rejected pull stops counting against the allowance.
     let second = w
-        .log(rep1, pull(t.c1, t.sku, 2, "2025-06-12T09:00:00Z"))
+        .log(rep1, pull_now(t.c1, t.sku, 2))
         .await
         .unwrap();
     assert_eq!(second.sample_approval_status, SampleApprovalStatus::Pending);
     let used = || {
         w.run(t.system(), async |tx| {
-            units_used_in_month(tx, t.rep1, time("2025-06-30T00:00:00Z"), "UTC").await
+            let now = Utc::now();
+            let standing = pull_standing(tx, t.rep1, now, now, &zone).await?;
+            Ok::<_, leora_intelligence::error::IntelligenceError>(standing.recorded_this_month)
         })
     };
     assert_eq!(used().await.unwrap(), 8);
@@ -265,7 +314,7 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
     let lonely = w
         .log(
             t.as_user(t.rep3),
-            pull(t.c3, t.sku, 6, "2025-06-12T09:00:00Z"),
+            pull_now(t.c3, t.sku, 6),
         )
         .await
         .unwrap();

@@ -294,6 +294,38 @@ pub fn visit(customer: Uuid) -> NewActivity {
     }
 }
 
+/// A sample pull dated now (the tenant's clock).
+pub fn pull_now(customer: Uuid, sku: Uuid, quantity: i32) -> NewActivity {
+    NewActivity {
+        occurred_at: None,
+        ..pull(customer, sku, quantity, "2025-06-01T00:00:00Z")
+    }
+}
+
+/// Gives the tenant a time zone whose current month has at least an hour behind and ahead of it
+/// (of three zones whose months turn at least seven hours apart, one always has), so pulls
+/// recorded during a test fall in one month at any hour and date.
+pub async fn steady_month_zone(w: &World) -> String {
+    let zone: String = scalar(
+        &w.pools.owner,
+        "SELECT zone FROM unnest(ARRAY['UTC', 'Pacific/Kiritimati', 'America/Los_Angeles']) AS zone
+          ORDER BY least(
+                     (now() AT TIME ZONE zone) - date_trunc('month', now() AT TIME ZONE zone),
+                     date_trunc('month', now() AT TIME ZONE zone) + interval '1 month'
+                       - (now() AT TIME ZONE zone)) DESC
+          LIMIT 1",
+        [],
+    )
+    .await;
+    exec(
+        &w.pools.owner,
+        "UPDATE tenant_settings SET timezone = $2 WHERE tenant_id = $1",
+        [w.t.tenant.into(), zone.clone().into()],
+    )
+    .await;
+    zone
+}
+
 pub fn pull(customer: Uuid, sku: Uuid, quantity: i32, at: &str) -> NewActivity {
     NewActivity {
         rep_id: None,

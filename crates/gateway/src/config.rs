@@ -98,8 +98,11 @@ pub struct AuthConfig {
     pub refresh_token_ttl_seconds: i64,
     /// How long a session family may be refreshed, from its sign-in.
     pub session_lifetime_seconds: i64,
+    /// Wrong passwords one client address may send one account per lockout window.
     pub max_failed_logins: i32,
     pub lockout_seconds: i64,
+    /// Wrong passwords in a row, from any addresses, that lock an account for everyone.
+    pub account_failure_ceiling: i32,
     /// Sign-in attempts one client address may make per minute, across accounts.
     pub sign_in_attempts_per_minute: u32,
     pub default_tenant_slug: String,
@@ -305,6 +308,7 @@ impl Config {
             session_lifetime_seconds: env.positive("SESSION_MAX_LIFETIME_SECONDS", 90 * 24 * 3600),
             max_failed_logins: env.positive("LOGIN_MAX_FAILED_ATTEMPTS", 5),
             lockout_seconds: env.positive("LOGIN_LOCKOUT_SECONDS", 900),
+            account_failure_ceiling: env.positive("LOGIN_ACCOUNT_FAILURE_CEILING", 50),
             sign_in_attempts_per_minute: env.positive("LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS", 60),
             default_tenant_slug: env
                 .optional("DEFAULT_TENANT_SLUG")

@@ -19,6 +19,7 @@ use fair_share::FairShare;
 pub use fair_share::FairShareConfig;
 use leora_identity::graphql::AuthSettings;
 use leora_identity::service::sessions::AuthPolicy;
+use leora_identity::service::sign_in_failures::FailedSignIns;
 use leora_identity::service::sign_in_limit::SignInLimiter;
 use leora_identity::service::tokens::JwtKeys;
 use leora_integrations::{IntegrationsSettings, UrlPolicy};
@@ -103,11 +104,13 @@ fn auth_settings(auth: &AuthConfig, environment: Environment) -> AuthSettings {
             session_lifetime: chrono::Duration::seconds(auth.session_lifetime_seconds),
             max_failed_logins: auth.max_failed_logins,
             lockout: chrono::Duration::seconds(auth.lockout_seconds),
+            account_failure_ceiling: auth.account_failure_ceiling,
         },
         default_tenant_slug: auth.default_tenant_slug.clone(),
         demo_portal_password: auth.demo_portal_password.clone(),
         production: environment == Environment::Production,
         sign_in_limit: SignInLimiter::new(auth.sign_in_attempts_per_minute),
+        failed_sign_ins: FailedSignIns::default(),
     }
 }
 

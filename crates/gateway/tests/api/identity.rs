@@ -65,19 +65,35 @@ async fn login_failures_are_unauthenticated_and_say_nothing_of_which_part_was_wr
 }
 
 #[tokio::test]
-async fn account_locks_after_repeated_failures_and_unlocks_after_the_lockout() {
-    let app = app().await;
+async fn wrong_passwords_stop_the_guessing_address_not_the_account_until_its_ceiling() {
+    // The support app allows 3 wrong passwords per (account, address).
+    let app = app_with(&[("LOGIN_ACCOUNT_FAILURE_CEILING", "5")]).await;
     for _ in 0..3 {
-        app.login("rep@acme.test", "wrong password!").await;
+        app.send(login_from("203.0.113.66", None, "wrong password!"))
+            .await;
     }
-    let locked = app.login("rep@acme.test", PASSWORD).await;
-    assert_eq!(locked.code(), "UNAUTHENTICATED");
-    let wrong_password = app.login("admin@acme.test", "not the password").await;
+    let stopped = app.send(login_from("203.0.113.66", None, PASSWORD)).await;
+    assert_eq!(stopped.code(), "UNAUTHENTICATED");
+    let wrong_password = app.login("rep@acme.test", "not the password").await;
     assert_eq!(
-        answer(&locked),
+        answer(&stopped),
         answer(&wrong_password),
-        "a lock answers as a wrong password does: it tells no one the account exists"
+        "a stop answers as a wrong password does: it tells no one the account exists"
     );
+    let owner = app.send(login_from("198.51.100.10", None, PASSWORD)).await;
+    assert!(
+        owner.data("login")["accessToken"].is_string(),
+        "the owner, elsewhere, signs in: {}",
+        owner.body
+    );
+
+    // Across addresses, the account's ceiling locks it for everyone.
+    for n in 1..=5 {
+        let guess = login_from(&format!("192.0.2.{n}"), None, "wrong password!");
+        app.send(guess).await;
+    }
+    let locked = app.send(login_from("198.51.100.10", None, PASSWORD)).await;
+    assert_eq!(answer(&locked), answer(&wrong_password));
     assert_eq!(
         app.scalar("SELECT count(*) FROM users WHERE locked_until > now()")
             .await,
@@ -87,7 +103,7 @@ async fn account_locks_after_repeated_failures_and_unlocks_after_the_lockout() {
         .execute_unprepared("UPDATE users SET locked_until = now() - interval '1 second'")
         .await
         .unwrap();
-    let unlocked = app.login("rep@acme.test", PASSWORD).await;
+    let unlocked = app.send(login_from("198.51.100.10", None, PASSWORD)).await;
     assert!(
         unlocked.data("login")["accessToken"].is_string(),
         "{}",
@@ -567,7 +583,8 @@ async fn graphql_over_http_basics() {
 async fn a_repeated_query_text_is_trimmed_for_each_requests_own_variables() {
     let app = app().await;
     let admin = app.token("admin@acme.test").await;
-    let query = "query($withEmail: Boolean!) { me { kind user @include(if: $withEmail) { email } } }";
+    let query =
+        "query($withEmail: Boolean!) { me { kind user @include(if: $withEmail) { email } } }";
     for with_email in [true, false, true] {
         let reply = app
             .graphql(Some(&admin), query, json!({ "withEmail": with_email }))

@@ -7,6 +7,7 @@ use crate::error::IdentityError;
 use crate::service::demo::{DEMO_PORTAL_EMAIL, provision_demo_portal_user};
 use crate::service::passwords;
 use crate::service::sessions::{self, AuthPolicy, ClientInfo};
+use crate::service::sign_in_failures::FailedSignIns;
 use crate::service::sign_in_limit::SignInLimiter;
 use crate::service::signed_in::{Account, signed_in};
 use crate::service::tokens::PrincipalKind as Signing;
@@ -29,6 +30,8 @@ pub struct AuthSettings {
     pub production: bool,
     /// Sign-in attempts per client address, shared by `login` and `portalLogin`.
     pub sign_in_limit: SignInLimiter,
+    /// Wrong passwords per account and client address.
+    pub failed_sign_ins: FailedSignIns,
 }
 
 /// The `X-Tenant-Slug` header, if the request sent one.
@@ -213,6 +216,7 @@ async fn sign_in(ctx: &Context<'_>, input: &LoginInput, kind: Signing) -> ApiRes
         &settings.policy,
         input.attempt(kind, tenant),
         &client,
+        &settings.failed_sign_ins,
         Utc::now(),
     )
     .await?;

@@ -7,8 +7,8 @@ use crate::entities::{permissions, portal_users, roles, users};
 use crate::service::sessions::IssuedTokens;
 use crate::service::tokens::PrincipalKind as TokenPrincipalKind;
 use async_graphql::{Context, ID, Object};
-use leora_tenancy::graphql::Instant;
 use leora_tenancy::Principal;
+use leora_tenancy::graphql::Instant;
 use leora_tenancy::graphql::{ApiResult, Permission as Perm, ResolverError, Session};
 use leora_tenancy::mirror_enum;
 

@@ -6,6 +6,7 @@ pub mod passwords;
 mod refresh_token;
 mod session_store;
 pub mod sessions;
+pub mod sign_in_failures;
 pub mod sign_in_limit;
 pub mod signed_in;
 pub mod tokens;

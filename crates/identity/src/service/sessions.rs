@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::passwords;
 use super::refresh_token::RefreshToken;
 use super::session_store::{self as store, Account, NewSession};
+use super::sign_in_failures::{Allowance, FailedSignIns};
 use super::tokens::{AccessClaims, JwtKeys, PrincipalKind};
 use super::with_tenant_committing;
 use crate::entities::enums::UserStatus;
@@ -31,9 +32,13 @@ pub struct AuthPolicy {
     /// How long a session family may be refreshed at all, from its sign-in: past it, sign in
     /// again, however recently the session was used.
     pub session_lifetime: Duration,
-    /// Failed logins in a row that lock the account (at least 1).
+    /// Wrong passwords one client address may send one account within `lockout` before it must
+    /// wait for the window to end (at least 1; see [`super::sign_in_failures`]).
     pub max_failed_logins: i32,
     pub lockout: Duration,
+    /// Wrong passwords in a row, from any addresses, that lock the account for everyone for
+    /// `lockout` (at least 1).
+    pub account_failure_ceiling: i32,
 }
 
 impl Default for AuthPolicy {
@@ -44,6 +49,7 @@ impl Default for AuthPolicy {
             session_lifetime: Duration::days(90),
             max_failed_logins: 5,
             lockout: Duration::minutes(15),
+            account_failure_ceiling: 50,
         }
     }
 }
@@ -79,10 +85,12 @@ pub struct Authenticated {
 /// Signs in an internal user or a portal user ([`Attempt`]), in the attempt's tenant.
 ///
 /// The email is matched case-insensitively. An unknown email and a wrong password both give
-/// `InvalidCredentials`; for a known account the failure is counted, and the failure that reaches
-/// `policy.max_failed_logins` locks the account for `policy.lockout` and gives `AccountLocked`.
-/// While locked, even the right password gives `AccountLocked`, which answers and costs exactly as
-/// a wrong password does. A disabled or invited account
+/// `InvalidCredentials`. A wrong password is counted twice: against the account and the client's
+/// address in `failed` (past `policy.max_failed_logins` that address is stopped on that account
+/// for the rest of `policy.lockout`), and on the account row (the failure that reaches
+/// `policy.account_failure_ceiling` locks it for everyone for `policy.lockout`). Stopped or
+/// locked, even the right password gives `AccountLocked`, which answers and costs exactly as a
+/// wrong password does. A disabled or invited account
 /// gives `AccountDisabled`, but only to a caller who knows its password. Counted failures are
 /// committed (see [`IdentityError::commit_anyway`]).
 ///
@@ -95,6 +103,7 @@ pub async fn sign_in(
     policy: &AuthPolicy,
     attempt: Attempt<'_>,
     client: &ClientInfo,
+    failed: &FailedSignIns,
     now: DateTime<Utc>,
 ) -> Result<IssuedTokens, IdentityError> {
     let ctx = TenantContext::anonymous(attempt.tenant_id);
@@ -107,19 +116,31 @@ pub async fn sign_in(
         passwords::burn_verification_time(attempt.password).await?;
         return Err(IdentityError::InvalidCredentials);
     };
-    if let Some(until) = seen.locked_until.filter(|until| *until > now) {
+    let allowance = Allowance {
+        failures: policy.max_failed_logins,
+        window: policy.lockout,
+    };
+    let address = client.ip_address;
+    let stopped = failed.blocked_until(seen.id, address, allowance, now);
+    if let Some(until) = seen.locked_until.filter(|until| *until > now).or(stopped) {
         // As long as a wrong password takes, so that the answer's timing says nothing either.
         passwords::burn_verification_time(attempt.password).await?;
         return Err(IdentityError::AccountLocked { until });
     }
     let verified = passwords::verify_off_runtime(attempt.password, &seen.password_hash).await?;
-    with_tenant_committing(db, &ctx, async |tx| {
+    let signed_in = with_tenant_committing(db, &ctx, async |tx| {
         let issuer = Issuer::new(tx, keys, policy, client, now);
         issuer
             .record_sign_in(attempt, &email, &seen, verified)
             .await
     })
-    .await
+    .await;
+    if !verified {
+        failed.record(seen.id, address, allowance, now);
+    } else if signed_in.is_ok() {
+        failed.clear(seen.id, address);
+    }
+    signed_in
 }
 
 /// One sign-in: an internal user (`login`) or a portal user (`portalLogin`, whose access token
@@ -314,15 +335,15 @@ impl<'a> Issuer<'a> {
         self.start_session(&principal, None).await
     }
 
-    /// Records a wrong password and returns the error to report: the failure that reaches the
-    /// limit locks the account and starts the count again.
+    /// Records a wrong password on the account and returns the error to report: the failure that
+    /// reaches the ceiling locks the account and starts the count again.
     async fn count_failure(
         &self,
         kind: PrincipalKind,
         account: &Account,
     ) -> Result<IdentityError, IdentityError> {
         let failures = account.failed_login_count.saturating_add(1);
-        if failures < self.policy.max_failed_logins {
+        if failures < self.policy.account_failure_ceiling {
             store::record_failed_login(self.tx, kind, account.id, failures, None).await?;
             return Ok(IdentityError::InvalidCredentials);
         }

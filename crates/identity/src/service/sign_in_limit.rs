@@ -22,7 +22,7 @@ const MAX_ADDRESSES: usize = 100_000;
 
 /// Whom an attempt is counted against.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Source {
+pub(crate) enum Source {
     V4([u8; 4]),
     V6Block([u8; 8]),
     /// No address known, or the table is full: one shared allowance.
@@ -30,7 +30,7 @@ enum Source {
 }
 
 impl Source {
-    fn of(address: Option<IpAddr>) -> Self {
+    pub(crate) fn of(address: Option<IpAddr>) -> Self {
         match address.map(|address| address.to_canonical()) {
             Some(IpAddr::V4(v4)) => Self::V4(v4.octets()),
             Some(IpAddr::V6(v6)) => Self::V6Block(block_of(v6)),

@@ -73,6 +73,7 @@ async fn demo_portal_user_is_provisioned_in_development_and_refused_in_productio
             password: "another password",
         },
         &client,
+        &w.failed,
         Utc::now(),
     )
     .await

@@ -4,7 +4,7 @@
 use crate::support::*;
 use chrono::{Duration, Utc};
 use leora_identity::entities::enums::UserStatus;
-use leora_identity::service::sessions::{self, refresh_token_tenant};
+use leora_identity::service::sessions::{self, ClientInfo, refresh_token_tenant};
 use leora_identity::{IdentityError, PrincipalKind};
 use leora_tenancy::{ApiError, ErrorCode};
 use leora_test_db::fixtures::create_tenant;
@@ -86,39 +86,119 @@ async fn wrong_password_and_unknown_email_are_indistinguishable() {
     assert_eq!(counted, 1);
 }
 
+fn from(address: &str) -> ClientInfo {
+    ClientInfo {
+        ip_address: Some(address.parse().unwrap()),
+        ..client()
+    }
+}
+
 #[tokio::test]
-async fn account_locks_after_max_failed_logins_and_unlocks_after_the_lockout() {
+async fn wrong_passwords_stop_one_address_on_one_account_never_its_owner() {
     let w = world().await;
     let user = w.user("rep@acme.test", &["sales_rep"]).await;
-    let earlier_session = w.login("rep@acme.test", PASSWORD).await.unwrap();
+    let (guesser, owner) = (from("203.0.113.66"), from("198.51.100.10"));
     let now = Utc::now();
 
-    for attempt in 1..w.policy.max_failed_logins {
-        let error = w.login_at("rep@acme.test", "wrong", now).await.unwrap_err();
+    for attempt in 1..=w.policy.max_failed_logins {
+        let error = w
+            .login_from("rep@acme.test", "wrong", &guesser, now)
+            .await
+            .unwrap_err();
         assert!(
             matches!(error, IdentityError::InvalidCredentials),
             "attempt {attempt}: {error:?}"
         );
     }
-    let locked = w.login_at("rep@acme.test", "wrong", now).await.unwrap_err();
+    // Stopped: even the right password, from the guessing address, until the window ends.
+    let stopped = w
+        .login_from(
+            "rep@acme.test",
+            PASSWORD,
+            &guesser,
+            now + Duration::minutes(14),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(stopped, IdentityError::AccountLocked { until } if until == now + w.policy.lockout),
+        "{stopped:?}"
+    );
+    assert_eq!(stopped.code(), ErrorCode::Unauthenticated);
+    assert_eq!(
+        stopped.to_string(),
+        IdentityError::InvalidCredentials.to_string()
+    );
+
+    w.login_from(
+        "rep@acme.test",
+        PASSWORD,
+        &owner,
+        now + Duration::minutes(1),
+    )
+    .await
+    .expect("the owner, elsewhere, is not locked out by someone else's guesses");
+    assert_eq!(
+        w.count(
+            "SELECT count(*) FROM users WHERE id = $1 AND locked_until IS NULL",
+            [user.id.into()],
+        )
+        .await,
+        1,
+        "the account itself is not locked"
+    );
+    w.login_from("rep@acme.test", PASSWORD, &guesser, now + w.policy.lockout)
+        .await
+        .expect("the window over, the address may try again");
+}
+
+#[tokio::test]
+async fn an_account_locks_for_everyone_at_its_ceiling_of_wrong_passwords_from_any_addresses() {
+    let w = world().await;
+    let user = w.user("rep@acme.test", &["sales_rep"]).await;
+    let earlier_session = w.login("rep@acme.test", PASSWORD).await.unwrap();
+    let now = Utc::now();
+
+    // One wrong password from each of many addresses: no address is stopped, the account counts.
+    for n in 1..w.policy.account_failure_ceiling {
+        let error = w
+            .login_from(
+                "rep@acme.test",
+                "wrong",
+                &from(&format!("192.0.2.{n}")),
+                now,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, IdentityError::InvalidCredentials),
+            "attempt {n}: {error:?}"
+        );
+    }
+    let locked = w
+        .login_from("rep@acme.test", "wrong", &from("192.0.2.200"), now)
+        .await
+        .unwrap_err();
     let until = now + w.policy.lockout;
     assert!(
         matches!(locked, IdentityError::AccountLocked { until: u } if u == until),
         "{locked:?}"
     );
-    assert_eq!(locked.code(), ErrorCode::Unauthenticated);
 
-    // While locked, the right password does not help and wrong ones are not counted.
-    for password in [PASSWORD, "wrong"] {
-        let error = w
-            .login_at("rep@acme.test", password, now + Duration::minutes(14))
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(error, IdentityError::AccountLocked { .. }),
-            "{error:?}"
-        );
-    }
+    // While locked, the right password does not help, from anywhere.
+    let error = w
+        .login_from(
+            "rep@acme.test",
+            PASSWORD,
+            &from("198.51.100.10"),
+            now + Duration::minutes(14),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, IdentityError::AccountLocked { .. }),
+        "{error:?}"
+    );
     assert_eq!(
         w.count(
             "SELECT count(*) FROM users WHERE id = $1 AND failed_login_count = 0 AND locked_until = $2",
@@ -131,7 +211,9 @@ async fn account_locks_after_max_failed_logins_and_unlocks_after_the_lockout() {
     w.refresh(&earlier_session.refresh_token).await.unwrap();
 
     let after = until + Duration::seconds(1);
-    w.login_at("rep@acme.test", PASSWORD, after).await.unwrap();
+    w.login_from("rep@acme.test", PASSWORD, &from("198.51.100.10"), after)
+        .await
+        .unwrap();
     assert_eq!(
         w.count(
             "SELECT count(*) FROM users WHERE id = $1 AND failed_login_count = 0 AND locked_until IS NULL",
@@ -184,6 +266,7 @@ async fn login_is_confined_to_its_tenant() {
             password: PASSWORD,
         },
         &client,
+        &w.failed,
         Utc::now(),
     )
     .await

@@ -6,6 +6,7 @@ use leora_identity::entities::enums::UserStatus;
 use leora_identity::entities::{portal_users, users};
 use leora_identity::service::admin::{self, NewPortalUser, NewUser};
 use leora_identity::service::sessions::{self, refresh_token_tenant};
+use leora_identity::service::sign_in_failures::FailedSignIns;
 use leora_identity::{
     AccessClaims, AuthPolicy, Authenticated, ClientInfo, IdentityError, IssuedTokens, JwtKeys,
     PrincipalKind, with_tenant_committing,
@@ -27,6 +28,7 @@ pub struct World {
     pub customer: Uuid,
     pub keys: JwtKeys,
     pub policy: AuthPolicy,
+    pub failed: FailedSignIns,
 }
 
 pub async fn world() -> World {
@@ -38,7 +40,12 @@ pub async fn world() -> World {
         tenant,
         customer,
         keys: JwtKeys::new(SECRET),
-        policy: AuthPolicy::default(),
+        // A ceiling a test reaches with a few argon2 verifications.
+        policy: AuthPolicy {
+            account_failure_ceiling: 8,
+            ..AuthPolicy::default()
+        },
+        failed: FailedSignIns::default(),
     }
 }
 
@@ -103,7 +110,17 @@ impl World {
         password: &str,
         now: DateTime<Utc>,
     ) -> Result<IssuedTokens, IdentityError> {
-        self.sign_in(PrincipalKind::User, email, password, now)
+        self.login_from(email, password, &client(), now).await
+    }
+
+    pub async fn login_from(
+        &self,
+        email: &str,
+        password: &str,
+        client: &ClientInfo,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedTokens, IdentityError> {
+        self.sign_in(PrincipalKind::User, email, password, client, now)
             .await
     }
 
@@ -116,8 +133,14 @@ impl World {
         email: &str,
         password: &str,
     ) -> Result<IssuedTokens, IdentityError> {
-        self.sign_in(PrincipalKind::PortalUser, email, password, Utc::now())
-            .await
+        self.sign_in(
+            PrincipalKind::PortalUser,
+            email,
+            password,
+            &client(),
+            Utc::now(),
+        )
+        .await
     }
 
     async fn sign_in(
@@ -125,16 +148,17 @@ impl World {
         kind: PrincipalKind,
         email: &str,
         password: &str,
+        client: &ClientInfo,
         now: DateTime<Utc>,
     ) -> Result<IssuedTokens, IdentityError> {
-        let (keys, policy, client) = (&self.keys, &self.policy, client());
+        let (keys, policy, failed) = (&self.keys, &self.policy, &self.failed);
         let attempt = sessions::Attempt {
             kind,
             tenant_id: self.tenant,
             email,
             password,
         };
-        sessions::sign_in(&self.pools.db, keys, policy, attempt, &client, now).await
+        sessions::sign_in(&self.pools.db, keys, policy, attempt, client, failed, now).await
     }
 
     pub async fn refresh_at(

@@ -165,21 +165,58 @@ async fn answer_post(state: &AppState, peer: Peer, headers: &HeaderMap, body: Bo
             return request_error(StatusCode::BAD_REQUEST, media, &message);
         }
     };
-    let size = match &batch {
-        BatchRequest::Single(_) => 1,
-        BatchRequest::Batch(requests) => requests.len(),
+    let operations = match &batch {
+        BatchRequest::Single(_) => None,
+        BatchRequest::Batch(requests) => Some(requests.len()),
     };
-    if size == 0 || size > state.limits.max_batch {
+    if operations.is_some_and(|size| size == 0 || size > state.limits.max_batch) {
         let message = format!("a batch holds 1 to {} operations", state.limits.max_batch);
         return request_error(StatusCode::BAD_REQUEST, media, &message);
     }
-    if batch.iter().any(persisted_only) {
-        return persisted_query_not_supported(media);
+    let response = if batch.iter().any(persisted_only) {
+        persisted_query_not_supported(media)
+    } else {
+        for request in batch.iter_mut() {
+            state.documents.prepare(request);
+        }
+        execute(state, peer, headers, batch, media).await
+    };
+    match operations {
+        Some(operations) => one_answer_per_operation(response, operations, media).await,
+        None => response,
     }
-    for request in batch.iter_mut() {
-        state.documents.prepare(request);
+}
+
+/// A batch is answered with one result per operation, in order: batching clients (Apollo's
+/// `BatchHttpLink`) match results to operations by position, and fail every operation of a batch
+/// answered with a single object. A refusal of the whole request (a token that cannot be used,
+/// `RATE_LIMITED`, a request past its deadline) is each operation's answer; status and headers
+/// stay the refusal's.
+async fn one_answer_per_operation(
+    response: Response,
+    operations: usize,
+    media: MediaType,
+) -> Response {
+    let (mut parts, body) = response.into_parts();
+    // The body is already in memory (every answer is built whole), so this copies no more than
+    // the answer itself.
+    let Ok(answer) = axum::body::to_bytes(body, usize::MAX).await else {
+        return internal_error(media);
+    };
+    if answer.first() == Some(&b'[') {
+        return Response::from_parts(parts, Body::from(answer));
     }
-    execute(state, peer, headers, batch, media).await
+    let mut answers = Vec::with_capacity((answer.len() + 1) * operations + 1);
+    answers.push(b'[');
+    for position in 0..operations {
+        if position > 0 {
+            answers.push(b',');
+        }
+        answers.extend_from_slice(&answer);
+    }
+    answers.push(b']');
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(answers))
 }
 
 async fn answer_get(

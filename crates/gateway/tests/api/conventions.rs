@@ -526,3 +526,56 @@ async fn one_person_is_one_user_whoever_refers_to_them() {
     let sdl = leora_gateway::schema::sdl();
     assert!(!sdl.contains("type StaffMember"), "one typename per person");
 }
+
+#[tokio::test]
+async fn a_batch_refused_as_a_whole_gets_the_refusal_once_per_operation() {
+    let app = app().await;
+    let batch = json!([
+        { "query": "query A { me { kind } }" },
+        { "query": "query B { cart { id } }" },
+    ]);
+    let send = |token: Option<&str>| {
+        let mut request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/graphql-response+json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        request.body(Body::from(batch.to_string())).unwrap()
+    };
+
+    let refused = app.send(send(Some("not-a-token"))).await;
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    let answers = refused.body.as_array().expect("one answer per operation");
+    assert_eq!(answers.len(), 2, "{}", refused.body);
+    for answer in answers {
+        assert_eq!(answer["errors"][0]["extensions"]["reason"], "TOKEN_INVALID");
+        assert!(answer.get("data").is_none(), "{answer}");
+    }
+
+    let persisted_only = json!([
+        { "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "abc" } } },
+        { "query": "{ __typename }" },
+    ]);
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(persisted_only.to_string()))
+        .unwrap();
+    let reply = app.send(request).await;
+    let answers = reply.body.as_array().expect("one answer per operation");
+    assert_eq!(answers.len(), 2, "{}", reply.body);
+    assert_eq!(
+        answers[1]["errors"][0]["extensions"]["code"],
+        "PERSISTED_QUERY_NOT_SUPPORTED"
+    );
+
+    let token = app.token("rep@acme.test").await;
+    let served = app.send(send(Some(&token))).await;
+    assert_eq!(served.status, 200, "{}", served.body);
+    assert_eq!(
+        served.body.as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        served.body
+    );
+}

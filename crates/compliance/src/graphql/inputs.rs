@@ -2,8 +2,8 @@
 
 use async_graphql::{Enum, InputObject, MaybeUndefined};
 use leora_tenancy::filter::any_of;
-use leora_tenancy::graphql::{Date, Exact, Money};
 use leora_tenancy::graphql::{ApiResult, ResolverError};
+use leora_tenancy::graphql::{Date, Exact, Money};
 
 use super::types::{FilingStatus, ProductCategory, TaxRateKind};
 use crate::service::filings::{FilingFilter, NewFiling, Review, Submission};

@@ -266,7 +266,12 @@ async fn a_principal_past_its_request_rate_is_rate_limited() {
     let refused = app.ask(&admin, "{ me { user { email } } }").await;
     assert_eq!(refused.code(), "RATE_LIMITED", "{}", refused.body);
     let other = app.ask(&rep, "{ me { user { email } } }").await;
-    assert_eq!(other.data("me")["user"]["email"], "rep@acme.test", "{}", other.body);
+    assert_eq!(
+        other.data("me")["user"]["email"],
+        "rep@acme.test",
+        "{}",
+        other.body
+    );
 }
 
 /// `products` products of `skus_each` active SKUs (codes `P<p>-S<s>`), straight into the tenant.

@@ -3,8 +3,8 @@
 use async_graphql::{ID, InputObject};
 use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
-use leora_tenancy::graphql::{Date, Instant};
 use leora_tenancy::graphql::ids::parse_optional_id;
+use leora_tenancy::graphql::{Date, Instant};
 
 use super::types::{
     ActivityKind, CallPlanStatus, MetricPeriod, MetricSubject, PaceStatus, Priority,

@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, Set,
+    ActiveEnum, ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QuerySelect, Set,
 };
 use uuid::Uuid;
 

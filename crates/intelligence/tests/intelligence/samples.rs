@@ -2,9 +2,9 @@
 //! manager.
 
 use crate::support::*;
+use chrono::{Duration, Utc};
 use leora_intelligence::entities::activities::SampleApprovalStatus;
 use leora_intelligence::service::activities::ActivityFilter;
-use chrono::{Duration, Utc};
 use leora_intelligence::service::activities::NewActivity;
 use leora_intelligence::service::samples::{SampleDecision, decide_sample_pull, pull_standing};
 use leora_tenancy::{ErrorCode, TenantContext};
@@ -46,7 +46,10 @@ async fn sample_pulls_are_free_up_to_exactly_the_allowance_and_pending_one_above
         .log(t.as_user(t.rep2), pull_now(t.c2, t.sku, 5))
         .await
         .unwrap();
-    assert_eq!(rep2.sample_approval_status, SampleApprovalStatus::NotRequired);
+    assert_eq!(
+        rep2.sample_approval_status,
+        SampleApprovalStatus::NotRequired
+    );
     let big = w
         .log(t.as_user(t.rep3), pull_now(t.c3, t.sku, 6))
         .await
@@ -173,18 +176,10 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
     let t = w.t;
     let zone = steady_month_zone(&w).await;
     let rep1 = t.as_user(t.rep1);
-    w.log(rep1, pull_now(t.c1, t.sku, 5))
-        .await
-        .unwrap();
-    let pending = w
-        .log(rep1, pull_now(t.c1, t.sku, 1))
-        .await
-        .unwrap();
+    w.log(rep1, pull_now(t.c1, t.sku, 5)).await.unwrap();
+    let pending = w.log(rep1, pull_now(t.c1, t.sku, 1)).await.unwrap();
     let free = w
-        .log(
-            t.as_user(t.rep2),
-            pull_now(t.c2, t.sku, 1),
-        )
+        .log(t.as_user(t.rep2), pull_now(t.c2, t.sku, 1))
         .await
         .unwrap();
     let visit = w.log(rep1, visit(t.c1)).await.unwrap();
@@ -234,10 +229,7 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
     // rep3 reports to no manager: the manager sees rep3's pull at rep1's account, but does not
     // decide it; an admin does.
     let outside_team = w
-        .log(
-            t.as_user(t.rep3),
-            pull_now(t.c1, t.sku, 6),
-        )
+        .log(t.as_user(t.rep3), pull_now(t.c1, t.sku, 6))
         .await
         .unwrap();
     assert_eq!(
@@ -288,10 +280,7 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
     );
 
     // A rejected pull stops counting against the allowance.
-    let second = w
-        .log(rep1, pull_now(t.c1, t.sku, 2))
-        .await
-        .unwrap();
+    let second = w.log(rep1, pull_now(t.c1, t.sku, 2)).await.unwrap();
     assert_eq!(second.sample_approval_status, SampleApprovalStatus::Pending);
     let used = || {
         w.run(t.system(), async |tx| {
@@ -312,10 +301,7 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
 
     // Admins decide anyone's, including a rep with no manager.
     let lonely = w
-        .log(
-            t.as_user(t.rep3),
-            pull_now(t.c3, t.sku, 6),
-        )
+        .log(t.as_user(t.rep3), pull_now(t.c3, t.sku, 6))
         .await
         .unwrap();
     assert_code_and_field(

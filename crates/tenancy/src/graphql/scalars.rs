@@ -136,7 +136,9 @@ fn exact<T: async_graphql::InputType>(value: &Value) -> Result<Decimal, InputVal
         Value::String(text) => Decimal::from_str_exact(text.trim())
             .map_err(|_| InputValueError::custom(format!("{text:?} is not a decimal number"))),
         Value::Number(number) => number.as_i64().map(Decimal::from).ok_or_else(|| {
-            InputValueError::custom("send decimals as strings (\"12.50\"): a JSON fraction is a float")
+            InputValueError::custom(
+                "send decimals as strings (\"12.50\"): a JSON fraction is a float",
+            )
         }),
         _ => Err(InputValueError::expected_type(value.clone())),
     }
@@ -182,7 +184,10 @@ mod tests {
         assert!(Date::parse(Value::from("28/02/2026")).is_err());
         let rate = Exact::parse(Value::from("0.0725")).unwrap();
         assert_eq!(rate.to_value(), Value::from("0.0725"));
-        assert_eq!(Exact::parse(Value::from(3)).unwrap(), Exact(Decimal::from(3)));
+        assert_eq!(
+            Exact::parse(Value::from(3)).unwrap(),
+            Exact(Decimal::from(3))
+        );
         assert!(Exact::parse(Value::from(13.5)).is_err(), "a float");
     }
 

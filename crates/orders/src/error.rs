@@ -6,8 +6,11 @@
 use leora_catalog::error::CatalogError;
 use leora_compliance::error::ComplianceError;
 use leora_tenancy::{ApiError, ErrorCode, TenancyError};
+use rust_decimal::Decimal;
 use sea_orm::DbErr;
 use uuid::Uuid;
+
+use crate::service::admission::LicenceProblem;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OrdersError {
@@ -46,6 +49,24 @@ pub enum OrdersError {
         sku_code: String,
         requested: i32,
         available: i32,
+    },
+    #[error("compliance blocked: {problem}; the order cannot be submitted")]
+    ComplianceBlocked { problem: LicenceProblem },
+    #[error(
+        "the order's total of {order_total} would take the customer's exposure of {exposure} beyond its credit limit of {limit}"
+    )]
+    CreditLimitExceeded {
+        exposure: Decimal,
+        limit: Decimal,
+        order_total: Decimal,
+    },
+    #[error(
+        "forbidden: a discount of {percent} % of the line is above the {limit} % your roles may give"
+    )]
+    DiscountAboveLimit {
+        field: String,
+        percent: Decimal,
+        limit: Decimal,
     },
     /// CONFLICT, not BAD_USER_INPUT: the request is well-formed, the cart's state refuses it. The
     /// client should reload the cart; the next `add_to_cart` starts a fresh one.
@@ -123,7 +144,9 @@ impl ApiError for OrdersError {
         match self {
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::BadInput { .. } => ErrorCode::BadUserInput,
-            Self::Forbidden { .. } => ErrorCode::Forbidden,
+            Self::Forbidden { .. } | Self::DiscountAboveLimit { .. } => ErrorCode::Forbidden,
+            Self::ComplianceBlocked { .. } => ErrorCode::ComplianceBlocked,
+            Self::CreditLimitExceeded { .. } => ErrorCode::CreditLimitExceeded,
             Self::Conflict { .. } | Self::StateConflict { .. } | Self::CartExpired => {
                 ErrorCode::Conflict
             }
@@ -141,6 +164,7 @@ impl ApiError for OrdersError {
             Self::BadInput { field, .. } => Some(field),
             Self::NotFound { field, .. } => field.as_deref(),
             Self::Conflict { field, .. } => Some(field),
+            Self::DiscountAboveLimit { field, .. } => Some(field),
             Self::Catalog(error) => error.field(),
             Self::Compliance(error) => error.field(),
             Self::Tenancy(error) => error.field(),
@@ -156,10 +180,60 @@ impl ApiError for OrdersError {
                 requested,
                 available,
             } => leora_tenancy::error::shortfall(*sku_id, sku_code, *requested, *available),
+            Self::ComplianceBlocked { problem } => licence_details(problem),
+            Self::CreditLimitExceeded {
+                exposure,
+                limit,
+                order_total,
+            } => vec![
+                ("exposure", money(*exposure)),
+                ("creditLimit", money(*limit)),
+                ("orderTotal", money(*order_total)),
+            ],
+            Self::DiscountAboveLimit { percent, limit, .. } => vec![
+                ("discountPercent", exact(*percent)),
+                ("maxDiscountPercent", exact(*limit)),
+            ],
             Self::Catalog(error) => error.details(),
             _ => Vec::new(),
         }
     }
+}
+
+/// What a client needs to explain a blocked sale: the reason, and the licence's facts.
+fn licence_details(problem: &LicenceProblem) -> Vec<(&'static str, async_graphql::Value)> {
+    let mut details = vec![("reason", async_graphql::Value::from(problem.reason()))];
+    match problem {
+        LicenceProblem::Missing => {}
+        LicenceProblem::Expired { expired_on } => details.push((
+            "licenseExpiresOn",
+            async_graphql::Value::from(expired_on.format("%Y-%m-%d").to_string()),
+        )),
+        LicenceProblem::StateMismatch {
+            licence_state,
+            shipping_state,
+        } => {
+            details.push((
+                "licenseState",
+                async_graphql::Value::from(licence_state.as_str()),
+            ));
+            details.push((
+                "shippingState",
+                async_graphql::Value::from(shipping_state.as_str()),
+            ));
+        }
+    }
+    details
+}
+
+fn money(amount: Decimal) -> async_graphql::Value {
+    use async_graphql::ScalarType;
+    leora_tenancy::graphql::Money(amount).to_value()
+}
+
+fn exact(number: Decimal) -> async_graphql::Value {
+    use async_graphql::ScalarType;
+    leora_tenancy::graphql::Exact(number).to_value()
 }
 
 #[cfg(test)]

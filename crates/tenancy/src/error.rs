@@ -23,6 +23,11 @@ pub enum ErrorCode {
     BadUserInput,
     Conflict,
     InsufficientInventory,
+    /// The law forbids the sale: the customer's liquor licence is missing, expired or for another
+    /// state than the delivery (`extensions.reason` says which).
+    ComplianceBlocked,
+    /// Submitting would take the customer beyond its credit limit.
+    CreditLimitExceeded,
     InvalidTransition,
     RateLimited,
     /// The operation would cost more than one request may spend (refused before execution).
@@ -48,6 +53,8 @@ impl ErrorCode {
             Self::BadUserInput => "BAD_USER_INPUT",
             Self::Conflict => "CONFLICT",
             Self::InsufficientInventory => "INSUFFICIENT_INVENTORY",
+            Self::ComplianceBlocked => "COMPLIANCE_BLOCKED",
+            Self::CreditLimitExceeded => "CREDIT_LIMIT_EXCEEDED",
             Self::InvalidTransition => "INVALID_TRANSITION",
             Self::RateLimited => "RATE_LIMITED",
             Self::QueryTooExpensive => "QUERY_TOO_EXPENSIVE",

@@ -60,8 +60,9 @@ pub async fn create_customer(
 ) -> Uuid {
     insert(
         conn,
-        "INSERT INTO customers (tenant_id, account_number, name, state, price_tier)
-         VALUES ($1, $2, $2, 'CA', $3) RETURNING id",
+        "INSERT INTO customers (tenant_id, account_number, name, state, price_tier,
+                                license_number, license_state, license_expires_on)
+         VALUES ($1, $2, $2, 'CA', $3, 'CA-' || $2, 'CA', current_date + 365) RETURNING id",
         [tenant.into(), account_number.into(), price_tier.into()],
     )
     .await

@@ -824,6 +824,8 @@ export type Mutation = {
   deactivateProduct?: Maybe<Product>;
   deactivateSku?: Maybe<Sku>;
   deactivateSupplier?: Maybe<Supplier>;
+  /** Delete a draft (a submitted order is cancelled instead); answers the deleted order's id. */
+  deleteDraftOrder?: Maybe<Scalars['ID']['output']>;
   deletePriceListEntry?: Maybe<Scalars['Boolean']['output']>;
   deleteStateTaxRate?: Maybe<Scalars['Boolean']['output']>;
   /** Deletes a subscription with its delivery history. */
@@ -897,11 +899,16 @@ export type Mutation = {
   storeIntegrationToken?: Maybe<IntegrationToken>;
   /** Submits a due, overdue or rejected filing; anything else is an `INVALID_TRANSITION`. */
   submitComplianceFiling?: Maybe<ComplianceFiling>;
-  /** draft → submitted, reserving stock. */
+  /** draft → submitted, re-priced and re-taxed at today's prices and rates, reserving stock. */
   submitOrder?: Maybe<Order>;
   /** Set an item's quantity; zero removes it. */
   updateCartItem?: Maybe<Cart>;
   updateCustomer?: Maybe<Customer>;
+  /**
+   * Edit a draft: `lines` (when given) replaces all its lines, priced now; `notes` and
+   * `requestedDeliveryDate` change when given.
+   */
+  updateDraftOrder?: Maybe<Order>;
   updateProduct?: Maybe<Product>;
   updateSku?: Maybe<Sku>;
   updateStateTaxRate?: Maybe<StateTaxRate>;
@@ -1065,6 +1072,11 @@ export type MutationDeactivateSkuArgs = {
 
 
 export type MutationDeactivateSupplierArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDraftOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1240,6 +1252,12 @@ export type MutationUpdateCustomerArgs = {
 };
 
 
+export type MutationUpdateDraftOrderArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateDraftOrderInput;
+};
+
+
 export type MutationUpdateProductArgs = {
   id: Scalars['ID']['input'];
   input: UpdateProductInput;
@@ -1324,6 +1342,11 @@ export type Order = {
   cancelledAt?: Maybe<Scalars['DateTime']['output']>;
   confirmedAt?: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * Who submitted it beyond the customer's credit limit (holding `orders.override_credit`);
+   * null when it was within the limit. Staff only.
+   */
+  creditOverrideByUserId?: Maybe<Scalars['ID']['output']>;
   currency: Scalars['String']['output'];
   customer: Customer;
   customerId: Scalars['ID']['output'];
@@ -2328,6 +2351,14 @@ export type UpdateCustomerInput = {
   shippingAddress?: InputMaybe<Scalars['JSON']['input']>;
   state?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<CustomerStatus>;
+};
+
+/** Omitted fields stay as they are; `null` clears `notes` or `requestedDeliveryDate`. */
+export type UpdateDraftOrderInput = {
+  /** Every line of the draft, replacing the lines it has; priced now. */
+  lines?: InputMaybe<Array<OrderLineInput>>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  requestedDeliveryDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
 export type UpdateProductInput = {

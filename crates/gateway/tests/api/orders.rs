@@ -391,3 +391,150 @@ async fn bad_order_input_names_the_field_and_changes_nothing() {
     }
     assert_eq!(app.scalar(counts).await, before, "nothing was written");
 }
+
+#[tokio::test]
+async fn submission_is_blocked_by_an_expired_licence_and_by_credit_with_the_facts_in_extensions() {
+    let app = app().await;
+    seed_stock(&app).await;
+    let rep = app.token("rep@acme.test").await;
+    let lines = json!([{ "skuId": CHARDONNAY, "quantity": 6 }]);
+    app.scalar(
+        // Yesterday on the tenant's calendar (its settings row, once made, keeps the default
+        // zone).
+        "WITH c AS (UPDATE customers SET license_expires_on =
+                      (now() AT TIME ZONE 'America/Los_Angeles')::date - 1
+                    RETURNING 1) SELECT count(*) FROM c",
+    )
+    .await;
+    let blocked = app
+        .graphql(Some(&rep), CREATE, order_input(&app, lines.clone(), true))
+        .await;
+    assert_eq!(blocked.code(), "COMPLIANCE_BLOCKED", "{}", blocked.body);
+    let extensions = &blocked.body["errors"][0]["extensions"];
+    assert_eq!(extensions["reason"], "LICENSE_EXPIRED");
+    assert!(extensions["licenseExpiresOn"].is_string(), "{extensions}");
+    assert!(blocked.data("createOrder").is_null());
+    let draft = app
+        .graphql(Some(&rep), CREATE, order_input(&app, lines.clone(), false))
+        .await;
+    assert_eq!(
+        draft.data("createOrder")["status"],
+        "DRAFT",
+        "{}",
+        draft.body
+    );
+
+    app.scalar(
+        "WITH c AS (UPDATE customers SET license_expires_on = current_date + 365,
+                                         credit_limit = 100 RETURNING 1) SELECT count(*) FROM c",
+    )
+    .await;
+    let over = app
+        .graphql(Some(&rep), CREATE, order_input(&app, lines.clone(), true))
+        .await;
+    assert_eq!(over.code(), "CREDIT_LIMIT_EXCEEDED", "{}", over.body);
+    let extensions = &over.body["errors"][0]["extensions"];
+    assert_eq!(extensions["exposure"], "0.00");
+    assert_eq!(extensions["creditLimit"], "100.00");
+    assert_eq!(extensions["orderTotal"], "108.24");
+
+    // The admin holds orders.override_credit; the override shows on the order.
+    let admin = app.token("admin@acme.test").await;
+    let query = "mutation($input: CreateOrderInput!) { createOrder(input: $input) { status creditOverrideByUserId } }";
+    let overridden = app
+        .graphql(Some(&admin), query, order_input(&app, lines, true))
+        .await;
+    assert_eq!(
+        overridden.data("createOrder")["status"],
+        "SUBMITTED",
+        "{}",
+        overridden.body
+    );
+    assert!(overridden.data("createOrder")["creditOverrideByUserId"].is_string());
+}
+
+#[tokio::test]
+async fn a_reps_discount_beyond_ten_percent_is_forbidden_at_the_lines_path() {
+    let app = app().await;
+    seed_stock(&app).await;
+    let rep = app.token("rep@acme.test").await;
+    // 10 Chardonnay at 18.00: 18.00 off is 10 %.
+    let with_discount = |discount: &str| {
+        order_input(
+            &app,
+            json!([{ "skuId": CHARDONNAY, "quantity": 10, "discount": discount }]),
+            false,
+        )
+    };
+    let within = app
+        .graphql(Some(&rep), CREATE, with_discount("18.00"))
+        .await;
+    assert!(within.body.get("errors").is_none(), "{}", within.body);
+    let beyond = app
+        .graphql(Some(&rep), CREATE, with_discount("18.01"))
+        .await;
+    assert_eq!(beyond.code(), "FORBIDDEN", "{}", beyond.body);
+    let extensions = &beyond.body["errors"][0]["extensions"];
+    assert_eq!(extensions["field"], "lines[0].discount");
+    assert_eq!(extensions["maxDiscountPercent"], "10");
+}
+
+#[tokio::test]
+async fn a_draft_is_edited_and_deleted_over_graphql_and_a_submitted_order_is_not() {
+    let app = app().await;
+    seed_stock(&app).await;
+    let rep = app.token("rep@acme.test").await;
+    let draft = app
+        .graphql(
+            Some(&rep),
+            CREATE,
+            order_input(&app, json!([{ "skuId": CAB, "quantity": 1 }]), false),
+        )
+        .await;
+    let id = draft.data("createOrder")["id"].as_str().unwrap().to_owned();
+    let update = "mutation($id: ID!, $input: UpdateDraftOrderInput!) {
+      updateDraftOrder(id: $id, input: $input) { orderNumber notes total lines { quantity sku { code } } }
+    }";
+    let edited = app
+        .graphql(
+            Some(&rep),
+            update,
+            json!({ "id": id, "input": { "lines": [{ "skuId": CHARDONNAY, "quantity": 6 }], "notes": "call ahead" } }),
+        )
+        .await;
+    let order = edited.data("updateDraftOrder");
+    assert_eq!(order["notes"], "call ahead", "{}", edited.body);
+    assert_eq!(
+        order["lines"],
+        json!([{ "quantity": 6, "sku": { "code": "CHA-750" } }])
+    );
+    assert_eq!(order["total"], "108.24");
+    assert_eq!(
+        order["orderNumber"],
+        draft.data("createOrder")["orderNumber"]
+    );
+
+    let delete = "mutation($id: ID!) { deleteDraftOrder(id: $id) }";
+    let deleted = app.graphql(Some(&rep), delete, json!({ "id": id })).await;
+    assert_eq!(
+        deleted.data("deleteDraftOrder"),
+        id.as_str(),
+        "{}",
+        deleted.body
+    );
+    let again = app.graphql(Some(&rep), delete, json!({ "id": id })).await;
+    assert_eq!(again.code(), "NOT_FOUND");
+
+    let submitted = app
+        .graphql(
+            Some(&rep),
+            CREATE,
+            order_input(&app, json!([{ "skuId": CAB, "quantity": 1 }]), true),
+        )
+        .await;
+    let submitted_id = submitted.data("createOrder")["id"].as_str().unwrap();
+    let refused = app
+        .graphql(Some(&rep), delete, json!({ "id": submitted_id }))
+        .await;
+    assert_eq!(refused.code(), "INVALID_TRANSITION", "{}", refused.body);
+}

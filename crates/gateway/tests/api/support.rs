@@ -49,7 +49,7 @@ pub async fn create_tenant(owner: &DatabaseConnection, slug: &str) -> (Uuid, Uui
         .execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "WITH t AS (INSERT INTO tenants (id, slug, name) VALUES ($1, $3, $3) RETURNING id)
-             INSERT INTO customers (id, tenant_id, account_number, name, state) SELECT $2, id, 'C-1', 'Harborview Cellars', 'CA' FROM t",
+             INSERT INTO customers (id, tenant_id, account_number, name, state, license_number, license_state, license_expires_on) SELECT $2, id, 'C-1', 'Harborview Cellars', 'CA', 'CA-C-1', 'CA', current_date + 365 FROM t",
             [tenant.into(), customer.into(), slug.into()],
         ))
         .await

@@ -38,6 +38,8 @@ pub struct Model {
     pub cancelled_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Who submitted it beyond the customer's credit limit, holding `orders.override_credit`.
+    pub credit_override_by_user_id: Option<Uuid>,
 }
 
 leora_tenancy::read_by_position!(Model {
@@ -62,6 +64,7 @@ leora_tenancy::read_by_position!(Model {
     cancelled_at,
     created_at,
     updated_at,
+    credit_override_by_user_id,
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
@@ -86,6 +89,7 @@ leora_tenancy::relations! {
     Customer: belongs_to customers::Entity, from Column::CustomerId, to customers::Column::Id;
     PlacedByUser: belongs_to users::Entity, from Column::PlacedByUserId, to users::Column::Id, on_delete SetNull;
     PlacedByPortalUser: belongs_to portal_users::Entity, from Column::PlacedByPortalUserId, to portal_users::Column::Id, on_delete SetNull;
+    CreditOverrideByUser: belongs_to users::Entity, from Column::CreditOverrideByUserId, to users::Column::Id, on_delete SetNull;
     OrderLines: has_many super::order_lines::Entity;
     Invoice: has_one super::invoices::Entity;
     Carts: has_many super::carts::Entity;

@@ -4,8 +4,8 @@ use super::types::{InvoiceStatus, ListKind, OrderStatus, PaymentMethod};
 use crate::service::carts::Checkout;
 use crate::service::invoices::{self, NewPayment};
 use crate::service::lists::{NewList, NewListItem};
-use crate::service::orders::{self, NewLine, NewOrder, OrderSort};
-use async_graphql::{Enum, ID, InputObject};
+use crate::service::orders::{self, DraftChanges, NewLine, NewOrder, OrderSort};
+use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
 use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
 use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
@@ -119,18 +119,7 @@ pub struct CreateOrderInput {
 
 impl CreateOrderInput {
     pub fn into_new(self) -> ApiResult<NewOrder> {
-        let lines = self
-            .lines
-            .into_iter()
-            .enumerate()
-            .map(|(i, line)| {
-                Ok(NewLine {
-                    sku_id: parse_id(&format!("lines[{i}].skuId"), &line.sku_id)?,
-                    quantity: line.quantity,
-                    discount: line.discount.map(|value| value.0),
-                })
-            })
-            .collect::<ApiResult<Vec<_>>>()?;
+        let lines = new_lines(self.lines)?;
         Ok(NewOrder {
             customer_id: parse_id("customerId", &self.customer_id)?,
             lines,
@@ -140,6 +129,41 @@ impl CreateOrderInput {
             submit: self.submit,
         })
     }
+}
+
+/// Omitted fields stay as they are; `null` clears `notes` or `requestedDeliveryDate`.
+#[derive(InputObject, Default)]
+pub struct UpdateDraftOrderInput {
+    /// Every line of the draft, replacing the lines it has; priced now.
+    pub lines: Option<Vec<OrderLineInput>>,
+    pub notes: MaybeUndefined<String>,
+    pub requested_delivery_date: MaybeUndefined<Date>,
+}
+
+impl UpdateDraftOrderInput {
+    pub fn into_changes(self) -> ApiResult<DraftChanges> {
+        Ok(DraftChanges {
+            lines: self.lines.map(new_lines).transpose()?,
+            notes: self.notes.into(),
+            requested_delivery_date: Option::from(self.requested_delivery_date)
+                .map(|date: Option<Date>| date.map(|date| date.0)),
+        })
+    }
+}
+
+/// The lines of an input, their ids parsed (`lines[i].skuId` when one is not an id).
+fn new_lines(lines: Vec<OrderLineInput>) -> ApiResult<Vec<NewLine>> {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            Ok(NewLine {
+                sku_id: parse_id(&format!("lines[{i}].skuId"), &line.sku_id)?,
+                quantity: line.quantity,
+                discount: line.discount.map(|value| value.0),
+            })
+        })
+        .collect()
 }
 
 #[derive(InputObject, Default)]

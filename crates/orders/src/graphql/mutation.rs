@@ -3,6 +3,7 @@
 
 use super::inputs::{
     CheckoutInput, CreateListInput, CreateOrderInput, ListItemInput, RecordPaymentInput,
+    UpdateDraftOrderInput,
 };
 use super::types::{Cart, Invoice, Order, Payment, ProductList, ProductListItem};
 use crate::service::{carts, invoices, lists, orders};
@@ -38,7 +39,30 @@ impl OrdersMutation {
         Ok(Order(placed.order))
     }
 
-    /// draft → submitted, reserving stock.
+    /// Edit a draft: `lines` (when given) replaces all its lines, priced now; `notes` and
+    /// `requestedDeliveryDate` change when given.
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    async fn update_draft_order(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateDraftOrderInput,
+    ) -> ApiResult<Order> {
+        let session = Session::of(ctx)?;
+        let id = parse_id("id", &id)?;
+        let edited = orders::update_draft_order(session.tx(), id, input.into_changes()?).await?;
+        Ok(Order(edited.order))
+    }
+
+    /// Delete a draft (a submitted order is cancelled instead); answers the deleted order's id.
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    async fn delete_draft_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<ID> {
+        let session = Session::of(ctx)?;
+        let deleted = orders::delete_draft_order(session.tx(), parse_id("id", &id)?).await?;
+        Ok(ID(deleted.to_string()))
+    }
+
+    /// draft → submitted, re-priced and re-taxed at today's prices and rates, reserving stock.
     #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
     async fn submit_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let session = Session::of(ctx)?;

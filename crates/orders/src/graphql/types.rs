@@ -105,6 +105,12 @@ impl Order {
             .then_some(self.0.notes.as_deref())
             .flatten())
     }
+    /// Who submitted it beyond the customer's credit limit (holding `orders.override_credit`);
+    /// null when it was within the limit. Staff only.
+    #[graphql(guard = "RequirePermission(Permission::OrdersView)")]
+    async fn credit_override_by_user_id(&self) -> Option<ID> {
+        self.0.credit_override_by_user_id.map(id)
+    }
     /// The staff member who placed it: staff only.
     #[graphql(guard = "RequirePermission(Permission::OrdersView)")]
     async fn placed_by_user_id(&self) -> Option<ID> {

@@ -9,8 +9,10 @@
 //! exist exactly when their change commits.
 
 mod access;
+pub mod admission;
 pub mod batch;
 pub mod carts;
+pub mod discounts;
 pub mod invoices;
 pub mod lifecycle;
 pub mod lists;

@@ -7,6 +7,7 @@ use leora_tenancy::filter::FilterIfGiven;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use leora_catalog::entities::customers;
 use leora_catalog::service::inventory;
 use leora_tenancy::TenantContext;
 use leora_tenancy::search::search_pattern;
@@ -20,9 +21,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::access::{Actor, customer_rows};
+use super::admission::{CreditDecision, require_credit, require_licence};
 use super::lifecycle::{Action, holds_reservation, next_status};
 use super::placing::{
-    LineRequest, OrderRequest, find_by_key, place, record_status_change, reserve_all,
+    LineRequest, OrderRequest, find_by_key, lines_of, place, price_request, record_status_change,
+    record_submission, reserve_all, rewrite_draft,
 };
 use super::settings::{self, Lock};
 use super::validate::{self, LINE_MONEY_LIMIT};
@@ -142,6 +145,93 @@ pub async fn create_order(tx: &TenantTx, input: NewOrder) -> Result<OrderWithLin
     place(tx, actor, ctx.tenant_id(), &settings, request).await
 }
 
+/// What `update_draft_order` changes; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct DraftChanges {
+    /// Every line of the draft, replacing the lines it has.
+    pub lines: Option<Vec<NewLine>>,
+    /// `Some(None)` clears the notes.
+    pub notes: Option<Option<String>>,
+    /// `Some(None)` clears the date.
+    pub requested_delivery_date: Option<Option<NaiveDate>>,
+}
+
+/// Edits a draft: its lines (replaced as a whole, and priced now), notes and requested delivery
+/// date, under the rules of a new order (see [`create_order`]). Only a draft can be edited
+/// (`InvalidTransition` otherwise); a portal user edits only its customer's drafts.
+pub async fn update_draft_order(
+    tx: &TenantTx,
+    order_id: Uuid,
+    changes: DraftChanges,
+) -> Result<OrderWithLines, OrdersError> {
+    let actor = Actor::of(tx.context())?;
+    let order = locked_draft(tx, order_id, "edit").await?;
+    let lines = match changes.lines {
+        Some(lines) => lines,
+        None => lines_of(tx, order.id)
+            .await?
+            .into_iter()
+            .map(|line| NewLine {
+                sku_id: line.sku_id,
+                quantity: line.quantity,
+                discount: Some(line.discount).filter(|discount| !discount.is_zero()),
+            })
+            .collect(),
+    };
+    let request = validate_new_order(
+        actor,
+        NewOrder {
+            customer_id: order.customer_id,
+            lines,
+            requested_delivery_date: changes
+                .requested_delivery_date
+                .unwrap_or(order.requested_delivery_date),
+            idempotency_key: None,
+            notes: changes.notes.unwrap_or_else(|| order.notes.clone()),
+            submit: false,
+        },
+    )?;
+    let settings = settings::load(tx, Lock::None).await?;
+    let priced = price_request(tx, &settings, &request).await?;
+    priced.require_discounts_within(tx, actor, &request).await?;
+    rewrite_draft(tx, &order, &request, &priced).await
+}
+
+/// Deletes a draft and its lines. Only a draft can be deleted (`InvalidTransition` otherwise):
+/// a submitted order is cancelled instead, and keeps its history.
+pub async fn delete_draft_order(tx: &TenantTx, order_id: Uuid) -> Result<Uuid, OrdersError> {
+    let order = locked_draft(tx, order_id, "delete").await?;
+    order_lines::Entity::delete_many()
+        .filter(order_lines::Column::OrderId.eq(order.id))
+        .exec(tx)
+        .await?;
+    orders::Entity::delete_by_id(order.id).exec(tx).await?;
+    Ok(order.id)
+}
+
+/// The order, locked for a change, if it is a draft the actor may change.
+async fn locked_draft(
+    tx: &TenantTx,
+    order_id: Uuid,
+    action: &'static str,
+) -> Result<orders::Model, OrdersError> {
+    let actor = Actor::of(tx.context())?;
+    let order = orders::Entity::find_by_id(order_id)
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found("order"))?;
+    actor.may_act_for(order.customer_id)?;
+    if order.status != OrderStatus::Draft {
+        return Err(OrdersError::InvalidTransition {
+            entity: "an order",
+            from: order.status.to_value(),
+            action,
+        });
+    }
+    Ok(order)
+}
+
 /// draft → submitted, reserving every line's stock (`InsufficientInventory` if any is short).
 pub async fn submit_order(tx: &TenantTx, order_id: Uuid) -> Result<orders::Model, OrdersError> {
     transition(tx, order_id, Action::Submit).await
@@ -244,8 +334,13 @@ async fn transition(
         .await?
         .ok_or_else(|| OrdersError::not_found("order"))?;
     let to = next_status(order.status, action)?;
+    let mut credit = CreditDecision::Within;
     match action {
-        Action::Submit => reserve_all(tx, stock_lines(tx, order.id).await?).await?,
+        Action::Submit => {
+            let repriced = reprice_draft(tx, &order).await?;
+            credit = admit_submission(tx, actor, &repriced).await?;
+            reserve_all(tx, stock_lines(tx, order.id).await?).await?;
+        }
         Action::Cancel if holds_reservation(order.status) => {
             for (sku_id, quantity) in stock_lines(tx, order.id).await? {
                 inventory::release(tx, sku_id, quantity).await?;
@@ -258,9 +353,63 @@ async fn transition(
         }
         Action::Confirm | Action::Deliver | Action::Cancel => {}
     }
-    let updated = set_status(tx, order.id, to).await?;
-    record_status_change(tx, &updated, order.status, action.verb()).await?;
+    let updated = set_status(tx, order.id, to, credit.overridden_by()).await?;
+    if action == Action::Submit {
+        record_submission(tx, &updated, order.status, credit).await?;
+    } else {
+        record_status_change(tx, &updated, order.status, action.verb()).await?;
+    }
     Ok(updated)
+}
+
+/// A draft about to be submitted, priced and taxed again at today's prices and rates (its lines
+/// keep their SKUs, quantities and discounts); a line whose SKU is no longer for sale is refused
+/// with `BadInput` on `lines[i].skuId`.
+async fn reprice_draft(tx: &TenantTx, order: &orders::Model) -> Result<Submission, OrdersError> {
+    let lines = lines_of(tx, order.id).await?;
+    let request = OrderRequest {
+        customer_id: order.customer_id,
+        lines: lines
+            .iter()
+            .map(|line| LineRequest {
+                sku_id: line.sku_id,
+                quantity: line.quantity,
+                discount: line.discount,
+            })
+            .collect(),
+        requested_delivery_date: order.requested_delivery_date,
+        idempotency_key: order.idempotency_key.clone(),
+        notes: order.notes.clone(),
+        submit: true,
+        source: "lines",
+    };
+    let settings = settings::load(tx, Lock::None).await?;
+    let priced = price_request(tx, &settings, &request).await?;
+    let rewritten = rewrite_draft(tx, order, &request, &priced).await?;
+    Ok(Submission {
+        order: rewritten.order,
+        customer: priced.customer,
+        today: settings.today,
+    })
+}
+
+/// A draft priced for submission, with its customer and the tenant's today.
+struct Submission {
+    order: orders::Model,
+    customer: customers::Model,
+    today: NaiveDate,
+}
+
+/// A draft about to be submitted: its customer must be licensed today and have the credit, as for
+/// an order submitted when it is created.
+async fn admit_submission(
+    tx: &TenantTx,
+    actor: Actor,
+    submission: &Submission,
+) -> Result<CreditDecision, OrdersError> {
+    require_licence(&submission.customer, submission.today)?;
+    let order = &submission.order;
+    require_credit(tx, actor, &submission.customer, order.total, Some(order.id)).await
 }
 
 /// The order's `(sku, quantity)` pairs in SKU order (the global lock order of inventory rows).
@@ -283,6 +432,7 @@ async fn set_status(
     tx: &DatabaseTransaction,
     order_id: Uuid,
     to: OrderStatus,
+    credit_override_by: Option<Uuid>,
 ) -> Result<orders::Model, OrdersError> {
     let stamp = match to {
         OrderStatus::Draft => "",
@@ -294,8 +444,16 @@ async fn set_status(
     };
     orders::Entity::find()
         .from_raw_sql(stmt(
-            &format!("UPDATE orders SET status = $2{stamp} WHERE id = $1 RETURNING *"),
-            [order_id.into(), to.to_value().into()],
+            &format!(
+                "UPDATE orders SET status = $2{stamp},
+                        credit_override_by_user_id = coalesce($3, credit_override_by_user_id)
+                  WHERE id = $1 RETURNING *"
+            ),
+            [
+                order_id.into(),
+                to.to_value().into(),
+                credit_override_by.into(),
+            ],
         ))
         .one(tx)
         .await?

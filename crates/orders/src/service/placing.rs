@@ -14,7 +14,7 @@ use leora_catalog::service::pricing::{PriceSource, quote_many};
 use leora_compliance::entities::enums::ProductCategory;
 use leora_compliance::service::tax::rates_on;
 use leora_integrations::events::{self, EventType};
-use leora_tenancy::sql::{Violation, violated_constraint};
+use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -24,6 +24,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::access::Actor;
+use super::admission::{CreditDecision, require_credit, require_licence};
+use super::discounts::{LineDiscount, require_within_limit};
 use super::money_json;
 use super::numbers::next_order_number;
 use super::orders::OrderWithLines;
@@ -76,13 +78,22 @@ pub(crate) async fn find_by_key(
     Ok(Some(OrderWithLines { order, lines }))
 }
 
-pub(crate) async fn place(
+/// An order's lines priced and taxed now, with its totals, for its customer.
+pub(crate) struct Priced {
+    pub customer: customers::Model,
+    lines: Vec<(PricedLine, Quote)>,
+    pub amounts: Totals,
+}
+
+/// Checks `request` against the database and prices it as of `settings.now`: the customer may
+/// order, the delivery date is not past, every SKU is for sale (`BadInput` on `<source>[i].skuId`
+/// otherwise) and the total fits. Nothing is written; whoever sets the discounts checks them
+/// ([`Priced::require_discounts_within`]).
+pub(crate) async fn price_request(
     tx: &TenantTx,
-    actor: Actor,
-    tenant_id: Uuid,
     settings: &TenantSettings,
-    request: OrderRequest,
-) -> Result<OrderWithLines, OrdersError> {
+    request: &OrderRequest,
+) -> Result<Priced, OrdersError> {
     let customer = orderable_customer(tx, request.customer_id).await?;
     if let Some(date) = request.requested_delivery_date
         && date < settings.today
@@ -95,14 +106,92 @@ pub(crate) async fn place(
     let sku_ids: Vec<Uuid> = request.lines.iter().map(|l| l.sku_id).collect();
     let source = request.source;
     let skus = sellable_skus(tx, &sku_ids, |index| format!("{source}[{index}].skuId")).await?;
-    let priced = price(tx, &customer, &request, &skus, settings).await?;
-    let amounts = totals(&priced.iter().map(|(line, _)| *line).collect::<Vec<_>>());
+    let lines = price(tx, &customer, request, &skus, settings).await?;
+    let amounts = totals(&lines.iter().map(|(line, _)| *line).collect::<Vec<_>>());
     if amounts.total >= DOCUMENT_MONEY_LIMIT {
         return Err(OrdersError::bad_input(
             request.source,
             format!("the order total must be less than {DOCUMENT_MONEY_LIMIT}"),
         ));
     }
+    Ok(Priced {
+        customer,
+        lines,
+        amounts,
+    })
+}
+
+impl Priced {
+    /// `FORBIDDEN` on the first line whose discount is above what `actor` may give.
+    pub(crate) async fn require_discounts_within(
+        &self,
+        tx: &TenantTx,
+        actor: Actor,
+        request: &OrderRequest,
+    ) -> Result<(), OrdersError> {
+        require_within_limit(tx, actor, &line_discounts(request, &self.lines)).await
+    }
+}
+
+/// Replaces `order`'s lines with `request`'s as `priced`, and sets its totals, notes and delivery
+/// date from them: a draft's edit, or its re-pricing when it is submitted.
+pub(crate) async fn rewrite_draft(
+    tx: &TenantTx,
+    order: &orders::Model,
+    request: &OrderRequest,
+    priced: &Priced,
+) -> Result<OrderWithLines, OrdersError> {
+    order_lines::Entity::delete_many()
+        .filter(order_lines::Column::OrderId.eq(order.id))
+        .exec(tx)
+        .await?;
+    let amounts = &priced.amounts;
+    let updated = orders::Entity::find()
+        .from_raw_sql(stmt(
+            "UPDATE orders SET subtotal = $2, tax_total = $3, total = $4, notes = $5,
+                    requested_delivery_date = $6
+              WHERE id = $1 RETURNING *",
+            [
+                order.id.into(),
+                amounts.subtotal.into(),
+                amounts.tax_total.into(),
+                amounts.total.into(),
+                request.notes.clone().into(),
+                request.requested_delivery_date.into(),
+            ],
+        ))
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found("order"))?;
+    let lines = insert_lines(tx, &updated, request, &priced.lines, amounts).await?;
+    Ok(OrderWithLines {
+        order: updated,
+        lines,
+    })
+}
+
+pub(crate) async fn place(
+    tx: &TenantTx,
+    actor: Actor,
+    tenant_id: Uuid,
+    settings: &TenantSettings,
+    request: OrderRequest,
+) -> Result<OrderWithLines, OrdersError> {
+    let pricing = price_request(tx, settings, &request).await?;
+    pricing
+        .require_discounts_within(tx, actor, &request)
+        .await?;
+    let Priced {
+        customer,
+        lines: priced,
+        amounts,
+    } = pricing;
+    let credit = if request.submit {
+        require_licence(&customer, settings.today)?;
+        require_credit(tx, actor, &customer, amounts.total, None).await?
+    } else {
+        CreditDecision::Within
+    };
     if request.submit {
         reserve_all(
             tx,
@@ -119,11 +208,11 @@ pub(crate) async fn place(
     let order = insert_order(
         tx,
         actor,
-        tenant_id,
         settings,
         &request,
         order_number,
         &amounts,
+        credit,
     )
     .await?;
     let lines = insert_lines(tx, &order, &request, &priced, &amounts).await?;
@@ -132,11 +221,11 @@ pub(crate) async fn place(
         tx,
         tenant_id,
         EventType::OrderPlaced,
-        placed_payload(&order, &lines),
+        placed_payload(&order, &lines, credit),
     )
     .await?;
     if request.submit {
-        record_status_change(tx, &order, OrderStatus::Draft, "submit").await?;
+        record_submission(tx, &order, OrderStatus::Draft, credit).await?;
     }
     Ok(OrderWithLines { order, lines })
 }
@@ -148,16 +237,54 @@ pub(crate) async fn record_status_change(
     from: OrderStatus,
     action: &str,
 ) -> Result<(), OrdersError> {
-    let payload = json!({
+    let payload = status_change_payload(order, from, action);
+    events::record(tx, order.tenant_id, EventType::OrderStatusChanged, payload).await?;
+    Ok(())
+}
+
+/// Appends `order.status_changed` for a submission, with the credit override that let it
+/// through, if one did.
+pub(crate) async fn record_submission(
+    tx: &DatabaseTransaction,
+    order: &orders::Model,
+    from: OrderStatus,
+    credit: CreditDecision,
+) -> Result<(), OrdersError> {
+    let mut payload = status_change_payload(order, from, "submit");
+    if let Some(overridden) = credit.event_json() {
+        payload["creditOverride"] = overridden;
+    }
+    events::record(tx, order.tenant_id, EventType::OrderStatusChanged, payload).await?;
+    Ok(())
+}
+
+fn status_change_payload(
+    order: &orders::Model,
+    from: OrderStatus,
+    action: &str,
+) -> serde_json::Value {
+    json!({
         "orderId": order.id,
         "orderNumber": order.order_number,
         "customerId": order.customer_id,
         "action": action,
         "from": from.to_value(),
         "to": order.status.to_value(),
-    });
-    events::record(tx, order.tenant_id, EventType::OrderStatusChanged, payload).await?;
-    Ok(())
+    })
+}
+
+/// Each line's discount with its field path and the price it is a share of.
+fn line_discounts(request: &OrderRequest, priced: &[(PricedLine, Quote)]) -> Vec<LineDiscount> {
+    priced
+        .iter()
+        .enumerate()
+        .map(|(index, (line, _))| LineDiscount {
+            field: format!("{}[{index}].discount", request.source),
+            discount: line.discount,
+            unit_price: line.unit_price,
+            quantity: line.quantity,
+        })
+        .collect()
 }
 
 /// Reserves stock for `(sku, quantity)` pairs in SKU order: transactions touching several SKUs
@@ -281,13 +408,13 @@ struct Quote {
 }
 
 async fn insert_order(
-    tx: &DatabaseTransaction,
+    tx: &TenantTx,
     actor: Actor,
-    tenant_id: Uuid,
     settings: &TenantSettings,
     request: &OrderRequest,
     order_number: String,
     amounts: &Totals,
+    credit: CreditDecision,
 ) -> Result<orders::Model, OrdersError> {
     let status = if request.submit {
         OrderStatus::Submitted
@@ -296,7 +423,7 @@ async fn insert_order(
     };
     orders::ActiveModel {
         id: Set(Uuid::now_v7()),
-        tenant_id: Set(tenant_id),
+        tenant_id: Set(tx.tenant_id()),
         order_number: Set(order_number),
         customer_id: Set(request.customer_id),
         placed_by_user_id: Set(actor.user_id()),
@@ -310,6 +437,7 @@ async fn insert_order(
         idempotency_key: Set(request.idempotency_key.clone()),
         notes: Set(request.notes.clone()),
         submitted_at: Set(request.submit.then_some(settings.now)),
+        credit_override_by_user_id: Set(credit.overridden_by()),
         ..Default::default()
     }
     .insert(tx)
@@ -364,8 +492,12 @@ async fn insert_lines(
     Ok(lines)
 }
 
-fn placed_payload(order: &orders::Model, lines: &[order_lines::Model]) -> serde_json::Value {
-    json!({
+fn placed_payload(
+    order: &orders::Model,
+    lines: &[order_lines::Model],
+    credit: CreditDecision,
+) -> serde_json::Value {
+    let mut payload = json!({
         "orderId": order.id,
         "orderNumber": order.order_number,
         "customerId": order.customer_id,
@@ -382,5 +514,9 @@ fn placed_payload(order: &orders::Model, lines: &[order_lines::Model]) -> serde_
             "unitPrice": money_json(line.unit_price),
             "lineTotal": money_json(line.line_total),
         })).collect::<Vec<_>>(),
-    })
+    });
+    if let Some(overridden) = credit.event_json() {
+        payload["creditOverride"] = overridden;
+    }
+    payload
 }

@@ -6,8 +6,10 @@
 
 mod batch;
 mod carts;
+mod drafts;
 mod filters;
 mod invoices;
 mod lists;
+mod obligations;
 mod orders;
 mod support;

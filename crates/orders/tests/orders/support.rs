@@ -14,7 +14,9 @@ use leora_orders::service::orders::{
 use leora_tenancy::TenantTx;
 use leora_tenancy::{ApiError, AppRole, ErrorCode, TenantContext, TenantDb, with_tenant};
 use leora_test_db::TestDatabase;
-use leora_test_db::fixtures::{create_customer, create_product, create_tenant, create_user};
+use leora_test_db::fixtures::{
+    create_customer, create_product, create_tenant, create_user, grant_role,
+};
 use leora_test_db::sql::{exec, scalar, stmt};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, Value};
@@ -37,6 +39,8 @@ pub struct World {
     pub tenant: Uuid,
     /// A sales rep.
     pub staff: TenantContext,
+    /// A sales manager (the rep reports to no one).
+    pub manager: TenantContext,
     /// A portal user of `customer`.
     pub portal: TenantContext,
     pub portal_user: Uuid,
@@ -83,6 +87,9 @@ pub async fn world() -> World {
     )
     .await;
     let rep = create_user(&owner, tenant, "rep@acme.test", "Rep", None).await;
+    grant_role(&owner, tenant, rep, "sales_rep").await;
+    let manager = create_user(&owner, tenant, "manager@acme.test", "Manager", None).await;
+    grant_role(&owner, tenant, manager, "sales_manager").await;
     let customer = create_customer(&owner, tenant, "C-1", Some("wholesale")).await;
     let other_customer = create_customer(&owner, tenant, "C-2", None).await;
     let inactive_customer = create_customer(&owner, tenant, "C-3", None).await;
@@ -141,6 +148,7 @@ pub async fn world() -> World {
         db,
         tenant,
         staff: TenantContext::user(tenant, rep),
+        manager: TenantContext::user(tenant, manager),
         portal: TenantContext::portal_user(tenant, portal_user, customer),
         portal_user,
         customer,

@@ -30,6 +30,7 @@ permissions! {
     OrdersView => "orders.view",
     OrdersCreate => "orders.create",
     OrdersManage => "orders.manage",
+    OrdersOverrideCredit => "orders.override_credit",
     InvoicesView => "invoices.view",
     InvoicesManage => "invoices.manage",
     ActivitiesView => "activities.view",

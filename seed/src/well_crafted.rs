@@ -353,6 +353,7 @@ async fn ensure_wine(tx: &TenantTx, wine: &Wine) -> Result<Uuid, SeedError> {
             upc: None,
             base_price: wine.base_price,
             unit_cost: Some(wine.unit_cost),
+            low_stock_threshold: None,
         },
     )
     .await?;

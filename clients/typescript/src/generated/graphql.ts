@@ -365,6 +365,12 @@ export type CreateProductInput = {
 export type CreateSkuInput = {
   basePrice: Scalars['Money']['input'];
   code: Scalars['String']['input'];
+  /**
+   * Below this many available units the SKU is low on stock and `inventory.low` is recorded;
+   * 0 or more, 0 (the default) meaning never. A new SKU has no stock yet, so a threshold above
+   * 0 records `inventory.low` at once.
+   */
+  lowStockThreshold?: InputMaybe<Scalars['Int']['input']>;
   productId: Scalars['ID']['input'];
   sizeMl: Scalars['Int']['input'];
   unitCost?: InputMaybe<Scalars['Money']['input']>;
@@ -2122,6 +2128,12 @@ export type Sku = {
   /** Stock summed over locations. */
   inventory: StockLevel;
   /**
+   * Below this many available units (`inventory.available`) the SKU is low on stock, and the
+   * fall below records an `inventory.low` webhook event; 0 means never. Staff only, like the
+   * counts on hand.
+   */
+  lowStockThreshold?: Maybe<Scalars['Int']['output']>;
+  /**
    * The unit price a customer pays for `quantity` units. Portal users get their own
    * customer's price (and may name no other customer); staff name the customer, or get the
    * base price without one.
@@ -2379,6 +2391,11 @@ export type UpdateProductInput = {
 export type UpdateSkuInput = {
   basePrice?: InputMaybe<Scalars['Money']['input']>;
   code?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * 0 or more; 0 means never low. A threshold that puts what is available now below it (where
+   * the old one did not) records `inventory.low` at once.
+   */
+  lowStockThreshold?: InputMaybe<Scalars['Int']['input']>;
   sizeMl?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<ProductStatus>;
   unitCost?: InputMaybe<Scalars['Money']['input']>;

@@ -202,6 +202,10 @@ pub struct CreateSkuInput {
     pub upc: Option<String>,
     pub base_price: Money,
     pub unit_cost: Option<Money>,
+    /// Below this many available units the SKU is low on stock and `inventory.low` is recorded;
+    /// 0 or more, 0 (the default) meaning never. A new SKU has no stock yet, so a threshold above
+    /// 0 records `inventory.low` at once.
+    pub low_stock_threshold: Option<i32>,
 }
 
 impl CreateSkuInput {
@@ -214,6 +218,7 @@ impl CreateSkuInput {
             upc: self.upc,
             base_price: self.base_price.0,
             unit_cost: self.unit_cost.map(|value| value.0),
+            low_stock_threshold: self.low_stock_threshold,
         })
     }
 }
@@ -227,6 +232,9 @@ pub struct UpdateSkuInput {
     pub base_price: Option<Money>,
     pub unit_cost: MaybeUndefined<Money>,
     pub status: Option<ProductStatus>,
+    /// 0 or more; 0 means never low. A threshold that puts what is available now below it (where
+    /// the old one did not) records `inventory.low` at once.
+    pub low_stock_threshold: Option<i32>,
 }
 
 impl From<UpdateSkuInput> for SkuChanges {
@@ -239,6 +247,7 @@ impl From<UpdateSkuInput> for SkuChanges {
             base_price: input.base_price.map(|value| value.0),
             unit_cost: patch(input.unit_cost.map_value(|value| value.0)),
             status: input.status.map(Into::into),
+            low_stock_threshold: input.low_stock_threshold,
         }
     }
 }

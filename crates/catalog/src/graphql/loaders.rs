@@ -56,6 +56,10 @@ batch_loader!(
     /// Stock per SKU, summed over locations.
     AvailabilityOfSku: Uuid => Availability, inventory::availability
 );
+batch_loader!(
+    /// The low-stock threshold per SKU.
+    LowStockThresholdOfSku: Uuid => i32, inventory::low_stock_thresholds
+);
 
 /// What one customer pays for a quantity of one SKU, whose base price the page has already read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

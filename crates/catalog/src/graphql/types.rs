@@ -1,7 +1,9 @@
 //! Output types: newtypes over catalog rows. Cost-side fields (unit cost, credit limits) need an
 //! internal permission, so portal users never see them.
 
-use super::loaders::{AvailabilityOfSku, PriceKey, PriceOfSku, ProductById, SkusOfProduct};
+use super::loaders::{
+    AvailabilityOfSku, LowStockThresholdOfSku, PriceKey, PriceOfSku, ProductById, SkusOfProduct,
+};
 use crate::entities::customers::{
     CustomerStatus as StoredCustomerStatus, PaymentTerms as StoredPaymentTerms,
 };
@@ -124,6 +126,14 @@ impl Sku {
             .await?
             .map(Product)
             .ok_or_else(|| not_found("product"))
+    }
+    /// Below this many available units (`inventory.available`) the SKU is low on stock, and the
+    /// fall below records an `inventory.low` webhook event; 0 means never. Staff only, like the
+    /// counts on hand.
+    #[graphql(guard = "RequirePermission(Permission::ProductsView)")]
+    async fn low_stock_threshold(&self, ctx: &Context<'_>) -> ApiResult<Option<i32>> {
+        let loader = Session::of(ctx)?.loader(LowStockThresholdOfSku);
+        Ok(Some(loader.load_one(self.0.id).await?.unwrap_or(0)))
     }
     /// Stock summed over locations.
     async fn inventory(&self, ctx: &Context<'_>) -> ApiResult<StockLevel> {

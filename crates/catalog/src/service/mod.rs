@@ -7,6 +7,7 @@
 
 pub mod customers;
 pub mod inventory;
+pub mod low_stock;
 pub mod price_lists;
 pub mod pricing;
 pub mod products;

@@ -7,7 +7,8 @@ use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 use uuid::Uuid;
 
-use super::validate::{money, optional_text, positive, required_text};
+use super::inventory;
+use super::validate::{money, non_negative, optional_text, positive, required_text};
 use crate::entities::enums::ProductStatus;
 use crate::entities::skus;
 use crate::error::CatalogError;
@@ -32,6 +33,9 @@ pub struct NewSku {
     pub upc: Option<String>,
     pub base_price: Decimal,
     pub unit_cost: Option<Decimal>,
+    /// Below this many available units the SKU is low (see `inventory::set_low_stock_threshold`);
+    /// `None` is 0, never low.
+    pub low_stock_threshold: Option<i32>,
 }
 
 /// Changes to a SKU: `None` leaves a field as it is; for optional fields `Some(None)` clears it.
@@ -45,15 +49,20 @@ pub struct SkuChanges {
     pub base_price: Option<Decimal>,
     pub unit_cost: Option<Option<Decimal>>,
     pub status: Option<ProductStatus>,
+    pub low_stock_threshold: Option<i32>,
 }
 
 /// Adds an active SKU. Bad input → `BadInput` on `code`, `sizeMl`, `unitsPerCase`, `upc`,
-/// `basePrice` or `unitCost`; a code the tenant already uses → `Conflict` on `code`; a product
-/// the tenant does not have → `NotFound` product.
+/// `basePrice`, `unitCost` or `lowStockThreshold`; a code the tenant already uses → `Conflict`
+/// on `code`; a product the tenant does not have → `NotFound` product.
+///
+/// A new SKU has no stock, so one created with a threshold above 0 is low from the start and
+/// records `inventory.low` (the rule of `inventory::set_low_stock_threshold`).
 pub async fn create_sku(tx: &TenantTx, input: NewSku) -> Result<skus::Model, CatalogError> {
     let tenant_id = tx.tenant_id();
+    let threshold = low_stock_threshold(input.low_stock_threshold)?;
     within_sku_cap(tx, input.product_id).await?;
-    skus::ActiveModel {
+    let sku = skus::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tenant_id),
         product_id: Set(input.product_id),
@@ -71,7 +80,11 @@ pub async fn create_sku(tx: &TenantTx, input: NewSku) -> Result<skus::Model, Cat
     }
     .insert(tx)
     .await
-    .map_err(write_error)
+    .map_err(write_error)?;
+    if let Some(threshold) = threshold {
+        inventory::set_low_stock_threshold(tx, sku.id, threshold).await?;
+    }
+    Ok(sku)
 }
 
 /// Refuses a SKU beyond [`MAX_SKUS_PER_PRODUCT`]. The product row is locked (in a mode the new
@@ -97,12 +110,14 @@ async fn within_sku_cap(tx: &TenantTx, product_id: Uuid) -> Result<(), CatalogEr
     Ok(())
 }
 
-/// Changes a SKU, with the rules of [`create_sku`].
+/// Changes a SKU, with the rules of [`create_sku`]. A new threshold that makes the SKU low records
+/// `inventory.low` (see `inventory::set_low_stock_threshold`).
 pub async fn update_sku(
     tx: &DatabaseTransaction,
     id: Uuid,
     changes: SkuChanges,
 ) -> Result<skus::Model, CatalogError> {
+    let threshold = low_stock_threshold(changes.low_stock_threshold)?;
     let mut sku: skus::ActiveModel = find_visible::<skus::Entity, CatalogError>(tx, id, ENTITY)
         .await?
         .into();
@@ -127,7 +142,11 @@ pub async fn update_sku(
     if let Some(status) = changes.status {
         sku.status = Set(status);
     }
-    sku.update(tx).await.map_err(write_error)
+    let sku = sku.update(tx).await.map_err(write_error)?;
+    if let Some(threshold) = threshold {
+        inventory::set_low_stock_threshold(tx, sku.id, threshold).await?;
+    }
+    Ok(sku)
 }
 
 /// Marks a SKU inactive: it keeps its stock and prices but should no longer be sold.
@@ -153,6 +172,13 @@ fn upc(upc: Option<String>) -> Result<Option<String>, CatalogError> {
         ));
     }
     Ok(Some(upc))
+}
+
+/// Checked before anything is written, with the SKU's other fields.
+fn low_stock_threshold(threshold: Option<i32>) -> Result<Option<i32>, CatalogError> {
+    threshold
+        .map(|threshold| non_negative("lowStockThreshold", threshold))
+        .transpose()
 }
 
 fn unit_cost(cost: Option<Decimal>) -> Result<Option<Decimal>, CatalogError> {

@@ -86,6 +86,13 @@ pub(crate) fn positive(field: &'static str, value: i32) -> Result<i32, CatalogEr
     Ok(value)
 }
 
+pub(crate) fn non_negative(field: &'static str, value: i32) -> Result<i32, CatalogError> {
+    if value < 0 {
+        return Err(CatalogError::bad_input(field, "must be 0 or more"));
+    }
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 mod administration;
 mod inventory;
 mod isolation;
+mod low_stock;
 mod pricing;
 mod products;
 mod support;

@@ -133,6 +133,7 @@ pub fn new_sku(product: Uuid, code: &str) -> NewSku {
         upc: None,
         base_price: dec("24.99"),
         unit_cost: None,
+        low_stock_threshold: None,
     }
 }
 

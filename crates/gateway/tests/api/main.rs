@@ -6,6 +6,7 @@ mod cancellation;
 mod catalog;
 mod conventions;
 mod identity;
+mod low_stock;
 mod metrics;
 mod orders;
 mod promises;

@@ -252,6 +252,7 @@ async fn ensure_demo_order(
             sku_id: *sku_id,
             quantity,
             discount: None,
+            is_sample: false,
         })
         .collect();
     let order = NewOrder {

@@ -1,5 +1,6 @@
 //! The intelligence crate's errors and their API codes.
 
+use leora_catalog::error::CatalogError;
 use leora_compliance::error::ComplianceError;
 use leora_tenancy::{ApiError, ErrorCode, Refusal, TenancyError};
 use sea_orm::DbErr;
@@ -16,6 +17,9 @@ pub enum IntelligenceError {
         from: String,
         action: &'static str,
     },
+    /// Stock a sample pull cannot take (`INSUFFICIENT_INVENTORY`, with what is available).
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
     #[error(transparent)]
     Compliance(#[from] ComplianceError),
     #[error(transparent)]
@@ -52,6 +56,7 @@ impl ApiError for IntelligenceError {
             Self::Refused(refusal) => refusal.code(),
             Self::Forbidden { .. } => ErrorCode::Forbidden,
             Self::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+            Self::Catalog(error) => error.code(),
             Self::Compliance(error) => error.code(),
             Self::Tenancy(error) => error.code(),
             Self::Database(_) => ErrorCode::Internal,
@@ -61,9 +66,17 @@ impl ApiError for IntelligenceError {
     fn field(&self) -> Option<&str> {
         match self {
             Self::Refused(refusal) => refusal.field(),
+            Self::Catalog(error) => error.field(),
             Self::Compliance(error) => error.field(),
             Self::Tenancy(error) => error.field(),
             _ => None,
+        }
+    }
+
+    fn details(&self) -> Vec<(&'static str, async_graphql::Value)> {
+        match self {
+            Self::Catalog(error) => error.details(),
+            _ => Vec::new(),
         }
     }
 }

@@ -1434,6 +1434,12 @@ export type OrderLine = {
 export type OrderLineInput = {
   /** An amount off the whole line (staff only). */
   discount?: InputMaybe<Scalars['Money']['input']>;
+  /**
+   * Free samples for the customer (staff only): priced at zero by the `SAMPLE` rule, and
+   * counted against your monthly sample allowance. A SKU may stand once sold and once as
+   * samples.
+   */
+  isSample?: Scalars['Boolean']['input'];
   quantity: Scalars['Int']['input'];
   skuId: Scalars['ID']['input'];
 };

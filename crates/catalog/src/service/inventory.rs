@@ -61,16 +61,57 @@ pub async fn reserve(
         -quantity,
     )
     .await?;
-    if let Some(row) = updated {
-        return Ok(row);
+    match updated {
+        Some(row) => Ok(row),
+        None => Err(insufficient(tx, sku_id, quantity).await?),
     }
+}
+
+/// The refusal of `quantity` units of a SKU that has fewer unreserved at the main location.
+async fn insufficient(
+    tx: &DatabaseTransaction,
+    sku_id: Uuid,
+    quantity: i32,
+) -> Result<CatalogError, CatalogError> {
     let stock = stock_at(tx, sku_id, MAIN_LOCATION).await?;
-    Err(CatalogError::InsufficientInventory {
+    Ok(CatalogError::InsufficientInventory {
         sku_id,
         sku_code: stock.code,
         requested: quantity,
         available: stock.on_hand - stock.reserved,
     })
+}
+
+/// Takes `quantity` unreserved units out of stock at the main location for something other than
+/// a sale (a sample pull), recording `inventory.adjusted` with `reason` as a hand adjustment
+/// does. Not enough unreserved stock → `InsufficientInventory` with what is available: units
+/// promised to orders are never given away. Nothing is written on failure.
+pub async fn take_out(
+    tx: &DatabaseTransaction,
+    sku_id: Uuid,
+    quantity: i32,
+    reason: &str,
+) -> Result<inventory::Model, CatalogError> {
+    positive("quantity", quantity)?;
+    let taken = update_main(
+        tx,
+        "UPDATE inventory SET on_hand = on_hand - $2
+          WHERE sku_id = $1 AND location = $3 AND on_hand - reserved >= $2
+          RETURNING *",
+        sku_id,
+        quantity,
+        -quantity,
+    )
+    .await?;
+    let Some(row) = taken else {
+        return Err(insufficient(tx, sku_id, quantity).await?);
+    };
+    let payload = serde_json::json!({
+        "skuId": sku_id, "location": MAIN_LOCATION, "delta": -quantity, "reason": reason,
+        "onHand": row.on_hand,
+    });
+    events::record(tx, row.tenant_id, EventType::InventoryAdjusted, payload).await?;
+    Ok(row)
 }
 
 /// Gives back `quantity` reserved units (an order was cancelled). Releasing more than is

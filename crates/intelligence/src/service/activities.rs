@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::samples::{approval_for_pull, lock_rep_allowance, pull_standing};
+use super::samples::{approval_for_pull, lock_rep_allowance, pull_standing, take_sample_stock};
 use super::settings;
 use super::validate::note;
 use super::viewer::Viewer;
@@ -134,7 +134,7 @@ pub async fn log_activity(
             )
         }
     };
-    Ok(activities::ActiveModel {
+    let activity = activities::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(ctx.tenant_id()),
         user_id: Set(rep_id),
@@ -149,7 +149,11 @@ pub async fn log_activity(
         ..Default::default()
     }
     .insert(tx)
-    .await?)
+    .await?;
+    if approval == SampleApprovalStatus::NotRequired {
+        take_sample_stock(tx, &activity).await?;
+    }
+    Ok(activity)
 }
 
 async fn rep_exists(tx: &DatabaseTransaction, rep_id: Uuid) -> Result<bool, IntelligenceError> {

@@ -11,11 +11,12 @@
 //! distributor twelve times a pull of one. Pending and approved pulls count; rejected ones do not.
 
 use chrono::{DateTime, Utc};
+use leora_catalog::service::inventory;
 use leora_tenancy::TenantTx;
 use leora_tenancy::sql::stmt;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QuerySelect, Set,
+    ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -48,8 +49,9 @@ pub fn approval_for_pull(
 }
 
 /// Where a pull by `rep_id` dated `occurred_at` and recorded at `now` stands: the sample units
-/// the rep has recorded in the calendar month (tenant time) containing `now`, rejected pulls
-/// excepted, and whether `occurred_at` falls in an earlier month.
+/// the rep has recorded in the calendar month (tenant time) containing `now` — pulls, rejected
+/// ones excepted, and sample lines of the orders the rep submitted that month, cancelled ones
+/// excepted — and whether `occurred_at` falls in an earlier month.
 pub async fn pull_standing(
     db: &impl ConnectionTrait,
     rep_id: Uuid,
@@ -58,15 +60,25 @@ pub async fn pull_standing(
     timezone: &str,
 ) -> Result<PullStanding, IntelligenceError> {
     let standing = PullStanding::find_by_statement(stmt(
-        "SELECT coalesce(sum(sample_quantity), 0)::bigint AS recorded_this_month,
+        "WITH month AS (
+           SELECT date_trunc('month', $3 AT TIME ZONE $4) AT TIME ZONE $4 AS starts,
+                  (date_trunc('month', $3 AT TIME ZONE $4) + interval '1 month') AT TIME ZONE $4 AS ends)
+         SELECT ((SELECT coalesce(sum(a.sample_quantity), 0)
+                    FROM activities a, month m
+                   WHERE a.user_id = $1
+                     AND a.kind = 'sample'
+                     AND a.sample_approval_status <> 'rejected'
+                     AND a.created_at >= m.starts AND a.created_at < m.ends)
+               + (SELECT coalesce(sum(l.quantity), 0)
+                    FROM order_lines l
+                    JOIN orders o ON o.id = l.order_id AND o.customer_id = l.customer_id, month m
+                   WHERE o.placed_by_user_id = $1
+                     AND l.is_sample
+                     AND o.status <> 'cancelled'
+                     AND o.submitted_at >= m.starts AND o.submitted_at < m.ends))::bigint
+                  AS recorded_this_month,
                 date_trunc('month', $2 AT TIME ZONE $4) < date_trunc('month', $3 AT TIME ZONE $4)
-                  AS dated_in_closed_month
-           FROM activities
-          WHERE user_id = $1
-            AND kind = 'sample'
-            AND sample_approval_status <> 'rejected'
-            AND created_at >= (date_trunc('month', $3 AT TIME ZONE $4) AT TIME ZONE $4)
-            AND created_at < ((date_trunc('month', $3 AT TIME ZONE $4) + interval '1 month') AT TIME ZONE $4)",
+                  AS dated_in_closed_month",
         [rep_id.into(), occurred_at.into(), now.into(), timezone.into()],
     ))
     .one(db)
@@ -86,6 +98,22 @@ pub(crate) async fn lock_rep_allowance(
         [rep_id.into()],
     ))
     .await?;
+    Ok(())
+}
+
+/// Takes a pull's units out of stock once it needs no approval or has been approved: the
+/// bottles leave the warehouse then, and a pull waiting for (or refused) approval takes none, so
+/// rejecting one gives back nothing. `inventory.adjusted` records the movement and its reason.
+/// Too little unreserved stock → `INSUFFICIENT_INVENTORY` on the pull, and nothing is recorded.
+pub(crate) async fn take_sample_stock(
+    tx: &DatabaseTransaction,
+    pull: &activities::Model,
+) -> Result<(), IntelligenceError> {
+    let (Some(sku_id), Some(quantity)) = (pull.sample_sku_id, pull.sample_quantity) else {
+        return Ok(());
+    };
+    let reason = format!("sample pull {}", pull.id);
+    inventory::take_out(tx, sku_id, quantity, &reason).await?;
     Ok(())
 }
 
@@ -150,7 +178,11 @@ pub async fn decide_sample_pull(
     });
     model.approved_by_user_id = Set(Some(decider));
     model.approved_at = Set(Some(super::settings::load(tx, ctx.tenant_id()).await?.now));
-    Ok(model.update(tx).await?)
+    let decided = model.update(tx).await?;
+    if decision == SampleDecision::Approve {
+        take_sample_stock(tx, &decided).await?;
+    }
+    Ok(decided)
 }
 
 #[cfg(test)]

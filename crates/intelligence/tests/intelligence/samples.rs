@@ -326,3 +326,114 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
         .unwrap();
     assert!(pending_ids.is_empty());
 }
+
+#[tokio::test]
+async fn a_pull_takes_its_units_from_stock_when_free_or_approved_and_a_rejected_one_none() {
+    let w = world().await;
+    let t = w.t;
+    steady_month_zone(&w).await;
+    exec(
+        &w.pools.owner,
+        "UPDATE inventory SET on_hand = 10, reserved = 2 WHERE sku_id = $1",
+        [t.sku.into()],
+    )
+    .await;
+    let on_hand = || async {
+        leora_test_db::sql::scalar::<i32>(
+            &w.pools.owner,
+            "SELECT on_hand FROM inventory WHERE sku_id = $1",
+            [t.sku.into()],
+        )
+        .await
+    };
+    let rep1 = t.as_user(t.rep1);
+    let free = w.log(rep1, pull_now(t.c1, t.sku, 3)).await.unwrap();
+    assert_eq!(
+        on_hand().await,
+        7,
+        "a free pull leaves the warehouse at once"
+    );
+    let moved: serde_json::Value = leora_test_db::sql::scalar(
+        &w.pools.owner,
+        "SELECT payload FROM webhook_events WHERE event_type = 'inventory.adjusted'",
+        [],
+    )
+    .await;
+    assert_eq!(moved["delta"], -3);
+    assert_eq!(moved["reason"], format!("sample pull {}", free.id));
+
+    let waiting = w.log(rep1, pull_now(t.c1, t.sku, 3)).await.unwrap();
+    assert_eq!(
+        waiting.sample_approval_status,
+        SampleApprovalStatus::Pending
+    );
+    assert_eq!(on_hand().await, 7, "a pending pull takes nothing");
+    let decide = |id: Uuid, decision: SampleDecision| {
+        w.run(t.as_user(t.manager), async move |tx| {
+            decide_sample_pull(tx, id, decision).await
+        })
+    };
+    decide(waiting.id, SampleDecision::Approve).await.unwrap();
+    assert_eq!(on_hand().await, 4, "approved, it leaves");
+    let refused = w.log(rep1, pull_now(t.c1, t.sku, 1)).await.unwrap();
+    decide(refused.id, SampleDecision::Reject).await.unwrap();
+    assert_eq!(
+        on_hand().await,
+        4,
+        "a rejected pull gives back nothing it never took"
+    );
+
+    // Units promised to orders are not given away: 4 on hand, 2 of them reserved.
+    let short = w.log(t.as_user(t.rep2), pull_now(t.c2, t.sku, 3)).await;
+    assert_code_and_field(short, ErrorCode::InsufficientInventory, None);
+    assert_eq!(on_hand().await, 4);
+    assert_eq!(
+        leora_test_db::sql::scalar::<i64>(
+            &w.pools.owner,
+            "SELECT count(*) FROM activities WHERE user_id = $1",
+            [t.rep2.into()],
+        )
+        .await,
+        0,
+        "the refused pull is not recorded"
+    );
+}
+
+#[tokio::test]
+async fn sample_lines_of_the_reps_submitted_orders_count_against_the_allowance() {
+    let w = world().await;
+    let t = w.t;
+    steady_month_zone(&w).await;
+    // rep1 submitted an order this month with 4 sample bottles, and cancelled one with 10.
+    for (number, status, samples) in [("SO-1", "submitted", 4), ("SO-2", "cancelled", 10)] {
+        exec(
+            &w.pools.owner,
+            "WITH o AS (
+               INSERT INTO orders (tenant_id, order_number, customer_id, placed_by_user_id, status,
+                                   subtotal, tax_total, total, submitted_at)
+               VALUES ($1, $2, $3, $4, $5, 0, 0, 0, now()) RETURNING id, tenant_id, customer_id)
+             INSERT INTO order_lines (tenant_id, customer_id, order_id, line_number, sku_id, quantity,
+                                      unit_price, line_total, pricing_rule, is_sample)
+             SELECT tenant_id, customer_id, id, 1, $6, $7, 0, 0, 'sample', true FROM o",
+            [
+                t.tenant.into(),
+                number.into(),
+                t.c1.into(),
+                t.rep1.into(),
+                status.into(),
+                t.sku.into(),
+                samples.into(),
+            ],
+        )
+        .await;
+    }
+    let rep1 = t.as_user(t.rep1);
+    let within = w.log(rep1, pull_now(t.c1, t.sku, 1)).await.unwrap();
+    assert_eq!(
+        within.sample_approval_status,
+        SampleApprovalStatus::NotRequired,
+        "4 on orders + 1 is the allowance of 5; the cancelled order's samples do not count"
+    );
+    let beyond = w.log(rep1, pull_now(t.c1, t.sku, 1)).await.unwrap();
+    assert_eq!(beyond.sample_approval_status, SampleApprovalStatus::Pending);
+}

@@ -144,6 +144,13 @@ async fn seed(owner: &DatabaseConnection, slug: &str) -> Org {
     let c4 = customer(owner, tenant, "C4", None).await;
     let product = create_product(owner, tenant, "Cabernet", "wine").await;
     let sku = create_sku(owner, tenant, product, "CAB-750").await;
+    // Sample pulls take their units out of stock: enough for every test's pulls.
+    exec(
+        owner,
+        "INSERT INTO inventory (tenant_id, sku_id, on_hand) VALUES ($1, $2, 1000)",
+        [tenant.into(), sku.into()],
+    )
+    .await;
     let portal1 = portal_user(owner, tenant, c1, &format!("{slug}-buyer1"), "active").await;
     let portal2 = portal_user(owner, tenant, c2, &format!("{slug}-buyer2"), "active").await;
     Org {

@@ -102,6 +102,11 @@ pub struct OrderLineInput {
     pub quantity: i32,
     /// An amount off the whole line (staff only).
     pub discount: Option<Money>,
+    /// Free samples for the customer (staff only): priced at zero by the `SAMPLE` rule, and
+    /// counted against your monthly sample allowance. A SKU may stand once sold and once as
+    /// samples.
+    #[graphql(default)]
+    pub is_sample: bool,
 }
 
 #[derive(InputObject)]
@@ -161,6 +166,7 @@ fn new_lines(lines: Vec<OrderLineInput>) -> ApiResult<Vec<NewLine>> {
                 sku_id: parse_id(&format!("lines[{i}].skuId"), &line.sku_id)?,
                 quantity: line.quantity,
                 discount: line.discount.map(|value| value.0),
+                is_sample: line.is_sample,
             })
         })
         .collect()

@@ -192,6 +192,7 @@ pub async fn checkout_cart(tx: &TenantTx, input: Checkout) -> Result<OrderWithLi
                 sku_id: item.sku_id,
                 quantity: item.quantity,
                 discount: Decimal::ZERO,
+                is_sample: false,
             })
             .collect(),
         requested_delivery_date: input.requested_delivery_date,

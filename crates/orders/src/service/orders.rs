@@ -55,6 +55,9 @@ pub struct NewLine {
     pub quantity: i32,
     /// An amount off the whole line; staff only.
     pub discount: Option<Decimal>,
+    /// Free samples for the customer (staff only): priced at zero by the `sample` rule, and
+    /// counted against the placing rep's monthly sample allowance.
+    pub is_sample: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +178,7 @@ pub async fn update_draft_order(
                 sku_id: line.sku_id,
                 quantity: line.quantity,
                 discount: Some(line.discount).filter(|discount| !discount.is_zero()),
+                is_sample: line.is_sample,
             })
             .collect(),
     };
@@ -270,14 +274,28 @@ fn validate_new_order(actor: Actor, input: NewOrder) -> Result<OrderRequest, Ord
             format!("an order may have at most {MAX_LINES} lines"),
         ));
     }
-    let mut first_line_of: HashMap<Uuid, usize> = HashMap::with_capacity(input.lines.len());
+    // A SKU may stand once as sold and once as samples.
+    let mut first_line_of: HashMap<(Uuid, bool), usize> = HashMap::with_capacity(input.lines.len());
     let mut lines = Vec::with_capacity(input.lines.len());
     for (index, line) in input.lines.iter().enumerate() {
-        if let Some(first) = first_line_of.insert(line.sku_id, index) {
+        if let Some(first) = first_line_of.insert((line.sku_id, line.is_sample), index) {
             return Err(OrdersError::bad_input(
                 format!("lines[{index}].skuId"),
                 format!("the same sku is on lines[{first}]: put the whole quantity on one line"),
             ));
+        }
+        if line.is_sample {
+            if matches!(actor, Actor::Portal { .. }) {
+                return Err(OrdersError::Forbidden {
+                    reason: "samples are given by the distributor's staff",
+                });
+            }
+            if line.discount.is_some_and(|discount| !discount.is_zero()) {
+                return Err(OrdersError::bad_input(
+                    format!("lines[{index}].discount"),
+                    "a sample line is free: it takes no discount",
+                ));
+            }
         }
         let quantity = validate::quantity(&format!("lines[{index}].quantity"), line.quantity)?;
         let discount = match line.discount {
@@ -300,6 +318,7 @@ fn validate_new_order(actor: Actor, input: NewOrder) -> Result<OrderRequest, Ord
             sku_id: line.sku_id,
             quantity,
             discount,
+            is_sample: line.is_sample,
         });
     }
     Ok(OrderRequest {
@@ -375,6 +394,7 @@ async fn reprice_draft(tx: &TenantTx, order: &orders::Model) -> Result<Submissio
                 sku_id: line.sku_id,
                 quantity: line.quantity,
                 discount: line.discount,
+                is_sample: line.is_sample,
             })
             .collect(),
         requested_delivery_date: order.requested_delivery_date,

@@ -57,6 +57,7 @@ pub(crate) struct LineRequest {
     pub sku_id: Uuid,
     pub quantity: i32,
     pub discount: Decimal,
+    pub is_sample: bool,
 }
 
 /// The order an idempotency key already produced, if any. Another customer's order under the same
@@ -349,9 +350,11 @@ async fn price(
     skus: &HashMap<Uuid, Sellable>,
     settings: &TenantSettings,
 ) -> Result<Vec<(PricedLine, Quote)>, OrdersError> {
+    // Samples are free: only the sold lines are quoted (each SKU once, as validation ensured).
     let items: Vec<(Uuid, i32)> = request
         .lines
         .iter()
+        .filter(|l| !l.is_sample)
         .map(|l| (l.sku_id, l.quantity))
         .collect();
     let quotes = quote_many(tx, customer.id, &items, settings.now).await?;
@@ -370,32 +373,40 @@ async fn price(
             let sku = skus
                 .get(&line.sku_id)
                 .ok_or_else(|| OrdersError::not_found("sku"))?;
-            let quote = quotes
-                .get(&line.sku_id)
-                .ok_or_else(|| OrdersError::not_found("sku"))?;
             let tax = rates.get(&sku.category).map(|rate| TaxRate {
                 kind: rate.rate_kind,
                 rate: rate.rate,
             });
+            let (unit_price, quote) = if line.is_sample {
+                let free = Quote {
+                    rule: PricingRule::Sample,
+                    entry_id: None,
+                };
+                (Decimal::ZERO, free)
+            } else {
+                let quote = quotes
+                    .get(&line.sku_id)
+                    .ok_or_else(|| OrdersError::not_found("sku"))?;
+                let rule = match quote.rule {
+                    PriceSource::BasePrice => PricingRule::BasePrice,
+                    PriceSource::PriceTier => PricingRule::PriceTier,
+                    PriceSource::CustomerPrice => PricingRule::CustomerPrice,
+                };
+                let sold = Quote {
+                    rule,
+                    entry_id: quote.entry_id,
+                };
+                (quote.unit_price, sold)
+            };
+            // Per-gallon excise is owed on samples' volume too; a percentage of nothing is nothing.
             let priced = PricedLine {
-                unit_price: quote.unit_price,
+                unit_price,
                 quantity: line.quantity,
                 discount: line.discount,
                 size_ml: sku.size_ml,
                 tax,
             };
-            let rule = match quote.rule {
-                PriceSource::BasePrice => PricingRule::BasePrice,
-                PriceSource::PriceTier => PricingRule::PriceTier,
-                PriceSource::CustomerPrice => PricingRule::CustomerPrice,
-            };
-            Ok((
-                priced,
-                Quote {
-                    rule,
-                    entry_id: quote.entry_id,
-                },
-            ))
+            Ok((priced, quote))
         })
         .collect()
 }
@@ -481,7 +492,7 @@ async fn insert_lines(
                 tax_amount: Set(amount.tax_amount),
                 pricing_rule: Set(quote.rule),
                 price_list_entry_id: Set(quote.entry_id),
-                is_sample: Set(false),
+                is_sample: Set(line.is_sample),
                 ..Default::default()
             },
         );

@@ -12,4 +12,5 @@ mod invoices;
 mod lists;
 mod obligations;
 mod orders;
+mod samples;
 mod support;

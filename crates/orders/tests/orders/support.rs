@@ -215,6 +215,7 @@ pub fn line(sku_id: Uuid, quantity: i32) -> NewLine {
         sku_id,
         quantity,
         discount: None,
+        is_sample: false,
     }
 }
 

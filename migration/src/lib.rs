@@ -38,6 +38,7 @@ mod m20261125_000007_analytics_manage;
 mod m20261204_000008_suspended_tenants_rest;
 mod m20261204_000009_idempotency_per_customer;
 mod m20261204_000010_rls_defence_in_depth;
+mod m20261204_000012_payment_refunds;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -54,7 +55,7 @@ type NewMigration = fn() -> Box<dyn MigrationTrait>;
 
 /// Every migration in order, with its `up` SQL: the one list both the migrator and the
 /// fingerprint read, so neither can miss a migration the other has.
-const MIGRATIONS: [(NewMigration, UpSql); 10] = [
+const MIGRATIONS: [(NewMigration, UpSql); 11] = [
     (
         || Box::new(m20261125_000001_schema::Migration),
         UpSql::ForRole(m20261125_000001_schema::up_sql),
@@ -94,6 +95,10 @@ const MIGRATIONS: [(NewMigration, UpSql); 10] = [
     (
         || Box::new(m20261204_000010_rls_defence_in_depth::Migration),
         UpSql::ForRole(m20261204_000010_rls_defence_in_depth::up_sql),
+    ),
+    (
+        || Box::new(m20261204_000012_payment_refunds::Migration),
+        UpSql::Fixed(m20261204_000012_payment_refunds::UP_SQL),
     ),
 ];
 

@@ -32,6 +32,7 @@ permissions! {
     OrdersManage => "orders.manage",
     InvoicesView => "invoices.view",
     InvoicesManage => "invoices.manage",
+    PaymentsRefund => "payments.refund",
     ActivitiesView => "activities.view",
     ActivitiesManage => "activities.manage",
     SamplesApprove => "samples.approve",

@@ -10,4 +10,5 @@ mod filters;
 mod invoices;
 mod lists;
 mod orders;
+mod refunds;
 mod support;

@@ -9,6 +9,7 @@ mod identity;
 mod metrics;
 mod orders;
 mod promises;
+mod refunds;
 mod resources;
 mod rows;
 mod support;

@@ -621,7 +621,9 @@ export type IntegrationTokenStatus =
 
 export type Invoice = {
   __typename?: 'Invoice';
+  /** What stays paid: the payments less what was refunded of them. */
   amountPaid: Scalars['Money']['output'];
+  /** `total` less `amountPaid`. */
   balance: Scalars['Money']['output'];
   customer: Customer;
   dueDate: Scalars['Date']['output'];
@@ -876,6 +878,13 @@ export type Mutation = {
    * again revokes the whole session.
    */
   refreshSession?: Maybe<AuthPayload>;
+  /**
+   * Return money against a completed payment: more than its amount less what was already
+   * refunded of it is refused (`BAD_USER_INPUT` on `amount`). The invoice's balance grows back
+   * and its status follows; a payment refunded in full is `REFUNDED`. `reason` is kept in the
+   * `payment.refunded` event.
+   */
+  refundPayment?: Maybe<PaymentRefunded>;
   /** Rejects a pending sample pull; it then no longer counts against the allowance. */
   rejectSamplePull?: Maybe<Activity>;
   removeFromCart?: Maybe<Cart>;
@@ -922,8 +931,8 @@ export type Mutation = {
   updateWebhookSubscription?: Maybe<WebhookSubscription>;
   upsertPriceListEntry?: Maybe<PriceListEntry>;
   /**
-   * Void an invoice without completed payments (`CONFLICT` otherwise: refund them first). Its
-   * order can then be invoiced again, under a new number.
+   * Void an invoice without completed payments (`CONFLICT` otherwise: refund them in full
+   * first). Its order can then be invoiced again, under a new number.
    */
   voidInvoice?: Maybe<Invoice>;
 };
@@ -1161,6 +1170,13 @@ export type MutationRedeliverWebhookArgs = {
 
 export type MutationRefreshSessionArgs = {
   refreshToken: Scalars['String']['input'];
+};
+
+
+export type MutationRefundPaymentArgs = {
+  amount: Scalars['Money']['input'];
+  paymentId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -1488,6 +1504,11 @@ export type Payment = {
   method: PaymentMethod;
   receivedAt: Scalars['DateTime']['output'];
   reference?: Maybe<Scalars['String']['output']>;
+  /**
+   * How much of `amount` was returned to the customer (`refundPayment`); all of it once the
+   * status is `REFUNDED`.
+   */
+  refundedAmount: Scalars['Money']['output'];
   status: PaymentStatus;
 };
 
@@ -1502,6 +1523,13 @@ export type PaymentMethod =
 /** A recorded payment and the invoice it was applied to. */
 export type PaymentRecorded = {
   __typename?: 'PaymentRecorded';
+  invoice: Invoice;
+  payment: Payment;
+};
+
+/** A refunded payment and its invoice, whose balance and status followed. */
+export type PaymentRefunded = {
+  __typename?: 'PaymentRefunded';
   invoice: Invoice;
   payment: Payment;
 };

@@ -390,6 +390,7 @@ fn every_type_a_client_caches_has_an_id() {
         "AuthPayload",
         "CheckedOut",
         "PaymentRecorded",
+        "PaymentRefunded",
         "WebhookSigningSecret",
         "HealthRunSummary",
         "Permission",

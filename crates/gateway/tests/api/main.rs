@@ -10,6 +10,7 @@ mod low_stock;
 mod metrics;
 mod orders;
 mod promises;
+mod refunds;
 mod resources;
 mod rows;
 mod support;

@@ -23,6 +23,7 @@ pub struct Model {
     pub tax_total: Decimal,
     #[sea_orm(column_type = "Decimal(Some((14, 2)))")]
     pub total: Decimal,
+    /// What stays paid: the payments less what was refunded of them.
     #[sea_orm(column_type = "Decimal(Some((14, 2)))")]
     pub amount_paid: Decimal,
     #[sea_orm(column_type = "Decimal(Some((14, 2)))")]

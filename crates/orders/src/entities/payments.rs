@@ -1,4 +1,4 @@
-//! `payments`: money received against an invoice.
+//! `payments`: money received against an invoice, and how much of it was refunded.
 
 use leora_tenancy::entities::tenants;
 use sea_orm::entity::prelude::*;
@@ -19,6 +19,10 @@ pub struct Model {
     pub reference: Option<String>,
     pub received_at: DateTimeUtc,
     pub status: PaymentStatus,
+    /// Returned to the customer so far: at most `amount`; all of it exactly when the status is
+    /// `refunded`.
+    #[sea_orm(column_type = "Decimal(Some((14, 2)))")]
+    pub refunded_amount: Decimal,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

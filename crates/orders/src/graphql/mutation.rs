@@ -1,19 +1,29 @@
 //! Commerce mutations. The services hold the rules (pricing, stock, lifecycle, idempotency,
-//! overpayment); the guards say who may ask.
+//! overpayment, refunds); the guards say who may ask.
 
 use super::inputs::{
     CheckoutInput, CreateListInput, CreateOrderInput, ListItemInput, RecordPaymentInput,
     UpdateDraftOrderInput,
 };
 use super::types::{Cart, Invoice, Order, Payment, ProductList, ProductListItem};
+use crate::service::invoices::NewRefund;
 use crate::service::{carts, invoices, lists, orders};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use leora_tenancy::graphql::ids::parse_id;
-use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session, StaffOrPortal};
+use leora_tenancy::graphql::{
+    ApiResult, Money, Permission, RequirePermission, Session, StaffOrPortal,
+};
 
 /// A recorded payment and the invoice it was applied to.
 #[derive(SimpleObject)]
 pub struct PaymentRecorded {
+    payment: Payment,
+    invoice: Invoice,
+}
+
+/// A refunded payment and its invoice, whose balance and status followed.
+#[derive(SimpleObject)]
+pub struct PaymentRefunded {
     payment: Payment,
     invoice: Invoice,
 }
@@ -186,8 +196,33 @@ impl OrdersMutation {
         })
     }
 
-    /// Void an invoice without completed payments (`CONFLICT` otherwise: refund them first). Its
-    /// order can then be invoiced again, under a new number.
+    /// Return money against a completed payment: more than its amount less what was already
+    /// refunded of it is refused (`BAD_USER_INPUT` on `amount`). The invoice's balance grows back
+    /// and its status follows; a payment refunded in full is `REFUNDED`. `reason` is kept in the
+    /// `payment.refunded` event.
+    #[graphql(guard = "RequirePermission(Permission::PaymentsRefund)")]
+    async fn refund_payment(
+        &self,
+        ctx: &Context<'_>,
+        payment_id: ID,
+        amount: Money,
+        reason: String,
+    ) -> ApiResult<PaymentRefunded> {
+        let session = Session::of(ctx)?;
+        let payment_id = parse_id("paymentId", &payment_id)?;
+        let refund = NewRefund {
+            amount: amount.0,
+            reason,
+        };
+        let refunded = invoices::refund_payment(session.tx(), payment_id, refund).await?;
+        Ok(PaymentRefunded {
+            payment: Payment(refunded.payment),
+            invoice: Invoice(refunded.invoice),
+        })
+    }
+
+    /// Void an invoice without completed payments (`CONFLICT` otherwise: refund them in full
+    /// first). Its order can then be invoiced again, under a new number.
     #[graphql(guard = "RequirePermission(Permission::InvoicesManage)")]
     async fn void_invoice(&self, ctx: &Context<'_>, invoice_id: ID) -> ApiResult<Invoice> {
         let session = Session::of(ctx)?;

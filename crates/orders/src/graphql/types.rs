@@ -234,9 +234,11 @@ impl Invoice {
     async fn total(&self) -> Money {
         Money(self.0.total)
     }
+    /// What stays paid: the payments less what was refunded of them.
     async fn amount_paid(&self) -> Money {
         Money(self.0.amount_paid)
     }
+    /// `total` less `amountPaid`.
     async fn balance(&self) -> Money {
         Money(self.0.balance)
     }
@@ -273,6 +275,11 @@ impl Payment {
     }
     async fn amount(&self) -> Money {
         Money(self.0.amount)
+    }
+    /// How much of `amount` was returned to the customer (`refundPayment`); all of it once the
+    /// status is `REFUNDED`.
+    async fn refunded_amount(&self) -> Money {
+        Money(self.0.refunded_amount)
     }
     async fn method(&self) -> PaymentMethod {
         self.0.method.into()

@@ -1,10 +1,11 @@
 //! Invoices and payments (docs/domain-rules.md, "Invoices and payments"): an invoice is issued from
 //! a fulfilled (or delivered) order, at most one live invoice per order; payments reduce its
-//! balance, never below zero; its status follows — issued → partially paid → paid, overdue once
-//! past due with a balance, void.
+//! balance, never below zero, and refunds of them raise it again; its status follows what stays
+//! paid ([`settled_status`]) — issued → partially paid → paid and back, overdue once past due
+//! with a balance, void once no completed payment is left.
 //!
 //! Invoicing is the distributor's book-keeping: portal users read invoices (row-level security
-//! shows them their own) but issue, pay and void none.
+//! shows them their own) but issue, pay, refund and void none.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use leora_catalog::entities::customers::{self, PaymentTerms};
@@ -21,7 +22,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::access::{customer_rows, staff};
+use super::access::{Actor, customer_rows, staff};
 use super::money_json;
 use super::numbers::next_invoice_number;
 use super::settings::{self, Lock};
@@ -32,6 +33,8 @@ use crate::entities::payments::{self, PaymentMethod, PaymentStatus};
 use crate::error::OrdersError;
 
 const MAX_REFERENCE_CHARS: usize = 200;
+/// Room for a sentence or two; the reason travels in the `payment.refunded` event.
+const MAX_REASON_CHARS: usize = 500;
 
 #[derive(Debug, Clone)]
 pub struct NewPayment {
@@ -48,6 +51,23 @@ pub struct NewPayment {
 pub struct RecordedPayment {
     pub payment: payments::Model,
     /// The invoice after the payment.
+    pub invoice: invoices::Model,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRefund {
+    /// Positive, whole cents, at most what is left of the payment: its amount less what was
+    /// already refunded of it.
+    pub amount: Decimal,
+    /// Why the money goes back: required, kept in the `payment.refunded` event.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundedPayment {
+    /// The payment after the refund: `refunded_amount` raised, `refunded` once all of it was.
+    pub payment: payments::Model,
+    /// The invoice after the refund.
     pub invoice: invoices::Model,
 }
 
@@ -165,10 +185,7 @@ pub async fn record_payment(
 ) -> Result<RecordedPayment, OrdersError> {
     let ctx = tx.context();
     staff(ctx, "only staff record payments")?;
-    let amount = validate::money("amount", input.amount, DOCUMENT_MONEY_LIMIT)?;
-    if amount.is_zero() {
-        return Err(OrdersError::bad_input("amount", "must be more than zero"));
-    }
+    let amount = positive_amount(input.amount)?;
     let reference = validate::optional_text("reference", input.reference, MAX_REFERENCE_CHARS)?;
     let invoice = locked_invoice(tx, invoice_id).await?;
     if matches!(
@@ -216,19 +233,9 @@ pub async fn record_payment(
     .await?;
 
     let amount_paid = invoice.amount_paid + amount;
-    let balance = invoice.total - amount_paid;
-    let paid = balance.is_zero();
-    let mut changes: invoices::ActiveModel = invoice.into();
-    changes.amount_paid = Set(amount_paid);
-    changes.balance = Set(balance);
-    if paid {
-        changes.status = Set(InvoiceStatus::Paid);
-        // The transaction's time, as the database stamped the payment.
-        changes.paid_at = Set(Some(payment.created_at));
-    } else {
-        changes.status = Set(InvoiceStatus::PartiallyPaid);
-    }
-    let invoice = changes.update(tx).await?;
+    // The transaction's time, as the database stamped the payment.
+    let invoice = settle(tx, invoice, amount_paid, payment.created_at).await?;
+    let paid = invoice.status == InvoiceStatus::Paid;
 
     let payload = json!({
         "paymentId": payment.id,
@@ -253,8 +260,95 @@ pub async fn record_payment(
     Ok(RecordedPayment { payment, invoice })
 }
 
-/// Voids an invoice that has no completed payments (`Conflict` otherwise; refund them first). A
-/// void invoice stays void (`InvalidTransition`); its order can be invoiced again.
+/// Returns `input.amount` of a completed payment to the customer. The invoice's balance and
+/// status follow ([`settled_status`]): a paid invoice is partially paid again, or issued once
+/// nothing stays paid. A payment refunded in full is `refunded`, so it no longer keeps its invoice
+/// from being voided.
+///
+/// Refusals: a portal user → `Forbidden`; an amount not positive or not in whole cents, or more
+/// than the payment's amount less what was already refunded of it → `BadInput` on `amount`; a
+/// blank or overlong reason → `BadInput` on `reason`; a payment that is not completed (pending,
+/// failed, or already refunded in full) → `InvalidTransition`; a payment the transaction cannot
+/// see (another tenant's) → `NotFound`. The payment row is locked, then its invoice's, so
+/// concurrent refunds are judged one after the other against what each leaves; no other writer
+/// locks a payment, so the order cannot deadlock with a payment or a void, which lock the invoice
+/// alone.
+pub async fn refund_payment(
+    tx: &TenantTx,
+    payment_id: Uuid,
+    input: NewRefund,
+) -> Result<RefundedPayment, OrdersError> {
+    let ctx = tx.context();
+    staff(ctx, "only staff refund payments")?;
+    // Who returned the money, for the event: a member of staff, or no one for a job of the tenant.
+    let refunded_by = Actor::of(ctx)?.user_id();
+    let amount = positive_amount(input.amount)?;
+    let reason = validate::required_text("reason", &input.reason, MAX_REASON_CHARS)?;
+    let payment = payments::Entity::find_by_id(payment_id)
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or_else(|| OrdersError::not_found("payment"))?;
+    if payment.status != PaymentStatus::Completed {
+        return Err(OrdersError::InvalidTransition {
+            entity: "a payment",
+            from: payment.status.to_value(),
+            action: "refund",
+        });
+    }
+    let invoice = locked_invoice(tx, payment.invoice_id).await?;
+    // Unreachable while voiding requires every payment refunded in full, but a refund must never
+    // bring a void invoice back to life.
+    if matches!(invoice.status, InvoiceStatus::Void | InvoiceStatus::Draft) {
+        return Err(OrdersError::InvalidTransition {
+            entity: "an invoice",
+            from: invoice.status.to_value(),
+            action: "refund a payment on",
+        });
+    }
+    let refundable = payment.amount - payment.refunded_amount;
+    if amount > refundable {
+        return Err(OrdersError::bad_input(
+            "amount",
+            format!(
+                "{amount} is more than the {refundable} left to refund of this payment on invoice {}",
+                invoice.invoice_number
+            ),
+        ));
+    }
+
+    let refunded_amount = payment.refunded_amount + amount;
+    let refunded_in_full = refunded_amount == payment.amount;
+    let mut changes: payments::ActiveModel = payment.into();
+    changes.refunded_amount = Set(refunded_amount);
+    if refunded_in_full {
+        changes.status = Set(PaymentStatus::Refunded);
+    }
+    let payment = changes.update(tx).await?;
+    let amount_paid = invoice.amount_paid - amount;
+    let invoice = settle(tx, invoice, amount_paid, payment.updated_at).await?;
+
+    let payload = json!({
+        "paymentId": payment.id,
+        "invoiceId": invoice.id,
+        "invoiceNumber": invoice.invoice_number,
+        "customerId": invoice.customer_id,
+        "amount": money_json(amount),
+        "reason": reason,
+        "refundedAmount": money_json(payment.refunded_amount),
+        "paymentAmount": money_json(payment.amount),
+        "paymentStatus": payment.status.to_value(),
+        "balance": money_json(invoice.balance),
+        "invoiceStatus": invoice.status.to_value(),
+        "refundedByUserId": refunded_by,
+    });
+    events::record(tx, invoice.tenant_id, EventType::PaymentRefunded, payload).await?;
+    Ok(RefundedPayment { payment, invoice })
+}
+
+/// Voids an invoice that has no completed payments (`Conflict` otherwise: refund them first, in
+/// full; a payment refunded in full is `refunded` and no longer counts). A void invoice stays void
+/// (`InvalidTransition`); its order can be invoiced again.
 pub async fn void_invoice(tx: &TenantTx, invoice_id: Uuid) -> Result<invoices::Model, OrdersError> {
     let ctx = tx.context();
     staff(ctx, "only staff void invoices")?;
@@ -273,7 +367,7 @@ pub async fn void_invoice(tx: &TenantTx, invoice_id: Uuid) -> Result<invoices::M
         .await?;
     if completed > 0 {
         return Err(OrdersError::state_conflict(format!(
-            "invoice {} has {completed} completed payment(s): refund them before voiding",
+            "invoice {} has {completed} completed payment(s): refund them in full before voiding",
             invoice.invoice_number
         )));
     }
@@ -285,6 +379,49 @@ pub async fn void_invoice(tx: &TenantTx, invoice_id: Uuid) -> Result<invoices::M
         .one(tx)
         .await?
         .ok_or_else(|| OrdersError::not_found("invoice"))
+}
+
+/// The stored status of a live invoice of which `amount_paid` stays paid (its payments less what
+/// was refunded of them), leaving `balance`: nothing paid is `issued`, nothing owed `paid`,
+/// anything between `partially_paid`. The one rule payments and refunds both follow; overdue is
+/// read from the due date ([`effective_status`]), so a payment or refund on an overdue invoice
+/// stores what the money says and the date still shows it overdue.
+pub fn settled_status(amount_paid: Decimal, balance: Decimal) -> InvoiceStatus {
+    if amount_paid.is_zero() {
+        InvoiceStatus::Issued
+    } else if balance.is_zero() {
+        InvoiceStatus::Paid
+    } else {
+        InvoiceStatus::PartiallyPaid
+    }
+}
+
+/// Stores that `amount_paid` now stays paid on `invoice`: its balance and [`settled_status`]
+/// follow, and `paid_at` is `at` when that pays it, cleared when a refund opens it again.
+async fn settle(
+    tx: &DatabaseTransaction,
+    invoice: invoices::Model,
+    amount_paid: Decimal,
+    at: DateTime<Utc>,
+) -> Result<invoices::Model, OrdersError> {
+    let balance = invoice.total - amount_paid;
+    let status = settled_status(amount_paid, balance);
+    let mut changes: invoices::ActiveModel = invoice.into();
+    changes.amount_paid = Set(amount_paid);
+    changes.balance = Set(balance);
+    changes.status = Set(status);
+    changes.paid_at = Set((status == InvoiceStatus::Paid).then_some(at));
+    Ok(changes.update(tx).await?)
+}
+
+/// An amount of money moved by a payment or a refund: positive whole cents below the column's
+/// capacity (`BadInput` on `amount` otherwise).
+fn positive_amount(amount: Decimal) -> Result<Decimal, OrdersError> {
+    let amount = validate::money("amount", amount, DOCUMENT_MONEY_LIMIT)?;
+    if amount.is_zero() {
+        return Err(OrdersError::bad_input("amount", "must be more than zero"));
+    }
+    Ok(amount)
 }
 
 /// The status to show on `today`: an issued or partially paid invoice past its due date with a
@@ -381,6 +518,25 @@ mod tests {
         assert_eq!(due_date(issued, PaymentTerms::Net15), date("2026-02-04"));
         assert_eq!(due_date(issued, PaymentTerms::Net30), date("2026-02-19"));
         assert_eq!(due_date(issued, PaymentTerms::Net60), date("2026-03-21"));
+    }
+
+    #[test]
+    fn an_invoices_status_follows_what_stays_paid() {
+        use InvoiceStatus::*;
+        // (amount paid less refunds, balance) of an invoice of 100.00.
+        let cases = [
+            ("0", "100.00", Issued),
+            ("0.01", "99.99", PartiallyPaid),
+            ("99.99", "0.01", PartiallyPaid),
+            ("100.00", "0", Paid),
+        ];
+        for (amount_paid, balance, expected) in cases {
+            assert_eq!(
+                settled_status(d(amount_paid), d(balance)),
+                expected,
+                "{amount_paid} paid, {balance} owed"
+            );
+        }
     }
 
     #[test]

@@ -12,5 +12,6 @@ mod invoices;
 mod lists;
 mod obligations;
 mod orders;
+mod refunds;
 mod samples;
 mod support;

@@ -5,7 +5,10 @@ use leora_orders::entities::orders;
 use leora_orders::entities::payments::PaymentMethod;
 use leora_orders::error::OrdersError;
 use leora_orders::service::carts::{Checkout, add_to_cart, checkout_cart};
-use leora_orders::service::invoices::{NewPayment, issue_invoice, record_payment};
+use leora_orders::service::invoices::{
+    NewPayment, NewRefund, RecordedPayment, RefundedPayment, issue_invoice, record_payment,
+    refund_payment,
+};
 use leora_orders::service::lifecycle::Action;
 use leora_orders::service::orders::{
     NewLine, NewOrder, OrderWithLines, cancel_order, confirm_order, create_order, deliver_order,
@@ -364,7 +367,7 @@ impl World {
         &self,
         invoice_id: Uuid,
         amount: &str,
-    ) -> Result<leora_orders::service::invoices::RecordedPayment, OrdersError> {
+    ) -> Result<RecordedPayment, OrdersError> {
         let ctx = self.staff;
         let payment = NewPayment {
             amount: d(amount),
@@ -376,6 +379,32 @@ impl World {
             record_payment(tx, invoice_id, payment).await
         })
         .await
+    }
+
+    /// Refunds `amount` of a payment as `ctx`.
+    pub async fn refund_as(
+        &self,
+        ctx: TenantContext,
+        payment_id: Uuid,
+        amount: &str,
+        reason: &str,
+    ) -> Result<RefundedPayment, OrdersError> {
+        let refund = NewRefund {
+            amount: d(amount),
+            reason: reason.to_owned(),
+        };
+        self.run(ctx, async |tx| refund_payment(tx, payment_id, refund).await)
+            .await
+    }
+
+    /// Refunds `amount` of a payment as staff.
+    pub async fn refund(
+        &self,
+        payment_id: Uuid,
+        amount: &str,
+        reason: &str,
+    ) -> Result<RefundedPayment, OrdersError> {
+        self.refund_as(self.staff, payment_id, amount, reason).await
     }
 
     pub async fn add(

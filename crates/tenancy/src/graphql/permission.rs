@@ -33,6 +33,7 @@ permissions! {
     OrdersOverrideCredit => "orders.override_credit",
     InvoicesView => "invoices.view",
     InvoicesManage => "invoices.manage",
+    PaymentsRefund => "payments.refund",
     ActivitiesView => "activities.view",
     ActivitiesManage => "activities.manage",
     SamplesApprove => "samples.approve",

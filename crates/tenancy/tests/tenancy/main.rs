@@ -750,7 +750,7 @@ async fn migrations_go_down_to_empty_and_up_again() {
     );
     assert_eq!(
         count(&owner, "SELECT count(*) FROM permissions", []).await,
-        24
+        25
     );
     verify_app_role(&owner, &app_role()).await.unwrap();
 }

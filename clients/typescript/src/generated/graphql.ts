@@ -797,6 +797,12 @@ export type Mutation = {
   /** Cancel before fulfilment, releasing reserved stock. */
   cancelOrder?: Maybe<Order>;
   /**
+   * Change your own password. `currentPassword` must be right (wrong ones count against the
+   * sign-in throttle); `newPassword` needs at least 8 characters and must differ. Every other
+   * session of yours ends; this one stays signed in. Answers how many sessions were ended.
+   */
+  changePassword?: Maybe<Scalars['Int']['output']>;
+  /**
    * Turn the cart into a submitted order, atomically; retrying with the same key returns the
    * same order.
    */
@@ -987,6 +993,12 @@ export type MutationCancelCallArgs = {
 
 export type MutationCancelOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
 };
 
 

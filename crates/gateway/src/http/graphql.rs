@@ -490,8 +490,9 @@ fn client_info(headers: &HeaderMap, peer: Peer, trusted_proxy_hops: usize) -> Cl
 const OWN_TRANSACTION: [&str; 3] = ["login", "portalLogin", "refreshSession"];
 
 /// Root fields whose work is heavy enough (recomputing every account's health, queueing a test
-/// webhook) that repeating them through aliases or a batch would only multiply it.
-const ONCE_PER_REQUEST: [&str; 2] = ["refreshAccountHealth", "sendTestWebhook"];
+/// webhook, two password hashes) that repeating them through aliases or a batch would only
+/// multiply it.
+const ONCE_PER_REQUEST: [&str; 3] = ["refreshAccountHealth", "sendTestWebhook", "changePassword"];
 
 /// What the request's operations select at their roots, checked before anything runs.
 struct Shape {

@@ -846,3 +846,100 @@ async fn field_suggestions_are_off_whenever_introspection_is() {
     assert!(!message.contains("Did you mean"), "{message}");
     assert!(!message.contains("\"products\""), "{message}");
 }
+
+const CHANGE_PASSWORD: &str = "mutation($current: String!, $new: String!) { changePassword(currentPassword: $current, newPassword: $new) }";
+
+#[tokio::test]
+async fn changing_your_password_needs_the_current_one_and_ends_your_other_sessions() {
+    let app = app().await;
+    let login = |password: &'static str| app.login("rep@acme.test", password);
+    let this_device = login(PASSWORD).await.data("login").clone();
+    let other_device = login(PASSWORD).await.data("login").clone();
+    let token = this_device["accessToken"].as_str().unwrap().to_owned();
+
+    let wrong = app
+        .graphql(
+            Some(&token),
+            CHANGE_PASSWORD,
+            json!({ "current": "not it at all", "new": "a brand new secret" }),
+        )
+        .await;
+    assert_eq!(wrong.code(), "BAD_USER_INPUT", "{}", wrong.body);
+    assert_eq!(
+        wrong.body["errors"][0]["extensions"]["field"],
+        "currentPassword"
+    );
+    let short = app
+        .graphql(
+            Some(&token),
+            CHANGE_PASSWORD,
+            json!({ "current": PASSWORD, "new": "short" }),
+        )
+        .await;
+    assert_eq!(
+        short.body["errors"][0]["extensions"]["field"],
+        "newPassword"
+    );
+
+    let changed = app
+        .graphql(
+            Some(&token),
+            CHANGE_PASSWORD,
+            json!({ "current": PASSWORD, "new": "a brand new secret" }),
+        )
+        .await;
+    assert_eq!(changed.data("changePassword"), 1, "{}", changed.body);
+    assert_eq!(
+        app.ask(&token, ME).await.data("me")["user"]["email"],
+        "rep@acme.test",
+        "the asking session stays signed in"
+    );
+    let other = other_device["accessToken"].as_str().unwrap();
+    let ended = app.ask(other, ME).await;
+    assert_eq!(
+        ended.body["errors"][0]["extensions"]["reason"], "SESSION_ENDED",
+        "{}",
+        ended.body
+    );
+    assert_eq!(login(PASSWORD).await.code(), "UNAUTHENTICATED");
+    assert!(login("a brand new secret").await.data("login")["accessToken"].is_string());
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_is_throttled_like_sign_in() {
+    // The support app allows 3 wrong passwords per (account, address).
+    let app = app().await;
+    let token = app.token("rep@acme.test").await;
+    let hash_sql = "SELECT password_hash FROM users WHERE email = 'rep@acme.test'";
+    let hash_before = app.scalar_text(hash_sql).await;
+    for _ in 0..3 {
+        app.graphql(
+            Some(&token),
+            CHANGE_PASSWORD,
+            json!({ "current": "a wrong guess", "new": "a brand new secret" }),
+        )
+        .await;
+    }
+    let right_but_throttled = app
+        .graphql(
+            Some(&token),
+            CHANGE_PASSWORD,
+            json!({ "current": PASSWORD, "new": "a brand new secret" }),
+        )
+        .await;
+    assert_eq!(
+        right_but_throttled.body["errors"][0]["extensions"]["field"], "currentPassword",
+        "{}",
+        right_but_throttled.body
+    );
+    assert_eq!(
+        app.scalar_text(hash_sql).await,
+        hash_before,
+        "nothing changed"
+    );
+    assert_eq!(
+        app.login("rep@acme.test", PASSWORD).await.code(),
+        "UNAUTHENTICATED",
+        "the guesses count against sign-in from the same address too"
+    );
+}

@@ -5,6 +5,7 @@
 use super::types::{AuthPayload, PortalUser, PrincipalKind, Tenant, User};
 use crate::error::IdentityError;
 use crate::service::demo::{DEMO_PORTAL_EMAIL, provision_demo_portal_user};
+use crate::service::password_change::{PasswordChange, change_password};
 use crate::service::passwords;
 use crate::service::sessions::{self, AuthPolicy, ClientInfo};
 use crate::service::sign_in_failures::FailedSignIns;
@@ -265,6 +266,32 @@ impl AuthMutation {
         )
         .await?;
         Ok(AuthPayload(tokens))
+    }
+
+    /// Change your own password. `currentPassword` must be right (wrong ones count against the
+    /// sign-in throttle); `newPassword` needs at least 8 characters and must differ. Every other
+    /// session of yours ends; this one stays signed in. Answers how many sessions were ended.
+    #[graphql(guard = "RequireAuthenticated")]
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> ApiResult<u64> {
+        let session = Session::of(ctx)?;
+        let settings = settings(ctx)?;
+        let claims = ctx
+            .data::<AccessClaims>()
+            .map_err(|_| ResolverError::unauthenticated())?;
+        let client = client_info(ctx);
+        let change = PasswordChange {
+            claims,
+            policy: &settings.policy,
+            client: &client,
+            failed: &settings.failed_sign_ins,
+            now: Utc::now(),
+        };
+        Ok(change_password(session.tx(), change, &current_password, &new_password).await?)
     }
 
     /// End the current session: its access and refresh tokens stop working.

@@ -286,6 +286,66 @@ pub(crate) async fn revoke_all_sessions(
         .map(drop)
 }
 
+/// Ends every session of the principal but those of `keep_family` (the one asking).
+pub(super) async fn revoke_other_families(
+    tx: &DatabaseTransaction,
+    kind: PrincipalKind,
+    principal_id: Uuid,
+    keep_family: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let t = tables(kind);
+    let sql = format!(
+        "UPDATE {sessions} SET revoked_at = $3 \
+          WHERE {owner} = $1 AND family_id <> $2 AND revoked_at IS NULL",
+        sessions = t.sessions,
+        owner = t.owner,
+    );
+    execute(
+        tx,
+        sql,
+        [principal_id.into(), keep_family.into(), now.into()],
+    )
+    .await
+}
+
+#[derive(FromQueryResult)]
+struct PasswordHash {
+    password_hash: String,
+}
+
+/// The principal's password hash, as it stands.
+pub(super) async fn password_hash(
+    tx: &DatabaseTransaction,
+    kind: PrincipalKind,
+    principal_id: Uuid,
+) -> Result<Option<String>, DbErr> {
+    let sql = format!(
+        "SELECT password_hash FROM {} WHERE id = $1",
+        tables(kind).principals
+    );
+    let row = PasswordHash::find_by_statement(stmt(&sql, [principal_id.into()]))
+        .one(tx)
+        .await?;
+    Ok(row.map(|row| row.password_hash))
+}
+
+/// Replaces the principal's password hash if it is still `current`; the rows changed (0 when it
+/// changed meanwhile).
+pub(super) async fn replace_password_hash(
+    tx: &DatabaseTransaction,
+    kind: PrincipalKind,
+    principal_id: Uuid,
+    current: &str,
+    new: &str,
+) -> Result<u64, DbErr> {
+    let sql = format!(
+        "UPDATE {} SET password_hash = $3 WHERE id = $1 AND password_hash = $2",
+        tables(kind).principals
+    );
+    execute(tx, sql, [principal_id.into(), current.into(), new.into()]).await
+}
+
 /// A JSON array of names, as aggregated by [`access`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
 pub(super) struct Names(pub Vec<String>);

@@ -154,6 +154,7 @@ pub async fn ensure(options: &Options, leora_bin: &Path) -> Result<Dataset> {
     if seeded {
         db.execute_unprepared("ANALYZE").await?;
     }
+    refuse_stale_customers(&db).await?;
     if dataset.snapshots == 0 || seeded {
         leora(leora_bin, options, &["jobs", "health"]).await?;
         db.execute_unprepared("ANALYZE account_health_snapshots")
@@ -162,4 +163,27 @@ pub async fn ensure(options: &Options, leora_bin: &Path) -> Result<Dataset> {
     }
     db.close().await?;
     Ok(dataset)
+}
+
+/// Checkouts are refused for a customer without a valid licence or beyond its credit limit. The
+/// synthetic seed gives every customer a licence valid one to two more years and a credit limit no
+/// run reaches; a dataset seeded before those checks (its limits are 50,000), or over a year ago,
+/// has expired licences or exposures past its limits, and would measure refusals.
+async fn refuse_stale_customers(db: &DatabaseConnection) -> Result<()> {
+    let stale = scalar(
+        db,
+        "SELECT count(*) FROM customers
+          WHERE account_number LIKE 'SYN-%'
+            AND (credit_limit < 10000000 OR license_expires_on < current_date)",
+    )
+    .await?;
+    if stale > 0 {
+        return Err(format!(
+            "{stale} synthetic customers cannot be ordered for (seeded before orders needed a \
+             valid licence and credit, or their licences have since expired): drop the benchmark \
+             database (`dropdb leora_bench`) and run again to seed a current one"
+        )
+        .into());
+    }
+    Ok(())
 }

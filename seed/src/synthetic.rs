@@ -178,8 +178,8 @@ async fn fill_tenant(
     .await?;
     let customers = i64::from(options.customers_per_tenant.max(1));
     // Every account may be ordered for, as the benchmarks do: licences valid for its own state for
-    // 1 to 400 more days (some expiring soon, none expired), and a credit limit so large that the
-    // check runs on every submission without refusing one.
+    // one to two more years, and a credit limit so large that the check runs on every submission
+    // without refusing one.
     exec(
         tx,
         "INSERT INTO customers (tenant_id, account_number, name, state, license_state, license_number, license_expires_on,
@@ -187,7 +187,7 @@ async fn fill_tenant(
          SELECT $1, 'SYN-' || lpad(n::text, 6, '0'),
                 (ARRAY['Harbor','Downtown','Vineyard','Corner','Cellar','Bistro','Market','Tavern'])[1 + n % 8] || ' ' ||
                 (ARRAY['Wine','Spirits','Bar','Kitchen','Shop','Club'])[1 + n % 6] || ' ' || n,
-                s, s, s || '-LIC-' || n, current_date + (1 + n % 400)::int,
+                s, s, s || '-LIC-' || n, current_date + (365 + n % 400)::int,
                 CASE WHEN n % 3 = 0 THEN NULL ELSE 'wholesale' END,
                 (ARRAY['net_15','net_30','net_30','net_60'])[1 + n % 4], 10000000,
                 (SELECT id FROM users WHERE email = 'rep' || (1 + n % $3) || '@' || $4 || '.example')

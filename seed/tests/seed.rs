@@ -162,6 +162,17 @@ async fn synthetic_tenants_are_generated_through_rls_with_consistent_totals() {
         numbered_otherwise, 0,
         "seeded numbers have the service's width (SO-000042)"
     );
+    let unorderable = scalar(
+        &owner,
+        "SELECT count(*) FROM customers
+          WHERE license_number IS NULL OR license_state <> state
+             OR license_expires_on < current_date + 365 OR credit_limit < 10000000",
+    )
+    .await;
+    assert_eq!(
+        unorderable, 0,
+        "every synthetic customer may be ordered for: licensed for its state a year ahead, a limit no run reaches"
+    );
     let again = synthetic::generate(&owner, &db, options).await.unwrap();
     assert_eq!(
         (again.tenants, again.skipped_existing),

@@ -26,6 +26,7 @@ import { print, type FormattedExecutionResult, type GraphQLFormattedError } from
 import { filter, firstValueFrom, from, map, switchMap, throwError, timeout } from "rxjs";
 import { format } from "node:util";
 import { createClient } from "./client.js";
+import { ScenarioFailure, check, present, step, stepsPassed } from "./scenario.js";
 import {
   AddToCartDocument,
   CartDocument,
@@ -60,30 +61,6 @@ const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)
 const pageSize = 3;
 /** The longest access-token lifetime the TOKEN_EXPIRED check will wait out. */
 const longestTtlSeconds = 60;
-
-class ScenarioFailure extends Error {}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new ScenarioFailure(message);
-}
-
-function present<T>(value: T | null | undefined, what: string): T {
-  check(value !== null && value !== undefined, `${what} is ${String(value)}`);
-  return value;
-}
-
-let passed = 0;
-async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
-  try {
-    const result = await body();
-    passed += 1;
-    console.log(`  ok  ${name}`);
-    return result;
-  } catch (error) {
-    process.stderr.write(`  FAIL ${name}\n`);
-    throw error;
-  }
-}
 
 // --- console capture -----------------------------------------------------------------------------
 // Apollo reports what it finds wrong ("Missing field … while writing result", "Cache data may be
@@ -473,7 +450,7 @@ async function main(): Promise<void> {
     check(consoleMessages.length === 0, `the console got:\n${consoleMessages.join("\n")}`);
   });
 
-  console.log(`apollo: ${passed} steps passed`);
+  console.log(`apollo: ${stepsPassed()} steps passed`);
 }
 
 main().then(
@@ -482,7 +459,7 @@ main().then(
     const cause = error instanceof Error && error.cause instanceof Error ? ` (${endpoint}: ${error.cause.message})` : "";
     const message = error instanceof Error ? `${error.message}${cause}` : String(error);
     const extra = consoleMessages.length > 0 ? `\nthe console got meanwhile:\n${consoleMessages.join("\n")}` : "";
-    process.stderr.write(`apollo: FAILED after ${passed} step(s): ${message}${extra}\n`);
+    process.stderr.write(`apollo: FAILED after ${stepsPassed()} step(s): ${message}${extra}\n`);
     process.exit(1);
   },
 );

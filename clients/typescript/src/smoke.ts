@@ -2,6 +2,7 @@
 // Well Crafted demo tenant: staff sign-in and catalog, then a portal buyer's cart → checkout →
 // orders, and a rep-style createOrder. Exits non-zero with the failing step on any failure.
 import { createClient, type Client } from "./client.js";
+import { check, present, step, stepsPassed } from "./scenario.js";
 import {
   AddToCartDocument,
   CartDocument,
@@ -22,32 +23,6 @@ const admin = "admin@wellcrafted.example";
 const buyer = "buyer@harborviewcellars.example";
 const wines = ["Cabernet Sauvignon", "Chardonnay", "Pinot Noir"];
 const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-
-class SmokeFailure extends Error {}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new SmokeFailure(message);
-}
-
-let passed = 0;
-async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
-  try {
-    const result = await body();
-    passed += 1;
-    console.log(`  ok  ${name}`);
-    return result;
-  } catch (error) {
-    console.error(`  FAIL ${name}`);
-    throw error;
-  }
-}
-
-/** A mutation's result, which the schema lets be null when the mutation failed (the client has
- * already thrown on its error). */
-function present<T>(value: T | null | undefined, what: string): T {
-  check(value !== null && value !== undefined, `${what} answered null`);
-  return value;
-}
 
 type Sku = NonNullable<ProductsQuery["products"]["edges"][number]>["node"]["skus"][number];
 
@@ -137,11 +112,11 @@ async function main(): Promise<void> {
     check(orders.edges.some((edge) => edge.node.id === first.id), `the buyer does not see ${first.orderNumber}`);
   });
 
-  console.log(`smoke: ${passed} steps passed`);
+  console.log(`smoke: ${stepsPassed()} steps passed`);
 }
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  console.error(`smoke: FAILED after ${passed} step(s): ${message}`);
+  console.error(`smoke: FAILED after ${stepsPassed()} step(s): ${message}`);
   process.exit(1);
 });

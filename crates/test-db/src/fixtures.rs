@@ -99,6 +99,42 @@ pub async fn create_sku(
     .await
 }
 
+/// A span of the tenant's calendar that a rule counts in.
+#[derive(Debug, Clone, Copy)]
+pub enum Span {
+    Day,
+    Month,
+}
+
+/// Gives the tenant (its settings row must exist) a time zone whose current `span` has at least an
+/// hour behind and ahead of it, and returns the zone. Of three zones whose days turn at least seven
+/// hours apart one always has, so a test that reads "today" (or "this month") and then has the
+/// server judge by it holds at any hour, under a moved clock too.
+pub async fn steady_time_zone(conn: &impl ConnectionTrait, tenant: Uuid, span: Span) -> String {
+    let unit = match span {
+        Span::Day => "day",
+        Span::Month => "month",
+    };
+    let zone: String = scalar(
+        conn,
+        "SELECT zone FROM unnest(ARRAY['UTC', 'Asia/Tokyo', 'America/Los_Angeles']) AS zone
+          ORDER BY least(
+                     (now() AT TIME ZONE zone) - date_trunc($1, now() AT TIME ZONE zone),
+                     date_trunc($1, now() AT TIME ZONE zone) + ('1 ' || $1)::interval
+                       - (now() AT TIME ZONE zone)) DESC
+          LIMIT 1",
+        [unit.into()],
+    )
+    .await;
+    exec(
+        conn,
+        "UPDATE tenant_settings SET timezone = $2 WHERE tenant_id = $1",
+        [tenant.into(), zone.clone().into()],
+    )
+    .await;
+    zone
+}
+
 /// Today on the tenant's calendar, by the database's clock: the date the server reckons due
 /// dates, delivery dates and snapshots by. A test that took UTC's date instead would fail for the
 /// hours each day when the two calendars disagree.

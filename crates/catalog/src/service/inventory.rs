@@ -50,31 +50,32 @@ pub async fn reserve(
     sku_id: Uuid,
     quantity: i32,
 ) -> Result<inventory::Model, CatalogError> {
-    positive("quantity", quantity)?;
-    let updated = update_main(
+    take_unreserved(
         tx,
+        sku_id,
+        quantity,
         "UPDATE inventory SET reserved = reserved + $2
           WHERE sku_id = $1 AND location = $3 AND on_hand - reserved >= $2
           RETURNING *",
-        sku_id,
-        quantity,
-        -quantity,
     )
-    .await?;
-    match updated {
-        Some(row) => Ok(row),
-        None => Err(insufficient(tx, sku_id, quantity).await?),
-    }
+    .await
 }
 
-/// The refusal of `quantity` units of a SKU that has fewer unreserved at the main location.
-async fn insufficient(
+/// Runs `sql`, which spends `quantity` unreserved units of a SKU at the main location (`$1` the
+/// SKU, `$2` the quantity, `$3` the location) only where that many are unreserved; fewer →
+/// `InsufficientInventory` with what is available, and nothing written.
+async fn take_unreserved(
     tx: &DatabaseTransaction,
     sku_id: Uuid,
     quantity: i32,
-) -> Result<CatalogError, CatalogError> {
+    sql: &str,
+) -> Result<inventory::Model, CatalogError> {
+    positive("quantity", quantity)?;
+    if let Some(row) = update_main(tx, sql, sku_id, quantity, -quantity).await? {
+        return Ok(row);
+    }
     let stock = stock_at(tx, sku_id, MAIN_LOCATION).await?;
-    Ok(CatalogError::InsufficientInventory {
+    Err(CatalogError::InsufficientInventory {
         sku_id,
         sku_code: stock.code,
         requested: quantity,
@@ -92,20 +93,15 @@ pub async fn take_out(
     quantity: i32,
     reason: &str,
 ) -> Result<inventory::Model, CatalogError> {
-    positive("quantity", quantity)?;
-    let taken = update_main(
+    let row = take_unreserved(
         tx,
+        sku_id,
+        quantity,
         "UPDATE inventory SET on_hand = on_hand - $2
           WHERE sku_id = $1 AND location = $3 AND on_hand - reserved >= $2
           RETURNING *",
-        sku_id,
-        quantity,
-        -quantity,
     )
     .await?;
-    let Some(row) = taken else {
-        return Err(insufficient(tx, sku_id, quantity).await?);
-    };
     let payload = serde_json::json!({
         "skuId": sku_id, "location": MAIN_LOCATION, "delta": -quantity, "reason": reason,
         "onHand": row.on_hand,

@@ -5,23 +5,15 @@ use leora_catalog::error::CatalogError;
 use leora_catalog::service::inventory::{
     Availability, MAIN_LOCATION, adjust, availability, consume, release, reserve,
 };
-use leora_tenancy::{ErrorCode, TenantContext, TenantDb, with_tenant};
+use leora_tenancy::{ErrorCode, TenantContext, with_tenant};
 use leora_test_db::errors::assert_code_and_field;
-use sea_orm::ConnectOptions;
 use std::sync::Arc;
 use uuid::Uuid;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_orders_for_ten_units_reserve_exactly_ten() {
     let world = world().await;
-    // Each order holds its own connection for its whole transaction, so the pool must let many
-    // of them wait on the row lock at once.
-    let mut options = ConnectOptions::new(world.pools.database.url());
-    options.max_connections(20).sqlx_logging(false);
-    let db = Arc::new(TenantDb::new(
-        leora_tenancy::db::connect(options).await.unwrap(),
-        app_role(),
-    ));
+    let db = world.contention_pool().await;
     let ctx = TenantContext::system(world.a.id);
     let sku = world.a.sku;
     let start = Arc::new(tokio::sync::Barrier::new(50));

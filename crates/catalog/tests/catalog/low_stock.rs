@@ -8,10 +8,10 @@ use leora_catalog::service::inventory::{
     MAIN_LOCATION, adjust, consume, low_stock_thresholds, release, reserve, set_low_stock_threshold,
 };
 use leora_catalog::service::skus::{NewSku, SkuChanges, create_sku, update_sku};
-use leora_tenancy::{ErrorCode, TenantContext, TenantDb, with_tenant};
+use leora_tenancy::{ErrorCode, TenantContext, with_tenant};
 use leora_test_db::errors::assert_code_and_field;
 use leora_test_db::sql::stmt;
-use sea_orm::{ConnectOptions, ConnectionTrait};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value as Json, json};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -207,13 +207,7 @@ async fn concurrent_falls_across_the_threshold_emit_inventory_low_exactly_once()
     let sku = world.a.sku;
     world.change(sku, Change::Adjust("cellar", 10)).await;
     world.set_threshold(sku, 15).await;
-    // As in `inventory.rs`: every change holds its own connection while it waits for the lock.
-    let mut options = ConnectOptions::new(world.pools.database.url());
-    options.max_connections(20).sqlx_logging(false);
-    let db = Arc::new(TenantDb::new(
-        leora_tenancy::db::connect(options).await.unwrap(),
-        app_role(),
-    ));
+    let db = world.contention_pool().await;
     let ctx = TenantContext::system(world.a.id);
     let start = Arc::new(tokio::sync::Barrier::new(15));
 

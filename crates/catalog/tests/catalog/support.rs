@@ -9,12 +9,13 @@ use leora_catalog::service::skus::NewSku;
 use leora_catalog::service::suppliers::NewSupplier;
 use leora_compliance::entities::enums::ProductCategory;
 use leora_tenancy::TenantTx;
-use leora_tenancy::{AppRole, Refusal, TenantContext, with_tenant};
+use leora_tenancy::{AppRole, Refusal, TenantContext, TenantDb, with_tenant};
 use leora_test_db::Pools;
 use leora_test_db::fixtures::{create_customer, create_product, create_sku, create_tenant};
 use leora_test_db::sql::{exec, scalar, stmt};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection};
+use std::sync::Arc;
 use uuid::Uuid;
 
 pub struct World {
@@ -67,6 +68,17 @@ async fn seed(owner: &DatabaseConnection, slug: &str) -> Tenant {
 }
 
 impl World {
+    /// A pool of twenty connections of its own, as the server's: under contention each change
+    /// holds its own connection for its whole transaction while it waits for the stock lock.
+    pub async fn contention_pool(&self) -> Arc<TenantDb> {
+        let mut options = ConnectOptions::new(self.pools.database.url());
+        options.max_connections(20).sqlx_logging(false);
+        Arc::new(TenantDb::new(
+            leora_tenancy::db::connect(options).await.unwrap(),
+            app_role(),
+        ))
+    }
+
     pub async fn run<T>(
         &self,
         tenant: Tenant,

@@ -13,7 +13,9 @@ use leora_intelligence::{HealthRunSummary, refresh_account_health};
 use leora_tenancy::TenantTx;
 use leora_tenancy::{TenantContext, with_tenant};
 use leora_test_db::Pools;
-use leora_test_db::fixtures::{create_product, create_sku, create_tenant, create_user, grant_role};
+use leora_test_db::fixtures::{
+    Span, create_product, create_sku, create_tenant, create_user, grant_role, steady_time_zone,
+};
 use leora_test_db::sql::{exec, insert, scalar};
 use rust_decimal::Decimal;
 use sea_orm::{DatabaseConnection, Value};
@@ -309,28 +311,10 @@ pub fn pull_now(customer: Uuid, sku: Uuid, quantity: i32) -> NewActivity {
     }
 }
 
-/// Gives the tenant a time zone whose current month has at least an hour behind and ahead of it
-/// (of three zones whose months turn at least seven hours apart, one always has), so pulls
-/// recorded during a test fall in one month at any hour and date.
+/// Gives the tenant a time zone whose current month has an hour either side of now (see
+/// [`steady_time_zone`]), so pulls recorded during a test fall in one month at any hour and date.
 pub async fn steady_month_zone(w: &World) -> String {
-    let zone: String = scalar(
-        &w.pools.owner,
-        "SELECT zone FROM unnest(ARRAY['UTC', 'Pacific/Kiritimati', 'America/Los_Angeles']) AS zone
-          ORDER BY least(
-                     (now() AT TIME ZONE zone) - date_trunc('month', now() AT TIME ZONE zone),
-                     date_trunc('month', now() AT TIME ZONE zone) + interval '1 month'
-                       - (now() AT TIME ZONE zone)) DESC
-          LIMIT 1",
-        [],
-    )
-    .await;
-    exec(
-        &w.pools.owner,
-        "UPDATE tenant_settings SET timezone = $2 WHERE tenant_id = $1",
-        [w.t.tenant.into(), zone.clone().into()],
-    )
-    .await;
-    zone
+    steady_time_zone(&w.pools.owner, w.t.tenant, Span::Month).await
 }
 
 pub fn pull(customer: Uuid, sku: Uuid, quantity: i32, at: &str) -> NewActivity {

@@ -171,7 +171,7 @@ struct Holds {
 }
 
 /// Whether the actor holds `permission` through any of its roles.
-pub(crate) async fn actor_holds(
+async fn actor_holds(
     tx: &DatabaseTransaction,
     actor: Actor,
     permission: Permission,

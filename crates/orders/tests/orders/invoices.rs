@@ -225,13 +225,7 @@ async fn overpayment_is_refused() {
             .await
         });
     }
-    let outcomes = tasks.join_all().await;
-    assert_eq!(
-        outcomes.iter().filter(|o| o.is_ok()).count(),
-        1,
-        "{outcomes:?}"
-    );
-    let refused = outcomes.into_iter().find(|o| o.is_err()).unwrap();
+    let refused = the_one_refused(tasks.join_all().await);
     let (code, field) = code_and_field(refused);
     assert_eq!(
         (code, field.as_deref()),

@@ -7,17 +7,8 @@ use leora_orders::error::OrdersError;
 use leora_orders::service::lifecycle::Action;
 use leora_orders::service::orders::NewLine;
 use leora_tenancy::{ApiError, ErrorCode};
-use leora_test_db::sql::{exec, scalar};
-
-/// The tenant's today, as the server reckons it (its clock, the tenant's time zone).
-async fn tenant_today(w: &World) -> NaiveDate {
-    scalar(
-        &w.owner,
-        "SELECT (now() AT TIME ZONE timezone)::date FROM tenant_settings WHERE tenant_id = $1",
-        [w.tenant.into()],
-    )
-    .await
-}
+use leora_test_db::fixtures::{Span, steady_time_zone, tenant_today};
+use leora_test_db::sql::exec;
 
 async fn set_licence(w: &World, number: Option<&str>, state: &str, expires_on: NaiveDate) {
     exec(
@@ -49,7 +40,8 @@ fn blocked_because(result: Result<impl std::fmt::Debug, OrdersError>) -> String 
 #[tokio::test]
 async fn a_licence_is_good_through_its_expiry_date_and_blocks_the_day_after() {
     let w = world().await;
-    let today = tenant_today(&w).await;
+    steady_time_zone(&w.owner, w.tenant, Span::Day).await;
+    let today = tenant_today(&w.owner, w.tenant).await;
     set_licence(&w, Some("CA-1"), "CA", today).await;
     let on_the_day = w
         .create(w.staff, submitted(w.customer, vec![line(w.cab, 1)]))
@@ -93,7 +85,7 @@ async fn a_licence_is_good_through_its_expiry_date_and_blocks_the_day_after() {
 #[tokio::test]
 async fn a_missing_licence_or_one_for_another_state_blocks_submission() {
     let w = world().await;
-    let next_year = tenant_today(&w).await + Duration::days(365);
+    let next_year = tenant_today(&w.owner, w.tenant).await + Duration::days(365);
     set_licence(&w, Some("NV-1"), "NV", next_year).await;
     let order = || submitted(w.customer, vec![line(w.cab, 1)]);
     assert_eq!(

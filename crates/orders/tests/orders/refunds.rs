@@ -337,13 +337,7 @@ async fn concurrent_refunds_never_return_more_than_was_paid() {
             .await
         });
     }
-    let outcomes = tasks.join_all().await;
-    assert_eq!(
-        outcomes.iter().filter(|o| o.is_ok()).count(),
-        1,
-        "{outcomes:?}"
-    );
-    let refused = outcomes.into_iter().find(|o| o.is_err()).unwrap();
+    let refused = the_one_refused(tasks.join_all().await);
     assert_eq!(
         code_and_field(refused),
         (ErrorCode::BadUserInput, Some("amount".to_owned()))

@@ -247,6 +247,18 @@ pub fn code_and_field<T: std::fmt::Debug>(
     (error.code(), error.field().map(str::to_owned))
 }
 
+/// The refusal among concurrent `outcomes` of which exactly one succeeded (a double submission).
+pub fn the_one_refused<T: std::fmt::Debug>(
+    outcomes: Vec<Result<T, OrdersError>>,
+) -> Result<T, OrdersError> {
+    assert_eq!(
+        outcomes.iter().filter(|o| o.is_ok()).count(),
+        1,
+        "{outcomes:?}"
+    );
+    outcomes.into_iter().find(Result::is_err).unwrap()
+}
+
 impl World {
     pub fn staff_user_id(&self) -> Option<Uuid> {
         match self.staff.principal() {

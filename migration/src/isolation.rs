@@ -251,7 +251,26 @@ pub enum Rule {
     StaffWritesOnly,
     /// Portal requests read only the rows meeting the condition; staff read what the scope allows.
     PortalReadsOnly(&'static str),
+    /// Internal users narrowed to their team's accounts read, write and create only rows meeting
+    /// the condition; everyone else is not narrowed ([`ALL_ACCOUNTS`]).
+    AccountScoped(&'static str),
 }
+
+/// True for requests that see every account: holders of `accounts.view_all`, background jobs and
+/// portal requests (which their customer scope already confines). `get_account_team()` comes
+/// from migration 13.
+pub const ALL_ACCOUNTS: &str = "(SELECT get_account_team()) IS NULL";
+
+/// A customer assigned to a member of the request's team.
+pub const ASSIGNED_TO_TEAM: &str = "assigned_rep_id = ANY ((SELECT get_account_team())::uuid[])";
+
+/// A row of a customer the request may see: the sub-select runs under the customers' own policies,
+/// so the account rule is written once, on `customers`.
+pub const OF_VISIBLE_CUSTOMER: &str = "customer_id IN (SELECT c.id FROM customers c)";
+
+/// Tenant-wide rows (no customer), or rows of a customer the request may see.
+pub const TENANT_WIDE_OR_OF_VISIBLE_CUSTOMER: &str =
+    "customer_id IS NULL OR customer_id IN (SELECT c.id FROM customers c)";
 
 /// Restrictive policies, which PostgreSQL ANDs with a table's permissive scope policies: they can
 /// only take rows away, never grant any, so a mistake in one cannot open a table, and dropping them
@@ -276,6 +295,13 @@ pub const fn portal_reads_only(table: &'static str, condition: &'static str) -> 
     }
 }
 
+pub const fn account_scoped(table: &'static str, condition: &'static str) -> Restriction {
+    Restriction {
+        table,
+        rule: Rule::AccountScoped(condition),
+    }
+}
+
 impl Restriction {
     /// The policies' names, one per command they restrict.
     fn policy_names(&self) -> Vec<String> {
@@ -285,6 +311,7 @@ impl Restriction {
                 .map(|command| format!("{t}_{command}_staff_only"))
                 .to_vec(),
             Rule::PortalReadsOnly(_) => vec![format!("{t}_select_portal_narrowed")],
+            Rule::AccountScoped(_) => vec![format!("{t}_account_scope")],
         }
     }
 
@@ -305,6 +332,11 @@ impl Restriction {
                 "CREATE POLICY {} ON {t} AS RESTRICTIVE FOR SELECT USING ({NOT_PORTAL} OR ({condition}));\n",
                 names[0],
             ),
+            Rule::AccountScoped(condition) => format!(
+                "CREATE POLICY {} ON {t} AS RESTRICTIVE FOR ALL \
+                 USING ({ALL_ACCOUNTS} OR ({condition})) WITH CHECK ({ALL_ACCOUNTS} OR ({condition}));\n",
+                names[0],
+            ),
         }
     }
 
@@ -319,7 +351,11 @@ impl Restriction {
 
 /// Every restriction, from every migration.
 pub fn restrictions() -> Vec<Restriction> {
-    crate::m20261204_000010_rls_defence_in_depth::RESTRICTIONS.to_vec()
+    [
+        crate::m20261204_000010_rls_defence_in_depth::RESTRICTIONS,
+        crate::m20261204_000013_account_scope::RESTRICTIONS,
+    ]
+    .concat()
 }
 
 /// The restrictions' policies, in order.
@@ -437,6 +473,21 @@ mod tests {
             "CREATE POLICY price_list_entries_select_portal_narrowed ON price_list_entries \
              AS RESTRICTIVE FOR SELECT USING ((SELECT get_current_customer_id()) IS NULL OR (customer_id ="
         ));
+    }
+
+    #[test]
+    fn an_account_scope_narrows_every_command_and_leaves_all_account_requests_alone() {
+        let restriction = account_scoped("orders", OF_VISIBLE_CUSTOMER);
+        assert_eq!(
+            restriction.sql(),
+            "CREATE POLICY orders_account_scope ON orders AS RESTRICTIVE FOR ALL \
+             USING ((SELECT get_account_team()) IS NULL OR (customer_id IN (SELECT c.id FROM customers c))) \
+             WITH CHECK ((SELECT get_account_team()) IS NULL OR (customer_id IN (SELECT c.id FROM customers c)));\n"
+        );
+        assert_eq!(
+            restriction.drop_sql(),
+            "DROP POLICY IF EXISTS orders_account_scope ON orders;\n"
+        );
     }
 
     #[test]

@@ -194,6 +194,8 @@ struct DemoOrder {
 
 async fn fill(tx: &TenantTx) -> Result<Option<DemoOrder>, SeedError> {
     let mut rep_id = None;
+    // The rep reports to the manager, who so sees (and works) the rep's accounts.
+    let mut manager_id = None;
     for (email, name, role) in STAFF {
         let user = match users::Entity::find()
             .filter(users::Column::Email.eq(email))
@@ -207,13 +209,19 @@ async fn fill(tx: &TenantTx) -> Result<Option<DemoOrder>, SeedError> {
                     full_name: name.into(),
                     password: DEMO_PASSWORD.into(),
                     roles: vec![role.into()],
-                    manager_id: None,
+                    manager_id: if role == "sales_rep" {
+                        manager_id
+                    } else {
+                        None
+                    },
                 };
                 create_user(tx, input).await?
             }
         };
-        if role == "sales_rep" {
-            rep_id = Some(user.id);
+        match role {
+            "sales_rep" => rep_id = Some(user.id),
+            "sales_manager" => manager_id = Some(user.id),
+            _ => {}
         }
     }
     ensure_tax_rate(tx).await?;

@@ -70,4 +70,13 @@ impl TenantContext {
             _ => None,
         }
     }
+
+    /// The internal user a request acts for, whose team's accounts it may see; `None` for
+    /// everyone else.
+    pub fn user_id(&self) -> Option<Uuid> {
+        match self.principal {
+            Principal::User { user_id } => Some(user_id),
+            _ => None,
+        }
+    }
 }

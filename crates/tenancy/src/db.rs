@@ -33,10 +33,11 @@ const SCOPE: &str = "SELECT current_setting('leora.transaction_open', true) = 'y
        set_config('role', $1, true), \
        set_config('app.current_tenant_id', $2, true), \
        set_config('app.current_customer_id', $3, true), \
+       set_config('app.current_user_id', $4, true), \
        set_config('statement_timeout', \
-           coalesce($4, current_setting('statement_timeout')), true), \
+           coalesce($5, current_setting('statement_timeout')), true), \
        set_config('idle_in_transaction_session_timeout', \
-           coalesce($5, current_setting('idle_in_transaction_session_timeout')), true)";
+           coalesce($6, current_setting('idle_in_transaction_session_timeout')), true)";
 
 /// True when no transaction block is open. Outside a block a statement is its own transaction,
 /// so the transaction starts when the statement does; inside one, the block began earlier (and
@@ -85,26 +86,23 @@ impl TenantDb {
         &self.app_role
     }
 
-    /// Opens a transaction scoped to `ctx`. BEGIN plus one statement setting the role, tenant and
-    /// customer: two round trips in all.
+    /// Opens a transaction scoped to `ctx`. BEGIN plus one statement setting the role, tenant,
+    /// customer and user: two round trips in all.
     pub async fn begin(&self, ctx: &TenantContext) -> Result<TenantTx, TenancyError> {
-        let tx = self
-            .begin_scoped(Some(ctx.tenant_id()), ctx.customer_id())
-            .await?;
+        let tx = self.begin_scoped(Some(*ctx)).await?;
         Ok(TenantTx::new(tx, *ctx))
     }
 
     async fn begin_scoped(
         &self,
-        tenant_id: Option<Uuid>,
-        customer_id: Option<Uuid>,
+        ctx: Option<TenantContext>,
     ) -> Result<DatabaseTransaction, TenancyError> {
         let pool = self.pool.clone();
         let role = self.app_role.clone();
         let deadlines = self.deadlines;
         to_completion(async move {
             let tx = pool.begin().await?;
-            scope(&tx, &role, tenant_id, customer_id, deadlines).await?;
+            scope(&tx, &role, ctx.as_ref(), deadlines).await?;
             Ok(tx)
         })
         .await
@@ -113,7 +111,7 @@ impl TenantDb {
     /// The id of the active tenant with this slug. Runs as the application role with no tenant
     /// set, through the one lookup the schema allows before a tenant is known.
     pub async fn tenant_id_for_slug(&self, slug: &str) -> Result<Uuid, TenancyError> {
-        let tx = self.begin_scoped(None, None).await?;
+        let tx = self.begin_scoped(None).await?;
         let row = tx
             .query_one_raw(stmt("SELECT tenant_id_for_slug($1) AS id", [slug.into()]))
             .await?;
@@ -128,7 +126,7 @@ impl TenantDb {
 impl TenantDb {
     /// Every active tenant, for scheduled jobs that then work per tenant through [`with_tenant`].
     pub async fn active_tenant_ids(&self) -> Result<Vec<Uuid>, TenancyError> {
-        let tx = self.begin_scoped(None, None).await?;
+        let tx = self.begin_scoped(None).await?;
         let rows = tx
             .query_all_raw(Statement::from_string(
                 DbBackend::Postgres,
@@ -203,18 +201,20 @@ async fn to_completion<T: Send + 'static>(
     tokio::spawn(work).await?
 }
 
-/// Switches a just-opened transaction to the application role and the request's tenant and
-/// customer, in one statement. Refuses (and so rolls back, as the transaction is dropped) when the
+/// Switches a just-opened transaction to the application role and the request's tenant, customer
+/// and user (`ctx`; none before a tenant is known), in one statement. Refuses (and so rolls back, as the transaction is dropped) when the
 /// connection turns out to be inside an earlier transaction of this module: its BEGIN then opened
 /// nothing, and running on would mean running in someone else's transaction.
 pub async fn scope(
     tx: &impl ConnectionTrait,
     role: &AppRole,
-    tenant_id: Option<Uuid>,
-    customer_id: Option<Uuid>,
+    ctx: Option<&TenantContext>,
     deadlines: Deadlines,
 ) -> Result<(), TenancyError> {
     let setting = |id: Option<Uuid>| id.map(|id| id.to_string()).unwrap_or_default();
+    let tenant_id = ctx.map(TenantContext::tenant_id);
+    let customer_id = ctx.and_then(TenantContext::customer_id);
+    let user_id = ctx.and_then(TenantContext::user_id);
     let row = tx
         .query_one_raw(stmt(
             SCOPE,
@@ -222,6 +222,7 @@ pub async fn scope(
                 role.as_str().into(),
                 setting(tenant_id).into(),
                 setting(customer_id).into(),
+                setting(user_id).into(),
                 Deadlines::setting(deadlines.statement).into(),
                 Deadlines::setting(deadlines.idle_in_transaction).into(),
             ],

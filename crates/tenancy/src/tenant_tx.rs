@@ -34,6 +34,33 @@ impl TenantTx {
     pub(crate) fn into_inner(self) -> DatabaseTransaction {
         self.tx
     }
+
+    /// Runs tenant-wide work that a user may start (the scheduled jobs, run early) over every
+    /// account of the tenant, not only the accounts the user sees: the account-scope policies key
+    /// on `app.current_user_id`, cleared for `work` and put back after it, whatever it returns.
+    pub async fn over_every_account<T, E: From<DbErr>>(
+        &self,
+        work: impl AsyncFnOnce(&Self) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let Some(user_id) = self.context.user_id() else {
+            return work(self).await;
+        };
+        self.set_account_user("").await?;
+        let outcome = work(self).await;
+        self.set_account_user(&user_id.to_string()).await?;
+        outcome
+    }
+
+    async fn set_account_user(&self, user_id: &str) -> Result<(), DbErr> {
+        self.tx
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT set_config('app.current_user_id', $1, true)",
+                [user_id.into()],
+            ))
+            .await?;
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for TenantTx {

@@ -876,7 +876,8 @@ export type Mutation = {
   redeliverWebhook?: Maybe<WebhookDelivery>;
   /**
    * Runs the health job for the tenant now (as `leora jobs health` does): snapshots, sales
-   * metrics, missed calls, notifications, filing statuses. Managers and admins.
+   * metrics, missed calls, notifications, filing statuses, over every account of the tenant.
+   * Managers and admins.
    */
   refreshAccountHealth?: Maybe<HealthRunSummary>;
   /**

@@ -9,8 +9,8 @@ use leora_tenancy::sql::{Violation, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, Order, QueryFilter,
-    QueryOrder, Select, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr,
+    EntityTrait, Order, QueryFilter, QueryOrder, Select, Set, Statement,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -120,12 +120,19 @@ pub struct CustomerChanges {
 /// Adds an active customer. Bad input → `BadInput` naming the field (`accountNumber`, `name`,
 /// `email`, `licenseState`, `state`, `priceTier`, `creditLimit`, `billingAddress`,
 /// `shippingAddress`); an account number the tenant already uses → `Conflict` on
-/// `accountNumber`; a rep the tenant does not have → `NotFound` user.
+/// `accountNumber`; a rep the tenant does not have → `NotFound` user. A user who sees only their
+/// team's accounts creates them for their team: assigned to themselves when they name no rep, and
+/// `Forbidden` when they name one outside it.
 pub async fn create_customer(
     tx: &TenantTx,
     input: NewCustomer,
 ) -> Result<customers::Model, CatalogError> {
     let tenant_id = tx.tenant_id();
+    let assigned_rep_id = match (account_team(tx).await?, input.assigned_rep_id) {
+        (Some(_), None) => tx.context().user_id(),
+        (Some(team), Some(rep)) => Some(within_team(&team, rep)?),
+        (None, named) => named,
+    };
     customers::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tenant_id),
@@ -140,7 +147,7 @@ pub async fn create_customer(
         price_tier: Set(tier(input.price_tier)?),
         payment_terms: Set(input.payment_terms.unwrap_or(PaymentTerms::Net30)),
         credit_limit: Set(credit_limit(input.credit_limit)?),
-        assigned_rep_id: Set(input.assigned_rep_id),
+        assigned_rep_id: Set(assigned_rep_id),
         billing_address: Set(address("billingAddress", input.billing_address)?),
         shipping_address: Set(address("shippingAddress", input.shipping_address)?),
         status: Set(CustomerStatus::Active),
@@ -151,7 +158,8 @@ pub async fn create_customer(
     .map_err(write_error)
 }
 
-/// Changes a customer, with the rules of [`create_customer`].
+/// Changes a customer, with the rules of [`create_customer`]; a user who sees only their team's
+/// accounts may hand one only to another team member, never leave it unassigned.
 pub async fn update_customer(
     tx: &DatabaseTransaction,
     id: Uuid,
@@ -192,6 +200,10 @@ pub async fn update_customer(
         customer.credit_limit = Set(credit_limit(value)?);
     }
     if let Some(assigned_rep_id) = changes.assigned_rep_id {
+        if let Some(team) = account_team(tx).await? {
+            let rep = assigned_rep_id.ok_or(OUT_OF_TEAM)?;
+            within_team(&team, rep)?;
+        }
         customer.assigned_rep_id = Set(assigned_rep_id);
     }
     if let Some(value) = changes.billing_address {
@@ -216,6 +228,34 @@ pub async fn deactivate_customer(
         ..Default::default()
     };
     update_customer(tx, id, changes).await
+}
+
+/// The users whose accounts the transaction's user may see (themselves and their direct reports),
+/// or `None` when it sees every account. The database's `get_account_team()`, which the
+/// account-scope policies apply (`docs/architecture.md`, "Account scope").
+pub async fn account_team(tx: &DatabaseTransaction) -> Result<Option<Vec<Uuid>>, CatalogError> {
+    let row = tx
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT get_account_team() AS team",
+        ))
+        .await?;
+    Ok(row
+        .map(|row| row.try_get::<Option<Vec<Uuid>>>("", "team"))
+        .transpose()?
+        .flatten())
+}
+
+const OUT_OF_TEAM: CatalogError = CatalogError::Forbidden {
+    reason: "an account may be assigned only to you or your direct reports",
+};
+
+fn within_team(team: &[Uuid], rep: Uuid) -> Result<Uuid, CatalogError> {
+    if team.contains(&rep) {
+        Ok(rep)
+    } else {
+        Err(OUT_OF_TEAM)
+    }
 }
 
 fn license_state(raw: Option<String>) -> Result<Option<String>, CatalogError> {

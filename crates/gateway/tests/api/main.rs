@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 
+mod account_scope;
 mod cancellation;
 mod catalog;
 mod conventions;

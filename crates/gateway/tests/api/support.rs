@@ -98,6 +98,15 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
     let db = TenantDb::new(database.connect().await, config.app_role.clone());
     let staff = [("admin@acme.test", "admin"), ("rep@acme.test", "sales_rep")];
     add_people(&db, tenant, customer, &staff, "buyer@harborview.test").await;
+    // Harborview is the rep's account.
+    owner
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE customers SET assigned_rep_id = (SELECT id FROM users WHERE email = 'rep@acme.test')",
+            [],
+        ))
+        .await
+        .unwrap();
     // Every statement the server runs is counted, so tests can show a request's statement count
     // does not grow with its page size.
     let mut options = sea_orm::ConnectOptions::new(database.url().to_owned());

@@ -102,11 +102,16 @@ impl IntelligenceMutation {
     }
 
     /// Runs the health job for the tenant now (as `leora jobs health` does): snapshots, sales
-    /// metrics, missed calls, notifications, filing statuses. Managers and admins.
+    /// metrics, missed calls, notifications, filing statuses, over every account of the tenant.
+    /// Managers and admins.
     #[graphql(guard = "RequirePermission(Permission::AnalyticsManage)")]
     async fn refresh_account_health(&self, ctx: &Context<'_>) -> ApiResult<HealthRunSummary> {
         let session = Session::of(ctx)?;
-        let summary = job::run(session.tx(), session.tenant_id(), None).await?;
+        let tenant_id = session.tenant_id();
+        let summary = session
+            .tx()
+            .over_every_account(async |tx| job::run(tx, tenant_id, None).await)
+            .await?;
         Ok(HealthRunSummary(summary))
     }
 

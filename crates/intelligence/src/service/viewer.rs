@@ -3,15 +3,16 @@
 //! Row-level security already confines every request to its tenant and keeps portal users out of
 //! the intelligence tables; within a tenant, visibility follows the sales organisation:
 //!
-//! * an admin (the system `admin` role) and background jobs see the whole tenant;
+//! * holders of `accounts.view_all` (admins) and background jobs see the whole tenant;
 //! * everyone else sees their *team*: themselves plus the users whose `manager_id` is them. A rep
 //!   with no reports is a team of one, so reps and managers follow the same rule;
 //! * an item is visible when a team member owns it (logged the activity, holds the call plan, is
 //!   the task's assignee or creator) or when it concerns a customer whose `assigned_rep_id` is a
 //!   team member.
 //!
-//! Admin status comes from the role, not a permission: the permission catalogue has no "see every
-//! rep's work" key, and `admin` is the one role defined as full access to the tenant.
+//! The team is the database's own `get_account_team()`, the function the account-scope policies on
+//! customers, orders, invoices … call (see `docs/architecture.md`, "Account scope"), so the work a
+//! rep sees here and the accounts they see everywhere else follow one definition.
 
 use leora_catalog::entities::customers;
 use leora_tenancy::sql::stmt;
@@ -21,9 +22,6 @@ use sea_orm::{ColumnTrait, Condition, FromQueryResult};
 use uuid::Uuid;
 
 use crate::error::IntelligenceError;
-
-/// The system role whose holders see every rep's work.
-pub const TENANT_WIDE_ROLE: &str = "admin";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reach {
@@ -44,7 +42,7 @@ pub struct Viewer {
 #[derive(FromQueryResult)]
 struct TeamRow {
     id: Uuid,
-    is_admin: bool,
+    sees_all_accounts: bool,
 }
 
 impl Viewer {
@@ -70,13 +68,11 @@ impl Viewer {
             }
         };
         let rows = TeamRow::find_by_statement(stmt(
-            "SELECT u.id,
-                    EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-                             WHERE ur.user_id = $1 AND r.tenant_id IS NULL AND r.name = $2) AS is_admin
+            "SELECT u.id, (SELECT get_account_team() IS NULL) AS sees_all_accounts
                FROM users u
               WHERE u.id = $1 OR u.manager_id = $1
               ORDER BY u.id",
-            [user_id.into(), TENANT_WIDE_ROLE.into()],
+            [user_id.into()],
         ))
         .all(tx)
         .await?;
@@ -85,7 +81,7 @@ impl Viewer {
                 reason: "the signed-in user no longer exists",
             });
         }
-        let reach = if rows.iter().any(|row| row.is_admin) {
+        let reach = if rows.iter().any(|row| row.sees_all_accounts) {
             Reach::Tenant
         } else {
             Reach::Team(rows.into_iter().map(|row| row.id).collect())

@@ -33,12 +33,19 @@ async fn activities_are_seen_by_their_rep_the_accounts_rep_the_team_manager_and_
         .await
         .unwrap();
     let a3 = w.log(t.as_user(t.rep3), visit(t.c3)).await.unwrap();
+    // A rep records only at the accounts they see; an admin records for them elsewhere.
+    assert_code_and_field(
+        w.log(t.as_user(t.rep1), visit(t.c3)).await,
+        ErrorCode::NotFound,
+        None,
+    );
     // rep1 on rep3's account: rep1 owns it, rep3 sees it on their account.
     let a4 = w
         .log(
-            t.as_user(t.rep1),
+            t.as_user(t.admin),
             NewActivity {
                 kind: ActivityKind::Email,
+                rep_id: Some(t.rep1),
                 ..visit(t.c3)
             },
         )
@@ -47,15 +54,26 @@ async fn activities_are_seen_by_their_rep_the_accounts_rep_the_team_manager_and_
     // rep3 on rep1's account.
     let a5 = w
         .log(
-            t.as_user(t.rep3),
+            t.as_user(t.admin),
             NewActivity {
                 kind: ActivityKind::Tasting,
+                rep_id: Some(t.rep3),
                 ..visit(t.c1)
             },
         )
         .await
         .unwrap();
-    let a6 = w.log(t.as_user(t.manager), visit(t.c4)).await.unwrap();
+    // The manager at an account nobody is assigned.
+    let a6 = w
+        .log(
+            t.as_user(t.admin),
+            NewActivity {
+                rep_id: Some(t.manager),
+                ..visit(t.c4)
+            },
+        )
+        .await
+        .unwrap();
     // An admin records for rep2.
     let a7 = w
         .log(

@@ -228,10 +228,14 @@ async fn call_plans_move_through_their_lifecycle_for_the_right_people() {
 async fn a_rep_who_shares_the_account_sees_a_colleagues_call_but_may_not_close_it() {
     let w = world().await;
     let t = w.t;
-    // rep2 plans a call at rep1's account: rep1 sees it, as it is about their customer.
+    // An admin plans rep2's call at rep1's account: rep1 sees it, as it is about their customer.
     let plan = w
-        .run(t.as_user(t.rep2), async |tx| {
-            schedule_call(tx, call(t.c1, "2031-01-20T10:00:00Z")).await
+        .run(t.as_user(t.admin), async |tx| {
+            let at_rep1s_account = NewCallPlan {
+                rep_id: Some(t.rep2),
+                ..call(t.c1, "2031-01-20T10:00:00Z")
+            };
+            schedule_call(tx, at_rep1s_account).await
         })
         .await
         .unwrap();

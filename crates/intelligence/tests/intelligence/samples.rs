@@ -226,10 +226,16 @@ async fn pending_pulls_are_decided_by_the_reps_manager_never_by_the_rep() {
         None,
     );
 
-    // rep3 reports to no manager: the manager sees rep3's pull at rep1's account, but does not
-    // decide it; an admin does.
+    // rep3 reports to no manager: the manager sees rep3's pull at rep1's account (recorded for
+    // rep3 by an admin, as rep3 does not see the account), but does not decide it; an admin does.
     let outside_team = w
-        .log(t.as_user(t.rep3), pull_now(t.c1, t.sku, 6))
+        .log(
+            t.as_user(t.admin),
+            NewActivity {
+                rep_id: Some(t.rep3),
+                ..pull_now(t.c1, t.sku, 6)
+            },
+        )
         .await
         .unwrap();
     assert_eq!(

@@ -292,8 +292,12 @@ async fn a_rep_who_shares_the_account_may_not_complete_or_reassign_a_colleagues_
     let w = world().await;
     let t = w.t;
     let theirs = w
-        .run(t.as_user(t.rep2), async |tx| {
-            create_task(tx, task("Send the price list", Some(t.c1))).await
+        .run(t.as_user(t.admin), async |tx| {
+            let for_rep2 = NewTask {
+                assignee_id: Some(t.rep2),
+                ..task("Send the price list", Some(t.c1))
+            };
+            create_task(tx, for_rep2).await
         })
         .await
         .unwrap();

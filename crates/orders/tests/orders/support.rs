@@ -89,10 +89,10 @@ pub async fn world() -> World {
         [tenant.into()],
     )
     .await;
-    let rep = create_user(&owner, tenant, "rep@acme.test", "Rep", None).await;
-    grant_role(&owner, tenant, rep, "sales_rep").await;
     let manager = create_user(&owner, tenant, "manager@acme.test", "Manager", None).await;
     grant_role(&owner, tenant, manager, "sales_manager").await;
+    let rep = create_user(&owner, tenant, "rep@acme.test", "Rep", Some(manager)).await;
+    grant_role(&owner, tenant, rep, "sales_rep").await;
     let customer = create_customer(&owner, tenant, "C-1", Some("wholesale")).await;
     let other_customer = create_customer(&owner, tenant, "C-2", None).await;
     let inactive_customer = create_customer(&owner, tenant, "C-3", None).await;
@@ -100,6 +100,13 @@ pub async fn world() -> World {
         &owner,
         "UPDATE customers SET status = 'inactive' WHERE id = $1",
         [inactive_customer.into()],
+    )
+    .await;
+    // The rep's accounts, so the rep (and their manager) may work them.
+    exec(
+        &owner,
+        "UPDATE customers SET assigned_rep_id = $2 WHERE tenant_id = $1",
+        [tenant.into(), rep.into()],
     )
     .await;
 

@@ -27,6 +27,7 @@ permissions! {
     ProductsManage => "products.manage",
     CustomersView => "customers.view",
     CustomersManage => "customers.manage",
+    AccountsViewAll => "accounts.view_all",
     OrdersView => "orders.view",
     OrdersCreate => "orders.create",
     OrdersManage => "orders.manage",

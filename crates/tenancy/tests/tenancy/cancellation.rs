@@ -211,8 +211,7 @@ async fn a_transaction_opened_inside_another_refuses_to_run() {
     let inherited = scope(
         &tx,
         &app_role(),
-        Some(world.other_tenant),
-        None,
+        Some(&TenantContext::system(world.other_tenant)),
         Deadlines::default(),
     )
     .await;

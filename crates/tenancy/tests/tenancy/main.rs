@@ -18,6 +18,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+mod account_scope;
 mod cancellation;
 mod defence_in_depth;
 mod documented_counts;
@@ -750,7 +751,7 @@ async fn migrations_go_down_to_empty_and_up_again() {
     );
     assert_eq!(
         count(&owner, "SELECT count(*) FROM permissions", []).await,
-        25
+        26
     );
     verify_app_role(&owner, &app_role()).await.unwrap();
 }

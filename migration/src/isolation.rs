@@ -232,7 +232,7 @@ pub fn app_role_sql(role: &AppRole) -> String {
 
 /// Every table's policy, from every migration.
 pub fn tables() -> Vec<TablePolicy> {
-    SCHEMA_V1.to_vec()
+    [SCHEMA_V1, crate::m20261204_000014_allocations::TABLES].concat()
 }
 
 /// A price-list entry a portal request may read: its own customer's, or a tier price of its own
@@ -354,6 +354,7 @@ pub fn restrictions() -> Vec<Restriction> {
     [
         crate::m20261204_000010_rls_defence_in_depth::RESTRICTIONS,
         crate::m20261204_000013_account_scope::RESTRICTIONS,
+        crate::m20261204_000014_allocations::RESTRICTIONS,
     ]
     .concat()
 }
@@ -430,7 +431,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), all.len());
-        assert_eq!(all.len(), 37, "37 tables: docs/database/SCHEMA_OVERVIEW.md");
+        assert_eq!(all.len(), 38, "38 tables: docs/database/SCHEMA_OVERVIEW.md");
     }
 
     #[test]

@@ -41,6 +41,7 @@ mod m20261204_000010_rls_defence_in_depth;
 mod m20261204_000011_order_obligations;
 mod m20261204_000012_payment_refunds;
 mod m20261204_000013_account_scope;
+mod m20261204_000014_allocations;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -57,7 +58,7 @@ type NewMigration = fn() -> Box<dyn MigrationTrait>;
 
 /// Every migration in order, with its `up` SQL: the one list both the migrator and the
 /// fingerprint read, so neither can miss a migration the other has.
-const MIGRATIONS: [(NewMigration, UpSql); 13] = [
+const MIGRATIONS: [(NewMigration, UpSql); 14] = [
     (
         || Box::new(m20261125_000001_schema::Migration),
         UpSql::ForRole(m20261125_000001_schema::up_sql),
@@ -109,6 +110,10 @@ const MIGRATIONS: [(NewMigration, UpSql); 13] = [
     (
         || Box::new(m20261204_000013_account_scope::Migration),
         UpSql::ForRole(|_| m20261204_000013_account_scope::up_sql()),
+    ),
+    (
+        || Box::new(m20261204_000014_allocations::Migration),
+        UpSql::ForRole(m20261204_000014_allocations::up_sql),
     ),
 ];
 

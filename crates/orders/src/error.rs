@@ -68,6 +68,17 @@ pub enum OrdersError {
         percent: Decimal,
         limit: Decimal,
     },
+    #[error(
+        "sku {sku_code}: {requested} requested, {remaining} left of the customer's allocation of {allocated}"
+    )]
+    AllocationExceeded {
+        field: String,
+        sku_id: Uuid,
+        sku_code: String,
+        allocated: i32,
+        remaining: i64,
+        requested: i64,
+    },
     /// CONFLICT, not BAD_USER_INPUT: the request is well-formed, the cart's state refuses it. The
     /// client should reload the cart; the next `add_to_cart` starts a fresh one.
     #[error("the cart expired; add items again to start a new cart")]
@@ -147,6 +158,7 @@ impl ApiError for OrdersError {
             Self::Forbidden { .. } | Self::DiscountAboveLimit { .. } => ErrorCode::Forbidden,
             Self::ComplianceBlocked { .. } => ErrorCode::ComplianceBlocked,
             Self::CreditLimitExceeded { .. } => ErrorCode::CreditLimitExceeded,
+            Self::AllocationExceeded { .. } => ErrorCode::AllocationExceeded,
             Self::Conflict { .. } | Self::StateConflict { .. } | Self::CartExpired => {
                 ErrorCode::Conflict
             }
@@ -165,6 +177,7 @@ impl ApiError for OrdersError {
             Self::NotFound { field, .. } => field.as_deref(),
             Self::Conflict { field, .. } => Some(field),
             Self::DiscountAboveLimit { field, .. } => Some(field),
+            Self::AllocationExceeded { field, .. } => Some(field),
             Self::Catalog(error) => error.field(),
             Self::Compliance(error) => error.field(),
             Self::Tenancy(error) => error.field(),
@@ -189,6 +202,20 @@ impl ApiError for OrdersError {
                 ("exposure", money(*exposure)),
                 ("creditLimit", money(*limit)),
                 ("orderTotal", money(*order_total)),
+            ],
+            Self::AllocationExceeded {
+                sku_id,
+                sku_code,
+                allocated,
+                remaining,
+                requested,
+                ..
+            } => vec![
+                ("skuId", async_graphql::Value::String(sku_id.to_string())),
+                ("skuCode", async_graphql::Value::String(sku_code.clone())),
+                ("allocated", async_graphql::Value::from(*allocated)),
+                ("remaining", async_graphql::Value::from(*remaining)),
+                ("requested", async_graphql::Value::from(*requested)),
             ],
             Self::DiscountAboveLimit { percent, limit, .. } => vec![
                 ("discountPercent", exact(*percent)),

@@ -28,6 +28,8 @@ pub enum ErrorCode {
     ComplianceBlocked,
     /// Submitting would take the customer beyond its credit limit.
     CreditLimitExceeded,
+    /// Submitting would take the customer beyond its allocation of an allocated SKU.
+    AllocationExceeded,
     InvalidTransition,
     RateLimited,
     /// The operation would cost more than one request may spend (refused before execution).
@@ -55,6 +57,7 @@ impl ErrorCode {
             Self::InsufficientInventory => "INSUFFICIENT_INVENTORY",
             Self::ComplianceBlocked => "COMPLIANCE_BLOCKED",
             Self::CreditLimitExceeded => "CREDIT_LIMIT_EXCEEDED",
+            Self::AllocationExceeded => "ALLOCATION_EXCEEDED",
             Self::InvalidTransition => "INVALID_TRANSITION",
             Self::RateLimited => "RATE_LIMITED",
             Self::QueryTooExpensive => "QUERY_TOO_EXPENSIVE",

@@ -130,6 +130,56 @@ export type ActivityKind =
   | 'TASTING'
   | 'VISIT';
 
+export type Allocation = {
+  __typename?: 'Allocation';
+  customer: Customer;
+  customerId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  /** The last day the quantity covers. */
+  periodEnd: Scalars['Date']['output'];
+  /** The first day the quantity covers (the tenant's date). */
+  periodStart: Scalars['Date']['output'];
+  /** Units allocated for the period. */
+  quantity: Scalars['Int']['output'];
+  /** What may still be ordered in the period; never below 0. */
+  remaining: Scalars['Int']['output'];
+  sku: Sku;
+  skuId: Scalars['ID']['output'];
+  /**
+   * Units of the SKU in the customer's submitted, confirmed, fulfilled and delivered orders
+   * submitted within the period (cancelled orders give theirs back).
+   */
+  used: Scalars['Int']['output'];
+};
+
+export type AllocationConnection = {
+  __typename?: 'AllocationConnection';
+  /** A list of edges. */
+  edges: Array<AllocationEdge>;
+  /** A list of nodes. */
+  nodes: Array<Allocation>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type AllocationEdge = {
+  __typename?: 'AllocationEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: Allocation;
+};
+
+export type AllocationFilter = {
+  /** Only allocations whose period includes this day. */
+  activeOn?: InputMaybe<Scalars['Date']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  skuId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** Who a role or permission is for: the distributor's staff or its customers' portal users. */
 export type Audience =
   | 'INTERNAL'
@@ -914,7 +964,18 @@ export type Mutation = {
    * the receiver answered from the delivery (`webhookDeliveries(filter: { eventId })`).
    */
   sendTestWebhook?: Maybe<WebhookDelivery>;
+  /**
+   * Set how much of an allocated SKU a customer may order from `periodStart` to `periodEnd`
+   * (the tenant's dates). Periods of one customer and SKU may not overlap (`CONFLICT` on
+   * `periodStart`).
+   */
+  setAllocation?: Maybe<Allocation>;
   setPortalUserStatus?: Maybe<PortalUser>;
+  /**
+   * Mark a SKU allocated (sold to each customer only within its allocation, `setAllocation`)
+   * or release it (`allocated: false`).
+   */
+  setSkuAllocated?: Maybe<Sku>;
   /** Disable (or re-enable) a staff member; disabling ends all of their sessions at once. */
   setUserStatus?: Maybe<User>;
   /** Stores a provider's token encrypted, replacing the provider's previous one. */
@@ -1247,9 +1308,20 @@ export type MutationSendTestWebhookArgs = {
 };
 
 
+export type MutationSetAllocationArgs = {
+  input: SetAllocationInput;
+};
+
+
 export type MutationSetPortalUserStatusArgs = {
   portalUserId: Scalars['ID']['input'];
   status: UserStatus;
+};
+
+
+export type MutationSetSkuAllocatedArgs = {
+  allocated: Scalars['Boolean']['input'];
+  skuId: Scalars['ID']['input'];
 };
 
 
@@ -1796,6 +1868,11 @@ export type Query = {
    */
   activities: ActivityConnection;
   activity: Activity;
+  /**
+   * Allocations of allocated SKUs, latest period first: staff see those of the accounts they
+   * see, a portal user its own customer's.
+   */
+  allocations: AllocationConnection;
   /** Call plans, soonest first, with the visibility of `activities`. */
   callPlans: CallPlanConnection;
   /** The signed-in portal user's active cart (started empty on first use). */
@@ -1887,6 +1964,13 @@ export type QueryActivitiesArgs = {
 
 export type QueryActivityArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryAllocationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AllocationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2166,8 +2250,28 @@ export type ScheduleCallInput = {
   scheduledFor: Scalars['DateTime']['input'];
 };
 
+/**
+ * A customer's allocation of a SKU: the allocation starting on `periodStart` is changed when
+ * there is one, otherwise one is added.
+ */
+export type SetAllocationInput = {
+  customerId: Scalars['ID']['input'];
+  /** The last day covered. */
+  periodEnd: Scalars['Date']['input'];
+  /** The first day covered (the tenant's date). */
+  periodStart: Scalars['Date']['input'];
+  /** Units the customer may order in the period. */
+  quantity: Scalars['Int']['input'];
+  skuId: Scalars['ID']['input'];
+};
+
 export type Sku = {
   __typename?: 'Sku';
+  /**
+   * Sold to each customer only within the quantity allocated to it for the day's period
+   * (`allocations`); orders beyond it answer `ALLOCATION_EXCEEDED`.
+   */
+  allocated: Scalars['Boolean']['output'];
   /** The list price before tier and customer pricing. */
   basePrice: Scalars['Money']['output'];
   code: Scalars['String']['output'];

@@ -25,6 +25,8 @@ pub struct Model {
     pub status: ProductStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Sold only within each customer's allocation (the orders crate's `allocations`).
+    pub allocated: bool,
 }
 
 leora_tenancy::read_by_position!(Model {
@@ -40,6 +42,7 @@ leora_tenancy::read_by_position!(Model {
     status as text_enum,
     created_at,
     updated_at,
+    allocated,
 });
 
 leora_tenancy::relations! {

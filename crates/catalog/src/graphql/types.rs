@@ -111,6 +111,11 @@ impl Sku {
     async fn base_price(&self) -> Money {
         Money(self.0.base_price)
     }
+    /// Sold to each customer only within the quantity allocated to it for the day's period
+    /// (`allocations`); orders beyond it answer `ALLOCATION_EXCEEDED`.
+    async fn allocated(&self) -> bool {
+        self.0.allocated
+    }
     /// What the distributor pays: staff only.
     #[graphql(guard = "RequirePermission(Permission::ProductsView)")]
     async fn unit_cost(&self) -> Option<Money> {

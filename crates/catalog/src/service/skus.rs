@@ -149,6 +149,19 @@ pub async fn update_sku(
     Ok(sku)
 }
 
+/// Marks a SKU allocated (sold to each customer only within its allocation) or releases it.
+pub async fn set_allocated(
+    tx: &DatabaseTransaction,
+    id: Uuid,
+    allocated: bool,
+) -> Result<skus::Model, CatalogError> {
+    let mut sku: skus::ActiveModel = find_visible::<skus::Entity, CatalogError>(tx, id, ENTITY)
+        .await?
+        .into();
+    sku.allocated = Set(allocated);
+    sku.update(tx).await.map_err(write_error)
+}
+
 /// Marks a SKU inactive: it keeps its stock and prices but should no longer be sold.
 pub async fn deactivate_sku(
     tx: &DatabaseTransaction,

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 
 mod account_scope;
+mod allocations;
 mod cancellation;
 mod catalog;
 mod conventions;

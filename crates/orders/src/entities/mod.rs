@@ -1,6 +1,7 @@
 //! SeaORM entities for the order tables: orders and their lines, invoices and payments, portal
-//! carts, and saved order lists.
+//! carts, saved order lists, and the allocations that limit what a customer may order.
 
+pub mod allocations;
 pub mod cart_items;
 pub mod carts;
 pub mod invoices;

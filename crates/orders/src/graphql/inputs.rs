@@ -1,6 +1,7 @@
 //! Filters, sort orders and mutation inputs of the commerce API.
 
 use super::types::{InvoiceStatus, ListKind, OrderStatus, PaymentMethod};
+use crate::service::allocations::{self, AllocationInput};
 use crate::service::carts::Checkout;
 use crate::service::invoices::{self, NewPayment};
 use crate::service::lists::{NewList, NewListItem};
@@ -252,6 +253,50 @@ impl ListItemInput {
             sku_id: parse_id("skuId", &self.sku_id)?,
             default_quantity: self.default_quantity,
             note: self.note,
+        })
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct AllocationFilter {
+    pub customer_id: Option<ID>,
+    pub sku_id: Option<ID>,
+    /// Only allocations whose period includes this day.
+    pub active_on: Option<Date>,
+}
+
+impl AllocationFilter {
+    pub fn into_filter(self) -> ApiResult<allocations::AllocationFilter> {
+        Ok(allocations::AllocationFilter {
+            customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
+            sku_id: parse_optional_id("filter.skuId", self.sku_id.as_ref())?,
+            active_on: self.active_on.map(|day| day.0),
+        })
+    }
+}
+
+/// A customer's allocation of a SKU: the allocation starting on `periodStart` is changed when
+/// there is one, otherwise one is added.
+#[derive(InputObject)]
+pub struct SetAllocationInput {
+    pub customer_id: ID,
+    pub sku_id: ID,
+    /// The first day covered (the tenant's date).
+    pub period_start: Date,
+    /// The last day covered.
+    pub period_end: Date,
+    /// Units the customer may order in the period.
+    pub quantity: i32,
+}
+
+impl SetAllocationInput {
+    pub fn into_input(self) -> ApiResult<AllocationInput> {
+        Ok(AllocationInput {
+            customer_id: parse_id("customerId", &self.customer_id)?,
+            sku_id: parse_id("skuId", &self.sku_id)?,
+            period_start: self.period_start.0,
+            period_end: self.period_end.0,
+            quantity: self.quantity,
         })
     }
 }

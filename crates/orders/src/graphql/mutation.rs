@@ -3,12 +3,14 @@
 
 use super::inputs::{
     CheckoutInput, CreateListInput, CreateOrderInput, ListItemInput, RecordPaymentInput,
-    UpdateDraftOrderInput,
+    SetAllocationInput, UpdateDraftOrderInput,
 };
-use super::types::{Cart, Invoice, Order, Payment, ProductList, ProductListItem};
+use super::types::{Allocation, Cart, Invoice, Order, Payment, ProductList, ProductListItem};
 use crate::service::invoices::NewRefund;
-use crate::service::{carts, invoices, lists, orders};
+use crate::service::{allocations, carts, invoices, lists, orders};
 use async_graphql::{Context, ID, Object, SimpleObject};
+use leora_catalog::graphql::types::Sku;
+use leora_catalog::service::skus;
 use leora_tenancy::graphql::ids::parse_id;
 use leora_tenancy::graphql::{
     ApiResult, Money, Permission, RequirePermission, Session, StaffOrPortal,
@@ -194,6 +196,34 @@ impl OrdersMutation {
             payment: Payment(recorded.payment),
             invoice: Invoice(recorded.invoice),
         })
+    }
+
+    /// Mark a SKU allocated (sold to each customer only within its allocation, `setAllocation`)
+    /// or release it (`allocated: false`).
+    #[graphql(guard = "RequirePermission(Permission::AllocationsManage)")]
+    async fn set_sku_allocated(
+        &self,
+        ctx: &Context<'_>,
+        sku_id: ID,
+        allocated: bool,
+    ) -> ApiResult<Sku> {
+        let session = Session::of(ctx)?;
+        let sku = skus::set_allocated(session.tx(), parse_id("skuId", &sku_id)?, allocated).await?;
+        Ok(Sku(sku))
+    }
+
+    /// Set how much of an allocated SKU a customer may order from `periodStart` to `periodEnd`
+    /// (the tenant's dates). Periods of one customer and SKU may not overlap (`CONFLICT` on
+    /// `periodStart`).
+    #[graphql(guard = "RequirePermission(Permission::AllocationsManage)")]
+    async fn set_allocation(
+        &self,
+        ctx: &Context<'_>,
+        input: SetAllocationInput,
+    ) -> ApiResult<Allocation> {
+        let session = Session::of(ctx)?;
+        let allocation = allocations::set_allocation(session.tx(), input.into_input()?).await?;
+        Ok(Allocation(allocation))
     }
 
     /// Return money against a completed payment: more than its amount less what was already

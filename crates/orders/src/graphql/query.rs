@@ -1,9 +1,9 @@
 //! Commerce queries. Portal users hold the portal permissions and the database confines them to
 //! their own customer's rows; staff need the matching view permission.
 
-use super::inputs::{InvoiceFilter, OrderFilter, OrderOrder};
-use super::types::{Cart, Invoice, Order, ProductList};
-use crate::entities::{invoices, lists, orders};
+use super::inputs::{AllocationFilter, InvoiceFilter, OrderFilter, OrderOrder};
+use super::types::{Allocation, Cart, Invoice, Order, ProductList};
+use crate::entities::{allocations, invoices, lists, orders};
 use crate::service::{self, carts};
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::cost;
@@ -40,6 +40,33 @@ impl OrdersQuery {
             order.direction.into(),
         );
         Ok(paginate_by_position(session.tx(), select, orders::Column::Id, page, Order).await?)
+    }
+
+    /// Allocations of allocated SKUs, latest period first: staff see those of the accounts they
+    /// see, a portal user its own customer's.
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView)"
+    )]
+    async fn allocations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AllocationFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Page<Allocation>> {
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
+        let session = Session::of(ctx)?;
+        let filter = filter.unwrap_or_default().into_filter()?;
+        let select = service::allocations::allocations(&filter);
+        Ok(paginate(
+            session.tx(),
+            select,
+            allocations::Column::Id,
+            page,
+            Allocation,
+        )
+        .await?)
     }
 
     #[graphql(guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView)")]

@@ -2,7 +2,7 @@
 
 use super::loaders::{
     InvoiceOfOrder, ItemsOfCart, ItemsOfList, LinesOfOrder, OrderById, PaymentsOfInvoice,
-    TodayOfTenant,
+    TodayOfTenant, UsedOfAllocation,
 };
 use crate::entities::carts::CartStatus as StoredCartStatus;
 use crate::entities::invoices::InvoiceStatus as StoredInvoiceStatus;
@@ -13,8 +13,9 @@ use crate::entities::payments::{
     PaymentMethod as StoredPaymentMethod, PaymentStatus as StoredPaymentStatus,
 };
 use crate::entities::{
-    cart_items, carts, invoices, list_items, lists, order_lines, orders, payments,
+    allocations, cart_items, carts, invoices, list_items, lists, order_lines, orders, payments,
 };
+use crate::service::allocations::remaining;
 use crate::service::invoices::effective_status;
 use crate::service::orders::MAX_LINES;
 use crate::service::{MAX_CART_ITEMS, MAX_LIST_ITEMS, MAX_PAYMENTS_PER_INVOICE};
@@ -389,5 +390,60 @@ impl ProductListItem {
             .await?
             .map(Sku)
             .ok_or_else(|| not_found("sku"))
+    }
+}
+
+/// How much of an allocated SKU a customer may buy in a period.
+pub struct Allocation(pub allocations::Model);
+
+impl Allocation {
+    async fn used_of(&self, ctx: &Context<'_>) -> ApiResult<i64> {
+        let loader = Session::of(ctx)?.loader(UsedOfAllocation);
+        Ok(loader.load_one(self.0.id).await?.unwrap_or(0))
+    }
+}
+
+#[Object]
+impl Allocation {
+    async fn id(&self) -> ID {
+        id(self.0.id)
+    }
+    async fn customer_id(&self) -> ID {
+        id(self.0.customer_id)
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Customer> {
+        customer(ctx, self.0.customer_id).await
+    }
+    async fn sku_id(&self) -> ID {
+        id(self.0.sku_id)
+    }
+    async fn sku(&self, ctx: &Context<'_>) -> ApiResult<Sku> {
+        let loader = Session::of(ctx)?.loader(SkuById);
+        loader
+            .load_one(self.0.sku_id)
+            .await?
+            .map(Sku)
+            .ok_or_else(|| not_found("sku"))
+    }
+    /// The first day the quantity covers (the tenant's date).
+    async fn period_start(&self) -> Date {
+        Date(self.0.period_start)
+    }
+    /// The last day the quantity covers.
+    async fn period_end(&self) -> Date {
+        Date(self.0.period_end)
+    }
+    /// Units allocated for the period.
+    async fn quantity(&self) -> i32 {
+        self.0.quantity
+    }
+    /// Units of the SKU in the customer's submitted, confirmed, fulfilled and delivered orders
+    /// submitted within the period (cancelled orders give theirs back).
+    async fn used(&self, ctx: &Context<'_>) -> ApiResult<i64> {
+        self.used_of(ctx).await
+    }
+    /// What may still be ordered in the period; never below 0.
+    async fn remaining(&self, ctx: &Context<'_>) -> ApiResult<i64> {
+        Ok(remaining(self.0.quantity, self.used_of(ctx).await?))
     }
 }

@@ -10,6 +10,7 @@
 
 mod access;
 pub mod admission;
+pub mod allocations;
 pub mod batch;
 pub mod carts;
 pub mod discounts;

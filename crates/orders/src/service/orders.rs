@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use super::access::{Actor, customer_rows};
 use super::admission::{CreditDecision, require_credit, require_licence};
+use super::allocations::{Demand, require_allocations};
 use super::lifecycle::{Action, holds_reservation, next_status};
 use super::placing::{
     LineRequest, OrderRequest, find_by_key, lines_of, place, price_request, record_status_change,
@@ -410,14 +411,17 @@ async fn reprice_draft(tx: &TenantTx, order: &orders::Model) -> Result<Submissio
         order: rewritten.order,
         customer: priced.customer,
         today: settings.today,
+        allocated: priced.allocated,
     })
 }
 
-/// A draft priced for submission, with its customer and the tenant's today.
+/// A draft priced for submission, with its customer, the tenant's today and what it asks of
+/// allocated SKUs.
 struct Submission {
     order: orders::Model,
     customer: customers::Model,
     today: NaiveDate,
+    allocated: Vec<Demand>,
 }
 
 /// A draft about to be submitted: its customer must be licensed today and have the credit, as for
@@ -429,6 +433,14 @@ async fn admit_submission(
 ) -> Result<CreditDecision, OrdersError> {
     require_licence(&submission.customer, submission.today)?;
     let order = &submission.order;
+    require_allocations(
+        tx,
+        order.customer_id,
+        submission.today,
+        &submission.allocated,
+        Some(order.id),
+    )
+    .await?;
     require_credit(tx, actor, &submission.customer, order.total, Some(order.id)).await
 }
 

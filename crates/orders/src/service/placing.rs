@@ -25,6 +25,7 @@ use uuid::Uuid;
 
 use super::access::Actor;
 use super::admission::{CreditDecision, require_credit, require_licence};
+use super::allocations::{Demand, demand, require_allocations};
 use super::discounts::{LineDiscount, require_within_limit};
 use super::money_json;
 use super::numbers::next_order_number;
@@ -84,6 +85,8 @@ pub(crate) struct Priced {
     pub customer: customers::Model,
     lines: Vec<(PricedLine, Quote)>,
     pub amounts: Totals,
+    /// What the order asks of allocated SKUs, checked at submission.
+    pub allocated: Vec<Demand>,
 }
 
 /// Checks `request` against the database and prices it as of `settings.now`: the customer may
@@ -109,6 +112,15 @@ pub(crate) async fn price_request(
     let skus = sellable_skus(tx, &sku_ids, |index| format!("{source}[{index}].skuId")).await?;
     let lines = price(tx, &customer, request, &skus, settings).await?;
     let amounts = totals(&lines.iter().map(|(line, _)| *line).collect::<Vec<_>>());
+    let allocated = demand(
+        request
+            .lines
+            .iter()
+            .map(|line| (line.sku_id, line.quantity))
+            .enumerate()
+            .filter(|(_, (sku_id, _))| skus.get(sku_id).is_some_and(|sku| sku.allocated)),
+        |index| format!("{source}[{index}].quantity"),
+    );
     if amounts.total >= DOCUMENT_MONEY_LIMIT {
         return Err(OrdersError::bad_input(
             request.source,
@@ -119,6 +131,7 @@ pub(crate) async fn price_request(
         customer,
         lines,
         amounts,
+        allocated,
     })
 }
 
@@ -186,9 +199,11 @@ pub(crate) async fn place(
         customer,
         lines: priced,
         amounts,
+        allocated,
     } = pricing;
     let credit = if request.submit {
         require_licence(&customer, settings.today)?;
+        require_allocations(tx, customer.id, settings.today, &allocated, None).await?;
         require_credit(tx, actor, &customer, amounts.total, None).await?
     } else {
         CreditDecision::Within

@@ -15,6 +15,8 @@ use crate::error::OrdersError;
 pub(crate) struct Sellable {
     pub size_ml: i32,
     pub category: ProductCategory,
+    /// Sold only within each customer's allocation.
+    pub allocated: bool,
 }
 
 /// Checks `sku_ids` in one statement. An unknown SKU is `NotFound` and one not for sale is
@@ -49,6 +51,7 @@ pub(crate) async fn sellable_skus(
             Sellable {
                 size_ml: sku.size_ml,
                 category: product.category,
+                allocated: sku.allocated,
             },
         );
     }

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod allocations;
 mod batch;
 mod carts;
 mod drafts;

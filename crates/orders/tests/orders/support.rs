@@ -42,7 +42,7 @@ pub struct World {
     pub tenant: Uuid,
     /// A sales rep.
     pub staff: TenantContext,
-    /// A sales manager (the rep reports to no one).
+    /// A sales manager, the rep's.
     pub manager: TenantContext,
     /// A portal user of `customer`.
     pub portal: TenantContext,

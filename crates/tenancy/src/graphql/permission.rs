@@ -35,6 +35,7 @@ permissions! {
     InvoicesView => "invoices.view",
     InvoicesManage => "invoices.manage",
     PaymentsRefund => "payments.refund",
+    AllocationsManage => "allocations.manage",
     ActivitiesView => "activities.view",
     ActivitiesManage => "activities.manage",
     SamplesApprove => "samples.approve",

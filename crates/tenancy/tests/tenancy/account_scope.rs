@@ -10,7 +10,8 @@ use sea_orm::{ConnectionTrait, Value};
 use uuid::Uuid;
 
 /// The tables narrowed by account, each read by its customer column.
-const SCOPED: [(&str, &str); 10] = [
+const SCOPED: [(&str, &str); 11] = [
+    ("allocations", "customer_id"),
     ("cart_items", "customer_id"),
     ("carts", "customer_id"),
     ("customers", "id"),

@@ -40,6 +40,15 @@ mirror_enum!(
     PricingRule <=> StoredPricingRule { BasePrice, PriceTier, CustomerPrice, Sample }
 );
 
+async fn sku(ctx: &Context<'_>, sku_id: uuid::Uuid) -> ApiResult<Sku> {
+    let loader = Session::of(ctx)?.loader(SkuById);
+    loader
+        .load_one(sku_id)
+        .await?
+        .map(Sku)
+        .ok_or_else(|| not_found("sku"))
+}
+
 async fn customer(ctx: &Context<'_>, customer_id: uuid::Uuid) -> ApiResult<Customer> {
     let loader = Session::of(ctx)?.loader(CustomerById);
     loader
@@ -170,12 +179,7 @@ impl OrderLine {
         id(self.0.sku_id)
     }
     async fn sku(&self, ctx: &Context<'_>) -> ApiResult<Sku> {
-        let loader = Session::of(ctx)?.loader(SkuById);
-        loader
-            .load_one(self.0.sku_id)
-            .await?
-            .map(Sku)
-            .ok_or_else(|| not_found("sku"))
+        sku(ctx, self.0.sku_id).await
     }
     async fn quantity(&self) -> i32 {
         self.0.quantity
@@ -331,12 +335,7 @@ impl CartItem {
         self.0.quantity
     }
     async fn sku(&self, ctx: &Context<'_>) -> ApiResult<Sku> {
-        let loader = Session::of(ctx)?.loader(SkuById);
-        loader
-            .load_one(self.0.sku_id)
-            .await?
-            .map(Sku)
-            .ok_or_else(|| not_found("sku"))
+        sku(ctx, self.0.sku_id).await
     }
 }
 
@@ -384,12 +383,7 @@ impl ProductListItem {
         self.0.note.as_deref()
     }
     async fn sku(&self, ctx: &Context<'_>) -> ApiResult<Sku> {
-        let loader = Session::of(ctx)?.loader(SkuById);
-        loader
-            .load_one(self.0.sku_id)
-            .await?
-            .map(Sku)
-            .ok_or_else(|| not_found("sku"))
+        sku(ctx, self.0.sku_id).await
     }
 }
 
@@ -418,12 +412,7 @@ impl Allocation {
         id(self.0.sku_id)
     }
     async fn sku(&self, ctx: &Context<'_>) -> ApiResult<Sku> {
-        let loader = Session::of(ctx)?.loader(SkuById);
-        loader
-            .load_one(self.0.sku_id)
-            .await?
-            .map(Sku)
-            .ok_or_else(|| not_found("sku"))
+        sku(ctx, self.0.sku_id).await
     }
     /// The first day the quantity covers (the tenant's date).
     async fn period_start(&self) -> Date {

@@ -22,6 +22,9 @@ pub enum CatalogError {
         requested: i32,
         available: i32,
     },
+    /// Bad input inside a list, named by its path (`entries.412.unitPrice`).
+    #[error("{field}: {message}")]
+    BadInputAt { field: String, message: String },
     #[error(transparent)]
     Tenancy(#[from] TenancyError),
     #[error("database error: {0}")]
@@ -40,12 +43,24 @@ impl CatalogError {
     pub(crate) fn conflict(field: &'static str, message: impl Into<String>) -> Self {
         Refusal::conflict(field, message).into()
     }
+
+    /// The same refusal of one item of the list `list`, its field prefixed with the item's path.
+    pub(crate) fn at_item(self, list: &str, index: usize) -> Self {
+        match self {
+            Self::Refused(Refusal::BadInput { field, message }) => Self::BadInputAt {
+                field: format!("{list}.{index}.{field}"),
+                message,
+            },
+            other => other,
+        }
+    }
 }
 
 impl ApiError for CatalogError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::Refused(refusal) => refusal.code(),
+            Self::BadInputAt { .. } => ErrorCode::BadUserInput,
             Self::Forbidden { .. } | Self::OtherCustomersPrice => ErrorCode::Forbidden,
             Self::InsufficientInventory { .. } => ErrorCode::InsufficientInventory,
             Self::Tenancy(error) => error.code(),
@@ -56,6 +71,7 @@ impl ApiError for CatalogError {
     fn field(&self) -> Option<&str> {
         match self {
             Self::Refused(refusal) => refusal.field(),
+            Self::BadInputAt { field, .. } => Some(field),
             Self::Tenancy(error) => error.field(),
             _ => None,
         }

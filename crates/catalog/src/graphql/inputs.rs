@@ -3,14 +3,14 @@
 
 use super::types::{CustomerStatus, PaymentTerms, ProductStatus, SupplierStatus, parse_id};
 use crate::service::customers::{self, CustomerChanges, CustomerSort, NewCustomer};
-use crate::service::price_lists::PriceListEntryInput;
+use crate::service::price_lists::{ImportedEntry, PriceListEntryInput, PriceListFilter, SkuRef};
 use crate::service::products::{self, NewProduct, ProductChanges, ProductSort};
 use crate::service::skus::{NewSku, SkuChanges};
 use crate::service::suppliers::{NewSupplier, SupplierChanges};
 use async_graphql::{Enum, ID, InputObject, Json, MaybeUndefined};
 use leora_compliance::graphql::ProductCategory;
 use leora_tenancy::filter::any_of;
-use leora_tenancy::graphql::ApiResult;
+use leora_tenancy::graphql::{ApiResult, ResolverError};
 use leora_tenancy::graphql::ids::parse_optional_id;
 use leora_tenancy::graphql::pagination::SortDirection;
 use leora_tenancy::graphql::{Date, Exact, Instant, Money};
@@ -410,4 +410,73 @@ impl PriceListEntryUpsert {
             valid_until: self.valid_until.map(|value| value.0),
         })
     }
+}
+
+#[derive(InputObject, Default)]
+pub struct PriceListEntryFilter {
+    pub sku_id: Option<ID>,
+    pub price_tier: Option<String>,
+    pub customer_id: Option<ID>,
+    /// Only entries in force at this instant (`validFrom` ≤ it < `validUntil`).
+    pub active_at: Option<Instant>,
+}
+
+impl PriceListEntryFilter {
+    pub fn into_filter(self) -> ApiResult<PriceListFilter> {
+        Ok(PriceListFilter {
+            sku_id: parse_optional_id("filter.skuId", self.sku_id.as_ref())?,
+            price_tier: self.price_tier,
+            customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
+            active_at: self.active_at.map(|at| at.0),
+        })
+    }
+}
+
+/// One entry of a price-list import: always a new entry.
+#[derive(InputObject)]
+pub struct PriceListEntryImport {
+    /// Exactly one of `skuId` and `skuCode` (the tenant's SKU code, as on a supplier's sheet).
+    pub sku_id: Option<ID>,
+    pub sku_code: Option<String>,
+    /// Exactly one of `priceTier` and `customerId`.
+    pub price_tier: Option<String>,
+    pub customer_id: Option<ID>,
+    pub unit_price: Money,
+    #[graphql(default = 1)]
+    pub min_quantity: i32,
+    /// From the import's time when absent.
+    pub valid_from: Option<Instant>,
+    /// Exclusive.
+    pub valid_until: Option<Instant>,
+}
+
+/// The import's entries as the service takes them; an id that does not parse, or a SKU named
+/// both or neither way, is refused at its path (`entries.3.skuId`).
+pub fn imported_entries(entries: Vec<PriceListEntryImport>) -> ApiResult<Vec<ImportedEntry>> {
+    entries
+        .into_iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            let at = |field: &str| format!("entries.{index}.{field}");
+            let sku = match (entry.sku_id, entry.sku_code) {
+                (Some(id), None) => SkuRef::Id(parse_id(&at("skuId"), &id)?),
+                (None, Some(code)) => SkuRef::Code(code),
+                _ => {
+                    return Err(ResolverError::bad_input(
+                        &at("skuId"),
+                        "give exactly one of skuId and skuCode",
+                    ));
+                }
+            };
+            Ok(ImportedEntry {
+                sku,
+                price_tier: entry.price_tier,
+                customer_id: parse_optional_id(&at("customerId"), entry.customer_id.as_ref())?,
+                unit_price: entry.unit_price.0,
+                min_quantity: entry.min_quantity,
+                valid_from: entry.valid_from.map(|at| at.0),
+                valid_until: entry.valid_until.map(|at| at.0),
+            })
+        })
+        .collect()
 }

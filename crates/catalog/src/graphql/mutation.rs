@@ -3,16 +3,23 @@
 
 use super::inputs::{
     CreateCustomerInput, CreateProductInput, CreateSkuInput, CreateSupplierInput,
-    PriceListEntryUpsert, UpdateCustomerInput, UpdateProductInput, UpdateSkuInput,
-    UpdateSupplierInput,
+    PriceListEntryImport, PriceListEntryUpsert, UpdateCustomerInput, UpdateProductInput,
+    UpdateSkuInput, UpdateSupplierInput, imported_entries,
 };
 use super::types::{Customer, PriceListEntry, Product, Sku, StockLevel, Supplier, parse_id};
 use crate::service::{customers, inventory, price_lists, products, skus, suppliers};
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
 
 #[derive(Default)]
 pub struct CatalogMutation;
+
+/// What an import added.
+#[derive(SimpleObject)]
+pub struct PriceListImport {
+    /// How many entries were added.
+    imported: usize,
+}
 
 #[Object]
 impl CatalogMutation {
@@ -102,6 +109,21 @@ impl CatalogMutation {
         let session = Session::of(ctx)?;
         let entry = price_lists::upsert_price_list_entry(session.tx(), input.into_input()?).await?;
         Ok(PriceListEntry(entry))
+    }
+
+    /// Add up to 5,000 price-list entries at once, all or none: every entry is checked before any
+    /// is written, and the first bad one is answered with `BAD_USER_INPUT` at its path
+    /// (`extensions.field`: `entries.412.unitPrice`).
+    #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]
+    async fn import_price_list(
+        &self,
+        ctx: &Context<'_>,
+        entries: Vec<PriceListEntryImport>,
+    ) -> ApiResult<PriceListImport> {
+        let session = Session::of(ctx)?;
+        let imported =
+            price_lists::import_price_list(session.tx(), imported_entries(entries)?).await?;
+        Ok(PriceListImport { imported })
     }
 
     #[graphql(guard = "RequirePermission(Permission::ProductsManage)")]

@@ -1,9 +1,11 @@
 //! Catalog queries. Portal users reach the catalog (active products only) and their own customer
 //! account; staff need the matching view permission.
 
-use super::inputs::{CustomerFilter, CustomerOrder, ProductFilter, ProductOrder};
-use super::types::{Customer, Product, Supplier, parse_id};
-use crate::entities::{customers, products, suppliers};
+use super::inputs::{
+    CustomerFilter, CustomerOrder, PriceListEntryFilter, ProductFilter, ProductOrder,
+};
+use super::types::{Customer, PriceListEntry, Product, Supplier, parse_id};
+use crate::entities::{customers, price_list_entries, products, suppliers};
 use crate::service;
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::cost;
@@ -15,6 +17,33 @@ pub struct CatalogQuery;
 
 #[Object]
 impl CatalogQuery {
+    /// The price book: tier and customer prices, by SKU. Staff see every entry of the accounts
+    /// they see; a portal user its own customer's entries and its tier's.
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)"
+    )]
+    async fn price_list_entries(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PriceListEntryFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Page<PriceListEntry>> {
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
+        let session = Session::of(ctx)?;
+        let filter = filter.unwrap_or_default().into_filter()?;
+        let select = service::price_lists::entries(&filter);
+        Ok(paginate(
+            session.tx(),
+            select,
+            price_list_entries::Column::Id,
+            page,
+            PriceListEntry,
+        )
+        .await?)
+    }
+
     /// Products, filtered and sorted; portal users see active products only.
     #[graphql(
         complexity = "cost::page(first, child_complexity)",

@@ -7,6 +7,7 @@ mod administration;
 mod inventory;
 mod isolation;
 mod low_stock;
+mod price_book;
 mod pricing;
 mod products;
 mod support;

@@ -11,6 +11,7 @@ mod identity;
 mod low_stock;
 mod metrics;
 mod orders;
+mod price_book;
 mod promises;
 mod refunds;
 mod resources;

@@ -898,6 +898,12 @@ export type Mutation = {
   /** Ship the order, consuming its reserved stock. */
   fulfillOrder?: Maybe<Order>;
   /**
+   * Add up to 5,000 price-list entries at once, all or none: every entry is checked before any
+   * is written, and the first bad one is answered with `BAD_USER_INPUT` at its path
+   * (`extensions.field`: `entries.412.unitPrice`).
+   */
+  importPriceList?: Maybe<PriceListImport>;
+  /**
    * Issue the invoice of a fulfilled or delivered order; `CONFLICT` while it has a live
    * (not void) invoice.
    */
@@ -1192,6 +1198,11 @@ export type MutationDeliverOrderArgs = {
 
 export type MutationFulfillOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationImportPriceListArgs = {
+  entries: Array<PriceListEntryImport>;
 };
 
 
@@ -1698,6 +1709,51 @@ export type PriceListEntry = {
   validUntil?: Maybe<Scalars['DateTime']['output']>;
 };
 
+export type PriceListEntryConnection = {
+  __typename?: 'PriceListEntryConnection';
+  /** A list of edges. */
+  edges: Array<PriceListEntryEdge>;
+  /** A list of nodes. */
+  nodes: Array<PriceListEntry>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type PriceListEntryEdge = {
+  __typename?: 'PriceListEntryEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: PriceListEntry;
+};
+
+export type PriceListEntryFilter = {
+  /** Only entries in force at this instant (`validFrom` ≤ it < `validUntil`). */
+  activeAt?: InputMaybe<Scalars['DateTime']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  priceTier?: InputMaybe<Scalars['String']['input']>;
+  skuId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** One entry of a price-list import: always a new entry. */
+export type PriceListEntryImport = {
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  minQuantity?: Scalars['Int']['input'];
+  /** Exactly one of `priceTier` and `customerId`. */
+  priceTier?: InputMaybe<Scalars['String']['input']>;
+  skuCode?: InputMaybe<Scalars['String']['input']>;
+  /** Exactly one of `skuId` and `skuCode` (the tenant's SKU code, as on a supplier's sheet). */
+  skuId?: InputMaybe<Scalars['ID']['input']>;
+  unitPrice: Scalars['Money']['input'];
+  /** From the import's time when absent. */
+  validFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Exclusive. */
+  validUntil?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 export type PriceListEntryUpsert = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** Replaces this entry when given; adds one otherwise. */
@@ -1710,6 +1766,13 @@ export type PriceListEntryUpsert = {
   validFrom?: InputMaybe<Scalars['DateTime']['input']>;
   /** Exclusive. */
   validUntil?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** What an import added. */
+export type PriceListImport = {
+  __typename?: 'PriceListImport';
+  /** How many entries were added. */
+  imported: Scalars['Int']['output'];
 };
 
 /** Which rule set a price: customer-specific beats tier beats base. */
@@ -1908,6 +1971,11 @@ export type Query = {
   permissions: Array<Permission>;
   /** Customers' portal users; a portal admin sees only its own customer's. */
   portalUsers: PortalUserConnection;
+  /**
+   * The price book: tier and customer prices, by SKU. Staff see every entry of the accounts
+   * they see; a portal user its own customer's entries and its tier's.
+   */
+  priceListEntries: PriceListEntryConnection;
   product: Product;
   /** Products, filtered and sorted; portal users see active products only. */
   products: ProductConnection;
@@ -2070,6 +2138,13 @@ export type QueryOrdersArgs = {
 export type QueryPortalUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<PortalUserFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPriceListEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PriceListEntryFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 

@@ -33,7 +33,8 @@ async fn main() {
     let entries: Vec<ImportedEntry> = (0..MAX_IMPORT_ENTRIES)
         .map(|n| ImportedEntry {
             sku: SkuRef::Code(codes[n % SKUS].clone()),
-            price_tier: (n % 10 != 0).then(|| ["wholesale", "retail", "on_premise"][n % 3].to_owned()),
+            price_tier: (n % 10 != 0)
+                .then(|| ["wholesale", "retail", "on_premise"][n % 3].to_owned()),
             customer_id: (n % 10 == 0).then_some(customer),
             unit_price: Decimal::new(1_000 + (n as i64 % 5_000), 2),
             min_quantity: 1 + (n as i32 % 24),

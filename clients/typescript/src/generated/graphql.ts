@@ -1818,6 +1818,8 @@ export type Product = {
   /** The product's SKUs (sizes and packs), by code. */
   skus: Array<Sku>;
   status: ProductStatus;
+  /** Who makes or imports it: staff only, like the supplier list. */
+  supplier?: Maybe<Supplier>;
   supplierId?: Maybe<Scalars['ID']['output']>;
   varietal?: Maybe<Scalars['String']['output']>;
   vintage?: Maybe<Scalars['Int']['output']>;
@@ -1987,8 +1989,15 @@ export type Query = {
    * admins.
    */
   salesMetrics: SalesMetricConnection;
+  sku: Sku;
+  /**
+   * SKUs by code, searched by code, UPC or product; portal users see active SKUs of active
+   * products only.
+   */
+  skus: SkuConnection;
   /** Excise rates by state, category and start date. */
   stateTaxRates: StateTaxRateConnection;
+  supplier: Supplier;
   /** The tenant's suppliers and the shared supplier directory, by name. */
   suppliers: SupplierConnection;
   /**
@@ -2169,10 +2178,27 @@ export type QuerySalesMetricsArgs = {
 };
 
 
+export type QuerySkuArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySkusArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SkuFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryStateTaxRatesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<StateTaxRateFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySupplierArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -2378,6 +2404,39 @@ export type Sku = {
 export type SkuPriceArgs = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   quantity?: Scalars['Int']['input'];
+};
+
+export type SkuConnection = {
+  __typename?: 'SkuConnection';
+  /** A list of edges. */
+  edges: Array<SkuEdge>;
+  /** A list of nodes. */
+  nodes: Array<Sku>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a connection. */
+export type SkuEdge = {
+  __typename?: 'SkuEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: Sku;
+};
+
+export type SkuFilter = {
+  allocated?: InputMaybe<Scalars['Boolean']['input']>;
+  productId?: InputMaybe<Scalars['ID']['input']>;
+  /** Matches the code or UPC, or the product's name, brand or varietal, ignoring case. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Any of these; all statuses when absent or empty. Portal users see active SKUs of active
+   * products only.
+   */
+  statuses?: InputMaybe<Array<ProductStatus>>;
 };
 
 /** Sort direction for every list's `orderBy`. */

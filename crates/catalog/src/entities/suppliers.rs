@@ -36,6 +36,20 @@ pub enum SupplierStatus {
     Inactive,
 }
 
+leora_tenancy::read_by_position!(Model {
+    id,
+    tenant_id,
+    name,
+    contact_name,
+    contact_email,
+    phone,
+    website,
+    country,
+    status as text_enum,
+    created_at,
+    updated_at,
+});
+
 leora_tenancy::relations! {
     Tenant: belongs_to tenants::Entity, from Column::TenantId, to tenants::Column::Id, on_delete Cascade;
     Products: has_many super::products::Entity;

@@ -5,14 +5,14 @@ use super::types::{CustomerStatus, PaymentTerms, ProductStatus, SupplierStatus, 
 use crate::service::customers::{self, CustomerChanges, CustomerSort, NewCustomer};
 use crate::service::price_lists::{ImportedEntry, PriceListEntryInput, PriceListFilter, SkuRef};
 use crate::service::products::{self, NewProduct, ProductChanges, ProductSort};
-use crate::service::skus::{NewSku, SkuChanges};
+use crate::service::skus::{self, NewSku, SkuChanges};
 use crate::service::suppliers::{NewSupplier, SupplierChanges};
 use async_graphql::{Enum, ID, InputObject, Json, MaybeUndefined};
 use leora_compliance::graphql::ProductCategory;
 use leora_tenancy::filter::any_of;
-use leora_tenancy::graphql::{ApiResult, ResolverError};
 use leora_tenancy::graphql::ids::parse_optional_id;
 use leora_tenancy::graphql::pagination::SortDirection;
+use leora_tenancy::graphql::{ApiResult, ResolverError};
 use leora_tenancy::graphql::{Date, Exact, Instant, Money};
 use serde_json::Value;
 
@@ -479,4 +479,26 @@ pub fn imported_entries(entries: Vec<PriceListEntryImport>) -> ApiResult<Vec<Imp
             })
         })
         .collect()
+}
+
+#[derive(InputObject, Default)]
+pub struct SkuFilter {
+    /// Any of these; all statuses when absent or empty. Portal users see active SKUs of active
+    /// products only.
+    pub statuses: Option<Vec<ProductStatus>>,
+    pub product_id: Option<ID>,
+    /// Matches the code or UPC, or the product's name, brand or varietal, ignoring case.
+    pub search: Option<String>,
+    pub allocated: Option<bool>,
+}
+
+impl SkuFilter {
+    pub fn into_filter(self) -> ApiResult<skus::SkuFilter> {
+        Ok(skus::SkuFilter {
+            statuses: any_of(self.statuses),
+            product_id: parse_optional_id("filter.productId", self.product_id.as_ref())?,
+            search: self.search,
+            allocated: self.allocated,
+        })
+    }
 }

@@ -1,6 +1,6 @@
 //! Request-scoped batch loaders: one statement per relation per request, whatever the page size.
 
-use crate::entities::{customers, products, skus};
+use crate::entities::{customers, products, skus, suppliers};
 use crate::service::inventory::{self, Availability};
 use crate::service::pricing::{self, KnownSku, PriceQuote, PricedCustomer};
 use chrono::Utc;
@@ -22,6 +22,10 @@ batch_loader!(
 batch_loader!(
     /// SKUs by id.
     SkuById: skus by id
+);
+batch_loader!(
+    /// Suppliers by id (for products).
+    SupplierById: suppliers by id
 );
 batch_loader!(
     /// Customers by id (for orders, invoices, activities).

@@ -2,10 +2,10 @@
 //! account; staff need the matching view permission.
 
 use super::inputs::{
-    CustomerFilter, CustomerOrder, PriceListEntryFilter, ProductFilter, ProductOrder,
+    CustomerFilter, CustomerOrder, PriceListEntryFilter, ProductFilter, ProductOrder, SkuFilter,
 };
-use super::types::{Customer, PriceListEntry, Product, Supplier, parse_id};
-use crate::entities::{customers, price_list_entries, products, suppliers};
+use super::types::{Customer, PriceListEntry, Product, Sku, Supplier, parse_id};
+use crate::entities::{customers, price_list_entries, products, skus, suppliers};
 use crate::service;
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::cost;
@@ -75,6 +75,42 @@ impl CatalogQuery {
         let session = Session::of(ctx)?;
         let product = service::products::product(session.tx(), parse_id("id", &id)?).await?;
         Ok(Product(product))
+    }
+
+    /// SKUs by code, searched by code, UPC or product; portal users see active SKUs of active
+    /// products only.
+    #[graphql(
+        complexity = "cost::page(first, child_complexity)",
+        guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)"
+    )]
+    async fn skus(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<SkuFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Page<Sku>> {
+        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
+        let session = Session::of(ctx)?;
+        let filter = filter.unwrap_or_default().into_filter()?;
+        let select = service::skus::skus(session.context(), &filter);
+        Ok(paginate_by_position(session.tx(), select, skus::Column::Id, page, Sku).await?)
+    }
+
+    #[graphql(guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)")]
+    async fn sku(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Sku> {
+        let session = Session::of(ctx)?;
+        Ok(Sku(
+            service::skus::sku(session.tx(), parse_id("id", &id)?).await?
+        ))
+    }
+
+    #[graphql(guard = "RequirePermission(Permission::ProductsView)")]
+    async fn supplier(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Supplier> {
+        let tx = Session::of(ctx)?.tx();
+        Ok(Supplier(
+            service::suppliers::supplier(tx, parse_id("id", &id)?).await?,
+        ))
     }
 
     /// The tenant's suppliers and the shared supplier directory, by name.

@@ -3,6 +3,7 @@
 
 use super::loaders::{
     AvailabilityOfSku, LowStockThresholdOfSku, PriceKey, PriceOfSku, ProductById, SkusOfProduct,
+    SupplierById,
 };
 use crate::entities::customers::{
     CustomerStatus as StoredCustomerStatus, PaymentTerms as StoredPaymentTerms,
@@ -70,6 +71,15 @@ impl Product {
     }
     async fn supplier_id(&self) -> Option<ID> {
         self.0.supplier_id.map(id)
+    }
+    /// Who makes or imports it: staff only, like the supplier list.
+    #[graphql(guard = "RequirePermission(Permission::ProductsView)")]
+    async fn supplier(&self, ctx: &Context<'_>) -> ApiResult<Option<Supplier>> {
+        let Some(supplier_id) = self.0.supplier_id else {
+            return Ok(None);
+        };
+        let loader = Session::of(ctx)?.loader(SupplierById);
+        Ok(loader.load_one(supplier_id).await?.map(Supplier))
     }
     /// Free-form attributes the distributor keeps (tasting notes, awards, supplier terms …): staff
     /// only, as nothing says which of them a customer may read.

@@ -137,7 +137,10 @@ fn terms(
 }
 
 /// `BadInput` on `validUntil` unless the window ends after it starts.
-fn window(valid_from: DateTime<Utc>, valid_until: Option<DateTime<Utc>>) -> Result<(), CatalogError> {
+fn window(
+    valid_from: DateTime<Utc>,
+    valid_until: Option<DateTime<Utc>>,
+) -> Result<(), CatalogError> {
     if valid_until.is_some_and(|until| until <= valid_from) {
         return Err(CatalogError::bad_input(
             "validUntil",
@@ -223,16 +226,16 @@ pub async fn import_price_list(
         ));
     }
     let now = Utc::now();
-    let (ids, codes): (Vec<Uuid>, Vec<String>) = entries.iter().fold(
-        (Vec::new(), Vec::new()),
-        |(mut ids, mut codes), entry| {
-            match &entry.sku {
-                SkuRef::Id(id) => ids.push(*id),
-                SkuRef::Code(code) => codes.push(code.trim().to_owned()),
-            }
-            (ids, codes)
-        },
-    );
+    let (ids, codes): (Vec<Uuid>, Vec<String>) =
+        entries
+            .iter()
+            .fold((Vec::new(), Vec::new()), |(mut ids, mut codes), entry| {
+                match &entry.sku {
+                    SkuRef::Id(id) => ids.push(*id),
+                    SkuRef::Code(code) => codes.push(code.trim().to_owned()),
+                }
+                (ids, codes)
+            });
     let skus = KnownSku::find_by_statement(stmt(
         "SELECT id, code FROM skus WHERE id = ANY($1) OR code = ANY($2)",
         [ids.into(), codes.into()],
@@ -279,7 +282,13 @@ pub async fn import_price_list(
         })();
         let (sku_id, terms, valid_from) =
             checked.map_err(|error| error.at_item("entries", index))?;
-        rows.push(sku_id, terms, entry.customer_id, valid_from, entry.valid_until);
+        rows.push(
+            sku_id,
+            terms,
+            entry.customer_id,
+            valid_from,
+            entry.valid_until,
+        );
     }
     let added = rows.len();
     rows.insert(tx).await?;

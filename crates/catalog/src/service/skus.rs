@@ -1,16 +1,23 @@
 //! SKUs: a sellable size and pack of a product, with its base price.
 
-use leora_tenancy::TenantTx;
 use leora_tenancy::error::{find_visible, not_found_unless_updated};
+use leora_tenancy::filter::FilterIfGiven;
+use leora_tenancy::search::search_pattern;
 use leora_tenancy::sql::{Violation, count, stmt, violated_constraint};
+use leora_tenancy::{TenantContext, TenantTx};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
+use sea_orm::sea_query::extension::postgres::PgExpr;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, Select, Set,
+};
 use uuid::Uuid;
 
 use super::inventory;
 use super::validate::{money, non_negative, optional_text, positive, required_text};
 use crate::entities::enums::ProductStatus;
-use crate::entities::skus;
+use crate::entities::{products, skus};
 use crate::error::CatalogError;
 
 const ENTITY: &str = "sku";
@@ -20,6 +27,71 @@ const PRICE_PRECISION: u32 = 12;
 pub const MAX_SKUS_PER_PRODUCT: usize = 50;
 /// The usual case of wine and spirits.
 pub const DEFAULT_UNITS_PER_CASE: i32 = 12;
+
+#[derive(Debug, Clone, Default)]
+pub struct SkuFilter {
+    /// Any of these; every status when empty. Portal users see active SKUs of active products
+    /// only.
+    pub statuses: Vec<ProductStatus>,
+    pub product_id: Option<Uuid>,
+    /// Matches the SKU's code or UPC, or its product's name, brand or varietal, ignoring case.
+    pub search: Option<String>,
+    pub allocated: Option<bool>,
+}
+
+/// SKUs matching `filter` as far as `ctx` may see them, by code.
+pub fn skus(ctx: &TenantContext, filter: &SkuFilter) -> Select<skus::Entity> {
+    let mut select = visible_skus(ctx, &filter.statuses)
+        .filter_eq(skus::Column::ProductId, filter.product_id)
+        .filter_eq(skus::Column::Allocated, filter.allocated);
+    if let Some(pattern) = search_pattern(filter.search.as_deref()) {
+        // The product side is the products' trigram expression, so its index serves it.
+        let matching_products = Query::select()
+            .column(products::Column::Id)
+            .from(products::Entity)
+            .and_where(Expr::cust_with_values(
+                "(name || ' ' || coalesce(brand, '') || ' ' || coalesce(varietal, '')) ILIKE $1",
+                [pattern.clone()],
+            ))
+            .to_owned();
+        select = select.filter(
+            Condition::any()
+                .add(Expr::col(skus::Column::Code).ilike(pattern.clone()))
+                .add(Expr::col(skus::Column::Upc).ilike(pattern))
+                .add(skus::Column::ProductId.in_subquery(matching_products)),
+        );
+    }
+    select.order_by_asc(skus::Column::Code)
+}
+
+/// One SKU `tx` may see; any other → `NotFound`.
+pub async fn sku(tx: &TenantTx, id: Uuid) -> Result<skus::Model, CatalogError> {
+    visible_skus(tx.context(), &[])
+        .filter(skus::Column::Id.eq(id))
+        .one(tx)
+        .await?
+        .ok_or(CatalogError::not_found(ENTITY))
+}
+
+/// SKUs in any of the statuses asked for (every status when none is), as far as `ctx` may see
+/// them: a portal user sees active SKUs of active products only, whatever it asks for.
+fn visible_skus(ctx: &TenantContext, asked: &[ProductStatus]) -> Select<skus::Entity> {
+    let select = skus::Entity::find();
+    match ctx.customer_id() {
+        Some(_) => select
+            .filter(skus::Column::Status.eq(ProductStatus::Active))
+            .filter(
+                skus::Column::ProductId.in_subquery(
+                    Query::select()
+                        .column(products::Column::Id)
+                        .from(products::Entity)
+                        .and_where(products::Column::Status.eq(ProductStatus::Active))
+                        .to_owned(),
+                ),
+            ),
+        None => select.filter_in(skus::Column::Status, asked.iter().copied()),
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct NewSku {

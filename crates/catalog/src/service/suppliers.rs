@@ -19,6 +19,14 @@ pub fn suppliers() -> Select<suppliers::Entity> {
     suppliers::Entity::find().order_by_asc(suppliers::Column::Name)
 }
 
+/// One of the tenant's suppliers or a directory entry; any other → `NotFound`.
+pub async fn supplier(
+    tx: &DatabaseTransaction,
+    id: Uuid,
+) -> Result<suppliers::Model, CatalogError> {
+    find_visible::<suppliers::Entity, CatalogError>(tx, id, ENTITY).await
+}
+
 #[derive(Debug, Clone)]
 pub struct NewSupplier {
     pub name: String,

@@ -6,6 +6,7 @@
 mod administration;
 mod inventory;
 mod isolation;
+mod lookups;
 mod low_stock;
 mod price_book;
 mod pricing;

@@ -65,18 +65,35 @@ async fn an_import_adds_every_entry_by_code_or_id_and_pricing_uses_them() {
         .unwrap();
     assert_eq!(imported, 3);
     assert_eq!(entry_count(&world).await, 3);
-    let tier_customer = create_customer(&world.pools.owner, t.id, "ACCT-9", Some("wholesale")).await;
+    let tier_customer =
+        create_customer(&world.pools.owner, t.id, "ACCT-9", Some("wholesale")).await;
     let priced = |customer, quantity| {
         world.run(t, async move |tx| {
-            quote(tx, customer, t.sku, quantity, Utc::now() + Duration::seconds(1)).await
+            quote(
+                tx,
+                customer,
+                t.sku,
+                quantity,
+                Utc::now() + Duration::seconds(1),
+            )
+            .await
         })
     };
     let own = priced(t.customer, 12).await.unwrap();
-    assert_eq!((own.unit_price, own.rule), (dec("17.25"), PriceSource::CustomerPrice));
+    assert_eq!(
+        (own.unit_price, own.rule),
+        (dec("17.25"), PriceSource::CustomerPrice)
+    );
     let one = priced(tier_customer, 1).await.unwrap();
-    assert_eq!((one.unit_price, one.rule), (dec("18.00"), PriceSource::PriceTier));
+    assert_eq!(
+        (one.unit_price, one.rule),
+        (dec("18.00"), PriceSource::PriceTier)
+    );
     let twelve = priced(tier_customer, 12).await.unwrap();
-    assert_eq!((twelve.unit_price, twelve.rule), (dec("15.50"), PriceSource::PriceTier));
+    assert_eq!(
+        (twelve.unit_price, twelve.rule),
+        (dec("15.50"), PriceSource::PriceTier)
+    );
 }
 
 #[tokio::test]
@@ -90,7 +107,12 @@ async fn a_bad_entry_is_answered_at_its_path_and_nothing_is_written() {
     let cases: Vec<(Vec<ImportedEntry>, &str)> = vec![
         (long, "entries.412.unitPrice"),
         (
-            vec![good(), good(), good(), by_code("NOPE-750", "wholesale", "1.00", 1)],
+            vec![
+                good(),
+                good(),
+                good(),
+                by_code("NOPE-750", "wholesale", "1.00", 1),
+            ],
             "entries.3.skuCode",
         ),
         (
@@ -119,7 +141,14 @@ async fn a_bad_entry_is_answered_at_its_path_and_nothing_is_written() {
             "entries.0.customerId",
         ),
         (
-            vec![good(), good(), ImportedEntry { min_quantity: 0, ..good() }],
+            vec![
+                good(),
+                good(),
+                ImportedEntry {
+                    min_quantity: 0,
+                    ..good()
+                },
+            ],
             "entries.2.minQuantity",
         ),
         (
@@ -196,7 +225,10 @@ async fn the_price_book_is_listed_by_sku_tier_customer_and_the_instant_in_force(
         ids.sort();
         ids
     };
-    assert_eq!(sorted(listed(PriceListFilter::default()).await.unwrap()), sorted(ids.clone()));
+    assert_eq!(
+        sorted(listed(PriceListFilter::default()).await.unwrap()),
+        sorted(ids.clone())
+    );
     assert_eq!(
         sorted(
             listed(PriceListFilter {

@@ -5,8 +5,7 @@ use crate::orders::{CAB, seed_stock};
 use crate::support::*;
 use serde_json::json;
 
-const IMPORT: &str =
-    "mutation($entries: [PriceListEntryImport!]!) { importPriceList(entries: $entries) { imported } }";
+const IMPORT: &str = "mutation($entries: [PriceListEntryImport!]!) { importPriceList(entries: $entries) { imported } }";
 const BOOK: &str = "{ priceListEntries(first: 100) { totalCount edges { node { priceTier customerId unitPrice minQuantity } } } }";
 
 #[tokio::test]
@@ -15,7 +14,8 @@ async fn catalog_managers_import_a_price_list_whole_and_a_bad_row_is_named_by_it
     seed_stock(&app).await;
     let admin = app.token("admin@acme.test").await;
     let rep = app.token("rep@acme.test").await;
-    let row = |price: &str| json!({ "skuCode": "CAB-750", "priceTier": "wholesale", "unitPrice": price });
+    let row =
+        |price: &str| json!({ "skuCode": "CAB-750", "priceTier": "wholesale", "unitPrice": price });
     let mut rows = vec![row("18.00"); 600];
     rows[412] = row("-2.00");
     let refused = app
@@ -34,8 +34,7 @@ async fn catalog_managers_import_a_price_list_whole_and_a_bad_row_is_named_by_it
         )
         .await;
     assert_eq!(
-        bad_id.body["errors"][0]["extensions"]["field"],
-        "entries.3.skuId",
+        bad_id.body["errors"][0]["extensions"]["field"], "entries.3.skuId",
         "{}",
         bad_id.body
     );

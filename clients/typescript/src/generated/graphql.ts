@@ -846,6 +846,8 @@ export type Mutation = {
   cancelCall?: Maybe<CallPlan>;
   /** Cancel before fulfilment, releasing reserved stock. */
   cancelOrder?: Maybe<Order>;
+  /** Cancels an open or in-progress task: its assignee, their manager or an admin. */
+  cancelTask?: Maybe<Task>;
   /**
    * Change your own password. `currentPassword` must be right (wrong ones count against the
    * sign-in throttle); `newPassword` needs at least 8 characters and must differ. Every other
@@ -890,6 +892,8 @@ export type Mutation = {
   deactivateSupplier?: Maybe<Supplier>;
   /** Delete a draft (a submitted order is cancelled instead); answers the deleted order's id. */
   deleteDraftOrder?: Maybe<Scalars['ID']['output']>;
+  /** Delete a list and its items: staff, or the portal user who owns it. */
+  deleteList?: Maybe<Scalars['Boolean']['output']>;
   deletePriceListEntry?: Maybe<Scalars['Boolean']['output']>;
   deleteStateTaxRate?: Maybe<Scalars['Boolean']['output']>;
   /** Deletes a subscription with its delivery history. */
@@ -952,6 +956,11 @@ export type Mutation = {
   rejectSamplePull?: Maybe<Activity>;
   removeFromCart?: Maybe<Cart>;
   removeListItem?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Moves a planned or missed call to another time; it is planned again. The rep, their
+   * manager or an admin.
+   */
+  rescheduleCall?: Maybe<CallPlan>;
   /** Reactivates a paused or disabled subscription; deliveries queued before are sent. */
   resumeWebhookSubscription?: Maybe<WebhookSubscription>;
   /** Records the regulator's acceptance or rejection of a submitted filing. */
@@ -998,10 +1007,14 @@ export type Mutation = {
    * `requestedDeliveryDate` change when given.
    */
   updateDraftOrder?: Maybe<Order>;
+  /** Rename or redescribe a list: staff, or the portal user who owns it. */
+  updateList?: Maybe<ProductList>;
   updateProduct?: Maybe<Product>;
   updateSku?: Maybe<Sku>;
   updateStateTaxRate?: Maybe<StateTaxRate>;
   updateSupplier?: Maybe<Supplier>;
+  /** Edits an open or in-progress task: its assignee, their manager or an admin. */
+  updateTask?: Maybe<Task>;
   updateWebhookSubscription?: Maybe<WebhookSubscription>;
   upsertPriceListEntry?: Maybe<PriceListEntry>;
   /**
@@ -1060,6 +1073,11 @@ export type MutationCancelCallArgs = {
 
 
 export type MutationCancelOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCancelTaskArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1176,6 +1194,11 @@ export type MutationDeleteDraftOrderArgs = {
 };
 
 
+export type MutationDeleteListArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeletePriceListEntryArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1281,6 +1304,12 @@ export type MutationRemoveListItemArgs = {
 };
 
 
+export type MutationRescheduleCallArgs = {
+  id: Scalars['ID']['input'];
+  scheduledFor: Scalars['DateTime']['input'];
+};
+
+
 export type MutationResumeWebhookSubscriptionArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1376,6 +1405,12 @@ export type MutationUpdateDraftOrderArgs = {
 };
 
 
+export type MutationUpdateListArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateListInput;
+};
+
+
 export type MutationUpdateProductArgs = {
   id: Scalars['ID']['input'];
   input: UpdateProductInput;
@@ -1397,6 +1432,12 @@ export type MutationUpdateStateTaxRateArgs = {
 export type MutationUpdateSupplierArgs = {
   id: Scalars['ID']['input'];
   input: UpdateSupplierInput;
+};
+
+
+export type MutationUpdateTaskArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateTaskInput;
 };
 
 
@@ -1938,6 +1979,8 @@ export type Query = {
    * see, a portal user its own customer's.
    */
   allocations: AllocationConnection;
+  /** One call plan, with the visibility of `callPlans`. */
+  callPlan: CallPlan;
   /** Call plans, soonest first, with the visibility of `activities`. */
   callPlans: CallPlanConnection;
   /** The signed-in portal user's active cart (started empty on first use). */
@@ -1960,7 +2003,11 @@ export type Query = {
   invoice: Invoice;
   /** Invoices, newest first. */
   invoices: InvoiceConnection;
-  /** Saved lists; a portal user sees its own customer's. */
+  /**
+   * Saved lists; a portal user sees its own customer's.
+   * One saved list: staff see those of the accounts they see, a portal user its customer's.
+   */
+  list: ProductList;
   lists: ProductListConnection;
   /** The signed-in principal. */
   me: Me;
@@ -2000,6 +2047,8 @@ export type Query = {
   supplier: Supplier;
   /** The tenant's suppliers and the shared supplier directory, by name. */
   suppliers: SupplierConnection;
+  /** One task, with the visibility of `tasks`. */
+  task: Task;
   /**
    * Tasks by due date (undated last): assigned to or created by you or your team, or about
    * your team's accounts; all for admins.
@@ -2048,6 +2097,11 @@ export type QueryAllocationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AllocationFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCallPlanArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -2114,6 +2168,11 @@ export type QueryInvoicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<InvoiceFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryListArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -2205,6 +2264,11 @@ export type QuerySupplierArgs = {
 export type QuerySuppliersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTaskArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -2658,6 +2722,13 @@ export type UpdateDraftOrderInput = {
   requestedDeliveryDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** Omitted fields stay as they are; `null` clears `description`. */
+export type UpdateListInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<ListKind>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type UpdateProductInput = {
   abv?: InputMaybe<Scalars['Decimal']['input']>;
   brand?: InputMaybe<Scalars['String']['input']>;
@@ -2706,6 +2777,14 @@ export type UpdateSupplierInput = {
   phone?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<SupplierStatus>;
   website?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Omitted fields stay as they are; `null` clears `description` or `dueAt`. */
+export type UpdateTaskInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  dueAt?: InputMaybe<Scalars['DateTime']['input']>;
+  priority?: InputMaybe<Priority>;
+  title?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type UpdateWebhookSubscriptionInput = {

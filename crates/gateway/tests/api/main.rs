@@ -8,6 +8,7 @@ mod cancellation;
 mod catalog;
 mod conventions;
 mod identity;
+mod lookups;
 mod low_stock;
 mod metrics;
 mod orders;

@@ -1,6 +1,6 @@
 //! Filters and mutation inputs, converted to the services' types (ids parsed, naming the field).
 
-use async_graphql::{ID, InputObject};
+use async_graphql::{ID, InputObject, MaybeUndefined};
 use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
 use leora_tenancy::graphql::ids::parse_optional_id;
@@ -14,7 +14,7 @@ use crate::service::activities::{self, NewActivity, SamplePull};
 use crate::service::call_plans::{self, NewCallPlan};
 use crate::service::health::OverviewFilter;
 use crate::service::metrics::MetricsFilter;
-use crate::service::tasks::{self, NewTask};
+use crate::service::tasks::{self, NewTask, TaskChanges};
 
 #[derive(InputObject, Default)]
 pub struct ActivityFilter {
@@ -228,5 +228,26 @@ impl AccountHealthFilter {
             rep_id: parse_optional_id("filter.repId", self.rep_id.as_ref())?,
             max_score: self.max_score,
         })
+    }
+}
+
+/// Omitted fields stay as they are; `null` clears `description` or `dueAt`.
+#[derive(InputObject)]
+pub struct UpdateTaskInput {
+    pub title: Option<String>,
+    pub description: MaybeUndefined<String>,
+    pub due_at: MaybeUndefined<Instant>,
+    pub priority: Option<Priority>,
+}
+
+impl UpdateTaskInput {
+    pub fn into_changes(self) -> TaskChanges {
+        TaskChanges {
+            title: self.title,
+            description: self.description.into(),
+            due_at: Option::<Option<Instant>>::from(self.due_at)
+                .map(|due: Option<Instant>| due.map(|at| at.0)),
+            priority: self.priority.map(Into::into),
+        }
     }
 }

@@ -4,10 +4,10 @@
 
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::{
-    ApiResult, Permission, RequireAuthenticated, RequirePermission, Session,
+    ApiResult, Instant, Permission, RequireAuthenticated, RequirePermission, Session,
 };
 
-use super::inputs::{CreateTaskInput, LogActivityInput, ScheduleCallInput};
+use super::inputs::{CreateTaskInput, LogActivityInput, ScheduleCallInput, UpdateTaskInput};
 use super::types::{Activity, CallPlan, HealthRunSummary, Notification, Task, parse_id};
 use crate::service::samples::{SampleDecision, decide_sample_pull};
 use crate::service::{activities, call_plans, job, notifications, tasks};
@@ -73,6 +73,21 @@ impl IntelligenceMutation {
         Ok(CallPlan(plan))
     }
 
+    /// Moves a planned or missed call to another time; it is planned again. The rep, their
+    /// manager or an admin.
+    #[graphql(guard = "RequirePermission(Permission::ActivitiesManage)")]
+    async fn reschedule_call(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        scheduled_for: Instant,
+    ) -> ApiResult<CallPlan> {
+        let session = Session::of(ctx)?;
+        let plan = call_plans::reschedule_call(session.tx(), parse_id("id", &id)?, scheduled_for.0)
+            .await?;
+        Ok(CallPlan(plan))
+    }
+
     /// Creates a task; assigning it to someone else notifies them.
     #[graphql(guard = "RequirePermission(Permission::ActivitiesManage)")]
     async fn create_task(&self, ctx: &Context<'_>, input: CreateTaskInput) -> ApiResult<Task> {
@@ -85,6 +100,28 @@ impl IntelligenceMutation {
     async fn complete_task(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Task> {
         let session = Session::of(ctx)?;
         let task = tasks::complete_task(session.tx(), parse_id("id", &id)?).await?;
+        Ok(Task(task))
+    }
+
+    /// Edits an open or in-progress task: its assignee, their manager or an admin.
+    #[graphql(guard = "RequirePermission(Permission::ActivitiesManage)")]
+    async fn update_task(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateTaskInput,
+    ) -> ApiResult<Task> {
+        let session = Session::of(ctx)?;
+        let task =
+            tasks::update_task(session.tx(), parse_id("id", &id)?, input.into_changes()).await?;
+        Ok(Task(task))
+    }
+
+    /// Cancels an open or in-progress task: its assignee, their manager or an admin.
+    #[graphql(guard = "RequirePermission(Permission::ActivitiesManage)")]
+    async fn cancel_task(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Task> {
+        let session = Session::of(ctx)?;
+        let task = tasks::cancel_task(session.tx(), parse_id("id", &id)?).await?;
         Ok(Task(task))
     }
 

@@ -53,6 +53,23 @@ impl IntelligenceQuery {
         Ok(Activity(activity))
     }
 
+    /// One call plan, with the visibility of `callPlans`.
+    #[graphql(guard = "RequirePermission(Permission::ActivitiesView)")]
+    async fn call_plan(&self, ctx: &Context<'_>, id: ID) -> ApiResult<CallPlan> {
+        let session = Session::of(ctx)?;
+        let plan =
+            crate::service::call_plans::call_plan(session.tx(), parse_id("id", &id)?).await?;
+        Ok(CallPlan(plan))
+    }
+
+    /// One task, with the visibility of `tasks`.
+    #[graphql(guard = "RequirePermission(Permission::ActivitiesView)")]
+    async fn task(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Task> {
+        let session = Session::of(ctx)?;
+        let task = crate::service::tasks::task(session.tx(), parse_id("id", &id)?).await?;
+        Ok(Task(task))
+    }
+
     /// Call plans, soonest first, with the visibility of `activities`.
     #[graphql(
         complexity = "cost::page(first, child_complexity)",

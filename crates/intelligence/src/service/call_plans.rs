@@ -108,6 +108,42 @@ pub async fn complete_call(
     Ok(model.update(tx).await?)
 }
 
+/// One call plan the viewer may see; any other → `NotFound`.
+pub async fn call_plan(tx: &TenantTx, id: Uuid) -> Result<call_plans::Model, IntelligenceError> {
+    let viewer = Viewer::resolve(tx).await?;
+    call_plans::Entity::find_by_id(id)
+        .filter(viewer.sees(
+            &[call_plans::Column::UserId],
+            call_plans::Column::CustomerId,
+        ))
+        .one(tx)
+        .await?
+        .ok_or(IntelligenceError::not_found(ENTITY))
+}
+
+/// Moves a planned or missed call to `scheduled_for`; it is planned again.
+pub async fn reschedule_call(
+    tx: &TenantTx,
+    id: Uuid,
+    scheduled_for: DateTime<Utc>,
+) -> Result<call_plans::Model, IntelligenceError> {
+    let plan = own_for_update(tx, id).await?;
+    if !matches!(
+        plan.status,
+        CallPlanStatus::Planned | CallPlanStatus::Missed
+    ) {
+        return Err(IntelligenceError::invalid_transition(
+            "a call plan",
+            plan.status.to_value(),
+            "reschedule",
+        ));
+    }
+    let mut model: call_plans::ActiveModel = plan.into();
+    model.scheduled_for = Set(scheduled_for);
+    model.status = Set(CallPlanStatus::Planned);
+    Ok(model.update(tx).await?)
+}
+
 /// Cancels a planned call.
 pub async fn cancel_call(tx: &TenantTx, id: Uuid) -> Result<call_plans::Model, IntelligenceError> {
     let plan = own_for_update(tx, id).await?;

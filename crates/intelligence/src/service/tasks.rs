@@ -1,7 +1,8 @@
 //! Tasks: to-dos for internal users, optionally about a customer.
 //!
-//! open | in_progress → completed; open | in_progress tasks can be reassigned. Assigning a task to
-//! someone other than yourself notifies the assignee in the same transaction.
+//! open | in_progress → completed | cancelled; open | in_progress tasks can be edited and
+//! reassigned. Assigning a task to someone other than yourself notifies the assignee in the same
+//! transaction.
 
 use chrono::{DateTime, Utc};
 use leora_catalog::entities::customers;
@@ -85,14 +86,80 @@ pub async fn create_task(tx: &TenantTx, input: NewTask) -> Result<tasks::Model, 
     Ok(task)
 }
 
+/// Changes to a task: `None` leaves a field as it is; `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct TaskChanges {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub due_at: Option<Option<DateTime<Utc>>>,
+    pub priority: Option<Priority>,
+}
+
+/// One task the viewer may see; any other → `NotFound`.
+pub async fn task(tx: &TenantTx, id: Uuid) -> Result<tasks::Model, IntelligenceError> {
+    let viewer = Viewer::resolve(tx).await?;
+    tasks::Entity::find_by_id(id)
+        .filter(visible(&viewer))
+        .one(tx)
+        .await?
+        .ok_or(IntelligenceError::not_found(ENTITY))
+}
+
+/// Edits an open or in-progress task, with the rules of [`complete_task`]: `BadInput` on `title`
+/// or `description`.
+pub async fn update_task(
+    tx: &TenantTx,
+    id: Uuid,
+    changes: TaskChanges,
+) -> Result<tasks::Model, IntelligenceError> {
+    let title = changes.title.map(|raw| title("title", &raw)).transpose()?;
+    let description = changes
+        .description
+        .map(|raw| note("description", raw))
+        .transpose()?;
+    let task = assignees_active_task(tx, id, "update").await?;
+    let mut model: tasks::ActiveModel = task.into();
+    if let Some(title) = title {
+        model.title = Set(title);
+    }
+    if let Some(description) = description {
+        model.description = Set(description);
+    }
+    if let Some(due_at) = changes.due_at {
+        model.due_at = Set(due_at);
+    }
+    if let Some(priority) = changes.priority {
+        model.priority = Set(priority);
+    }
+    Ok(model.update(tx).await?)
+}
+
+/// Cancels an open or in-progress task, with the rules of [`complete_task`].
+pub async fn cancel_task(tx: &TenantTx, id: Uuid) -> Result<tasks::Model, IntelligenceError> {
+    let task = assignees_active_task(tx, id, "cancel").await?;
+    let mut model: tasks::ActiveModel = task.into();
+    model.status = Set(TaskStatus::Cancelled);
+    Ok(model.update(tx).await?)
+}
+
+/// An open or in-progress task the viewer sees and may act on for its assignee, locked.
+async fn assignees_active_task(
+    tx: &TenantTx,
+    id: Uuid,
+    action: &'static str,
+) -> Result<tasks::Model, IntelligenceError> {
+    let viewer = Viewer::resolve(tx).await?;
+    let task = visible_for_update(tx, &viewer, id).await?;
+    viewer.check_act_for(task.assignee_user_id)?;
+    require_active(&task, action)?;
+    Ok(task)
+}
+
 /// Completes an open or in-progress task the viewer can see.
 pub async fn complete_task(tx: &TenantTx, id: Uuid) -> Result<tasks::Model, IntelligenceError> {
     let ctx = tx.context();
-    let viewer = Viewer::resolve(tx).await?;
-    let task = visible_for_update(tx, &viewer, id).await?;
     // A colleague who shares the account sees the task but does not close it for its assignee.
-    viewer.check_act_for(task.assignee_user_id)?;
-    require_active(&task, "complete")?;
+    let task = assignees_active_task(tx, id, "complete").await?;
     let now = settings::load(tx, ctx.tenant_id()).await?.now;
     let mut model: tasks::ActiveModel = task.into();
     model.status = Set(TaskStatus::Completed);

@@ -4,7 +4,7 @@ use super::types::{InvoiceStatus, ListKind, OrderStatus, PaymentMethod};
 use crate::service::allocations::{self, AllocationInput};
 use crate::service::carts::Checkout;
 use crate::service::invoices::{self, NewPayment};
-use crate::service::lists::{NewList, NewListItem};
+use crate::service::lists::{ListChanges, NewList, NewListItem};
 use crate::service::orders::{self, DraftChanges, NewLine, NewOrder, OrderSort};
 use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
 use leora_tenancy::filter::any_of;
@@ -298,5 +298,23 @@ impl SetAllocationInput {
             period_end: self.period_end.0,
             quantity: self.quantity,
         })
+    }
+}
+
+/// Omitted fields stay as they are; `null` clears `description`.
+#[derive(InputObject)]
+pub struct UpdateListInput {
+    pub name: Option<String>,
+    pub kind: Option<ListKind>,
+    pub description: MaybeUndefined<String>,
+}
+
+impl UpdateListInput {
+    pub fn into_changes(self) -> ListChanges {
+        ListChanges {
+            name: self.name,
+            kind: self.kind.map(Into::into),
+            description: self.description.into(),
+        }
     }
 }

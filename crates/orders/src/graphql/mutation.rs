@@ -3,7 +3,7 @@
 
 use super::inputs::{
     CheckoutInput, CreateListInput, CreateOrderInput, ListItemInput, RecordPaymentInput,
-    SetAllocationInput, UpdateDraftOrderInput,
+    SetAllocationInput, UpdateDraftOrderInput, UpdateListInput,
 };
 use super::types::{Allocation, Cart, Invoice, Order, Payment, ProductList, ProductListItem};
 use crate::service::invoices::NewRefund;
@@ -272,6 +272,28 @@ impl OrdersMutation {
         Ok(ProductList(
             lists::create_list(session.tx(), new_list).await?,
         ))
+    }
+
+    /// Rename or redescribe a list: staff, or the portal user who owns it.
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    async fn update_list(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateListInput,
+    ) -> ApiResult<ProductList> {
+        let session = Session::of(ctx)?;
+        let list =
+            lists::update_list(session.tx(), parse_id("id", &id)?, input.into_changes()).await?;
+        Ok(ProductList(list))
+    }
+
+    /// Delete a list and its items: staff, or the portal user who owns it.
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    async fn delete_list(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
+        let session = Session::of(ctx)?;
+        lists::delete_list(session.tx(), parse_id("id", &id)?).await?;
+        Ok(true)
     }
 
     #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]

@@ -112,6 +112,15 @@ impl OrdersQuery {
     }
 
     /// Saved lists; a portal user sees its own customer's.
+    /// One saved list: staff see those of the accounts they see, a portal user its customer's.
+    #[graphql(guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersCreate)")]
+    async fn list(&self, ctx: &Context<'_>, id: ID) -> ApiResult<ProductList> {
+        let tx = Session::of(ctx)?.tx();
+        Ok(ProductList(
+            service::lists::list(tx, parse_id("id", &id)?).await?,
+        ))
+    }
+
     #[graphql(
         complexity = "cost::page(first, child_complexity)",
         guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersCreate)"

@@ -90,6 +90,55 @@ pub async fn create_list(tx: &TenantTx, input: NewList) -> Result<lists::Model, 
     Ok(list)
 }
 
+/// Changes to a list: `None` leaves a field as it is; `Some(None)` clears the description.
+#[derive(Debug, Clone, Default)]
+pub struct ListChanges {
+    pub name: Option<String>,
+    pub kind: Option<ListKind>,
+    pub description: Option<Option<String>>,
+}
+
+/// One list the transaction can see; any other → `NotFound`.
+pub async fn list(tx: &DatabaseTransaction, id: Uuid) -> Result<lists::Model, OrdersError> {
+    visible_list(tx, id, Lock::None).await
+}
+
+/// Renames or redescribes a list, with the rules of [`add_list_item`]: staff, or the portal user
+/// who owns it. `BadInput` on `name` or `description`.
+pub async fn update_list(
+    tx: &TenantTx,
+    id: Uuid,
+    changes: ListChanges,
+) -> Result<lists::Model, OrdersError> {
+    let name = changes
+        .name
+        .map(|name| validate::required_text("name", &name, MAX_NAME_CHARS))
+        .transpose()?;
+    let description = changes
+        .description
+        .map(|text| validate::optional_text("description", text, MAX_DESCRIPTION_CHARS))
+        .transpose()?;
+    let list = list_to_change(tx, id).await?;
+    let mut model: lists::ActiveModel = list.into();
+    if let Some(name) = name {
+        model.name = Set(name);
+    }
+    if let Some(kind) = changes.kind {
+        model.kind = Set(kind);
+    }
+    if let Some(description) = description {
+        model.description = Set(description);
+    }
+    Ok(model.update(tx).await?)
+}
+
+/// Deletes a list and its items, with the rules of [`add_list_item`].
+pub async fn delete_list(tx: &TenantTx, id: Uuid) -> Result<(), OrdersError> {
+    let list = list_to_change(tx, id).await?;
+    lists::Entity::delete_by_id(list.id).exec(tx).await?;
+    Ok(())
+}
+
 /// Puts a SKU on the list (at the end), or, if it is there already, sets its default quantity and
 /// note. A quantity outside 1‥[`MAX_QUANTITY`] → `BadInput` on `defaultQuantity`; an unknown SKU →
 /// `NotFound`, one not for sale → `BadInput`, on `skuId`.

@@ -412,6 +412,15 @@ export type CreateProductInput = {
   vintage?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type CreateRoleInput = {
+  audience: Audience;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** An identifier such as `buyer_lead`; a tenant role shadows a system role of the same name. */
+  name: Scalars['String']['input'];
+  /** Permission keys of the role's audience. */
+  permissions?: Array<Scalars['String']['input']>;
+};
+
 export type CreateSkuInput = {
   basePrice: Scalars['Money']['input'];
   code: Scalars['String']['input'];
@@ -871,6 +880,8 @@ export type Mutation = {
   createOrder?: Maybe<Order>;
   createPortalUser?: Maybe<PortalUser>;
   createProduct?: Maybe<Product>;
+  /** A role of the tenant's own: a named set of permissions of one audience. */
+  createRole?: Maybe<Role>;
   createSku?: Maybe<Sku>;
   /**
    * Adds a rate; a window overlapping another rate of the same state and category is a
@@ -895,6 +906,8 @@ export type Mutation = {
   /** Delete a list and its items: staff, or the portal user who owns it. */
   deleteList?: Maybe<Scalars['Boolean']['output']>;
   deletePriceListEntry?: Maybe<Scalars['Boolean']['output']>;
+  /** Delete one of the tenant's roles that nobody holds (`CONFLICT` while anyone does). */
+  deleteRole?: Maybe<Scalars['Boolean']['output']>;
   deleteStateTaxRate?: Maybe<Scalars['Boolean']['output']>;
   /** Deletes a subscription with its delivery history. */
   deleteWebhookSubscription?: Maybe<Scalars['Boolean']['output']>;
@@ -966,6 +979,7 @@ export type Mutation = {
   /** Records the regulator's acceptance or rejection of a submitted filing. */
   reviewComplianceFiling?: Maybe<ComplianceFiling>;
   revokeIntegrationToken?: Maybe<IntegrationToken>;
+  revokePortalRole?: Maybe<PortalUser>;
   revokeRole?: Maybe<User>;
   /**
    * Replaces the signing secret at once; the new one is in the answer, the only time it is
@@ -1010,11 +1024,15 @@ export type Mutation = {
   /** Rename or redescribe a list: staff, or the portal user who owns it. */
   updateList?: Maybe<ProductList>;
   updateProduct?: Maybe<Product>;
+  /** Change one of the tenant's roles; system roles are read-only. */
+  updateRole?: Maybe<Role>;
   updateSku?: Maybe<Sku>;
   updateStateTaxRate?: Maybe<StateTaxRate>;
   updateSupplier?: Maybe<Supplier>;
   /** Edits an open or in-progress task: its assignee, their manager or an admin. */
   updateTask?: Maybe<Task>;
+  /** Change a staff member's name, email or manager (never a loop of managers). */
+  updateUser?: Maybe<User>;
   updateWebhookSubscription?: Maybe<WebhookSubscription>;
   upsertPriceListEntry?: Maybe<PriceListEntry>;
   /**
@@ -1139,6 +1157,11 @@ export type MutationCreateProductArgs = {
 };
 
 
+export type MutationCreateRoleArgs = {
+  input: CreateRoleInput;
+};
+
+
 export type MutationCreateSkuArgs = {
   input: CreateSkuInput;
 };
@@ -1200,6 +1223,11 @@ export type MutationDeleteListArgs = {
 
 
 export type MutationDeletePriceListEntryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteRoleArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1327,6 +1355,12 @@ export type MutationRevokeIntegrationTokenArgs = {
 };
 
 
+export type MutationRevokePortalRoleArgs = {
+  portalUserId: Scalars['ID']['input'];
+  role: Scalars['String']['input'];
+};
+
+
 export type MutationRevokeRoleArgs = {
   role: Scalars['String']['input'];
   userId: Scalars['ID']['input'];
@@ -1417,6 +1451,12 @@ export type MutationUpdateProductArgs = {
 };
 
 
+export type MutationUpdateRoleArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateRoleInput;
+};
+
+
 export type MutationUpdateSkuArgs = {
   id: Scalars['ID']['input'];
   input: UpdateSkuInput;
@@ -1438,6 +1478,12 @@ export type MutationUpdateSupplierArgs = {
 export type MutationUpdateTaskArgs = {
   id: Scalars['ID']['input'];
   input: UpdateTaskInput;
+};
+
+
+export type MutationUpdateUserArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateUserInput;
 };
 
 
@@ -2055,6 +2101,8 @@ export type Query = {
    */
   tasks: TaskConnection;
   unreadNotificationCount: Scalars['Int']['output'];
+  /** One staff member. */
+  user: User;
   /** The distributor's staff. */
   users: UserConnection;
   /** Deliveries, newest first; `statuses: [FAILED, DEAD]` finds the failing and dead ones. */
@@ -2276,6 +2324,11 @@ export type QueryTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TaskFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryUserArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -2744,6 +2797,13 @@ export type UpdateProductInput = {
   vintage?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Omitted fields stay as they are; `permissions` replaces the whole set. */
+export type UpdateRoleInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  permissions?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
 export type UpdateSkuInput = {
   basePrice?: InputMaybe<Scalars['Money']['input']>;
   code?: InputMaybe<Scalars['String']['input']>;
@@ -2785,6 +2845,13 @@ export type UpdateTaskInput = {
   dueAt?: InputMaybe<Scalars['DateTime']['input']>;
   priority?: InputMaybe<Priority>;
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Omitted fields stay as they are; `managerId: null` removes the manager. */
+export type UpdateUserInput = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  fullName?: InputMaybe<Scalars['String']['input']>;
+  managerId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type UpdateWebhookSubscriptionInput = {

@@ -16,5 +16,6 @@ mod price_book;
 mod promises;
 mod refunds;
 mod resources;
+mod roles_and_users;
 mod rows;
 mod support;

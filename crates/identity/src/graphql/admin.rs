@@ -1,11 +1,11 @@
 //! Administration of staff, portal users and roles. Every field is guarded; the service functions
 //! hold the rules (audiences, uniqueness) and RLS confines portal admins to their own customer.
 
-use super::types::{Permission, PortalUser, Role, User, UserStatus};
+use super::types::{Audience, Permission, PortalUser, Role, User, UserStatus};
 use crate::entities::enums::UserStatus as StoredUserStatus;
 use crate::entities::{portal_users, users};
-use crate::service::admin::{self, NewPortalUser, NewUser};
-use async_graphql::{Context, ID, InputObject, Object};
+use crate::service::admin::{self, NewPortalUser, NewRole, NewUser, RoleChanges, UserChanges};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
@@ -59,11 +59,60 @@ pub struct CreatePortalUserInput {
     pub roles: Vec<String>,
 }
 
+#[derive(InputObject)]
+pub struct CreateRoleInput {
+    /// An identifier such as `buyer_lead`; a tenant role shadows a system role of the same name.
+    pub name: String,
+    pub description: Option<String>,
+    pub audience: Audience,
+    /// Permission keys of the role's audience.
+    #[graphql(default)]
+    pub permissions: Vec<String>,
+}
+
+/// Omitted fields stay as they are; `permissions` replaces the whole set.
+#[derive(InputObject)]
+pub struct UpdateRoleInput {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub permissions: Option<Vec<String>>,
+}
+
+/// Omitted fields stay as they are; `managerId: null` removes the manager.
+#[derive(InputObject)]
+pub struct UpdateUserInput {
+    pub full_name: Option<String>,
+    pub email: Option<String>,
+    pub manager_id: MaybeUndefined<ID>,
+}
+
+impl UpdateUserInput {
+    fn into_changes(self) -> ApiResult<UserChanges> {
+        let manager_id = match self.manager_id {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(id) => Some(Some(parse_id("managerId", &id)?)),
+        };
+        Ok(UserChanges {
+            full_name: self.full_name,
+            email: self.email,
+            manager_id,
+        })
+    }
+}
+
 #[derive(Default)]
 pub struct AdminQuery;
 
 #[Object]
 impl AdminQuery {
+    /// One staff member.
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn user(&self, ctx: &Context<'_>, id: ID) -> ApiResult<User> {
+        let session = Session::of(ctx)?;
+        Ok(User(admin::user(session.tx(), parse_id("id", &id)?).await?))
+    }
+
     /// The distributor's staff.
     #[graphql(
         complexity = "cost::page(first, child_complexity)",
@@ -191,6 +240,59 @@ impl AdminMutation {
         ))
     }
 
+    /// Change a staff member's name, email or manager (never a loop of managers).
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn update_user(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateUserInput,
+    ) -> ApiResult<User> {
+        let session = Session::of(ctx)?;
+        let user =
+            admin::update_user(session.tx(), parse_id("id", &id)?, input.into_changes()?).await?;
+        Ok(User(user))
+    }
+
+    /// A role of the tenant's own: a named set of permissions of one audience.
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn create_role(&self, ctx: &Context<'_>, input: CreateRoleInput) -> ApiResult<Role> {
+        let session = Session::of(ctx)?;
+        let role = NewRole {
+            name: input.name,
+            description: input.description,
+            audience: input.audience.into(),
+            permissions: input.permissions,
+        };
+        Ok(Role(admin::create_role(session.tx(), role).await?))
+    }
+
+    /// Change one of the tenant's roles; system roles are read-only.
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn update_role(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateRoleInput,
+    ) -> ApiResult<Role> {
+        let session = Session::of(ctx)?;
+        let changes = RoleChanges {
+            name: input.name,
+            description: input.description,
+            permissions: input.permissions,
+        };
+        let role = admin::update_role(session.tx(), parse_id("id", &id)?, changes).await?;
+        Ok(Role(role))
+    }
+
+    /// Delete one of the tenant's roles that nobody holds (`CONFLICT` while anyone does).
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn delete_role(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
+        let session = Session::of(ctx)?;
+        admin::delete_role(session.tx(), parse_id("id", &id)?).await?;
+        Ok(true)
+    }
+
     #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
     async fn assign_role(&self, ctx: &Context<'_>, user_id: ID, role: String) -> ApiResult<User> {
         let session = Session::of(ctx)?;
@@ -217,6 +319,20 @@ impl AdminMutation {
         let session = Session::of(ctx)?;
         let portal_user_id = parse_id("portalUserId", &portal_user_id)?;
         admin::assign_portal_role(session.tx(), portal_user_id, &role).await?;
+        let user = admin::portal_user(session.tx(), portal_user_id).await?;
+        Ok(PortalUser(user))
+    }
+
+    #[graphql(guard = "StaffOrPortal(Perm::UsersManage, Perm::PortalUsersManage)")]
+    async fn revoke_portal_role(
+        &self,
+        ctx: &Context<'_>,
+        portal_user_id: ID,
+        role: String,
+    ) -> ApiResult<PortalUser> {
+        let session = Session::of(ctx)?;
+        let portal_user_id = parse_id("portalUserId", &portal_user_id)?;
+        admin::revoke_portal_role(session.tx(), portal_user_id, &role).await?;
         let user = admin::portal_user(session.tx(), portal_user_id).await?;
         Ok(PortalUser(user))
     }

@@ -9,6 +9,8 @@
 mod accounts;
 mod directory;
 mod input;
+mod profiles;
+mod role_definitions;
 mod roles;
 
 pub use accounts::{
@@ -16,6 +18,8 @@ pub use accounts::{
     set_user_status,
 };
 pub use directory::{PortalUserFilter, permissions, portal_user, portal_users, roles, user, users};
+pub use profiles::{UserChanges, update_user};
+pub use role_definitions::{NewRole, RoleChanges, create_role, delete_role, update_role};
 pub use roles::{
     assign_portal_role, assign_role, permissions_of_roles, revoke_portal_role, revoke_role,
     roles_of_portal_users, roles_of_users,

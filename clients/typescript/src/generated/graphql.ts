@@ -981,6 +981,8 @@ export type Mutation = {
   revokeIntegrationToken?: Maybe<IntegrationToken>;
   revokePortalRole?: Maybe<PortalUser>;
   revokeRole?: Maybe<User>;
+  /** Sign one of your sessions out (`NOT_FOUND` if it is not yours or already over). */
+  revokeSession?: Maybe<Scalars['Boolean']['output']>;
   /**
    * Replaces the signing secret at once; the new one is in the answer, the only time it is
    * shown.
@@ -1364,6 +1366,11 @@ export type MutationRevokePortalRoleArgs = {
 export type MutationRevokeRoleArgs = {
   role: Scalars['String']['input'];
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeSessionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -2057,6 +2064,8 @@ export type Query = {
   lists: ProductListConnection;
   /** The signed-in principal. */
   me: Me;
+  /** Your live sessions (at most 100), the most recently refreshed first. */
+  mySessions: Array<SignedInSession>;
   /** Your notifications, newest first (staff and portal users alike). */
   notifications: NotificationConnection;
   order: Order;
@@ -2481,6 +2490,18 @@ export type SetAllocationInput = {
   /** Units the customer may order in the period. */
   quantity: Scalars['Int']['input'];
   skuId: Scalars['ID']['input'];
+};
+
+export type SignedInSession = {
+  __typename?: 'SignedInSession';
+  /** Whether this is the session the request came with. */
+  current: Scalars['Boolean']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  ipAddress?: Maybe<Scalars['String']['output']>;
+  lastRefreshedAt: Scalars['DateTime']['output'];
+  signedInAt: Scalars['DateTime']['output'];
+  userAgent?: Maybe<Scalars['String']['output']>;
 };
 
 export type Sku = {

@@ -281,3 +281,69 @@ async fn a_portal_role_is_taken_back() {
         .await;
     assert_eq!(internal.code(), "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn a_person_lists_their_sessions_and_signs_one_device_out() {
+    let app = app().await;
+    let laptop = app.token("rep@acme.test").await;
+    let phone = app.token("rep@acme.test").await;
+    let admin = app.token("admin@acme.test").await;
+    let listed = app
+        .ask(
+            &laptop,
+            "{ mySessions { id current signedInAt expiresAt } }",
+        )
+        .await;
+    let sessions = data(&listed, "mySessions").as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 2, "{}", listed.body);
+    assert_eq!(
+        sessions
+            .iter()
+            .filter(|s| s["current"] == json!(true))
+            .count(),
+        1
+    );
+    let other = sessions
+        .iter()
+        .find(|s| s["current"] == json!(false))
+        .unwrap()["id"]
+        .clone();
+    let revoke = "mutation($id: ID!) { revokeSession(id: $id) }";
+    // Someone else's session is not theirs to end.
+    let admins = app.ask(&admin, "{ mySessions { id } }").await;
+    let admins_id = data(&admins, "mySessions")[0]["id"].clone();
+    assert_eq!(
+        app.graphql(Some(&laptop), revoke, json!({ "id": admins_id }))
+            .await
+            .code(),
+        "NOT_FOUND"
+    );
+    let ended = app
+        .graphql(Some(&laptop), revoke, json!({ "id": other }))
+        .await;
+    assert_eq!(data(&ended, "revokeSession"), &json!(true));
+    assert_eq!(
+        app.ask(&phone, "{ me { kind } }").await.code(),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        app.graphql(Some(&laptop), revoke, json!({ "id": other }))
+            .await
+            .code(),
+        "NOT_FOUND"
+    );
+    let left = app.ask(&laptop, "{ mySessions { current } }").await;
+    assert_eq!(data(&left, "mySessions"), &json!([{ "current": true }]));
+    assert_eq!(
+        data(
+            &app.ask(&admin, "{ mySessions { id } }").await,
+            "mySessions"
+        )
+        .as_array()
+        .map(Vec::len),
+        Some(1)
+    );
+    let buyer = app.portal_token().await;
+    let own = app.ask(&buyer, "{ mySessions { current } }").await;
+    assert_eq!(data(&own, "mySessions"), &json!([{ "current": true }]));
+}

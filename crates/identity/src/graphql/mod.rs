@@ -3,17 +3,19 @@
 
 mod admin;
 mod auth;
+mod devices;
 mod loaders;
 mod types;
 
 pub use admin::{AdminMutation, AdminQuery};
 pub use auth::{AuthMutation, AuthQuery, AuthSettings, TenantHint};
+pub use devices::{DevicesMutation, DevicesQuery};
 pub use types::User;
 
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
-pub struct IdentityQuery(AuthQuery, AdminQuery);
+pub struct IdentityQuery(AuthQuery, AdminQuery, DevicesQuery);
 
 #[derive(MergedObject, Default)]
-pub struct IdentityMutation(AuthMutation, AdminMutation);
+pub struct IdentityMutation(AuthMutation, AdminMutation, DevicesMutation);

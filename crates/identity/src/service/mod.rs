@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod demo;
+pub mod devices;
 pub mod password_change;
 pub mod passwords;
 mod refresh_token;

@@ -250,13 +250,14 @@ pub(super) async fn mark_rotated(
         .map(drop)
 }
 
+/// Ends one session family of the principal; returns how many of its sessions were still open.
 pub(super) async fn revoke_family(
     tx: &DatabaseTransaction,
     kind: PrincipalKind,
     principal_id: Uuid,
     family_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<u64, DbErr> {
     let t = tables(kind);
     let sql = format!(
         "UPDATE {sessions} SET revoked_at = $3 \
@@ -264,9 +265,7 @@ pub(super) async fn revoke_family(
         sessions = t.sessions,
         owner = t.owner,
     );
-    execute(tx, sql, [principal_id.into(), family_id.into(), now.into()])
-        .await
-        .map(drop)
+    execute(tx, sql, [principal_id.into(), family_id.into(), now.into()]).await
 }
 
 pub(crate) async fn revoke_all_sessions(
@@ -398,4 +397,42 @@ pub(super) async fn access(
         claims.cid.into(),
     ];
     Access::find_by_statement(stmt(&sql, values)).one(tx).await
+}
+
+/// A signed-in device: one session family, from its sign-in to its latest refresh.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SessionFamily {
+    pub id: Uuid,
+    pub signed_in_at: DateTime<Utc>,
+    pub last_refreshed_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub user_agent: Option<String>,
+    pub ip_address: Option<String>,
+}
+
+/// The principal's live session families (a session neither rotated, revoked nor expired), the
+/// most recently refreshed first, at most `limit`.
+pub(super) async fn live_families(
+    tx: &DatabaseTransaction,
+    kind: PrincipalKind,
+    principal_id: Uuid,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<SessionFamily>, DbErr> {
+    let t = tables(kind);
+    let sql = format!(
+        "SELECT family_id AS id, min(created_at) AS signed_in_at, \
+                max(created_at) AS last_refreshed_at, max(expires_at) AS expires_at, \
+                (array_agg(user_agent ORDER BY created_at DESC))[1] AS user_agent, \
+                (array_agg(ip_address ORDER BY created_at DESC))[1] AS ip_address \
+           FROM {sessions} WHERE {owner} = $1 \
+          GROUP BY family_id \
+         HAVING bool_or(rotated_at IS NULL AND revoked_at IS NULL AND expires_at > $2) \
+          ORDER BY max(created_at) DESC LIMIT $3",
+        sessions = t.sessions,
+        owner = t.owner,
+    );
+    SessionFamily::find_by_statement(stmt(&sql, [principal_id.into(), now.into(), limit.into()]))
+        .all(tx)
+        .await
 }

@@ -393,6 +393,7 @@ fn every_type_a_client_caches_has_an_id() {
         "PaymentRefunded",
         "WebhookSigningSecret",
         "HealthRunSummary",
+        "PasswordReset",
         "Permission",
         "StateFilingCalendar",
         "Me",

@@ -11,6 +11,7 @@ mod identity;
 mod low_stock;
 mod metrics;
 mod orders;
+mod password_reset;
 mod promises;
 mod refunds;
 mod resources;

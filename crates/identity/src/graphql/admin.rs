@@ -1,10 +1,11 @@
 //! Administration of staff, portal users and roles. Every field is guarded; the service functions
 //! hold the rules (audiences, uniqueness) and RLS confines portal admins to their own customer.
 
-use super::types::{Permission, PortalUser, Role, User, UserStatus};
+use super::types::{PasswordReset, Permission, PortalUser, Role, User, UserStatus};
 use crate::entities::enums::UserStatus as StoredUserStatus;
 use crate::entities::{portal_users, users};
 use crate::service::admin::{self, NewPortalUser, NewUser};
+use crate::service::password_reset::{self, RESET_TOKEN_TTL};
 use async_graphql::{Context, ID, InputObject, Object};
 use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::cost;
@@ -189,6 +190,23 @@ impl AdminMutation {
         Ok(PortalUser(
             admin::set_portal_user_status(session.tx(), portal_user_id, status.into()).await?,
         ))
+    }
+
+    /// Issue a single-use token with which the member of staff `userId` sets a new password
+    /// (`resetPassword`), valid for an hour; an earlier token of theirs stops working. Hand it to
+    /// them yourself: the `user.password_reset_requested` event does not carry it. A disabled
+    /// account is refused (`BAD_USER_INPUT` on `userId`).
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn issue_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        user_id: ID,
+    ) -> ApiResult<PasswordReset> {
+        let session = Session::of(ctx)?;
+        let user_id = parse_id("userId", &user_id)?;
+        let issued =
+            password_reset::issue_password_reset(session.tx(), user_id, RESET_TOKEN_TTL).await?;
+        Ok(PasswordReset(issued))
     }
 
     #[graphql(guard = "RequirePermission(Perm::UsersManage)")]

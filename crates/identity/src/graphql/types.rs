@@ -4,6 +4,7 @@
 use super::loaders::{PortalUserRoles, RolePermissions, UserRoles};
 use crate::entities::enums::{RoleAudience, UserStatus as StoredUserStatus};
 use crate::entities::{permissions, portal_users, roles, users};
+use crate::service::password_reset::IssuedReset;
 use crate::service::sessions::IssuedTokens;
 use crate::service::tokens::PrincipalKind as TokenPrincipalKind;
 use async_graphql::{Context, ID, Object};
@@ -41,6 +42,22 @@ impl AuthPayload {
 
     async fn token_type(&self) -> &'static str {
         "Bearer"
+    }
+}
+
+/// A password-reset token from `issuePasswordReset`, to hand to the user, who sets a password
+/// with `resetPassword(token, newPassword)`. Shown only now: Leora keeps only its hash.
+pub struct PasswordReset(pub IssuedReset);
+
+#[Object]
+impl PasswordReset {
+    /// Single use, until `expiresAt`; issuing another one for the same user replaces it.
+    async fn token(&self) -> &str {
+        &self.0.token
+    }
+
+    async fn expires_at(&self) -> Instant {
+        self.0.expires_at.into()
     }
 }
 

@@ -3,8 +3,10 @@
 pub mod admin;
 pub mod demo;
 pub mod password_change;
+pub mod password_reset;
 pub mod passwords;
 mod refresh_token;
+mod secret;
 mod session_store;
 pub mod sessions;
 pub mod sign_in_failures;

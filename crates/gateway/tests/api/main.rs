@@ -17,3 +17,4 @@ mod refunds;
 mod resources;
 mod rows;
 mod support;
+mod tenant_commands;

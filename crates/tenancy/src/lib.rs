@@ -11,6 +11,7 @@ pub mod error;
 pub mod filter;
 pub mod graphql;
 pub mod operator;
+pub mod portal;
 pub mod rows;
 pub mod search;
 pub mod sql;

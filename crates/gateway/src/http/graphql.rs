@@ -415,7 +415,8 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
         Ok(principal) => {
             let permissions =
                 PermissionSet::from_keys(principal.permissions.iter().map(String::as_str));
-            let session = Session::new(claims.sid, principal.roles, permissions, Arc::new(tx));
+            let session = Session::new(claims.sid, principal.roles, permissions, Arc::new(tx))
+                .with_portal_features(principal.portal_features);
             Ok(Identified {
                 scope: RequestScope::Authenticated(session),
                 claims: Some(claims),

@@ -394,6 +394,8 @@ fn every_type_a_client_caches_has_an_id() {
         "WebhookSigningSecret",
         "HealthRunSummary",
         "PasswordReset",
+        "PortalFeatures",
+        "LineDiscountLimit",
         "Permission",
         "StateFilingCalendar",
         "Me",

@@ -1,19 +1,22 @@
 //! The identity API: sign-in and sessions (`login`, `portalLogin`, `refreshSession`, `logout`,
-//! `me`) and administration of users, portal users and roles.
+//! `me`, password resets), administration of users, portal users and roles, and the tenant and
+//! its settings.
 
 mod admin;
 mod auth;
 mod loaders;
+mod tenant;
 mod types;
 
 pub use admin::{AdminMutation, AdminQuery};
 pub use auth::{AuthMutation, AuthQuery, AuthSettings, TenantHint};
+pub use tenant::{TenantMutation, TenantQuery};
 pub use types::User;
 
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
-pub struct IdentityQuery(AuthQuery, AdminQuery);
+pub struct IdentityQuery(AuthQuery, AdminQuery, TenantQuery);
 
 #[derive(MergedObject, Default)]
-pub struct IdentityMutation(AuthMutation, AdminMutation);
+pub struct IdentityMutation(AuthMutation, AdminMutation, TenantMutation);

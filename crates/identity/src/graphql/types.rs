@@ -9,6 +9,7 @@ use crate::service::sessions::IssuedTokens;
 use crate::service::tokens::PrincipalKind as TokenPrincipalKind;
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::Principal;
+use leora_tenancy::entities::tenants::TenantStatus as StoredTenantStatus;
 use leora_tenancy::graphql::Instant;
 use leora_tenancy::graphql::{ApiResult, Permission as Perm, ResolverError, Session};
 use leora_tenancy::mirror_enum;
@@ -19,6 +20,10 @@ mirror_enum!(
     Audience <=> RoleAudience { Internal, Portal }
 );
 mirror_enum!(PrincipalKind <=> TokenPrincipalKind { User, PortalUser });
+mirror_enum!(
+    /// A suspended or cancelled distributor is shut out: no one signs in to it.
+    TenantStatus <=> StoredTenantStatus { Active, Suspended, Cancelled }
+);
 
 /// Tokens from `login`, `portalLogin` and `refreshSession`.
 pub struct AuthPayload(pub IssuedTokens);
@@ -227,5 +232,9 @@ impl Tenant {
 
     async fn name(&self) -> &str {
         &self.0.name
+    }
+
+    async fn status(&self) -> TenantStatus {
+        self.0.status.into()
     }
 }

@@ -12,6 +12,7 @@ pub mod sessions;
 pub mod sign_in_failures;
 pub mod sign_in_limit;
 pub mod signed_in;
+pub mod tenant_settings;
 pub mod tokens;
 mod transaction;
 

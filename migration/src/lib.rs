@@ -42,6 +42,7 @@ mod m20261204_000011_order_obligations;
 mod m20261204_000012_payment_refunds;
 mod m20261204_000013_account_scope;
 mod m20261204_000014_allocations;
+mod m20261204_000015_password_resets;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -58,7 +59,7 @@ type NewMigration = fn() -> Box<dyn MigrationTrait>;
 
 /// Every migration in order, with its `up` SQL: the one list both the migrator and the
 /// fingerprint read, so neither can miss a migration the other has.
-const MIGRATIONS: [(NewMigration, UpSql); 14] = [
+const MIGRATIONS: [(NewMigration, UpSql); 15] = [
     (
         || Box::new(m20261125_000001_schema::Migration),
         UpSql::ForRole(m20261125_000001_schema::up_sql),
@@ -114,6 +115,10 @@ const MIGRATIONS: [(NewMigration, UpSql); 14] = [
     (
         || Box::new(m20261204_000014_allocations::Migration),
         UpSql::ForRole(m20261204_000014_allocations::up_sql),
+    ),
+    (
+        || Box::new(m20261204_000015_password_resets::Migration),
+        UpSql::ForRole(m20261204_000015_password_resets::up_sql),
     ),
 ];
 

@@ -40,6 +40,46 @@ enum Command {
     /// Seed the Well Crafted demo tenant (idempotent), or with --synthetic generate benchmark
     /// tenants `synthetic-000` … (existing ones are kept).
     Seed(SeedArgs),
+    /// Create, list, suspend and reactivate tenants (through DIRECT_URL when set).
+    Tenants {
+        #[command(subcommand)]
+        command: TenantsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TenantsCommand {
+    /// Create a tenant, its settings and its first admin; prints the admin's single-use
+    /// set-password token (valid 24 hours), which is shown nowhere else.
+    Create {
+        /// Lower-case letters and digits, words joined by hyphens (the tenant's sign-in name).
+        #[arg(long)]
+        slug: String,
+        /// The distributor's name.
+        #[arg(long)]
+        name: String,
+        /// The first admin's email.
+        #[arg(long)]
+        admin_email: String,
+        /// An IANA time zone (default America/Los_Angeles): the tenant's calendar.
+        #[arg(long)]
+        timezone: Option<String>,
+        /// An ISO 4217 code, three capital letters (default USD).
+        #[arg(long)]
+        currency: Option<String>,
+    },
+    /// List every tenant: slug, name, status, created.
+    List,
+    /// Shut a tenant out at once (sessions, sign-in, jobs, webhooks); nothing is deleted.
+    Suspend {
+        #[arg(long)]
+        slug: String,
+    },
+    /// Make a suspended (or cancelled) tenant active again.
+    Activate {
+        #[arg(long)]
+        slug: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -111,6 +151,7 @@ async fn run(command: Command) -> Result<(), StartupError> {
             let worker = worker_config(&config);
             Ok(leora_integrations::run_worker(db, worker, shutdown_signal()).await?)
         }
+        Command::Tenants { command } => tenants(&config, command).await,
         Command::Migrate => {
             let url = startup::database_url(&config).await?;
             startup::migrate(&config, &url).await?;
@@ -138,6 +179,38 @@ async fn seed(config: &Config, args: SeedArgs) -> Result<(), StartupError> {
         commands::seed_demo(&owner, &db).await?;
         commands::print_demo_credentials(&announcement(config, false))
     }
+}
+
+async fn tenants(config: &Config, command: TenantsCommand) -> Result<(), StartupError> {
+    use commands::tenants;
+    // The command's output is its result (for `create`, the only copy of the admin's token):
+    // stdout, never the log.
+    let mut out = std::io::stdout();
+    let owner = startup::owner_connection(config).await?;
+    match command {
+        TenantsCommand::Create {
+            slug,
+            name,
+            admin_email,
+            timezone,
+            currency,
+        } => {
+            let pool = startup::prepare_database(config).await?;
+            let db = leora_tenancy::TenantDb::new(pool, config.app_role.clone());
+            let input = tenants::CreateTenant {
+                slug,
+                name,
+                admin_email,
+                timezone,
+                currency,
+            };
+            tenants::create(&owner, &db, input, &mut out).await?;
+        }
+        TenantsCommand::List => tenants::list(&owner, &mut out).await?,
+        TenantsCommand::Suspend { slug } => tenants::suspend(&owner, &slug, &mut out).await?,
+        TenantsCommand::Activate { slug } => tenants::activate(&owner, &slug, &mut out).await?,
+    }
+    Ok(())
 }
 
 fn announcement(config: &Config, serving: bool) -> commands::Announcement {

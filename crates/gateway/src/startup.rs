@@ -38,6 +38,8 @@ pub enum StartupError {
     MigrationStatus(DbErr),
     #[error("seeding failed: {0}")]
     Seed(leora_seed::SeedError),
+    #[error(transparent)]
+    Tenants(#[from] crate::commands::tenants::TenantsError),
     #[error("cannot write the output: {source}")]
     Output { source: std::io::Error },
     #[error("cannot listen on {addr}: {source}")]

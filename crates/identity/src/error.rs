@@ -27,6 +27,10 @@ pub enum IdentityError {
     TenantInactive,
     #[error("the refresh token was already used; every session of this login has been ended")]
     RefreshTokenReused,
+    /// A password-reset token that is malformed, unknown, used, expired, or whose account or
+    /// tenant can no longer use it: one answer for all, so that it tells nothing of which.
+    #[error("the reset token is invalid or has expired: ask for a new one")]
+    ResetTokenInvalid,
     #[error("too many sign-in attempts from this address; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error(transparent)]
@@ -70,6 +74,7 @@ impl ApiError for IdentityError {
             | Self::TenantInactive
             | Self::RefreshTokenReused => ErrorCode::Unauthenticated,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::ResetTokenInvalid => ErrorCode::BadUserInput,
             Self::Refused(refusal) => refusal.code(),
             Self::Forbidden { .. } => ErrorCode::Forbidden,
             Self::Tenancy(error) => error.code(),
@@ -79,6 +84,7 @@ impl ApiError for IdentityError {
 
     fn field(&self) -> Option<&str> {
         match self {
+            Self::ResetTokenInvalid => Some("token"),
             Self::Refused(refusal) => refusal.field(),
             Self::Tenancy(error) => error.field(),
             _ => None,

@@ -23,6 +23,9 @@ pub enum EventType {
     InventoryLow,
     InventoryAdjusted,
     AccountAtRisk,
+    /// An admin (or the operator's `leora tenants create`) issued a password-reset token for a
+    /// member of staff. The payload never carries the token (docs/webhooks.md).
+    UserPasswordResetRequested,
 }
 
 impl EventType {
@@ -36,6 +39,7 @@ impl EventType {
         Self::InventoryLow,
         Self::InventoryAdjusted,
         Self::AccountAtRisk,
+        Self::UserPasswordResetRequested,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,6 +53,7 @@ impl EventType {
             Self::InventoryLow => "inventory.low",
             Self::InventoryAdjusted => "inventory.adjusted",
             Self::AccountAtRisk => "account.at_risk",
+            Self::UserPasswordResetRequested => "user.password_reset_requested",
         }
     }
 

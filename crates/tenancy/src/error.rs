@@ -142,6 +142,9 @@ pub fn shortfall(
 pub enum TenancyError {
     #[error("no active tenant with slug {slug:?}")]
     TenantNotFound { slug: String },
+    /// An operator's tenant command refused its input (`crate::operator`).
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("the pooled connection was inside another transaction")]
@@ -154,9 +157,17 @@ impl ApiError for TenancyError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::TenantNotFound { .. } => ErrorCode::NotFound,
+            Self::Refused(refusal) => refusal.code(),
             Self::Database(_) | Self::InheritedTransaction | Self::TransactionTask(_) => {
                 ErrorCode::Internal
             }
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            Self::Refused(refusal) => refusal.field(),
+            _ => None,
         }
     }
 }

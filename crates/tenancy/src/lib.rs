@@ -1,7 +1,8 @@
 //! Tenancy: the tenant and principal of a request, the one way to open a tenant-scoped transaction
 //! (`with_tenant`), the start-up check that row-level security really applies, the error
-//! vocabulary every crate maps its errors onto, and the raw-SQL statement, constraint-violation,
-//! list-filter and input-check helpers every crate shares.
+//! vocabulary every crate maps its errors onto, the raw-SQL statement, constraint-violation,
+//! list-filter and input-check helpers every crate shares, and what an operator does to tenants
+//! through the owner connection (`operator`).
 
 pub mod context;
 pub mod db;
@@ -9,6 +10,8 @@ pub mod entities;
 pub mod error;
 pub mod filter;
 pub mod graphql;
+pub mod operator;
+pub mod portal;
 pub mod rows;
 pub mod search;
 pub mod sql;

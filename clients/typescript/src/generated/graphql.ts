@@ -691,7 +691,11 @@ export type Invoice = {
   issuedAt: Scalars['DateTime']['output'];
   order: Order;
   paidAt?: Maybe<Scalars['DateTime']['output']>;
-  payments: Array<Payment>;
+  /**
+   * The payments applied to the invoice. `null` with `FORBIDDEN` for a portal user while the
+   * portal's payments are turned off (the invoice itself stays readable).
+   */
+  payments?: Maybe<Array<Payment>>;
   /** As of today on the tenant's calendar: an unpaid invoice past its due date reads as overdue. */
   status: InvoiceStatus;
   subtotal: Scalars['Money']['output'];
@@ -774,6 +778,20 @@ export type LicenseExpiryEdge = {
   cursor: Scalars['String']['output'];
   /** The item at the end of the edge */
   node: LicenseExpiry;
+};
+
+export type LineDiscountLimit = {
+  __typename?: 'LineDiscountLimit';
+  /** In percent of the line before discount (`"10"` is 10 %). */
+  percent: Scalars['Decimal']['output'];
+  role: Scalars['String']['output'];
+};
+
+export type LineDiscountLimitInput = {
+  /** 0 to 100, at most 2 decimal places. */
+  percent: Scalars['Decimal']['input'];
+  /** An internal role's name (`sales_rep`, or one of the distributor's own roles). */
+  role: Scalars['String']['input'];
 };
 
 export type ListItemInput = {
@@ -926,6 +944,13 @@ export type Mutation = {
    */
   issueInvoice?: Maybe<Invoice>;
   /**
+   * Issue a single-use token with which the member of staff `userId` sets a new password
+   * (`resetPassword`), valid for an hour; an earlier token of theirs stops working. Hand it to
+   * them yourself: the `user.password_reset_requested` event does not carry it. A disabled
+   * account is refused (`BAD_USER_INPUT` on `userId`).
+   */
+  issuePasswordReset?: Maybe<PasswordReset>;
+  /**
    * Records a visit, call, email, tasting or sample pull. A pull beyond the rep's monthly
    * allowance is recorded with `sampleApprovalStatus: PENDING` until a manager decides it.
    */
@@ -974,6 +999,14 @@ export type Mutation = {
    * manager or an admin.
    */
   rescheduleCall?: Maybe<CallPlan>;
+  /**
+   * Set a password with a token from `issuePasswordReset` (or from the operator's
+   * `leora tenants create`), without signing in: the token names its tenant. `newPassword`
+   * needs at least 8 characters. The token is used up, an invited account becomes active, and
+   * every session of the user ends; sign in with the new password. A token that is unknown,
+   * used or expired gets one answer, `BAD_USER_INPUT` on `token`. Answers true.
+   */
+  resetPassword?: Maybe<Scalars['Boolean']['output']>;
   /** Reactivates a paused or disabled subscription; deliveries queued before are sent. */
   resumeWebhookSubscription?: Maybe<WebhookSubscription>;
   /** Records the regulator's acceptance or rejection of a submitted filing. */
@@ -1033,6 +1066,14 @@ export type Mutation = {
   updateSupplier?: Maybe<Supplier>;
   /** Edits an open or in-progress task: its assignee, their manager or an admin. */
   updateTask?: Maybe<Task>;
+  /**
+   * Change the distributor's settings (permission `users.manage`). Every field is optional: a
+   * field left out (or `null`) keeps its value; `lineDiscountLimits` sets the roles it names
+   * and keeps the others; `portalFeatures` switches the features it names. One bad field
+   * refuses the whole change (`BAD_USER_INPUT`, `extensions.field` naming it) and nothing is
+   * written.
+   */
+  updateTenantSettings?: Maybe<TenantSettings>;
   /** Change a staff member's name, email or manager (never a loop of managers). */
   updateUser?: Maybe<User>;
   updateWebhookSubscription?: Maybe<WebhookSubscription>;
@@ -1264,6 +1305,11 @@ export type MutationIssueInvoiceArgs = {
 };
 
 
+export type MutationIssuePasswordResetArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
 export type MutationLogActivityArgs = {
   input: LogActivityInput;
 };
@@ -1337,6 +1383,12 @@ export type MutationRemoveListItemArgs = {
 export type MutationRescheduleCallArgs = {
   id: Scalars['ID']['input'];
   scheduledFor: Scalars['DateTime']['input'];
+};
+
+
+export type MutationResetPasswordArgs = {
+  newPassword: Scalars['String']['input'];
+  token: Scalars['String']['input'];
 };
 
 
@@ -1488,6 +1540,11 @@ export type MutationUpdateTaskArgs = {
 };
 
 
+export type MutationUpdateTenantSettingsArgs = {
+  input: UpdateTenantSettingsInput;
+};
+
+
 export type MutationUpdateUserArgs = {
   id: Scalars['ID']['input'];
   input: UpdateUserInput;
@@ -1567,7 +1624,10 @@ export type Order = {
   id: Scalars['ID']['output'];
   /** The key the order was placed with. A portal user sees it only on orders they placed. */
   idempotencyKey?: Maybe<Scalars['String']['output']>;
-  /** The order's invoice, once issued: the live one, or the last one voided when none is live. */
+  /**
+   * The order's invoice, once issued: the live one, or the last one voided when none is live.
+   * `null` with `FORBIDDEN` for a portal user while the portal's invoices are turned off.
+   */
   invoice?: Maybe<Invoice>;
   lines: Array<OrderLine>;
   /**
@@ -1687,6 +1747,13 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+export type PasswordReset = {
+  __typename?: 'PasswordReset';
+  expiresAt: Scalars['DateTime']['output'];
+  /** Single use, until `expiresAt`; issuing another one for the same user replaces it. */
+  token: Scalars['String']['output'];
+};
+
 export type Payment = {
   __typename?: 'Payment';
   amount: Scalars['Money']['output'];
@@ -1742,6 +1809,32 @@ export type Permission = {
   audience: Audience;
   description: Scalars['String']['output'];
   key: Scalars['String']['output'];
+};
+
+export type PortalFeatures = {
+  __typename?: 'PortalFeatures';
+  /** The cart and checking it out (`cart`, `addToCart`, `checkoutCart` …). */
+  cart: Scalars['Boolean']['output'];
+  /** Products, their prices and stock (`products`, `product`). */
+  catalog: Scalars['Boolean']['output'];
+  /** Invoices (`invoices`, `invoice`, `Order.invoice`). */
+  invoices: Scalars['Boolean']['output'];
+  /** Saved lists (`lists`, `createList`, `addListToCart` …). */
+  lists: Scalars['Boolean']['output'];
+  /** Orders: reading them and placing them directly (`orders`, `createOrder` …). */
+  orders: Scalars['Boolean']['output'];
+  /** The payments of an invoice (`Invoice.payments`). */
+  payments: Scalars['Boolean']['output'];
+};
+
+/** Each switch given turns its portal feature on or off for the distributor's customers. */
+export type PortalFeaturesInput = {
+  cart?: InputMaybe<Scalars['Boolean']['input']>;
+  catalog?: InputMaybe<Scalars['Boolean']['input']>;
+  invoices?: InputMaybe<Scalars['Boolean']['input']>;
+  lists?: InputMaybe<Scalars['Boolean']['input']>;
+  orders?: InputMaybe<Scalars['Boolean']['input']>;
+  payments?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type PortalUser = {
@@ -2056,11 +2149,9 @@ export type Query = {
   invoice: Invoice;
   /** Invoices, newest first. */
   invoices: InvoiceConnection;
-  /**
-   * Saved lists; a portal user sees its own customer's.
-   * One saved list: staff see those of the accounts they see, a portal user its customer's.
-   */
+  /** One saved list: staff see those of the accounts they see, a portal user its customer's. */
   list: ProductList;
+  /** Saved lists; a portal user sees its own customer's. */
   lists: ProductListConnection;
   /** The signed-in principal. */
   me: Me;
@@ -2109,6 +2200,14 @@ export type Query = {
    * your team's accounts; all for admins.
    */
   tasks: TaskConnection;
+  /** The distributor the signed-in principal (staff or portal user) belongs to. */
+  tenant: Tenant;
+  /**
+   * The distributor's settings. Every signed-in principal reads the currency, time zone, cart
+   * lifetime and portal features; the other fields are for staff (`FORBIDDEN` and `null` for a
+   * portal user).
+   */
+  tenantSettings: TenantSettings;
   unreadNotificationCount: Scalars['Int']['output'];
   /** One staff member. */
   user: User;
@@ -2768,7 +2867,47 @@ export type Tenant = {
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   slug: Scalars['String']['output'];
+  status: TenantStatus;
 };
+
+export type TenantSettings = {
+  __typename?: 'TenantSettings';
+  /** How long a portal cart lives, in hours. */
+  cartTtlHours: Scalars['Int']['output'];
+  /** The currency of new orders (ISO 4217). */
+  currency: Scalars['String']['output'];
+  /** Orders an account needs before a revenue drop counts. Staff only. */
+  healthMinOrders?: Maybe<Scalars['Int']['output']>;
+  /** The revenue drop that flags an account's health, as a fraction (`"0.15"`). Staff only. */
+  healthRevenueDropThreshold?: Maybe<Scalars['Decimal']['output']>;
+  id: Scalars['ID']['output'];
+  /**
+   * The largest line discount each internal role may give, in percent, by role name; a role
+   * not listed gives none. Staff only.
+   */
+  lineDiscountLimits?: Maybe<Array<LineDiscountLimit>>;
+  /** Orders an account needs before its pace is judged. Staff only. */
+  paceMinOrders?: Maybe<Scalars['Int']['output']>;
+  /** Days past its expected reorder date before an account is at risk. Staff only. */
+  paceRiskThresholdDays?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Which portal features the distributor's customers have. An operation of a feature that
+   * is off answers `FORBIDDEN` to portal users.
+   */
+  portalFeatures: PortalFeatures;
+  /** Whether pulls beyond the allowance wait for a manager's approval. Staff only. */
+  sampleManagerApprovalRequired?: Maybe<Scalars['Boolean']['output']>;
+  /** Sample units a rep may pull per calendar month without approval. Staff only. */
+  samplePullsPerRepPerMonth?: Maybe<Scalars['Int']['output']>;
+  /** The distributor's IANA time zone: the calendar every "today" is reckoned in. */
+  timezone: Scalars['String']['output'];
+};
+
+/** A suspended or cancelled distributor is shut out: no one signs in to it. */
+export type TenantStatus =
+  | 'ACTIVE'
+  | 'CANCELLED'
+  | 'SUSPENDED';
 
 export type UpdateCustomerInput = {
   accountNumber?: InputMaybe<Scalars['String']['input']>;
@@ -2866,6 +3005,41 @@ export type UpdateTaskInput = {
   dueAt?: InputMaybe<Scalars['DateTime']['input']>;
   priority?: InputMaybe<Priority>;
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What `updateTenantSettings` changes; every field is optional. */
+export type UpdateTenantSettingsInput = {
+  /** How long a portal cart lives: 1 to 8,784 hours. */
+  cartTtlHours?: InputMaybe<Scalars['Int']['input']>;
+  /** The currency of new orders: an ISO 4217 code, three capital letters. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** Orders an account needs before a revenue drop counts: 0 to 1,000. */
+  healthMinOrders?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * The revenue drop that flags an account's health, as a fraction from 0 to 1 (`"0.15"` is
+   * 15 %), at most 4 decimal places.
+   */
+  healthRevenueDropThreshold?: InputMaybe<Scalars['Decimal']['input']>;
+  /**
+   * The largest line discount per internal role, in percent (0 to 100); roles not named keep
+   * their limit.
+   */
+  lineDiscountLimits?: InputMaybe<Array<LineDiscountLimitInput>>;
+  /** Orders an account needs before its ordering pace is judged: 0 to 1,000. */
+  paceMinOrders?: InputMaybe<Scalars['Int']['input']>;
+  /** Days past its expected reorder date before an account is at risk: 0 to 365. */
+  paceRiskThresholdDays?: InputMaybe<Scalars['Int']['input']>;
+  /** The portal features to switch on or off; those not named stay as they are. */
+  portalFeatures?: InputMaybe<PortalFeaturesInput>;
+  /** Whether pulls beyond the allowance wait for a manager's approval. */
+  sampleManagerApprovalRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Sample units a rep may pull per calendar month before a manager must approve: 0 to
+   * 100,000.
+   */
+  samplePullsPerRepPerMonth?: InputMaybe<Scalars['Int']['input']>;
+  /** An IANA time zone (`America/New_York`): the distributor's calendar. */
+  timezone?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Omitted fields stay as they are; `managerId: null` removes the manager. */

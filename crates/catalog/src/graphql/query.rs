@@ -10,7 +10,9 @@ use crate::service;
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
-use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session, StaffOrPortal};
+use leora_tenancy::graphql::{
+    ApiResult, Feature, Permission, PortalFeature, RequirePermission, Session, StaffOrPortal,
+};
 
 #[derive(Default)]
 pub struct CatalogQuery;
@@ -21,7 +23,7 @@ impl CatalogQuery {
     /// they see; a portal user its own customer's entries and its tier's.
     #[graphql(
         complexity = "cost::page(first, child_complexity)",
-        guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)"
+        guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView).and(PortalFeature(Feature::Catalog))"
     )]
     async fn price_list_entries(
         &self,
@@ -47,7 +49,7 @@ impl CatalogQuery {
     /// Products, filtered and sorted; portal users see active products only.
     #[graphql(
         complexity = "cost::page(first, child_complexity)",
-        guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)"
+        guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView).and(PortalFeature(Feature::Catalog))"
     )]
     async fn products(
         &self,
@@ -70,7 +72,9 @@ impl CatalogQuery {
         Ok(paginate_by_position(session.tx(), select, products::Column::Id, page, Product).await?)
     }
 
-    #[graphql(guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView).and(PortalFeature(Feature::Catalog))"
+    )]
     async fn product(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Product> {
         let session = Session::of(ctx)?;
         let product = service::products::product(session.tx(), parse_id("id", &id)?).await?;
@@ -81,7 +85,7 @@ impl CatalogQuery {
     /// products only.
     #[graphql(
         complexity = "cost::page(first, child_complexity)",
-        guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)"
+        guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView).and(PortalFeature(Feature::Catalog))"
     )]
     async fn skus(
         &self,
@@ -97,7 +101,9 @@ impl CatalogQuery {
         Ok(paginate_by_position(session.tx(), select, skus::Column::Id, page, Sku).await?)
     }
 
-    #[graphql(guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView).and(PortalFeature(Feature::Catalog))"
+    )]
     async fn sku(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Sku> {
         let session = Session::of(ctx)?;
         Ok(Sku(

@@ -415,7 +415,8 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
         Ok(principal) => {
             let permissions =
                 PermissionSet::from_keys(principal.permissions.iter().map(String::as_str));
-            let session = Session::new(claims.sid, principal.roles, permissions, Arc::new(tx));
+            let session = Session::new(claims.sid, principal.roles, permissions, Arc::new(tx))
+                .with_portal_features(principal.portal_features);
             Ok(Identified {
                 scope: RequestScope::Authenticated(session),
                 claims: Some(claims),
@@ -486,13 +487,19 @@ fn client_info(headers: &HeaderMap, peer: Peer, trusted_proxy_hops: usize) -> Cl
     }
 }
 
-/// Root fields that open a transaction of their own (sign-in and refresh).
-const OWN_TRANSACTION: [&str; 3] = ["login", "portalLogin", "refreshSession"];
+/// Root fields that open a transaction of their own (sign-in, refresh, and setting a password
+/// with a reset token, whose tenant the token names).
+const OWN_TRANSACTION: [&str; 4] = ["login", "portalLogin", "refreshSession", "resetPassword"];
 
 /// Root fields whose work is heavy enough (recomputing every account's health, queueing a test
-/// webhook, two password hashes) that repeating them through aliases or a batch would only
-/// multiply it.
-const ONCE_PER_REQUEST: [&str; 3] = ["refreshAccountHealth", "sendTestWebhook", "changePassword"];
+/// webhook, password hashes) that repeating them through aliases or a batch would only multiply
+/// it.
+const ONCE_PER_REQUEST: [&str; 4] = [
+    "refreshAccountHealth",
+    "sendTestWebhook",
+    "changePassword",
+    "resetPassword",
+];
 
 /// What the request's operations select at their roots, checked before anything runs.
 struct Shape {
@@ -576,8 +583,8 @@ async fn execute(
         return request_error(
             StatusCode::BAD_REQUEST,
             media,
-            "login, portalLogin and refreshSession open a transaction of their own: send them in \
-             a request without other fields",
+            "login, portalLogin, refreshSession and resetPassword open a transaction of their \
+             own: send them in a request without other fields",
         );
     }
     let budget = Arc::new(RequestBudget::default());

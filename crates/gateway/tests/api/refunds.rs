@@ -17,7 +17,7 @@ const VOID: &str =
 
 /// A delivered order of 2 Cabernet (48.00 plus 0.08 wine tax), its invoice and one payment of all
 /// of it, made by the admin: (invoice id, payment id).
-async fn paid_invoice(app: &TestApp, admin: &str) -> (String, String) {
+pub(crate) async fn paid_invoice(app: &TestApp, admin: &str) -> (String, String) {
     seed_stock(app).await;
     let created = app
         .graphql(

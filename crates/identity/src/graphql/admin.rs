@@ -1,10 +1,11 @@
 //! Administration of staff, portal users and roles. Every field is guarded; the service functions
 //! hold the rules (audiences, uniqueness) and RLS confines portal admins to their own customer.
 
-use super::types::{Audience, Permission, PortalUser, Role, User, UserStatus};
+use super::types::{Audience, PasswordReset, Permission, PortalUser, Role, User, UserStatus};
 use crate::entities::enums::UserStatus as StoredUserStatus;
 use crate::entities::{portal_users, users};
 use crate::service::admin::{self, NewPortalUser, NewRole, NewUser, RoleChanges, UserChanges};
+use crate::service::password_reset::{self, RESET_TOKEN_TTL};
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::cost;
@@ -291,6 +292,23 @@ impl AdminMutation {
         let session = Session::of(ctx)?;
         admin::delete_role(session.tx(), parse_id("id", &id)?).await?;
         Ok(true)
+    }
+
+    /// Issue a single-use token with which the member of staff `userId` sets a new password
+    /// (`resetPassword`), valid for an hour; an earlier token of theirs stops working. Hand it to
+    /// them yourself: the `user.password_reset_requested` event does not carry it. A disabled
+    /// account is refused (`BAD_USER_INPUT` on `userId`).
+    #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
+    async fn issue_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        user_id: ID,
+    ) -> ApiResult<PasswordReset> {
+        let session = Session::of(ctx)?;
+        let user_id = parse_id("userId", &user_id)?;
+        let issued =
+            password_reset::issue_password_reset(session.tx(), user_id, RESET_TOKEN_TTL).await?;
+        Ok(PasswordReset(issued))
     }
 
     #[graphql(guard = "RequirePermission(Perm::UsersManage)")]

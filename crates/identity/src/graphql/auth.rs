@@ -6,6 +6,7 @@ use super::types::{AuthPayload, PortalUser, PrincipalKind, Tenant, User};
 use crate::error::IdentityError;
 use crate::service::demo::{DEMO_PORTAL_EMAIL, provision_demo_portal_user};
 use crate::service::password_change::{PasswordChange, change_password};
+use crate::service::password_reset;
 use crate::service::passwords;
 use crate::service::sessions::{self, AuthPolicy, ClientInfo};
 use crate::service::sign_in_failures::FailedSignIns;
@@ -292,6 +293,21 @@ impl AuthMutation {
             now: Utc::now(),
         };
         Ok(change_password(session.tx(), change, &current_password, &new_password).await?)
+    }
+
+    /// Set a password with a token from `issuePasswordReset` (or from the operator's
+    /// `leora tenants create`), without signing in: the token names its tenant. `newPassword`
+    /// needs at least 8 characters. The token is used up, an invited account becomes active, and
+    /// every session of the user ends; sign in with the new password. A token that is unknown,
+    /// used or expired gets one answer, `BAD_USER_INPUT` on `token`. Answers true.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+        new_password: String,
+    ) -> ApiResult<bool> {
+        password_reset::reset_password(tenant_db(ctx)?, &token, &new_password).await?;
+        Ok(true)
     }
 
     /// End the current session: its access and refresh tokens stop working.

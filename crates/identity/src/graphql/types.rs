@@ -4,10 +4,12 @@
 use super::loaders::{PortalUserRoles, RolePermissions, UserRoles};
 use crate::entities::enums::{RoleAudience, UserStatus as StoredUserStatus};
 use crate::entities::{permissions, portal_users, roles, users};
+use crate::service::password_reset::IssuedReset;
 use crate::service::sessions::IssuedTokens;
 use crate::service::tokens::PrincipalKind as TokenPrincipalKind;
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::Principal;
+use leora_tenancy::entities::tenants::TenantStatus as StoredTenantStatus;
 use leora_tenancy::graphql::Instant;
 use leora_tenancy::graphql::{ApiResult, Permission as Perm, ResolverError, Session};
 use leora_tenancy::mirror_enum;
@@ -18,6 +20,10 @@ mirror_enum!(
     Audience <=> RoleAudience { Internal, Portal }
 );
 mirror_enum!(PrincipalKind <=> TokenPrincipalKind { User, PortalUser });
+mirror_enum!(
+    /// A suspended or cancelled distributor is shut out: no one signs in to it.
+    TenantStatus <=> StoredTenantStatus { Active, Suspended, Cancelled }
+);
 
 /// Tokens from `login`, `portalLogin` and `refreshSession`.
 pub struct AuthPayload(pub IssuedTokens);
@@ -41,6 +47,22 @@ impl AuthPayload {
 
     async fn token_type(&self) -> &'static str {
         "Bearer"
+    }
+}
+
+/// A password-reset token from `issuePasswordReset`, to hand to the user, who sets a password
+/// with `resetPassword(token, newPassword)`. Shown only now: Leora keeps only its hash.
+pub struct PasswordReset(pub IssuedReset);
+
+#[Object]
+impl PasswordReset {
+    /// Single use, until `expiresAt`; issuing another one for the same user replaces it.
+    async fn token(&self) -> &str {
+        &self.0.token
+    }
+
+    async fn expires_at(&self) -> Instant {
+        self.0.expires_at.into()
     }
 }
 
@@ -210,5 +232,9 @@ impl Tenant {
 
     async fn name(&self) -> &str {
         &self.0.name
+    }
+
+    async fn status(&self) -> TenantStatus {
+        self.0.status.into()
     }
 }

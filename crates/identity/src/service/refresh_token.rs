@@ -2,28 +2,21 @@
 //!
 //! The tenant rides along so a refresh request can open the right tenant transaction before any
 //! query; the session id finds the row by primary key; only the SHA-256 of the 32 random secret
-//! bytes is stored, so a leaked sessions table yields no usable token. A fast hash suffices: the
-//! secret has 256 bits of entropy, nothing to brute-force.
+//! bytes is stored (see [`super::secret`]), so a leaked sessions table yields no usable token.
 
-use std::fmt::Write;
-
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
+use super::secret::{Secret, parse_simple_uuid};
 use super::tokens::PrincipalKind;
 use crate::error::IdentityError;
 
 const VERSION: &str = "lr1";
-const SECRET_BYTES: usize = 32;
 
 pub(crate) struct RefreshToken {
     pub(crate) kind: PrincipalKind,
     pub(crate) tenant_id: Uuid,
     pub(crate) session_id: Uuid,
-    secret: [u8; SECRET_BYTES],
+    secret: Secret,
 }
 
 impl RefreshToken {
@@ -32,15 +25,11 @@ impl RefreshToken {
         tenant_id: Uuid,
         session_id: Uuid,
     ) -> Result<Self, IdentityError> {
-        let mut secret = [0; SECRET_BYTES];
-        getrandom::fill(&mut secret).map_err(|error| {
-            IdentityError::Crypto(format!("the system random generator failed: {error}"))
-        })?;
         Ok(Self {
             kind,
             tenant_id,
             session_id,
-            secret,
+            secret: Secret::generate()?,
         })
     }
 
@@ -70,7 +59,7 @@ impl RefreshToken {
             kind,
             tenant_id: parse_simple_uuid(tenant)?,
             session_id: parse_simple_uuid(session)?,
-            secret: URL_SAFE_NO_PAD.decode(secret).ok()?.try_into().ok()?,
+            secret: Secret::decode(secret)?,
         })
     }
 
@@ -84,34 +73,19 @@ impl RefreshToken {
             "{VERSION}.{kind}.{}.{}.{}",
             self.tenant_id.simple(),
             self.session_id.simple(),
-            URL_SAFE_NO_PAD.encode(self.secret)
+            self.secret.encode()
         )
     }
 
     /// What the sessions table stores: the secret's SHA-256, in lower-case hex.
     pub(crate) fn secret_hash(&self) -> String {
-        Sha256::digest(self.secret)
-            .iter()
-            .fold(String::with_capacity(64), |mut hex, byte| {
-                let _ = write!(hex, "{byte:02x}");
-                hex
-            })
+        self.secret.hash()
     }
 
     /// Compares in constant time, so response timing reveals nothing about the stored hash.
     pub(crate) fn matches(&self, stored_hash: &str) -> bool {
-        self.secret_hash()
-            .as_bytes()
-            .ct_eq(stored_hash.as_bytes())
-            .into()
+        self.secret.matches(stored_hash)
     }
-}
-
-fn parse_simple_uuid(text: &str) -> Option<Uuid> {
-    // `Uuid::try_parse` also takes hyphenated and braced forms; one spelling per token is enough.
-    (text.len() == 32)
-        .then(|| Uuid::try_parse(text).ok())
-        .flatten()
 }
 
 #[cfg(test)]

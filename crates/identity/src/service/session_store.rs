@@ -359,6 +359,9 @@ pub(super) struct Access {
     pub session_live: Option<bool>,
     pub roles: Names,
     pub permissions: Names,
+    /// The tenant's `tenant_settings.portal_features` (NULL without a settings row), read here so
+    /// that the portal's feature switches cost a request no statement of their own.
+    pub portal_features: Option<serde_json::Value>,
 }
 
 /// The principal named by the claims (None when it does not exist for this tenant, or a portal
@@ -381,7 +384,9 @@ pub(super) async fn access(
                             FROM {role_links} l \
                             JOIN role_permissions rp ON rp.role_id = l.role_id \
                             JOIN permissions k ON k.id = rp.permission_id \
-                           WHERE l.{owner} = p.id), '[]') AS permissions \
+                           WHERE l.{owner} = p.id), '[]') AS permissions, \
+                (SELECT s.portal_features FROM tenant_settings s \
+                  WHERE s.tenant_id = p.tenant_id) AS portal_features \
            FROM {principals} p \
           WHERE p.id = $1 AND {customer} IS NOT DISTINCT FROM $4",
         sessions = t.sessions,

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use leora_tenancy::entities::tenants::TenantStatus;
+use leora_tenancy::portal::PortalFeatures;
 use leora_tenancy::{TenantContext, TenantDb, with_tenant};
 use sea_orm::DatabaseTransaction;
 use std::net::IpAddr;
@@ -80,6 +81,8 @@ pub struct Authenticated {
     pub roles: Vec<String>,
     /// Permission keys.
     pub permissions: BTreeSet<String>,
+    /// Which features the tenant's portal offers (what the guard `PortalFeature` checks).
+    pub portal_features: PortalFeatures,
 }
 
 /// Signs in an internal user or a portal user ([`Attempt`]), in the attempt's tenant.
@@ -264,6 +267,10 @@ pub async fn authenticate(
         customer_id: claims.cid,
         roles,
         permissions: access.permissions.0.into_iter().collect(),
+        portal_features: access
+            .portal_features
+            .as_ref()
+            .map_or_else(PortalFeatures::default, PortalFeatures::from_json),
     })
 }
 

@@ -8,6 +8,7 @@ mod access_tokens;
 mod administration;
 mod authentication;
 mod demo;
+mod password_reset;
 mod portal_users;
 mod refresh_and_logout;
 mod sign_in;

@@ -13,7 +13,7 @@ use leora_catalog::graphql::types::Sku;
 use leora_catalog::service::skus;
 use leora_tenancy::graphql::ids::parse_id;
 use leora_tenancy::graphql::{
-    ApiResult, Money, Permission, RequirePermission, Session, StaffOrPortal,
+    ApiResult, Feature, Money, Permission, PortalFeature, RequirePermission, Session, StaffOrPortal,
 };
 
 /// A recorded payment and the invoice it was applied to.
@@ -44,7 +44,9 @@ pub struct OrdersMutation;
 #[Object]
 impl OrdersMutation {
     /// Place an order, priced and taxed by the server; a draft unless `submit` is set.
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate).and(PortalFeature(Feature::Orders))"
+    )]
     async fn create_order(&self, ctx: &Context<'_>, input: CreateOrderInput) -> ApiResult<Order> {
         let session = Session::of(ctx)?;
         let placed = orders::create_order(session.tx(), input.into_new()?).await?;
@@ -53,7 +55,9 @@ impl OrdersMutation {
 
     /// Edit a draft: `lines` (when given) replaces all its lines, priced now; `notes` and
     /// `requestedDeliveryDate` change when given.
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate).and(PortalFeature(Feature::Orders))"
+    )]
     async fn update_draft_order(
         &self,
         ctx: &Context<'_>,
@@ -67,7 +71,9 @@ impl OrdersMutation {
     }
 
     /// Delete a draft (a submitted order is cancelled instead); answers the deleted order's id.
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate).and(PortalFeature(Feature::Orders))"
+    )]
     async fn delete_draft_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<ID> {
         let session = Session::of(ctx)?;
         let deleted = orders::delete_draft_order(session.tx(), parse_id("id", &id)?).await?;
@@ -75,7 +81,9 @@ impl OrdersMutation {
     }
 
     /// draft → submitted, re-priced and re-taxed at today's prices and rates, reserving stock.
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate).and(PortalFeature(Feature::Orders))"
+    )]
     async fn submit_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let session = Session::of(ctx)?;
         Ok(Order(
@@ -109,7 +117,9 @@ impl OrdersMutation {
     }
 
     /// Cancel before fulfilment, releasing reserved stock.
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersManage, Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::OrdersManage, Permission::PortalOrdersCreate).and(PortalFeature(Feature::Orders))"
+    )]
     async fn cancel_order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let session = Session::of(ctx)?;
         Ok(Order(
@@ -118,7 +128,9 @@ impl OrdersMutation {
     }
 
     /// Add to the cart; the same SKU again adds to its quantity.
-    #[graphql(guard = "RequirePermission(Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "RequirePermission(Permission::PortalOrdersCreate).and(PortalFeature(Feature::Cart))"
+    )]
     async fn add_to_cart(
         &self,
         ctx: &Context<'_>,
@@ -132,7 +144,9 @@ impl OrdersMutation {
     }
 
     /// Set an item's quantity; zero removes it.
-    #[graphql(guard = "RequirePermission(Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "RequirePermission(Permission::PortalOrdersCreate).and(PortalFeature(Feature::Cart))"
+    )]
     async fn update_cart_item(
         &self,
         ctx: &Context<'_>,
@@ -146,7 +160,9 @@ impl OrdersMutation {
         ))
     }
 
-    #[graphql(guard = "RequirePermission(Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "RequirePermission(Permission::PortalOrdersCreate).and(PortalFeature(Feature::Cart))"
+    )]
     async fn remove_from_cart(&self, ctx: &Context<'_>, sku_id: ID) -> ApiResult<Cart> {
         let session = Session::of(ctx)?;
         Ok(Cart(
@@ -156,7 +172,9 @@ impl OrdersMutation {
 
     /// Turn the cart into a submitted order, atomically; retrying with the same key returns the
     /// same order.
-    #[graphql(guard = "RequirePermission(Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "RequirePermission(Permission::PortalOrdersCreate).and(PortalFeature(Feature::Cart))"
+    )]
     async fn checkout_cart(
         &self,
         ctx: &Context<'_>,
@@ -261,7 +279,9 @@ impl OrdersMutation {
         ))
     }
 
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate).and(PortalFeature(Feature::Lists))"
+    )]
     async fn create_list(
         &self,
         ctx: &Context<'_>,
@@ -275,7 +295,9 @@ impl OrdersMutation {
     }
 
     /// Rename or redescribe a list: staff, or the portal user who owns it.
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate).and(PortalFeature(Feature::Lists))"
+    )]
     async fn update_list(
         &self,
         ctx: &Context<'_>,
@@ -289,14 +311,18 @@ impl OrdersMutation {
     }
 
     /// Delete a list and its items: staff, or the portal user who owns it.
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate).and(PortalFeature(Feature::Lists))"
+    )]
     async fn delete_list(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
         let session = Session::of(ctx)?;
         lists::delete_list(session.tx(), parse_id("id", &id)?).await?;
         Ok(true)
     }
 
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate).and(PortalFeature(Feature::Lists))"
+    )]
     async fn add_list_item(
         &self,
         ctx: &Context<'_>,
@@ -310,7 +336,9 @@ impl OrdersMutation {
         ))
     }
 
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::OrdersCreate, Permission::PortalOrdersCreate).and(PortalFeature(Feature::Lists))"
+    )]
     async fn remove_list_item(
         &self,
         ctx: &Context<'_>,
@@ -324,7 +352,9 @@ impl OrdersMutation {
     }
 
     /// Put every item of a list into the cart at its default quantity.
-    #[graphql(guard = "RequirePermission(Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "RequirePermission(Permission::PortalOrdersCreate).and(PortalFeature(Feature::Lists)).and(PortalFeature(Feature::Cart))"
+    )]
     async fn add_list_to_cart(&self, ctx: &Context<'_>, list_id: ID) -> ApiResult<Cart> {
         let session = Session::of(ctx)?;
         Ok(Cart(

@@ -9,7 +9,9 @@ use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
-use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session, StaffOrPortal};
+use leora_tenancy::graphql::{
+    ApiResult, Feature, Permission, PortalFeature, RequirePermission, Session, StaffOrPortal,
+};
 
 #[derive(Default)]
 pub struct OrdersQuery;
@@ -19,7 +21,7 @@ impl OrdersQuery {
     /// Orders, newest first unless sorted otherwise.
     #[graphql(
         complexity = "cost::page(first, child_complexity)",
-        guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView)"
+        guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView).and(PortalFeature(Feature::Orders))"
     )]
     async fn orders(
         &self,
@@ -46,7 +48,7 @@ impl OrdersQuery {
     /// see, a portal user its own customer's.
     #[graphql(
         complexity = "cost::page(first, child_complexity)",
-        guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView)"
+        guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView).and(PortalFeature(Feature::Orders))"
     )]
     async fn allocations(
         &self,
@@ -69,7 +71,9 @@ impl OrdersQuery {
         .await?)
     }
 
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView).and(PortalFeature(Feature::Orders))"
+    )]
     async fn order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         let tx = Session::of(ctx)?.tx();
         Ok(Order(
@@ -80,7 +84,7 @@ impl OrdersQuery {
     /// Invoices, newest first.
     #[graphql(
         complexity = "cost::page(first, child_complexity)",
-        guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView)"
+        guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView).and(PortalFeature(Feature::Invoices))"
     )]
     async fn invoices(
         &self,
@@ -96,7 +100,9 @@ impl OrdersQuery {
         Ok(paginate(session.tx(), select, invoices::Column::Id, page, Invoice).await?)
     }
 
-    #[graphql(guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView).and(PortalFeature(Feature::Invoices))"
+    )]
     async fn invoice(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Invoice> {
         let tx = Session::of(ctx)?.tx();
         Ok(Invoice(
@@ -105,15 +111,18 @@ impl OrdersQuery {
     }
 
     /// The signed-in portal user's active cart (started empty on first use).
-    #[graphql(guard = "RequirePermission(Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "RequirePermission(Permission::PortalOrdersCreate).and(PortalFeature(Feature::Cart))"
+    )]
     async fn cart(&self, ctx: &Context<'_>) -> ApiResult<Cart> {
         let session = Session::of(ctx)?;
         Ok(Cart(carts::active_cart(session.tx()).await?))
     }
 
-    /// Saved lists; a portal user sees its own customer's.
     /// One saved list: staff see those of the accounts they see, a portal user its customer's.
-    #[graphql(guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersCreate)")]
+    #[graphql(
+        guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersCreate).and(PortalFeature(Feature::Lists))"
+    )]
     async fn list(&self, ctx: &Context<'_>, id: ID) -> ApiResult<ProductList> {
         let tx = Session::of(ctx)?.tx();
         Ok(ProductList(
@@ -121,9 +130,10 @@ impl OrdersQuery {
         ))
     }
 
+    /// Saved lists; a portal user sees its own customer's.
     #[graphql(
         complexity = "cost::page(first, child_complexity)",
-        guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersCreate)"
+        guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersCreate).and(PortalFeature(Feature::Lists))"
     )]
     async fn lists(
         &self,

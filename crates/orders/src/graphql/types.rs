@@ -25,7 +25,9 @@ use leora_catalog::graphql::types::{Customer, Sku};
 use leora_tenancy::Principal;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::{id, not_found};
-use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, ResolverError, Session};
+use leora_tenancy::graphql::{
+    ApiResult, Feature, Permission, PortalFeature, RequirePermission, ResolverError, Session,
+};
 use leora_tenancy::graphql::{Date, Instant, Money};
 use leora_tenancy::mirror_enum;
 
@@ -159,6 +161,8 @@ impl Order {
         Ok(loader.load_many(self.0.id, OrderLine).await?)
     }
     /// The order's invoice, once issued: the live one, or the last one voided when none is live.
+    /// `null` with `FORBIDDEN` for a portal user while the portal's invoices are turned off.
+    #[graphql(guard = "PortalFeature(Feature::Invoices)")]
     async fn invoice(&self, ctx: &Context<'_>) -> ApiResult<Option<Invoice>> {
         let loader = Session::of(ctx)?.loader(InvoiceOfOrder);
         Ok(loader.load_one(self.0.id).await?.map(Invoice))
@@ -264,10 +268,15 @@ impl Invoice {
     async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Customer> {
         customer(ctx, self.0.customer_id).await
     }
-    #[graphql(complexity = "cost::capped(MAX_PAYMENTS_PER_INVOICE, child_complexity)")]
-    async fn payments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Payment>> {
+    /// The payments applied to the invoice. `null` with `FORBIDDEN` for a portal user while the
+    /// portal's payments are turned off (the invoice itself stays readable).
+    #[graphql(
+        complexity = "cost::capped(MAX_PAYMENTS_PER_INVOICE, child_complexity)",
+        guard = "PortalFeature(Feature::Payments)"
+    )]
+    async fn payments(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<Payment>>> {
         let loader = Session::of(ctx)?.loader(PaymentsOfInvoice);
-        Ok(loader.load_many(self.0.id, Payment).await?)
+        Ok(Some(loader.load_many(self.0.id, Payment).await?))
     }
 }
 

@@ -25,6 +25,9 @@ pub struct Model {
     pub last_order_number: i64,
     pub last_invoice_number: i64,
     pub cart_ttl_hours: i32,
+    /// Role name → the largest line discount, in percent, a holder may give (migration 11).
+    #[sea_orm(column_type = "JsonBinary")]
+    pub line_discount_limits: Json,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

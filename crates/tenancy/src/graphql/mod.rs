@@ -13,8 +13,11 @@ pub mod permission;
 pub mod scalars;
 pub mod scope;
 
+pub use crate::portal::Feature;
 pub use error::{ApiResult, ResolverError};
-pub use guard::{RequireAuthenticated, RequirePermission, StaffOrPortal};
+pub use guard::{
+    PortalFeature, RequireAuthenticated, RequirePermission, RequireStaff, StaffOrPortal,
+};
 pub use loader::{BatchLoad, Batching, LoadFailed};
 pub use permission::Permission;
 pub use scalars::{Date, Exact, Instant, Money};

@@ -4,6 +4,7 @@ use super::error::{ApiResult, ResolverError};
 use super::loader::{BatchLoad, Batcher, Batching, Loaders};
 use super::permission::{Permission, PermissionSet};
 use crate::context::TenantContext;
+use crate::portal::{self, PortalFeatures};
 use crate::tenant_tx::TenantTx;
 use async_graphql::Context;
 use std::sync::Arc;
@@ -26,6 +27,8 @@ pub struct Session {
     permissions: PermissionSet,
     tx: Arc<TenantTx>,
     loaders: Loaders,
+    /// Read on first use: a request's every portal operation asks its guard (`PortalFeature`).
+    portal_features: std::sync::OnceLock<PortalFeatures>,
 }
 
 impl Session {
@@ -41,7 +44,16 @@ impl Session {
             permissions,
             tx,
             loaders: Loaders::default(),
+            portal_features: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The session with the tenant's portal features already known (the gateway reads them with
+    /// the principal), so that checking them costs the request nothing.
+    pub fn with_portal_features(self, features: PortalFeatures) -> Self {
+        // A fresh session's cell is empty; setting it cannot fail.
+        let _ = self.portal_features.set(features);
+        self
     }
 
     /// The request's session, or `UNAUTHENTICATED`.
@@ -83,6 +95,19 @@ impl Session {
 
     pub fn tx(&self) -> &TenantTx {
         &self.tx
+    }
+
+    /// The tenant's portal features: as the session was given them, else read once in its
+    /// transaction. A request sees one answer however many of its operations ask, and a change is
+    /// seen from the next request on.
+    pub async fn portal_features(&self) -> ApiResult<PortalFeatures> {
+        if let Some(features) = self.portal_features.get() {
+            return Ok(*features);
+        }
+        // Fields resolved at once may both read; they read the same row in the same transaction,
+        // so whichever is kept is the same answer.
+        let loaded = portal::load(self.tx(), self.tenant_id()).await?;
+        Ok(*self.portal_features.get_or_init(|| loaded))
     }
 
     /// The gateway's handle on the transaction, to commit or roll it back after the request.

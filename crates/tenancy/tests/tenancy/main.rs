@@ -97,7 +97,7 @@ async fn tenant_owned_tables(owner: &DatabaseConnection) -> Vec<String> {
     // All but `tenants` (keyed by its own id) and the global `permissions`.
     assert_eq!(
         tables.len(),
-        36,
+        37,
         "tenant tables per the catalog: {tables:?}"
     );
     tables
@@ -152,8 +152,8 @@ async fn every_table_has_row_level_security_enabled_and_forced() {
     )
     .await;
     assert_eq!(
-        table_count, 38,
-        "38 tables: docs/database/SCHEMA_OVERVIEW.md"
+        table_count, 39,
+        "39 tables: docs/database/SCHEMA_OVERVIEW.md"
     );
     verify_app_role(&owner, &app_role())
         .await
@@ -730,7 +730,7 @@ async fn migrations_go_down_to_empty_and_up_again() {
     let database = TestDatabase::new().await;
     let owner = database.connect().await;
     let tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'seaql_migrations'";
-    assert_eq!(count(&owner, tables, []).await, 38);
+    assert_eq!(count(&owner, tables, []).await, 39);
     Migrator::down(&owner, None).await.unwrap();
     assert_eq!(count(&owner, tables, []).await, 0);
     let leftovers = count(
@@ -741,7 +741,7 @@ async fn migrations_go_down_to_empty_and_up_again() {
     .await;
     assert_eq!(leftovers, 0, "down leaves no functions behind");
     Migrator::up(&owner, None).await.unwrap();
-    assert_eq!(count(&owner, tables, []).await, 38);
+    assert_eq!(count(&owner, tables, []).await, 39);
     assert_eq!(
         Migrator::get_pending_migrations(&owner)
             .await

@@ -21,6 +21,10 @@ use crate::service::tokens::PrincipalKind;
 
 const DEFAULT_PORTAL_ROLE: &str = "portal_user";
 
+/// The password hash of an account that has no password yet: not a PHC string, so no password
+/// ever verifies against it (`passwords::verify_password` is false for a malformed hash).
+const NO_PASSWORD: &str = "!no-password";
+
 pub struct NewUser {
     pub email: String,
     pub full_name: String,
@@ -28,6 +32,14 @@ pub struct NewUser {
     /// Role names; internal roles only.
     pub roles: Vec<String>,
     pub manager_id: Option<Uuid>,
+}
+
+/// A member of staff invited without a password (see [`invite_user`]).
+pub struct NewInvitation {
+    pub email: String,
+    pub full_name: String,
+    /// Role names; internal roles only.
+    pub roles: Vec<String>,
 }
 
 pub struct NewPortalUser {
@@ -45,7 +57,6 @@ pub struct NewPortalUser {
 /// `password`, `roles`, `managerId`); an email the tenant already uses → `Conflict` on `email`
 /// (the transaction is then aborted and must be rolled back).
 pub async fn create_user(tx: &TenantTx, input: NewUser) -> Result<users::Model, IdentityError> {
-    let tenant_id = tx.tenant_id();
     let email = normalize_email(&input.email)?;
     let full_name = required_name(&input.full_name)?;
     check_password_policy(&input.password)?;
@@ -58,15 +69,48 @@ pub async fn create_user(tx: &TenantTx, input: NewUser) -> Result<users::Model, 
     {
         return Err(IdentityError::bad_input("managerId", "no such user"));
     }
-    let user = users::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        tenant_id: Set(tenant_id),
+    let account = users::ActiveModel {
         email: Set(email),
         password_hash: Set(hash_off_runtime(&input.password).await?),
         full_name: Set(full_name),
         status: Set(UserStatus::Active),
         manager_id: Set(input.manager_id),
         ..Default::default()
+    };
+    insert_user(tx, account, &roles).await
+}
+
+/// Creates an `invited` internal user with the given roles and no password: they cannot sign in
+/// until they set one with a password-reset token (`password_reset`), which also makes them
+/// active. The same checks as [`create_user`] on `email`, `fullName` and `roles`.
+pub async fn invite_user(
+    tx: &TenantTx,
+    input: NewInvitation,
+) -> Result<users::Model, IdentityError> {
+    let email = normalize_email(&input.email)?;
+    let full_name = required_name(&input.full_name)?;
+    let roles = resolve_roles(tx, &input.roles, RoleAudience::Internal).await?;
+    let account = users::ActiveModel {
+        email: Set(email),
+        password_hash: Set(NO_PASSWORD.to_owned()),
+        full_name: Set(full_name),
+        status: Set(UserStatus::Invited),
+        ..Default::default()
+    };
+    insert_user(tx, account, &roles).await
+}
+
+/// Inserts `account` (its checked fields set) in the transaction's tenant, holding `roles`.
+async fn insert_user(
+    tx: &TenantTx,
+    account: users::ActiveModel,
+    roles: &[crate::entities::roles::Model],
+) -> Result<users::Model, IdentityError> {
+    let tenant_id = tx.tenant_id();
+    let user = users::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant_id),
+        ..account
     }
     .insert(tx)
     .await

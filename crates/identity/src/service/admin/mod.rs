@@ -14,8 +14,8 @@ mod role_definitions;
 mod roles;
 
 pub use accounts::{
-    NewPortalUser, NewUser, create_portal_user, create_user, set_portal_user_status,
-    set_user_status,
+    NewInvitation, NewPortalUser, NewUser, create_portal_user, create_user, invite_user,
+    set_portal_user_status, set_user_status,
 };
 pub use directory::{PortalUserFilter, permissions, portal_user, portal_users, roles, user, users};
 pub use profiles::{UserChanges, update_user};

@@ -1,5 +1,7 @@
-//! The operator commands besides serving: seeding, and what the development server prints so a
-//! newcomer can sign in straight away.
+//! The operator commands besides serving: seeding, the tenants' life cycle (`tenants`), and what
+//! the development server prints so a newcomer can sign in straight away.
+
+pub mod tenants;
 
 use crate::startup::StartupError;
 use leora_seed::synthetic::{self, SyntheticOptions};

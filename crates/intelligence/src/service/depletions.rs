@@ -61,16 +61,17 @@ impl DepletionKey {
         Self::State,
     ];
 
-    /// The column the key is read from: fixed text, never built from input.
-    fn expression(self) -> &'static str {
+    /// Where the key is read from, as fixed text (never built from input): an order's keys per
+    /// order (in `shipped`), a SKU's once per SKU and group (in `keyed`).
+    fn source(self) -> KeySource {
         match self {
-            Self::Sku => "l.sku_id",
-            Self::Product => "s.product_id",
-            Self::Brand => "p.brand",
-            Self::Supplier => "p.supplier_id",
-            Self::Customer => "o.customer_id",
-            Self::Rep => "c.assigned_rep_id",
-            Self::State => "c.state",
+            Self::Customer => KeySource::Order("o.customer_id"),
+            Self::Rep => KeySource::Order("c.assigned_rep_id"),
+            Self::State => KeySource::Order("c.state"),
+            Self::Sku => KeySource::Sku("b.sku_id"),
+            Self::Product => KeySource::Sku("s.product_id"),
+            Self::Brand => KeySource::Sku("p.brand"),
+            Self::Supplier => KeySource::Sku("p.supplier_id"),
         }
     }
 
@@ -107,6 +108,13 @@ impl DepletionKey {
             Self::State => "STATE",
         }
     }
+}
+
+/// A key's column: of the order (and its customer) or of the line's SKU (and its product).
+#[derive(Debug, Clone, Copy)]
+enum KeySource {
+    Order(&'static str),
+    Sku(&'static str),
 }
 
 /// Calendar periods on the tenant's calendar.
@@ -365,40 +373,68 @@ impl Sql {
     }
 }
 
-/// The report's one statement.
+/// The report's one statement, in five steps:
 ///
-/// `lines` is every counted line with the chosen keys and period; `by_size` sums them per group,
-/// once per case size and once over all sizes (`GROUPING SETS`: distinct orders can only be
-/// counted over all of a group's lines); the final `SELECT` folds each group's rows into one.
-/// The day bounds are instants computed in the tenant's zone, so the range is a plain condition
-/// on `fulfilled_at`.
+/// 1. `zone`: the tenant's time zone and the range's first and last instants in it, once, so the
+///    range is a plain condition on `fulfilled_at`.
+/// 2. `shipped`: the counted orders with their period and order-side keys, computed once per
+///    order (materialised, so not once per line).
+/// 3. `per_sku`: their lines summed per SKU within each order-side group and period, with the
+///    orders they came from.
+/// 4. `keyed`: each of those with its SKU's case size and catalogue keys. The catalogue is read
+///    once per SKU and group, not once per line: row-level security's policies make PostgreSQL
+///    expect a handful of lines whatever their number, so it would look each line's SKU and
+///    product up by index, which is most of the work of a year's report.
+/// 5. the groups: units and revenue per case size, and distinct orders (the `DISTINCT` over the
+///    unnested order ids), added up per group; the two halves are put together by `UNION ALL`
+///    and grouped, as keys may be null and a join would not match nulls.
 fn statement(tenant_id: Uuid, request: &DepletionRequest) -> Statement {
     let filter = &request.filter;
     let mut sql = Sql { values: Vec::new() };
     let tenant = sql.bind(tenant_id);
     let from = sql.bind(filter.from);
     let to = sql.bind(filter.to);
-    let zone = "(SELECT tz FROM zone)";
-    let local = format!("(o.fulfilled_at AT TIME ZONE {zone})");
     let period = match request.period {
         None => "NULL::date".to_owned(),
-        Some(DepletionPeriod::Day) => format!("{local}::date"),
-        Some(period) => format!("date_trunc('{}', {local})::date", period.unit()),
+        Some(DepletionPeriod::Day) => "(o.fulfilled_at AT TIME ZONE z.tz)::date".to_owned(),
+        Some(period) => format!(
+            "date_trunc('{}', o.fulfilled_at AT TIME ZONE z.tz)::date",
+            period.unit()
+        ),
     };
-    let mut conditions = String::new();
-    conditions += &sql.any_of("l.sku_id", &filter.sku_ids);
-    conditions += &sql.any_of("s.product_id", &filter.product_ids);
-    conditions += &sql.any_of("p.brand", &filter.brands);
-    conditions += &sql.any_of("p.supplier_id", &filter.supplier_ids);
-    conditions += &sql.any_of("o.customer_id", &filter.customer_ids);
-    conditions += &sql.any_of("c.assigned_rep_id", &filter.rep_ids);
-    conditions += &sql.any_of("c.state", &filter.states);
+    let mut order_conditions = String::new();
+    order_conditions += &sql.any_of("o.customer_id", &filter.customer_ids);
+    order_conditions += &sql.any_of("c.assigned_rep_id", &filter.rep_ids);
+    order_conditions += &sql.any_of("c.state", &filter.states);
+    let line_conditions = sql.any_of("l.sku_id", &filter.sku_ids);
+    let mut sku_conditions = String::new();
+    sku_conditions += &sql.any_of("s.product_id", &filter.product_ids);
+    sku_conditions += &sql.any_of("p.brand", &filter.brands);
+    sku_conditions += &sql.any_of("p.supplier_id", &filter.supplier_ids);
 
     let keys = &request.group_by;
-    let key_columns: String = keys
-        .iter()
-        .map(|key| format!("{} AS {}, ", key.expression(), key.alias()))
-        .collect();
+    let needs_customer = !filter.rep_ids.is_empty()
+        || !filter.states.is_empty()
+        || keys
+            .iter()
+            .any(|key| matches!(key, DepletionKey::Rep | DepletionKey::State));
+    let customer_join = if needs_customer {
+        "\n             JOIN customers c ON c.tenant_id = o.tenant_id AND c.id = o.customer_id"
+    } else {
+        ""
+    };
+    let mut order_keys = String::new();
+    let mut order_columns = String::new();
+    let mut sku_keys = String::new();
+    for key in keys {
+        match key.source() {
+            KeySource::Order(expression) => {
+                order_keys += &format!("{expression} AS {}, ", key.alias());
+                order_columns += &format!("sh.{}, ", key.alias());
+            }
+            KeySource::Sku(expression) => sku_keys += &format!("{expression} AS {}, ", key.alias()),
+        }
+    }
     let group_columns: String = keys
         .iter()
         .map(|key| format!("{}, ", key.alias()))
@@ -420,38 +456,57 @@ fn statement(tenant_id: Uuid, request: &DepletionRequest) -> Statement {
     let limit = MAX_DEPLETION_ROWS + 1;
     let text = format!(
         "WITH zone AS (
-           SELECT coalesce((SELECT timezone FROM tenant_settings WHERE tenant_id = {tenant}), 'UTC') AS tz
+           SELECT tz, {from}::date::timestamp AT TIME ZONE tz AS starts,
+                  ({to}::date + 1)::timestamp AT TIME ZONE tz AS ends
+             FROM (SELECT coalesce((SELECT timezone FROM tenant_settings WHERE tenant_id = {tenant}),
+                                   'UTC') AS tz) setting
          ),
-         lines AS (
-           SELECT {key_columns}{period} AS period_start, s.units_per_case AS case_size, l.quantity,
-                  CASE WHEN l.is_sample THEN 0 ELSE l.line_total END AS revenue, l.order_id
-             FROM orders o
-             JOIN order_lines l
-               ON l.tenant_id = o.tenant_id AND l.customer_id = o.customer_id AND l.order_id = o.id
-             JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id
-             JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
-             JOIN customers c ON c.tenant_id = o.tenant_id AND c.id = o.customer_id
+         shipped AS MATERIALIZED (
+           SELECT o.id AS order_id, o.customer_id AS account_id, {order_keys}{period} AS period_start
+             FROM orders o{customer_join}
+             CROSS JOIN zone z
             WHERE o.tenant_id = {tenant}
               AND o.status IN ('fulfilled', 'delivered')
-              AND o.fulfilled_at >= ({from}::date::timestamp AT TIME ZONE {zone})
-              AND o.fulfilled_at < (({to}::date + 1)::timestamp AT TIME ZONE {zone}){conditions}
+              AND o.fulfilled_at >= z.starts AND o.fulfilled_at < z.ends{order_conditions}
          ),
-         by_size AS (
-           SELECT {group_columns}period_start, case_size, GROUPING(case_size) AS all_sizes,
-                  sum(quantity) AS units, sum(revenue) AS revenue, count(DISTINCT order_id) AS orders
-             FROM lines
-            GROUP BY {group_columns}period_start, GROUPING SETS ((case_size), ())
+         per_sku AS (
+           SELECT {order_columns}sh.period_start, l.sku_id, sum(l.quantity) AS units,
+                  sum(CASE WHEN l.is_sample THEN 0 ELSE l.line_total END) AS revenue,
+                  array_agg(l.order_id) AS order_ids
+             FROM shipped sh
+             JOIN order_lines l
+               ON l.tenant_id = {tenant} AND l.customer_id = sh.account_id AND l.order_id = sh.order_id
+            WHERE true{line_conditions}
+            GROUP BY {order_columns}sh.period_start, l.sku_id
+         ),
+         keyed AS (
+           SELECT {order_columns_b}{sku_keys}b.period_start, s.units_per_case AS case_size, b.units,
+                  b.revenue, b.order_ids
+             FROM per_sku b
+             JOIN skus s ON s.tenant_id = {tenant} AND s.id = b.sku_id
+             JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+            WHERE true{sku_conditions}
+         ),
+         counted AS (
+           SELECT {group_columns}period_start, NULL::integer AS case_size, NULL::bigint AS units,
+                  NULL::numeric AS revenue, count(*) AS orders
+             FROM (SELECT DISTINCT {group_columns}period_start, x.order_id
+                     FROM keyed CROSS JOIN LATERAL unnest(keyed.order_ids) AS x (order_id)) d
+            GROUP BY {group_columns}period_start
+           UNION ALL
+           SELECT {group_columns}period_start, case_size, sum(units), sum(revenue), NULL
+             FROM keyed
+            GROUP BY {group_columns}period_start, case_size
          )
          SELECT {answer_columns}period_start,
-                sum(units) FILTER (WHERE all_sizes = 1)::int8 AS units,
-                sum(revenue) FILTER (WHERE all_sizes = 1) AS revenue,
-                sum(orders) FILTER (WHERE all_sizes = 1)::int8 AS order_count,
-                jsonb_agg(jsonb_build_array(case_size, units)) FILTER (WHERE all_sizes = 0)
+                sum(units)::int8 AS units, sum(revenue) AS revenue, sum(orders)::int8 AS order_count,
+                jsonb_agg(jsonb_build_array(case_size, units)) FILTER (WHERE case_size IS NOT NULL)
                   AS units_by_case_size
-           FROM by_size
+           FROM counted
           GROUP BY {group_columns}period_start
           ORDER BY period_start{order}
-          LIMIT {limit}"
+          LIMIT {limit}",
+        order_columns_b = order_columns.replace("sh.", "b."),
     );
     stmt(&text, sql.values)
 }
@@ -569,18 +624,18 @@ mod tests {
         let statement = statement(Uuid::nil(), &checked);
         assert!(!statement.sql.contains("DROP TABLE"), "{}", statement.sql);
         assert!(
-            statement.sql.contains("p.brand IN ($4)"),
+            statement.sql.contains("c.state IN ($4)"),
             "{}",
             statement.sql
         );
         assert!(
-            statement.sql.contains("c.state IN ($5)"),
+            statement.sql.contains("p.brand IN ($5)"),
             "{}",
             statement.sql
         );
         let values = statement.values.unwrap().0;
         assert_eq!(values.len(), 5);
-        assert_eq!(values[4], Value::from("CA"));
+        assert_eq!(values[3], Value::from("CA"));
     }
 
     #[test]

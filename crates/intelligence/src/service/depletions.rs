@@ -8,7 +8,7 @@
 //! * Sample lines count as units and cases (the bottles left the warehouse) but never as revenue.
 //! * Cases are each line's units over its SKU's `units_per_case`, summed exactly (see [`cases`]).
 //! * A rep's report covers their accounts only, with no filter here: the account-scope policies
-//!   on `orders` and `customers` decide what the statement sees (`docs/architecture.md`,
+//!   on `orders` and `order_lines` decide what the statement sees (`docs/architecture.md`,
 //!   "Account scope").
 //!
 //! The report is one statement. What the caller chooses (group keys, period) selects fixed SQL
@@ -253,6 +253,8 @@ pub async fn depletions(
 }
 
 fn row(grouped: Grouped) -> Result<DepletionRow, IntelligenceError> {
+    // The statement always writes this shape; anything else is a fault of ours, reported as
+    // `INTERNAL` like any database error.
     let units_by_case_size: Vec<(i64, i64)> = serde_json::from_value(grouped.units_by_case_size)
         .map_err(|error| {
             IntelligenceError::Database(sea_orm::DbErr::Type(format!(

@@ -33,6 +33,8 @@ pub struct Principals {
     pub writers: Vec<Principal>,
     /// Sales reps for (c).
     pub reps: Vec<Principal>,
+    /// Admins for (e), one per tenant (none unless (e) is asked for).
+    pub admins: Vec<Principal>,
 }
 
 fn claims(token: &str) -> Result<Value> {
@@ -149,10 +151,17 @@ impl Principals {
             writers.push(writer);
             reps.push(c?);
         }
+        let mut admins = Vec::new();
+        if options.wants(Query::Depletions) {
+            for slug in slugs.iter().take(clients) {
+                admins.push(sign_in(server, false, slug, &format!("admin@{slug}.example")).await?);
+            }
+        }
         Ok(Self {
             readers,
             writers,
             reps,
+            admins,
         })
     }
 
@@ -161,6 +170,7 @@ impl Principals {
             Query::Catalog | Query::Orders => &self.readers,
             Query::Accounts => &self.reps,
             Query::Writes => &self.writers,
+            Query::Depletions => &self.admins,
         }
     }
 }
@@ -214,7 +224,7 @@ pub async fn measure(
                         let sku = &principal.skus[iteration as usize % principal.skus.len()];
                         json!({ "sku": sku })
                     }
-                    _ => json!({}),
+                    _ => query.variables(),
                 };
                 server
                     .post(&principal.token, query.text(), &variables)

@@ -73,7 +73,7 @@ async fn send(
 ) -> Result<()> {
     let variables = match query {
         Query::Writes => json!({ "sku": principal.skus[iteration % principal.skus.len()] }),
-        _ => json!({}),
+        _ => query.variables(),
     };
     gateway::post(server, Some(&principal.token), query.text(), &variables).await?;
     Ok(())

@@ -51,11 +51,12 @@ pub struct Options {
     /// Concurrency levels (closed loop: each client sends its next request when the last answered).
     #[arg(long, value_delimiter = ',', default_value = "1,8,32,64")]
     pub concurrency: Vec<usize>,
-    /// Which parts of the mix to run: catalog, orders, accounts, writes.
+    /// Which parts of the mix to run: catalog, orders, accounts, writes, depletions (measured at
+    /// the lowest `--concurrency` only).
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "catalog,orders,accounts,writes"
+        default_value = "catalog,orders,accounts,writes,depletions"
     )]
     pub queries: Vec<String>,
     /// Skip the raw-SQL baseline.
@@ -200,10 +201,11 @@ async fn run(options: Options) -> Result<()> {
     let principals =
         gateway::Principals::sign_in(&server, &options, &dataset, max_concurrency).await?;
     println!(
-        "signed in {} readers, {} writers and {} reps across {} tenants",
+        "signed in {} readers, {} writers, {} reps and {} admins across {} tenants",
         principals.readers.len(),
         principals.writers.len(),
         principals.reps.len(),
+        principals.admins.len(),
         dataset.slugs.len()
     );
     let rss_signed_in = server.memory().map_or(0.0, |(rss, _)| rss);
@@ -238,7 +240,7 @@ async fn run(options: Options) -> Result<()> {
             if !options.wants(query) {
                 continue;
             }
-            for &concurrency in &options.concurrency {
+            for concurrency in query.levels(&options.concurrency) {
                 let result =
                     gateway::measure(&server, &principals, query, concurrency, &options).await?;
                 report::print_row(&result);

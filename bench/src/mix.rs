@@ -1,4 +1,4 @@
-//! The four operations the bench drives, their GraphQL texts and how the report names them.
+//! The five operations the bench drives, their GraphQL texts and how the report names them.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Query {
@@ -10,6 +10,8 @@ pub enum Query {
     Accounts,
     /// (d) `addToCart` + `checkoutCart` as a portal buyer (one request, one transaction).
     Writes,
+    /// (e) an admin's depletion report over the trailing year, by brand and month.
+    Depletions,
 }
 
 pub const CATALOG: &str = "query Catalog {
@@ -39,12 +41,19 @@ pub const WRITES: &str = "mutation Reorder($sku: ID!) {
   checkoutCart { order { id orderNumber total } }
 }";
 
+pub const DEPLETIONS: &str = "query Depletions($from: Date!, $to: Date!) {
+  depletions(filter: { from: $from, to: $to }, groupBy: [BRAND], period: MONTH) {
+    brand periodStart units cases revenue orderCount
+  }
+}";
+
 impl Query {
-    pub const ALL: [Query; 4] = [
+    pub const ALL: [Query; 5] = [
         Query::Catalog,
         Query::Orders,
         Query::Accounts,
         Query::Writes,
+        Query::Depletions,
     ];
 
     pub fn key(self) -> &'static str {
@@ -53,6 +62,7 @@ impl Query {
             Query::Orders => "orders",
             Query::Accounts => "accounts",
             Query::Writes => "writes",
+            Query::Depletions => "depletions",
         }
     }
 
@@ -62,12 +72,37 @@ impl Query {
             Query::Orders => "(b) last 20 orders",
             Query::Accounts => "(c) rep account list",
             Query::Writes => "(d) addToCart+checkout",
+            Query::Depletions => "(e) depletions, a year",
         }
     }
 
     /// Whether the raw-SQL baseline runs this operation.
     pub fn has_baseline(self) -> bool {
-        self != Query::Writes
+        !matches!(self, Query::Writes | Query::Depletions)
+    }
+
+    /// The concurrencies this operation is measured at, of those asked for. A depletion report is
+    /// a report, not a page: it is measured at the lowest level only, where its latency is what
+    /// one user waits; many at once measure the tenant's fair share instead (its requests queue
+    /// behind its cap and are refused after `TENANT_QUEUE_WAIT_MS`).
+    pub fn levels(self, asked: &[usize]) -> Vec<usize> {
+        match self {
+            Query::Depletions => asked.iter().copied().min().into_iter().collect(),
+            _ => asked.to_vec(),
+        }
+    }
+
+    /// The variables of every request but the writes' (whose SKU changes from one to the next):
+    /// the depletion report covers the 365 days to today, the whole synthetic history.
+    pub fn variables(self) -> serde_json::Value {
+        match self {
+            Query::Depletions => {
+                let today = chrono::Utc::now().date_naive();
+                let from = today - chrono::Duration::days(364);
+                serde_json::json!({ "from": from.to_string(), "to": today.to_string() })
+            }
+            _ => serde_json::json!({}),
+        }
     }
 
     pub fn text(self) -> &'static str {
@@ -76,6 +111,7 @@ impl Query {
             Query::Orders => ORDERS,
             Query::Accounts => ACCOUNTS,
             Query::Writes => WRITES,
+            Query::Depletions => DEPLETIONS,
         }
     }
 }

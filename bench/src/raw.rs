@@ -285,7 +285,7 @@ fn statements(query: Query) -> f64 {
         Query::Catalog => 7.0,
         Query::Orders => 6.0,
         Query::Accounts => 5.0,
-        Query::Writes => 0.0,
+        Query::Writes | Query::Depletions => 0.0,
     }
 }
 
@@ -311,7 +311,7 @@ pub async fn measure(
                     Query::Catalog => catalog(&pool, who).await,
                     Query::Orders => orders(&pool, who).await,
                     Query::Accounts => accounts(&pool, who).await,
-                    Query::Writes => Ok(()),
+                    Query::Writes | Query::Depletions => Ok(()),
                 };
                 outcome.map_err(|e| e.to_string())
             }

@@ -553,6 +553,75 @@ export type CustomerStatus =
   | 'INACTIVE'
   | 'ON_HOLD';
 
+/**
+ * Which order lines a depletion report covers: those of the days `from` to `to` (both included,
+ * the tenant's calendar, at most 366 days apart), narrowed by each list given (any of its
+ * values; absent or empty narrows nothing).
+ */
+export type DepletionFilter = {
+  brands?: InputMaybe<Array<Scalars['String']['input']>>;
+  customerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  from: Scalars['Date']['input'];
+  productIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The accounts' current reps. */
+  repIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  skuIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The customers' states, two-letter codes. */
+  states?: InputMaybe<Array<Scalars['String']['input']>>;
+  supplierIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  to: Scalars['Date']['input'];
+};
+
+/**
+ * What a depletion report may group by. `REP` is the account's rep now; `STATE` the
+ * customer's state.
+ */
+export type DepletionGroup =
+  | 'BRAND'
+  | 'CUSTOMER'
+  | 'PRODUCT'
+  | 'REP'
+  | 'SKU'
+  | 'STATE'
+  | 'SUPPLIER';
+
+/** Days; ISO weeks starting on Monday; calendar months (in the tenant's time zone). */
+export type DepletionPeriod =
+  | 'DAY'
+  | 'MONTH'
+  | 'WEEK';
+
+/**
+ * One group of a depletion report. The keys the report was not grouped by are null; a key it was
+ * grouped by is null for lines without one (a product without a brand or supplier, an account
+ * without a rep).
+ */
+export type DepletionRow = {
+  __typename?: 'DepletionRow';
+  brand?: Maybe<Scalars['String']['output']>;
+  /** Units over each SKU's units per case, summed exactly and rounded once to four places. */
+  cases: Scalars['Decimal']['output'];
+  customerId?: Maybe<Scalars['ID']['output']>;
+  /** Distinct orders with a line in the group. */
+  orderCount: Scalars['Int']['output'];
+  /**
+   * The first day of the period, when the report has one; the first and last periods hold
+   * only the days of the range.
+   */
+  periodStart?: Maybe<Scalars['Date']['output']>;
+  productId?: Maybe<Scalars['ID']['output']>;
+  /** The rep the account is assigned to now. */
+  repId?: Maybe<Scalars['ID']['output']>;
+  /** The lines' totals after discount and before tax; sample lines are not revenue. */
+  revenue: Scalars['Money']['output'];
+  skuId?: Maybe<Scalars['ID']['output']>;
+  /** The customer's state. */
+  state?: Maybe<Scalars['String']['output']>;
+  supplierId?: Maybe<Scalars['ID']['output']>;
+  /** Bottles that left the warehouse, samples included. */
+  units: Scalars['Int']['output'];
+};
+
 /** The regulator's verdict on a submitted filing. */
 export type FilingReview =
   | 'ACCEPT'
@@ -2140,6 +2209,14 @@ export type Query = {
   /** Customer accounts; a portal user sees only its own. */
   customers: CustomerConnection;
   /**
+   * Depletions: units that left the warehouse on fulfilled and delivered orders, by the day
+   * each order was fulfilled (the tenant's calendar), grouped by up to three keys and
+   * optionally a period; one row per group and period, ordered by period, then the keys in the
+   * order given. Reps and managers get their team's accounts, admins every account. A report
+   * of more than 5,000 rows is refused (`BAD_USER_INPUT` on `groupBy`), never cut short.
+   */
+  depletions: Array<DepletionRow>;
+  /**
    * Open customers whose liquor licence expires within `withinDays` days (from today, in the
    * tenant's time zone), soonest first; with `includeExpired`, lapsed ones too.
    */
@@ -2297,6 +2374,13 @@ export type QueryCustomersArgs = {
   filter?: InputMaybe<CustomerFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CustomerOrder>;
+};
+
+
+export type QueryDepletionsArgs = {
+  filter: DepletionFilter;
+  groupBy: Array<DepletionGroup>;
+  period?: InputMaybe<DepletionPeriod>;
 };
 
 

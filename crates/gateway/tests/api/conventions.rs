@@ -400,6 +400,8 @@ fn every_type_a_client_caches_has_an_id() {
         "Permission",
         "StateFilingCalendar",
         "Me",
+        // A report's row: its keys are what it is, and clients keep it under its query.
+        "DepletionRow",
     ];
     let mut missing = Vec::new();
     for block in sdl.split("\ntype ").skip(1) {

@@ -7,6 +7,7 @@ mod allocations;
 mod cancellation;
 mod catalog;
 mod conventions;
+mod depletions;
 mod identity;
 mod lookups;
 mod low_stock;

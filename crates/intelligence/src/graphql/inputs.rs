@@ -5,6 +5,7 @@ use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
 use leora_tenancy::graphql::ids::parse_optional_id;
 use leora_tenancy::graphql::{Date, Instant};
+use uuid::Uuid;
 
 use super::types::{
     ActivityKind, CallPlanStatus, MetricPeriod, MetricSubject, PaceStatus, Priority,
@@ -12,6 +13,7 @@ use super::types::{
 };
 use crate::service::activities::{self, NewActivity, SamplePull};
 use crate::service::call_plans::{self, NewCallPlan};
+use crate::service::depletions;
 use crate::service::health::OverviewFilter;
 use crate::service::metrics::MetricsFilter;
 use crate::service::tasks::{self, NewTask, TaskChanges};
@@ -250,4 +252,46 @@ impl UpdateTaskInput {
             priority: self.priority.map(Into::into),
         }
     }
+}
+
+/// Which order lines a depletion report covers: those of the days `from` to `to` (both included,
+/// the tenant's calendar, at most 366 days apart), narrowed by each list given (any of its
+/// values; absent or empty narrows nothing).
+#[derive(InputObject)]
+#[graphql(name = "DepletionFilter")]
+pub struct DepletionFilterInput {
+    pub from: Date,
+    pub to: Date,
+    pub sku_ids: Option<Vec<ID>>,
+    pub product_ids: Option<Vec<ID>>,
+    pub brands: Option<Vec<String>>,
+    pub supplier_ids: Option<Vec<ID>>,
+    pub customer_ids: Option<Vec<ID>>,
+    /// The accounts' current reps.
+    pub rep_ids: Option<Vec<ID>>,
+    /// The customers' states, two-letter codes.
+    pub states: Option<Vec<String>>,
+}
+
+impl DepletionFilterInput {
+    pub fn into_filter(self) -> ApiResult<depletions::DepletionFilter> {
+        Ok(depletions::DepletionFilter {
+            from: self.from.0,
+            to: self.to.0,
+            sku_ids: ids("filter.skuIds", self.sku_ids)?,
+            product_ids: ids("filter.productIds", self.product_ids)?,
+            brands: self.brands.unwrap_or_default(),
+            supplier_ids: ids("filter.supplierIds", self.supplier_ids)?,
+            customer_ids: ids("filter.customerIds", self.customer_ids)?,
+            rep_ids: ids("filter.repIds", self.rep_ids)?,
+            states: self.states.unwrap_or_default(),
+        })
+    }
+}
+
+fn ids(field: &str, ids: Option<Vec<ID>>) -> ApiResult<Vec<Uuid>> {
+    ids.unwrap_or_default()
+        .iter()
+        .map(|id| parse_id(field, id))
+        .collect()
 }

@@ -1,5 +1,6 @@
 //! The intelligence API: the rep workflow (activities, sample approvals, call plans, tasks),
-//! account health and sales metrics, notifications, and expiring customer licences.
+//! account health, sales metrics and depletion reports, notifications, and expiring customer
+//! licences.
 
 mod inputs;
 pub mod loaders;

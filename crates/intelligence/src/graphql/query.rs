@@ -10,15 +10,17 @@ use leora_tenancy::graphql::{
 };
 
 use super::inputs::{
-    AccountHealthFilter, ActivityFilter, CallPlanFilter, SalesMetricsFilter, TaskFilter,
+    AccountHealthFilter, ActivityFilter, CallPlanFilter, DepletionFilterInput, SalesMetricsFilter,
+    TaskFilter,
 };
 use super::types::{
-    AccountHealth, Activity, CallPlan, HealthSnapshot, LicenseExpiry, Notification, SalesMetric,
-    Task, parse_id,
+    AccountHealth, Activity, CallPlan, DepletionGroup, DepletionPeriod, DepletionRow,
+    HealthSnapshot, LicenseExpiry, Notification, SalesMetric, Task, parse_id,
 };
 use crate::entities::{
     account_health_snapshots, activities, call_plans, notifications, sales_metrics, tasks,
 };
+use crate::service::depletions::{DepletionRequest, MAX_DEPLETION_ROWS};
 use crate::service::{self, settings};
 
 #[derive(Default)]
@@ -174,6 +176,32 @@ impl IntelligenceQuery {
             SalesMetric,
         )
         .await?)
+    }
+
+    /// Depletions: units that left the warehouse on fulfilled and delivered orders, by the day
+    /// each order was fulfilled (the tenant's calendar), grouped by up to three keys and
+    /// optionally a period; one row per group and period, ordered by period, then the keys in the
+    /// order given. Reps and managers get their team's accounts, admins every account. A report
+    /// of more than 5,000 rows is refused (`BAD_USER_INPUT` on `groupBy`), never cut short.
+    #[graphql(
+        complexity = "cost::capped(MAX_DEPLETION_ROWS, child_complexity)",
+        guard = "RequirePermission(Permission::AnalyticsView)"
+    )]
+    async fn depletions(
+        &self,
+        ctx: &Context<'_>,
+        filter: DepletionFilterInput,
+        group_by: Vec<DepletionGroup>,
+        period: Option<DepletionPeriod>,
+    ) -> ApiResult<Vec<DepletionRow>> {
+        let session = Session::of(ctx)?;
+        let request = DepletionRequest {
+            filter: filter.into_filter()?,
+            group_by: group_by.into_iter().map(Into::into).collect(),
+            period: period.map(Into::into),
+        };
+        let rows = service::depletions::depletions(session.tx(), &request).await?;
+        Ok(rows.into_iter().map(DepletionRow).collect())
     }
 
     /// Your notifications, newest first (staff and portal users alike).

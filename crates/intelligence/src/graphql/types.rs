@@ -25,6 +25,9 @@ use crate::entities::sales_metrics::{
     self, MetricKind as StoredMetricKind, MetricPeriod as StoredMetricPeriod,
 };
 use crate::entities::tasks::{self, TaskStatus as StoredTaskStatus};
+use crate::service::depletions::{
+    self, DepletionKey as StoredDepletionKey, DepletionPeriod as StoredDepletionPeriod,
+};
 use crate::service::health::rules::RiskFlag as StoredRiskFlag;
 use crate::service::health::snapshots::risk_flags;
 use crate::service::job::HealthRunSummary as Summary;
@@ -54,6 +57,16 @@ mirror_enum!(
 mirror_enum!(
     /// Days; ISO weeks starting on Monday; calendar months (in the tenant's time zone).
     MetricPeriod <=> StoredMetricPeriod { Day, Week, Month }
+);
+
+mirror_enum!(
+    /// What a depletion report may group by. `REP` is the account's rep now; `STATE` the
+    /// customer's state.
+    DepletionGroup <=> StoredDepletionKey { Sku, Product, Brand, Supplier, Customer, Rep, State }
+);
+mirror_enum!(
+    /// Days; ISO weeks starting on Monday; calendar months (in the tenant's time zone).
+    DepletionPeriod <=> StoredDepletionPeriod { Day, Week, Month }
 );
 
 async fn customer(ctx: &Context<'_>, customer_id: Uuid) -> ApiResult<Option<Customer>> {
@@ -472,5 +485,58 @@ impl LicenseExpiry {
         self.customer
             .license_expires_on
             .is_some_and(|on| licenses::has_expired(self.today, on))
+    }
+}
+
+pub struct DepletionRow(pub depletions::DepletionRow);
+
+/// One group of a depletion report. The keys the report was not grouped by are null; a key it was
+/// grouped by is null for lines without one (a product without a brand or supplier, an account
+/// without a rep).
+#[Object]
+impl DepletionRow {
+    async fn sku_id(&self) -> Option<ID> {
+        self.0.sku_id.map(id)
+    }
+    async fn product_id(&self) -> Option<ID> {
+        self.0.product_id.map(id)
+    }
+    async fn brand(&self) -> Option<&str> {
+        self.0.brand.as_deref()
+    }
+    async fn supplier_id(&self) -> Option<ID> {
+        self.0.supplier_id.map(id)
+    }
+    async fn customer_id(&self) -> Option<ID> {
+        self.0.customer_id.map(id)
+    }
+    /// The rep the account is assigned to now.
+    async fn rep_id(&self) -> Option<ID> {
+        self.0.rep_id.map(id)
+    }
+    /// The customer's state.
+    async fn state(&self) -> Option<&str> {
+        self.0.state.as_deref()
+    }
+    /// The first day of the period, when the report has one; the first and last periods hold
+    /// only the days of the range.
+    async fn period_start(&self) -> Option<Date> {
+        self.0.period_start.map(Date)
+    }
+    /// Bottles that left the warehouse, samples included.
+    async fn units(&self) -> i64 {
+        self.0.units
+    }
+    /// Units over each SKU's units per case, summed exactly and rounded once to four places.
+    async fn cases(&self) -> Exact {
+        self.0.cases.into()
+    }
+    /// The lines' totals after discount and before tax; sample lines are not revenue.
+    async fn revenue(&self) -> Money {
+        self.0.revenue.into()
+    }
+    /// Distinct orders with a line in the group.
+    async fn order_count(&self) -> i64 {
+        self.0.order_count
     }
 }

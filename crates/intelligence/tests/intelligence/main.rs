@@ -9,6 +9,7 @@
 
 mod activities;
 mod call_plans;
+mod depletions;
 mod graphql;
 mod health;
 mod licences;

@@ -242,43 +242,23 @@ async fn a_portal_role_is_taken_back() {
     let buyer_id = app
         .scalar_text("SELECT id::text FROM portal_users LIMIT 1")
         .await;
-    let assign =
-        "mutation($u: ID!, $r: String!) { assignPortalRole(portalUserId: $u, role: $r) { roles } }";
-    let revoke =
-        "mutation($u: ID!, $r: String!) { revokePortalRole(portalUserId: $u, role: $r) { roles } }";
-    let given = app
-        .graphql(
-            Some(&admin),
-            assign,
-            json!({ "u": buyer_id, "r": "portal_admin" }),
-        )
-        .await;
-    assert!(
-        data(&given, "assignPortalRole")["roles"]
+    let change = async |mutation: &str, role: &str| {
+        let query = format!(
+            "mutation($u: ID!, $r: String!) {{ {mutation}(portalUserId: $u, role: $r) {{ roles }} }}"
+        );
+        app.graphql(Some(&admin), &query, json!({ "u": buyer_id, "r": role }))
+            .await
+    };
+    let holds_portal_admin = |reply: &Reply, field: &str| {
+        data(reply, field)["roles"]
             .as_array()
-            .unwrap()
-            .contains(&json!("portal_admin"))
-    );
-    let taken = app
-        .graphql(
-            Some(&admin),
-            revoke,
-            json!({ "u": buyer_id, "r": "portal_admin" }),
-        )
-        .await;
-    assert!(
-        !data(&taken, "revokePortalRole")["roles"]
-            .as_array()
-            .unwrap()
-            .contains(&json!("portal_admin"))
-    );
-    let internal = app
-        .graphql(
-            Some(&admin),
-            revoke,
-            json!({ "u": buyer_id, "r": "sales_rep" }),
-        )
-        .await;
+            .is_some_and(|roles| roles.contains(&json!("portal_admin")))
+    };
+    let given = change("assignPortalRole", "portal_admin").await;
+    assert!(holds_portal_admin(&given, "assignPortalRole"));
+    let taken = change("revokePortalRole", "portal_admin").await;
+    assert!(!holds_portal_admin(&taken, "revokePortalRole"));
+    let internal = change("revokePortalRole", "sales_rep").await;
     assert_eq!(internal.code(), "FORBIDDEN");
 }
 

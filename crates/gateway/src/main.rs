@@ -75,6 +75,15 @@ enum TenantsCommand {
         #[arg(long)]
         slug: String,
     },
+    /// Print a new single-use set-password token (valid 24 hours) for one of the tenant's users,
+    /// such as a first admin whose token expired; any earlier token of theirs stops working.
+    ResetPassword {
+        #[arg(long)]
+        slug: String,
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+    },
     /// Make a suspended (or cancelled) tenant active again.
     Activate {
         #[arg(long)]
@@ -205,6 +214,11 @@ async fn tenants(config: &Config, command: TenantsCommand) -> Result<(), Startup
                 currency,
             };
             tenants::create(&owner, &db, input, &mut out).await?;
+        }
+        TenantsCommand::ResetPassword { slug, email } => {
+            let pool = startup::prepare_database(config).await?;
+            let db = leora_tenancy::TenantDb::new(pool, config.app_role.clone());
+            tenants::reset_password(&owner, &db, &slug, &email, &mut out).await?;
         }
         TenantsCommand::List => tenants::list(&owner, &mut out).await?,
         TenantsCommand::Suspend { slug } => tenants::suspend(&owner, &slug, &mut out).await?,

@@ -1,6 +1,6 @@
-//! `leora tenants create | list | suspend | activate`: onboarding a distributor and its life
-//! cycle, through the owner connection (`DIRECT_URL`), since the application role may not write
-//! `tenants` (docs/database/README.md, section 5). docs/operations.md, "Tenants", is the
+//! `leora tenants create | list | suspend | activate | reset-password`: onboarding a distributor
+//! and its life cycle, through the owner connection (`DIRECT_URL`), since the application role may
+//! not write `tenants` (docs/database/README.md, section 5). docs/operations.md, "Tenants", is the
 //! operator's guide.
 //!
 //! `create` makes the tenant and its settings as the owner, then, like `leora seed`, its first
@@ -192,6 +192,50 @@ fn created_text(tenant: &tenants::Model, settings: &Settings, issued: &IssuedRes
         email = issued.email,
         expires = issued.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true),
     )
+}
+
+/// Issues a new single-use set-password token for the tenant's user `email` (valid as the first
+/// admin's, [`FIRST_ADMIN_TOKEN_TTL`]) and writes it to `out`: how an operator lets back in an
+/// admin whose token expired, or a tenant whose every admin lost their password. Any earlier
+/// token of the user stops working. An unknown slug or email is refused; nothing else changes
+/// until the token is used.
+pub async fn reset_password(
+    owner: &DatabaseConnection,
+    db: &TenantDb,
+    slug: &str,
+    email: &str,
+    out: &mut impl Write,
+) -> Result<(), TenantsError> {
+    let slug = slug.trim();
+    let tenant = operator::list(owner)
+        .await?
+        .into_iter()
+        .find(|tenant| tenant.slug == slug)
+        .ok_or_else(|| TenantsError::UnknownSlug(slug.to_owned()))?;
+    let email = plausible_email(email)
+        .ok_or_else(|| Refusal::bad_input("email", "is not an email address"))?;
+    let issued = with_tenant(db, &TenantContext::system(tenant.id), async |tx| {
+        let user = admin::user_by_email(tx, &email)
+            .await?
+            .ok_or_else(|| Refusal::bad_input("email", "no user of this tenant has this email"))?;
+        issue_password_reset(tx, user.id, FIRST_ADMIN_TOKEN_TTL).await
+    })
+    .await?;
+    tracing::info!(tenant = %tenant.slug, "issued a set-password token from the command line");
+    let token = &issued.token;
+    write!(
+        out,
+        "A new single-use token for {email} of tenant {slug}, valid until {expires}; it is shown\n\
+         only now, and any earlier one no longer works:\n\
+         \n\
+         \x20   {token}\n\
+         \n\
+         \x20   mutation {{ resetPassword(token: \"{token}\", newPassword: \"…\") }}\n",
+        email = issued.email,
+        slug = tenant.slug,
+        expires = issued.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+    )?;
+    Ok(())
 }
 
 /// Writes the tenants to `out`, oldest first: slug, name, status and when each was created.

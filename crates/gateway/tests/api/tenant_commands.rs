@@ -1,4 +1,4 @@
-//! `leora tenants create | list | suspend | activate`, called as `main` calls them, against the
+//! `leora tenants create | list | suspend | activate | reset-password`, called as `main` calls them,
 //! test database: the owner connection writes tenants, the application role the first admin.
 
 use crate::support::*;
@@ -366,4 +366,46 @@ async fn a_tenant_whose_admin_cannot_be_created_is_removed_again() {
     assert_eq!(app.scalar("SELECT count(*) FROM tenant_settings").await, 0);
     // So the same command can be run again once the fault is fixed.
     create(&app, input("harbor")).await.0.unwrap();
+}
+
+#[tokio::test]
+async fn an_operator_issues_a_new_token_and_the_old_one_stops_working() {
+    let app = app().await;
+    let (outcome, output) = create(&app, input("harbor")).await;
+    outcome.unwrap();
+    let first = printed_token(&output);
+    let reset = async |slug: &str, email: &str| {
+        let mut out = Vec::new();
+        let outcome =
+            tenants::reset_password(&app.owner, &tenant_db(&app), slug, email, &mut out).await;
+        (outcome, String::from_utf8(out).unwrap())
+    };
+    let (outcome, output) = reset("harbor", " OPS@harbor.example ").await;
+    outcome.unwrap();
+    let second = printed_token(&output);
+    assert_ne!(first, second);
+    let set =
+        "mutation($t: String!) { resetPassword(token: $t, newPassword: \"a fresh password\") }";
+    let stale = app.graphql(None, set, json!({ "t": first })).await;
+    assert_eq!(stale.code(), "BAD_USER_INPUT", "{}", stale.body);
+    let used = app.graphql(None, set, json!({ "t": second })).await;
+    assert_eq!(used.data("resetPassword"), true, "{}", used.body);
+
+    let (unknown_email, printed) = reset("harbor", "nobody@harbor.example").await;
+    assert!(
+        matches!(
+            &unknown_email,
+            Err(TenantsError::Refused(Refusal::BadInput {
+                field: "email",
+                ..
+            }))
+        ),
+        "{unknown_email:?}"
+    );
+    assert!(printed.is_empty());
+    let (unknown_slug, _) = reset("nowhere", "ops@harbor.example").await;
+    assert!(
+        matches!(&unknown_slug, Err(TenantsError::UnknownSlug(slug)) if slug == "nowhere"),
+        "{unknown_slug:?}"
+    );
 }

@@ -3,7 +3,7 @@
 
 use leora_tenancy::error::find_visible;
 use leora_tenancy::filter::FilterIfGiven;
-use sea_orm::{DatabaseTransaction, EntityTrait, QueryOrder, Select};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
 
 use crate::entities::enums::UserStatus;
@@ -33,6 +33,17 @@ pub fn portal_users(filter: &PortalUserFilter) -> Select<portal_users::Entity> {
 /// One staff member; any other → `NotFound`.
 pub async fn user(tx: &DatabaseTransaction, id: Uuid) -> Result<users::Model, IdentityError> {
     find_visible::<users::Entity, _>(tx, id, "user").await
+}
+
+/// The staff member with this (normalised, lower-case) email, if the tenant has one.
+pub async fn user_by_email(
+    tx: &DatabaseTransaction,
+    email: &str,
+) -> Result<Option<users::Model>, IdentityError> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(tx)
+        .await?)
 }
 
 /// One portal user; any other → `NotFound`.

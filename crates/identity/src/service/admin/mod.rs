@@ -17,7 +17,9 @@ pub use accounts::{
     NewInvitation, NewPortalUser, NewUser, create_portal_user, create_user, invite_user,
     set_portal_user_status, set_user_status,
 };
-pub use directory::{PortalUserFilter, permissions, portal_user, portal_users, roles, user, users};
+pub use directory::{
+    PortalUserFilter, permissions, portal_user, portal_users, roles, user, user_by_email, users,
+};
 pub use profiles::{UserChanges, update_user};
 pub use role_definitions::{NewRole, RoleChanges, create_role, delete_role, update_role};
 pub use roles::{

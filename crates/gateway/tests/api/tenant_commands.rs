@@ -1,5 +1,6 @@
 //! `leora tenants create | list | suspend | activate | reset-password`, called as `main` calls them,
-//! test database: the owner connection writes tenants, the application role the first admin.
+//! against the test database: the owner connection writes tenants, the application role the first
+//! admin.
 
 use crate::support::*;
 use leora_gateway::commands::tenants::{self, CreateTenant, TenantsError};

@@ -166,7 +166,7 @@ async fn synthetic_tenants_are_generated_through_rls_with_consistent_totals() {
         &owner,
         "SELECT count(*) FROM customers
           WHERE license_number IS NULL OR license_state <> state
-             OR license_expires_on < current_date + 365 OR credit_limit < 10000000",
+             OR license_expires_on < created_at::date + 365 OR credit_limit < 10000000",
     )
     .await;
     assert_eq!(

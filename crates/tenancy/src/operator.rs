@@ -191,7 +191,11 @@ pub async fn set_status(
     })
 }
 
-async fn find(owner: &impl ConnectionTrait, slug: &str) -> Result<Option<tenants::Model>, DbErr> {
+/// The tenant with this slug, whatever its status.
+pub async fn find(
+    owner: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<tenants::Model>, DbErr> {
     tenants::Entity::find()
         .filter(tenants::Column::Slug.eq(slug))
         .one(owner)

@@ -207,10 +207,8 @@ pub async fn reset_password(
     out: &mut impl Write,
 ) -> Result<(), TenantsError> {
     let slug = slug.trim();
-    let tenant = operator::list(owner)
+    let tenant = operator::find(owner, slug)
         .await?
-        .into_iter()
-        .find(|tenant| tenant.slug == slug)
         .ok_or_else(|| TenantsError::UnknownSlug(slug.to_owned()))?;
     let email = plausible_email(email)
         .ok_or_else(|| Refusal::bad_input("email", "is not an email address"))?;

@@ -12,13 +12,14 @@ use leora_compliance::graphql::{ComplianceMutation, ComplianceQuery};
 use leora_identity::graphql::{IdentityMutation, IdentityQuery};
 use leora_integrations::graphql::{IntegrationsMutation, IntegrationsQuery};
 use leora_intelligence::graphql::{IntelligenceMutation, IntelligenceQuery};
-use leora_orders::graphql::{OrdersMutation, OrdersQuery};
+use leora_orders::graphql::{CustomersMutation, CustomersQuery, OrdersMutation, OrdersQuery};
 
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
 pub struct QueryRoot(
     IdentityQuery,
     CatalogQuery,
+    CustomersQuery,
     OrdersQuery,
     IntelligenceQuery,
     ComplianceQuery,
@@ -30,6 +31,7 @@ pub struct QueryRoot(
 pub struct MutationRoot(
     IdentityMutation,
     CatalogMutation,
+    CustomersMutation,
     OrdersMutation,
     IntelligenceMutation,
     ComplianceMutation,

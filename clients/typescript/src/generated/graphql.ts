@@ -495,17 +495,54 @@ export type Customer = {
   creditLimit?: Maybe<Scalars['Money']['output']>;
   email?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  /**
+   * The customer's invoices, newest first: what `invoices` answers for this customer. `null`
+   * with `FORBIDDEN` for a viewer who may not see invoices.
+   */
+  invoices?: Maybe<InvoiceConnection>;
   licenseExpiresOn?: Maybe<Scalars['Date']['output']>;
   licenseNumber?: Maybe<Scalars['String']['output']>;
   licenseState?: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
+  /**
+   * The customer's orders, newest first unless sorted otherwise: what `orders` answers for
+   * this customer. `null` with `FORBIDDEN` for a viewer who may not see orders.
+   */
+  orders?: Maybe<OrderConnection>;
   paymentTerms: PaymentTerms;
   phone?: Maybe<Scalars['String']['output']>;
+  /**
+   * The customer's portal users: what `portalUsers` answers for this customer. `null` with
+   * `FORBIDDEN` for a viewer who may not manage them.
+   */
+  portalUsers?: Maybe<PortalUserConnection>;
   priceTier?: Maybe<Scalars['String']['output']>;
   shippingAddress?: Maybe<Scalars['JSON']['output']>;
   /** Where the customer is, which decides its excise tax. */
   state: Scalars['String']['output'];
   status: CustomerStatus;
+};
+
+
+export type CustomerInvoicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  statuses?: InputMaybe<Array<InvoiceStatus>>;
+};
+
+
+export type CustomerOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<OrderOrder>;
+  statuses?: InputMaybe<Array<OrderStatus>>;
+};
+
+
+export type CustomerPortalUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  statuses?: InputMaybe<Array<UserStatus>>;
 };
 
 export type CustomerConnection = {

@@ -2,12 +2,12 @@
 //! validate and name the offending field.
 
 use super::inputs::{
-    CreateCustomerInput, CreateProductInput, CreateSkuInput, CreateSupplierInput,
-    PriceListEntryImport, PriceListEntryUpsert, UpdateCustomerInput, UpdateProductInput,
-    UpdateSkuInput, UpdateSupplierInput, imported_entries,
+    CreateProductInput, CreateSkuInput, CreateSupplierInput, PriceListEntryImport,
+    PriceListEntryUpsert, UpdateProductInput, UpdateSkuInput, UpdateSupplierInput,
+    imported_entries,
 };
-use super::types::{Customer, PriceListEntry, Product, Sku, StockLevel, Supplier, parse_id};
-use crate::service::{customers, inventory, price_lists, products, skus, suppliers};
+use super::types::{PriceListEntry, Product, Sku, StockLevel, Supplier, parse_id};
+use crate::service::{inventory, price_lists, products, skus, suppliers};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
 
@@ -163,39 +163,6 @@ impl CatalogMutation {
         let tx = Session::of(ctx)?.tx();
         Ok(Supplier(
             suppliers::deactivate_supplier(tx, parse_id("id", &id)?).await?,
-        ))
-    }
-
-    #[graphql(guard = "RequirePermission(Permission::CustomersManage)")]
-    async fn create_customer(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateCustomerInput,
-    ) -> ApiResult<Customer> {
-        let session = Session::of(ctx)?;
-        Ok(Customer(
-            customers::create_customer(session.tx(), input.into_new()?).await?,
-        ))
-    }
-
-    #[graphql(guard = "RequirePermission(Permission::CustomersManage)")]
-    async fn update_customer(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        input: UpdateCustomerInput,
-    ) -> ApiResult<Customer> {
-        let tx = Session::of(ctx)?.tx();
-        Ok(Customer(
-            customers::update_customer(tx, parse_id("id", &id)?, input.into_changes()?).await?,
-        ))
-    }
-
-    #[graphql(guard = "RequirePermission(Permission::CustomersManage)")]
-    async fn deactivate_customer(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Customer> {
-        let tx = Session::of(ctx)?.tx();
-        Ok(Customer(
-            customers::deactivate_customer(tx, parse_id("id", &id)?).await?,
         ))
     }
 }

@@ -1,11 +1,9 @@
-//! Catalog queries. Portal users reach the catalog (active products only) and their own customer
-//! account; staff need the matching view permission.
+//! Catalog queries. Portal users reach the catalog (active products only); staff need the matching
+//! view permission.
 
-use super::inputs::{
-    CustomerFilter, CustomerOrder, PriceListEntryFilter, ProductFilter, ProductOrder, SkuFilter,
-};
-use super::types::{Customer, PriceListEntry, Product, Sku, Supplier, parse_id};
-use crate::entities::{customers, price_list_entries, products, skus, suppliers};
+use super::inputs::{PriceListEntryFilter, ProductFilter, ProductOrder, SkuFilter};
+use super::types::{PriceListEntry, Product, Sku, Supplier, parse_id};
+use crate::entities::{price_list_entries, products, skus, suppliers};
 use crate::service;
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::cost;
@@ -140,40 +138,5 @@ impl CatalogQuery {
             Supplier,
         )
         .await?)
-    }
-
-    /// Customer accounts; a portal user sees only its own.
-    #[graphql(
-        complexity = "cost::page(first, child_complexity)",
-        guard = "StaffOrPortal(Permission::CustomersView, Permission::PortalCatalogView)"
-    )]
-    async fn customers(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<CustomerFilter>,
-        order_by: Option<CustomerOrder>,
-        first: Option<i32>,
-        after: Option<String>,
-    ) -> ApiResult<Page<Customer>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
-        let filter = filter.unwrap_or_default().into_filter()?;
-        let order = order_by.unwrap_or_default();
-        let select =
-            service::customers::customers(&filter, order.field.into(), order.direction.into());
-        Ok(paginate(
-            Session::of(ctx)?.tx(),
-            select,
-            customers::Column::Id,
-            page,
-            Customer,
-        )
-        .await?)
-    }
-
-    #[graphql(guard = "StaffOrPortal(Permission::CustomersView, Permission::PortalCatalogView)")]
-    async fn customer(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Customer> {
-        let session = Session::of(ctx)?;
-        let customer = service::customers::customer(session.tx(), parse_id("id", &id)?).await?;
-        Ok(Customer(customer))
     }
 }

@@ -5,12 +5,9 @@ use super::loaders::{
     AvailabilityOfSku, LowStockThresholdOfSku, PriceKey, PriceOfSku, ProductById, SkusOfProduct,
     SupplierById,
 };
-use crate::entities::customers::{
-    CustomerStatus as StoredCustomerStatus, PaymentTerms as StoredPaymentTerms,
-};
 use crate::entities::enums::ProductStatus as StoredProductStatus;
 use crate::entities::suppliers::SupplierStatus as StoredSupplierStatus;
-use crate::entities::{customers, price_list_entries, products, skus, suppliers};
+use crate::entities::{price_list_entries, products, skus, suppliers};
 use crate::service::inventory::Availability;
 use crate::service::pricing::{self, PriceQuote, PriceSource as StoredPriceSource};
 use crate::service::skus::MAX_SKUS_PER_PRODUCT;
@@ -19,12 +16,10 @@ use leora_compliance::graphql::ProductCategory;
 use leora_tenancy::graphql::cost;
 pub(crate) use leora_tenancy::graphql::ids::{id, not_found, parse_id};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, ResolverError, Session};
-use leora_tenancy::graphql::{Date, Exact, Instant, Money};
+use leora_tenancy::graphql::{Exact, Instant, Money};
 use leora_tenancy::mirror_enum;
 
 mirror_enum!(ProductStatus <=> StoredProductStatus { Active, Inactive, Discontinued });
-mirror_enum!(CustomerStatus <=> StoredCustomerStatus { Active, OnHold, Inactive });
-mirror_enum!(PaymentTerms <=> StoredPaymentTerms { Prepaid, Cod, Net15, Net30, Net60 });
 mirror_enum!(SupplierStatus <=> StoredSupplierStatus { Active, Inactive });
 mirror_enum!(
     /// Which rule set a price: customer-specific beats tier beats base.
@@ -279,67 +274,6 @@ impl Supplier {
     /// Shared directory entries are maintained for every tenant and cannot be changed.
     async fn is_shared(&self) -> bool {
         self.0.tenant_id.is_none()
-    }
-}
-
-pub struct Customer(pub customers::Model);
-
-#[Object]
-impl Customer {
-    async fn id(&self) -> ID {
-        id(self.0.id)
-    }
-    async fn account_number(&self) -> &str {
-        &self.0.account_number
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn email(&self) -> Option<&str> {
-        self.0.email.as_deref()
-    }
-    async fn phone(&self) -> Option<&str> {
-        self.0.phone.as_deref()
-    }
-    async fn license_number(&self) -> Option<&str> {
-        self.0.license_number.as_deref()
-    }
-    async fn license_state(&self) -> Option<&str> {
-        self.0.license_state.as_deref()
-    }
-    async fn license_expires_on(&self) -> Option<Date> {
-        self.0.license_expires_on.map(Date)
-    }
-    /// Where the customer is, which decides its excise tax.
-    async fn state(&self) -> &str {
-        &self.0.state
-    }
-    async fn price_tier(&self) -> Option<&str> {
-        self.0.price_tier.as_deref()
-    }
-    async fn payment_terms(&self) -> PaymentTerms {
-        self.0.payment_terms.into()
-    }
-    /// Staff only.
-    #[graphql(guard = "RequirePermission(Permission::CustomersView)")]
-    async fn credit_limit(&self) -> Option<Money> {
-        self.0.credit_limit.map(Money)
-    }
-    #[graphql(guard = "RequirePermission(Permission::CustomersView)")]
-    async fn assigned_rep_id(&self) -> Option<ID> {
-        self.0.assigned_rep_id.map(id)
-    }
-    async fn billing_address(&self) -> Option<Json<serde_json::Value>> {
-        self.0.billing_address.clone().map(Json)
-    }
-    async fn shipping_address(&self) -> Option<Json<serde_json::Value>> {
-        self.0.shipping_address.clone().map(Json)
-    }
-    async fn status(&self) -> CustomerStatus {
-        self.0.status.into()
-    }
-    async fn created_at(&self) -> Instant {
-        self.0.created_at.into()
     }
 }
 

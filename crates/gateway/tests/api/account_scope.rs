@@ -268,3 +268,127 @@ async fn a_manager_creates_accounts_for_the_team_and_may_not_hand_one_outside_it
         "rep@acme.test"
     );
 }
+
+const ACCOUNT_HUB: &str =
+    "{ customers(first: 10, orderBy: { field: ACCOUNT_NUMBER }) { edges { node {
+    accountNumber
+    orders(first: 5) { edges { node { orderNumber } } }
+    invoices(first: 5) { edges { node { invoiceNumber } } }
+    portalUsers(first: 5) { edges { node { email } } }
+} } } }";
+
+/// A connection's rows, by number or email; `None` when it is `null`.
+type Rows = Option<Vec<String>>;
+
+fn connection(customer: &Value, field: &str, key: &str) -> Rows {
+    let edges = customer[field]["edges"].as_array()?;
+    Some(
+        edges
+            .iter()
+            .map(|edge| edge["node"][key].as_str().unwrap().to_owned())
+            .collect(),
+    )
+}
+
+fn hub(reply: &Reply) -> Vec<(String, Rows, Rows, Rows)> {
+    reply.data("customers")["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| {
+            let customer = &edge["node"];
+            (
+                customer["accountNumber"].as_str().unwrap().to_owned(),
+                connection(customer, "orders", "orderNumber"),
+                connection(customer, "invoices", "invoiceNumber"),
+                connection(customer, "portalUsers", "email"),
+            )
+        })
+        .collect()
+}
+
+fn strings(items: &[&str]) -> Rows {
+    Some(items.iter().map(|item| (*item).to_owned()).collect())
+}
+
+#[tokio::test]
+async fn a_customers_orders_invoices_and_portal_users_are_its_own_and_follow_each_lists_rules() {
+    let s = organisation().await;
+    let app = &s.app;
+    let admin = app.token("admin@acme.test").await;
+    let everything = app.ask(&admin, ACCOUNT_HUB).await;
+    assert!(everything.body["errors"].is_null(), "{}", everything.body);
+    assert_eq!(
+        hub(&everything),
+        [
+            (
+                "C-1".to_owned(),
+                strings(&["SO-SCOPE-1"]),
+                strings(&["INV-SCOPE-1"]),
+                strings(&["buyer@harborview.test"])
+            ),
+            (
+                "C-2".to_owned(),
+                strings(&["SO-SCOPE-2"]),
+                strings(&["INV-SCOPE-2"]),
+                strings(&[])
+            ),
+        ]
+    );
+
+    // A rep sees its own account's orders and invoices, but portal users are for user admins:
+    // that connection alone is null, with FORBIDDEN at its path.
+    let rep = app.token("rep@acme.test").await;
+    let reps = app.ask(&rep, ACCOUNT_HUB).await;
+    assert_eq!(
+        hub(&reps),
+        [(
+            "C-1".to_owned(),
+            strings(&["SO-SCOPE-1"]),
+            strings(&["INV-SCOPE-1"]),
+            None
+        )]
+    );
+    assert_eq!(reps.code(), "FORBIDDEN");
+    assert_eq!(
+        reps.body["errors"][0]["path"],
+        json!(["customers", "edges", 0, "node", "portalUsers"])
+    );
+
+    // The buyer reads its own account the same way.
+    let buyer = app.portal_token().await;
+    let own = app
+        .graphql(
+            Some(&buyer),
+            "query($id: ID!) { customer(id: $id) { orders { edges { node { orderNumber } } } invoices { edges { node { invoiceNumber } } } } }",
+            json!({ "id": s.harborview }),
+        )
+        .await;
+    assert!(own.body["errors"].is_null(), "{}", own.body);
+    let customer = own.data("customer");
+    assert_eq!(
+        connection(customer, "orders", "orderNumber"),
+        strings(&["SO-SCOPE-1"])
+    );
+    assert_eq!(
+        connection(customer, "invoices", "invoiceNumber"),
+        strings(&["INV-SCOPE-1"])
+    );
+
+    // The filters narrow within the account.
+    let filtered = app
+        .graphql(
+            Some(&admin),
+            "query($id: ID!) { customer(id: $id) { orders(statuses: [DRAFT]) { edges { node { id } } } invoices(statuses: [ISSUED]) { edges { node { invoiceNumber } } } paid: invoices(statuses: [PAID]) { edges { node { invoiceNumber } } } } }",
+            json!({ "id": s.second }),
+        )
+        .await;
+    assert!(filtered.body["errors"].is_null(), "{}", filtered.body);
+    let customer = filtered.data("customer");
+    assert_eq!(connection(customer, "orders", "id"), strings(&[]));
+    assert_eq!(
+        connection(customer, "invoices", "invoiceNumber"),
+        strings(&["INV-SCOPE-2"])
+    );
+    assert_eq!(connection(customer, "paid", "invoiceNumber"), strings(&[]));
+}

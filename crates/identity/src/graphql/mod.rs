@@ -13,7 +13,7 @@ pub use admin::{AdminMutation, AdminQuery};
 pub use auth::{AuthMutation, AuthQuery, AuthSettings, TenantHint};
 pub use devices::{DevicesMutation, DevicesQuery};
 pub use tenant::{TenantMutation, TenantQuery};
-pub use types::User;
+pub use types::{PortalUser, User, UserStatus};
 
 use async_graphql::MergedObject;
 

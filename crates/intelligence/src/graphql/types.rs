@@ -4,8 +4,9 @@
 use async_graphql::{Context, ID, Json, Object};
 use chrono::NaiveDate;
 use leora_catalog::graphql::loaders::{CustomerById, SkuById};
-use leora_catalog::graphql::types::{Customer, Sku};
+use leora_catalog::graphql::types::Sku;
 use leora_identity::graphql::User;
+use leora_orders::graphql::Customer;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{ApiResult, Session};

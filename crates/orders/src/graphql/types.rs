@@ -1,5 +1,6 @@
 //! Output types: newtypes over order, invoice, cart and list rows.
 
+use super::customers::Customer;
 use super::loaders::{
     InvoiceOfOrder, ItemsOfCart, ItemsOfList, LinesOfOrder, OrderById, PaymentsOfInvoice,
     TodayOfTenant, UsedOfAllocation,
@@ -21,7 +22,7 @@ use crate::service::orders::MAX_LINES;
 use crate::service::{MAX_CART_ITEMS, MAX_LIST_ITEMS, MAX_PAYMENTS_PER_INVOICE};
 use async_graphql::{Context, ID, Object};
 use leora_catalog::graphql::loaders::{CustomerById, SkuById};
-use leora_catalog::graphql::types::{Customer, Sku};
+use leora_catalog::graphql::types::Sku;
 use leora_tenancy::Principal;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::{id, not_found};

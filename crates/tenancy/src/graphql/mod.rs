@@ -9,6 +9,7 @@ pub mod ids;
 pub mod loader;
 pub mod mirror;
 pub mod pagination;
+pub mod patch;
 pub mod permission;
 pub mod scalars;
 pub mod scope;

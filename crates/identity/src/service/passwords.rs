@@ -71,6 +71,17 @@ static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
     Semaphore::new(std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 });
 
+/// Every place in the hashing queue, held until the guard drops: a test's way to stop a sign-in
+/// at its password check and look at what it holds meanwhile.
+#[cfg(test)]
+pub(crate) async fn hold_every_hashing_place() -> tokio::sync::SemaphorePermit<'static> {
+    let places = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    HASHING
+        .acquire_many(u32::try_from(places).unwrap())
+        .await
+        .unwrap()
+}
+
 async fn off_runtime<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, IdentityError> {

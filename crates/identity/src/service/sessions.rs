@@ -400,3 +400,119 @@ impl<'a> Issuer<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::admin::{self, NewUser};
+    use leora_tenancy::AppRole;
+    use leora_test_db::TestDatabase;
+    use leora_test_db::fixtures::create_tenant;
+    use leora_test_db::sql::scalar;
+    use sea_orm::{ConnectOptions, ConnectionTrait, FromQueryResult};
+    use std::time::Duration as StdDuration;
+
+    #[derive(FromQueryResult)]
+    struct Backend {
+        state: Option<String>,
+        query: Option<String>,
+    }
+
+    /// On a pool of one connection, a sign-in is stopped at its password check (the test holds
+    /// every place in the hashing queue). Meanwhile its read has committed, the connection serves
+    /// another tenant transaction and the account's row can be locked by anyone: argon2 runs
+    /// holding neither a connection nor a row lock. Then the sign-in completes.
+    #[tokio::test]
+    async fn sign_in_holds_no_connection_and_no_row_lock_while_the_password_is_checked() {
+        let database = TestDatabase::new().await;
+        let owner = database.connect().await;
+        let mut options = ConnectOptions::new(database.url().to_owned());
+        options
+            .max_connections(1)
+            .acquire_timeout(StdDuration::from_secs(5));
+        let pool = leora_tenancy::db::connect(options).await.unwrap();
+        let db = TenantDb::new(pool, AppRole::from_env().unwrap());
+        let tenant = create_tenant(&owner, "acme").await;
+        let user = with_tenant_committing(&db, &TenantContext::system(tenant), async |tx| {
+            let user = NewUser {
+                email: "ada@acme.test".into(),
+                full_name: "Ada".into(),
+                password: "correct horse battery".into(),
+                roles: vec!["admin".into()],
+                manager_id: None,
+            };
+            admin::create_user(tx, user).await
+        })
+        .await
+        .unwrap();
+        let backend_of = async |db: &TenantDb| -> i32 {
+            with_tenant(db, &TenantContext::anonymous(tenant), async |tx| {
+                Ok::<_, IdentityError>(scalar::<i32>(tx, "SELECT pg_backend_pid()", []).await)
+            })
+            .await
+            .unwrap()
+        };
+        let pid = backend_of(&db).await;
+        let before: DateTime<Utc> = scalar(&owner, "SELECT clock_timestamp()", []).await;
+
+        let queue = passwords::hold_every_hashing_place().await;
+        let signing_in = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let attempt = Attempt {
+                    kind: PrincipalKind::User,
+                    tenant_id: tenant,
+                    email: "ada@acme.test",
+                    password: "correct horse battery",
+                };
+                let keys = JwtKeys::new(b"a test secret of at least thirty-two bytes");
+                let (policy, failed, client) = (
+                    AuthPolicy::default(),
+                    FailedSignIns::default(),
+                    ClientInfo::default(),
+                );
+                sign_in(&db, &keys, &policy, attempt, &client, &failed, Utc::now()).await
+            })
+        };
+        // The connection goes idle (outside a transaction) once the account read has committed and
+        // the connection is back in the pool; the sign-in then waits for the queue.
+        let mut seen = None;
+        for _ in 0..300 {
+            let backend = Backend::find_by_statement(leora_tenancy::sql::stmt(
+                "SELECT state, query FROM pg_stat_activity WHERE pid = $1 AND state_change > $2",
+                [pid.into(), before.into()],
+            ))
+            .one(&owner)
+            .await
+            .unwrap();
+            if let Some(backend) = &backend
+                && backend.state.as_deref() == Some("idle")
+            {
+                seen = None;
+                break;
+            }
+            seen = backend.map(|backend| (backend.state, backend.query));
+            tokio::time::sleep(StdDuration::from_millis(100)).await;
+        }
+        assert!(
+            seen.is_none() && !signing_in.is_finished(),
+            "the sign-in should have read the account and committed, then waited to hash: {seen:?}"
+        );
+        assert_eq!(
+            backend_of(&db).await,
+            pid,
+            "the one connection serves another request"
+        );
+        owner
+            .execute_raw(leora_tenancy::sql::stmt(
+                "SELECT 1 FROM users WHERE id = $1 FOR UPDATE NOWAIT",
+                [user.id.into()],
+            ))
+            .await
+            .expect("nobody holds the account's row");
+
+        drop(queue);
+        let signed_in = signing_in.await.unwrap();
+        assert!(signed_in.is_ok(), "{signed_in:?}");
+    }
+}

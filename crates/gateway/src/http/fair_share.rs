@@ -1,9 +1,12 @@
 //! Fair shares of the server between tenants and principals (see `docs/architecture.md`,
-//! "Fair shares"). A signed-in request executes only while it holds one of its tenant's permits:
-//! one tenant saturating the server holds at most that many pool connections and leaves the rest
-//! to the others. Past the cap a request waits briefly for a permit, then answers `RATE_LIMITED`
-//! with a retry-after. Each principal may also be held to a request rate (a token bucket), off
-//! unless configured.
+//! "Fair shares"). A signed-in request executes only during one of its tenant's turns, and a
+//! tenant's turns at once are capped: alone, at `tenant_concurrency`; while other tenants also
+//! have requests running or waiting, at its share of that cap (the cap divided by the number of
+//! such tenants, at least one). A tenant flooding the server keeps every turn while nobody else
+//! asks, and gives turns up as soon as someone does: its running requests finish, and the freed
+//! turns go to whoever is under its share. Past the wait, a request answers `RATE_LIMITED` with a
+//! retry-after. Each principal may also be held to a request rate (a token bucket), off unless
+//! configured.
 //!
 //! Both live in the server's memory and are per instance: N instances admit N × the cap per
 //! tenant and N × the rate per principal.
@@ -11,17 +14,17 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Notify;
 use uuid::Uuid;
 
-/// Beyond this many tracked tenants or principals, idle entries are dropped.
+/// Beyond this many tracked principals, idle entries are dropped.
 const PRUNE_ABOVE: usize = 10_000;
 
 #[derive(Debug, Clone, Copy)]
 pub struct FairShareConfig {
-    /// Requests of one tenant executing at once.
+    /// Requests of one tenant executing at once while no other tenant asks for a turn.
     pub tenant_concurrency: usize,
-    /// How long a request over its tenant's cap waits for a permit before it is refused.
+    /// How long a request beyond its tenant's share waits for a turn before it is refused.
     pub tenant_wait: Duration,
     /// Requests per second one principal may make (sustained); `None`: no limit.
     pub principal_rate: Option<f64>,
@@ -38,8 +41,100 @@ pub struct Busy {
 
 pub struct FairShare {
     config: FairShareConfig,
-    tenants: Mutex<HashMap<Uuid, Arc<Semaphore>>>,
+    turns: Arc<Turns>,
     buckets: Mutex<HashMap<(Uuid, Uuid), Bucket>>,
+}
+
+/// The tenants with requests running or waiting (no other tenant has an entry, so the map is
+/// bounded by the requests in flight), and a wake-up for the waiting when a turn ends.
+#[derive(Default)]
+struct Turns {
+    tenants: Mutex<HashMap<Uuid, Load>>,
+    ended: Notify,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Load {
+    running: usize,
+    waiting: usize,
+}
+
+impl Load {
+    fn is_idle(self) -> bool {
+        self.running == 0 && self.waiting == 0
+    }
+}
+
+impl Turns {
+    fn change(&self, tenant: Uuid, change: impl FnOnce(&mut Load, usize) -> bool) -> bool {
+        let mut tenants = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
+        let asking = tenants.len().max(1);
+        let load = tenants.entry(tenant).or_default();
+        let changed = change(load, asking);
+        if load.is_idle() {
+            tenants.remove(&tenant);
+        }
+        changed
+    }
+}
+
+/// A tenant's turn: one of its requests may execute until this drops.
+pub struct TenantTurn {
+    turns: Arc<Turns>,
+    tenant: Uuid,
+}
+
+impl Drop for TenantTurn {
+    fn drop(&mut self) {
+        self.turns.change(self.tenant, |load, _| {
+            load.running -= 1;
+            true
+        });
+        self.turns.ended.notify_waiters();
+    }
+}
+
+/// A request waiting for its tenant's turn; counted among the asking until it starts or gives up
+/// (also when its client hangs up and the wait is dropped).
+struct Waiting<'a> {
+    turns: &'a Arc<Turns>,
+    tenant: Uuid,
+    cap: usize,
+}
+
+impl Waiting<'_> {
+    fn try_start(self) -> Result<TenantTurn, Self> {
+        let cap = self.cap;
+        let started = self.turns.change(self.tenant, |load, asking| {
+            let share = (cap / asking).max(1);
+            let start = load.running < share;
+            if start {
+                load.waiting -= 1;
+                load.running += 1;
+            }
+            start
+        });
+        if !started {
+            return Err(self);
+        }
+        let turn = TenantTurn {
+            turns: Arc::clone(self.turns),
+            tenant: self.tenant,
+        };
+        std::mem::forget(self);
+        Ok(turn)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.turns.change(self.tenant, |load, _| {
+            load.waiting -= 1;
+            true
+        });
+        // One tenant fewer asking may raise the others' shares.
+        self.turns.ended.notify_waiters();
+    }
 }
 
 struct Bucket {
@@ -51,36 +146,41 @@ impl FairShare {
     pub fn new(config: FairShareConfig) -> Self {
         Self {
             config,
-            tenants: Mutex::default(),
+            turns: Arc::default(),
             buckets: Mutex::default(),
         }
     }
 
     /// Admits one request of `principal` in `tenant`: spends a token of the principal's rate,
-    /// then waits (briefly) for one of the tenant's permits, held until the request has ended.
-    pub async fn admit(&self, tenant: Uuid, principal: Uuid) -> Result<OwnedSemaphorePermit, Busy> {
+    /// then waits (briefly) for a turn of the tenant, held until the request has ended.
+    pub async fn admit(&self, tenant: Uuid, principal: Uuid) -> Result<TenantTurn, Busy> {
         self.take_token(tenant, principal, Instant::now())?;
-        let semaphore = self.tenant_semaphore(tenant);
-        match tokio::time::timeout(self.config.tenant_wait, semaphore.acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(permit),
-            Ok(Err(_)) | Err(_) => Err(Busy {
-                retry_after: Duration::from_secs(1),
-                reason: "the tenant already has as many requests running as it may: retry shortly",
-            }),
+        let deadline = tokio::time::Instant::now() + self.config.tenant_wait;
+        self.turns.change(tenant, |load, _| {
+            load.waiting += 1;
+            true
+        });
+        let mut waiting = Waiting {
+            turns: &self.turns,
+            tenant,
+            cap: self.config.tenant_concurrency.max(1),
+        };
+        loop {
+            // Registered before the check, so a turn ending between the two still wakes us.
+            let ended = self.turns.ended.notified();
+            tokio::pin!(ended);
+            ended.as_mut().enable();
+            waiting = match waiting.try_start() {
+                Ok(turn) => return Ok(turn),
+                Err(waiting) => waiting,
+            };
+            if tokio::time::timeout_at(deadline, ended).await.is_err() {
+                return Err(Busy {
+                    retry_after: Duration::from_secs(1),
+                    reason: "the tenant already has as many requests running as it may: retry shortly",
+                });
+            }
         }
-    }
-
-    fn tenant_semaphore(&self, tenant: Uuid) -> Arc<Semaphore> {
-        let mut tenants = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
-        if tenants.len() > PRUNE_ABOVE {
-            let cap = self.config.tenant_concurrency;
-            tenants.retain(|_, semaphore| semaphore.available_permits() < cap);
-        }
-        Arc::clone(
-            tenants
-                .entry(tenant)
-                .or_insert_with(|| Arc::new(Semaphore::new(self.config.tenant_concurrency))),
-        )
     }
 
     fn take_token(&self, tenant: Uuid, principal: Uuid, now: Instant) -> Result<(), Busy> {
@@ -134,13 +234,67 @@ mod tests {
     async fn a_tenant_over_its_cap_is_refused_while_another_tenant_is_admitted() {
         let share = share(None, 1.0);
         let (busy_tenant, other_tenant, user) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let _first = share.admit(busy_tenant, user).await.unwrap();
+        let first = share.admit(busy_tenant, user).await.unwrap();
         let _second = share.admit(busy_tenant, user).await.unwrap();
-        let refused = share.admit(busy_tenant, user).await.unwrap_err();
+        let refused = share.admit(busy_tenant, user).await.err().unwrap();
         assert!(refused.retry_after >= Duration::from_secs(1));
         assert!(share.admit(other_tenant, user).await.is_ok());
-        drop(_first);
+        drop(first);
         assert!(share.admit(busy_tenant, user).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_tenant_alone_has_the_whole_cap_and_shares_it_once_another_asks() {
+        let share = share(None, 1.0);
+        let (flooding, other, user) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let first = share.admit(flooding, user).await.unwrap();
+        let second = share.admit(flooding, user).await.unwrap();
+        // The other tenant is under its share (one of the two turns) and starts at once, though
+        // the flooding tenant already holds both.
+        let others = share.admit(other, user).await.unwrap();
+        // While the other runs, the flooding tenant's share is one turn: a turn it gives back is
+        // not its own to take again.
+        drop(first);
+        assert!(share.admit(flooding, user).await.is_err());
+        // Once the other tenant is done, the whole cap is the flooding tenant's again.
+        drop(others);
+        let again = share.admit(flooding, user).await.unwrap();
+        drop((second, again));
+        assert!(share.turns.tenants.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_waiting_request_starts_when_a_turn_ends_and_a_given_up_wait_leaves_no_trace() {
+        let share = Arc::new(FairShare::new(FairShareConfig {
+            tenant_concurrency: 1,
+            tenant_wait: Duration::from_secs(30),
+            principal_rate: None,
+            principal_burst: 1.0,
+        }));
+        let (tenant, user) = (Uuid::now_v7(), Uuid::now_v7());
+        let running = share.admit(tenant, user).await.unwrap();
+        let waiter = {
+            let share = Arc::clone(&share);
+            tokio::spawn(async move { share.admit(tenant, user).await.is_ok() })
+        };
+        while share.turns.tenants.lock().unwrap()[&tenant].waiting == 0 {
+            tokio::task::yield_now().await;
+        }
+        drop(running);
+        assert!(waiter.await.unwrap(), "the waiter got the turn that ended");
+        // A wait dropped by its caller (a client that hung up) is no longer counted.
+        let held = share.admit(tenant, user).await.unwrap();
+        let abandoned = {
+            let share = Arc::clone(&share);
+            tokio::spawn(async move { share.admit(tenant, user).await.is_ok() })
+        };
+        while share.turns.tenants.lock().unwrap()[&tenant].waiting == 0 {
+            tokio::task::yield_now().await;
+        }
+        abandoned.abort();
+        assert!(abandoned.await.is_err());
+        drop(held);
+        assert!(share.turns.tenants.lock().unwrap().is_empty());
     }
 
     #[test]

@@ -16,6 +16,7 @@ use super::AppState;
 use super::fair_share::Busy;
 use crate::cost::{RequestBudget, selected_operation};
 use crate::errors::coded;
+use crate::http::fair_share::TenantTurn;
 use crate::results::Sent;
 use async_graphql::http::parse_query_string;
 use async_graphql::parser::types::OperationType;
@@ -37,7 +38,6 @@ use sea_orm::ConnectionTrait;
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use tokio::sync::OwnedSemaphorePermit;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -287,12 +287,12 @@ fn is_mutation(request: &mut async_graphql::Request) -> bool {
         .is_some_and(|op| op.node.ty == OperationType::Mutation)
 }
 
-/// Who the request acts as, the transaction it runs in when signed in, and its tenant's permit
+/// Who the request acts as, the transaction it runs in when signed in, and its tenant's turn
 /// to run.
 struct Identified {
     scope: RequestScope,
     claims: Option<AccessClaims>,
-    permit: Option<OwnedSemaphorePermit>,
+    turn: Option<TenantTurn>,
 }
 
 impl Identified {
@@ -300,7 +300,7 @@ impl Identified {
         Self {
             scope: RequestScope::Anonymous,
             claims: None,
-            permit: None,
+            turn: None,
         }
     }
 }
@@ -402,7 +402,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
             return Err(refused_token(&IdentityError::InvalidToken));
         }
     };
-    let permit = state
+    let turn = state
         .fair_share
         .admit(claims.tid, claims.sub)
         .await
@@ -420,7 +420,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
             Ok(Identified {
                 scope: RequestScope::Authenticated(session),
                 claims: Some(claims),
-                permit: Some(permit),
+                turn: Some(turn),
             })
         }
         Err(error) => {
@@ -615,12 +615,12 @@ async fn execute(
             batch = batch.data(claims);
         }
         let response = batching.run(execute_in_turn(state, batch)).await;
-        Ok::<_, Refusal>((identified.permit, tx, response))
+        Ok::<_, Refusal>((identified.turn, tx, response))
     };
     // The deadline covers the request up to its last resolver; dropping the work there drops
     // its transaction, which rolls back. The commit itself is never cut short: a response must
     // not call work undone that was done.
-    let (permit, tx, response) = match tokio::time::timeout(state.request_timeout, run).await {
+    let (turn, tx, response) = match tokio::time::timeout(state.request_timeout, run).await {
         Ok(Ok(done)) => done,
         Ok(Err(refusal)) => return refusal.respond(media),
         Err(_) => {
@@ -663,7 +663,7 @@ async fn execute(
         Some(tx) => finish_transaction(tx, !response.is_ok()).await,
         None => true,
     };
-    drop(permit);
+    drop(turn);
     if committed {
         body_response(status, media, body)
     } else {

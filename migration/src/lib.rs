@@ -43,6 +43,7 @@ mod m20261204_000012_payment_refunds;
 mod m20261204_000013_account_scope;
 mod m20261204_000014_allocations;
 mod m20261204_000015_password_resets;
+pub mod serving;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;

@@ -3,6 +3,7 @@
 //! really applies to the application role. Each failure is one line telling the operator what to fix.
 
 use crate::config::{Config, Environment};
+use leora_migration::serving::{SchemaState, schema_state};
 use leora_migration::{Migrator, MigratorTrait};
 use leora_tenancy::sql::stmt;
 use leora_tenancy::startup_check::{AppRoleProblem, verify_app_role};
@@ -26,6 +27,10 @@ pub enum StartupError {
         "{pending} migration(s) are pending; production never migrates on start: run `leora migrate` first"
     )]
     PendingMigrations { pending: usize },
+    #[error(
+        "the database has applied {0}, which this release does not know and which breaks it: deploy the release that ships it (docs/database/MIGRATION_GUIDE.md, \"Rolling deploys\")"
+    )]
+    BreakingMigrations(String),
     #[error("unsafe database role: {0}")]
     AppRole(#[from] AppRoleProblem),
     #[error(transparent)]
@@ -99,8 +104,22 @@ pub async fn database_url(config: &Config) -> Result<String, StartupError> {
     Ok(leora_local_pg::with_database(&server, LOCAL_DATABASE))
 }
 
-pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
-    Ok(Migrator::get_pending_migrations_read_only(db).await?.len())
+/// Whether this binary may serve the database: none of its own migrations pending, and no newer
+/// migration applied that is marked breaking (newer expand migrations are served: deploys roll).
+pub async fn check_schema(db: &DatabaseConnection) -> Result<SchemaState, StartupError> {
+    let state = schema_state(db)
+        .await
+        .map_err(StartupError::MigrationStatus)?;
+    if !state.pending.is_empty() {
+        return Err(StartupError::PendingMigrations {
+            pending: state.pending.len(),
+        });
+    }
+    let breaking = state.breaking();
+    if !breaking.is_empty() {
+        return Err(StartupError::BreakingMigrations(breaking.join(", ")));
+    }
+    Ok(state)
 }
 
 /// Applies pending migrations through `DIRECT_URL` when set (migrations need a session, not a
@@ -133,14 +152,24 @@ pub async fn owner_connection(config: &Config) -> Result<DatabaseConnection, Sta
 pub async fn prepare_database(config: &Config) -> Result<DatabaseConnection, StartupError> {
     let url = database_url(config).await?;
     if config.environment == Environment::Development {
-        migrate(config, &url).await?;
+        // Only when something is pending: migrating checks every applied migration is known,
+        // which a database a newer release has expanded is not.
+        let probe = connect(&url, 1).await?;
+        let state = schema_state(&probe)
+            .await
+            .map_err(StartupError::MigrationStatus)?;
+        probe.close().await.map_err(StartupError::Migrate)?;
+        if !state.pending.is_empty() {
+            migrate(config, &url).await?;
+        }
     }
     let pool = connect(&url, config.database_pool_max).await?;
-    let pending = pending_migrations(&pool)
-        .await
-        .map_err(StartupError::Migrate)?;
-    if pending > 0 {
-        return Err(StartupError::PendingMigrations { pending });
+    let state = check_schema(&pool).await?;
+    if !state.newer.is_empty() {
+        tracing::info!(
+            newer = state.newer.join(", "),
+            "the database is migrated ahead of this release (expand migrations only): serving"
+        );
     }
     verify_app_role(&pool, &config.app_role).await?;
     Ok(pool)

@@ -1,11 +1,12 @@
 //! Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database answers and
-//! its schema is current), for load balancers and orchestrators.
+//! this release may serve its schema: nothing pending, nothing newer that breaks it), for load
+//! balancers and orchestrators.
 
 use super::AppState;
-use crate::startup::pending_migrations;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use leora_migration::serving::schema_state;
 use serde_json::{Value, json};
 
 pub async fn healthz() -> Json<Value> {
@@ -23,11 +24,21 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
         tracing::warn!(%error, "readiness: database unreachable");
         return unavailable("database unreachable");
     }
-    match pending_migrations(&state.pool).await {
-        Ok(0) => (StatusCode::OK, Json(json!({ "status": "ready" }))),
-        Ok(pending) => {
-            tracing::warn!(pending, "readiness: migrations pending");
+    match schema_state(&state.pool).await {
+        Ok(schema) if schema.servable() => (StatusCode::OK, Json(json!({ "status": "ready" }))),
+        Ok(schema) if !schema.pending.is_empty() => {
+            tracing::warn!(
+                pending = schema.pending.len(),
+                "readiness: migrations pending"
+            );
             unavailable("migrations pending")
+        }
+        Ok(schema) => {
+            tracing::warn!(
+                breaking = schema.breaking().join(", "),
+                "readiness: a newer release's breaking migration is applied"
+            );
+            unavailable("schema too new for this release")
         }
         Err(error) => {
             tracing::warn!(%error, "readiness: migration status unknown");

@@ -20,6 +20,7 @@ mod promises;
 mod refunds;
 mod resources;
 mod roles_and_users;
+mod rolling_deploys;
 mod rows;
 mod support;
 mod tenant_commands;

@@ -171,28 +171,43 @@ impl TablePolicy {
     /// one policy per command.
     pub fn sql(&self) -> String {
         let t = self.table;
-        let mut sql = format!(
-            "ALTER TABLE {t} ENABLE ROW LEVEL SECURITY;\nALTER TABLE {t} FORCE ROW LEVEL SECURITY;\n"
-        );
+        format!(
+            "ALTER TABLE {t} ENABLE ROW LEVEL SECURITY;\nALTER TABLE {t} FORCE ROW LEVEL SECURITY;\n{}",
+            self.policies_sql()
+        )
+    }
+
+    /// The scope's policies alone: one per command, or the one read policy of `Global`.
+    fn policies_sql(&self) -> String {
+        let t = self.table;
         let Some((read, insert, modify)) = conditions(self.scope) else {
-            sql.push_str(&format!(
-                "CREATE POLICY {t}_select ON {t} FOR SELECT USING (true);\n"
-            ));
-            return sql;
+            return format!("CREATE POLICY {t}_select ON {t} FOR SELECT USING (true);\n");
         };
         let with_extra = |base: &str| match self.write_check {
             Some(extra) => format!("{base} AND ({extra})"),
             None => base.to_owned(),
         };
-        sql.push_str(&format!(
+        format!(
             "CREATE POLICY {t}_select ON {t} FOR SELECT USING ({read});\n\
              CREATE POLICY {t}_insert ON {t} FOR INSERT WITH CHECK ({});\n\
              CREATE POLICY {t}_update ON {t} FOR UPDATE USING ({modify}) WITH CHECK ({});\n\
              CREATE POLICY {t}_delete ON {t} FOR DELETE USING ({modify});\n",
             with_extra(&insert),
             with_extra(&modify),
-        ));
-        sql
+        )
+    }
+
+    /// Drops what [`Self::policies_sql`] creates.
+    fn drop_policies_sql(&self) -> String {
+        let t = self.table;
+        let commands: &[&str] = match self.scope {
+            Scope::Global => &["select"],
+            _ => &["select", "insert", "update", "delete"],
+        };
+        commands
+            .iter()
+            .map(|command| format!("DROP POLICY {t}_{command} ON {t};\n"))
+            .collect()
     }
 
     fn grant_sql(&self, role: &AppRole) -> String {
@@ -230,14 +245,65 @@ pub fn app_role_sql(role: &AppRole) -> String {
     sql
 }
 
-/// Every table's policy, from every migration.
+/// Every table's policy as it stands, from every migration: a table a later migration re-scoped
+/// ([`Rescope`]) keeps its place in the list under its new scope.
 pub fn tables() -> Vec<TablePolicy> {
-    [
+    let mut all = [
         SCHEMA_V1,
         crate::m20261204_000014_allocations::TABLES,
         crate::m20261204_000015_password_resets::TABLES,
     ]
-    .concat()
+    .concat();
+    for change in rescopes() {
+        for table in all.iter_mut().filter(|t| t.table == change.to.table) {
+            *table = change.to;
+        }
+    }
+    all
+}
+
+/// A table whose scope a later migration changes, which a restriction cannot do when the new
+/// scope lets a request see or write rows the old one kept from it. The table's policies are made
+/// again for the new scope under the same names, so no stale policy of the old scope is left to
+/// widen it (permissive policies add up); RLS, the trigger and the grant stay as they were.
+#[derive(Debug, Clone, Copy)]
+pub struct Rescope {
+    pub from: TablePolicy,
+    pub to: TablePolicy,
+}
+
+/// `table`'s change of scope: its policy `from` becomes the same table's under `to`, with no write
+/// check (none of the re-scoped tables needs one).
+pub const fn rescope(from: TablePolicy, to: Scope) -> Rescope {
+    Rescope {
+        from,
+        to: policy(from.table, to),
+    }
+}
+
+impl Rescope {
+    /// The old scope's policies dropped, the new scope's created.
+    pub fn sql(&self) -> String {
+        format!(
+            "{}{}",
+            self.from.drop_policies_sql(),
+            self.to.policies_sql()
+        )
+    }
+
+    /// Back to the old scope.
+    pub fn undo_sql(&self) -> String {
+        format!(
+            "{}{}",
+            self.to.drop_policies_sql(),
+            self.from.policies_sql()
+        )
+    }
+}
+
+/// Every change of scope, from every migration, in order.
+pub fn rescopes() -> Vec<Rescope> {
+    crate::m20261205_000016_portal_password_resets::RESCOPES.to_vec()
 }
 
 /// A price-list entry a portal request may read: its own customer's, or a tier price of its own
@@ -493,6 +559,40 @@ mod tests {
         assert_eq!(
             restriction.drop_sql(),
             "DROP POLICY IF EXISTS orders_account_scope ON orders;\n"
+        );
+    }
+
+    #[test]
+    fn a_rescope_remakes_the_policies_under_the_same_names_and_can_be_undone() {
+        let change = rescope(
+            policy("tastings", Scope::Internal),
+            Scope::Customer("customer_id"),
+        );
+        let sql = change.sql();
+        for command in ["select", "insert", "update", "delete"] {
+            let name = format!("tastings_{command} ON tastings");
+            assert!(sql.contains(&format!("DROP POLICY {name};")), "{sql}");
+            assert!(sql.contains(&format!("CREATE POLICY {name}")), "{sql}");
+        }
+        assert!(sql.contains("customer_id = (SELECT get_current_customer_id())"));
+        assert!(!sql.contains("ENABLE ROW LEVEL SECURITY") && !sql.contains("GRANT"));
+        let undo = change.undo_sql();
+        assert!(undo.ends_with(&policy("tastings", Scope::Internal).policies_sql()));
+        assert!(!undo.contains("customer_id = "), "{undo}");
+    }
+
+    #[test]
+    fn a_rescoped_table_is_listed_under_its_new_scope() {
+        let all = tables();
+        for change in rescopes() {
+            let listed: Vec<_> = all.iter().filter(|t| t.table == change.to.table).collect();
+            assert_eq!(listed.len(), 1, "{}", change.to.table);
+            assert_eq!(listed[0].scope, change.to.scope);
+        }
+        let resets = all.iter().find(|t| t.table == "password_resets");
+        assert_eq!(
+            resets.map(|t| t.scope),
+            Some(Scope::Customer("customer_id"))
         );
     }
 

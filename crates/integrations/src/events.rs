@@ -26,6 +26,10 @@ pub enum EventType {
     /// An admin (or the operator's `leora tenants create`) issued a password-reset token for a
     /// member of staff. The payload never carries the token (docs/webhooks.md).
     UserPasswordResetRequested,
+    /// A staff admin or a portal admin issued a password-reset token for a customer's portal
+    /// user. A type of its own, with the customer in its payload, so that a subscriber to staff
+    /// resets is not sent buyers' (docs/webhooks.md). The payload never carries the token.
+    PortalUserPasswordResetRequested,
 }
 
 impl EventType {
@@ -40,6 +44,7 @@ impl EventType {
         Self::InventoryAdjusted,
         Self::AccountAtRisk,
         Self::UserPasswordResetRequested,
+        Self::PortalUserPasswordResetRequested,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +59,7 @@ impl EventType {
             Self::InventoryAdjusted => "inventory.adjusted",
             Self::AccountAtRisk => "account.at_risk",
             Self::UserPasswordResetRequested => "user.password_reset_requested",
+            Self::PortalUserPasswordResetRequested => "portal_user.password_reset_requested",
         }
     }
 

@@ -1057,6 +1057,14 @@ export type Mutation = {
    */
   issuePasswordReset?: Maybe<PasswordReset>;
   /**
+   * Issue a single-use token with which the portal user `portalUserId` sets a new password
+   * (`resetPassword`, then `portalLogin`), valid for an hour; an earlier token of theirs stops
+   * working. A portal admin issues them for its own customer's portal users only (`NOT_FOUND`
+   * for any other). Hand it over yourself: the `portal_user.password_reset_requested` event
+   * does not carry it. A disabled account is refused (`BAD_USER_INPUT` on `portalUserId`).
+   */
+  issuePortalPasswordReset?: Maybe<PasswordReset>;
+  /**
    * Records a visit, call, email, tasting or sample pull. A pull beyond the rep's monthly
    * allowance is recorded with `sampleApprovalStatus: PENDING` until a manager decides it.
    */
@@ -1107,10 +1115,12 @@ export type Mutation = {
   rescheduleCall?: Maybe<CallPlan>;
   /**
    * Set a password with a token from `issuePasswordReset` (or from the operator's
-   * `leora tenants create`), without signing in: the token names its tenant. `newPassword`
-   * needs at least 8 characters. The token is used up, an invited account becomes active, and
-   * every session of the user ends; sign in with the new password. A token that is unknown,
-   * used or expired gets one answer, `BAD_USER_INPUT` on `token`. Answers true.
+   * `leora tenants create`) or from `issuePortalPasswordReset`, without signing in: the token
+   * names its tenant, and the account it was issued for, staff or portal user, is the one whose
+   * password is set. `newPassword` needs at least 8 characters. The token is used up, an invited
+   * account becomes active, a lock-out is lifted, and every session of the account ends; sign in
+   * with the new password (`login` for staff, `portalLogin` for a portal user). A token that is
+   * unknown, used or expired gets one answer, `BAD_USER_INPUT` on `token`. Answers true.
    */
   resetPassword?: Maybe<Scalars['Boolean']['output']>;
   /** Reactivates a paused or disabled subscription; deliveries queued before are sent. */
@@ -1413,6 +1423,11 @@ export type MutationIssueInvoiceArgs = {
 
 export type MutationIssuePasswordResetArgs = {
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationIssuePortalPasswordResetArgs = {
+  portalUserId: Scalars['ID']['input'];
 };
 
 
@@ -1856,7 +1871,7 @@ export type PageInfo = {
 export type PasswordReset = {
   __typename?: 'PasswordReset';
   expiresAt: Scalars['DateTime']['output'];
-  /** Single use, until `expiresAt`; issuing another one for the same user replaces it. */
+  /** Single use, until `expiresAt`; issuing another one for the same account replaces it. */
   token: Scalars['String']['output'];
 };
 

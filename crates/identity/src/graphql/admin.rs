@@ -311,6 +311,28 @@ impl AdminMutation {
         Ok(PasswordReset(issued))
     }
 
+    /// Issue a single-use token with which the portal user `portalUserId` sets a new password
+    /// (`resetPassword`, then `portalLogin`), valid for an hour; an earlier token of theirs stops
+    /// working. A portal admin issues them for its own customer's portal users only (`NOT_FOUND`
+    /// for any other). Hand it over yourself: the `portal_user.password_reset_requested` event
+    /// does not carry it. A disabled account is refused (`BAD_USER_INPUT` on `portalUserId`).
+    #[graphql(guard = "StaffOrPortal(Perm::UsersManage, Perm::PortalUsersManage)")]
+    async fn issue_portal_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        portal_user_id: ID,
+    ) -> ApiResult<PasswordReset> {
+        let session = Session::of(ctx)?;
+        let portal_user_id = parse_id("portalUserId", &portal_user_id)?;
+        let issued = password_reset::issue_portal_password_reset(
+            session.tx(),
+            portal_user_id,
+            RESET_TOKEN_TTL,
+        )
+        .await?;
+        Ok(PasswordReset(issued))
+    }
+
     #[graphql(guard = "RequirePermission(Perm::UsersManage)")]
     async fn assign_role(&self, ctx: &Context<'_>, user_id: ID, role: String) -> ApiResult<User> {
         let session = Session::of(ctx)?;

@@ -296,10 +296,12 @@ impl AuthMutation {
     }
 
     /// Set a password with a token from `issuePasswordReset` (or from the operator's
-    /// `leora tenants create`), without signing in: the token names its tenant. `newPassword`
-    /// needs at least 8 characters. The token is used up, an invited account becomes active, and
-    /// every session of the user ends; sign in with the new password. A token that is unknown,
-    /// used or expired gets one answer, `BAD_USER_INPUT` on `token`. Answers true.
+    /// `leora tenants create`) or from `issuePortalPasswordReset`, without signing in: the token
+    /// names its tenant, and the account it was issued for, staff or portal user, is the one whose
+    /// password is set. `newPassword` needs at least 8 characters. The token is used up, an invited
+    /// account becomes active, a lock-out is lifted, and every session of the account ends; sign in
+    /// with the new password (`login` for staff, `portalLogin` for a portal user). A token that is
+    /// unknown, used or expired gets one answer, `BAD_USER_INPUT` on `token`. Answers true.
     async fn reset_password(
         &self,
         ctx: &Context<'_>,

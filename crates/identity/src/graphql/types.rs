@@ -50,13 +50,14 @@ impl AuthPayload {
     }
 }
 
-/// A password-reset token from `issuePasswordReset`, to hand to the user, who sets a password
-/// with `resetPassword(token, newPassword)`. Shown only now: Leora keeps only its hash.
+/// A password-reset token from `issuePasswordReset` (for a member of staff) or
+/// `issuePortalPasswordReset` (for a portal user), to hand to its account's owner, who sets a
+/// password with `resetPassword(token, newPassword)`. Shown only now: Leora keeps only its hash.
 pub struct PasswordReset(pub IssuedReset);
 
 #[Object]
 impl PasswordReset {
-    /// Single use, until `expiresAt`; issuing another one for the same user replaces it.
+    /// Single use, until `expiresAt`; issuing another one for the same account replaces it.
     async fn token(&self) -> &str {
         &self.0.token
     }

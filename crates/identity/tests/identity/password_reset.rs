@@ -1,18 +1,18 @@
-//! Password resets: a token an admin issues sets the password once, ends every session, and is
-//! refused alike when used, expired, unknown or superseded; only its hash is stored, and the
-//! outbox event does not carry it.
+//! Password resets: a token an admin issues, for a member of staff or a portal user, sets that
+//! account's password once, ends its sessions, and is refused alike when used, expired, unknown or
+//! superseded; only its hash is stored, and the outbox event does not carry it.
 
 use crate::support::*;
 use chrono::Duration;
-use leora_identity::IdentityError;
 use leora_identity::entities::enums::UserStatus;
 use leora_identity::service::admin::{self, NewInvitation};
 use leora_identity::service::password_reset::{
-    IssuedReset, RESET_TOKEN_TTL, issue_password_reset, reset_password,
+    IssuedReset, RESET_TOKEN_TTL, issue_password_reset, issue_portal_password_reset, reset_password,
 };
+use leora_identity::{IdentityError, PrincipalKind};
 use leora_tenancy::{ApiError, ErrorCode, TenantContext};
 use leora_test_db::errors::{assert_code, assert_code_and_field};
-use leora_test_db::fixtures::create_tenant;
+use leora_test_db::fixtures::{create_customer, create_tenant};
 use leora_test_db::sql::{exec, scalar};
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -24,6 +24,19 @@ impl World {
     async fn issue(&self, admin_id: Uuid, user_id: Uuid) -> Result<IssuedReset, IdentityError> {
         self.run_in(TenantContext::user(self.tenant, admin_id), async |tx| {
             issue_password_reset(tx, user_id, RESET_TOKEN_TTL).await
+        })
+        .await
+    }
+
+    /// Issues a reset for the portal user `portal_user_id` in the context `ctx` (a staff admin's
+    /// or a portal admin's).
+    async fn issue_portal(
+        &self,
+        ctx: TenantContext,
+        portal_user_id: Uuid,
+    ) -> Result<IssuedReset, IdentityError> {
+        self.run_in(ctx, async |tx| {
+            issue_portal_password_reset(tx, portal_user_id, RESET_TOKEN_TTL).await
         })
         .await
     }
@@ -53,7 +66,7 @@ async fn a_reset_token_sets_the_password_and_ends_every_session() {
 
     let issued = w.issue(admin.id, rep.id).await.unwrap();
     assert_eq!(
-        (issued.user_id, issued.email.as_str()),
+        (issued.account_id, issued.email.as_str()),
         (rep.id, "rep@acme.test")
     );
     w.reset(&issued.token, NEW_PASSWORD).await.unwrap();
@@ -326,4 +339,206 @@ async fn of_two_concurrent_resets_with_one_token_exactly_one_succeeds() {
         "the second new password"
     };
     w.login("rep@acme.test", winner).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_portal_users_token_sets_its_password_lifts_its_lock_and_ends_its_sessions() {
+    let w = world().await;
+    let admin = w.user("admin@acme.test", &["admin"]).await;
+    let buyer = w.portal_user("buyer@harbor.test", w.customer).await;
+    let signed_in = w.portal_login("buyer@harbor.test", PASSWORD).await.unwrap();
+    exec(
+        &w.pools.owner,
+        "UPDATE portal_users SET status = 'invited', failed_login_count = 3, \
+                locked_until = now() + interval '1 hour'",
+        [],
+    )
+    .await;
+
+    let issued = w
+        .issue_portal(TenantContext::user(w.tenant, admin.id), buyer.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (issued.kind, issued.account_id, issued.email.as_str()),
+        (PrincipalKind::PortalUser, buyer.id, "buyer@harbor.test")
+    );
+    w.reset(&issued.token, NEW_PASSWORD).await.unwrap();
+
+    let tokens = w
+        .portal_login("buyer@harbor.test", NEW_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(tokens.claims.cid, Some(w.customer));
+    assert!(matches!(
+        w.authenticate(&signed_in.claims).await,
+        Err(IdentityError::SessionRevoked)
+    ));
+    assert_eq!(
+        w.count(
+            "SELECT count(*) FROM portal_users WHERE status = 'active' AND locked_until IS NULL \
+                AND failed_login_count = 0",
+            [],
+        )
+        .await,
+        1,
+        "active and unlocked"
+    );
+    assert_eq!(
+        w.count(
+            "SELECT count(*) FROM password_resets WHERE portal_user_id = $1 AND used_at IS NOT NULL",
+            [buyer.id.into()],
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_portal_admin_issues_for_its_own_customers_portal_users_only() {
+    let w = world().await;
+    let portal_admin = w.portal_user("owner@harbor.test", w.customer).await;
+    let colleague = w.portal_user("buyer@harbor.test", w.customer).await;
+    let elsewhere = create_customer(&w.pools.owner, w.tenant, "ACCT-2", None).await;
+    let stranger = w.portal_user("buyer@elsewhere.test", elsewhere).await;
+    let as_portal_admin = TenantContext::portal_user(w.tenant, portal_admin.id, w.customer);
+
+    let error = w
+        .issue_portal(as_portal_admin, stranger.id)
+        .await
+        .unwrap_err();
+    assert_not_found(&error, "portal user");
+    let issued = w.issue_portal(as_portal_admin, colleague.id).await.unwrap();
+    w.reset(&issued.token, NEW_PASSWORD).await.unwrap();
+    w.portal_login("buyer@harbor.test", NEW_PASSWORD)
+        .await
+        .unwrap();
+
+    let payload: Json = scalar(
+        &w.pools.owner,
+        "SELECT payload FROM webhook_events \
+          WHERE event_type = 'portal_user.password_reset_requested'",
+        [],
+    )
+    .await;
+    assert_eq!(payload["portalUserId"], colleague.id.to_string());
+    assert_eq!(payload["customerId"], w.customer.to_string());
+    assert_eq!(payload["email"], "buyer@harbor.test");
+    assert_eq!(
+        payload["requestedByPortalUserId"],
+        portal_admin.id.to_string()
+    );
+    assert_eq!(payload["requestedByUserId"], Json::Null);
+    assert!(payload["expiresAt"].is_string(), "{payload}");
+    let secret = issued.token.rsplit('.').next().unwrap();
+    assert!(!payload.to_string().contains(secret), "{payload}");
+    assert_eq!(
+        w.count(
+            "SELECT count(*) FROM webhook_events \
+              WHERE event_type = 'user.password_reset_requested'",
+            [],
+        )
+        .await,
+        0,
+        "staff resets' subscribers are not sent buyers'"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_portal_user_gets_no_token_and_its_token_stops_working() {
+    let w = world().await;
+    let admin = w.user("admin@acme.test", &["admin"]).await;
+    let buyer = w.portal_user("buyer@harbor.test", w.customer).await;
+    let as_admin = TenantContext::user(w.tenant, admin.id);
+    let issued = w.issue_portal(as_admin, buyer.id).await.unwrap();
+    exec(
+        &w.pools.owner,
+        "UPDATE portal_users SET status = 'disabled'",
+        [],
+    )
+    .await;
+
+    assert_invalid_token(w.reset(&issued.token, NEW_PASSWORD).await);
+    let error = assert_code(
+        w.issue_portal(as_admin, buyer.id).await,
+        ErrorCode::BadUserInput,
+    );
+    assert_eq!(error.field(), Some("portalUserId"));
+}
+
+#[tokio::test]
+async fn a_portal_users_token_stops_working_when_its_tenant_is_suspended() {
+    let w = world().await;
+    let admin = w.user("admin@acme.test", &["admin"]).await;
+    let buyer = w.portal_user("buyer@harbor.test", w.customer).await;
+    let issued = w
+        .issue_portal(TenantContext::user(w.tenant, admin.id), buyer.id)
+        .await
+        .unwrap();
+    exec(
+        &w.pools.owner,
+        "UPDATE tenants SET status = 'suspended'",
+        [],
+    )
+    .await;
+
+    assert_invalid_token(w.reset(&issued.token, NEW_PASSWORD).await);
+    exec(&w.pools.owner, "UPDATE tenants SET status = 'active'", []).await;
+    w.reset(&issued.token, NEW_PASSWORD).await.unwrap();
+}
+
+#[tokio::test]
+async fn each_kind_of_token_keeps_to_its_own_account_and_its_own_last_token() {
+    let w = world().await;
+    let admin = w.user("admin@acme.test", &["admin"]).await;
+    // The same email for a member of staff and a portal user: separate accounts.
+    let rep = w.user("pat@acme.test", &["sales_rep"]).await;
+    let buyer = w.portal_user("pat@acme.test", w.customer).await;
+    let as_admin = TenantContext::user(w.tenant, admin.id);
+    let staff_token = w.issue(admin.id, rep.id).await.unwrap();
+    let first = w.issue_portal(as_admin, buyer.id).await.unwrap();
+    let portal_token = w.issue_portal(as_admin, buyer.id).await.unwrap();
+
+    assert_invalid_token(w.reset(&first.token, NEW_PASSWORD).await);
+    w.reset(&portal_token.token, NEW_PASSWORD).await.unwrap();
+    w.portal_login("pat@acme.test", NEW_PASSWORD).await.unwrap();
+    w.login("pat@acme.test", PASSWORD).await.unwrap();
+    assert!(matches!(
+        w.login("pat@acme.test", NEW_PASSWORD).await,
+        Err(IdentityError::InvalidCredentials)
+    ));
+    w.reset(&staff_token.token, "the staff password")
+        .await
+        .unwrap();
+    w.login("pat@acme.test", "the staff password")
+        .await
+        .unwrap();
+    w.portal_login("pat@acme.test", NEW_PASSWORD).await.unwrap();
+    assert_eq!(
+        w.count("SELECT count(*) FROM password_resets", []).await,
+        2,
+        "one row per account"
+    );
+}
+
+#[tokio::test]
+async fn two_issues_at_once_for_one_portal_user_leave_it_one_token() {
+    let w = world().await;
+    let admin = w.user("admin@acme.test", &["admin"]).await;
+    let buyer = w.portal_user("buyer@harbor.test", w.customer).await;
+    let as_admin = TenantContext::user(w.tenant, admin.id);
+
+    let (first, second) = tokio::join!(
+        w.issue_portal(as_admin, buyer.id),
+        w.issue_portal(as_admin, buyer.id),
+    );
+
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(w.count("SELECT count(*) FROM password_resets", []).await, 1);
+    // Whichever committed last holds the one row; the other token was replaced.
+    let outcomes = [
+        w.reset(&first.token, NEW_PASSWORD).await.is_ok(),
+        w.reset(&second.token, NEW_PASSWORD).await.is_ok(),
+    ];
+    assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 1, "{outcomes:?}");
 }

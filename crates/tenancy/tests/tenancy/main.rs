@@ -496,11 +496,18 @@ async fn portal_user_sees_only_its_own_customers_rows() {
             "{table}: a portal user saw {others} row(s) of another customer"
         );
     }
-    // Per the policy list: internal tables show a portal user nothing; its own rows it does see.
+    // Per the policy list: internal tables show a portal user nothing; its own rows it does see,
+    // and of a customer's table no row without a customer (a staff row of `notifications` or
+    // `password_resets`).
     for table in tables() {
         let name = table.table;
-        let sql = format!("SELECT count(*), 0::bigint FROM {name} WHERE $1::uuid IS NOT NULL");
-        let (visible, _) = portal_counts(&world, portal, &sql, customer).await;
+        let without_customer = match table.scope {
+            Scope::Customer(column) => format!("count(*) FILTER (WHERE {column} IS NULL)"),
+            _ => "0::bigint".to_owned(),
+        };
+        let sql =
+            format!("SELECT count(*), {without_customer} FROM {name} WHERE $1::uuid IS NOT NULL");
+        let (visible, staff_rows) = portal_counts(&world, portal, &sql, customer).await;
         match table.scope {
             Scope::Internal | Scope::Outbox => {
                 assert_eq!(
@@ -513,6 +520,10 @@ async fn portal_user_sees_only_its_own_customers_rows() {
                 "{name}: a portal user should see its own and shared rows"
             ),
         }
+        assert_eq!(
+            staff_rows, 0,
+            "{name}: a portal user saw rows of no customer"
+        );
     }
 }
 
@@ -753,5 +764,50 @@ async fn migrations_go_down_to_empty_and_up_again() {
         count(&owner, "SELECT count(*) FROM permissions", []).await,
         27
     );
+    verify_app_role(&owner, &app_role()).await.unwrap();
+}
+
+#[tokio::test]
+async fn portal_password_resets_go_down_with_their_rows_and_come_back() {
+    let (_database, owner) = database_with_tenants(&["alpha"]).await;
+    let staff_tokens = "SELECT count(*) FROM password_resets WHERE user_id IS NOT NULL";
+    let all_tokens = "SELECT count(*) FROM password_resets";
+    assert_eq!(count(&owner, staff_tokens, []).await, 1);
+    assert_eq!(
+        count(&owner, all_tokens, []).await,
+        3,
+        "and one per portal user"
+    );
+    let policies = "SELECT policyname || ': ' || coalesce(qual, with_check) \
+                      FROM pg_policies WHERE tablename = 'password_resets' ORDER BY 1";
+    let customer_scoped = strings(&owner, policies).await;
+    assert_eq!(customer_scoped.len(), 4);
+    assert!(
+        customer_scoped
+            .iter()
+            .all(|policy| policy.contains("customer_id =")),
+        "{customer_scoped:?}"
+    );
+
+    Migrator::down(&owner, Some(1)).await.unwrap();
+    assert_eq!(
+        count(&owner, all_tokens, []).await,
+        1,
+        "the staff token stays"
+    );
+    let internal = strings(&owner, policies).await;
+    assert_eq!(internal.len(), 4);
+    assert!(
+        internal
+            .iter()
+            .all(|policy| !policy.contains("customer_id =")),
+        "{internal:?}"
+    );
+    let user_id_required = "SELECT count(*) FROM information_schema.columns \
+         WHERE table_name = 'password_resets' AND column_name = 'user_id' AND is_nullable = 'NO'";
+    assert_eq!(count(&owner, user_id_required, []).await, 1);
+
+    Migrator::up(&owner, None).await.unwrap();
+    assert_eq!(strings(&owner, policies).await, customer_scoped);
     verify_app_role(&owner, &app_role()).await.unwrap();
 }

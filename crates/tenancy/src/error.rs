@@ -36,6 +36,9 @@ pub enum ErrorCode {
     QueryTooExpensive,
     /// The request ran past its deadline and was rolled back.
     Timeout,
+    /// PostgreSQL could not be reached, or went away during the request: nothing of the request
+    /// was kept, and it can be sent again once the database is back (`retryAfterSeconds`).
+    DatabaseUnavailable,
     /// The document does not parse (refused before execution).
     GraphqlParseFailed,
     /// The document is not valid against the schema (refused before execution).
@@ -62,6 +65,7 @@ impl ErrorCode {
             Self::RateLimited => "RATE_LIMITED",
             Self::QueryTooExpensive => "QUERY_TOO_EXPENSIVE",
             Self::Timeout => "TIMEOUT",
+            Self::DatabaseUnavailable => "DATABASE_UNAVAILABLE",
             Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
             Self::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",

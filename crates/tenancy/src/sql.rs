@@ -55,6 +55,43 @@ pub fn is_statement_timeout(error: &DbErr) -> bool {
         == Some("57014")
 }
 
+/// Whether `error` says PostgreSQL could not be reached or went away: no connection within the
+/// pool's acquire timeout, a connection that broke (I/O), or the server refusing or ending
+/// sessions while it shuts down or starts up (SQLSTATE class 08, 57P01–57P03). Such a request
+/// may be sent again once the database is back (see `docs/architecture.md`, "When PostgreSQL
+/// goes away").
+pub fn is_database_unavailable(error: &DbErr) -> bool {
+    let driver = match error {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(driver))
+        | DbErr::Exec(RuntimeErr::SqlxError(driver))
+        | DbErr::Query(RuntimeErr::SqlxError(driver)) => driver.as_ref(),
+        _ => return false,
+    };
+    match driver {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(database) => database.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
+}
+
+/// The first [`DbErr`] in `error`'s chain of sources: crates wrap it in their own enums.
+pub fn database_cause<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a DbErr> {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if let Some(database) = error.downcast_ref::<DbErr>() {
+            return Some(database);
+        }
+        cause = error.source();
+    }
+    None
+}
+
 fn database_error(error: &DbErr) -> Option<&dyn sqlx::error::DatabaseError> {
     let (DbErr::Exec(RuntimeErr::SqlxError(driver))
     | DbErr::Query(RuntimeErr::SqlxError(driver))

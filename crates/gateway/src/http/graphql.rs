@@ -30,8 +30,10 @@ use leora_identity::IdentityError;
 use leora_identity::graphql::TenantHint;
 use leora_identity::service::sessions::{self, ClientInfo};
 use leora_identity::service::tokens::{AccessClaims, PrincipalKind};
+use leora_tenancy::graphql::error::RETRY_AFTER_UNAVAILABLE_SECONDS;
 use leora_tenancy::graphql::permission::PermissionSet;
 use leora_tenancy::graphql::{Batching, RequestScope, Session};
+use leora_tenancy::sql::{database_cause, is_database_unavailable};
 use leora_tenancy::{ApiError, AuthFailure, ErrorCode};
 use leora_tenancy::{TenancyError, TenantContext, TenantTx};
 use sea_orm::ConnectionTrait;
@@ -309,7 +311,21 @@ enum Refusal {
     /// The access token sent cannot be used.
     Unauthenticated(AuthFailure, String),
     Busy(Busy),
+    /// PostgreSQL could not be reached (or went away) before the request could run.
+    DatabaseUnavailable,
     Internal,
+}
+
+impl Refusal {
+    /// `DatabaseUnavailable` when PostgreSQL is behind `error`'s failure, else `Internal`.
+    fn from_failure(error: &(dyn std::error::Error + 'static), what: &str) -> Self {
+        if database_cause(error).is_some_and(is_database_unavailable) {
+            tracing::warn!(%error, "{what}: the database is unavailable");
+            return Self::DatabaseUnavailable;
+        }
+        tracing::error!(%error, "{what}");
+        Self::Internal
+    }
 }
 
 impl Refusal {
@@ -339,6 +355,25 @@ impl Refusal {
                 } }] });
                 let mut response = body_response(
                     StatusCode::TOO_MANY_REQUESTS,
+                    media,
+                    body.to_string().into_bytes(),
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                response
+            }
+            Self::DatabaseUnavailable => {
+                let seconds = RETRY_AFTER_UNAVAILABLE_SECONDS;
+                let body = json!({ "errors": [{
+                    "message": "the database is unavailable: nothing of this request was kept; retry shortly",
+                    "extensions": {
+                        "code": ErrorCode::DatabaseUnavailable.as_str(),
+                        "retryAfterSeconds": seconds,
+                    },
+                }] });
+                let mut response = body_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
                     media,
                     body.to_string().into_bytes(),
                 );
@@ -387,10 +422,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
                         .to_owned(),
                 ));
             }
-            Err(error) => {
-                tracing::error!(%error, "tenant lookup failed");
-                return Err(Refusal::Internal);
-            }
+            Err(error) => return Err(Refusal::from_failure(&error, "tenant lookup failed")),
         }
     }
     let context = match (claims.kind, claims.cid) {
@@ -407,10 +439,10 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
         .admit(claims.tid, claims.sub)
         .await
         .map_err(Refusal::Busy)?;
-    let tx = state.db.begin(&context).await.map_err(|error| {
-        tracing::error!(%error, "cannot open the request transaction");
-        Refusal::Internal
-    })?;
+    let tx =
+        state.db.begin(&context).await.map_err(|error| {
+            Refusal::from_failure(&error, "cannot open the request transaction")
+        })?;
     match sessions::authenticate(&tx, &claims, chrono::Utc::now()).await {
         Ok(principal) => {
             let permissions =
@@ -428,8 +460,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
                 tracing::warn!(%rollback, "rollback after failed authentication");
             }
             if error.code() == ErrorCode::Internal {
-                tracing::error!(%error, "authentication failed");
-                return Err(Refusal::Internal);
+                return Err(Refusal::from_failure(&error, "authentication failed"));
             }
             Err(refused_token(&error))
         }
@@ -659,15 +690,22 @@ async fn execute(
             return internal_error(media);
         }
     };
-    let committed = match tx {
+    let finished = match tx {
         Some(tx) => finish_transaction(tx, !response.is_ok()).await,
-        None => true,
+        None => Finished::Committed,
     };
     drop(turn);
-    if committed {
-        body_response(status, media, body)
-    } else {
-        respond(media, &internal_error_response())
+    match finished {
+        Finished::Committed => body_response(status, media, body),
+        Finished::RolledBack => respond(media, &internal_error_response()),
+        Finished::DatabaseLost => Refusal::DatabaseUnavailable.respond(media),
+        Finished::LostWhileCommitting => error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            media,
+            ErrorCode::DatabaseUnavailable,
+            "the database went away while this request was committing: whether it was kept \
+             cannot be known; read it back before sending it again",
+        ),
     }
 }
 
@@ -706,21 +744,40 @@ async fn execute_one(state: &AppState, request: async_graphql::Request) -> async
 /// transaction, PostgreSQL would answer COMMIT by rolling back, and the response must then not
 /// report anything as done. False when nothing was kept. The request data, its loaders (which run
 /// inside the request's task) and with them every other handle on the transaction are gone by now.
-async fn finish_transaction(tx: Arc<TenantTx>, had_errors: bool) -> bool {
+/// How a request's transaction ended.
+enum Finished {
+    Committed,
+    /// Rolled back: nothing of the request was kept.
+    RolledBack,
+    /// PostgreSQL went away before the commit: nothing was kept, and the request may be retried.
+    DatabaseLost,
+    /// PostgreSQL went away during the commit: whether it was kept cannot be known.
+    LostWhileCommitting,
+}
+
+async fn finish_transaction(tx: Arc<TenantTx>, had_errors: bool) -> Finished {
     let Ok(tx) = Arc::try_unwrap(tx) else {
         tracing::error!("request transaction still shared after the request; rolled back");
-        return false;
+        return Finished::RolledBack;
     };
-    if had_errors && tx.execute_unprepared("SELECT 1").await.is_err() {
-        tracing::warn!("the request's transaction was aborted by a failed statement; rolled back");
+    if had_errors && let Err(error) = tx.execute_unprepared("SELECT 1").await {
         abandon(Arc::new(tx)).await;
-        return false;
+        if is_database_unavailable(&error) {
+            tracing::warn!(%error, "the database went away during the request; rolled back");
+            return Finished::DatabaseLost;
+        }
+        tracing::warn!("the request's transaction was aborted by a failed statement; rolled back");
+        return Finished::RolledBack;
     }
     match leora_tenancy::db::commit(tx).await {
-        Ok(()) => true,
+        Ok(()) => Finished::Committed,
+        Err(error) if database_cause(&error).is_some_and(is_database_unavailable) => {
+            tracing::error!(%error, "the database went away during the commit");
+            Finished::LostWhileCommitting
+        }
         Err(error) => {
             tracing::error!(%error, "commit failed");
-            false
+            Finished::RolledBack
         }
     }
 }

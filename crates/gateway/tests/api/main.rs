@@ -7,6 +7,7 @@ mod allocations;
 mod cancellation;
 mod catalog;
 mod conventions;
+mod database_restarts;
 mod depletions;
 mod identity;
 mod lookups;

@@ -5,7 +5,7 @@ use crate::orders::{CAB, seed_stock};
 use crate::support::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 const ORDERS_WITH_LINES: &str =
@@ -96,36 +96,6 @@ async fn a_response_larger_than_its_budget_is_refused_and_its_writes_rolled_back
     assert_eq!(reply.body["errors"][0]["extensions"]["limit"], 700);
     assert_eq!(app.scalar("SELECT count(*) FROM cart_items").await, 0);
 }
-
-/// Holds a row lock on the test customer from outside the application until dropped.
-async fn lock_customer(app: &TestApp) -> sea_orm::DatabaseTransaction {
-    let lock = app.owner.begin().await.unwrap();
-    lock.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT 1 FROM customers WHERE id = $1 FOR UPDATE",
-        [app.customer.into()],
-    ))
-    .await
-    .unwrap();
-    lock
-}
-
-/// Returns once a statement of the test database waits for a row lock: the request holding its
-/// tenant's one permit is then surely blocked, however slow the machine.
-async fn wait_until_a_request_waits_for_a_lock(app: &TestApp) {
-    let waiting = "SELECT count(*) FROM pg_stat_activity
-                    WHERE datname = current_database() AND wait_event_type = 'Lock'";
-    for _ in 0..500 {
-        if app.scalar(waiting).await > 0 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    panic!("no request came to wait for the locked row within 5 s");
-}
-
-const RENAME: &str =
-    "mutation($id: ID!) { updateCustomer(id: $id, input: { name: \"Renamed\" }) { name } }";
 
 #[tokio::test]
 async fn a_statement_past_its_deadline_ends_with_timeout_and_the_pool_serves_the_next_request() {

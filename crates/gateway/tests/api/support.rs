@@ -9,7 +9,7 @@ use leora_gateway::{AppState, router};
 use leora_identity::service::admin::{self, NewPortalUser, NewUser};
 use leora_tenancy::{TenantContext, TenantDb};
 use leora_test_db::TestDatabase;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,7 +21,8 @@ pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 pub const PASSWORD: &str = "correct horse battery";
 
 pub struct TestApp {
-    _database: TestDatabase,
+    /// The per-test database it owns, if any (dropped with it).
+    _database: Option<TestDatabase>,
     pub owner: DatabaseConnection,
     router: Router,
     pub customer: Uuid,
@@ -93,9 +94,23 @@ async fn add_people(
 pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
     let database = TestDatabase::new().await;
     let owner = database.connect().await;
+    let url = database.url().to_owned();
+    app_on(Some(database), owner, &url, extra, None).await
+}
+
+/// The test app on the migrated database at `url` (`owner` connects to it as the migration
+/// role), with the tenant `acme` and its people; `acquire_timeout` bounds the wait for a pooled
+/// connection (sqlx's default otherwise).
+pub async fn app_on(
+    database: Option<TestDatabase>,
+    owner: DatabaseConnection,
+    url: &str,
+    extra: &[(&str, &str)],
+    acquire_timeout: Option<std::time::Duration>,
+) -> TestApp {
     let config = config(extra);
     let (tenant, customer) = create_tenant(&owner, "acme").await;
-    let db = TenantDb::new(database.connect().await, config.app_role.clone());
+    let db = TenantDb::new(owner.clone(), config.app_role.clone());
     let staff = [("admin@acme.test", "admin"), ("rep@acme.test", "sales_rep")];
     add_people(&db, tenant, customer, &staff, "buyer@harborview.test").await;
     // Harborview is the rep's account.
@@ -109,10 +124,13 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
         .unwrap();
     // Every statement the server runs is counted, so tests can show a request's statement count
     // does not grow with its page size.
-    let mut options = sea_orm::ConnectOptions::new(database.url().to_owned());
+    let mut options = sea_orm::ConnectOptions::new(url.to_owned());
     options
         .max_connections(config.database_pool_max)
         .sqlx_logging(false);
+    if let Some(timeout) = acquire_timeout {
+        options.acquire_timeout(timeout);
+    }
     let mut pool = leora_tenancy::db::connect(options).await.unwrap();
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&statements);
@@ -290,3 +308,33 @@ impl TestApp {
         row.try_get_by_index::<T>(0).unwrap()
     }
 }
+
+/// Holds a row lock on the test customer from outside the application until dropped.
+pub async fn lock_customer(app: &TestApp) -> sea_orm::DatabaseTransaction {
+    let lock = app.owner.begin().await.unwrap();
+    lock.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT 1 FROM customers WHERE id = $1 FOR UPDATE",
+        [app.customer.into()],
+    ))
+    .await
+    .unwrap();
+    lock
+}
+
+/// Returns once a statement of the test database waits for a row lock: the request holding its
+/// tenant's one permit is then surely blocked, however slow the machine.
+pub async fn wait_until_a_request_waits_for_a_lock(app: &TestApp) {
+    let waiting = "SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'";
+    for _ in 0..500 {
+        if app.scalar(waiting).await > 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("no request came to wait for the locked row within 5 s");
+}
+
+pub const RENAME: &str =
+    "mutation($id: ID!) { updateCustomer(id: $id, input: { name: \"Renamed\" }) { name } }";

@@ -8,7 +8,10 @@
 //! error".
 
 use crate::error::{ApiError, AuthFailure, ErrorCode};
-use crate::sql::is_statement_timeout;
+use crate::sql::{database_cause, is_database_unavailable, is_statement_timeout};
+
+/// When a client may try again after `DATABASE_UNAVAILABLE`: PostgreSQL restarts in seconds.
+pub const RETRY_AFTER_UNAVAILABLE_SECONDS: u64 = 2;
 use async_graphql::ErrorExtensions;
 
 pub type ApiResult<T> = Result<T, ResolverError>;
@@ -71,6 +74,20 @@ impl ResolverError {
         )
     }
 
+    /// PostgreSQL could not be reached or went away; the request is rolled back and may be sent
+    /// again shortly.
+    pub fn database_unavailable(error: &sea_orm::DbErr) -> Self {
+        tracing::warn!(%error, "the database is unavailable");
+        let mut unavailable = Self::new(
+            ErrorCode::DatabaseUnavailable,
+            "the database is unavailable: nothing of this request was kept; retry shortly",
+        );
+        unavailable
+            .details
+            .push(("retryAfterSeconds", RETRY_AFTER_UNAVAILABLE_SECONDS.into()));
+        unavailable
+    }
+
     pub fn code(&self) -> ErrorCode {
         self.code
     }
@@ -84,8 +101,12 @@ impl<E: ApiError> From<E> for ResolverError {
     fn from(error: E) -> Self {
         let code = error.code();
         if code == ErrorCode::Internal {
-            if caused_by_statement_timeout(&error) {
-                return Self::timeout();
+            match database_cause(&error) {
+                Some(database) if is_statement_timeout(database) => return Self::timeout(),
+                Some(database) if is_database_unavailable(database) => {
+                    return Self::database_unavailable(database);
+                }
+                _ => {}
             }
             tracing::error!(error = %error, detail = ?error, "internal error");
             return Self::internal();
@@ -105,25 +126,12 @@ impl From<sea_orm::DbErr> for ResolverError {
         if is_statement_timeout(&error) {
             return Self::timeout();
         }
+        if is_database_unavailable(&error) {
+            return Self::database_unavailable(&error);
+        }
         tracing::error!(error = %error, "database error");
         Self::internal()
     }
-}
-
-/// Whether a database statement cut off by the request's deadline is behind `error`: crates wrap
-/// `DbErr` in their own enums, so the chain of sources is searched.
-fn caused_by_statement_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cause = Some(error);
-    while let Some(error) = cause {
-        if error
-            .downcast_ref::<sea_orm::DbErr>()
-            .is_some_and(is_statement_timeout)
-        {
-            return true;
-        }
-        cause = error.source();
-    }
-    false
 }
 
 impl From<ResolverError> for async_graphql::Error {

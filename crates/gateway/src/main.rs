@@ -265,10 +265,12 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         shutdown_signal().await;
         let _ = stop.send(true);
     });
-    if config.integrations.worker_enabled {
+    let worker = if config.integrations.worker_enabled {
         let worker = leora_integrations::Worker::new(state.db.clone(), worker_config(&config))?;
-        tokio::spawn(worker.run(until_stopped(stopped.clone())));
-    }
+        Some(tokio::spawn(worker.run(until_stopped(stopped.clone()))))
+    } else {
+        None
+    };
     let listener = tokio::net::TcpListener::bind(config.listen_addr)
         .await
         .map_err(|source| StartupError::Bind {
@@ -284,13 +286,23 @@ async fn serve(config: Config) -> Result<(), StartupError> {
         tracing::info!(addr = %config.listen_addr, "Leora is serving (production)");
     }
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    // On SIGTERM: stop accepting, let the requests in flight finish (each is bounded by
+    // REQUEST_TIMEOUT_MS), and let the worker finish the attempts it has started (each bounded by
+    // its request timeout) rather than dropping them with the process.
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(until_stopped(stopped))
         .await
         .map_err(|source| StartupError::Bind {
             addr: config.listen_addr,
             source,
-        })
+        });
+    if let Some(worker) = worker
+        && let Err(error) = worker.await
+    {
+        tracing::error!(%error, "the webhook worker ended abnormally");
+    }
+    tracing::info!("stopped");
+    served
 }
 
 fn worker_config(config: &Config) -> leora_integrations::WorkerConfig {

@@ -23,6 +23,7 @@ mod resources;
 mod roles_and_users;
 mod rolling_deploys;
 mod rows;
+mod shutdown;
 mod support;
 mod tenant_commands;
 mod tenant_settings;

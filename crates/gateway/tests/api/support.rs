@@ -24,6 +24,8 @@ pub struct TestApp {
     /// The per-test database it owns, if any (dropped with it).
     _database: Option<TestDatabase>,
     pub owner: DatabaseConnection,
+    /// The database's URL, for a server process of its own.
+    pub url: String,
     router: Router,
     pub customer: Uuid,
     pub statements: Arc<AtomicUsize>,
@@ -141,6 +143,7 @@ pub async fn app_on(
     TestApp {
         _database: database,
         owner,
+        url: url.to_owned(),
         router: router(state),
         customer,
         statements,

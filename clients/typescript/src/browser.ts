@@ -5,10 +5,11 @@
 // in the result pane. Saves a screenshot to <repo>/target/graphiql.png (graphiql-failure.png when
 // something fails).
 //
-// The /graphiql page loads React and GraphiQL from unpkg.com. So that the test needs no network
-// (and always runs the same GraphiQL), those requests are answered from the versions pinned in
-// this package's node_modules; any other off-site request is refused.
-import { chromium, type BrowserContext, type Page, type Route } from "playwright-core";
+// The /graphiql page loads React and GraphiQL from the server itself (crates/gateway/assets/
+// graphiql/, copied from the versions pinned in this package): any request to another origin is
+// refused and fails the test, so it proves the page works with no network beyond the server. It
+// also checks the served files are still byte for byte those of node_modules.
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -32,21 +33,33 @@ const timeout = 30_000;
 
 const require = createRequire(import.meta.url);
 
-/** Serves https://unpkg.com/<package>@<major>/<file> from node_modules/<package>/<file>. */
-async function fromNodeModules(route: Route): Promise<void> {
-  const { pathname } = new URL(route.request().url());
-  const match = /^\/((?:@[^/]+\/)?[^@/]+)@([^/]+)\/(.+)$/.exec(pathname);
-  if (!match) throw new Error(`the page asked unpkg.com for ${pathname}, which this test cannot serve`);
-  const [, name = "", range = "", file = ""] = match;
-  const manifest = require.resolve(`${name}/package.json`);
-  const { version } = JSON.parse(await readFile(manifest, "utf8")) as { version: string };
-  if (version.split(".")[0] !== range.split(".")[0]) {
-    throw new Error(`the page wants ${name}@${range}; clients/typescript pins ${name}@${version}: update package.json`);
+/** The files /graphiql/assets/ serves, by URL name, and where node_modules holds each. */
+const vendored: Array<[string, string, string]> = [
+  ["react", "react", "umd/react.production.min.js"],
+  ["react-dom", "react-dom", "umd/react-dom.production.min.js"],
+  ["graphiql", "graphiql", "graphiql.min.js"],
+  ["graphiql", "graphiql", "graphiql.min.css"],
+];
+
+/** Fails unless each asset the server serves is the pinned package's file, byte for byte. */
+async function assetsMatchNodeModules(): Promise<void> {
+  const page = await (await fetch(new URL("/graphiql", url))).text();
+  for (const [name, pkg, file] of vendored) {
+    const manifest = require.resolve(`${pkg}/package.json`);
+    const { version } = JSON.parse(await readFile(manifest, "utf8")) as { version: string };
+    const base = file.split("/").pop() ?? file;
+    const served = base.replace(/^([a-z-]+?)(\.production)?\.min\./, `${name}-${version}$2.min.`);
+    if (!page.includes(`/graphiql/assets/${served}`)) {
+      throw new Error(`/graphiql does not load ${served}: update crates/gateway/src/http/graphiql.rs to ${pkg}@${version}`);
+    }
+    const response = await fetch(new URL(`/graphiql/assets/${served}`, url));
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const pinned = await readFile(join(dirname(manifest), file));
+    if (!response.ok || !bytes.equals(pinned)) {
+      throw new Error(`/graphiql/assets/${served} is not ${pkg}@${version}'s ${file}: run scripts/vendor-graphiql`);
+    }
   }
-  const path = join(dirname(manifest), file);
-  if (!existsSync(path)) throw new Error(`${name}@${version} has no ${file}`);
-  const contentType = path.endsWith(".css") ? "text/css" : "application/javascript";
-  await route.fulfill({ body: await readFile(path), contentType });
+  console.log("  ok  the served GraphiQL and React are the pinned packages' files");
 }
 
 /** The text of a GraphiQL CodeMirror editor found by `selector`. */
@@ -104,19 +117,12 @@ interface ProductsResult {
 
 async function run(context: BrowserContext): Promise<void> {
   const offsite: string[] = [];
-  await context.route(/^https?:\/\//, (route) => {
+  await context.route(/^(https?|wss?):\/\//, (route) => {
     const target = new URL(route.request().url());
-    if (target.origin === new URL(url).origin) return route.fallback();
-    if (target.hostname !== "graphql.org") offsite.push(`refused off-site request ${target.href}`); // favicon
+    if (target.host === new URL(url).host) return route.fallback();
+    offsite.push(`the page asked another origin for ${target.href}`);
     return route.abort();
   });
-  // Registered last, so it runs first (Playwright tries routes in reverse order).
-  await context.route(/^https:\/\/unpkg\.com\//, (route) =>
-    fromNodeModules(route).catch((error: unknown) => {
-      offsite.push(error instanceof Error ? error.message : String(error));
-      return route.abort();
-    }),
-  );
   const page = context.pages()[0] ?? (await context.newPage());
   await page.setViewportSize({ width: 1400, height: 800 });
   page.setDefaultTimeout(timeout);
@@ -139,13 +145,18 @@ async function run(context: BrowserContext): Promise<void> {
     }
     console.log("  ok  GraphiQL loaded the schema");
 
+    await page.getByRole("button", { name: "Headers", exact: true }).click();
+    const prefilled = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror";
+    const hint = await editorValue(page, prefilled);
+    if (!hint.includes("Bearer <accessToken>")) throw new Error(`the headers editor should say where the token goes; it holds ${JSON.stringify(hint)}`);
+    console.log("  ok  the headers editor starts with where the token goes (not sent until filled in)");
+
     await paste(page, ".graphiql-query-editor .CodeMirror", loginMutation);
     const login = (await execute(page, "login", (r) => Boolean((r as LoginResult).data?.login?.accessToken || (r as LoginResult).errors), "login")) as LoginResult;
     const token = login.data?.login?.accessToken;
     if (!token) throw new Error(`login failed in GraphiQL: ${JSON.stringify(login.errors ?? login)}`);
     console.log("  ok  login mutation run in GraphiQL, token read from the result pane");
 
-    await page.getByRole("button", { name: "Headers", exact: true }).click();
     const headersEditor = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror";
     await page.locator(headersEditor).first().waitFor({ state: "visible" });
     await paste(page, headersEditor, JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2));
@@ -178,6 +189,7 @@ async function main(): Promise<void> {
     throw new Error(`${chromiumPath} is missing: install Debian's chromium (apt-get install chromium)`);
   }
   console.log(`browser: ${url}/graphiql in ${chromiumPath}`);
+  await assetsMatchNodeModules();
   const profile = await mkdtemp(join(tmpdir(), "leora-chromium-"));
   let context: BrowserContext | undefined;
   try {

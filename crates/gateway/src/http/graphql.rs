@@ -850,15 +850,6 @@ fn is_internal(error: &ServerError) -> bool {
         .is_some_and(|code| *code == async_graphql::Value::from(ErrorCode::Internal.as_str()))
 }
 
-pub async fn graphiql() -> impl IntoResponse {
-    axum::response::Html(
-        async_graphql::http::GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Leora GraphiQL")
-            .finish(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 
 mod documents;
 mod fair_share;
+mod graphiql;
 mod graphql;
 mod health;
 pub mod metrics;
@@ -152,7 +153,9 @@ pub fn router(state: AppState) -> Router {
         router = router.route("/metrics", get(metrics::metrics));
     }
     if state.limits.graphiql {
-        router = router.route("/graphiql", get(graphql::graphiql));
+        router = router
+            .route("/graphiql", get(graphiql::page))
+            .route("/graphiql/assets/{name}", get(graphiql::assets));
     }
     router
         .route_layer(axum::middleware::from_fn_with_state(

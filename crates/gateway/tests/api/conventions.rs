@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, header};
+use axum::http::{HeaderMap, Request, StatusCode, header};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -585,4 +585,51 @@ async fn a_batch_refused_as_a_whole_gets_the_refusal_once_per_operation() {
         "{}",
         served.body
     );
+}
+
+#[tokio::test]
+async fn graphiql_and_its_assets_come_from_the_server_and_only_when_enabled() {
+    let get = |path: &'static str| Request::get(path).body(Body::empty()).unwrap();
+    let on = app_with(&[("GRAPHIQL_ENABLED", "true")]).await;
+    let page = on.router().oneshot(get("/graphiql")).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = axum::body::to_bytes(page.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let html = String::from_utf8(html.to_vec()).unwrap();
+    let script = html
+        .split("src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert!(script.starts_with("/graphiql/assets/"), "{script}");
+    let asset = on
+        .router()
+        .oneshot(Request::get(script.as_str()).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert_eq!(
+        asset.headers()[header::CONTENT_TYPE],
+        "text/javascript; charset=utf-8"
+    );
+    assert!(
+        asset.headers()[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    let unknown = on
+        .router()
+        .oneshot(get("/graphiql/assets/x.js"))
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    let off = app_with(&[("GRAPHIQL_ENABLED", "false")]).await;
+    for path in ["/graphiql", "/graphiql/assets/graphiql-4.1.2.min.js"] {
+        let refused = off.router().oneshot(get(path)).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::NOT_FOUND, "{path}");
+    }
 }

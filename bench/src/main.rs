@@ -10,6 +10,7 @@
 #![allow(clippy::print_stdout)] // a command-line report
 
 mod dataset;
+mod deep_pages;
 mod gateway;
 mod hang_up;
 mod instructions;
@@ -72,6 +73,10 @@ pub struct Options {
     /// the amplification query. Writes `noisy_neighbour.md` next to the results.
     #[arg(long)]
     pub noisy_neighbour: bool,
+    /// Instead of the load run: page 1 and page 1,000 of a tenant's orders (10 a page) at c=1.
+    /// Writes `deep_pages.md` next to the results.
+    #[arg(long)]
+    pub deep_pages: bool,
     /// The server's DATABASE_POOL_MAX; the raw baseline uses a pool of the same size.
     #[arg(long, env = "BENCH_POOL_MAX", default_value_t = 8)]
     pub pool_max: u32,
@@ -194,6 +199,19 @@ async fn run(options: Options) -> Result<()> {
             Ok(())
         } else {
             Err("the noisy-neighbour run missed a target".into())
+        };
+    }
+    if options.deep_pages {
+        let outcome = deep_pages::run(&server, &dataset.slugs, &options).await;
+        server.stop().await;
+        let outcome = outcome?;
+        let path = out_dir.join("deep_pages.md");
+        std::fs::write(&path, &outcome.report)?;
+        println!("\n{}\nwrote {}", outcome.report, path.display());
+        return if outcome.passed {
+            Ok(())
+        } else {
+            Err("the deep page costs more than twice the first".into())
         };
     }
     let rss_ready = server.memory().map_or(0.0, |(rss, _)| rss);

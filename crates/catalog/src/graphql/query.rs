@@ -7,6 +7,7 @@ use crate::entities::{price_list_entries, products, skus, suppliers};
 use crate::service;
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::cost;
+use leora_tenancy::graphql::keyset::{Keyset, KeysetPage, paginate_keyset_by_position};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
 use leora_tenancy::graphql::{
     ApiResult, Feature, Permission, PortalFeature, RequirePermission, Session, StaffOrPortal,
@@ -44,9 +45,10 @@ impl CatalogQuery {
         .await?)
     }
 
-    /// Products, filtered and sorted; portal users see active products only.
+    /// Products, filtered and sorted (a product without the brand or vintage sorted on comes
+    /// last); portal users see active products only. Pages both ways with stable cursors.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView).and(PortalFeature(Feature::Catalog))"
     )]
     async fn products(
@@ -56,18 +58,20 @@ impl CatalogQuery {
         order_by: Option<ProductOrder>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Page<Product>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
         let order = order_by.unwrap_or_default();
-        let select = service::products::products(
-            session.context(),
-            &filter,
-            order.field.into(),
-            order.direction.into(),
-        );
-        Ok(paginate_by_position(session.tx(), select, products::Column::Id, page, Product).await?)
+        let (sort, direction): (_, sea_orm::Order) = (order.field.into(), order.direction.into());
+        let column = service::products::sort_column(sort);
+        let keyset = Keyset::by(column, direction.clone(), products::Column::Id);
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
+        let select = service::products::products(session.context(), &filter, sort, direction);
+        let page = paginate_keyset_by_position(session.tx(), select, &keyset, page, Product);
+        Ok(page.await?)
     }
 
     #[graphql(

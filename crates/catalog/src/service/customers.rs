@@ -59,12 +59,16 @@ pub fn customers(
     if let Some(pattern) = search_pattern(filter.search.as_deref()) {
         select = select.filter(Expr::cust_with_values("name ILIKE $1", [pattern]));
     }
-    let column = match sort {
+    select.order_by(sort_column(sort), direction)
+}
+
+/// The column a customer sort sorts on.
+pub fn sort_column(sort: CustomerSort) -> customers::Column {
+    match sort {
         CustomerSort::Name => customers::Column::Name,
         CustomerSort::AccountNumber => customers::Column::AccountNumber,
         CustomerSort::CreatedAt => customers::Column::CreatedAt,
-    };
-    select.order_by(column, direction)
+    }
 }
 
 /// One customer the transaction can see; any other → `NotFound`.

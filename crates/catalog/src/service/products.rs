@@ -97,13 +97,17 @@ pub fn products(
             [pattern],
         ));
     }
-    let column = match sort {
+    select.order_by(sort_column(sort), direction)
+}
+
+/// The column a product sort sorts on; `Brand` and `Vintage` may be null.
+pub fn sort_column(sort: ProductSort) -> products::Column {
+    match sort {
         ProductSort::Name => products::Column::Name,
         ProductSort::Brand => products::Column::Brand,
         ProductSort::Vintage => products::Column::Vintage,
         ProductSort::CreatedAt => products::Column::CreatedAt,
-    };
-    select.order_by(column, direction)
+    }
 }
 
 /// One product `ctx` may see; any other → `NotFound`.

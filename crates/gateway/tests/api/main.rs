@@ -14,6 +14,7 @@ mod lookups;
 mod low_stock;
 mod metrics;
 mod orders;
+mod pagination;
 mod password_reset;
 mod portal_features;
 mod price_book;

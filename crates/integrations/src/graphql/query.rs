@@ -13,6 +13,7 @@ use crate::events::EventType;
 use crate::service::{deliveries, outbox, subscriptions, tokens};
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::cost;
+use leora_tenancy::graphql::keyset::{Keyset, KeysetPage, paginate_keyset};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session};
 
@@ -63,9 +64,9 @@ impl IntegrationsQuery {
         Ok(WebhookSubscription(subscription))
     }
 
-    /// Events in the outbox, newest first.
+    /// Events in the outbox, newest first. Pages both ways with stable cursors.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "RequirePermission(Permission::IntegrationsManage)"
     )]
     async fn webhook_events(
@@ -74,23 +75,26 @@ impl IntegrationsQuery {
         filter: Option<WebhookEventFilter>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Page<WebhookEvent>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
+        let keyset = Keyset::by(
+            webhook_events::Column::OccurredAt,
+            sea_orm::Order::Desc,
+            webhook_events::Column::Id,
+        );
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
         let event_type = filter.unwrap_or_default().event_type;
         let select = outbox::events(event_type.as_deref());
-        Ok(paginate(
-            Session::of(ctx)?.tx(),
-            select,
-            webhook_events::Column::Id,
-            page,
-            WebhookEvent,
-        )
-        .await?)
+        let tx = Session::of(ctx)?.tx();
+        Ok(paginate_keyset(tx, select, &keyset, page, WebhookEvent).await?)
     }
 
     /// Deliveries, newest first; `statuses: [FAILED, DEAD]` finds the failing and dead ones.
+    /// Pages both ways with stable cursors.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "RequirePermission(Permission::IntegrationsManage)"
     )]
     async fn webhook_deliveries(
@@ -99,18 +103,20 @@ impl IntegrationsQuery {
         filter: Option<WebhookDeliveryFilter>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Page<WebhookDelivery>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
+        let keyset = Keyset::by(
+            webhook_deliveries::Column::CreatedAt,
+            sea_orm::Order::Desc,
+            webhook_deliveries::Column::Id,
+        );
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
         let filter = filter.unwrap_or_default().into_filter()?;
         let select = deliveries::deliveries(&filter);
-        Ok(paginate(
-            Session::of(ctx)?.tx(),
-            select,
-            webhook_deliveries::Column::Id,
-            page,
-            WebhookDelivery,
-        )
-        .await?)
+        let tx = Session::of(ctx)?.tx();
+        Ok(paginate_keyset(tx, select, &keyset, page, WebhookDelivery).await?)
     }
 
     /// Stored third-party credentials (never the tokens themselves), newest first.

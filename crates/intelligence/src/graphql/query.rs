@@ -4,6 +4,7 @@
 use async_graphql::{Context, ID, Object};
 use leora_catalog::entities::customers;
 use leora_tenancy::graphql::cost;
+use leora_tenancy::graphql::keyset::{Keyset, KeysetPage, paginate_keyset};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
 use leora_tenancy::graphql::{
     ApiResult, Permission, RequireAuthenticated, RequirePermission, Session,
@@ -29,9 +30,9 @@ pub struct IntelligenceQuery;
 #[Object]
 impl IntelligenceQuery {
     /// Activities, newest first: yours and your accounts' (reps), your team's (managers), all
-    /// (admins).
+    /// (admins). Pages both ways with stable cursors.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "RequirePermission(Permission::ActivitiesView)"
     )]
     async fn activities(
@@ -40,12 +41,20 @@ impl IntelligenceQuery {
         filter: Option<ActivityFilter>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Page<Activity>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
+        let keyset = Keyset::by(
+            activities::Column::OccurredAt,
+            sea_orm::Order::Desc,
+            activities::Column::Id,
+        );
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
         let select = service::activities::activities(session.tx(), &filter).await?;
-        Ok(paginate(session.tx(), select, activities::Column::Id, page, Activity).await?)
+        Ok(paginate_keyset(session.tx(), select, &keyset, page, Activity).await?)
     }
 
     #[graphql(guard = "RequirePermission(Permission::ActivitiesView)")]
@@ -94,7 +103,7 @@ impl IntelligenceQuery {
     /// Tasks by due date (undated last): assigned to or created by you or your team, or about
     /// your team's accounts; all for admins.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "RequirePermission(Permission::ActivitiesView)"
     )]
     async fn tasks(
@@ -103,12 +112,17 @@ impl IntelligenceQuery {
         filter: Option<TaskFilter>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Page<Task>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
+        // Soonest due first, tasks without a due date last.
+        let keyset = Keyset::by(tasks::Column::DueAt, sea_orm::Order::Asc, tasks::Column::Id);
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
         let select = service::tasks::tasks(session.tx(), &filter).await?;
-        Ok(paginate(session.tx(), select, tasks::Column::Id, page, Task).await?)
+        Ok(paginate_keyset(session.tx(), select, &keyset, page, Task).await?)
     }
 
     /// A customer's latest health snapshot and its history. Reps and managers see their team's
@@ -204,9 +218,10 @@ impl IntelligenceQuery {
         Ok(rows.into_iter().map(DepletionRow).collect())
     }
 
-    /// Your notifications, newest first (staff and portal users alike).
+    /// Your notifications, newest first (staff and portal users alike). Pages both ways with
+    /// stable cursors.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "RequireAuthenticated"
     )]
     async fn notifications(
@@ -215,18 +230,19 @@ impl IntelligenceQuery {
         #[graphql(default)] unread_only: bool,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Page<Notification>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
+        let keyset = Keyset::by(
+            notifications::Column::CreatedAt,
+            sea_orm::Order::Desc,
+            notifications::Column::Id,
+        );
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let select = service::notifications::inbox(session.context(), unread_only)?;
-        Ok(paginate(
-            session.tx(),
-            select,
-            notifications::Column::Id,
-            page,
-            Notification,
-        )
-        .await?)
+        Ok(paginate_keyset(session.tx(), select, &keyset, page, Notification).await?)
     }
 
     #[graphql(guard = "RequireAuthenticated")]

@@ -8,7 +8,10 @@ use crate::service::{self, carts};
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
-use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
+use leora_tenancy::graphql::keyset::{
+    Keyset, KeysetPage, paginate_keyset, paginate_keyset_by_position,
+};
+use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{
     ApiResult, Feature, Permission, PortalFeature, RequirePermission, Session, StaffOrPortal,
 };
@@ -18,9 +21,9 @@ pub struct OrdersQuery;
 
 #[Object]
 impl OrdersQuery {
-    /// Orders, newest first unless sorted otherwise.
+    /// Orders, newest first unless sorted otherwise. Pages both ways with stable cursors.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView).and(PortalFeature(Feature::Orders))"
     )]
     async fn orders(
@@ -30,18 +33,16 @@ impl OrdersQuery {
         order_by: Option<OrderOrder>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Page<Order>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
-        let order = order_by.unwrap_or_default();
-        let select = service::orders::orders(
-            session.context(),
-            &filter,
-            order.field.into(),
-            order.direction.into(),
-        );
-        Ok(paginate_by_position(session.tx(), select, orders::Column::Id, page, Order).await?)
+        let (select, keyset) = orders_in_order(session.context(), &filter, order_by);
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
+        let page = paginate_keyset_by_position(session.tx(), select, &keyset, page, Order);
+        Ok(page.await?)
     }
 
     /// Allocations of allocated SKUs, latest period first: staff see those of the accounts they
@@ -81,9 +82,9 @@ impl OrdersQuery {
         ))
     }
 
-    /// Invoices, newest first.
+    /// Invoices, newest first. Pages both ways with stable cursors.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView).and(PortalFeature(Feature::Invoices))"
     )]
     async fn invoices(
@@ -92,12 +93,16 @@ impl OrdersQuery {
         filter: Option<InvoiceFilter>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Page<Invoice>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
+        let keyset = newest_invoices_first();
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
         let select = service::invoices::invoices(session.context(), &filter);
-        Ok(paginate(session.tx(), select, invoices::Column::Id, page, Invoice).await?)
+        Ok(paginate_keyset(session.tx(), select, &keyset, page, Invoice).await?)
     }
 
     #[graphql(
@@ -154,4 +159,33 @@ impl OrdersQuery {
         )
         .await?)
     }
+}
+
+/// The orders `filter` selects, with the order `order_by` asks for (newest first by default):
+/// shared by `orders` and `Customer.orders`.
+pub(crate) fn orders_in_order(
+    ctx: &leora_tenancy::TenantContext,
+    filter: &service::orders::OrderFilter,
+    order_by: Option<OrderOrder>,
+) -> (sea_orm::Select<orders::Entity>, Keyset<orders::Column>) {
+    let order = order_by.unwrap_or_default();
+    let (sort, direction): (_, sea_orm::Order) = (order.field.into(), order.direction.into());
+    let keyset = Keyset::by(
+        service::orders::sort_column(sort),
+        direction.clone(),
+        orders::Column::Id,
+    );
+    (
+        service::orders::orders(ctx, filter, sort, direction),
+        keyset,
+    )
+}
+
+/// Invoices newest first: by issue instant, then id.
+pub(crate) fn newest_invoices_first() -> Keyset<invoices::Column> {
+    Keyset::by(
+        invoices::Column::IssuedAt,
+        sea_orm::Order::Desc,
+        invoices::Column::Id,
+    )
 }

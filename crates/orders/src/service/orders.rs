@@ -107,12 +107,16 @@ pub fn orders(
     if let Some(pattern) = search_pattern(filter.search.as_deref()) {
         select = select.filter(Expr::cust_with_values("order_number ILIKE $1", [pattern]));
     }
-    let column = match sort {
+    select.order_by(sort_column(sort), direction)
+}
+
+/// The column an order sort sorts on.
+pub fn sort_column(sort: OrderSort) -> orders::Column {
+    match sort {
         OrderSort::CreatedAt => orders::Column::CreatedAt,
         OrderSort::OrderNumber => orders::Column::OrderNumber,
         OrderSort::Total => orders::Column::Total,
-    };
-    select.order_by(column, direction)
+    }
 }
 
 /// One order the transaction can see; any other → `NotFound`.

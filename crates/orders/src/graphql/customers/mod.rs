@@ -14,7 +14,8 @@ use leora_catalog::entities;
 use leora_catalog::service::customers;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::parse_id;
-use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
+use leora_tenancy::graphql::keyset::{Keyset, KeysetPage, paginate_keyset};
+use leora_tenancy::graphql::pagination::Page;
 use leora_tenancy::graphql::{ApiResult, Permission, RequirePermission, Session, StaffOrPortal};
 
 #[derive(Default)]
@@ -22,9 +23,9 @@ pub struct CustomersQuery;
 
 #[Object]
 impl CustomersQuery {
-    /// Customer accounts; a portal user sees only its own.
+    /// Customer accounts; a portal user sees only its own. Pages both ways with stable cursors.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "StaffOrPortal(Permission::CustomersView, Permission::PortalCatalogView)"
     )]
     async fn customers(
@@ -34,19 +35,19 @@ impl CustomersQuery {
         order_by: Option<CustomerOrder>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Page<Customer>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let filter = filter.unwrap_or_default().into_filter()?;
         let order = order_by.unwrap_or_default();
-        let select = customers::customers(&filter, order.field.into(), order.direction.into());
-        Ok(paginate(
-            Session::of(ctx)?.tx(),
-            select,
-            entities::customers::Column::Id,
-            page,
-            Customer,
-        )
-        .await?)
+        let (sort, direction): (_, sea_orm::Order) = (order.field.into(), order.direction.into());
+        let id = entities::customers::Column::Id;
+        let keyset = Keyset::by(customers::sort_column(sort), direction.clone(), id);
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
+        let select = customers::customers(&filter, sort, direction);
+        let tx = Session::of(ctx)?.tx();
+        Ok(paginate_keyset(tx, select, &keyset, page, Customer).await?)
     }
 
     #[graphql(guard = "StaffOrPortal(Permission::CustomersView, Permission::PortalCatalogView)")]

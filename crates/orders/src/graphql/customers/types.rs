@@ -5,8 +5,8 @@
 //! `first` × the customer page bounds.
 
 use super::super::inputs::OrderOrder;
+use super::super::query::{newest_invoices_first, orders_in_order};
 use super::super::types::{Invoice, InvoiceStatus, Order, OrderStatus};
-use crate::entities::{invoices, orders};
 use crate::service;
 use async_graphql::{Context, ID, Json, Object};
 use leora_catalog::entities::customers::{
@@ -18,7 +18,8 @@ use leora_identity::service::admin;
 use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::ids::id;
-use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
+use leora_tenancy::graphql::keyset::{KeysetPage, paginate_keyset, paginate_keyset_by_position};
+use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{
     ApiResult, Feature, Permission, PortalFeature, RequirePermission, Session, StaffOrPortal,
 };
@@ -91,7 +92,7 @@ impl Customer {
     /// The customer's orders, newest first unless sorted otherwise: what `orders` answers for
     /// this customer. `null` with `FORBIDDEN` for a viewer who may not see orders.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "StaffOrPortal(Permission::OrdersView, Permission::PortalOrdersView).and(PortalFeature(Feature::Orders))"
     )]
     async fn orders(
@@ -103,29 +104,26 @@ impl Customer {
         order_by: Option<OrderOrder>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Option<Page<Order>>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = service::orders::OrderFilter {
             statuses: any_of(statuses),
             customer_id: Some(self.0.id),
             ..Default::default()
         };
-        let order = order_by.unwrap_or_default();
-        let select = service::orders::orders(
-            session.context(),
-            &filter,
-            order.field.into(),
-            order.direction.into(),
-        );
-        let page = paginate_by_position(session.tx(), select, orders::Column::Id, page, Order);
+        let (select, keyset) = orders_in_order(session.context(), &filter, order_by);
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
+        let page = paginate_keyset_by_position(session.tx(), select, &keyset, page, Order);
         Ok(Some(page.await?))
     }
 
     /// The customer's invoices, newest first: what `invoices` answers for this customer. `null`
     /// with `FORBIDDEN` for a viewer who may not see invoices.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView).and(PortalFeature(Feature::Invoices))"
     )]
     async fn invoices(
@@ -136,16 +134,20 @@ impl Customer {
         >,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Option<Page<Invoice>>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = service::invoices::InvoiceFilter {
             statuses: any_of(statuses),
             customer_id: Some(self.0.id),
             ..Default::default()
         };
+        let keyset = newest_invoices_first();
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
         let select = service::invoices::invoices(session.context(), &filter);
-        let page = paginate(session.tx(), select, invoices::Column::Id, page, Invoice);
+        let page = paginate_keyset(session.tx(), select, &keyset, page, Invoice);
         Ok(Some(page.await?))
     }
 

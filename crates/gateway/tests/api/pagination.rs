@@ -1,0 +1,233 @@
+//! Keyset pagination over HTTP: pages are stable while rows are inserted between them, page
+//! backward exactly as forward, sort nullable keys with their nulls last both ways, and refuse a
+//! cursor of another order.
+
+use crate::support::*;
+use serde_json::{Value, json};
+
+/// `n` orders of the test customer, created a minute apart (the first is the oldest), with totals
+/// that repeat so a sort on them has ties; returns their numbers, newest first.
+async fn orders(app: &TestApp, from: usize, n: usize) -> Vec<String> {
+    app.scalar(&format!(
+        "WITH placed AS (
+           INSERT INTO orders (tenant_id, order_number, customer_id, status, subtotal, tax_total,
+                               total, created_at)
+           SELECT c.tenant_id, 'SO-P-' || lpad(i::text, 3, '0'), c.id, 'submitted', 10 * (i % 3),
+                  0, 10 * (i % 3), now() - interval '1 day' + i * interval '1 minute'
+             FROM customers c, generate_series({from}, {}) AS i
+            WHERE c.id = '{}'
+           RETURNING 1)
+         SELECT count(*) FROM placed",
+        from + n - 1,
+        app.customer
+    ))
+    .await;
+    (from..from + n)
+        .rev()
+        .map(|i| format!("SO-P-{i:03}"))
+        .collect()
+}
+
+const PAGE: &str =
+    "query($first: Int, $after: String, $last: Int, $before: String, $order: OrderOrder) {
+  orders(first: $first, after: $after, last: $last, before: $before, orderBy: $order) {
+    edges { cursor node { orderNumber } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}";
+
+struct Fetched {
+    numbers: Vec<String>,
+    page_info: Value,
+}
+
+async fn page(app: &TestApp, token: &str, variables: Value) -> Fetched {
+    let reply = app.graphql(Some(token), PAGE, variables).await;
+    assert!(reply.body["errors"].is_null(), "{}", reply.body);
+    let orders = reply.data("orders");
+    Fetched {
+        numbers: orders["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|edge| edge["node"]["orderNumber"].as_str().unwrap().to_owned())
+            .collect(),
+        page_info: orders["pageInfo"].clone(),
+    }
+}
+
+#[tokio::test]
+async fn paging_forward_while_orders_are_placed_shows_each_earlier_order_once() {
+    let app = app().await;
+    let admin = app.token("admin@acme.test").await;
+    let existing = orders(&app, 1, 10).await;
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    for round in 0.. {
+        let fetched = page(&app, &admin, json!({ "first": 3, "after": after })).await;
+        seen.extend(fetched.numbers);
+        if fetched.page_info["hasNextPage"] == false {
+            break;
+        }
+        after = fetched.page_info["endCursor"].clone();
+        // Newer orders arrive while the user reads: with offsets, each would push one already
+        // seen onto the next page.
+        orders(&app, 100 + round * 2, 2).await;
+    }
+    assert_eq!(
+        seen, existing,
+        "each order that existed is listed once, in order"
+    );
+}
+
+#[tokio::test]
+async fn paging_backward_from_the_end_lists_what_paging_forward_does() {
+    let app = app().await;
+    let admin = app.token("admin@acme.test").await;
+    orders(&app, 1, 8).await;
+    let by_total = json!({ "field": "TOTAL", "direction": "DESC" });
+    let mut forward = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let fetched = page(
+            &app,
+            &admin,
+            json!({ "first": 3, "after": after, "order": by_total }),
+        )
+        .await;
+        forward.extend(fetched.numbers);
+        if fetched.page_info["hasNextPage"] == false {
+            break;
+        }
+        after = fetched.page_info["endCursor"].clone();
+    }
+    let mut backward = Vec::new();
+    let mut before = Value::Null;
+    loop {
+        let fetched = page(
+            &app,
+            &admin,
+            json!({ "last": 3, "before": before, "order": by_total }),
+        )
+        .await;
+        backward.splice(0..0, fetched.numbers);
+        if fetched.page_info["hasPreviousPage"] == false {
+            break;
+        }
+        before = fetched.page_info["startCursor"].clone();
+    }
+    assert_eq!(forward.len(), 8);
+    assert_eq!(backward, forward);
+    // Ties on the total are broken by id, the same way in both directions.
+    let expected: Vec<String> = app
+        .scalar_text(
+            "SELECT string_agg(order_number, ',' ORDER BY total DESC, id DESC) FROM orders",
+        )
+        .await
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(forward, expected);
+}
+
+#[tokio::test]
+async fn products_sorted_by_vintage_page_both_ways_with_the_undated_last() {
+    let app = app().await;
+    let admin = app.token("admin@acme.test").await;
+    app.scalar(
+        "WITH p AS (INSERT INTO products (tenant_id, name, category, vintage)
+                    SELECT t.id, 'Wine ' || i, 'wine', CASE WHEN i % 3 = 0 THEN NULL ELSE 2010 + i % 4 END
+                      FROM tenants t, generate_series(1, 9) AS i RETURNING 1)
+         SELECT count(*) FROM p",
+    )
+    .await;
+    let query = "query($first: Int, $after: String, $last: Int, $before: String, $direction: SortDirection!) {
+      products(first: $first, after: $after, last: $last, before: $before, orderBy: { field: VINTAGE, direction: $direction }) {
+        edges { node { name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      }
+    }";
+    for direction in ["ASC", "DESC"] {
+        let expected: Vec<String> = app
+            .scalar_text(&format!(
+                "SELECT string_agg(name, ',' ORDER BY vintage IS NULL, vintage {direction}, id {direction}) FROM products"
+            ))
+            .await
+            .split(',')
+            .map(str::to_owned)
+            .collect();
+        let names = |reply: &Reply| -> Vec<String> {
+            assert!(reply.body["errors"].is_null(), "{}", reply.body);
+            reply.data("products")["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|edge| edge["node"]["name"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let (mut forward, mut after) = (Vec::new(), Value::Null);
+        loop {
+            let reply = app
+                .graphql(
+                    Some(&admin),
+                    query,
+                    json!({ "first": 2, "after": after, "direction": direction }),
+                )
+                .await;
+            forward.extend(names(&reply));
+            let info = &reply.data("products")["pageInfo"];
+            if info["hasNextPage"] == false {
+                break;
+            }
+            after = info["endCursor"].clone();
+        }
+        assert_eq!(forward, expected, "{direction}, forward");
+        let (mut backward, mut before) = (Vec::new(), Value::Null);
+        loop {
+            let reply = app
+                .graphql(
+                    Some(&admin),
+                    query,
+                    json!({ "last": 2, "before": before, "direction": direction }),
+                )
+                .await;
+            backward.splice(0..0, names(&reply));
+            let info = &reply.data("products")["pageInfo"];
+            if info["hasPreviousPage"] == false {
+                break;
+            }
+            before = info["startCursor"].clone();
+        }
+        assert_eq!(backward, expected, "{direction}, backward");
+    }
+}
+
+#[tokio::test]
+async fn a_cursor_of_another_order_or_list_is_refused_with_the_argument_named() {
+    let app = app().await;
+    let admin = app.token("admin@acme.test").await;
+    orders(&app, 1, 4).await;
+    let newest = page(&app, &admin, json!({ "first": 2 })).await;
+    let cursor = newest.page_info["endCursor"].clone();
+    let by_total = json!({ "field": "TOTAL", "direction": "DESC" });
+    let refused = app
+        .graphql(
+            Some(&admin),
+            PAGE,
+            json!({ "first": 2, "after": cursor, "order": by_total }),
+        )
+        .await;
+    assert_eq!(refused.code(), "BAD_USER_INPUT", "{}", refused.body);
+    assert_eq!(refused.body["errors"][0]["extensions"]["field"], "after");
+    let invoices = app
+        .graphql(
+            Some(&admin),
+            "query($after: String) { invoices(first: 2, after: $after) { edges { cursor } } }",
+            json!({ "after": cursor }),
+        )
+        .await;
+    assert_eq!(invoices.code(), "BAD_USER_INPUT", "{}", invoices.body);
+    let both = app
+        .graphql(Some(&admin), PAGE, json!({ "first": 2, "last": 2 }))
+        .await;
+    assert_eq!(both.code(), "BAD_USER_INPUT", "{}", both.body);
+}

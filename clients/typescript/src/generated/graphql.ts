@@ -526,14 +526,18 @@ export type Customer = {
 
 export type CustomerInvoicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   statuses?: InputMaybe<Array<InvoiceStatus>>;
 };
 
 
 export type CustomerOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<OrderOrder>;
   statuses?: InputMaybe<Array<OrderStatus>>;
 };
@@ -2237,7 +2241,7 @@ export type Query = {
   accountHealthOverview: HealthSnapshotConnection;
   /**
    * Activities, newest first: yours and your accounts' (reps), your team's (managers), all
-   * (admins).
+   * (admins). Pages both ways with stable cursors.
    */
   activities: ActivityConnection;
   activity: Activity;
@@ -2258,7 +2262,7 @@ export type Query = {
   /** Filings by due date; statuses are as of today in the tenant's time zone. */
   complianceFilings: ComplianceFilingConnection;
   customer: Customer;
-  /** Customer accounts; a portal user sees only its own. */
+  /** Customer accounts; a portal user sees only its own. Pages both ways with stable cursors. */
   customers: CustomerConnection;
   /**
    * Depletions: units that left the warehouse on fulfilled and delivered orders, by the day
@@ -2276,7 +2280,7 @@ export type Query = {
   /** Stored third-party credentials (never the tokens themselves), newest first. */
   integrationTokens: IntegrationTokenConnection;
   invoice: Invoice;
-  /** Invoices, newest first. */
+  /** Invoices, newest first. Pages both ways with stable cursors. */
   invoices: InvoiceConnection;
   /** One saved list: staff see those of the accounts they see, a portal user its customer's. */
   list: ProductList;
@@ -2286,10 +2290,13 @@ export type Query = {
   me: Me;
   /** Your live sessions (at most 100), the most recently refreshed first. */
   mySessions: Array<SignedInSession>;
-  /** Your notifications, newest first (staff and portal users alike). */
+  /**
+   * Your notifications, newest first (staff and portal users alike). Pages both ways with
+   * stable cursors.
+   */
   notifications: NotificationConnection;
   order: Order;
-  /** Orders, newest first unless sorted otherwise. */
+  /** Orders, newest first unless sorted otherwise. Pages both ways with stable cursors. */
   orders: OrderConnection;
   /** The permission catalogue. */
   permissions: Array<Permission>;
@@ -2301,7 +2308,10 @@ export type Query = {
    */
   priceListEntries: PriceListEntryConnection;
   product: Product;
-  /** Products, filtered and sorted; portal users see active products only. */
+  /**
+   * Products, filtered and sorted (a product without the brand or vintage sorted on comes
+   * last); portal users see active products only. Pages both ways with stable cursors.
+   */
   products: ProductConnection;
   /** The system roles and the tenant's own. */
   roles: Array<Role>;
@@ -2342,11 +2352,14 @@ export type Query = {
   user: User;
   /** The distributor's staff. */
   users: UserConnection;
-  /** Deliveries, newest first; `statuses: [FAILED, DEAD]` finds the failing and dead ones. */
+  /**
+   * Deliveries, newest first; `statuses: [FAILED, DEAD]` finds the failing and dead ones.
+   * Pages both ways with stable cursors.
+   */
   webhookDeliveries: WebhookDeliveryConnection;
   /** The event type names a webhook subscription can listen to. */
   webhookEventTypes: Array<Scalars['String']['output']>;
-  /** Events in the outbox, newest first. */
+  /** Events in the outbox, newest first. Pages both ways with stable cursors. */
   webhookEvents: WebhookEventConnection;
   webhookSubscription: WebhookSubscription;
   /** The tenant's webhook subscriptions, oldest first. */
@@ -2368,8 +2381,10 @@ export type QueryAccountHealthOverviewArgs = {
 
 export type QueryActivitiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ActivityFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2423,8 +2438,10 @@ export type QueryCustomerArgs = {
 
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CustomerFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CustomerOrder>;
 };
 
@@ -2458,8 +2475,10 @@ export type QueryInvoiceArgs = {
 
 export type QueryInvoicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<InvoiceFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2477,7 +2496,9 @@ export type QueryListsArgs = {
 
 export type QueryNotificationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   unreadOnly?: Scalars['Boolean']['input'];
 };
 
@@ -2489,8 +2510,10 @@ export type QueryOrderArgs = {
 
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrderFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<OrderOrder>;
 };
 
@@ -2516,8 +2539,10 @@ export type QueryProductArgs = {
 
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<ProductOrder>;
 };
 
@@ -2566,8 +2591,10 @@ export type QueryTaskArgs = {
 
 export type QueryTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TaskFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2585,15 +2612,19 @@ export type QueryUsersArgs = {
 
 export type QueryWebhookDeliveriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<WebhookDeliveryFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type QueryWebhookEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<WebhookEventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 

@@ -17,6 +17,7 @@ use super::fair_share::Busy;
 use crate::cost::{RequestBudget, selected_operation};
 use crate::errors::coded;
 use crate::http::fair_share::TenantTurn;
+use crate::http::metrics::OperationName;
 use crate::results::Sent;
 use async_graphql::http::parse_query_string;
 use async_graphql::parser::types::OperationType;
@@ -110,7 +111,12 @@ pub async fn post(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    private(answer_post(&state, peer, &headers, body).await)
+    let started = std::time::Instant::now();
+    let response = private(answer_post(&state, peer, &headers, body).await);
+    state
+        .metrics
+        .observe_graphql(response, started.elapsed())
+        .await
 }
 
 pub async fn get(
@@ -119,7 +125,12 @@ pub async fn get(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    private(answer_get(&state, peer, &headers, query).await)
+    let started = std::time::Instant::now();
+    let response = private(answer_get(&state, peer, &headers, query).await);
+    state
+        .metrics
+        .observe_graphql(response, started.elapsed())
+        .await
 }
 
 /// Every answer is for its bearer alone and about data that changes: no cache, shared or not,
@@ -175,6 +186,10 @@ async fn answer_post(state: &AppState, peer: Peer, headers: &HeaderMap, body: Bo
         let message = format!("a batch holds 1 to {} operations", state.limits.max_batch);
         return request_error(StatusCode::BAD_REQUEST, media, &message);
     }
+    let operation = match &batch {
+        BatchRequest::Single(request) => OperationName::of_request(request),
+        BatchRequest::Batch(_) => OperationName::batch(),
+    };
     let response = if batch.iter().any(persisted_only) {
         persisted_query_not_supported(media)
     } else {
@@ -183,10 +198,12 @@ async fn answer_post(state: &AppState, peer: Peer, headers: &HeaderMap, body: Bo
         }
         execute(state, peer, headers, batch, media).await
     };
-    match operations {
+    let mut response = match operations {
         Some(operations) => one_answer_per_operation(response, operations, media).await,
         None => response,
-    }
+    };
+    response.extensions_mut().insert(operation);
+    response
 }
 
 /// A batch is answered with one result per operation, in order: batching clients (Apollo's
@@ -258,7 +275,10 @@ async fn answer_get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(state, peer, headers, BatchRequest::Single(request), media).await
+    let operation = OperationName::of_request(&request);
+    let mut response = execute(state, peer, headers, BatchRequest::Single(request), media).await;
+    response.extensions_mut().insert(operation);
+    response
 }
 
 /// A request naming a persisted query by its hash, without the text (Apollo's automatic persisted
@@ -434,6 +454,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identified, R
             return Err(refused_token(&IdentityError::InvalidToken));
         }
     };
+    state.metrics.count_tenant_request(claims.tid);
     let turn = state
         .fair_share
         .admit(claims.tid, claims.sub)

@@ -6,6 +6,7 @@ use axum::http::{Request, StatusCode, header};
 use leora_gateway::http::metrics::Metrics;
 use leora_gateway::{AppState, router};
 use leora_test_db::TestDatabase;
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -110,4 +111,94 @@ async fn a_production_server_without_a_metrics_token_does_not_serve_metrics() {
     ])
     .await;
     assert_eq!(get_metrics(&app, None).await, StatusCode::NOT_FOUND);
+}
+
+async fn scrape(app: &TestApp) -> String {
+    let response = app
+        .router()
+        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[tokio::test]
+async fn metrics_show_latency_by_operation_and_outcome_tenants_the_pool_and_the_webhook_queue() {
+    let app = app().await;
+    let admin = app.token("admin@acme.test").await;
+    let buyer = app.portal_token().await;
+    let products = "query Products { products(first: 5) { edges { node { name } } } }";
+    app.ask(&admin, products).await;
+    app.ask(&admin, products).await;
+    let forbidden = app
+        .ask(
+            &buyer,
+            "query Suppliers { suppliers { edges { node { name } } } }",
+        )
+        .await;
+    assert_eq!(forbidden.code(), "FORBIDDEN");
+    app.owner
+        .execute_unprepared(
+            "INSERT INTO webhook_events (tenant_id, event_type, payload, occurred_at)
+             SELECT id, 'inventory.adjusted', '{}', now() - interval '90 seconds' FROM tenants",
+        )
+        .await
+        .unwrap();
+
+    let text = scrape(&app).await;
+    let series = |name: &str| counter(&text, name);
+    assert_eq!(
+        series(
+            "leora_graphql_request_duration_seconds_count{operation=\"Products\",outcome=\"ok\"}"
+        ),
+        2
+    );
+    assert_eq!(
+        series(
+            "leora_graphql_request_duration_seconds_bucket{operation=\"Products\",outcome=\"ok\",le=\"+Inf\"}"
+        ),
+        2
+    );
+    assert_eq!(
+        series(
+            "leora_graphql_request_duration_seconds_count{operation=\"Suppliers\",outcome=\"FORBIDDEN\"}"
+        ),
+        1
+    );
+    let tenant = app.scalar_text("SELECT id::text FROM tenants").await;
+    assert!(
+        series(&format!(
+            "leora_tenant_requests_total{{tenant=\"{tenant}\"}}"
+        )) >= 3
+    );
+    assert!(series("leora_db_pool_max_connections") > 0);
+    assert!(
+        text.contains("leora_db_pool_connections{state=\"in_use\"}"),
+        "{text}"
+    );
+    assert_eq!(series("leora_outbox_undispatched_events"), 1);
+    let lag: f64 = text
+        .lines()
+        .find_map(|line| line.strip_prefix("leora_outbox_lag_seconds ")?.parse().ok())
+        .unwrap();
+    assert!(lag >= 90.0, "{lag}");
+}
+
+#[test]
+fn operation_names_a_client_makes_up_are_not_labels() {
+    use leora_gateway::http::metrics::OperationName;
+    let label = |name: Option<&str>| format!("{:?}", OperationName::of(name));
+    assert!(label(Some("Products")).contains("\"Products\""));
+    assert!(label(None).contains("anonymous"));
+    assert!(label(Some("x\" } evil{")).contains("other"));
+    assert!(label(Some(&"a".repeat(65))).contains("other"));
+    let named = async_graphql::Request::new(
+        "  query Products($n: Int) { products(first: $n) { totalCount } }",
+    );
+    assert!(format!("{:?}", OperationName::of_request(&named)).contains("\"Products\""));
+    let anonymous = async_graphql::Request::new("{ products { totalCount } }");
+    assert!(format!("{:?}", OperationName::of_request(&anonymous)).contains("anonymous"));
 }

@@ -5,6 +5,7 @@
 pub mod deliveries;
 pub mod keys;
 pub mod outbox;
+pub mod queue;
 pub mod subscriptions;
 pub mod tokens;
 mod validate;

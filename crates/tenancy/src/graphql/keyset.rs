@@ -89,13 +89,7 @@ impl<C: ColumnTrait> Keyset<C> {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         for key in &self.keys {
             let (table, column) = key.column.as_column_ref();
-            let text = format!(
-                "{}.{}:{:?}:{};",
-                table.to_string(),
-                column.to_string(),
-                key.order,
-                key.nulls_last
-            );
+            let text = format!("{}.{}:{:?}:{};", table, column, key.order, key.nulls_last);
             for byte in text.bytes() {
                 hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
             }
@@ -203,7 +197,7 @@ fn beyond(terms: &[(SimpleExpr, Order)], position: &[Value]) -> SimpleExpr {
             None => clause,
         });
     }
-    any.unwrap_or_else(|| Expr::val(false).into())
+    any.unwrap_or_else(|| Expr::val(false))
 }
 
 /// `first`/`after` or `last`/`before`, validated.

@@ -426,17 +426,7 @@ async fn the_defence_in_depth_migration_goes_down_and_up_again() {
     };
     // 22 of migration 10 and 3 on `allocations`, migration 14's table.
     assert_eq!(state().await, (25, 0));
-    // Down to just before it, undoing the later migrations first.
-    let names: Vec<String> = Migrator::migrations()
-        .iter()
-        .map(|m| m.name().to_owned())
-        .collect();
-    let position = names
-        .iter()
-        .position(|name| name == "m20261204_000010_rls_defence_in_depth")
-        .unwrap();
-    let steps = u32::try_from(names.len() - position).unwrap();
-    Migrator::down(&owner, Some(steps)).await.unwrap();
+    crate::migrate_down_to_before(&owner, "m20261204_000010_rls_defence_in_depth").await;
     assert_eq!(state().await, (0, 3));
     Migrator::up(&owner, None).await.unwrap();
     assert_eq!(state().await, (25, 0));

@@ -789,7 +789,7 @@ async fn portal_password_resets_go_down_with_their_rows_and_come_back() {
         "{customer_scoped:?}"
     );
 
-    Migrator::down(&owner, Some(1)).await.unwrap();
+    migrate_down_to_before(&owner, "m20261205_000016_portal_password_resets").await;
     assert_eq!(
         count(&owner, all_tokens, []).await,
         1,
@@ -810,4 +810,15 @@ async fn portal_password_resets_go_down_with_their_rows_and_come_back() {
     Migrator::up(&owner, None).await.unwrap();
     assert_eq!(strings(&owner, policies).await, customer_scoped);
     verify_app_role(&owner, &app_role()).await.unwrap();
+}
+
+/// Rolls migrations back to just before `migration`, undoing the later ones first.
+pub async fn migrate_down_to_before(owner: &sea_orm::DatabaseConnection, migration: &str) {
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let position = names.iter().position(|name| name == migration).unwrap();
+    let steps = u32::try_from(names.len() - position).unwrap();
+    Migrator::down(owner, Some(steps)).await.unwrap();
 }

@@ -1,0 +1,1 @@
+DROP FUNCTION webhook_queue_stats();

@@ -496,8 +496,8 @@ export type Customer = {
   email?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   /**
-   * The customer's invoices, newest first: what `invoices` answers for this customer. `null`
-   * with `FORBIDDEN` for a viewer who may not see invoices.
+   * The customer's invoices, newest first unless sorted otherwise: what `invoices` answers for
+   * this customer. `null` with `FORBIDDEN` for a viewer who may not see invoices.
    */
   invoices?: Maybe<InvoiceConnection>;
   licenseExpiresOn?: Maybe<Scalars['Date']['output']>;
@@ -529,6 +529,7 @@ export type CustomerInvoicesArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<InvoiceOrder>;
   statuses?: InputMaybe<Array<InvoiceStatus>>;
 };
 
@@ -836,7 +837,17 @@ export type InvoiceEdge = {
 };
 
 export type InvoiceFilter = {
+  /** Still owing at least this much. */
+  balanceFrom?: InputMaybe<Scalars['Money']['input']>;
+  /** Still owing at most this much. */
+  balanceTo?: InputMaybe<Scalars['Money']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Any of these customers (at most 100). */
+  customerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Due on or after this day. */
+  dueFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Due on or before this day. */
+  dueTo?: InputMaybe<Scalars['Date']['input']>;
   /** Issued at or after this instant. */
   issuedFrom?: InputMaybe<Scalars['DateTime']['input']>;
   /** Issued at or before this instant. */
@@ -847,6 +858,17 @@ export type InvoiceFilter = {
    */
   statuses?: InputMaybe<Array<InvoiceStatus>>;
 };
+
+export type InvoiceOrder = {
+  direction?: SortDirection;
+  field?: InvoiceSortField;
+};
+
+export type InvoiceSortField =
+  | 'BALANCE'
+  | 'DUE_DATE'
+  | 'ISSUED_AT'
+  | 'TOTAL';
 
 export type InvoiceStatus =
   | 'DRAFT'
@@ -1796,6 +1818,8 @@ export type OrderEdge = {
 
 export type OrderFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Any of these customers (at most 100). */
+  customerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Placed at or after this instant. */
   placedFrom?: InputMaybe<Scalars['DateTime']['input']>;
   /** Placed at or before this instant. */
@@ -1804,6 +1828,10 @@ export type OrderFilter = {
   search?: InputMaybe<Scalars['String']['input']>;
   /** Any of these; all statuses when absent or empty. */
   statuses?: InputMaybe<Array<OrderStatus>>;
+  /** A total of at least this much. */
+  totalFrom?: InputMaybe<Scalars['Money']['input']>;
+  /** A total of at most this much. */
+  totalTo?: InputMaybe<Scalars['Money']['input']>;
 };
 
 export type OrderLine = {
@@ -2280,7 +2308,7 @@ export type Query = {
   /** Stored third-party credentials (never the tokens themselves), newest first. */
   integrationTokens: IntegrationTokenConnection;
   invoice: Invoice;
-  /** Invoices, newest first. Pages both ways with stable cursors. */
+  /** Invoices, newest first unless sorted otherwise. Pages both ways with stable cursors. */
   invoices: InvoiceConnection;
   /** One saved list: staff see those of the accounts they see, a portal user its customer's. */
   list: ProductList;
@@ -2479,6 +2507,7 @@ export type QueryInvoicesArgs = {
   filter?: InputMaybe<InvoiceFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<InvoiceOrder>;
 };
 
 

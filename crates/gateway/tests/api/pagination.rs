@@ -1,8 +1,9 @@
-//! Keyset pagination over HTTP: pages are stable while rows are inserted between them, page
-//! backward exactly as forward, sort nullable keys with their nulls last both ways, and refuse a
-//! cursor of another order.
+//! Lists over HTTP: keyset pages are stable while rows are inserted between them, page backward
+//! exactly as forward, sort nullable keys with their nulls last both ways, and refuse a cursor of
+//! another order; filters take lists of ids and ranges of money and dates.
 
 use crate::support::*;
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 /// `n` orders of the test customer, created a minute apart (the first is the oldest), with totals
@@ -230,4 +231,90 @@ async fn a_cursor_of_another_order_or_list_is_refused_with_the_argument_named() 
         .graphql(Some(&admin), PAGE, json!({ "first": 2, "last": 2 }))
         .await;
     assert_eq!(both.code(), "BAD_USER_INPUT", "{}", both.body);
+}
+
+#[tokio::test]
+async fn orders_and_invoices_filter_by_lists_of_customers_and_ranges_of_money_and_dates() {
+    let app = app().await;
+    let admin = app.token("admin@acme.test").await;
+    app.owner
+        .execute_unprepared(&format!(
+            "DO $$
+             DECLARE c uuid; n integer := 0; o uuid;
+             BEGIN
+               INSERT INTO customers (tenant_id, account_number, name, state)
+                 SELECT tenant_id, 'C-' || i, 'Account ' || i, 'CA'
+                   FROM customers, generate_series(2, 3) AS i WHERE id = '{customer}';
+               FOR c IN SELECT id FROM customers ORDER BY account_number LOOP
+                 n := n + 1; o := uuid_generate_v7();
+                 INSERT INTO orders (id, tenant_id, order_number, customer_id, status, subtotal,
+                                     tax_total, total)
+                   SELECT o, tenant_id, 'SO-F-' || n, c, 'delivered', 100 * n, 0, 100 * n
+                     FROM customers WHERE id = c;
+                 INSERT INTO invoices (tenant_id, customer_id, order_id, invoice_number, due_date,
+                                       subtotal, tax_total, total, amount_paid, balance)
+                   SELECT tenant_id, c, o, 'INV-F-' || n, DATE '2026-12-01' + 10 * n,
+                          100 * n, 0, 100 * n, 0, 100 * n
+                     FROM customers WHERE id = c;
+               END LOOP;
+             END $$;",
+            customer = app.customer
+        ))
+        .await
+        .unwrap();
+    let ids: Vec<String> = app
+        .scalar_text("SELECT string_agg(id::text, ',' ORDER BY account_number) FROM customers")
+        .await
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let numbers = |reply: &Reply, list: &str, key: &str| -> Vec<String> {
+        assert!(reply.body["errors"].is_null(), "{}", reply.body);
+        reply.data(list)["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|edge| edge["node"][key].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let orders = app
+        .graphql(
+            Some(&admin),
+            "query($ids: [ID!]) { orders(filter: { customerIds: $ids, totalFrom: \"150\", totalTo: \"300.00\" }, orderBy: { field: TOTAL, direction: ASC }) { edges { node { orderNumber } } } }",
+            json!({ "ids": [ids[0], ids[1]] }),
+        )
+        .await;
+    assert_eq!(numbers(&orders, "orders", "orderNumber"), ["SO-F-2"]);
+    let invoices = app
+        .graphql(
+            Some(&admin),
+            "{ invoices(filter: { dueFrom: \"2026-12-11\", dueTo: \"2026-12-31\", balanceFrom: \"200\" }, orderBy: { field: BALANCE, direction: DESC }) { edges { node { invoiceNumber } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        numbers(&invoices, "invoices", "invoiceNumber"),
+        ["INV-F-3", "INV-F-2"]
+    );
+    let bad = app
+        .graphql(
+            Some(&admin),
+            "query($ids: [ID!]) { orders(filter: { customerIds: $ids }) { edges { node { id } } } }",
+            json!({ "ids": [ids[0], "not-an-id"] }),
+        )
+        .await;
+    assert_eq!(bad.code(), "BAD_USER_INPUT");
+    assert_eq!(
+        bad.body["errors"][0]["extensions"]["field"],
+        "filter.customerIds.1"
+    );
+    let too_many: Vec<String> = (0..101).map(|_| ids[0].clone()).collect();
+    let refused = app
+        .graphql(
+            Some(&admin),
+            "query($ids: [ID!]) { invoices(filter: { customerIds: $ids }) { edges { node { id } } } }",
+            json!({ "ids": too_many }),
+        )
+        .await;
+    assert_eq!(refused.code(), "BAD_USER_INPUT", "{}", refused.body);
 }

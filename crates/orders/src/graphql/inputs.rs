@@ -1,6 +1,7 @@
 //! Filters, sort orders and mutation inputs of the commerce API.
 
 use super::types::{InvoiceStatus, ListKind, OrderStatus, PaymentMethod};
+use crate::entities::invoices as invoices_entity;
 use crate::service::allocations::{self, AllocationInput};
 use crate::service::carts::Checkout;
 use crate::service::invoices::{self, NewPayment};
@@ -9,7 +10,7 @@ use crate::service::orders::{self, DraftChanges, NewLine, NewOrder, OrderSort};
 use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
 use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
-use leora_tenancy::graphql::ids::{parse_id, parse_optional_id};
+use leora_tenancy::graphql::ids::{parse_id, parse_ids, parse_optional_id};
 use leora_tenancy::graphql::pagination::SortDirection;
 use leora_tenancy::graphql::{Date, Instant, Money};
 
@@ -18,10 +19,16 @@ pub struct OrderFilter {
     /// Any of these; all statuses when absent or empty.
     pub statuses: Option<Vec<OrderStatus>>,
     pub customer_id: Option<ID>,
+    /// Any of these customers (at most 100).
+    pub customer_ids: Option<Vec<ID>>,
     /// Placed at or after this instant.
     pub placed_from: Option<Instant>,
     /// Placed at or before this instant.
     pub placed_to: Option<Instant>,
+    /// A total of at least this much.
+    pub total_from: Option<Money>,
+    /// A total of at most this much.
+    pub total_to: Option<Money>,
     /// Part of the order number.
     pub search: Option<String>,
 }
@@ -31,8 +38,11 @@ impl OrderFilter {
         Ok(orders::OrderFilter {
             statuses: any_of(self.statuses),
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
+            customer_ids: parse_ids("filter.customerIds", self.customer_ids)?,
             placed_from: self.placed_from.map(|value| value.0),
             placed_to: self.placed_to.map(|value| value.0),
+            total_from: self.total_from.map(|value| value.0),
+            total_to: self.total_to.map(|value| value.0),
             search: self.search,
         })
     }
@@ -80,10 +90,20 @@ pub struct InvoiceFilter {
     /// the daily job moves to `OVERDUE` once an invoice is past due.
     pub statuses: Option<Vec<InvoiceStatus>>,
     pub customer_id: Option<ID>,
+    /// Any of these customers (at most 100).
+    pub customer_ids: Option<Vec<ID>>,
     /// Issued at or after this instant.
     pub issued_from: Option<Instant>,
     /// Issued at or before this instant.
     pub issued_to: Option<Instant>,
+    /// Due on or after this day.
+    pub due_from: Option<Date>,
+    /// Due on or before this day.
+    pub due_to: Option<Date>,
+    /// Still owing at least this much.
+    pub balance_from: Option<Money>,
+    /// Still owing at most this much.
+    pub balance_to: Option<Money>,
 }
 
 impl InvoiceFilter {
@@ -91,9 +111,52 @@ impl InvoiceFilter {
         Ok(invoices::InvoiceFilter {
             statuses: any_of(self.statuses),
             customer_id: parse_optional_id("filter.customerId", self.customer_id.as_ref())?,
+            customer_ids: parse_ids("filter.customerIds", self.customer_ids)?,
             issued_from: self.issued_from.map(|value| value.0),
             issued_to: self.issued_to.map(|value| value.0),
+            due_from: self.due_from.map(|value| value.0),
+            due_to: self.due_to.map(|value| value.0),
+            balance_from: self.balance_from.map(|value| value.0),
+            balance_to: self.balance_to.map(|value| value.0),
         })
+    }
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InvoiceSortField {
+    #[default]
+    IssuedAt,
+    DueDate,
+    Total,
+    Balance,
+}
+
+impl From<InvoiceSortField> for invoices_entity::Column {
+    fn from(field: InvoiceSortField) -> Self {
+        match field {
+            InvoiceSortField::IssuedAt => Self::IssuedAt,
+            InvoiceSortField::DueDate => Self::DueDate,
+            InvoiceSortField::Total => Self::Total,
+            InvoiceSortField::Balance => Self::Balance,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct InvoiceOrder {
+    #[graphql(default)]
+    pub field: InvoiceSortField,
+    #[graphql(default_with = "SortDirection::Desc")]
+    pub direction: SortDirection,
+}
+
+impl Default for InvoiceOrder {
+    /// Newest first.
+    fn default() -> Self {
+        Self {
+            field: InvoiceSortField::IssuedAt,
+            direction: SortDirection::Desc,
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Commerce queries. Portal users hold the portal permissions and the database confines them to
 //! their own customer's rows; staff need the matching view permission.
 
-use super::inputs::{AllocationFilter, InvoiceFilter, OrderFilter, OrderOrder};
+use super::inputs::{AllocationFilter, InvoiceFilter, InvoiceOrder, OrderFilter, OrderOrder};
 use super::types::{Allocation, Cart, Invoice, Order, ProductList};
 use crate::entities::{allocations, invoices, lists, orders};
 use crate::service::{self, carts};
@@ -82,7 +82,7 @@ impl OrdersQuery {
         ))
     }
 
-    /// Invoices, newest first. Pages both ways with stable cursors.
+    /// Invoices, newest first unless sorted otherwise. Pages both ways with stable cursors.
     #[graphql(
         complexity = "cost::page(first.or(last), child_complexity)",
         guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView).and(PortalFeature(Feature::Invoices))"
@@ -91,6 +91,7 @@ impl OrdersQuery {
         &self,
         ctx: &Context<'_>,
         filter: Option<InvoiceFilter>,
+        order_by: Option<InvoiceOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -98,7 +99,7 @@ impl OrdersQuery {
     ) -> ApiResult<Page<Invoice>> {
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
-        let keyset = newest_invoices_first();
+        let keyset = invoices_in_order(order_by);
         let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
             .counting_if_selected(ctx);
         let select = service::invoices::invoices(session.context(), &filter);
@@ -181,11 +182,12 @@ pub(crate) fn orders_in_order(
     )
 }
 
-/// Invoices newest first: by issue instant, then id.
-pub(crate) fn newest_invoices_first() -> Keyset<invoices::Column> {
+/// The invoices' order `order_by` asks for: newest first by default.
+pub(crate) fn invoices_in_order(order_by: Option<InvoiceOrder>) -> Keyset<invoices::Column> {
+    let order = order_by.unwrap_or_default();
     Keyset::by(
-        invoices::Column::IssuedAt,
-        sea_orm::Order::Desc,
+        order.field.into(),
+        order.direction.into(),
         invoices::Column::Id,
     )
 }

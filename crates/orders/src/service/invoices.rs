@@ -76,10 +76,20 @@ pub struct InvoiceFilter {
     /// Any of these, matched against the stored status; empty means any status.
     pub statuses: Vec<InvoiceStatus>,
     pub customer_id: Option<Uuid>,
+    /// Any of these customers; empty means any.
+    pub customer_ids: Vec<Uuid>,
     /// Inclusive, on `issued_at`.
     pub issued_from: Option<DateTime<Utc>>,
     /// Inclusive.
     pub issued_to: Option<DateTime<Utc>>,
+    /// Inclusive, on `due_date`.
+    pub due_from: Option<NaiveDate>,
+    /// Inclusive.
+    pub due_to: Option<NaiveDate>,
+    /// Inclusive, on what is still owed (`balance`).
+    pub balance_from: Option<Decimal>,
+    /// Inclusive.
+    pub balance_to: Option<Decimal>,
 }
 
 /// The invoices the principal sees that match `filter`, newest first (the caller breaks ties).
@@ -88,7 +98,10 @@ pub fn invoices(ctx: &TenantContext, filter: &InvoiceFilter) -> Select<invoices:
     customer_rows(ctx, Column::CustomerId)
         .filter_in(Column::Status, filter.statuses.iter().copied())
         .filter_eq(Column::CustomerId, filter.customer_id)
+        .filter_in(Column::CustomerId, filter.customer_ids.iter().copied())
         .filter_within(Column::IssuedAt, filter.issued_from, filter.issued_to)
+        .filter_within(Column::DueDate, filter.due_from, filter.due_to)
+        .filter_within(Column::Balance, filter.balance_from, filter.balance_to)
         .order_by_desc(Column::IssuedAt)
 }
 

@@ -73,10 +73,16 @@ pub struct OrderFilter {
     /// Any of these; empty means any status.
     pub statuses: Vec<OrderStatus>,
     pub customer_id: Option<Uuid>,
+    /// Any of these customers; empty means any.
+    pub customer_ids: Vec<Uuid>,
     /// Inclusive, on `created_at`.
     pub placed_from: Option<DateTime<Utc>>,
     /// Inclusive.
     pub placed_to: Option<DateTime<Utc>>,
+    /// Inclusive, on `total`.
+    pub total_from: Option<Decimal>,
+    /// Inclusive.
+    pub total_to: Option<Decimal>,
     /// Part of the order number, ignoring case; blank matches every order.
     pub search: Option<String>,
 }
@@ -99,11 +105,16 @@ pub fn orders(
     let mut select = customer_rows(ctx, orders::Column::CustomerId)
         .filter_in(orders::Column::Status, filter.statuses.iter().copied())
         .filter_eq(orders::Column::CustomerId, filter.customer_id)
+        .filter_in(
+            orders::Column::CustomerId,
+            filter.customer_ids.iter().copied(),
+        )
         .filter_within(
             orders::Column::CreatedAt,
             filter.placed_from,
             filter.placed_to,
-        );
+        )
+        .filter_within(orders::Column::Total, filter.total_from, filter.total_to);
     if let Some(pattern) = search_pattern(filter.search.as_deref()) {
         select = select.filter(Expr::cust_with_values("order_number ILIKE $1", [pattern]));
     }

@@ -19,6 +19,25 @@ pub fn parse_optional_id(field: &str, id: Option<&ID>) -> ApiResult<Option<Uuid>
     id.map(|id| parse_id(field, id)).transpose()
 }
 
+/// The most ids one `IN` filter may list.
+pub const MAX_IDS_PER_FILTER: usize = 100;
+
+/// A filter's list of ids (`customerIds`), any of which matches: empty when absent, at most
+/// [`MAX_IDS_PER_FILTER`]; a bad one is `BAD_USER_INPUT` at its index (`filter.customerIds.3`).
+pub fn parse_ids(field: &str, ids: Option<Vec<ID>>) -> ApiResult<Vec<Uuid>> {
+    let ids = ids.unwrap_or_default();
+    if ids.len() > MAX_IDS_PER_FILTER {
+        return Err(ResolverError::bad_input(
+            field,
+            format!("may list at most {MAX_IDS_PER_FILTER} ids"),
+        ));
+    }
+    ids.iter()
+        .enumerate()
+        .map(|(index, id)| parse_id(&format!("{field}.{index}"), id))
+        .collect()
+}
+
 /// `NOT_FOUND` for a row the request cannot see (absent, or another tenant's or customer's).
 pub fn not_found(entity: &str) -> ResolverError {
     ResolverError::new(ErrorCode::NotFound, format!("{entity} not found"))

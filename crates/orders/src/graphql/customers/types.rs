@@ -4,8 +4,8 @@
 //! own). Nested under `customers`, each connection is one query per customer, which the cost of
 //! `first` × the customer page bounds.
 
-use super::super::inputs::OrderOrder;
-use super::super::query::{newest_invoices_first, orders_in_order};
+use super::super::inputs::{InvoiceOrder, OrderOrder};
+use super::super::query::{invoices_in_order, orders_in_order};
 use super::super::types::{Invoice, InvoiceStatus, Order, OrderStatus};
 use crate::service;
 use async_graphql::{Context, ID, Json, Object};
@@ -120,8 +120,8 @@ impl Customer {
         Ok(Some(page.await?))
     }
 
-    /// The customer's invoices, newest first: what `invoices` answers for this customer. `null`
-    /// with `FORBIDDEN` for a viewer who may not see invoices.
+    /// The customer's invoices, newest first unless sorted otherwise: what `invoices` answers for
+    /// this customer. `null` with `FORBIDDEN` for a viewer who may not see invoices.
     #[graphql(
         complexity = "cost::page(first.or(last), child_complexity)",
         guard = "StaffOrPortal(Permission::InvoicesView, Permission::PortalInvoicesView).and(PortalFeature(Feature::Invoices))"
@@ -132,6 +132,7 @@ impl Customer {
         #[graphql(desc = "Any of these; all statuses when absent or empty.")] statuses: Option<
             Vec<InvoiceStatus>,
         >,
+        order_by: Option<InvoiceOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -143,7 +144,7 @@ impl Customer {
             customer_id: Some(self.0.id),
             ..Default::default()
         };
-        let keyset = newest_invoices_first();
+        let keyset = invoices_in_order(order_by);
         let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
             .counting_if_selected(ctx);
         let select = service::invoices::invoices(session.context(), &filter);

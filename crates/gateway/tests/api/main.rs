@@ -10,6 +10,7 @@ mod conventions;
 mod database_restarts;
 mod depletions;
 mod identity;
+mod instances;
 mod lookups;
 mod low_stock;
 mod metrics;

@@ -151,6 +151,25 @@ pub async fn app_on(
 }
 
 impl TestApp {
+    /// Another server instance on the same database: its own pool and its own in-memory state
+    /// (sign-in limiter, document cache, fair shares), as a second process behind a balancer.
+    pub async fn another_instance(&self) -> TestApp {
+        let config = config(&[]);
+        let mut options = sea_orm::ConnectOptions::new(self.url.clone());
+        options
+            .max_connections(config.database_pool_max)
+            .sqlx_logging(false);
+        let pool = leora_tenancy::db::connect(options).await.unwrap();
+        TestApp {
+            _database: None,
+            owner: self.owner.clone(),
+            url: self.url.clone(),
+            router: router(AppState::new(&config, pool)),
+            customer: self.customer,
+            statements: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
     /// A second tenant, `beta`, with an admin (`admin@beta.test`) and a portal buyer
     /// (`buyer@beta.test`), both with [`PASSWORD`].
     pub async fn second_tenant(&self) {

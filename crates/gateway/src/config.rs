@@ -42,6 +42,9 @@ pub struct Config {
     /// header is ignored.
     pub trusted_proxy_hops: usize,
     pub integrations: IntegrationsConfig,
+    /// The operations the deployment's clients may name by id, and whether only those run
+    /// (`GRAPHQL_TRUSTED_DOCUMENTS`, `GRAPHQL_TRUSTED_DOCUMENTS_ONLY`).
+    pub trusted_documents: std::sync::Arc<crate::http::TrustedDocuments>,
 }
 
 /// What browsers on other origins may do (the CORS response headers).
@@ -431,6 +434,24 @@ impl Config {
                 ));
             }
         }
+        let trusted_only = env.parsed("GRAPHQL_TRUSTED_DOCUMENTS_ONLY", false, "true or false");
+        let trusted_documents = match env.optional("GRAPHQL_TRUSTED_DOCUMENTS") {
+            Some(path) => crate::http::TrustedDocuments::load(path.trim().as_ref(), trusted_only)
+                .unwrap_or_else(|problem| {
+                    env.problems
+                        .push(format!("GRAPHQL_TRUSTED_DOCUMENTS: {problem}"));
+                    crate::http::TrustedDocuments::default()
+                }),
+            None if trusted_only => {
+                env.problems.push(
+                    "GRAPHQL_TRUSTED_DOCUMENTS_ONLY=true needs GRAPHQL_TRUSTED_DOCUMENTS, the path \
+                     of the trusted documents manifest"
+                        .to_owned(),
+                );
+                crate::http::TrustedDocuments::default()
+            }
+            None => crate::http::TrustedDocuments::default(),
+        };
         let metrics_token = env.optional("METRICS_TOKEN");
         let local_postgres_dir = env
             .optional("LEORA_LOCAL_PG_DIR")
@@ -455,6 +476,7 @@ impl Config {
             cors,
             trusted_proxy_hops,
             integrations,
+            trusted_documents: std::sync::Arc::new(trusted_documents),
         })
     }
 }

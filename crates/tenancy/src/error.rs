@@ -46,6 +46,9 @@ pub enum ErrorCode {
     /// A request named a persisted query by its hash alone; the server keeps none, so the client
     /// sends the text instead.
     PersistedQueryNotSupported,
+    /// The document is not one of the deployment's trusted documents (an unknown id, or text
+    /// where only trusted documents are accepted).
+    DocumentNotTrusted,
     Internal,
 }
 
@@ -69,6 +72,7 @@ impl ErrorCode {
             Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
             Self::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
+            Self::DocumentNotTrusted => "DOCUMENT_NOT_TRUSTED",
             Self::Internal => "INTERNAL",
         }
     }

@@ -18,8 +18,10 @@ use crate::cost::{RequestBudget, selected_operation};
 use crate::errors::coded;
 use crate::http::fair_share::TenantTurn;
 use crate::http::metrics::OperationName;
+use crate::http::trusted::Untrusted;
 use crate::results::Sent;
 use async_graphql::http::parse_query_string;
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
 use axum::Extension;
@@ -171,12 +173,13 @@ async fn answer_post(state: &AppState, peer: Peer, headers: &HeaderMap, body: Bo
             "send the request as application/json",
         );
     }
-    let mut batch: BatchRequest = match serde_json::from_slice(&body) {
-        Ok(batch) => batch,
-        Err(error) => {
+    let (mut batch, trusted) = match read_batch(state, &body) {
+        Ok(read) => read,
+        Err(Unread::NotGraphql(error)) => {
             let message = format!("the request body is not a GraphQL request: {error}");
             return request_error(StatusCode::BAD_REQUEST, media, &message);
         }
+        Err(Unread::Untrusted(Untrusted(message))) => return untrusted(media, &message),
     };
     let operations = match &batch {
         BatchRequest::Single(_) => None,
@@ -193,8 +196,11 @@ async fn answer_post(state: &AppState, peer: Peer, headers: &HeaderMap, body: Bo
     let response = if batch.iter().any(persisted_only) {
         persisted_query_not_supported(media)
     } else {
-        for request in batch.iter_mut() {
-            state.documents.prepare(request);
+        for (position, request) in batch.iter_mut().enumerate() {
+            match trusted.get(position).cloned().flatten() {
+                Some(document) => request.set_parsed_query(ExecutableDocument::clone(&document)),
+                None => state.documents.prepare(request),
+            }
         }
         execute(state, peer, headers, batch, media).await
     };
@@ -204,6 +210,40 @@ async fn answer_post(state: &AppState, peer: Peer, headers: &HeaderMap, body: Bo
     };
     response.extensions_mut().insert(operation);
     response
+}
+
+/// Why a request body could not be read as operations to run.
+enum Unread {
+    NotGraphql(serde_json::Error),
+    Untrusted(Untrusted),
+}
+
+/// The body's operations, with the parsed trusted document of each that is one. With a trusted
+/// documents manifest, an operation may name its document by id, and with
+/// `GRAPHQL_TRUSTED_DOCUMENTS_ONLY` must (see [`super::trusted`]).
+type Read = (BatchRequest, Vec<Option<Arc<ExecutableDocument>>>);
+
+fn read_batch(state: &AppState, body: &[u8]) -> Result<Read, Unread> {
+    if !state.trusted.configured() {
+        let batch = serde_json::from_slice(body).map_err(Unread::NotGraphql)?;
+        return Ok((batch, Vec::new()));
+    }
+    let mut body: serde_json::Value = serde_json::from_slice(body).map_err(Unread::NotGraphql)?;
+    let trusted = state
+        .trusted
+        .resolve(&mut body)
+        .map_err(Unread::Untrusted)?;
+    let batch = serde_json::from_value(body).map_err(Unread::NotGraphql)?;
+    Ok((batch, trusted))
+}
+
+fn untrusted(media: MediaType, message: &str) -> Response {
+    error_response(
+        StatusCode::BAD_REQUEST,
+        media,
+        ErrorCode::DocumentNotTrusted,
+        message,
+    )
 }
 
 /// A batch is answered with one result per operation, in order: batching clients (Apollo's
@@ -246,6 +286,10 @@ async fn answer_get(
 ) -> Response {
     let media = MediaType::negotiate(headers);
     let mut request = match parse_query_string(query.as_deref().unwrap_or("")) {
+        Ok(request) if state.trusted.configured() => match trusted_get(state, request) {
+            Ok(request) => request,
+            Err(Untrusted(message)) => return untrusted(media, &message),
+        },
         Ok(request) if persisted_only(&request) => return persisted_query_not_supported(media),
         Ok(request) if !request.query.trim().is_empty() => request,
         Ok(_) => {
@@ -279,6 +323,23 @@ async fn answer_get(
     let mut response = execute(state, peer, headers, BatchRequest::Single(request), media).await;
     response.extensions_mut().insert(operation);
     response
+}
+
+/// A GET's operation through the trusted documents (it may name one by Apollo's
+/// `extensions.persistedQuery.sha256Hash`), parsed already when it is one.
+fn trusted_get(
+    state: &AppState,
+    request: async_graphql::Request,
+) -> Result<async_graphql::Request, Untrusted> {
+    let mut value = serde_json::to_value(&request)
+        .map_err(|error| Untrusted(format!("the request cannot be read: {error}")))?;
+    let document = state.trusted.resolve(&mut value)?.pop().flatten();
+    let mut request: async_graphql::Request = serde_json::from_value(value)
+        .map_err(|error| Untrusted(format!("the request cannot be read: {error}")))?;
+    if let Some(document) = document {
+        request.set_parsed_query(ExecutableDocument::clone(&document));
+    }
+    Ok(request)
 }
 
 /// A request naming a persisted query by its hash, without the text (Apollo's automatic persisted

@@ -8,6 +8,7 @@ mod graphiql;
 mod graphql;
 mod health;
 pub mod metrics;
+mod trusted;
 
 use crate::config::{AuthConfig, Config, CorsConfig, Environment, GraphqlConfig};
 use crate::results::ResultTypes;
@@ -31,6 +32,7 @@ use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+pub use trusted::TrustedDocuments;
 
 const REQUEST_ID: &str = "x-request-id";
 
@@ -45,6 +47,8 @@ pub struct AppState {
     pub result_types: Arc<ResultTypes>,
     /// Parsed documents by query text, shared by every request.
     pub documents: Arc<DocumentCache>,
+    /// The documents clients may name by id (see [`trusted`]).
+    pub trusted: Arc<TrustedDocuments>,
     pub auth: Arc<AuthSettings>,
     pub limits: GraphqlConfig,
     pub environment: Environment,
@@ -82,6 +86,7 @@ impl AppState {
             schema: build_schema(&config.graphql),
             result_types: Arc::new(result_types()),
             documents: Arc::new(DocumentCache::new(config.graphql.document_cache_bytes)),
+            trusted: Arc::clone(&config.trusted_documents),
             auth: Arc::new(auth_settings(&config.auth, config.environment)),
             limits: config.graphql,
             environment: config.environment,

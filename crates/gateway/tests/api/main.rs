@@ -29,3 +29,4 @@ mod shutdown;
 mod support;
 mod tenant_commands;
 mod tenant_settings;
+mod trusted_documents;

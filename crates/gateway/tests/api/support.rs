@@ -19,6 +19,8 @@ use uuid::Uuid;
 
 pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 pub const PASSWORD: &str = "correct horse battery";
+/// The sign-in every test's `login` and `token` send.
+pub const LOGIN: &str = "mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken expiresAt tokenType } }";
 
 pub struct TestApp {
     /// The per-test database it owns, if any (dropped with it).
@@ -284,7 +286,7 @@ impl TestApp {
     pub async fn login(&self, email: &str, password: &str) -> Reply {
         self.graphql(
             None,
-            "mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken expiresAt tokenType } }",
+            LOGIN,
             json!({ "input": { "tenantSlug": "acme", "email": email, "password": password } }),
         )
         .await

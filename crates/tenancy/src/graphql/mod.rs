@@ -6,6 +6,7 @@ pub mod cost;
 pub mod error;
 pub mod guard;
 pub mod ids;
+pub mod live;
 pub mod loader;
 pub mod mirror;
 pub mod pagination;

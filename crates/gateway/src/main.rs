@@ -283,9 +283,14 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     } else {
         tracing::info!(addr = %config.listen_addr, "Leora is serving (production)");
     }
+    // Subscriptions' connections stay open until told to close; shutdown waits for them.
+    let live = std::sync::Arc::clone(&state.live);
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(until_stopped(stopped))
+        .with_graceful_shutdown(async move {
+            until_stopped(stopped).await;
+            live.close();
+        })
         .await
         .map_err(|source| StartupError::Bind {
             addr: config.listen_addr,

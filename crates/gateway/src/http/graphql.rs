@@ -23,7 +23,8 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
 use axum::Extension;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use leora_identity::IdentityError;
@@ -111,13 +112,23 @@ pub async fn post(
     private(answer_post(&state, peer, &headers, body).await)
 }
 
-pub async fn get(
-    State(state): State<AppState>,
-    peer: Peer,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Response {
-    private(answer_get(&state, peer, &headers, query).await)
+/// `GET /graphql`: a query in the query string, or, with `Upgrade: websocket`, a connection for
+/// subscriptions (`crate::live::socket`).
+pub async fn get(State(state): State<AppState>, peer: Peer, request: Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    let upgrade = parts
+        .headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    if upgrade {
+        return match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+            Ok(upgrade) => crate::live::socket::upgrade(state, upgrade),
+            Err(rejection) => rejection.into_response(),
+        };
+    }
+    let query = parts.uri.query().map(str::to_owned);
+    private(answer_get(&state, peer, &parts.headers, query).await)
 }
 
 /// Every answer is for its bearer alone and about data that changes: no cache, shared or not,
@@ -797,6 +808,7 @@ pub async fn graphiql() -> impl IntoResponse {
     axum::response::Html(
         async_graphql::http::GraphiQLSource::build()
             .endpoint("/graphql")
+            .subscription_endpoint("/graphql")
             .title("Leora GraphiQL")
             .finish(),
     )

@@ -58,6 +58,8 @@ pub struct AppState {
     pub request_timeout: std::time::Duration,
     /// What `GET /metrics` requires (see [`metrics::metrics`]).
     pub metrics_token: Option<String>,
+    /// Live events for subscriptions: the instance's listener and its subscribers' limits.
+    pub live: Arc<crate::live::LiveHub>,
 }
 
 impl AppState {
@@ -74,9 +76,17 @@ impl AppState {
             UrlPolicy::for_environment(production),
             config.integrations.max_subscriptions,
         );
+        let db = TenantDb::new(pool.clone(), config.app_role.clone())
+            .with_deadlines(config.resources.deadlines);
+        let live = crate::live::LiveHub::new(
+            db.clone(),
+            pool.clone(),
+            config.direct_url.clone(),
+            config.live,
+        );
         Self {
-            db: TenantDb::new(pool.clone(), config.app_role.clone())
-                .with_deadlines(config.resources.deadlines),
+            db,
+            live: Arc::new(live),
             pool,
             schema: build_schema(&config.graphql),
             result_types: Arc::new(result_types()),

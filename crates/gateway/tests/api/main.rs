@@ -22,6 +22,7 @@ mod resources;
 mod roles_and_users;
 mod rolling_deploys;
 mod rows;
+mod subscriptions;
 mod support;
 mod tenant_commands;
 mod tenant_settings;

@@ -21,7 +21,7 @@ pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 pub const PASSWORD: &str = "correct horse battery";
 
 pub struct TestApp {
-    _database: TestDatabase,
+    database: TestDatabase,
     pub owner: DatabaseConnection,
     router: Router,
     pub customer: Uuid,
@@ -121,7 +121,7 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
     });
     let state = AppState::new(&config, pool);
     TestApp {
-        _database: database,
+        database,
         owner,
         router: router(state),
         customer,
@@ -130,6 +130,18 @@ pub async fn app_with(extra: &[(&str, &str)]) -> TestApp {
 }
 
 impl TestApp {
+    /// Another server instance on the same database (its own pool, schema and live-event
+    /// listener), as a second replica behind a balancer would be.
+    pub async fn instance(&self, extra: &[(&str, &str)]) -> Router {
+        let config = config(extra);
+        let mut options = sea_orm::ConnectOptions::new(self.database.url().to_owned());
+        options
+            .max_connections(config.database_pool_max)
+            .sqlx_logging(false);
+        let pool = leora_tenancy::db::connect(options).await.unwrap();
+        router(AppState::new(&config, pool))
+    }
+
     /// A second tenant, `beta`, with an admin (`admin@beta.test`) and a portal buyer
     /// (`buyer@beta.test`), both with [`PASSWORD`].
     pub async fn second_tenant(&self) {

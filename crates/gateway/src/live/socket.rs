@@ -400,9 +400,16 @@ struct Grants {
 impl ConnectionFeed {
     /// Verifies the token `connection_init` carries, exactly as an HTTP request's.
     async fn sign_in(state: &AppState, payload: Option<&Value>) -> Result<Self, Close> {
+        // GraphiQL sends its Headers editor as the payload, where `Authorization` is as usual
+        // as `authorization`: the key is read as an HTTP header's name would be.
         let authorization = payload
-            .and_then(|payload| payload.get("authorization"))
-            .and_then(Value::as_str);
+            .and_then(Value::as_object)
+            .and_then(|payload| {
+                payload
+                    .iter()
+                    .find(|(key, _)| key.eq_ignore_ascii_case("authorization"))
+            })
+            .and_then(|(_, value)| value.as_str());
         let Some(authorization) = authorization else {
             return Err(close(
                 4401,

@@ -476,3 +476,87 @@ async fn a_connection_holds_at_most_its_share_of_subscriptions() {
     buyer.subscribe("a", ORDER_UPDATED, json!({})).await;
     assert_eq!(buyer.closed(WAIT).await.0, 4409);
 }
+
+#[tokio::test]
+async fn an_expired_access_token_closes_the_connection_so_the_client_refreshes() {
+    let app = app_with(&[
+        ("ACCESS_TOKEN_TTL_SECONDS", "2"),
+        ("SUBSCRIPTION_SESSION_CHECK_MS", "200"),
+    ])
+    .await;
+    let address = serve(app.router()).await;
+    // GraphiQL sends its Headers editor as the payload, capitalised as an HTTP header.
+    let mut buyer = Client::open(
+        address,
+        json!({ "Authorization": format!("Bearer {}", app.portal_token().await) }),
+    )
+    .await;
+    assert_eq!(buyer.next().await.unwrap()["type"], "connection_ack");
+    buyer.subscribe("orders", ORDER_UPDATED, json!({})).await;
+    assert_eq!(
+        buyer.closed(Duration::from_secs(6)).await,
+        (4403, "Forbidden: TOKEN_EXPIRED".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn suspending_the_tenant_closes_its_connections() {
+    let app = app_with(&[("SUBSCRIPTION_SESSION_CHECK_MS", "200")]).await;
+    let address = serve(app.router()).await;
+    let mut buyer = Client::signed_in(address, &app.portal_token().await).await;
+    buyer.subscribe("orders", ORDER_UPDATED, json!({})).await;
+    buyer.nothing_more().await;
+    app.owner
+        .execute_unprepared("UPDATE tenants SET status = 'suspended' WHERE slug = 'acme'")
+        .await
+        .unwrap();
+    assert_eq!(
+        buyer.closed(Duration::from_secs(5)).await,
+        (4403, "Forbidden: SESSION_ENDED".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn a_subscription_that_falls_behind_the_servers_buffer_is_ended_with_a_reason() {
+    let app = app_with(&[("SUBSCRIPTION_EVENT_BUFFER", "2")]).await;
+    let address = serve(app.router()).await;
+    let mut buyer = Client::signed_in(address, &app.portal_token().await).await;
+    buyer
+        .subscribe(
+            "inbox",
+            "subscription { notificationReceived { title } }",
+            json!({}),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Fifty notifications committed at once: announced together, faster than one subscription
+    // reads them one transaction at a time.
+    app.owner
+        .execute_unprepared(
+            "INSERT INTO notifications (tenant_id, recipient_portal_user_id, customer_id, kind, title)
+               SELECT tenant_id, id, customer_id, 'order.status_changed', 'n' || n
+                 FROM portal_users, generate_series(1, 50) AS n",
+        )
+        .await
+        .unwrap();
+    let mut received = 0;
+    loop {
+        let message = buyer.next().await.expect("a message");
+        assert_eq!(message["type"], "next", "{message}");
+        if let Some(errors) = message["payload"]["errors"].as_array() {
+            assert_eq!(errors[0]["extensions"]["code"], "RATE_LIMITED", "{message}");
+            assert!(
+                errors[0]["message"].as_str().unwrap().contains("behind"),
+                "{message}"
+            );
+            break;
+        }
+        received += 1;
+    }
+    assert!(
+        received < 50,
+        "the buffer holds 2, so not all of them arrived"
+    );
+    let complete = buyer.next().await.unwrap();
+    assert_eq!(complete, json!({ "type": "complete", "id": "inbox" }));
+}

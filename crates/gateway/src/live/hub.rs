@@ -7,7 +7,7 @@
 //! after listening again the hub reads them back from the tables by position
 //! (`live_events_since`, a `SECURITY DEFINER` function that returns the same ids NOTIFY carries,
 //! across tenants): everything since the last announcement heard, less [`CATCH_UP_MARGIN`], with
-//! what was already fanned out skipped by id.
+//! what was already fanned out skipped.
 
 use crate::config::LiveConfig;
 use leora_tenancy::graphql::live::LiveEvent;
@@ -28,14 +28,14 @@ pub const CHANNEL: &str = "leora_events";
 /// How far before the last announcement heard a catch-up starts reading. An event's instant is
 /// its transaction's start, and a transaction that began earlier may commit later: one that
 /// commits while the listener is away can carry an instant before the last one heard. Requests
-/// end within their deadline (15 s by default), so a minute covers them; ids already fanned out
+/// end within their deadline (15 s by default), so a minute covers them; announcements already fanned out
 /// are skipped.
 const CATCH_UP_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
 
 /// Announcements read per catch-up statement.
 const CATCH_UP_PAGE: i32 = 1_000;
 
-/// Ids of the events fanned out lately, to skip them when a catch-up reads them again.
+/// Announcements fanned out lately, to skip them when a catch-up reads them again.
 const REMEMBERED_IDS: usize = 10_000;
 
 /// How long the hub waits before listening again after its connection failed.
@@ -165,20 +165,24 @@ impl Drop for TenantSubscription {
     }
 }
 
-/// The ids fanned out lately, oldest forgotten first.
+/// An announcement's identity: its row and instant (a webhook delivery is announced again, with a
+/// later instant, at each change).
+type Heard = (Uuid, chrono::DateTime<chrono::Utc>);
+
+/// The announcements fanned out lately, oldest forgotten first.
 #[derive(Default)]
 struct Recent {
-    ids: HashSet<Uuid>,
-    order: VecDeque<Uuid>,
+    ids: HashSet<Heard>,
+    order: VecDeque<Heard>,
 }
 
 impl Recent {
-    /// False if `id` was fanned out already.
-    fn first_time(&mut self, id: Uuid) -> bool {
-        if !self.ids.insert(id) {
+    /// False if `heard` was fanned out already.
+    fn first_time(&mut self, heard: Heard) -> bool {
+        if !self.ids.insert(heard) {
             return false;
         }
-        self.order.push_back(id);
+        self.order.push_back(heard);
         if self.order.len() > REMEMBERED_IDS
             && let Some(oldest) = self.order.pop_front()
         {
@@ -271,7 +275,7 @@ impl Listener {
 
     /// False if the event was fanned out already.
     fn fan_out(&mut self, event: LiveEvent) -> bool {
-        if !self.recent.first_time(event.id) {
+        if !self.recent.first_time((event.id, event.at)) {
             return false;
         }
         self.last_heard = Some(self.last_heard.map_or(event.at, |last| last.max(event.at)));

@@ -31,18 +31,22 @@ use uuid::Uuid;
 /// `order.status_changed` …).
 pub const NOTIFICATION: &str = "notification";
 
+/// The type of the events announced for a webhook delivery queued or changed by an attempt.
+pub const WEBHOOK_DELIVERY: &str = "webhook_delivery";
+
 /// One announcement on `leora_events` (migration 17): which row, of which tenant, and the ids a
 /// subscription filters on. Never the row's content: each subscriber reads that as itself.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveEvent {
     pub tenant_id: Uuid,
-    /// The outbox event's or the notification's id.
+    /// The outbox event's, the notification's or the webhook delivery's id.
     pub id: Uuid,
-    /// The outbox event type, or [`NOTIFICATION`].
+    /// The outbox event type, [`NOTIFICATION`] or [`WEBHOOK_DELIVERY`].
     #[serde(rename = "type")]
     pub kind: String,
-    /// When it occurred (an outbox event) or was created (a notification).
+    /// When it occurred (an outbox event), was created (a notification) or last changed (a
+    /// webhook delivery: the same delivery is announced at each change).
     pub at: DateTime<Utc>,
     pub order_id: Option<Uuid>,
     pub customer_id: Option<Uuid>,
@@ -51,6 +55,10 @@ pub struct LiveEvent {
     pub user_id: Option<Uuid>,
     /// … or a portal user.
     pub portal_user_id: Option<Uuid>,
+    /// A webhook delivery's webhook subscription …
+    pub webhook_subscription_id: Option<Uuid>,
+    /// … and outbox event.
+    pub event_id: Option<Uuid>,
 }
 
 /// Where a subscription's events come from and how it reads them; the gateway implements it for

@@ -13,7 +13,9 @@ use async_graphql::{
 use leora_catalog::graphql::{CatalogMutation, CatalogQuery, CatalogSubscription};
 use leora_compliance::graphql::{ComplianceMutation, ComplianceQuery};
 use leora_identity::graphql::{IdentityMutation, IdentityQuery};
-use leora_integrations::graphql::{IntegrationsMutation, IntegrationsQuery};
+use leora_integrations::graphql::{
+    IntegrationsMutation, IntegrationsQuery, IntegrationsSubscription,
+};
 use leora_intelligence::graphql::{
     IntelligenceMutation, IntelligenceQuery, IntelligenceSubscription,
 };
@@ -55,6 +57,7 @@ pub struct SubscriptionRoot(
     CatalogSubscription,
     OrdersSubscription,
     IntelligenceSubscription,
+    IntegrationsSubscription,
 );
 
 pub type LeoraSchema = Schema<QueryRoot, Savepointed<MutationRoot>, SubscriptionRoot>;

@@ -560,3 +560,57 @@ async fn a_subscription_that_falls_behind_the_servers_buffer_is_ended_with_a_rea
     let complete = buyer.next().await.unwrap();
     assert_eq!(complete, json!({ "type": "complete", "id": "inbox" }));
 }
+
+#[tokio::test]
+async fn integration_managers_follow_webhook_deliveries_and_nobody_else_may() {
+    let app = app().await;
+    let address = serve(app.router()).await;
+    let admin = app.token("admin@acme.test").await;
+    let mut manager = Client::signed_in(address, &admin).await;
+    let deliveries = "subscription { webhookDeliveryUpdated { id status attempts } }";
+    manager.subscribe("deliveries", deliveries, json!({})).await;
+    let mut rep = Client::signed_in(address, &app.token("rep@acme.test").await).await;
+    rep.subscribe("deliveries", deliveries, json!({})).await;
+    let refused = rep.next().await.unwrap();
+    assert_eq!(refused["type"], "next", "{refused}");
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+    assert_eq!(rep.next().await.unwrap()["type"], "complete");
+
+    let created = app
+        .graphql(
+            Some(&admin),
+            "mutation { createWebhookSubscription(input: { url: \"http://127.0.0.1:9/hook\", eventTypes: [\"order.placed\"] }) { subscription { id } } }",
+            json!({}),
+        )
+        .await;
+    let subscription = created.data("createWebhookSubscription")["subscription"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}", created.body))
+        .to_owned();
+    let queued = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { sendTestWebhook(subscriptionId: $id) { id } }",
+            json!({ "id": subscription }),
+        )
+        .await;
+    let delivery = queued.data("sendTestWebhook")["id"].clone();
+    assert!(delivery.is_string(), "{}", queued.body);
+    let data = manager.data("deliveries").await;
+    assert_eq!(data["webhookDeliveryUpdated"]["id"], delivery);
+    assert_eq!(data["webhookDeliveryUpdated"]["status"], "PENDING");
+    // An attempt changes the delivery: it is announced again.
+    app.owner
+        .execute_unprepared(
+            "UPDATE webhook_deliveries SET status = 'failed', attempts = 1, last_status_code = 500",
+        )
+        .await
+        .unwrap();
+    let data = manager.data("deliveries").await;
+    assert_eq!(data["webhookDeliveryUpdated"]["status"], "FAILED");
+    assert_eq!(data["webhookDeliveryUpdated"]["attempts"], 1);
+    manager.nothing_more().await;
+}

@@ -287,6 +287,17 @@ fn persisted_query_not_supported(media: MediaType) -> Response {
     )
 }
 
+/// Whether the operation a request would run is a subscription. Unparsable documents are left
+/// for execution to report.
+fn is_subscription(request: &mut async_graphql::Request) -> bool {
+    let operation_name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
+        return false;
+    };
+    selected_operation(document, operation_name.as_deref())
+        .is_some_and(|op| op.node.ty == OperationType::Subscription)
+}
+
 /// Whether the operation a GET would run is a mutation. Unparsable documents are left for
 /// execution to report.
 fn is_mutation(request: &mut async_graphql::Request) -> bool {
@@ -568,6 +579,14 @@ async fn execute(
     mut batch: BatchRequest,
     media: MediaType,
 ) -> Response {
+    if batch.iter_mut().any(is_subscription) {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "subscriptions are served over a WebSocket on /graphql (graphql-transport-ws), not \
+             over HTTP",
+        );
+    }
     let shape = match shape(&mut batch, state.limits.max_root_fields) {
         Ok(shape) => shape,
         Err(message) => {

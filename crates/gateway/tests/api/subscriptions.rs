@@ -614,3 +614,19 @@ async fn integration_managers_follow_webhook_deliveries_and_nobody_else_may() {
     assert_eq!(data["webhookDeliveryUpdated"]["attempts"], 1);
     manager.nothing_more().await;
 }
+
+#[tokio::test]
+async fn a_subscription_sent_over_http_is_told_where_subscriptions_are_served() {
+    let app = app().await;
+    let token = app.portal_token().await;
+    let reply = app.ask(&token, ORDER_UPDATED).await;
+    assert_eq!(
+        reply.status,
+        axum::http::StatusCode::BAD_REQUEST,
+        "{}",
+        reply.body
+    );
+    assert_eq!(reply.code(), "BAD_USER_INPUT");
+    let message = reply.body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("WebSocket"), "{message}");
+}

@@ -124,12 +124,13 @@ impl Extension for EventSessions {
         operation_name: Option<&str>,
         next: NextExecute<'_>,
     ) -> Response {
-        let Some(session) = ctx
+        let Some(event) = ctx
             .data_opt::<Arc<EventScope>>()
             .and_then(|scope| scope.take())
         else {
             return next.run(ctx, operation_name).await;
         };
+        let (session, held) = event.into_parts();
         let batching = session.batching();
         let scope = Arc::new(RequestScope::Authenticated(session));
         let mut data = Data::default();
@@ -142,6 +143,7 @@ impl Extension for EventSessions {
             // Another handle outlived the execution; the last one to go rolls back.
             _ => tracing::debug!("an event's scope outlived its execution"),
         }
+        drop(held);
         response
     }
 }

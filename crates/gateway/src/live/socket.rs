@@ -13,7 +13,7 @@
 //! access token expires, and when its client falls behind what the server holds for it.
 
 use super::hub::{LiveHub, TenantSubscription};
-use crate::http::AppState;
+use crate::http::{AppState, FairShare};
 use async_graphql::futures_util::{SinkExt, StreamExt};
 use async_graphql::http::ClientMessage;
 use async_graphql::parser::types::OperationType;
@@ -21,7 +21,9 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use leora_identity::service::sessions;
 use leora_identity::service::tokens::{AccessClaims, PrincipalKind};
-use leora_tenancy::graphql::live::{EventScope, LiveEvent, LiveFeed, Subscriber, end_event};
+use leora_tenancy::graphql::live::{
+    EventScope, EventSession, LiveEvent, LiveFeed, Subscriber, end_event,
+};
 use leora_tenancy::graphql::permission::PermissionSet;
 use leora_tenancy::graphql::{ApiResult, RequestScope, ResolverError, Session};
 use leora_tenancy::portal::PortalFeatures;
@@ -386,6 +388,7 @@ async fn forward(
 /// that principal, its session checked again each time.
 pub struct ConnectionFeed {
     hub: Arc<LiveHub>,
+    fair_share: Arc<FairShare>,
     db: TenantDb,
     claims: AccessClaims,
     context: TenantContext,
@@ -434,6 +437,7 @@ impl ConnectionFeed {
         };
         Ok(Self {
             hub: Arc::clone(&state.live),
+            fair_share: Arc::clone(&state.fair_share),
             db: state.db.clone(),
             claims,
             context,
@@ -486,7 +490,12 @@ impl LiveFeed for ConnectionFeed {
         self.hub.events()
     }
 
-    async fn open(&self) -> ApiResult<Session> {
-        Ok(self.authenticate().await?.0)
+    async fn open(&self) -> ApiResult<EventSession> {
+        let turn = self
+            .fair_share
+            .turn_for_event(self.context.tenant_id())
+            .await;
+        let (session, _) = self.authenticate().await?;
+        Ok(EventSession::new(session, turn))
     }
 }

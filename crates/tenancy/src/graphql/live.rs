@@ -72,7 +72,34 @@ pub trait LiveFeed: Send + Sync {
     /// A session in a fresh transaction as the subscriber, its token, session, account and
     /// tenant checked again: a subscriber who logged out, was disabled or whose tenant was
     /// suspended gets `UNAUTHENTICATED` here, and the subscription ends.
-    async fn open(&self) -> ApiResult<Session>;
+    async fn open(&self) -> ApiResult<EventSession>;
+}
+
+/// An event's session, with whatever the server holds while it runs (the tenant's turn, so that
+/// a tenant's subscriptions take no more of the database than its share of it).
+pub struct EventSession {
+    session: Session,
+    held: Box<dyn std::any::Any + Send + Sync>,
+}
+
+impl EventSession {
+    pub fn new(session: Session, held: impl std::any::Any + Send + Sync) -> Self {
+        Self {
+            session,
+            held: Box::new(held),
+        }
+    }
+
+    /// The session, and what to keep until it has ended.
+    pub fn into_parts(self) -> (Session, Box<dyn std::any::Any + Send + Sync>) {
+        (self.session, self.held)
+    }
+
+    /// Rolls the session back, then lets go of what was held for it.
+    pub async fn end(self) {
+        end_event(self.session).await;
+        drop(self.held);
+    }
 }
 
 /// A signed-in WebSocket connection between events: who subscribes and what they may do, as
@@ -131,15 +158,15 @@ impl Subscriber {
 /// the yielded value's fields. One per subscription request: a subscription operation has one root
 /// field, so at most one event is between the two at a time.
 #[derive(Default)]
-pub struct EventScope(Mutex<Option<Session>>);
+pub struct EventScope(Mutex<Option<EventSession>>);
 
 impl EventScope {
-    fn put(&self, session: Session) {
+    fn put(&self, session: EventSession) {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(session);
     }
 
     /// The session of the event about to be resolved, if any.
-    pub fn take(&self) -> Option<Session> {
+    pub fn take(&self) -> Option<EventSession> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
 }
@@ -238,14 +265,14 @@ impl<W, L> Feed<W, L> {
                     return Some(Err(error));
                 }
             };
-            match (self.load)(session.shared_tx(), event).await {
+            match (self.load)(session.session.shared_tx(), event).await {
                 Ok(Some(item)) => {
                     self.scope.put(session);
                     return Some(Ok(item));
                 }
-                Ok(None) => end_event(session).await,
+                Ok(None) => session.end().await,
                 Err(error) => {
-                    end_event(session).await;
+                    session.end().await;
                     return Some(Err(error));
                 }
             }

@@ -21,9 +21,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use leora_identity::service::sessions;
 use leora_identity::service::tokens::{AccessClaims, PrincipalKind};
-use leora_tenancy::graphql::live::{
-    EventScope, EventSession, LiveEvent, LiveFeed, Subscriber, end_event,
-};
+use leora_tenancy::graphql::live::{EventScope, EventSession, LiveEvent, LiveFeed, Subscriber};
 use leora_tenancy::graphql::permission::PermissionSet;
 use leora_tenancy::graphql::{ApiResult, RequestScope, ResolverError, Session};
 use leora_tenancy::portal::PortalFeatures;
@@ -444,15 +442,19 @@ impl ConnectionFeed {
         })
     }
 
-    /// Opens a transaction as the principal and checks, in it, that the token has not expired
-    /// and the session, account and tenant are still live.
-    async fn authenticate(&self) -> ApiResult<(Session, Grants)> {
+    /// Opens a transaction as the principal, during one of its tenant's turns, and checks in it
+    /// that the token has not expired and the session, account and tenant are still live.
+    async fn authenticate(&self) -> ApiResult<(EventSession, Grants)> {
         if self.claims.exp <= chrono::Utc::now().timestamp() {
             return Err(ResolverError::auth(
                 AuthFailure::TokenExpired,
                 "the access token has expired: refresh the session and reconnect",
             ));
         }
+        let turn = self
+            .fair_share
+            .turn_for_event(self.context.tenant_id())
+            .await;
         let tx = self.db.begin(&self.context).await?;
         match sessions::authenticate(&tx, &self.claims, chrono::Utc::now()).await {
             Ok(principal) => {
@@ -465,7 +467,7 @@ impl ConnectionFeed {
                 let session =
                     Session::new(self.claims.sid, principal.roles, permissions, Arc::new(tx))
                         .with_portal_features(principal.portal_features);
-                Ok((session, grants))
+                Ok((EventSession::new(session, turn), grants))
             }
             Err(error) => {
                 if let Err(rollback) = leora_tenancy::db::rollback(tx).await {
@@ -479,7 +481,7 @@ impl ConnectionFeed {
     /// Checks the session, holding nothing afterwards.
     async fn check(&self) -> ApiResult<Grants> {
         let (session, grants) = self.authenticate().await?;
-        end_event(session).await;
+        session.end().await;
         Ok(grants)
     }
 }
@@ -491,11 +493,6 @@ impl LiveFeed for ConnectionFeed {
     }
 
     async fn open(&self) -> ApiResult<EventSession> {
-        let turn = self
-            .fair_share
-            .turn_for_event(self.context.tenant_id())
-            .await;
-        let (session, _) = self.authenticate().await?;
-        Ok(EventSession::new(session, turn))
+        Ok(self.authenticate().await?.0)
     }
 }

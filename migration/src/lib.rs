@@ -44,6 +44,7 @@ mod m20261204_000013_account_scope;
 mod m20261204_000014_allocations;
 mod m20261204_000015_password_resets;
 mod m20261205_000016_portal_password_resets;
+mod m20261205_000017_live_events;
 mod m20261205_000018_queue_metrics;
 pub mod serving;
 
@@ -62,7 +63,7 @@ type NewMigration = fn() -> Box<dyn MigrationTrait>;
 
 /// Every migration in order, with its `up` SQL: the one list both the migrator and the
 /// fingerprint read, so neither can miss a migration the other has.
-const MIGRATIONS: [(NewMigration, UpSql); 17] = [
+const MIGRATIONS: [(NewMigration, UpSql); 18] = [
     (
         || Box::new(m20261125_000001_schema::Migration),
         UpSql::ForRole(m20261125_000001_schema::up_sql),
@@ -126,6 +127,10 @@ const MIGRATIONS: [(NewMigration, UpSql); 17] = [
     (
         || Box::new(m20261205_000016_portal_password_resets::Migration),
         UpSql::ForRole(|_| m20261205_000016_portal_password_resets::up_sql()),
+    ),
+    (
+        || Box::new(m20261205_000017_live_events::Migration),
+        UpSql::ForRole(m20261205_000017_live_events::up_sql),
     ),
     (
         || Box::new(m20261205_000018_queue_metrics::Migration),

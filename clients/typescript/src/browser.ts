@@ -2,7 +2,8 @@
 // playwright-core) opens $LEORA_URL/graphiql, pastes the login mutation into the query editor and
 // runs it, reads the access token from the result pane, puts it in the Authorization header
 // through GraphiQL's headers editor, runs a products query and expects Well Crafted's three wines
-// in the result pane. Saves a screenshot to <repo>/target/graphiql.png (graphiql-failure.png when
+// in the result pane; then runs an orderUpdated subscription (GraphiQL sends the headers as the
+// WebSocket's connection_init payload) and expects an order placed meanwhile in the result pane. Saves a screenshot to <repo>/target/graphiql.png (graphiql-failure.png when
 // something fails).
 //
 // The /graphiql page loads React and GraphiQL from the server itself (crates/gateway/assets/
@@ -29,6 +30,7 @@ const loginMutation = `mutation {
   }
 }`;
 const productsQuery = "{ products { edges { node { name } } } }";
+const orderSubscription = "subscription { orderUpdated { id orderNumber status } }";
 const timeout = 30_000;
 
 const require = createRequire(import.meta.url);
@@ -106,6 +108,28 @@ async function execute(page: Page, marker: string, expect: (result: unknown) => 
   throw new Error(`${what}: no such result within ${timeout / 1000} s; the result pane shows ${last.slice(0, 500) || "nothing"}`);
 }
 
+/** Places a draft order for the first customer and SKU, as `token`'s bearer, over HTTP. */
+async function placeOrder(token: string): Promise<string> {
+  const ask = async (query: string, variables: Record<string, unknown> = {}): Promise<Record<string, any>> => {
+    const response = await fetch(new URL("/graphql", url), {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+    if (body.errors?.length || !body.data) throw new Error(`${query.slice(0, 60)}: ${JSON.stringify(body.errors)}`);
+    return body.data;
+  };
+  const found = await ask("{ customers(first: 1) { edges { node { id } } } skus(first: 1) { edges { node { id } } } }");
+  const input = {
+    customerId: found.customers.edges[0].node.id,
+    lines: [{ skuId: found.skus.edges[0].node.id, quantity: 1 }],
+    submit: false,
+  };
+  const placed = await ask("mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }", { input });
+  return placed.createOrder.id as string;
+}
+
 interface LoginResult {
   data?: { login?: { accessToken?: string } } | null;
   errors?: unknown[];
@@ -170,6 +194,31 @@ async function run(context: BrowserContext): Promise<void> {
     const missing = wines.filter((wine) => !names.includes(wine) || !shown.includes(wine));
     if (missing.length > 0) throw new Error(`the result pane lacks ${missing.join(", ")} (got ${names.join(", ") || "no products"})`);
     console.log(`  ok  products query shows ${wines.join(", ")}`);
+
+    await paste(page, ".graphiql-query-editor .CodeMirror", orderSubscription);
+    // GraphiQL picks the transport from the document it parsed, which lags typing a little: run
+    // too soon and the previous query's AST sends the subscription over HTTP.
+    await page.waitForTimeout(1_000);
+    const socket = page.waitForEvent("websocket");
+    const subscribed = socket.then((ws) =>
+      ws.waitForEvent("framesent", { predicate: (frame) => String(frame.payload).includes('"subscribe"') }),
+    );
+    await page.getByRole("button", { name: /Execute query/ }).click();
+    await subscribed;
+    // The server starts the subscription when it reads the message; give it a moment.
+    await page.waitForTimeout(500);
+    const order = await placeOrder(token);
+    const resultPane = ".result-window .CodeMirror";
+    const deadline = Date.now() + timeout;
+    let shownResult = "";
+    while (!shownResult.includes(order) && Date.now() < deadline) {
+      await page.waitForTimeout(100);
+      shownResult = await editorValue(page, resultPane);
+    }
+    if (!shownResult.includes(order)) {
+      throw new Error(`the subscription did not show order ${order}; the result pane shows ${shownResult.slice(0, 500) || "nothing"}`);
+    }
+    console.log("  ok  orderUpdated subscription shows an order placed meanwhile");
 
     await mkdir(dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot });

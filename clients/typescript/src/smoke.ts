@@ -1,7 +1,10 @@
 // Smoke test against a live server (LEORA_URL, default http://127.0.0.1:8080) seeded with the
 // Well Crafted demo tenant: staff sign-in and catalog, then a portal buyer's cart → checkout →
-// orders, and a rep-style createOrder. Exits non-zero with the failing step on any failure.
+// orders, a rep-style createOrder, and the buyer hearing of it over a subscription. Exits non-zero
+// with the failing step on any failure.
+import WebSocket from "ws";
 import { createClient, type Client } from "./client.js";
+import { createLiveClient } from "./live.js";
 import { check, present, step, stepsPassed } from "./scenario.js";
 import {
   AddToCartDocument,
@@ -10,6 +13,7 @@ import {
   CreateOrderDocument,
   LoginDocument,
   MeDocument,
+  OrderUpdatedDocument,
   OrdersDocument,
   PortalLoginDocument,
   ProductsDocument,
@@ -58,10 +62,11 @@ async function main(): Promise<void> {
   });
 
   // Portal buyer: sign in, catalog at its own price, cart, checkout, orders.
-  const portal = await step(`portalLogin as ${buyer}`, async () => {
+  const buyerToken = await step(`portalLogin as ${buyer}`, async () => {
     const portalLogin = present((await anonymous.request(PortalLoginDocument, { input: { tenantSlug, email: buyer, password } })).portalLogin, "portalLogin");
-    return anonymous.withToken(portalLogin.accessToken);
+    return portalLogin.accessToken;
   });
+  const portal = anonymous.withToken(buyerToken);
   const customerId = await step("me (portal user)", async () => {
     const { me } = await portal.request(MeDocument);
     check(me.kind === "PORTAL_USER" && me.portalUser?.email === buyer, `me answered ${me.kind} ${me.portalUser?.email}`);
@@ -110,6 +115,27 @@ async function main(): Promise<void> {
     check(again.id === first.id, `the retry placed ${again.orderNumber}, not ${first.orderNumber}`);
     const { orders } = await portal.request(OrdersDocument, { first: 20, orderBy: { field: "CREATED_AT", direction: "DESC" } });
     check(orders.edges.some((edge) => edge.node.id === first.id), `the buyer does not see ${first.orderNumber}`);
+  });
+
+  // The buyer hears of an order placed for its customer over a subscription (WebSocket).
+  await step("orderUpdated over WebSocket reaches the buyer", async () => {
+    const live = createLiveClient({ url, token: () => buyerToken, webSocketImpl: WebSocket });
+    try {
+      const updates = live.subscribe(OrderUpdatedDocument, {});
+      const first = updates.next();
+      // The server starts the subscription when it reads the message; give it a moment.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const input = { customerId, lines: [{ skuId: sku.id, quantity: 1 }], idempotencyKey: `smoke-live-${run}`, submit: false };
+      const placed = present((await staff.request(CreateOrderDocument, { input })).createOrder, "createOrder");
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no orderUpdated within 10 s")), 10_000));
+      const update = await Promise.race([first, timeout]);
+      check(!update.done, "the subscription completed without a message");
+      check(update.value.orderUpdated.id === placed.id, `orderUpdated sent ${update.value.orderUpdated.orderNumber}, not ${placed.orderNumber}`);
+      check(update.value.orderUpdated.status === "DRAFT", `orderUpdated says ${update.value.orderUpdated.status}`);
+      await updates.return?.();
+    } finally {
+      await live.dispose();
+    }
   });
 
   console.log(`smoke: ${stepsPassed()} steps passed`);

@@ -45,6 +45,26 @@ pub struct Config {
     /// The operations the deployment's clients may name by id, and whether only those run
     /// (`GRAPHQL_TRUSTED_DOCUMENTS`, `GRAPHQL_TRUSTED_DOCUMENTS_ONLY`).
     pub trusted_documents: std::sync::Arc<crate::http::TrustedDocuments>,
+    pub live: LiveConfig,
+}
+
+/// GraphQL subscriptions over WebSocket (see `docs/architecture.md`, "Live events").
+#[derive(Debug, Clone, Copy)]
+pub struct LiveConfig {
+    /// Subscriptions one connection may hold at once.
+    pub max_per_connection: usize,
+    /// Subscriptions one tenant may hold at once on this instance, over all its connections.
+    pub max_per_tenant: usize,
+    /// How often each connection's session is checked again between events.
+    pub session_check: std::time::Duration,
+    /// How often the server pings an idle connection.
+    pub keepalive: std::time::Duration,
+    /// How long a new connection may take to send `connection_init`.
+    pub init_timeout: std::time::Duration,
+    /// Events an instance holds for its slowest subscription before that one is ended.
+    pub event_buffer: usize,
+    /// Messages a connection holds for a client that reads slowly before it is closed.
+    pub send_buffer: usize,
 }
 
 /// What browsers on other origins may do (the CORS response headers).
@@ -416,6 +436,15 @@ impl Config {
             worker_enabled: env.parsed("WEBHOOK_WORKER_ENABLED", true, "true or false"),
             max_subscriptions: env.positive("WEBHOOK_MAX_SUBSCRIPTIONS_PER_TENANT", 20),
         };
+        let live = LiveConfig {
+            max_per_connection: env.positive("SUBSCRIPTIONS_MAX_PER_CONNECTION", 20),
+            max_per_tenant: env.positive("SUBSCRIPTIONS_MAX_PER_TENANT", 1_000),
+            session_check: millis(env.positive("SUBSCRIPTION_SESSION_CHECK_MS", 5_000)),
+            keepalive: millis(env.positive("SUBSCRIPTION_KEEPALIVE_MS", 15_000)),
+            init_timeout: millis(env.positive("SUBSCRIPTION_INIT_TIMEOUT_MS", 10_000)),
+            event_buffer: env.positive("SUBSCRIPTION_EVENT_BUFFER", 1_024),
+            send_buffer: env.positive("SUBSCRIPTION_SEND_BUFFER", 64),
+        };
         if chosen_environment.is_none() {
             let elsewhere = (!listen_addr.ip().is_loopback())
                 .then(|| format!("listens on {listen_addr}"))
@@ -477,6 +506,7 @@ impl Config {
             trusted_proxy_hops,
             integrations,
             trusted_documents: std::sync::Arc::new(trusted_documents),
+            live,
         })
     }
 }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod cost;
 pub mod errors;
 pub mod http;
+pub mod live;
 pub mod results;
 pub mod savepoints;
 pub mod schema;

@@ -285,12 +285,18 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     } else {
         tracing::info!(addr = %config.listen_addr, "Leora is serving (production)");
     }
+    // Subscriptions' connections stay open until told to close; shutdown waits for them.
+    let live = std::sync::Arc::clone(&state.live);
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    // On SIGTERM: stop accepting, let the requests in flight finish (each is bounded by
-    // REQUEST_TIMEOUT_MS), and let the worker finish the attempts it has started (each bounded by
-    // its request timeout) rather than dropping them with the process.
+    // On SIGTERM: stop accepting, close the subscriptions' connections, let the requests in
+    // flight finish (each is bounded by REQUEST_TIMEOUT_MS), and let the worker finish the attempts
+    // it has started (each bounded by its request timeout) rather than dropping them with the
+    // process.
     let served = axum::serve(listener, app)
-        .with_graceful_shutdown(until_stopped(stopped))
+        .with_graceful_shutdown(async move {
+            until_stopped(stopped).await;
+            live.close();
+        })
         .await
         .map_err(|source| StartupError::Bind {
             addr: config.listen_addr,

@@ -7,7 +7,9 @@ mod inputs;
 pub mod loaders;
 mod mutation;
 mod query;
+mod subscription;
 pub mod types;
 
 pub use mutation::CatalogMutation;
 pub use query::CatalogQuery;
+pub use subscription::CatalogSubscription;

@@ -156,6 +156,26 @@ impl FairShare {
     pub async fn admit(&self, tenant: Uuid, principal: Uuid) -> Result<TenantTurn, Busy> {
         self.take_token(tenant, principal, Instant::now())?;
         let deadline = tokio::time::Instant::now() + self.config.tenant_wait;
+        self.turn(tenant, Some(deadline)).await
+    }
+
+    /// A turn of `tenant` for reading a subscription's event (`crate::live`), waited for as long
+    /// as it takes: an event cannot be answered "retry later", and how far a subscription may fall
+    /// behind meanwhile is bounded by the event buffer. No principal's rate is spent: the events
+    /// come from the server, not from requests.
+    pub async fn turn_for_event(&self, tenant: Uuid) -> TenantTurn {
+        match self.turn(tenant, None).await {
+            Ok(turn) => turn,
+            // Without a deadline the wait only ends with a turn.
+            Err(_) => std::future::pending().await,
+        }
+    }
+
+    async fn turn(
+        &self,
+        tenant: Uuid,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<TenantTurn, Busy> {
         self.turns.change(tenant, |load, _| {
             load.waiting += 1;
             true
@@ -173,6 +193,10 @@ impl FairShare {
             waiting = match waiting.try_start() {
                 Ok(turn) => return Ok(turn),
                 Err(waiting) => waiting,
+            };
+            let Some(deadline) = deadline else {
+                ended.await;
+                continue;
             };
             if tokio::time::timeout_at(deadline, ended).await.is_err() {
                 return Err(Busy {
@@ -261,6 +285,31 @@ mod tests {
         let again = share.admit(flooding, user).await.unwrap();
         drop((second, again));
         assert!(share.turns.tenants.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_events_read_waits_past_the_requests_deadline_for_its_tenants_turn_and_spends_no_rate()
+     {
+        // A burst of two requests, and no more for a long while.
+        let share = Arc::new(share(Some(0.001), 2.0));
+        let (tenant, user) = (Uuid::now_v7(), Uuid::now_v7());
+        let first = share.admit(tenant, user).await.unwrap();
+        let second = share.turn_for_event(tenant).await;
+        // The tenant holds its cap: a request is refused after its wait, an event waits on.
+        let event = tokio::spawn({
+            let share = Arc::clone(&share);
+            async move { share.turn_for_event(tenant).await }
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!event.is_finished(), "no turn is free yet");
+        drop(first);
+        let third = tokio::time::timeout(Duration::from_secs(5), event)
+            .await
+            .unwrap()
+            .unwrap();
+        drop((second, third));
+        // The events spent none of the principal's burst: its second request is admitted.
+        assert!(share.admit(tenant, user).await.is_ok());
     }
 
     #[tokio::test]

@@ -26,7 +26,8 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
 use axum::Extension;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use leora_identity::IdentityError;
@@ -121,14 +122,24 @@ pub async fn post(
         .await
 }
 
-pub async fn get(
-    State(state): State<AppState>,
-    peer: Peer,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Response {
+/// `GET /graphql`: a query in the query string, or, with `Upgrade: websocket`, a connection for
+/// subscriptions (`crate::live::socket`).
+pub async fn get(State(state): State<AppState>, peer: Peer, request: Request) -> Response {
     let started = std::time::Instant::now();
-    let response = private(answer_get(&state, peer, &headers, query).await);
+    let (mut parts, _) = request.into_parts();
+    let upgrade = parts
+        .headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    if upgrade {
+        return match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+            Ok(upgrade) => crate::live::socket::upgrade(state, upgrade),
+            Err(rejection) => rejection.into_response(),
+        };
+    }
+    let query = parts.uri.query().map(str::to_owned);
+    let response = private(answer_get(&state, peer, &parts.headers, query).await);
     state
         .metrics
         .observe_graphql(response, started.elapsed())
@@ -357,6 +368,17 @@ fn persisted_query_not_supported(media: MediaType) -> Response {
         ErrorCode::PersistedQueryNotSupported,
         "PersistedQueryNotSupported: send the query text",
     )
+}
+
+/// Whether the operation a request would run is a subscription. Unparsable documents are left
+/// for execution to report.
+fn is_subscription(request: &mut async_graphql::Request) -> bool {
+    let operation_name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
+        return false;
+    };
+    selected_operation(document, operation_name.as_deref())
+        .is_some_and(|op| op.node.ty == OperationType::Subscription)
 }
 
 /// Whether the operation a GET would run is a mutation. Unparsable documents are left for
@@ -670,6 +692,14 @@ async fn execute(
     mut batch: BatchRequest,
     media: MediaType,
 ) -> Response {
+    if batch.iter_mut().any(is_subscription) {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "subscriptions are served over a WebSocket on /graphql (graphql-transport-ws), not \
+             over HTTP",
+        );
+    }
     let shape = match shape(&mut batch, state.limits.max_root_fields) {
         Ok(shape) => shape,
         Err(message) => {

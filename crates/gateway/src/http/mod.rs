@@ -17,8 +17,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::routing::get;
 use documents::DocumentCache;
-use fair_share::FairShare;
-pub use fair_share::FairShareConfig;
+pub use fair_share::{FairShare, FairShareConfig};
 use leora_identity::graphql::AuthSettings;
 use leora_identity::service::sessions::AuthPolicy;
 use leora_identity::service::sign_in_failures::FailedSignIns;
@@ -63,6 +62,8 @@ pub struct AppState {
     pub request_timeout: std::time::Duration,
     /// What `GET /metrics` requires (see [`metrics::metrics`]).
     pub metrics_token: Option<String>,
+    /// Live events for subscriptions: the instance's listener and its subscribers' limits.
+    pub live: Arc<crate::live::LiveHub>,
 }
 
 impl AppState {
@@ -79,9 +80,17 @@ impl AppState {
             UrlPolicy::for_environment(production),
             config.integrations.max_subscriptions,
         );
+        let db = TenantDb::new(pool.clone(), config.app_role.clone())
+            .with_deadlines(config.resources.deadlines);
+        let live = crate::live::LiveHub::new(
+            db.clone(),
+            pool.clone(),
+            config.direct_url.clone(),
+            config.live,
+        );
         Self {
-            db: TenantDb::new(pool.clone(), config.app_role.clone())
-                .with_deadlines(config.resources.deadlines),
+            db,
+            live: Arc::new(live),
             pool,
             schema: build_schema(&config.graphql),
             result_types: Arc::new(result_types()),

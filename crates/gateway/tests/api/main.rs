@@ -26,6 +26,7 @@ mod roles_and_users;
 mod rolling_deploys;
 mod rows;
 mod shutdown;
+mod subscriptions;
 mod support;
 mod tenant_commands;
 mod tenant_settings;

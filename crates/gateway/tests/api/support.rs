@@ -153,20 +153,26 @@ pub async fn app_on(
 }
 
 impl TestApp {
-    /// Another server instance on the same database: its own pool and its own in-memory state
-    /// (sign-in limiter, document cache, fair shares), as a second process behind a balancer.
-    pub async fn another_instance(&self) -> TestApp {
-        let config = config(&[]);
+    /// Another server instance on the same database (its own pool, schema and live-event
+    /// listener, sign-in limiter, document cache and fair shares), as a second replica behind a
+    /// balancer would be.
+    pub async fn instance(&self, extra: &[(&str, &str)]) -> Router {
+        let config = config(extra);
         let mut options = sea_orm::ConnectOptions::new(self.url.clone());
         options
             .max_connections(config.database_pool_max)
             .sqlx_logging(false);
         let pool = leora_tenancy::db::connect(options).await.unwrap();
+        router(AppState::new(&config, pool))
+    }
+
+    /// [`TestApp::instance`] as a test app of its own.
+    pub async fn another_instance(&self) -> TestApp {
         TestApp {
             _database: None,
             owner: self.owner.clone(),
             url: self.url.clone(),
-            router: router(AppState::new(&config, pool)),
+            router: self.instance(&[]).await,
             customer: self.customer,
             statements: Arc::new(AtomicUsize::new(0)),
         }

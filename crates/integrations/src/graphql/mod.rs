@@ -7,7 +7,9 @@ mod inputs;
 mod loaders;
 mod mutation;
 mod query;
+mod subscription;
 pub mod types;
 
 pub use mutation::IntegrationsMutation;
 pub use query::IntegrationsQuery;
+pub use subscription::IntegrationsSubscription;

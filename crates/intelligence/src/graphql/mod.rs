@@ -6,7 +6,9 @@ mod inputs;
 pub mod loaders;
 mod mutation;
 mod query;
+mod subscription;
 pub mod types;
 
 pub use mutation::IntelligenceMutation;
 pub use query::IntelligenceQuery;
+pub use subscription::IntelligenceSubscription;

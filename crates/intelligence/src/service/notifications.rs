@@ -137,6 +137,18 @@ pub fn inbox(
     Ok(select.order_by_desc(notifications::Column::CreatedAt))
 }
 
+/// One of the principal's own notifications by id, for its subscription; `None` for another
+/// recipient's (or one that does not exist).
+pub async fn own(
+    tx: &TenantTx,
+    id: Uuid,
+) -> Result<Option<notifications::Model>, IntelligenceError> {
+    Ok(notifications::Entity::find_by_id(id)
+        .filter(Recipient::of(tx.context())?.condition())
+        .one(tx)
+        .await?)
+}
+
 pub async fn unread_count(tx: &TenantTx) -> Result<u64, IntelligenceError> {
     let ctx = tx.context();
     Ok(inbox(ctx, true)?.count(tx).await?)

@@ -7,8 +7,10 @@ mod inputs;
 mod loaders;
 mod mutation;
 mod query;
+mod subscription;
 mod types;
 
 pub use customers::{Customer, CustomerStatus, CustomersMutation, CustomersQuery, PaymentTerms};
 pub use mutation::OrdersMutation;
 pub use query::OrdersQuery;
+pub use subscription::OrdersSubscription;

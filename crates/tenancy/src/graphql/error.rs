@@ -57,6 +57,14 @@ impl ResolverError {
         }
     }
 
+    /// An access token or session that can no longer be used, for the reason `failure` names.
+    pub fn auth(failure: AuthFailure, message: impl Into<String>) -> Self {
+        Self {
+            auth_failure: Some(failure),
+            ..Self::new(ErrorCode::Unauthenticated, message)
+        }
+    }
+
     pub fn forbidden(what: &str) -> Self {
         Self::new(ErrorCode::Forbidden, format!("forbidden: {what}"))
     }
@@ -94,6 +102,11 @@ impl ResolverError {
 
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// What is wrong with the access token or session, for `UNAUTHENTICATED`.
+    pub fn auth_failure(&self) -> Option<AuthFailure> {
+        self.auth_failure
     }
 }
 

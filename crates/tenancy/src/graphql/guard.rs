@@ -7,7 +7,7 @@
 
 use super::error::ResolverError;
 use super::permission::Permission;
-use super::scope::Session;
+use super::scope::Access;
 use crate::portal::Feature;
 use async_graphql::{Context, Guard, Result};
 
@@ -15,7 +15,7 @@ pub struct RequirePermission(pub Permission);
 
 impl Guard for RequirePermission {
     async fn check(&self, ctx: &Context<'_>) -> Result<()> {
-        let session = Session::of(ctx)?;
+        let session = Access::of(ctx)?;
         if session.can(self.0) {
             Ok(())
         } else {
@@ -29,7 +29,7 @@ pub struct StaffOrPortal(pub Permission, pub Permission);
 
 impl Guard for StaffOrPortal {
     async fn check(&self, ctx: &Context<'_>) -> Result<()> {
-        let session = Session::of(ctx)?;
+        let session = Access::of(ctx)?;
         if session.can(self.0) || session.can(self.1) {
             Ok(())
         } else {
@@ -47,7 +47,7 @@ pub struct RequireAuthenticated;
 
 impl Guard for RequireAuthenticated {
     async fn check(&self, ctx: &Context<'_>) -> Result<()> {
-        Session::of(ctx).map(|_| ()).map_err(Into::into)
+        Access::of(ctx).map(|_| ()).map_err(Into::into)
     }
 }
 
@@ -57,7 +57,7 @@ pub struct RequireStaff;
 
 impl Guard for RequireStaff {
     async fn check(&self, ctx: &Context<'_>) -> Result<()> {
-        let session = Session::of(ctx)?;
+        let session = Access::of(ctx)?;
         if session.context().user_id().is_some() {
             Ok(())
         } else {
@@ -74,7 +74,7 @@ pub struct PortalFeature(pub Feature);
 
 impl Guard for PortalFeature {
     async fn check(&self, ctx: &Context<'_>) -> Result<()> {
-        let session = Session::of(ctx)?;
+        let session = Access::of(ctx)?;
         if session.context().customer_id().is_none()
             || session.portal_features().await?.allows(self.0)
         {

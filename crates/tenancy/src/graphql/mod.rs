@@ -7,6 +7,7 @@ pub mod error;
 pub mod guard;
 pub mod ids;
 pub mod keyset;
+pub mod live;
 pub mod loader;
 pub mod mirror;
 pub mod pagination;

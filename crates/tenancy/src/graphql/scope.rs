@@ -1,6 +1,7 @@
 //! What a request acts as, available to every resolver through the request data.
 
 use super::error::{ApiResult, ResolverError};
+use super::live::Subscriber;
 use super::loader::{BatchLoad, Batcher, Batching, Loaders};
 use super::permission::{Permission, PermissionSet};
 use crate::context::TenantContext;
@@ -17,6 +18,9 @@ pub enum RequestScope {
     /// never reaches execution: the gateway refuses the request.)
     Anonymous,
     Authenticated(Session),
+    /// A subscription over a signed-in WebSocket connection, between events: who subscribes,
+    /// without a transaction (each event brings a [`Session`] of its own).
+    Subscribed(Subscriber),
 }
 
 /// An authenticated request: its tenant and principal, what it may do, and the one transaction
@@ -61,6 +65,10 @@ impl Session {
         match ctx.data::<Arc<RequestScope>>().map(AsRef::as_ref) {
             Ok(RequestScope::Authenticated(session)) => Ok(session),
             Ok(RequestScope::Anonymous) => Err(ResolverError::unauthenticated()),
+            Ok(RequestScope::Subscribed(_)) => {
+                tracing::error!("a subscription root read the request's session: it has none");
+                Err(ResolverError::internal())
+            }
             Err(_) => {
                 tracing::error!("request scope missing from the GraphQL request data");
                 Err(ResolverError::internal())
@@ -128,5 +136,41 @@ impl Session {
         L: BatchLoad<K>,
     {
         self.loaders.get_or_create(&self.tx, make)
+    }
+}
+
+/// Who a guard is asked about: a request's session, or a subscriber as a subscription starts.
+pub(super) enum Access<'a> {
+    Session(&'a Session),
+    Subscriber(&'a Subscriber),
+}
+
+impl<'a> Access<'a> {
+    pub(super) fn of(ctx: &Context<'a>) -> ApiResult<Self> {
+        match ctx.data::<Arc<RequestScope>>().map(AsRef::as_ref) {
+            Ok(RequestScope::Subscribed(subscriber)) => Ok(Self::Subscriber(subscriber)),
+            _ => Session::of(ctx).map(Self::Session),
+        }
+    }
+
+    pub(super) fn can(&self, permission: Permission) -> bool {
+        match self {
+            Self::Session(session) => session.can(permission),
+            Self::Subscriber(subscriber) => subscriber.permissions().contains(permission),
+        }
+    }
+
+    pub(super) fn context(&self) -> &TenantContext {
+        match self {
+            Self::Session(session) => session.context(),
+            Self::Subscriber(subscriber) => subscriber.context(),
+        }
+    }
+
+    pub(super) async fn portal_features(&self) -> ApiResult<PortalFeatures> {
+        match self {
+            Self::Session(session) => session.portal_features().await,
+            Self::Subscriber(subscriber) => Ok(subscriber.portal_features()),
+        }
     }
 }

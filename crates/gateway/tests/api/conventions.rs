@@ -419,14 +419,21 @@ fn every_type_a_client_caches_has_an_id() {
 }
 
 /// The operations of every ```graphql block of README.md and docs/, one per operation (a block
-/// lists several anonymous ones, one per line or paragraph).
+/// lists several anonymous ones, one per line or paragraph; a block inside a list is indented).
 fn documented_operations() -> Vec<(String, String)> {
     let mut operations = Vec::new();
     for (name, text) in leora_test_db::docs::markdown_files().unwrap() {
         for block in text.split("```graphql\n").skip(1) {
             let block = block.split("```").next().unwrap();
             let mut current = String::new();
+            let indent = block
+                .lines()
+                .filter(|line| !line.trim().is_empty())
+                .map(|line| line.len() - line.trim_start().len())
+                .min()
+                .unwrap_or(0);
             for line in block.lines() {
+                let line = line.get(indent..).unwrap_or(line.trim_start());
                 let starts = ["{", "query", "mutation", "subscription"]
                     .iter()
                     .any(|start| line.starts_with(start));

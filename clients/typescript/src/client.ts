@@ -3,6 +3,7 @@
 // returns its result type.
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { getOperationAST, print } from "graphql";
+import { documentId } from "./trusted-documents.js";
 
 export interface GraphQLErrorBody {
   message: string;
@@ -40,6 +41,9 @@ export interface ClientOptions {
   /** Sent as `Authorization: Bearer <token>`. */
   token?: string;
   headers?: Record<string, string>;
+  /** Send each operation as its trusted document's id (`documentId`) instead of its text: for a
+   * server started with this package's `trusted-documents.json`. */
+  byDocumentId?: boolean;
 }
 
 export interface Client {
@@ -72,7 +76,11 @@ export function createClient(options: ClientOptions): Client {
         response = await fetch(endpoint, {
           method: "POST",
           headers,
-          body: JSON.stringify({ query: print(document), variables: variables ?? {} }),
+          body: JSON.stringify(
+            options.byDocumentId
+              ? { documentId: documentId(document), variables: variables ?? {} }
+              : { query: print(document), variables: variables ?? {} },
+          ),
         });
       } catch (error) {
         const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";

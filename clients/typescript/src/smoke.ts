@@ -43,15 +43,21 @@ async function main(): Promise<void> {
   const anonymous: Client = createClient({ url });
 
   // Staff: sign in, who am I, the catalog.
-  const staff = await step(`login as ${admin}`, async () => {
+  const staffToken = await step(`login as ${admin}`, async () => {
     const login = present((await anonymous.request(LoginDocument, { input: { tenantSlug, email: admin, password } })).login, "login");
     check(login.accessToken.length > 0, "login returned an empty access token");
-    return anonymous.withToken(login.accessToken);
+    return login.accessToken;
   });
+  const staff = anonymous.withToken(staffToken);
   await step("me (staff)", async () => {
     const { me } = await staff.request(MeDocument);
     check(me.kind === "USER" && me.user?.email === admin, `me answered ${me.kind} ${me.user?.email}`);
     check(me.tenant.slug === tenantSlug, `me.tenant.slug is ${me.tenant.slug}`);
+  });
+  await step("a trusted document runs by its id", async () => {
+    const byId = createClient({ url, token: staffToken, byDocumentId: true });
+    const { me } = await byId.request(MeDocument);
+    check(me.user?.email === admin, `me by documentId answered ${me.user?.email}`);
   });
   await step("products lists the three wines", async () => {
     const { products } = await staff.request(ProductsDocument, { first: 50 });

@@ -1,7 +1,8 @@
-//! Integrations: the event outbox, webhook subscriptions and the worker that delivers to them,
-//! and encrypted third-party tokens.
+//! Integrations: webhook subscriptions and the worker that delivers the outbox's events to them,
+//! and encrypted third-party tokens. The outbox itself (`leora_tenancy::events`) belongs to the
+//! kernel: every domain crate records its events there, and webhooks and subscriptions both
+//! consume them above the domain crates.
 //!
-//! - [`events::record`] appends a domain event inside the caller's transaction (the outbox).
 //! - [`worker`] fans events out into deliveries and sends them, signed ([`signature`]), with
 //!   retries; run it with [`run_worker`].
 //! - [`graphql`] is the API (`IntegrationsQuery`, `IntegrationsMutation`); it needs an
@@ -12,7 +13,6 @@
 pub mod crypto;
 pub mod entities;
 pub mod error;
-pub mod events;
 pub mod graphql;
 pub mod safety;
 pub mod service;

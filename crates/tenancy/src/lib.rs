@@ -8,6 +8,7 @@ pub mod context;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod events;
 pub mod filter;
 pub mod graphql;
 pub mod operator;

@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use leora_integrations::events::{self, EventType};
+use leora_tenancy::events::{self, EventType};
 use leora_tenancy::sql::stmt;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{

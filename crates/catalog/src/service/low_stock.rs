@@ -7,7 +7,7 @@
 //! takes the SKU's stock lock so that those levels are exact) needs no stored "already reported"
 //! flag.
 
-use leora_integrations::events::{self, EventType};
+use leora_tenancy::events::{self, EventType};
 use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::json;
 use uuid::Uuid;

@@ -16,7 +16,7 @@
 //! nothing of which.
 
 use chrono::{DateTime, Duration, Utc};
-use leora_integrations::events::{self, EventType};
+use leora_tenancy::events::{self, EventType};
 use leora_tenancy::sql::stmt;
 use leora_tenancy::{Principal, Refusal, TenantContext, TenantDb, TenantTx, with_tenant};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, QuerySelect};

@@ -9,9 +9,9 @@ use super::types::{
 use crate::entities::{
     integration_tokens, webhook_deliveries, webhook_events, webhook_subscriptions,
 };
-use crate::events::EventType;
 use crate::service::{deliveries, outbox, subscriptions, tokens};
 use async_graphql::{Context, ID, Object};
+use leora_tenancy::events::EventType;
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::keyset::{Keyset, KeysetPage, paginate_keyset};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};

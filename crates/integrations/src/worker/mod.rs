@@ -10,10 +10,10 @@ pub mod sender;
 
 use crate::crypto::SecretBox;
 use crate::error::IntegrationsError;
-use crate::events::MAX_PAYLOAD_BYTES;
 use crate::safety::UrlPolicy;
 use chrono::{DateTime, Utc};
 use leora_tenancy::TenantDb;
+use leora_tenancy::events::MAX_PAYLOAD_BYTES;
 use retry::RetryPolicy;
 use sender::{AttemptOutcome, ClientBuildError, Outgoing, Sender};
 use std::future::Future;

@@ -3,11 +3,11 @@
 use crate::receiver::*;
 use crate::support::*;
 use async_graphql::{EmptySubscription, Request, Schema, Variables};
-use leora_integrations::events::EventType;
 use leora_integrations::graphql::{IntegrationsMutation, IntegrationsQuery};
 use leora_integrations::signature;
 use leora_integrations::{IntegrationsSettings, UrlPolicy, Worker};
 use leora_tenancy::TenantContext;
+use leora_tenancy::events::EventType;
 use leora_tenancy::graphql::permission::PermissionSet;
 use leora_tenancy::graphql::{RequestScope, Session};
 use serde_json::{Value, json};

@@ -3,11 +3,11 @@
 
 use crate::receiver::*;
 use crate::support::*;
-use leora_integrations::events::{self, EventType};
 use leora_integrations::service::subscriptions;
 use leora_integrations::signature;
 use leora_integrations::{IntegrationsError, SecretBox, Worker};
 use leora_tenancy::Refusal;
+use leora_tenancy::events::{self, EventType};
 use leora_test_db::sql::stmt;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};

@@ -2,11 +2,11 @@
 
 use crate::receiver::*;
 use crate::support::*;
-use leora_integrations::events::EventType;
 use leora_integrations::service::deliveries;
 use leora_integrations::service::subscriptions::{self, SubscriptionChanges};
 use leora_integrations::signature;
 use leora_integrations::{UrlPolicy, Worker};
+use leora_tenancy::events::EventType;
 use leora_tenancy::{ApiError, ErrorCode};
 use leora_test_db::sql::scalar;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};

@@ -2,10 +2,10 @@
 
 use crate::receiver::*;
 use crate::support::*;
-use leora_integrations::events::EventType;
 use leora_integrations::safety::INTERNAL;
 use leora_integrations::service::subscriptions::{self, NewSubscription};
 use leora_integrations::{UrlPolicy, Worker};
+use leora_tenancy::events::EventType;
 use leora_tenancy::{ApiError, ErrorCode};
 
 #[tokio::test]

@@ -3,10 +3,10 @@
 use crate::support::*;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use leora_integrations::events::EventType;
 use leora_integrations::service::subscriptions;
 use leora_integrations::service::tokens;
 use leora_integrations::{KeyCheckError, KeyError, SecretBox, verify_encryption_keys};
+use leora_tenancy::events::EventType;
 use leora_test_db::sql::stmt;
 use sea_orm::ConnectionTrait;
 

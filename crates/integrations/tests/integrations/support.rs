@@ -3,12 +3,12 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use leora_integrations::events::{self, EventType};
 use leora_integrations::service::subscriptions::{self, NewSubscription, WithSecret};
 use leora_integrations::{
     IntegrationsError, RetryPolicy, SecretBox, UrlPolicy, WorkerConfig, run_worker,
 };
 use leora_tenancy::TenantTx;
+use leora_tenancy::events::{self, EventType};
 use leora_tenancy::{TenantContext, with_tenant};
 use leora_test_db::Pools;
 use leora_test_db::fixtures::{create_tenant, create_user, grant_role};

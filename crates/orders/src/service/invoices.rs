@@ -9,9 +9,9 @@
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use leora_catalog::entities::customers::{self, PaymentTerms};
-use leora_integrations::events::{self, EventType};
 use leora_tenancy::TenantContext;
 use leora_tenancy::TenantTx;
+use leora_tenancy::events::{self, EventType};
 use leora_tenancy::filter::FilterIfGiven;
 use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;

@@ -13,7 +13,7 @@ use leora_catalog::service::inventory;
 use leora_catalog::service::pricing::{PriceSource, quote_many};
 use leora_compliance::entities::enums::ProductCategory;
 use leora_compliance::service::tax::rates_on;
-use leora_integrations::events::{self, EventType};
+use leora_tenancy::events::{self, EventType};
 use leora_tenancy::sql::{Violation, stmt, violated_constraint};
 use rust_decimal::Decimal;
 use sea_orm::{

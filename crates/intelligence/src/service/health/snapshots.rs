@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
-use leora_integrations::events::{self, EventType};
+use leora_tenancy::events::{self, EventType};
 use leora_tenancy::sql::stmt;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::OnConflict;

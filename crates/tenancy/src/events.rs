@@ -1,8 +1,10 @@
 //! The outbox: domain events recorded in the same transaction as the change that caused them, so
-//! an event exists exactly when its change committed. Delivery (webhook fan-out, notifications)
-//! happens later, outside the request, from what was recorded here.
+//! an event exists exactly when its change committed. It is the kernel's, so that every domain
+//! crate can record without depending on what consumes events: webhook delivery
+//! (`leora-integrations`) and GraphQL subscriptions (the gateway's live events) both read what was
+//! recorded here, later and outside the request.
 
-use leora_tenancy::sql::stmt;
+use crate::sql::stmt;
 use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::{Map, Value};
 use uuid::Uuid;

@@ -10,14 +10,16 @@ export function documentId(document: DocumentNode): string {
   return `sha256:${createHash("sha256").update(print(document)).digest("hex")}`;
 }
 
-function isDocument(value: unknown): value is DocumentNode {
-  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "Document";
+/** A generated operation's document (fragments alone are exported too, and are not operations). */
+function isOperation(value: unknown): value is DocumentNode {
+  if (typeof value !== "object" || value === null || (value as { kind?: unknown }).kind !== "Document") return false;
+  return (value as DocumentNode).definitions.some((definition) => definition.kind === "OperationDefinition");
 }
 
 /** The manifest: each generated document's id and text, sorted by id. */
 export function manifest(): Record<string, string> {
   const entries = Object.values(generated)
-    .filter(isDocument)
+    .filter(isOperation)
     .map((document) => [documentId(document), print(document)] as const)
     .sort(([a], [b]) => a.localeCompare(b));
   return Object.fromEntries(entries);

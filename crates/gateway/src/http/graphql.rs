@@ -450,44 +450,43 @@ impl Refusal {
                 );
                 response
             }
-            Self::Busy(busy) => {
-                let seconds = busy.retry_after.as_secs().max(1);
-                let body = json!({ "errors": [{ "message": busy.reason, "extensions": {
-                    "code": ErrorCode::RateLimited.as_str(),
-                    "retryAfterSeconds": seconds,
-                } }] });
-                let mut response = body_response(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    media,
-                    body.to_string().into_bytes(),
-                );
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-                response
-            }
-            Self::DatabaseUnavailable => {
-                let seconds = RETRY_AFTER_UNAVAILABLE_SECONDS;
-                let body = json!({ "errors": [{
-                    "message": "the database is unavailable: nothing of this request was kept; retry shortly",
-                    "extensions": {
-                        "code": ErrorCode::DatabaseUnavailable.as_str(),
-                        "retryAfterSeconds": seconds,
-                    },
-                }] });
-                let mut response = body_response(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    media,
-                    body.to_string().into_bytes(),
-                );
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-                response
-            }
+            Self::Busy(busy) => retry_later(
+                media,
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                busy.reason,
+                busy.retry_after.as_secs().max(1),
+            ),
+            Self::DatabaseUnavailable => retry_later(
+                media,
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::DatabaseUnavailable,
+                "the database is unavailable: nothing of this request was kept; retry shortly",
+                RETRY_AFTER_UNAVAILABLE_SECONDS,
+            ),
             Self::Internal => internal_error(media),
         }
     }
+}
+
+/// A refusal the client may send again after `seconds`: the code and `retryAfterSeconds` in the
+/// error, and `Retry-After`.
+fn retry_later(
+    media: MediaType,
+    status: StatusCode,
+    code: ErrorCode,
+    message: &str,
+    seconds: u64,
+) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": {
+        "code": code.as_str(),
+        "retryAfterSeconds": seconds,
+    } }] });
+    let mut response = body_response(status, media, body.to_string().into_bytes());
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }
 
 /// A token refused for what `error` says of it.

@@ -75,10 +75,8 @@ async fn serve(app: &TestApp) -> (Child, u16) {
     panic!("leora never became ready: see {}", log.display());
 }
 
-#[tokio::test]
-async fn sigterm_stops_accepting_finishes_the_request_in_flight_and_exits_cleanly() {
-    let app = app().await;
-    let (mut server, port) = serve(&app).await;
+/// The test admin's access token, from the server on `port`.
+async fn sign_in(port: u16) -> String {
     let (_, signed_in) = post(
         port,
         None,
@@ -86,10 +84,17 @@ async fn sigterm_stops_accepting_finishes_the_request_in_flight_and_exits_cleanl
         json!({ "input": { "tenantSlug": "acme", "email": "admin@acme.test", "password": PASSWORD } }),
     )
     .await;
-    let token = signed_in["data"]["login"]["accessToken"]
+    signed_in["data"]["login"]["accessToken"]
         .as_str()
         .unwrap_or_else(|| panic!("{signed_in}"))
-        .to_owned();
+        .to_owned()
+}
+
+#[tokio::test]
+async fn sigterm_stops_accepting_finishes_the_request_in_flight_and_exits_cleanly() {
+    let app = app().await;
+    let (mut server, port) = serve(&app).await;
+    let token = sign_in(port).await;
 
     let lock = lock_customer(&app).await;
     let rename = tokio::spawn({
@@ -172,17 +177,7 @@ async fn sigterm_lets_the_webhook_worker_finish_the_delivery_it_has_started() {
     let app = app().await;
     let receiver = receiver().await;
     let (mut server, port) = serve(&app).await;
-    let (_, signed_in) = post(
-        port,
-        None,
-        "mutation($input: LoginInput!) { login(input: $input) { accessToken } }",
-        json!({ "input": { "tenantSlug": "acme", "email": "admin@acme.test", "password": PASSWORD } }),
-    )
-    .await;
-    let token = signed_in["data"]["login"]["accessToken"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{signed_in}"))
-        .to_owned();
+    let token = sign_in(port).await;
     let (_, subscribed) = post(
         port,
         Some(&token),

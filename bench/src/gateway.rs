@@ -176,7 +176,7 @@ impl Principals {
 }
 
 /// The first SKUs of the writer's catalog, to put in its cart in turn.
-async fn skus_of(server: &Server, writer: &Principal) -> Result<Vec<String>> {
+pub async fn skus_of(server: &Server, writer: &Principal) -> Result<Vec<String>> {
     let body = post(
         server,
         Some(&writer.token),

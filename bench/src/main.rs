@@ -20,6 +20,7 @@ mod noisy;
 mod raw;
 mod report;
 mod server;
+mod subscriptions;
 
 use clap::Parser;
 use std::path::PathBuf;
@@ -77,6 +78,12 @@ pub struct Options {
     /// Writes `deep_pages.md` next to the results.
     #[arg(long)]
     pub deep_pages: bool,
+    /// Instead of the load run: 2,000 idle `orderUpdated` subscriptions over WebSocket (the
+    /// server's RSS before and after), then 100 subscribers whose buyers place a draft order a
+    /// second each for `--duration-secs` (commit-to-client latency). Writes `subscriptions.md`
+    /// next to the results.
+    #[arg(long)]
+    pub subscriptions: bool,
     /// The server's DATABASE_POOL_MAX; the raw baseline uses a pool of the same size.
     #[arg(long, env = "BENCH_POOL_MAX", default_value_t = 8)]
     pub pool_max: u32,
@@ -142,7 +149,7 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(options: Options) -> Result<()> {
+async fn run(mut options: Options) -> Result<()> {
     let exe_dir = std::env::current_exe()?
         .parent()
         .map(PathBuf::from)
@@ -183,6 +190,9 @@ async fn run(options: Options) -> Result<()> {
         return Ok(());
     }
 
+    if options.subscriptions {
+        subscriptions::configure(&mut options, &dataset.slugs);
+    }
     let server = server::Server::start(&leora_bin, &options, &out_dir).await?;
     println!(
         "server: pid {} on {} (DATABASE_POOL_MAX={})",
@@ -199,6 +209,19 @@ async fn run(options: Options) -> Result<()> {
             Ok(())
         } else {
             Err("the noisy-neighbour run missed a target".into())
+        };
+    }
+    if options.subscriptions {
+        let outcome = subscriptions::run(&server, &dataset.slugs, &options).await;
+        server.stop().await;
+        let outcome = outcome?;
+        let path = out_dir.join("subscriptions.md");
+        std::fs::write(&path, &outcome.report)?;
+        println!("\n{}\nwrote {}", outcome.report, path.display());
+        return if outcome.passed {
+            Ok(())
+        } else {
+            Err("the subscriptions run missed a target".into())
         };
     }
     if options.deep_pages {

@@ -630,3 +630,31 @@ async fn a_subscription_sent_over_http_is_told_where_subscriptions_are_served() 
     let message = reply.body["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("WebSocket"), "{message}");
 }
+
+#[tokio::test]
+async fn a_message_larger_than_a_request_may_be_ends_the_connection_not_the_servers_memory() {
+    let app = app().await;
+    let address = serve(app.instance(&[("GRAPHQL_MAX_BODY_BYTES", "4096")]).await).await;
+    let token = app.portal_token().await;
+    let mut client = Client::signed_in(address, &token).await;
+    let padding = "x".repeat(64 * 1024);
+    client
+        .send(json!({ "id": "big", "type": "subscribe", "payload": { "query": format!("# {padding}\n{ORDER_UPDATED}") } }))
+        .await;
+    let ended = tokio::time::timeout(WAIT, async {
+        loop {
+            match client.socket.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return None,
+            }
+        }
+    })
+    .await
+    .expect("the connection ends");
+    assert!(matches!(ended, None | Some(1000 | 1009)), "{ended:?}");
+    // The server goes on serving.
+    let mut next = Client::signed_in(address, &token).await;
+    next.subscribe("ok", ORDER_UPDATED, json!({})).await;
+    next.nothing_more().await;
+}

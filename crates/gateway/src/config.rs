@@ -375,8 +375,7 @@ impl Config {
             fair_share: crate::http::FairShareConfig {
                 // Half the pool, and no more than the CPUs: a tenant's requests are CPU-bound
                 // once the database answers, so more of them at once only take the cores from
-                // the other tenants (docs/performance.md, "A noisy neighbour"). Tenants asking at
-                // the same time divide it between them.
+                // the other tenants (docs/performance.md, "A noisy neighbour").
                 tenant_concurrency: env.positive(
                     "TENANT_MAX_CONCURRENT_REQUESTS",
                     usize::try_from(database_pool_max.div_ceil(2))

@@ -411,10 +411,8 @@ async fn a_connection_without_a_usable_token_is_closed_as_graphql_ws_expects() {
     assert_eq!(early.closed(WAIT).await.0, 4401);
 }
 
-#[tokio::test]
-async fn a_portal_user_hears_of_their_own_notifications_only() {
-    let app = app().await;
-    let address = serve(app.router()).await;
+/// The test buyer, subscribed (as `inbox`) to its notifications.
+async fn buyer_inbox(app: &TestApp, address: SocketAddr) -> Client {
     let mut buyer = Client::signed_in(address, &app.portal_token().await).await;
     buyer
         .subscribe(
@@ -424,6 +422,14 @@ async fn a_portal_user_hears_of_their_own_notifications_only() {
         )
         .await;
     tokio::time::sleep(Duration::from_millis(200)).await;
+    buyer
+}
+
+#[tokio::test]
+async fn a_portal_user_hears_of_their_own_notifications_only() {
+    let app = app().await;
+    let address = serve(app.router()).await;
+    let mut buyer = buyer_inbox(&app, address).await;
     app.owner
         .execute_unprepared(
             "INSERT INTO notifications (tenant_id, recipient_user_id, kind, title)
@@ -520,15 +526,7 @@ async fn suspending_the_tenant_closes_its_connections() {
 async fn a_subscription_that_falls_behind_the_servers_buffer_is_ended_with_a_reason() {
     let app = app_with(&[("SUBSCRIPTION_EVENT_BUFFER", "2")]).await;
     let address = serve(app.router()).await;
-    let mut buyer = Client::signed_in(address, &app.portal_token().await).await;
-    buyer
-        .subscribe(
-            "inbox",
-            "subscription { notificationReceived { title } }",
-            json!({}),
-        )
-        .await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut buyer = buyer_inbox(&app, address).await;
     // Fifty notifications committed at once: announced together, faster than one subscription
     // reads them one transaction at a time.
     app.owner

@@ -80,11 +80,7 @@ impl Server {
             )
         })?;
         let pid = child.id().ok_or("the server exited at once")?;
-        let client = reqwest::Client::builder()
-            .pool_max_idle_per_host(1024)
-            .tcp_nodelay(true)
-            .timeout(Duration::from_secs(30))
-            .build()?;
+        let client = http_client()?;
         let base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
@@ -173,4 +169,13 @@ pub fn cpu_ms_of(pid: u32) -> Option<f64> {
     let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
     // USER_HZ is 100 on every Linux the bench runs on.
     Some(ticks * 10.0)
+}
+
+/// The load generator's HTTP client: keeps a connection per concurrent client.
+pub fn http_client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(1024)
+        .tcp_nodelay(true)
+        .timeout(Duration::from_secs(30))
+        .build()
 }

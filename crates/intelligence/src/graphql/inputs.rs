@@ -333,6 +333,10 @@ impl ActivityOrder {
 }
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "the values name the columns clients sort by"
+)]
 pub enum TaskSortField {
     /// Tasks without a due date come last in either direction.
     #[default]

@@ -18,7 +18,7 @@ use crate::cost::{RequestBudget, selected_operation};
 use crate::errors::coded;
 use crate::http::fair_share::TenantTurn;
 use crate::http::metrics::OperationName;
-use crate::http::trusted::Untrusted;
+use crate::http::trusted::{self, Untrusted};
 use crate::results::Sent;
 use async_graphql::http::parse_query_string;
 use async_graphql::parser::types::ExecutableDocument;
@@ -209,7 +209,7 @@ async fn answer_post(state: &AppState, peer: Peer, headers: &HeaderMap, body: Bo
     } else {
         for (position, request) in batch.iter_mut().enumerate() {
             match trusted.get(position).cloned().flatten() {
-                Some(document) => request.set_parsed_query(ExecutableDocument::clone(&document)),
+                Some(document) => trusted::use_trusted(request, &document),
                 None => state.documents.prepare(request),
             }
         }
@@ -348,7 +348,7 @@ fn trusted_get(
     let mut request: async_graphql::Request = serde_json::from_value(value)
         .map_err(|error| Untrusted(format!("the request cannot be read: {error}")))?;
     if let Some(document) = document {
-        request.set_parsed_query(ExecutableDocument::clone(&document));
+        trusted::use_trusted(&mut request, &document);
     }
     Ok(request)
 }
@@ -841,7 +841,12 @@ async fn execute_in_turn(state: &AppState, batch: BatchRequest) -> BatchResponse
 async fn execute_one(state: &AppState, request: async_graphql::Request) -> async_graphql::Response {
     let query = request.query.clone();
     let operation_name = request.operation_name.clone();
-    let mut response = state.schema.execute(request).await;
+    let schema = if trusted::is_trusted(&request) {
+        &state.trusted_schema
+    } else {
+        &state.schema
+    };
+    let mut response = schema.execute(request).await;
     state
         .result_types
         .complete(&mut response, &query, operation_name.as_deref());

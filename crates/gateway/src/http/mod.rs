@@ -12,7 +12,7 @@ mod trusted;
 
 use crate::config::{AuthConfig, Config, CorsConfig, Environment, GraphqlConfig};
 use crate::results::ResultTypes;
-use crate::schema::{LeoraSchema, build_schema, result_types};
+use crate::schema::{LeoraSchema, build_schema, build_trusted_schema, result_types};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::routing::get;
@@ -42,6 +42,8 @@ pub struct AppState {
     /// The raw pool, for health checks only; tenant data is reached through `db`.
     pub pool: DatabaseConnection,
     pub schema: LeoraSchema,
+    /// The same schema for trusted documents, validated once when the manifest loaded.
+    pub trusted_schema: LeoraSchema,
     /// Where the schema's results may hold `null`, to complete each response.
     pub result_types: Arc<ResultTypes>,
     /// Parsed documents by query text, shared by every request.
@@ -93,6 +95,7 @@ impl AppState {
             live: Arc::new(live),
             pool,
             schema: build_schema(&config.graphql),
+            trusted_schema: build_trusted_schema(&config.graphql),
             result_types: Arc::new(result_types()),
             documents: Arc::new(DocumentCache::new(config.graphql.document_cache_bytes)),
             trusted: Arc::clone(&config.trusted_documents),

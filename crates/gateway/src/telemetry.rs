@@ -62,7 +62,7 @@ pub fn init(config: &Config) -> Result<Telemetry, TelemetryError> {
     subscriber(config.log_format, provider.as_ref()).init();
     if let Some(traces) = &config.traces {
         tracing::info!(
-            url = %traces.traces_url,
+            url = %shown(&traces.traces_url),
             service = %traces.service_name,
             ratio = traces.sampler.ratio,
             "exporting traces over OTLP/HTTP"
@@ -155,7 +155,7 @@ fn provider(
     environment: Environment,
 ) -> Result<SdkTracerProvider, TelemetryError> {
     let failed = |reason: String| TelemetryError {
-        url: traces.traces_url.clone(),
+        url: shown(&traces.traces_url),
         reason,
     };
     let runtime = tokio::runtime::Handle::try_current()
@@ -187,6 +187,18 @@ fn provider(
         .with_sampler(sampler(traces.sampler))
         .with_resource(resource)
         .build())
+}
+
+/// `url` as the log may show it: without the user and password it may carry.
+fn shown(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}{path}")
 }
 
 fn sampler(choice: TraceSampler) -> Sampler {
@@ -243,6 +255,18 @@ mod tests {
     /// A span where SeaORM puts its statement spans.
     fn statement() -> tracing::Span {
         tracing::info_span!(target: "sea_orm::database::transaction", "sea_orm.query_all")
+    }
+
+    #[test]
+    fn the_log_shows_the_collector_without_credentials() {
+        assert_eq!(
+            shown("https://leora:s3cret@otel.internal:4318/v1/traces"),
+            "https://otel.internal:4318/v1/traces"
+        );
+        assert_eq!(
+            shown("http://127.0.0.1:4318/v1/traces"),
+            "http://127.0.0.1:4318/v1/traces"
+        );
     }
 
     #[test]

@@ -46,7 +46,37 @@ pub struct Config {
     /// (`GRAPHQL_TRUSTED_DOCUMENTS`, `GRAPHQL_TRUSTED_DOCUMENTS_ONLY`).
     pub trusted_documents: std::sync::Arc<crate::http::TrustedDocuments>,
     pub live: LiveConfig,
+    /// Where traces go over OTLP (`crate::telemetry`); `None` (no endpoint configured): no trace
+    /// leaves the process and no span is kept for it.
+    pub traces: Option<TracesConfig>,
 }
+
+/// OpenTelemetry trace export over OTLP/HTTP (`docs/operations.md`, "Traces").
+#[derive(Debug, Clone, PartialEq)]
+pub struct TracesConfig {
+    /// Where spans are sent: `OTEL_EXPORTER_OTLP_ENDPOINT` followed by `/v1/traces`, as the
+    /// OTLP/HTTP convention has it (`http://collector:4318` sends to
+    /// `http://collector:4318/v1/traces`).
+    pub traces_url: String,
+    /// The `service.name` every span carries (`OTEL_SERVICE_NAME`, `leora` by default).
+    pub service_name: String,
+    pub sampler: TraceSampler,
+}
+
+/// Which traces are kept (`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`, with the standard
+/// OpenTelemetry names and meanings).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TraceSampler {
+    /// The share of new traces kept, from 0 to 1, decided by trace id.
+    pub ratio: f64,
+    /// Whether a span whose parent came with a sampling decision follows it instead. Leora
+    /// starts every trace itself, so this matters only to what its own spans inherit.
+    pub parent_based: bool,
+}
+
+/// The samplers `OTEL_TRACES_SAMPLER` may name.
+const TRACE_SAMPLERS: &str = "always_on, always_off, traceidratio, parentbased_always_on, \
+     parentbased_always_off or parentbased_traceidratio";
 
 /// GraphQL subscriptions over WebSocket (see `docs/architecture.md`, "Live events").
 #[derive(Debug, Clone, Copy)]
@@ -481,6 +511,7 @@ impl Config {
             None => crate::http::TrustedDocuments::default(),
         };
         let metrics_token = env.optional("METRICS_TOKEN");
+        let traces = traces_config(&mut env);
         let local_postgres_dir = env
             .optional("LEORA_LOCAL_PG_DIR")
             .map_or_else(|| PathBuf::from(".leora/postgres"), PathBuf::from);
@@ -506,8 +537,70 @@ impl Config {
             integrations,
             trusted_documents: std::sync::Arc::new(trusted_documents),
             live,
+            traces,
         })
     }
+}
+
+/// The trace export `OTEL_EXPORTER_OTLP_ENDPOINT` and its companions ask for; `None` without an
+/// endpoint, whatever the others say.
+fn traces_config<F: Fn(&str) -> Option<String>>(env: &mut EnvReader<F>) -> Option<TracesConfig> {
+    let endpoint = env.optional("OTEL_EXPORTER_OTLP_ENDPOINT")?;
+    let endpoint = endpoint.trim().trim_end_matches('/');
+    let usable = axum::http::Uri::try_from(endpoint).is_ok_and(|uri| {
+        matches!(uri.scheme_str(), Some("http" | "https"))
+            && uri.authority().is_some()
+            && uri.query().is_none()
+    });
+    if !usable {
+        env.problems.push(format!(
+            "OTEL_EXPORTER_OTLP_ENDPOINT={endpoint:?} must be the http:// or https:// URL of an \
+             OTLP/HTTP collector, such as http://127.0.0.1:4318 (spans go to its /v1/traces)"
+        ));
+    }
+    let service_name = env
+        .optional("OTEL_SERVICE_NAME")
+        .map_or_else(|| "leora".to_owned(), |name| name.trim().to_owned());
+    let sampler_name = env.optional("OTEL_TRACES_SAMPLER");
+    let (ratio_sampler, parent_based) = match sampler_name.as_deref().map(str::trim) {
+        None | Some("parentbased_always_on") => (None, true),
+        Some("always_on") => (None, false),
+        Some("always_off") => (Some(false), false),
+        Some("parentbased_always_off") => (Some(false), true),
+        Some("traceidratio") => (Some(true), false),
+        Some("parentbased_traceidratio") => (Some(true), true),
+        Some(other) => {
+            env.problems.push(format!(
+                "OTEL_TRACES_SAMPLER={other:?} must be one of {TRACE_SAMPLERS}"
+            ));
+            (None, true)
+        }
+    };
+    let ratio = match ratio_sampler {
+        None => 1.0,
+        Some(false) => 0.0,
+        Some(true) => {
+            let ratio: f64 = env.parsed(
+                "OTEL_TRACES_SAMPLER_ARG",
+                1.0,
+                "a ratio from 0 to 1 (the share of traces kept)",
+            );
+            if !(0.0..=1.0).contains(&ratio) {
+                env.problems.push(format!(
+                    "OTEL_TRACES_SAMPLER_ARG={ratio} must be from 0 to 1 (the share of traces kept)"
+                ));
+            }
+            ratio
+        }
+    };
+    Some(TracesConfig {
+        traces_url: format!("{endpoint}/v1/traces"),
+        service_name,
+        sampler: TraceSampler {
+            ratio,
+            parent_based,
+        },
+    })
 }
 
 #[cfg(test)]
@@ -645,6 +738,64 @@ mod tests {
             error
                 .to_string()
                 .contains("DATABASE_URL must be a PostgreSQL URL")
+        );
+    }
+
+    #[test]
+    fn traces_are_off_without_an_endpoint_and_go_to_its_v1_traces_with_one() {
+        let off = config(&[("OTEL_TRACES_SAMPLER", "always_on")]).unwrap();
+        assert_eq!(off.traces, None);
+        let on = config(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/")]).unwrap();
+        assert_eq!(
+            on.traces,
+            Some(TracesConfig {
+                traces_url: "http://collector:4318/v1/traces".to_owned(),
+                service_name: "leora".to_owned(),
+                sampler: TraceSampler {
+                    ratio: 1.0,
+                    parent_based: true,
+                },
+            })
+        );
+        let sampled = config(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://otel.internal/base"),
+            ("OTEL_SERVICE_NAME", "leora-eu"),
+            ("OTEL_TRACES_SAMPLER", "traceidratio"),
+            ("OTEL_TRACES_SAMPLER_ARG", "0.25"),
+        ])
+        .unwrap()
+        .traces
+        .unwrap();
+        assert_eq!(sampled.traces_url, "https://otel.internal/base/v1/traces");
+        assert_eq!(sampled.service_name, "leora-eu");
+        assert_eq!(
+            sampled.sampler,
+            TraceSampler {
+                ratio: 0.25,
+                parent_based: false,
+            }
+        );
+    }
+
+    #[test]
+    fn bad_trace_settings_are_each_named() {
+        let error = config(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317"),
+            ("OTEL_TRACES_SAMPLER", "sometimes"),
+        ])
+        .unwrap_err();
+        assert_eq!(error.0.len(), 2, "{error}");
+        assert!(error.0[0].starts_with("OTEL_EXPORTER_OTLP_ENDPOINT=\"collector:4317\" must be"));
+        assert!(error.0[1].starts_with("OTEL_TRACES_SAMPLER=\"sometimes\" must be one of"));
+        let error = config(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+            ("OTEL_TRACES_SAMPLER_ARG", "1.5"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            error.0,
+            ["OTEL_TRACES_SAMPLER_ARG=1.5 must be from 0 to 1 (the share of traces kept)"]
         );
     }
 

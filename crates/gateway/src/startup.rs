@@ -18,6 +18,8 @@ pub enum StartupError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
+    Telemetry(#[from] crate::telemetry::TelemetryError),
+    #[error(transparent)]
     LocalPostgres(#[from] leora_local_pg::LocalPgError),
     #[error("cannot connect to the database at {url}: {reason}")]
     Connect { url: String, reason: String },

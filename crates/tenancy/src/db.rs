@@ -195,10 +195,13 @@ async fn end(tx: DatabaseTransaction, end: End) -> Result<(), TenancyError> {
 /// This is what makes opening a transaction cancellation-safe: sqlx counts a transaction only once
 /// PostgreSQL has confirmed its BEGIN, so a future dropped while waiting for that confirmation
 /// leaves a transaction open that nothing rolls back.
+///
+/// `work` runs in the caller's span, so a request's BEGIN and COMMIT belong to its trace.
 async fn to_completion<T: Send + 'static>(
     work: impl Future<Output = Result<T, TenancyError>> + Send + 'static,
 ) -> Result<T, TenancyError> {
-    tokio::spawn(work).await?
+    use tracing::Instrument;
+    tokio::spawn(work.in_current_span()).await?
 }
 
 /// Switches a just-opened transaction to the application role and the request's tenant, customer

@@ -108,7 +108,7 @@ pub struct Options {
     /// starts from the installed `pgbouncer` program (configured for one that does not track
     /// prepared statements, as Debian 12's 1.18; the server with `DATABASE_POOLER=transaction`).
     /// The raw baseline stays direct. Compare with a run without it for the pooler's cost.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "instructions")]
     pub pgbouncer: bool,
     /// PgBouncer's server connections (`default_pool_size`; default: `--pool-max`).
     #[arg(long, requires = "pgbouncer")]

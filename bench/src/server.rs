@@ -53,7 +53,10 @@ impl Server {
         command
             .arg("serve")
             .env("LEORA_ENV", "development")
-            .env("DATABASE_URL", &options.database_url)
+            .env(
+                "DATABASE_URL",
+                options.pooled_url.as_ref().unwrap_or(&options.database_url),
+            )
             .env("DATABASE_POOL_MAX", options.pool_max.to_string())
             .env("LEORA_LISTEN_ADDR", format!("127.0.0.1:{port}"))
             .env("JWT_SECRET", JWT_SECRET)
@@ -67,6 +70,11 @@ impl Server {
             .stdout(log.try_clone()?)
             .stderr(log)
             .kill_on_drop(true);
+        if options.pooled_url.is_some() {
+            command
+                .env("DATABASE_POOLER", "transaction")
+                .env("DIRECT_URL", &options.database_url);
+        }
         for pair in &options.server_env {
             let (name, value) = pair
                 .split_once('=')

@@ -12,6 +12,24 @@ pub enum Environment {
     Production,
 }
 
+/// What stands between the serving pool and PostgreSQL (`DATABASE_POOLER`; see
+/// `docs/database/README.md`, "Behind PgBouncer").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DatabasePooler {
+    /// `DATABASE_URL` reaches PostgreSQL directly, through a session-mode pooler, or through a
+    /// transaction-mode pooler that tracks prepared statements itself (PgBouncer 1.21 or newer
+    /// with `max_prepared_statements` above 0): each connection keeps a cache of prepared
+    /// statements.
+    #[default]
+    None,
+    /// `DATABASE_URL` goes through a transaction-mode pooler that does not track prepared
+    /// statements (PgBouncer before 1.21, such as Debian 12's 1.18): no prepared statement is
+    /// used twice, so none has to outlive the transaction it was prepared in (the pooler clears
+    /// them with `server_reset_query = DEALLOCATE ALL`), and `DIRECT_URL` is required, because
+    /// subscriptions' `LISTEN` needs a session of its own.
+    Transaction,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Pretty,
@@ -27,6 +45,8 @@ pub struct Config {
     pub direct_url: Option<String>,
     pub app_role: AppRole,
     pub database_pool_max: u32,
+    /// What `DATABASE_URL` goes through.
+    pub database_pooler: DatabasePooler,
     pub listen_addr: SocketAddr,
     pub log_format: LogFormat,
     pub local_postgres_dir: PathBuf,
@@ -319,6 +339,31 @@ impl Config {
             env.problems
                 .push("DATABASE_POOL_MAX must be at least 1".to_owned());
         }
+        let database_pooler = match env.optional("DATABASE_POOLER").as_deref().map(str::trim) {
+            None | Some("none") => DatabasePooler::None,
+            Some("transaction") => DatabasePooler::Transaction,
+            Some(other) => {
+                env.problems.push(format!(
+                    "DATABASE_POOLER={other:?} must be none or transaction"
+                ));
+                DatabasePooler::None
+            }
+        };
+        if database_pooler == DatabasePooler::Transaction {
+            if database_url.is_none() {
+                env.problems.push(
+                    "DATABASE_POOLER=transaction describes DATABASE_URL, which is not set"
+                        .to_owned(),
+                );
+            } else if direct_url.is_none() {
+                env.problems.push(
+                    "DATABASE_POOLER=transaction needs DIRECT_URL, a direct connection to the same \
+                     database: a transaction-mode pooler keeps no session for migrations or for \
+                     the subscriptions' LISTEN"
+                        .to_owned(),
+                );
+            }
+        }
         let listen_addr = env.parsed(
             "LEORA_LISTEN_ADDR",
             SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -525,6 +570,7 @@ impl Config {
             direct_url,
             app_role,
             database_pool_max,
+            database_pooler,
             listen_addr,
             log_format,
             local_postgres_dir,
@@ -797,6 +843,38 @@ mod tests {
             error.0,
             ["OTEL_TRACES_SAMPLER_ARG=1.5 must be from 0 to 1 (the share of traces kept)"]
         );
+    }
+
+    #[test]
+    fn a_transaction_pooler_needs_a_direct_url() {
+        let pooled = "postgres://leora@127.0.0.1:6432/leora";
+        let direct = "postgres://leora@127.0.0.1:5432/leora";
+        assert_eq!(config(&[]).unwrap().database_pooler, DatabasePooler::None);
+        let without_direct =
+            config(&[("DATABASE_URL", pooled), ("DATABASE_POOLER", "transaction")]).unwrap_err();
+        assert!(
+            without_direct.to_string().contains("needs DIRECT_URL"),
+            "{without_direct}"
+        );
+        let without_url = config(&[("DATABASE_POOLER", "transaction")]).unwrap_err();
+        assert!(
+            without_url
+                .to_string()
+                .contains("DATABASE_URL, which is not set"),
+            "{without_url}"
+        );
+        let unknown = config(&[("DATABASE_POOLER", "session")]).unwrap_err();
+        assert!(
+            unknown.to_string().contains("must be none or transaction"),
+            "{unknown}"
+        );
+        let pooled = config(&[
+            ("DATABASE_URL", pooled),
+            ("DIRECT_URL", direct),
+            ("DATABASE_POOLER", "transaction"),
+        ])
+        .unwrap();
+        assert_eq!(pooled.database_pooler, DatabasePooler::Transaction);
     }
 
     /// Names passed to the environment readers anywhere in the workspace's sources.

@@ -223,6 +223,16 @@ mod tests {
         assert!(share.admit(busy_tenant, user).await.is_ok());
     }
 
+    /// One turn per tenant, waited for as long as the test takes.
+    fn one_turn_at_a_time() -> Arc<FairShare> {
+        Arc::new(FairShare::new(FairShareConfig {
+            tenant_concurrency: 1,
+            tenant_wait: Duration::from_secs(30),
+            principal_rate: None,
+            principal_burst: 1.0,
+        }))
+    }
+
     /// Requests of `tenant` holding or waiting for a turn.
     fn requests(share: &FairShare, tenant: Uuid) -> usize {
         share
@@ -236,12 +246,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_waiting_request_starts_when_a_turn_ends_and_a_given_up_wait_leaves_no_trace() {
-        let share = Arc::new(FairShare::new(FairShareConfig {
-            tenant_concurrency: 1,
-            tenant_wait: Duration::from_secs(30),
-            principal_rate: None,
-            principal_burst: 1.0,
-        }));
+        let share = one_turn_at_a_time();
         let (tenant, user) = (Uuid::now_v7(), Uuid::now_v7());
         let running = share.admit(tenant, user).await.unwrap();
         let waiter = {
@@ -271,12 +276,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_tenants_waiting_requests_take_their_turns_in_the_order_they_came() {
-        let share = Arc::new(FairShare::new(FairShareConfig {
-            tenant_concurrency: 1,
-            tenant_wait: Duration::from_secs(30),
-            principal_rate: None,
-            principal_burst: 1.0,
-        }));
+        let share = one_turn_at_a_time();
         let (tenant, user) = (Uuid::now_v7(), Uuid::now_v7());
         let running = share.admit(tenant, user).await.unwrap();
         let (started, mut order) = tokio::sync::mpsc::unbounded_channel();

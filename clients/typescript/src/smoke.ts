@@ -604,6 +604,22 @@ async function portalOrders(portal: Session): Promise<Account> {
     check(full.customer.name === "Harborview Cellars" && full.submittedAt && full.invoice === null, `order(id): ${full.customer.name}, submitted ${full.submittedAt}`);
     check(full.lines.every((line) => line.pricingRule !== "SAMPLE" && line.sku.product.name.length > 0), "an order line lacks its pricing or product");
   });
+  await step("the operations a portal user shares with staff select nothing staff-only", async () => {
+    // request() fails on any error: a staff-only field would come back null with FORBIDDEN.
+    const { customers } = await portal.request(CustomersDocument, {});
+    check(customers.totalCount === 1 && customers.edges[0]?.node.id === customerId, `the buyer sees ${customers.totalCount} customer(s)`);
+    const { invoices } = await portal.request(InvoicesDocument, { first: 5 });
+    const paid = present(invoices.edges.find((edge) => edge.node.status === "PAID")?.node, "the seed's paid invoice");
+    const { invoice } = await portal.request(InvoiceDocument, { id: paid.id });
+    check(invoice.payments?.some((payment) => payment.status === "COMPLETED"), `the paid invoice's payments: ${JSON.stringify(invoice.payments)}`);
+    const { priceListEntries } = await portal.request(PriceListEntriesDocument, { filter: { skuId: sku.id } });
+    check(priceListEntries.edges.some((edge) => edge.node.priceTier === "wholesale"), `the buyer's price entries for ${sku.code}: ${priceListEntries.totalCount}`);
+    const { allocations } = await portal.request(AllocationsDocument, {});
+    check(allocations.edges.every((edge) => edge.node.customerId === customerId), "the buyer sees another customer's allocation");
+    await portal.request(NotificationsDocument, {});
+    const { tenant } = await portal.request(TenantDocument);
+    check(tenant.slug === tenantSlug, `the buyer's tenant is ${tenant.slug}`);
+  });
   await step("a saved list: createList, addListItem, list, lists, addListToCart, removeListItem, deleteList", async () => {
     const list = present((await portal.request(CreateListDocument, { input: { name: `Smoke reorder ${run}`, kind: "TEMPLATE" } })).createList, "createList");
     check(list.customerId === customerId && list.kind === "TEMPLATE", `createList answered ${JSON.stringify(list)}`);

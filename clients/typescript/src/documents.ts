@@ -38,6 +38,8 @@ export interface Operation {
   type: OperationTypeNode;
   /** The root fields it selects (not through fragments: a root field is selected directly). */
   rootFields: string[];
+  /** The arguments it passes to its first root field. */
+  rootArguments: string[];
 }
 
 /** Every named operation of src/operations/*.graphql. */
@@ -53,6 +55,9 @@ export function loadOperations(): Operation[] {
         type: definition.operation,
         rootFields: definition.selectionSet.selections.flatMap((selection) =>
           selection.kind === Kind.FIELD ? [selection.name.value] : [],
+        ),
+        rootArguments: definition.selectionSet.selections.flatMap((selection) =>
+          selection.kind === Kind.FIELD ? (selection.arguments ?? []).map((argument) => argument.name.value) : [],
         ),
       });
     }
@@ -100,6 +105,19 @@ export function uncoveredRootFields(schema: GraphQLSchema, operations: readonly 
           operation.rootFields[0] === root.field,
       ),
   );
+}
+
+/** The arguments of a root field that its operation does not pass: it should take each one as a
+ * variable, so that a client can use the whole field. */
+export function unpassedArguments(schema: GraphQLSchema, operations: readonly Operation[]): Array<RootField & { missing: string[] }> {
+  return rootFields(schema).flatMap((root) => {
+    const operation = operations.find((o) => o.type === root.type && o.name === root.operationName && o.rootFields[0] === root.field);
+    const type = root.type === "query" ? schema.getQueryType() : root.type === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
+    const field = type?.getFields()[root.field];
+    if (!operation || !field) return [];
+    const missing = field.args.map((arg) => arg.name).filter((name) => !operation.rootArguments.includes(name));
+    return missing.length > 0 ? [{ ...root, missing }] : [];
+  });
 }
 
 /** A placeholder for each ID an operation needs: no row has it, so a lookup answers NOT_FOUND. */

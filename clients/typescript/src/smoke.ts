@@ -600,6 +600,9 @@ async function portalOrders(portal: Session): Promise<Account> {
     // than one request may spend (QUERY_TOO_EXPENSIVE; docs/architecture.md, "What a request may cost").
     const { orders } = await portal.request(OrdersDocument, { first: 20, orderBy: { field: "CREATED_AT", direction: "DESC" } });
     check(orders.edges.some((edge) => edge.node.id === order.id), `orders lacks ${order.orderNumber} (${orders.totalCount} order(s))`);
+    // The other way: the last page of one, the oldest order, with earlier pages before it.
+    const { orders: oldest } = await portal.request(OrdersDocument, { last: 1 });
+    check(oldest.edges.length === 1 && oldest.pageInfo.hasPreviousPage && oldest.edges[0]?.node.id !== order.id, `orders(last: 1): ${JSON.stringify(oldest.pageInfo)}`);
     const { order: full } = await portal.request(OrderDocument, { id: order.id });
     check(full.customer.name === "Harborview Cellars" && full.submittedAt && full.invoice === null, `order(id): ${full.customer.name}, submitted ${full.submittedAt}`);
     check(full.lines.every((line) => line.pricingRule !== "SAMPLE" && line.sku.product.name.length > 0), "an order line lacks its pricing or product");

@@ -28,3 +28,8 @@ find_pg_program() { # the named PostgreSQL program, from PATH or the newest inst
   command -v "$1" 2>/dev/null || ls /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n 1
 }
 has_pg_program() { [ -n "$(find_pg_program "$1")" ]; }
+
+find_sbin_program() { # a system program (pgbouncer, haproxy), from PATH or /usr/sbin
+  command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; }
+}
+has_sbin_program() { [ -n "$(find_sbin_program "$1")" ]; }

@@ -59,11 +59,35 @@ pub async fn post(
     query: &str,
     variables: &Value,
 ) -> Result<Vec<u8>, String> {
+    post_body(
+        server,
+        token,
+        &json!({ "query": query, "variables": variables }),
+    )
+    .await
+}
+
+/// As [`post`], naming a trusted document by its id instead of sending its text.
+pub async fn post_trusted(
+    server: &Server,
+    token: Option<&str>,
+    document_id: &str,
+    variables: &Value,
+) -> Result<Vec<u8>, String> {
+    post_body(
+        server,
+        token,
+        &json!({ "documentId": document_id, "variables": variables }),
+    )
+    .await
+}
+
+async fn post_body(server: &Server, token: Option<&str>, body: &Value) -> Result<Vec<u8>, String> {
     let mut request = server
         .client
         .post(format!("{}/graphql", server.base))
         .header("content-type", "application/json")
-        .body(json!({ "query": query, "variables": variables }).to_string());
+        .body(body.to_string());
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
@@ -269,6 +293,15 @@ impl ServerHandle {
             base: server.base.clone(),
             client: server.client.clone(),
         })
+    }
+
+    /// A handle with its own connections, for clients driven on another runtime (a client's
+    /// connections belong to the runtime that opened them).
+    pub fn detached(server: &Server) -> reqwest::Result<Arc<Self>> {
+        Ok(Arc::new(Self {
+            base: server.base.clone(),
+            client: crate::server::http_client()?,
+        }))
     }
 
     pub async fn post(&self, token: &str, query: &str, variables: &Value) -> Result<(), String> {

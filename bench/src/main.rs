@@ -17,6 +17,7 @@ mod instructions;
 mod load;
 mod mix;
 mod noisy;
+mod pgbouncer;
 mod raw;
 mod report;
 mod server;
@@ -103,6 +104,18 @@ pub struct Options {
     /// Order lines the dataset must hold at least; more synthetic tenants are added until it does.
     #[arg(long, default_value_t = 1_000_000)]
     pub min_order_lines: i64,
+    /// The server reaches the database through a PgBouncer in transaction mode that the bench
+    /// starts from the installed `pgbouncer` program (configured for one that does not track
+    /// prepared statements, as Debian 12's 1.18; the server with `DATABASE_POOLER=transaction`).
+    /// The raw baseline stays direct. Compare with a run without it for the pooler's cost.
+    #[arg(long, conflicts_with = "instructions")]
+    pub pgbouncer: bool,
+    /// PgBouncer's server connections (`default_pool_size`; default: `--pool-max`).
+    #[arg(long, requires = "pgbouncer")]
+    pub pgbouncer_pool_size: Option<u32>,
+    /// Set at run time: the server's `DATABASE_URL` when it goes through PgBouncer.
+    #[arg(skip)]
+    pub pooled_url: Option<String>,
     /// The `leora` binary (default: next to this one).
     #[arg(long)]
     pub leora_bin: Option<PathBuf>,
@@ -193,11 +206,25 @@ async fn run(mut options: Options) -> Result<()> {
     if options.subscriptions {
         subscriptions::configure(&mut options, &dataset.slugs);
     }
+    // Lives as long as the run (killed when dropped).
+    let pgbouncer = if options.pgbouncer {
+        let pgbouncer = pgbouncer::start(&options, &out_dir).await?;
+        options.pooled_url = Some(pgbouncer.url.clone());
+        Some(pgbouncer)
+    } else {
+        None
+    };
     let server = server::Server::start(&leora_bin, &options, &out_dir).await?;
     println!(
         "server: pid {} on {} (DATABASE_POOL_MAX={})",
         server.pid, server.base, options.pool_max
     );
+    if let Some(pgbouncer) = &pgbouncer {
+        println!(
+            "the server reaches PostgreSQL through PgBouncer {} (transaction mode, {} server connections) at {}",
+            pgbouncer.version, pgbouncer.pool_size, pgbouncer.url
+        );
+    }
     if options.noisy_neighbour {
         let outcome = noisy::run(&server, &dataset.slugs, &options).await;
         server.stop().await;
@@ -308,6 +335,12 @@ async fn run(mut options: Options) -> Result<()> {
         duration_secs: options.duration_secs,
         warmup_secs: options.warmup_secs,
         pool_max: options.pool_max,
+        pooler: pgbouncer.as_ref().map(|pgbouncer| {
+            format!(
+                "PgBouncer {} in transaction mode, {} server connections",
+                pgbouncer.version, pgbouncer.pool_size
+            )
+        }),
         cpus: std::thread::available_parallelism().map_or(0, usize::from),
         dataset,
         server_rss_end_mb: rss_now,

@@ -15,6 +15,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 const VICTIM_CONCURRENCY: usize = 4;
 const ORDERS_WITH_LINES: &str =
@@ -73,40 +74,77 @@ impl Codes {
     }
 }
 
+/// How long each load runs: unmeasured warm-up, then the measured window.
+#[derive(Clone, Copy)]
+struct Timing {
+    warmup: Duration,
+    window: Duration,
+}
+
 /// `clients` closed-loop clients sending `query` as `principals` in turn.
 async fn load(
-    server: &Server,
+    server: Arc<ServerHandle>,
     principals: &[Principal],
     query: String,
     clients: usize,
-    options: &Options,
+    timing: Timing,
     codes: Arc<Codes>,
 ) -> Measured {
     let principals = Arc::new(principals.to_vec());
     let query = Arc::new(query);
-    let server = ServerHandle::of(server);
-    drive(
-        clients,
-        options.warmup(),
-        options.duration(),
-        move |client, _| {
-            let (principals, query, server, codes) = (
-                Arc::clone(&principals),
-                Arc::clone(&query),
-                Arc::clone(&server),
-                Arc::clone(&codes),
-            );
-            async move {
-                let principal = &principals[client % principals.len()];
-                let outcome = server.post(&principal.token, &query, &json!({})).await;
-                if let Err(error) = &outcome {
-                    codes.count(error);
-                }
-                outcome
+    drive(clients, timing.warmup, timing.window, move |client, _| {
+        let (principals, query, server, codes) = (
+            Arc::clone(&principals),
+            Arc::clone(&query),
+            Arc::clone(&server),
+            Arc::clone(&codes),
+        );
+        async move {
+            let principal = &principals[client % principals.len()];
+            let outcome = server.post(&principal.token, &query, &json!({})).await;
+            if let Err(error) = &outcome {
+                codes.count(error);
             }
-        },
-    )
+            outcome
+        }
+    })
     .await
+}
+
+/// Tenant B's catalog load, driven from a thread and runtime of its own with its own
+/// connections: B's clients are other machines than A's, so B's latencies must not include
+/// waiting behind A's clients in the load generator's scheduler (the two still share the
+/// machine's cores with the server and PostgreSQL).
+async fn victim_load(
+    server: &Server,
+    buyers: &[Principal],
+    timing: Timing,
+    codes: Arc<Codes>,
+) -> Result<Measured> {
+    let handle = ServerHandle::detached(server)?;
+    let buyers = buyers.to_vec();
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("victim-load".to_owned())
+        .spawn(move || {
+            let measured = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map(|runtime| {
+                    runtime.block_on(load(
+                        handle,
+                        &buyers,
+                        Query::Catalog.text().to_owned(),
+                        VICTIM_CONCURRENCY,
+                        timing,
+                        codes,
+                    ))
+                });
+            let _ = sender.send(measured);
+        })?;
+    Ok(receiver
+        .await
+        .map_err(|_| "the victim's load thread ended without a result")??)
 }
 
 async fn buyers(server: &Server, slug: &str, count: usize) -> Result<Vec<Principal>> {
@@ -134,51 +172,48 @@ pub async fn run(server: &Server, slugs: &[String], options: &Options) -> Result
     )
     .await?;
     let b = buyers(server, victim, VICTIM_CONCURRENCY).await?;
-    let catalog = Query::Catalog.text().to_owned();
     let orders = Query::Orders.text().to_owned();
+    let timing = Timing {
+        warmup: options.warmup(),
+        window: options.duration(),
+    };
+    let shared = ServerHandle::of(server);
 
     let alone_codes = Arc::new(Codes::default());
-    let alone = load(
-        server,
-        &b,
-        catalog.clone(),
-        VICTIM_CONCURRENCY,
-        options,
-        Arc::clone(&alone_codes),
-    )
-    .await;
+    let alone = victim_load(server, &b, timing, Arc::clone(&alone_codes)).await?;
 
     let (flood_codes, victim_codes) = (Arc::new(Codes::default()), Arc::new(Codes::default()));
     let (flooded, flooding) = tokio::join!(
+        victim_load(server, &b, timing, Arc::clone(&victim_codes)),
         load(
-            server,
-            &b,
-            catalog,
-            VICTIM_CONCURRENCY,
-            options,
-            Arc::clone(&victim_codes)
+            Arc::clone(&shared),
+            &a,
+            orders,
+            flood,
+            timing,
+            Arc::clone(&flood_codes)
         ),
-        load(server, &a, orders, flood, options, Arc::clone(&flood_codes)),
     );
+    let flooded = flooded?;
 
     let attack_codes = Arc::new(Codes::default());
     let rss_before = server.memory().map_or(0.0, |(rss, _)| rss);
     let attack = async {
         let (hundred, ten) = tokio::join!(
             load(
-                server,
+                Arc::clone(&shared),
                 &a,
                 amplification(100),
                 4,
-                options,
+                timing,
                 Arc::clone(&attack_codes)
             ),
             load(
-                server,
+                Arc::clone(&shared),
                 &a,
                 amplification(10),
                 4,
-                options,
+                timing,
                 Arc::clone(&attack_codes)
             ),
         );

@@ -73,6 +73,8 @@ pub struct Run {
     pub duration_secs: u64,
     pub warmup_secs: u64,
     pub pool_max: u32,
+    /// What the server reached PostgreSQL through (`--pgbouncer`); `None`: directly.
+    pub pooler: Option<String>,
     pub cpus: usize,
     pub dataset: Dataset,
     pub server_rss_end_mb: f64,
@@ -117,7 +119,7 @@ pub fn markdown(run: &Run) -> String {
     let _ = writeln!(
         md,
         "Dataset: {} synthetic tenants, {} customers, {} orders, {} order lines. {} s measured per row after {} s warm-up; \
-         server DATABASE_POOL_MAX={} (raw baseline: a pool of the same size); {} CPUs shared by PostgreSQL, the server and the load generator.\n",
+         server DATABASE_POOL_MAX={}{} (raw baseline: a pool of the same size, direct); {} CPUs shared by PostgreSQL, the server and the load generator.\n",
         run.dataset.tenants,
         run.dataset.customers,
         run.dataset.orders,
@@ -125,6 +127,9 @@ pub fn markdown(run: &Run) -> String {
         run.duration_secs,
         run.warmup_secs,
         run.pool_max,
+        run.pooler
+            .as_ref()
+            .map_or(String::new(), |pooler| format!(", through {pooler}")),
         run.cpus
     );
     let _ = writeln!(

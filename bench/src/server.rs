@@ -53,7 +53,10 @@ impl Server {
         command
             .arg("serve")
             .env("LEORA_ENV", "development")
-            .env("DATABASE_URL", &options.database_url)
+            .env(
+                "DATABASE_URL",
+                options.pooled_url.as_ref().unwrap_or(&options.database_url),
+            )
             .env("DATABASE_POOL_MAX", options.pool_max.to_string())
             .env("LEORA_LISTEN_ADDR", format!("127.0.0.1:{port}"))
             .env("JWT_SECRET", JWT_SECRET)
@@ -67,6 +70,11 @@ impl Server {
             .stdout(log.try_clone()?)
             .stderr(log)
             .kill_on_drop(true);
+        if options.pooled_url.is_some() {
+            command
+                .env("DATABASE_POOLER", "transaction")
+                .env("DIRECT_URL", &options.database_url);
+        }
         for pair in &options.server_env {
             let (name, value) = pair
                 .split_once('=')
@@ -80,11 +88,7 @@ impl Server {
             )
         })?;
         let pid = child.id().ok_or("the server exited at once")?;
-        let client = reqwest::Client::builder()
-            .pool_max_idle_per_host(1024)
-            .tcp_nodelay(true)
-            .timeout(Duration::from_secs(30))
-            .build()?;
+        let client = http_client()?;
         let base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
@@ -173,4 +177,13 @@ pub fn cpu_ms_of(pid: u32) -> Option<f64> {
     let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
     // USER_HZ is 100 on every Linux the bench runs on.
     Some(ticks * 10.0)
+}
+
+/// The load generator's HTTP client: keeps a connection per concurrent client.
+pub fn http_client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(1024)
+        .tcp_nodelay(true)
+        .timeout(Duration::from_secs(30))
+        .build()
 }

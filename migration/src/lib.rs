@@ -46,6 +46,7 @@ mod m20261204_000015_password_resets;
 mod m20261205_000016_portal_password_resets;
 mod m20261205_000017_live_events;
 mod m20261205_000018_queue_metrics;
+mod m20261205_000019_list_sort_indexes;
 pub mod serving;
 
 pub use sea_orm_migration::MigratorTrait;
@@ -63,7 +64,7 @@ type NewMigration = fn() -> Box<dyn MigrationTrait>;
 
 /// Every migration in order, with its `up` SQL: the one list both the migrator and the
 /// fingerprint read, so neither can miss a migration the other has.
-const MIGRATIONS: [(NewMigration, UpSql); 18] = [
+const MIGRATIONS: [(NewMigration, UpSql); 19] = [
     (
         || Box::new(m20261125_000001_schema::Migration),
         UpSql::ForRole(m20261125_000001_schema::up_sql),
@@ -135,6 +136,10 @@ const MIGRATIONS: [(NewMigration, UpSql); 18] = [
     (
         || Box::new(m20261205_000018_queue_metrics::Migration),
         UpSql::ForRole(m20261205_000018_queue_metrics::up_sql),
+    ),
+    (
+        || Box::new(m20261205_000019_list_sort_indexes::Migration),
+        UpSql::Fixed(m20261205_000019_list_sort_indexes::UP_SQL),
     ),
 ];
 

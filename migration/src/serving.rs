@@ -11,7 +11,9 @@
 //! A binary never serves a database that lacks one of its own migrations.
 
 use sea_orm_migration::MigratorTrait;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm_migration::sea_orm::{
+    ConnectionTrait, DbErr, Statement, TransactionSession, TransactionTrait,
+};
 
 use crate::Migrator;
 
@@ -45,8 +47,18 @@ impl SchemaState {
 }
 
 /// Reads the applied migrations (sea-orm's `seaql_migrations`; none on an empty database) and
-/// compares them with [`Migrator`]'s.
-pub async fn schema_state(db: &impl ConnectionTrait) -> Result<SchemaState, DbErr> {
+/// compares them with [`Migrator`]'s. The reads run in a transaction of their own, so that they
+/// may go through a transaction-mode pooler: a statement outside a transaction is prepared and
+/// executed in two exchanges, which such a pooler may send to two different server connections
+/// (`docs/database/README.md`, "Behind PgBouncer").
+pub async fn schema_state(db: &impl TransactionTrait) -> Result<SchemaState, DbErr> {
+    let tx = db.begin().await?;
+    let state = read_schema_state(&tx).await?;
+    tx.commit().await?;
+    Ok(state)
+}
+
+async fn read_schema_state(db: &impl ConnectionTrait) -> Result<SchemaState, DbErr> {
     let sql = |text: &str| Statement::from_string(db.get_database_backend(), text.to_owned());
     let tracked = db
         .query_one_raw(sql(

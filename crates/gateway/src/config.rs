@@ -12,6 +12,24 @@ pub enum Environment {
     Production,
 }
 
+/// What stands between the serving pool and PostgreSQL (`DATABASE_POOLER`; see
+/// `docs/database/README.md`, "Behind PgBouncer").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DatabasePooler {
+    /// `DATABASE_URL` reaches PostgreSQL directly, through a session-mode pooler, or through a
+    /// transaction-mode pooler that tracks prepared statements itself (PgBouncer 1.21 or newer
+    /// with `max_prepared_statements` above 0): each connection keeps a cache of prepared
+    /// statements.
+    #[default]
+    None,
+    /// `DATABASE_URL` goes through a transaction-mode pooler that does not track prepared
+    /// statements (PgBouncer before 1.21, such as Debian 12's 1.18): no prepared statement is
+    /// used twice, so none has to outlive the transaction it was prepared in (the pooler clears
+    /// them with `server_reset_query = DEALLOCATE ALL`), and `DIRECT_URL` is required, because
+    /// subscriptions' `LISTEN` needs a session of its own.
+    Transaction,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Pretty,
@@ -27,6 +45,8 @@ pub struct Config {
     pub direct_url: Option<String>,
     pub app_role: AppRole,
     pub database_pool_max: u32,
+    /// What `DATABASE_URL` goes through.
+    pub database_pooler: DatabasePooler,
     pub listen_addr: SocketAddr,
     pub log_format: LogFormat,
     pub local_postgres_dir: PathBuf,
@@ -46,7 +66,37 @@ pub struct Config {
     /// (`GRAPHQL_TRUSTED_DOCUMENTS`, `GRAPHQL_TRUSTED_DOCUMENTS_ONLY`).
     pub trusted_documents: std::sync::Arc<crate::http::TrustedDocuments>,
     pub live: LiveConfig,
+    /// Where traces go over OTLP (`crate::telemetry`); `None` (no endpoint configured): no trace
+    /// leaves the process and no span is kept for it.
+    pub traces: Option<TracesConfig>,
 }
+
+/// OpenTelemetry trace export over OTLP/HTTP (`docs/operations.md`, "Traces").
+#[derive(Debug, Clone, PartialEq)]
+pub struct TracesConfig {
+    /// Where spans are sent: `OTEL_EXPORTER_OTLP_ENDPOINT` followed by `/v1/traces`, as the
+    /// OTLP/HTTP convention has it (`http://collector:4318` sends to
+    /// `http://collector:4318/v1/traces`).
+    pub traces_url: String,
+    /// The `service.name` every span carries (`OTEL_SERVICE_NAME`, `leora` by default).
+    pub service_name: String,
+    pub sampler: TraceSampler,
+}
+
+/// Which traces are kept (`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`, with the standard
+/// OpenTelemetry names and meanings).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TraceSampler {
+    /// The share of new traces kept, from 0 to 1, decided by trace id.
+    pub ratio: f64,
+    /// Whether a span whose parent came with a sampling decision follows it instead. Leora
+    /// starts every trace itself, so this matters only to what its own spans inherit.
+    pub parent_based: bool,
+}
+
+/// The samplers `OTEL_TRACES_SAMPLER` may name.
+const TRACE_SAMPLERS: &str = "always_on, always_off, traceidratio, parentbased_always_on, \
+     parentbased_always_off or parentbased_traceidratio";
 
 /// GraphQL subscriptions over WebSocket (see `docs/architecture.md`, "Live events").
 #[derive(Debug, Clone, Copy)]
@@ -289,6 +339,31 @@ impl Config {
             env.problems
                 .push("DATABASE_POOL_MAX must be at least 1".to_owned());
         }
+        let database_pooler = match env.optional("DATABASE_POOLER").as_deref().map(str::trim) {
+            None | Some("none") => DatabasePooler::None,
+            Some("transaction") => DatabasePooler::Transaction,
+            Some(other) => {
+                env.problems.push(format!(
+                    "DATABASE_POOLER={other:?} must be none or transaction"
+                ));
+                DatabasePooler::None
+            }
+        };
+        if database_pooler == DatabasePooler::Transaction {
+            if database_url.is_none() {
+                env.problems.push(
+                    "DATABASE_POOLER=transaction describes DATABASE_URL, which is not set"
+                        .to_owned(),
+                );
+            } else if direct_url.is_none() {
+                env.problems.push(
+                    "DATABASE_POOLER=transaction needs DIRECT_URL, a direct connection to the same \
+                     database: a transaction-mode pooler keeps no session for migrations or for \
+                     the subscriptions' LISTEN"
+                        .to_owned(),
+                );
+            }
+        }
         let listen_addr = env.parsed(
             "LEORA_LISTEN_ADDR",
             SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -481,6 +556,7 @@ impl Config {
             None => crate::http::TrustedDocuments::default(),
         };
         let metrics_token = env.optional("METRICS_TOKEN");
+        let traces = traces_config(&mut env);
         let local_postgres_dir = env
             .optional("LEORA_LOCAL_PG_DIR")
             .map_or_else(|| PathBuf::from(".leora/postgres"), PathBuf::from);
@@ -494,6 +570,7 @@ impl Config {
             direct_url,
             app_role,
             database_pool_max,
+            database_pooler,
             listen_addr,
             log_format,
             local_postgres_dir,
@@ -506,8 +583,70 @@ impl Config {
             integrations,
             trusted_documents: std::sync::Arc::new(trusted_documents),
             live,
+            traces,
         })
     }
+}
+
+/// The trace export `OTEL_EXPORTER_OTLP_ENDPOINT` and its companions ask for; `None` without an
+/// endpoint, whatever the others say.
+fn traces_config<F: Fn(&str) -> Option<String>>(env: &mut EnvReader<F>) -> Option<TracesConfig> {
+    let endpoint = env.optional("OTEL_EXPORTER_OTLP_ENDPOINT")?;
+    let endpoint = endpoint.trim().trim_end_matches('/');
+    let usable = axum::http::Uri::try_from(endpoint).is_ok_and(|uri| {
+        matches!(uri.scheme_str(), Some("http" | "https"))
+            && uri.authority().is_some()
+            && uri.query().is_none()
+    });
+    if !usable {
+        env.problems.push(format!(
+            "OTEL_EXPORTER_OTLP_ENDPOINT={endpoint:?} must be the http:// or https:// URL of an \
+             OTLP/HTTP collector, such as http://127.0.0.1:4318 (spans go to its /v1/traces)"
+        ));
+    }
+    let service_name = env
+        .optional("OTEL_SERVICE_NAME")
+        .map_or_else(|| "leora".to_owned(), |name| name.trim().to_owned());
+    let sampler_name = env.optional("OTEL_TRACES_SAMPLER");
+    let (ratio_sampler, parent_based) = match sampler_name.as_deref().map(str::trim) {
+        None | Some("parentbased_always_on") => (None, true),
+        Some("always_on") => (None, false),
+        Some("always_off") => (Some(false), false),
+        Some("parentbased_always_off") => (Some(false), true),
+        Some("traceidratio") => (Some(true), false),
+        Some("parentbased_traceidratio") => (Some(true), true),
+        Some(other) => {
+            env.problems.push(format!(
+                "OTEL_TRACES_SAMPLER={other:?} must be one of {TRACE_SAMPLERS}"
+            ));
+            (None, true)
+        }
+    };
+    let ratio = match ratio_sampler {
+        None => 1.0,
+        Some(false) => 0.0,
+        Some(true) => {
+            let ratio: f64 = env.parsed(
+                "OTEL_TRACES_SAMPLER_ARG",
+                1.0,
+                "a ratio from 0 to 1 (the share of traces kept)",
+            );
+            if !(0.0..=1.0).contains(&ratio) {
+                env.problems.push(format!(
+                    "OTEL_TRACES_SAMPLER_ARG={ratio} must be from 0 to 1 (the share of traces kept)"
+                ));
+            }
+            ratio
+        }
+    };
+    Some(TracesConfig {
+        traces_url: format!("{endpoint}/v1/traces"),
+        service_name,
+        sampler: TraceSampler {
+            ratio,
+            parent_based,
+        },
+    })
 }
 
 #[cfg(test)]
@@ -646,6 +785,96 @@ mod tests {
                 .to_string()
                 .contains("DATABASE_URL must be a PostgreSQL URL")
         );
+    }
+
+    #[test]
+    fn traces_are_off_without_an_endpoint_and_go_to_its_v1_traces_with_one() {
+        let off = config(&[("OTEL_TRACES_SAMPLER", "always_on")]).unwrap();
+        assert_eq!(off.traces, None);
+        let on = config(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/")]).unwrap();
+        assert_eq!(
+            on.traces,
+            Some(TracesConfig {
+                traces_url: "http://collector:4318/v1/traces".to_owned(),
+                service_name: "leora".to_owned(),
+                sampler: TraceSampler {
+                    ratio: 1.0,
+                    parent_based: true,
+                },
+            })
+        );
+        let sampled = config(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://otel.internal/base"),
+            ("OTEL_SERVICE_NAME", "leora-eu"),
+            ("OTEL_TRACES_SAMPLER", "traceidratio"),
+            ("OTEL_TRACES_SAMPLER_ARG", "0.25"),
+        ])
+        .unwrap()
+        .traces
+        .unwrap();
+        assert_eq!(sampled.traces_url, "https://otel.internal/base/v1/traces");
+        assert_eq!(sampled.service_name, "leora-eu");
+        assert_eq!(
+            sampled.sampler,
+            TraceSampler {
+                ratio: 0.25,
+                parent_based: false,
+            }
+        );
+    }
+
+    #[test]
+    fn bad_trace_settings_are_each_named() {
+        let error = config(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317"),
+            ("OTEL_TRACES_SAMPLER", "sometimes"),
+        ])
+        .unwrap_err();
+        assert_eq!(error.0.len(), 2, "{error}");
+        assert!(error.0[0].starts_with("OTEL_EXPORTER_OTLP_ENDPOINT=\"collector:4317\" must be"));
+        assert!(error.0[1].starts_with("OTEL_TRACES_SAMPLER=\"sometimes\" must be one of"));
+        let error = config(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+            ("OTEL_TRACES_SAMPLER_ARG", "1.5"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            error.0,
+            ["OTEL_TRACES_SAMPLER_ARG=1.5 must be from 0 to 1 (the share of traces kept)"]
+        );
+    }
+
+    #[test]
+    fn a_transaction_pooler_needs_a_direct_url() {
+        let pooled = "postgres://leora@127.0.0.1:6432/leora";
+        let direct = "postgres://leora@127.0.0.1:5432/leora";
+        assert_eq!(config(&[]).unwrap().database_pooler, DatabasePooler::None);
+        let without_direct =
+            config(&[("DATABASE_URL", pooled), ("DATABASE_POOLER", "transaction")]).unwrap_err();
+        assert!(
+            without_direct.to_string().contains("needs DIRECT_URL"),
+            "{without_direct}"
+        );
+        let without_url = config(&[("DATABASE_POOLER", "transaction")]).unwrap_err();
+        assert!(
+            without_url
+                .to_string()
+                .contains("DATABASE_URL, which is not set"),
+            "{without_url}"
+        );
+        let unknown = config(&[("DATABASE_POOLER", "session")]).unwrap_err();
+        assert!(
+            unknown.to_string().contains("must be none or transaction"),
+            "{unknown}"
+        );
+        let pooled = config(&[
+            ("DATABASE_URL", pooled),
+            ("DIRECT_URL", direct),
+            ("DATABASE_POOLER", "transaction"),
+        ])
+        .unwrap();
+        assert_eq!(pooled.database_pooler, DatabasePooler::Transaction);
     }
 
     /// Names passed to the environment readers anywhere in the workspace's sources.

@@ -15,5 +15,6 @@ pub mod results;
 pub mod savepoints;
 pub mod schema;
 pub mod startup;
+pub mod telemetry;
 
 pub use http::{AppState, router};

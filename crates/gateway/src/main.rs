@@ -1,7 +1,7 @@
 //! `leora`: the server, and the operator commands that go with it.
 
 use clap::{Parser, Subcommand};
-use leora_gateway::config::{Config, Environment, LogFormat};
+use leora_gateway::config::{Config, Environment};
 use leora_gateway::startup::{self, StartupError};
 use leora_gateway::{AppState, commands, router};
 use std::process::ExitCode;
@@ -142,7 +142,14 @@ async fn run(command: Command) -> Result<(), StartupError> {
             .map_err(|source| StartupError::Output { source });
     }
     let config = load_config()?;
-    init_tracing(config.log_format);
+    let telemetry = leora_gateway::telemetry::init(&config)?;
+    let outcome = run_with(command, config).await;
+    // After the drain: the spans of the last requests are still queued.
+    telemetry.shutdown().await;
+    outcome
+}
+
+async fn run_with(command: Command, config: Config) -> Result<(), StartupError> {
     match command {
         Command::Serve => serve(config).await,
         Command::Schema => Ok(()),
@@ -242,16 +249,6 @@ fn load_config() -> Result<Config, StartupError> {
         dotenvy::dotenv().ok();
     }
     Ok(Config::from_env()?)
-}
-
-fn init_tracing(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    match format {
-        LogFormat::Pretty => builder.init(),
-        LogFormat::Json => builder.json().init(),
-    }
 }
 
 async fn serve(config: Config) -> Result<(), StartupError> {

@@ -7,8 +7,10 @@ use crate::cost::CostLimit;
 use crate::results::{PhaseCodes, ResultTypes};
 use crate::savepoints::Savepointed;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{
     Data, MergedObject, MergedSubscription, Response, SDLExportOptions, Schema, SchemaBuilder,
+    ValidationMode,
 };
 use leora_catalog::graphql::{CatalogMutation, CatalogQuery, CatalogSubscription};
 use leora_compliance::graphql::{ComplianceMutation, ComplianceQuery};
@@ -72,6 +74,22 @@ fn builder() -> SchemaBuilder<QueryRoot, Savepointed<MutationRoot>, Subscription
 
 /// The serving schema, with the configured limits.
 pub fn build_schema(limits: &GraphqlConfig) -> LeoraSchema {
+    serving(limits).finish()
+}
+
+/// The schema trusted documents run on. Each was checked against every validation rule when the
+/// manifest loaded ([`validate_once`]), so a request naming one runs only what its variables
+/// decide: its depth and its cost (async-graphql's `ValidationMode::Fast`). A variable of the
+/// wrong type is refused as the field that reads it runs, with the same `BAD_USER_INPUT`.
+pub fn build_trusted_schema(limits: &GraphqlConfig) -> LeoraSchema {
+    serving(limits)
+        .validation_mode(ValidationMode::Fast)
+        .finish()
+}
+
+fn serving(
+    limits: &GraphqlConfig,
+) -> SchemaBuilder<QueryRoot, Savepointed<MutationRoot>, SubscriptionRoot> {
     let builder = builder()
         .limit_depth(limits.max_depth)
         .extension(PhaseCodes)
@@ -80,12 +98,69 @@ pub fn build_schema(limits: &GraphqlConfig) -> LeoraSchema {
             limit: limits.max_cost,
         });
     // Suggestions ("did you mean …") would name fields introspection is meant to hide.
-    let builder = if limits.introspection {
+    if limits.introspection {
         builder
     } else {
         builder.disable_introspection().disable_suggestions()
-    };
-    builder.finish()
+    }
+}
+
+/// Checks documents against every validation rule of the schema, once (see
+/// [`build_trusted_schema`]); nothing executes.
+pub struct Validator(LeoraSchema);
+
+impl Default for Validator {
+    fn default() -> Self {
+        Self(builder().extension(ValidationOnly).finish())
+    }
+}
+
+impl Validator {
+    /// The validation errors of `document`'s operation `operation` (its only one when `None`),
+    /// as their messages.
+    pub fn validate(
+        &self,
+        document: &ExecutableDocument,
+        operation: Option<&str>,
+    ) -> Result<(), Vec<String>> {
+        let mut request = async_graphql::Request::new("");
+        request.set_parsed_query(document.clone());
+        if let Some(operation) = operation {
+            request = request.operation_name(operation);
+        }
+        // Validation awaits nothing: the execution is complete when first polled.
+        let mut execution = std::pin::pin!(self.0.execute(request));
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        let std::task::Poll::Ready(response) = execution.as_mut().poll(&mut context) else {
+            return Err(vec!["the validation did not complete".to_owned()]);
+        };
+        if response.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(response.errors.into_iter().map(|e| e.message).collect())
+        }
+    }
+}
+
+/// Stops every operation once validated.
+struct ValidationOnly;
+
+impl ExtensionFactory for ValidationOnly {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ValidationOnly)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ValidationOnly {
+    async fn execute(
+        &self,
+        _ctx: &ExtensionContext<'_>,
+        _operation_name: Option<&str>,
+        _next: NextExecute<'_>,
+    ) -> Response {
+        Response::default()
+    }
 }
 
 /// The types of the serving schema's results, to complete each response (`crate::results`).

@@ -2,7 +2,7 @@
 //! (development) or checking it is migrated (production), and checking that row-level security
 //! really applies to the application role. Each failure is one line telling the operator what to fix.
 
-use crate::config::{Config, Environment};
+use crate::config::{Config, DatabasePooler, Environment};
 use leora_migration::serving::{SchemaState, schema_state};
 use leora_migration::{Migrator, MigratorTrait};
 use leora_tenancy::sql::stmt;
@@ -17,6 +17,8 @@ const LOCAL_DATABASE: &str = "leora";
 pub enum StartupError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Telemetry(#[from] crate::telemetry::TelemetryError),
     #[error(transparent)]
     LocalPostgres(#[from] leora_local_pg::LocalPgError),
     #[error("cannot connect to the database at {url}: {reason}")]
@@ -54,13 +56,28 @@ pub enum StartupError {
     },
 }
 
-async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, StartupError> {
+/// What a connection goes through: a direct one (`DIRECT_URL`, the local server) always reaches
+/// PostgreSQL itself, `DATABASE_URL` whatever `DATABASE_POOLER` says.
+#[derive(Clone, Copy)]
+enum Route {
+    Direct,
+    Pooled(DatabasePooler),
+}
+
+async fn connect(
+    url: &str,
+    max_connections: u32,
+    route: Route,
+) -> Result<DatabaseConnection, StartupError> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false);
+    if let Route::Pooled(DatabasePooler::Transaction) = route {
+        leora_tenancy::db::prepare_statements_once(&mut options);
+    }
     leora_tenancy::db::connect(options)
         .await
         .map_err(|error| StartupError::Connect {
@@ -85,7 +102,7 @@ pub async fn database_url(config: &Config) -> Result<String, StartupError> {
         return Ok(leora_local_pg::find_or_start(Some(url), &config.local_postgres_dir).await?);
     }
     let server = leora_local_pg::find_or_start(None, &config.local_postgres_dir).await?;
-    let maintenance = connect(&server, 1).await?;
+    let maintenance = connect(&server, 1, Route::Direct).await?;
     let exists = maintenance
         .query_one_raw(stmt(
             "SELECT 1 FROM pg_database WHERE datname = $1",
@@ -126,7 +143,8 @@ pub async fn check_schema(db: &DatabaseConnection) -> Result<SchemaState, Startu
 /// transaction-mode pooler). `DIRECT_URL` is the direct route to `DATABASE_URL`'s database, so it
 /// only counts when `DATABASE_URL` is set too; otherwise the local database is migrated.
 pub async fn migrate(config: &Config, database_url: &str) -> Result<(), StartupError> {
-    let db = connect(direct_url(config, database_url), 1).await?;
+    let (url, route) = direct_url(config, database_url);
+    let db = connect(url, 1, route).await?;
     Migrator::up(&db, None)
         .await
         .map_err(StartupError::Migrate)?;
@@ -134,10 +152,10 @@ pub async fn migrate(config: &Config, database_url: &str) -> Result<(), StartupE
 }
 
 /// `DIRECT_URL` when both it and `DATABASE_URL` are configured, else `database_url`.
-fn direct_url<'a>(config: &'a Config, database_url: &'a str) -> &'a str {
+fn direct_url<'a>(config: &'a Config, database_url: &'a str) -> (&'a str, Route) {
     match (&config.database_url, &config.direct_url) {
-        (Some(_), Some(direct)) => direct.as_str(),
-        _ => database_url,
+        (Some(_), Some(direct)) => (direct.as_str(), Route::Direct),
+        _ => (database_url, Route::Pooled(config.database_pooler)),
     }
 }
 
@@ -145,7 +163,8 @@ fn direct_url<'a>(config: &'a Config, database_url: &'a str) -> &'a str {
 /// work the application role may not do: creating tenants.
 pub async fn owner_connection(config: &Config) -> Result<DatabaseConnection, StartupError> {
     let url = database_url(config).await?;
-    connect(direct_url(config, &url), 1).await
+    let (url, route) = direct_url(config, &url);
+    connect(url, 1, route).await
 }
 
 /// Connects the serving pool, after making sure the schema is current and RLS really applies.
@@ -154,7 +173,7 @@ pub async fn prepare_database(config: &Config) -> Result<DatabaseConnection, Sta
     if config.environment == Environment::Development {
         // Only when something is pending: migrating checks every applied migration is known,
         // which a database a newer release has expanded is not.
-        let probe = connect(&url, 1).await?;
+        let probe = connect(&url, 1, Route::Pooled(config.database_pooler)).await?;
         let state = schema_state(&probe)
             .await
             .map_err(StartupError::MigrationStatus)?;
@@ -163,7 +182,12 @@ pub async fn prepare_database(config: &Config) -> Result<DatabaseConnection, Sta
             migrate(config, &url).await?;
         }
     }
-    let pool = connect(&url, config.database_pool_max).await?;
+    let pool = connect(
+        &url,
+        config.database_pool_max,
+        Route::Pooled(config.database_pooler),
+    )
+    .await?;
     let state = check_schema(&pool).await?;
     if !state.newer.is_empty() {
         tracing::info!(

@@ -195,10 +195,13 @@ async fn end(tx: DatabaseTransaction, end: End) -> Result<(), TenancyError> {
 /// This is what makes opening a transaction cancellation-safe: sqlx counts a transaction only once
 /// PostgreSQL has confirmed its BEGIN, so a future dropped while waiting for that confirmation
 /// leaves a transaction open that nothing rolls back.
+///
+/// `work` runs in the caller's span, so a request's BEGIN and COMMIT belong to its trace.
 async fn to_completion<T: Send + 'static>(
     work: impl Future<Output = Result<T, TenancyError>> + Send + 'static,
 ) -> Result<T, TenancyError> {
-    tokio::spawn(work).await?
+    use tracing::Instrument;
+    tokio::spawn(work.in_current_span()).await?
 }
 
 /// Switches a just-opened transaction to the application role and the request's tenant, customer
@@ -268,6 +271,20 @@ fn keep_if_idle(
             }
         }
     })
+}
+
+/// Makes the pool built from `options` keep no prepared statement for later: sqlx then prepares
+/// a statement, under a name of its own, each time it runs one, and never uses it again. For a
+/// transaction-mode pooler that does not track prepared statements (PgBouncer before 1.21),
+/// which hands each transaction to whichever server connection is free: a statement prepared
+/// in one transaction is never looked for in another, so it does not matter on which server
+/// connection that one runs. The pooler must clear what the client leaves behind when it takes a
+/// server connection back (`server_reset_query = DEALLOCATE ALL`, `server_reset_query_always =
+/// 1`): otherwise the statements pile up on the server, and another client's names, which sqlx
+/// numbers per connection from 1, would collide with them. Never on a direct connection, where
+/// nothing clears them (`docs/database/README.md`, "Behind PgBouncer").
+pub fn prepare_statements_once(options: &mut ConnectOptions) {
+    options.map_sqlx_postgres_opts(|options| options.statement_cache_capacity(0));
 }
 
 /// A pool whose connections are checked as they come back (see

@@ -5,7 +5,7 @@
 
 use crate::sql::stmt;
 use leora_migration::app_role::AppRole;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, TransactionTrait};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppRoleProblem {
@@ -64,10 +64,19 @@ SELECT coalesce(string_agg(c.relname, ', ' ORDER BY c.relname), '') AS tables
    AND c.relname <> 'seaql_migrations'
    AND NOT (c.relrowsecurity AND c.relforcerowsecurity)";
 
+/// Runs the checks in a transaction of their own, so that they may go through a
+/// transaction-mode pooler (`docs/database/README.md`, "Behind PgBouncer").
 pub async fn verify_app_role(
     conn: &DatabaseConnection,
     role: &AppRole,
 ) -> Result<(), AppRoleProblem> {
+    let tx = conn.begin().await?;
+    let verdict = check_app_role(&tx, role).await;
+    tx.commit().await?;
+    verdict
+}
+
+async fn check_app_role(conn: &impl ConnectionTrait, role: &AppRole) -> Result<(), AppRoleProblem> {
     let name = role.as_str().to_owned();
     let row = conn
         .query_one_raw(stmt(ROLE_QUERY, [name.clone().into()]))

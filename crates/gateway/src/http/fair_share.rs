@@ -4,7 +4,9 @@
 //! at most that many pool connections and cores and leaves the rest to the others. (Dividing the
 //! cap between the tenants asking at the same time was measured too: it halves a light tenant's
 //! own concurrency while a neighbour floods, and its p99 suffered more than under a fixed cap;
-//! docs/performance.md, "A noisy neighbour".) Past the wait, a request answers `RATE_LIMITED`
+//! docs/performance.md, "A noisy neighbour".) A tenant's waiting requests queue first come, first
+//! served, and a turn that ends wakes exactly the next one of its own tenant: a flood of waiting
+//! requests costs the other tenants nothing. Past the wait, a request answers `RATE_LIMITED`
 //! with a retry-after. Each principal may also be held to a request rate (a token bucket), off
 //! unless configured.
 //!
@@ -14,7 +16,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
-use tokio::sync::Notify;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use uuid::Uuid;
 
 /// Beyond this many tracked principals, idle entries are dropped.
@@ -41,97 +43,62 @@ pub struct Busy {
 
 pub struct FairShare {
     config: FairShareConfig,
-    turns: Arc<Turns>,
+    queues: Arc<Queues>,
     buckets: Mutex<HashMap<(Uuid, Uuid), Bucket>>,
 }
 
-/// The tenants with requests running or waiting (no other tenant has an entry, so the map is
-/// bounded by the requests in flight), and a wake-up for the waiting when a turn ends.
+/// A queue of turns per tenant with requests running or waiting; no other tenant has an entry,
+/// so the map is bounded by the requests in flight.
 #[derive(Default)]
-struct Turns {
-    tenants: Mutex<HashMap<Uuid, Load>>,
-    ended: Notify,
+struct Queues(Mutex<HashMap<Uuid, Queue>>);
+
+struct Queue {
+    turns: Arc<Semaphore>,
+    /// Requests holding or waiting for a turn.
+    requests: usize,
 }
 
-#[derive(Default, Clone, Copy)]
-struct Load {
-    running: usize,
-    waiting: usize,
+/// A request's place in its tenant's queue, from when it starts waiting until its turn ends
+/// (or it gives up, also when its client hangs up and the wait is dropped).
+struct Place {
+    queues: Arc<Queues>,
+    tenant: Uuid,
 }
 
-impl Load {
-    fn is_idle(self) -> bool {
-        self.running == 0 && self.waiting == 0
+impl Queues {
+    fn join(self: &Arc<Self>, tenant: Uuid, cap: usize) -> (Place, Arc<Semaphore>) {
+        let mut queues = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let queue = queues.entry(tenant).or_insert_with(|| Queue {
+            turns: Arc::new(Semaphore::new(cap)),
+            requests: 0,
+        });
+        queue.requests += 1;
+        let place = Place {
+            queues: Arc::clone(self),
+            tenant,
+        };
+        (place, Arc::clone(&queue.turns))
     }
 }
 
-impl Turns {
-    fn change(&self, tenant: Uuid, change: impl FnOnce(&mut Load) -> bool) -> bool {
-        let mut tenants = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
-        let load = tenants.entry(tenant).or_default();
-        let changed = change(load);
-        if load.is_idle() {
-            tenants.remove(&tenant);
+impl Drop for Place {
+    fn drop(&mut self) {
+        let mut queues = self.queues.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(queue) = queues.get_mut(&self.tenant) {
+            queue.requests -= 1;
+            if queue.requests == 0 {
+                queues.remove(&self.tenant);
+            }
         }
-        changed
     }
 }
 
 /// A tenant's turn: one of its requests may execute until this drops.
 pub struct TenantTurn {
-    turns: Arc<Turns>,
-    tenant: Uuid,
-}
-
-impl Drop for TenantTurn {
-    fn drop(&mut self) {
-        self.turns.change(self.tenant, |load| {
-            load.running -= 1;
-            true
-        });
-        self.turns.ended.notify_waiters();
-    }
-}
-
-/// A request waiting for its tenant's turn; counted as waiting until it starts or gives up
-/// (also when its client hangs up and the wait is dropped).
-struct Waiting<'a> {
-    turns: &'a Arc<Turns>,
-    tenant: Uuid,
-    cap: usize,
-}
-
-impl Waiting<'_> {
-    fn try_start(self) -> Result<TenantTurn, Self> {
-        let cap = self.cap;
-        let started = self.turns.change(self.tenant, |load| {
-            let start = load.running < cap;
-            if start {
-                load.waiting -= 1;
-                load.running += 1;
-            }
-            start
-        });
-        if !started {
-            return Err(self);
-        }
-        let turn = TenantTurn {
-            turns: Arc::clone(self.turns),
-            tenant: self.tenant,
-        };
-        std::mem::forget(self);
-        Ok(turn)
-    }
-}
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.turns.change(self.tenant, |load| {
-            load.waiting -= 1;
-            true
-        });
-        self.turns.ended.notify_waiters();
-    }
+    // Released before the place, so the next request in the queue starts before this one's
+    // entry may be removed.
+    _permit: OwnedSemaphorePermit,
+    _place: Place,
 }
 
 struct Bucket {
@@ -143,7 +110,7 @@ impl FairShare {
     pub fn new(config: FairShareConfig) -> Self {
         Self {
             config,
-            turns: Arc::default(),
+            queues: Arc::default(),
             buckets: Mutex::default(),
         }
     }
@@ -173,35 +140,27 @@ impl FairShare {
         tenant: Uuid,
         deadline: Option<tokio::time::Instant>,
     ) -> Result<TenantTurn, Busy> {
-        self.turns.change(tenant, |load| {
-            load.waiting += 1;
-            true
-        });
-        let mut waiting = Waiting {
-            turns: &self.turns,
-            tenant,
-            cap: self.config.tenant_concurrency.max(1),
-        };
-        loop {
-            // Registered before the check, so a turn ending between the two still wakes us.
-            let ended = self.turns.ended.notified();
-            tokio::pin!(ended);
-            ended.as_mut().enable();
-            waiting = match waiting.try_start() {
-                Ok(turn) => return Ok(turn),
-                Err(waiting) => waiting,
-            };
-            let Some(deadline) = deadline else {
-                ended.await;
-                continue;
-            };
-            if tokio::time::timeout_at(deadline, ended).await.is_err() {
-                return Err(Busy {
+        let (place, turns) = self
+            .queues
+            .join(tenant, self.config.tenant_concurrency.max(1));
+        let permit = match deadline {
+            None => turns.acquire_owned().await,
+            Some(deadline) => tokio::time::timeout_at(deadline, turns.acquire_owned())
+                .await
+                .map_err(|_| Busy {
                     retry_after: Duration::from_secs(1),
                     reason: "the tenant already has as many requests running as it may: retry shortly",
-                });
-            }
-        }
+                })?,
+        };
+        // The semaphore is never closed.
+        let permit = permit.map_err(|_| Busy {
+            retry_after: Duration::from_secs(1),
+            reason: "the server is shutting down",
+        })?;
+        Ok(TenantTurn {
+            _permit: permit,
+            _place: place,
+        })
     }
 
     fn take_token(&self, tenant: Uuid, principal: Uuid, now: Instant) -> Result<(), Busy> {
@@ -264,6 +223,17 @@ mod tests {
         assert!(share.admit(busy_tenant, user).await.is_ok());
     }
 
+    /// Requests of `tenant` holding or waiting for a turn.
+    fn requests(share: &FairShare, tenant: Uuid) -> usize {
+        share
+            .queues
+            .0
+            .lock()
+            .unwrap()
+            .get(&tenant)
+            .map_or(0, |queue| queue.requests)
+    }
+
     #[tokio::test]
     async fn a_waiting_request_starts_when_a_turn_ends_and_a_given_up_wait_leaves_no_trace() {
         let share = Arc::new(FairShare::new(FairShareConfig {
@@ -278,7 +248,7 @@ mod tests {
             let share = Arc::clone(&share);
             tokio::spawn(async move { share.admit(tenant, user).await.is_ok() })
         };
-        while share.turns.tenants.lock().unwrap()[&tenant].waiting == 0 {
+        while requests(&share, tenant) < 2 {
             tokio::task::yield_now().await;
         }
         drop(running);
@@ -289,13 +259,47 @@ mod tests {
             let share = Arc::clone(&share);
             tokio::spawn(async move { share.admit(tenant, user).await.is_ok() })
         };
-        while share.turns.tenants.lock().unwrap()[&tenant].waiting == 0 {
+        while requests(&share, tenant) < 2 {
             tokio::task::yield_now().await;
         }
         abandoned.abort();
         assert!(abandoned.await.is_err());
+        assert_eq!(requests(&share, tenant), 1);
         drop(held);
-        assert!(share.turns.tenants.lock().unwrap().is_empty());
+        assert!(share.queues.0.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_tenants_waiting_requests_take_their_turns_in_the_order_they_came() {
+        let share = Arc::new(FairShare::new(FairShareConfig {
+            tenant_concurrency: 1,
+            tenant_wait: Duration::from_secs(30),
+            principal_rate: None,
+            principal_burst: 1.0,
+        }));
+        let (tenant, user) = (Uuid::now_v7(), Uuid::now_v7());
+        let running = share.admit(tenant, user).await.unwrap();
+        let (started, mut order) = tokio::sync::mpsc::unbounded_channel();
+        let mut waiters = Vec::new();
+        for arrival in 0..5 {
+            let (waiting, started) = (Arc::clone(&share), started.clone());
+            waiters.push(tokio::spawn(async move {
+                let _turn = waiting.admit(tenant, user).await.unwrap();
+                started.send(arrival).unwrap();
+            }));
+            while requests(&share, tenant) < arrival + 2 {
+                tokio::task::yield_now().await;
+            }
+        }
+        drop(running);
+        for waiter in waiters {
+            waiter.await.unwrap();
+        }
+        let mut arrivals = Vec::new();
+        while let Ok(arrival) = order.try_recv() {
+            arrivals.push(arrival);
+        }
+        assert_eq!(arrivals, [0, 1, 2, 3, 4]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::cost::{RequestBudget, selected_operation};
 use crate::errors::coded;
 use crate::http::fair_share::TenantTurn;
 use crate::http::metrics::OperationName;
-use crate::http::trusted::Untrusted;
+use crate::http::trusted::{self, Untrusted};
 use crate::results::Sent;
 use async_graphql::http::parse_query_string;
 use async_graphql::parser::types::ExecutableDocument;
@@ -209,7 +209,7 @@ async fn answer_post(state: &AppState, peer: Peer, headers: &HeaderMap, body: Bo
     } else {
         for (position, request) in batch.iter_mut().enumerate() {
             match trusted.get(position).cloned().flatten() {
-                Some(document) => request.set_parsed_query(ExecutableDocument::clone(&document)),
+                Some(document) => trusted::use_trusted(request, &document),
                 None => state.documents.prepare(request),
             }
         }
@@ -348,7 +348,7 @@ fn trusted_get(
     let mut request: async_graphql::Request = serde_json::from_value(value)
         .map_err(|error| Untrusted(format!("the request cannot be read: {error}")))?;
     if let Some(document) = document {
-        request.set_parsed_query(ExecutableDocument::clone(&document));
+        trusted::use_trusted(&mut request, &document);
     }
     Ok(request)
 }
@@ -740,6 +740,7 @@ async fn execute(
             RequestScope::Authenticated(session) => (Some(session.shared_tx()), session.batching()),
             _ => (None, Batching::default()),
         };
+        let actor = Actor::of(identified.claims.as_ref());
         let mut batch = batch
             .data(Arc::new(identified.scope))
             .data(Arc::clone(&budget))
@@ -756,7 +757,7 @@ async fn execute(
         if let Some(claims) = identified.claims {
             batch = batch.data(claims);
         }
-        let response = batching.run(execute_in_turn(state, batch)).await;
+        let response = batching.run(execute_in_turn(state, batch, actor)).await;
         Ok::<_, Refusal>((identified.turn, tx, response))
     };
     // The deadline covers the request up to its last resolver; dropping the work there drops
@@ -824,28 +825,119 @@ async fn execute(
 /// request's one transaction: run at once (as `Schema::execute_batch` does), one operation's
 /// savepoint could close over another's statements, and a failing one roll back its neighbour's
 /// work (`crate::savepoints`).
-async fn execute_in_turn(state: &AppState, batch: BatchRequest) -> BatchResponse {
+async fn execute_in_turn(state: &AppState, batch: BatchRequest, actor: Actor) -> BatchResponse {
     match batch {
-        BatchRequest::Single(request) => BatchResponse::Single(execute_one(state, request).await),
+        BatchRequest::Single(request) => {
+            BatchResponse::Single(execute_one(state, request, actor).await)
+        }
         BatchRequest::Batch(requests) => {
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                responses.push(execute_one(state, request).await);
+                responses.push(execute_one(state, request, actor).await);
             }
             BatchResponse::Batch(responses)
         }
     }
 }
 
-/// Runs one operation and completes its response (`crate::results`).
-async fn execute_one(state: &AppState, request: async_graphql::Request) -> async_graphql::Response {
+/// Who a request's operations run for, as their trace spans name them.
+#[derive(Clone, Copy)]
+struct Actor {
+    /// Unknown before sign-in (a `login` names its tenant in its arguments).
+    tenant: Option<uuid::Uuid>,
+    /// `staff`, `portal` or `anonymous`.
+    kind: &'static str,
+}
+
+impl Actor {
+    fn of(claims: Option<&AccessClaims>) -> Self {
+        match claims {
+            None => Self {
+                tenant: None,
+                kind: "anonymous",
+            },
+            Some(claims) => Self {
+                tenant: Some(claims.tid),
+                kind: match claims.kind {
+                    PrincipalKind::User => "staff",
+                    PrincipalKind::PortalUser => "portal",
+                },
+            },
+        }
+    }
+}
+
+/// Runs one operation and completes its response (`crate::results`). With traces exported it
+/// runs in a span of its own (`query Products`): the operation's name and type, the tenant and
+/// the kind of principal, and its outcome (`ok` or the first error's code, as
+/// `leora_graphql_request_duration_seconds` counts it); its statements are its children.
+async fn execute_one(
+    state: &AppState,
+    mut request: async_graphql::Request,
+    actor: Actor,
+) -> async_graphql::Response {
     let query = request.query.clone();
     let operation_name = request.operation_name.clone();
-    let mut response = state.schema.execute(request).await;
+    let schema = if trusted::is_trusted(&request) {
+        &state.trusted_schema
+    } else {
+        &state.schema
+    };
+    let span = if state.traces {
+        operation_span(&mut request, actor)
+    } else {
+        tracing::Span::none()
+    };
+    let mut response = {
+        use tracing::Instrument;
+        schema.execute(request).instrument(span.clone()).await
+    };
     state
         .result_types
         .complete(&mut response, &query, operation_name.as_deref());
+    if !span.is_none() {
+        let outcome = response.errors.first().map_or("ok", |error| {
+            error
+                .extensions
+                .as_ref()
+                .and_then(|extensions| extensions.get("code"))
+                .and_then(|code| match code {
+                    async_graphql::Value::String(code) => Some(code.as_str()),
+                    async_graphql::Value::Enum(code) => Some(code.as_str()),
+                    _ => None,
+                })
+                .unwrap_or("ERROR")
+        });
+        span.record("leora.outcome", outcome);
+        if outcome != "ok" {
+            span.record("otel.status_code", "ERROR");
+        }
+    }
     response
+}
+
+fn operation_span(request: &mut async_graphql::Request, actor: Actor) -> tracing::Span {
+    let name = OperationName::of_request(request);
+    let operation_name = request.operation_name.clone();
+    let kind = request
+        .parsed_query()
+        .ok()
+        .and_then(|document| selected_operation(document, operation_name.as_deref()))
+        .map_or("operation", |operation| match operation.node.ty {
+            OperationType::Query => "query",
+            OperationType::Mutation => "mutation",
+            OperationType::Subscription => "subscription",
+        });
+    tracing::info_span!(
+        "graphql.operation",
+        otel.name = %format_args!("{kind} {}", name.as_str()),
+        graphql.operation.name = name.as_str(),
+        graphql.operation.type = kind,
+        leora.tenant_id = actor.tenant.map(tracing::field::display),
+        leora.principal_kind = actor.kind,
+        leora.outcome = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
+    )
 }
 
 /// Commits what the request did: a top-level mutation field that failed has already been rolled

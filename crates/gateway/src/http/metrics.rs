@@ -75,6 +75,10 @@ impl OperationName {
     pub fn batch() -> Self {
         Self("batch".to_owned())
     }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// The name of a document's first operation when it opens with one (`query Products { … }`).
@@ -335,7 +339,7 @@ async fn render_gauges(state: &AppState, text: &mut String) {
 }
 
 /// Counts each request under its matched route (`unmatched` for 404s, so paths never become
-/// labels).
+/// labels). With traces exported, the route also names the request's span (`POST /graphql`).
 pub async fn count_requests(
     State(state): State<AppState>,
     request: Request,
@@ -346,6 +350,11 @@ pub async fn count_requests(
         .get::<MatchedPath>()
         .map_or("unmatched", MatchedPath::as_str);
     state.metrics.count_request(route);
+    if state.traces {
+        let span = tracing::Span::current();
+        span.record("http.route", route);
+        span.record("otel.name", format!("{} {route}", request.method()));
+    }
     next.run(request).await
 }
 

@@ -12,7 +12,7 @@ mod trusted;
 
 use crate::config::{AuthConfig, Config, CorsConfig, Environment, GraphqlConfig};
 use crate::results::ResultTypes;
-use crate::schema::{LeoraSchema, build_schema, result_types};
+use crate::schema::{LeoraSchema, build_schema, build_trusted_schema, result_types};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::routing::get;
@@ -42,6 +42,8 @@ pub struct AppState {
     /// The raw pool, for health checks only; tenant data is reached through `db`.
     pub pool: DatabaseConnection,
     pub schema: LeoraSchema,
+    /// The same schema for trusted documents, validated once when the manifest loaded.
+    pub trusted_schema: LeoraSchema,
     /// Where the schema's results may hold `null`, to complete each response.
     pub result_types: Arc<ResultTypes>,
     /// Parsed documents by query text, shared by every request.
@@ -64,6 +66,10 @@ pub struct AppState {
     pub metrics_token: Option<String>,
     /// Live events for subscriptions: the instance's listener and its subscribers' limits.
     pub live: Arc<crate::live::LiveHub>,
+    /// Whether traces are exported (`crate::telemetry`): requests then carry the fields a trace
+    /// needs, and each GraphQL operation a span of its own. Off, spans and log lines are as they
+    /// always were.
+    pub traces: bool,
 }
 
 impl AppState {
@@ -93,6 +99,7 @@ impl AppState {
             live: Arc::new(live),
             pool,
             schema: build_schema(&config.graphql),
+            trusted_schema: build_trusted_schema(&config.graphql),
             result_types: Arc::new(result_types()),
             documents: Arc::new(DocumentCache::new(config.graphql.document_cache_bytes)),
             trusted: Arc::clone(&config.trusted_documents),
@@ -106,6 +113,7 @@ impl AppState {
             fair_share: Arc::new(FairShare::new(config.resources.fair_share)),
             request_timeout: config.resources.request_timeout,
             metrics_token: config.metrics_token.clone(),
+            traces: config.traces.is_some(),
         }
     }
 }
@@ -157,6 +165,56 @@ fn cors(state: &AppState) -> CorsLayer {
         .max_age(state.cors.max_age)
 }
 
+/// Routes that orchestrators and Prometheus call every few seconds: with traces exported their
+/// spans go under [`crate::telemetry::UNTRACED`], which logs see and traces do not.
+const PROBES: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+
+/// The span every request runs in. With traces exported it is the trace's root, a server span
+/// named by method (and, once routed, route: `metrics::count_requests`) whose status code is
+/// recorded with the response.
+fn request_span(traces: bool) -> impl Fn(&Request<axum::body::Body>) -> tracing::Span + Clone {
+    move |request: &Request<_>| {
+        let id = request
+            .headers()
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
+        let (method, path) = (request.method(), request.uri().path());
+        if traces && PROBES.contains(&path) {
+            tracing::info_span!(target: crate::telemetry::UNTRACED, "request", request_id = %id, method = %method, path = %path)
+        } else if traces {
+            tracing::info_span!(
+                "request",
+                request_id = %id,
+                method = %method,
+                path = %path,
+                otel.name = %method,
+                otel.kind = "server",
+                http.route = tracing::field::Empty,
+                http.response.status_code = tracing::field::Empty,
+                otel.status_code = tracing::field::Empty,
+            )
+        } else {
+            tracing::info_span!("request", request_id = %id, method = %method, path = %path)
+        }
+    }
+}
+
+/// Records the response's status on the request span (a 5xx marks it failed), then logs as
+/// `TraceLayer` does by default.
+fn record_status(
+    response: &axum::http::Response<axum::body::Body>,
+    latency: std::time::Duration,
+    span: &tracing::Span,
+) {
+    use tower_http::trace::OnResponse;
+    span.record("http.response.status_code", response.status().as_u16());
+    if response.status().is_server_error() {
+        span.record("otel.status_code", "ERROR");
+    }
+    tower_http::trace::DefaultOnResponse::default().on_response(response, latency, span);
+}
+
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID);
     let mut router = Router::new()
@@ -178,10 +236,11 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(cors(&state))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-            let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
-        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span(state.traces))
+                .on_response(record_status),
+        )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
 }

@@ -5,12 +5,15 @@
 //! with `GRAPHQL_TRUSTED_DOCUMENTS_ONLY=true` any other document is refused
 //! (`DOCUMENT_NOT_TRUSTED`), so a stolen token cannot run queries the product never sends.
 //!
-//! The manifest is read, hashed and parsed once, at start-up: a trusted document is never parsed
-//! again. Validation still runs per request (async-graphql validates with the request's
-//! variables).
+//! The manifest is read, hashed, parsed and validated against every rule of the schema once, at
+//! start-up (a manifest with a document this server cannot run refuses to load). A request naming
+//! a trusted document is then neither parsed nor validated again: it runs on the trusted schema
+//! (`crate::schema::build_trusted_schema`), which only prices it, since its depth and cost depend
+//! on the variables.
 
+use crate::schema::Validator;
 use async_graphql::parser::parse_query;
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -41,6 +44,38 @@ impl std::fmt::Debug for TrustedDocuments {
     }
 }
 
+/// Marks a request whose document is a trusted one, validated when the manifest loaded.
+struct Validated;
+
+/// Gives `request` the parsed trusted `document` and marks it as validated already.
+pub fn use_trusted(request: &mut async_graphql::Request, document: &ExecutableDocument) {
+    request.set_parsed_query(document.clone());
+    request.data.insert(Validated);
+}
+
+/// Whether `request` runs a trusted document (see [`use_trusted`]).
+pub fn is_trusted(request: &async_graphql::Request) -> bool {
+    request
+        .data
+        .contains_key(&std::any::TypeId::of::<Validated>())
+}
+
+/// Every operation of `document` against every validation rule; the errors joined.
+fn validate(validator: &Validator, document: &ExecutableDocument) -> Result<(), String> {
+    let operations: Vec<Option<&str>> = match &document.operations {
+        DocumentOperations::Single(_) => vec![None],
+        DocumentOperations::Multiple(operations) => {
+            operations.keys().map(|name| Some(name.as_str())).collect()
+        }
+    };
+    for operation in operations {
+        validator
+            .validate(document, operation)
+            .map_err(|errors| errors.join("; "))?;
+    }
+    Ok(())
+}
+
 /// Why a request's document is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Untrusted(pub String);
@@ -66,6 +101,7 @@ impl TrustedDocuments {
             return Err("is not a JSON object of \"sha256:<hex>\": \"<document>\"".to_owned());
         };
         let mut by_hash = HashMap::with_capacity(entries.len());
+        let validator = Validator::default();
         for (id, text) in entries {
             let Value::String(text) = text else {
                 return Err(format!("the entry {id} is not a document's text"));
@@ -79,6 +115,8 @@ impl TrustedDocuments {
             }
             let document = parse_query(&text)
                 .map_err(|error| format!("the entry {id} does not parse: {error}"))?;
+            validate(&validator, &document)
+                .map_err(|errors| format!("the entry {id} is not valid here: {errors}"))?;
             by_hash.insert(
                 key,
                 Trusted {
@@ -188,13 +226,19 @@ mod tests {
     }
 
     #[test]
-    fn a_manifest_entry_must_be_the_hash_of_a_document_that_parses() {
+    fn a_manifest_entry_must_be_the_hash_of_a_document_that_parses_and_validates() {
         let wrong = json!({ "sha256:00": PRODUCTS }).to_string();
         assert!(TrustedDocuments::from_manifest(&wrong, false).is_err());
         let broken = "{ products";
         let unparsable = json!({ hash(broken): broken }).to_string();
         assert!(TrustedDocuments::from_manifest(&unparsable, false).is_err());
         assert!(TrustedDocuments::from_manifest("[]", false).is_err());
+        let stale = "query Stale { products { noSuchField } }";
+        let invalid = json!({ hash(stale): stale }).to_string();
+        let refused = TrustedDocuments::from_manifest(&invalid, false)
+            .err()
+            .unwrap();
+        assert!(refused.contains("noSuchField"), "{refused}");
         assert_eq!(manifest(false).len(), 1);
     }
 

@@ -30,4 +30,5 @@ mod subscriptions;
 mod support;
 mod tenant_commands;
 mod tenant_settings;
+mod traces;
 mod trusted_documents;

@@ -148,57 +148,154 @@ async fn products_sorted_by_vintage_page_both_ways_with_the_undated_last() {
       }
     }";
     for direction in ["ASC", "DESC"] {
-        let expected: Vec<String> = app
+        let expected = app
             .scalar_text(&format!(
                 "SELECT string_agg(name, ',' ORDER BY vintage IS NULL, vintage {direction}, id {direction}) FROM products"
             ))
-            .await
-            .split(',')
-            .map(str::to_owned)
-            .collect();
-        let names = |reply: &Reply| -> Vec<String> {
+            .await;
+        let (forward, backward) = both_ways(
+            &app,
+            &admin,
+            query,
+            "products",
+            "name",
+            json!({ "direction": direction }),
+        )
+        .await;
+        assert_eq!(forward.join(","), expected, "{direction}, forward");
+        assert_eq!(backward.join(","), expected, "{direction}, backward");
+    }
+}
+
+/// Every page of `list` two at a time, forward from the start and backward from the end, as
+/// the `field` of each node; `variables` carry the order.
+async fn both_ways(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    list: &str,
+    field: &str,
+    variables: Value,
+) -> (Vec<String>, Vec<String>) {
+    let fetch = |cursor: Value, forward: bool| {
+        let mut variables = variables.clone();
+        let (size, at) = if forward {
+            ("first", "after")
+        } else {
+            ("last", "before")
+        };
+        variables[size] = json!(2);
+        variables[at] = cursor;
+        async move {
+            let reply = app.graphql(Some(token), query, variables).await;
             assert!(reply.body["errors"].is_null(), "{}", reply.body);
-            reply.data("products")["edges"]
+            let connection = reply.data(list).clone();
+            let values: Vec<String> = connection["edges"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|edge| edge["node"]["name"].as_str().unwrap().to_owned())
-                .collect()
-        };
-        let (mut forward, mut after) = (Vec::new(), Value::Null);
-        loop {
-            let reply = app
-                .graphql(
-                    Some(&admin),
-                    query,
-                    json!({ "first": 2, "after": after, "direction": direction }),
-                )
-                .await;
-            forward.extend(names(&reply));
-            let info = &reply.data("products")["pageInfo"];
-            if info["hasNextPage"] == false {
-                break;
-            }
-            after = info["endCursor"].clone();
+                .map(|edge| edge["node"][field].as_str().unwrap().to_owned())
+                .collect();
+            (values, connection["pageInfo"].clone())
         }
-        assert_eq!(forward, expected, "{direction}, forward");
-        let (mut backward, mut before) = (Vec::new(), Value::Null);
-        loop {
-            let reply = app
-                .graphql(
-                    Some(&admin),
-                    query,
-                    json!({ "last": 2, "before": before, "direction": direction }),
-                )
-                .await;
-            backward.splice(0..0, names(&reply));
-            let info = &reply.data("products")["pageInfo"];
-            if info["hasPreviousPage"] == false {
-                break;
-            }
-            before = info["startCursor"].clone();
+    };
+    let (mut forward, mut after) = (Vec::new(), Value::Null);
+    loop {
+        let (values, info) = fetch(after, true).await;
+        forward.extend(values);
+        if info["hasNextPage"] == false {
+            break;
         }
-        assert_eq!(backward, expected, "{direction}, backward");
+        after = info["endCursor"].clone();
+    }
+    let (mut backward, mut before) = (Vec::new(), Value::Null);
+    loop {
+        let (values, info) = fetch(before, false).await;
+        backward.splice(0..0, values);
+        if info["hasPreviousPage"] == false {
+            break;
+        }
+        before = info["startCursor"].clone();
+    }
+    (forward, backward)
+}
+
+#[tokio::test]
+async fn activities_tasks_and_notifications_sort_by_the_field_asked_and_page_both_ways() {
+    let app = app().await;
+    let admin = app.token("admin@acme.test").await;
+    // Logged in the opposite order to when they happened, so the two sorts disagree; due dates
+    // and read marks leave some rows without, which sort last.
+    app.scalar(&format!(
+        "WITH me AS (SELECT id, tenant_id FROM users WHERE email = 'admin@acme.test'),
+              a AS (INSERT INTO activities (tenant_id, user_id, customer_id, kind, occurred_at, notes, created_at)
+                    SELECT me.tenant_id, me.id, '{customer}', 'call', now() - i * interval '1 hour', 'A' || i,
+                           now() - (10 - i) * interval '1 hour'
+                      FROM me, generate_series(1, 5) AS i RETURNING 1),
+              t AS (INSERT INTO tasks (tenant_id, assignee_user_id, title, due_at, created_at, updated_at)
+                    SELECT me.tenant_id, me.id, 'T' || i,
+                           CASE WHEN i % 2 = 0 THEN NULL ELSE now() + i * interval '1 day' END,
+                           now() - i * interval '1 hour', now() - (10 - i) * interval '1 hour'
+                      FROM me, generate_series(1, 5) AS i RETURNING 1),
+              n AS (INSERT INTO notifications (tenant_id, recipient_user_id, kind, title, read_at, created_at)
+                    SELECT me.tenant_id, me.id, 'test.sorted', 'N' || i,
+                           CASE WHEN i % 2 = 0 THEN NULL ELSE now() - (10 - i) * interval '1 hour' END,
+                           now() - i * interval '1 hour'
+                      FROM me, generate_series(1, 5) AS i RETURNING 1)
+         SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM t) + (SELECT count(*) FROM n)",
+        customer = app.customer
+    ))
+    .await;
+    let lists = [
+        (
+            "activities",
+            "ActivityOrder",
+            "notes",
+            "activities",
+            ["OCCURRED_AT", "CREATED_AT"].as_slice(),
+            "notes LIKE 'A%'",
+        ),
+        (
+            "tasks",
+            "TaskOrder",
+            "title",
+            "tasks",
+            ["DUE_AT", "CREATED_AT", "UPDATED_AT"].as_slice(),
+            "title LIKE 'T%'",
+        ),
+        (
+            "notifications",
+            "NotificationOrder",
+            "title",
+            "notifications",
+            ["CREATED_AT", "READ_AT"].as_slice(),
+            "kind = 'test.sorted'",
+        ),
+    ];
+    for (list, input, field, table, sorts, mine) in lists {
+        let query = format!(
+            "query($first: Int, $after: String, $last: Int, $before: String, $order: {input}) {{
+              {list}(first: $first, after: $after, last: $last, before: $before, orderBy: $order) {{
+                edges {{ node {{ {field} }} }} pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }}
+              }}
+            }}"
+        );
+        for sort in sorts {
+            let column = sort.to_lowercase();
+            for direction in ["ASC", "DESC"] {
+                let expected = app
+                    .scalar_text(&format!(
+                        "SELECT string_agg({field}, ',' ORDER BY {column} IS NULL, {column} {direction}, id {direction})
+                           FROM {table} WHERE {mine}"
+                    ))
+                    .await;
+                let order = json!({ "order": { "field": sort, "direction": direction } });
+                let (forward, backward) = both_ways(&app, &admin, &query, list, field, order).await;
+                let label = format!("{list} by {sort} {direction}");
+                assert_eq!(forward.join(","), expected, "{label}, forward");
+                assert_eq!(backward.join(","), expected, "{label}, backward");
+            }
+        }
     }
 }
 

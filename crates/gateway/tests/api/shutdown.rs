@@ -10,7 +10,12 @@ use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
 /// One HTTP/1.1 exchange on a connection of its own: the status and the JSON body.
-async fn post(port: u16, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+pub(crate) async fn post(
+    port: u16,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> (u16, Value) {
     let body = json!({ "query": query, "variables": variables }).to_string();
     let auth = token.map_or(String::new(), |token| {
         format!("Authorization: Bearer {token}\r\n")
@@ -43,6 +48,11 @@ async fn ready(port: u16) -> bool {
 
 /// The `leora` binary serving `app`'s database on a free port, killed if the test ends first.
 async fn serve(app: &TestApp) -> (Child, u16) {
+    serve_with(app, &[]).await
+}
+
+/// [`serve`], with `extra` added to its environment.
+pub(crate) async fn serve_with(app: &TestApp, extra: &[(&str, &str)]) -> (Child, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -58,6 +68,7 @@ async fn serve(app: &TestApp) -> (Child, u16) {
         .env("LEORA_LISTEN_ADDR", format!("127.0.0.1:{port}"))
         .env("JWT_SECRET", SECRET)
         .env("RUST_LOG", "info,sqlx=warn")
+        .envs(extra.iter().copied())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .kill_on_drop(true)
@@ -76,7 +87,7 @@ async fn serve(app: &TestApp) -> (Child, u16) {
 }
 
 /// The test admin's access token, from the server on `port`.
-async fn sign_in(port: u16) -> String {
+pub(crate) async fn sign_in(port: u16) -> String {
     let (_, signed_in) = post(
         port,
         None,

@@ -166,3 +166,40 @@ fn only_trusted_documents_needs_a_manifest_and_a_bad_manifest_is_named() {
         "{refused}"
     );
 }
+
+const ORDER_LINES: &str = "query OrderLines($n: Int) { orders(first: $n) { edges { node { id lines { id quantity unitPrice lineTotal } } } } }";
+
+#[tokio::test]
+async fn a_trusted_document_is_validated_once_but_still_priced_and_its_variables_checked_per_request()
+ {
+    let manifest = Manifest::write(&json!({
+        format!("sha256:{}", sha256(LOGIN)): LOGIN,
+        format!("sha256:{}", sha256(ORDER_LINES)): ORDER_LINES,
+    }));
+    let app = app_with(&[("GRAPHQL_TRUSTED_DOCUMENTS", manifest.path())]).await;
+    let admin = app.token("admin@acme.test").await;
+    let by_id = |n: Value| json!({ "documentId": format!("sha256:{}", sha256(ORDER_LINES)), "variables": { "n": n } });
+    let as_text = |n: Value| json!({ "query": "query AsText($n: Int) { orders(first: $n) { edges { node { id lines { id quantity unitPrice lineTotal } } } } }", "variables": { "n": n } });
+
+    let cheap = post(&app, &admin, by_id(json!(10))).await;
+    assert!(cheap.body["errors"].is_null(), "{}", cheap.body);
+    assert!(cheap.data("orders")["edges"].is_array());
+
+    // The cost follows the variables: 100 orders of up to 500 lines is refused, as sent as text.
+    for body in [by_id(json!(100)), as_text(json!(100))] {
+        let reply = post(&app, &admin, body).await;
+        assert_eq!(reply.code(), "QUERY_TOO_EXPENSIVE", "{}", reply.body);
+        assert_eq!(reply.body["errors"][0]["extensions"]["cost"], 200_401);
+    }
+
+    // A variable of the wrong type is refused with the same code either way, and nothing runs.
+    for body in [by_id(json!("ten")), as_text(json!("ten"))] {
+        let reply = post(&app, &admin, body).await;
+        assert_eq!(reply.code(), "BAD_USER_INPUT", "{}", reply.body);
+        assert!(
+            reply.body["data"].is_null() || reply.body["data"]["orders"].is_null(),
+            "{}",
+            reply.body
+        );
+    }
+}

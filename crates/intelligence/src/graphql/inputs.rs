@@ -1,9 +1,11 @@
 //! Filters and mutation inputs, converted to the services' types (ids parsed, naming the field).
 
-use async_graphql::{ID, InputObject, MaybeUndefined};
+use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
 use leora_tenancy::filter::any_of;
 use leora_tenancy::graphql::ApiResult;
 use leora_tenancy::graphql::ids::parse_optional_id;
+use leora_tenancy::graphql::keyset::Keyset;
+use leora_tenancy::graphql::pagination::SortDirection;
 use leora_tenancy::graphql::{Date, Instant};
 use uuid::Uuid;
 
@@ -11,6 +13,7 @@ use super::types::{
     ActivityKind, CallPlanStatus, MetricPeriod, MetricSubject, PaceStatus, Priority,
     SalesMetricKind, SampleApprovalStatus, TaskStatus, parse_id,
 };
+use crate::entities;
 use crate::service::activities::{self, NewActivity, SamplePull};
 use crate::service::call_plans::{self, NewCallPlan};
 use crate::service::depletions;
@@ -294,4 +297,107 @@ fn ids(field: &str, ids: Option<Vec<ID>>) -> ApiResult<Vec<Uuid>> {
         .iter()
         .map(|id| parse_id(field, id))
         .collect()
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ActivitySortField {
+    /// When it happened (a visit logged afterwards keeps its day).
+    #[default]
+    OccurredAt,
+    /// When it was logged.
+    CreatedAt,
+}
+
+/// How `activities` sorts: newest first by default.
+#[derive(InputObject)]
+pub struct ActivityOrder {
+    #[graphql(default)]
+    pub field: ActivitySortField,
+    #[graphql(default_with = "SortDirection::Desc")]
+    pub direction: SortDirection,
+}
+
+impl ActivityOrder {
+    pub fn keyset(order: Option<Self>) -> Keyset<entities::activities::Column> {
+        use entities::activities::Column;
+        let Self { field, direction } = order.unwrap_or(Self {
+            field: ActivitySortField::OccurredAt,
+            direction: SortDirection::Desc,
+        });
+        let column = match field {
+            ActivitySortField::OccurredAt => Column::OccurredAt,
+            ActivitySortField::CreatedAt => Column::CreatedAt,
+        };
+        Keyset::by(column, direction.into(), Column::Id)
+    }
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "the values name the columns clients sort by"
+)]
+pub enum TaskSortField {
+    /// Tasks without a due date come last in either direction.
+    #[default]
+    DueAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// How `tasks` sorts: soonest due first by default.
+#[derive(InputObject)]
+pub struct TaskOrder {
+    #[graphql(default)]
+    pub field: TaskSortField,
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+impl TaskOrder {
+    pub fn keyset(order: Option<Self>) -> Keyset<entities::tasks::Column> {
+        use entities::tasks::Column;
+        let Self { field, direction } = order.unwrap_or(Self {
+            field: TaskSortField::DueAt,
+            direction: SortDirection::Asc,
+        });
+        let column = match field {
+            TaskSortField::DueAt => Column::DueAt,
+            TaskSortField::CreatedAt => Column::CreatedAt,
+            TaskSortField::UpdatedAt => Column::UpdatedAt,
+        };
+        Keyset::by(column, direction.into(), Column::Id)
+    }
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NotificationSortField {
+    #[default]
+    CreatedAt,
+    /// Unread notifications come last in either direction.
+    ReadAt,
+}
+
+/// How `notifications` sorts: newest first by default.
+#[derive(InputObject)]
+pub struct NotificationOrder {
+    #[graphql(default)]
+    pub field: NotificationSortField,
+    #[graphql(default_with = "SortDirection::Desc")]
+    pub direction: SortDirection,
+}
+
+impl NotificationOrder {
+    pub fn keyset(order: Option<Self>) -> Keyset<entities::notifications::Column> {
+        use entities::notifications::Column;
+        let Self { field, direction } = order.unwrap_or(Self {
+            field: NotificationSortField::CreatedAt,
+            direction: SortDirection::Desc,
+        });
+        let column = match field {
+            NotificationSortField::CreatedAt => Column::CreatedAt,
+            NotificationSortField::ReadAt => Column::ReadAt,
+        };
+        Keyset::by(column, direction.into(), Column::Id)
+    }
 }

@@ -4,23 +4,21 @@
 use async_graphql::{Context, ID, Object};
 use leora_catalog::entities::customers;
 use leora_tenancy::graphql::cost;
-use leora_tenancy::graphql::keyset::{Keyset, KeysetPage, paginate_keyset};
+use leora_tenancy::graphql::keyset::{KeysetPage, paginate_keyset};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
 use leora_tenancy::graphql::{
     ApiResult, Permission, RequireAuthenticated, RequirePermission, Session,
 };
 
 use super::inputs::{
-    AccountHealthFilter, ActivityFilter, CallPlanFilter, DepletionFilterInput, SalesMetricsFilter,
-    TaskFilter,
+    AccountHealthFilter, ActivityFilter, ActivityOrder, CallPlanFilter, DepletionFilterInput,
+    NotificationOrder, SalesMetricsFilter, TaskFilter, TaskOrder,
 };
 use super::types::{
     AccountHealth, Activity, CallPlan, DepletionGroup, DepletionPeriod, DepletionRow,
     HealthSnapshot, LicenseExpiry, Notification, SalesMetric, Task, parse_id,
 };
-use crate::entities::{
-    account_health_snapshots, activities, call_plans, notifications, sales_metrics, tasks,
-};
+use crate::entities::{account_health_snapshots, call_plans, sales_metrics};
 use crate::service::depletions::{DepletionRequest, MAX_DEPLETION_ROWS};
 use crate::service::{self, settings};
 
@@ -29,7 +27,7 @@ pub struct IntelligenceQuery;
 
 #[Object]
 impl IntelligenceQuery {
-    /// Activities, newest first: yours and your accounts' (reps), your team's (managers), all
+    /// Activities, newest first unless sorted otherwise: yours and your accounts' (reps), your team's (managers), all
     /// (admins). Pages both ways with stable cursors.
     #[graphql(
         complexity = "cost::page(first.or(last), child_complexity)",
@@ -43,12 +41,9 @@ impl IntelligenceQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        order_by: Option<ActivityOrder>,
     ) -> ApiResult<Page<Activity>> {
-        let keyset = Keyset::by(
-            activities::Column::OccurredAt,
-            sea_orm::Order::Desc,
-            activities::Column::Id,
-        );
+        let keyset = ActivityOrder::keyset(order_by);
         let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
             .counting_if_selected(ctx);
         let session = Session::of(ctx)?;
@@ -100,7 +95,7 @@ impl IntelligenceQuery {
         Ok(paginate(session.tx(), select, call_plans::Column::Id, page, CallPlan).await?)
     }
 
-    /// Tasks by due date (undated last): assigned to or created by you or your team, or about
+    /// Tasks, soonest due first (undated last) unless sorted otherwise: assigned to or created by you or your team, or about
     /// your team's accounts; all for admins.
     #[graphql(
         complexity = "cost::page(first.or(last), child_complexity)",
@@ -114,9 +109,9 @@ impl IntelligenceQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        order_by: Option<TaskOrder>,
     ) -> ApiResult<Page<Task>> {
-        // Soonest due first, tasks without a due date last.
-        let keyset = Keyset::by(tasks::Column::DueAt, sea_orm::Order::Asc, tasks::Column::Id);
+        let keyset = TaskOrder::keyset(order_by);
         let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
             .counting_if_selected(ctx);
         let session = Session::of(ctx)?;
@@ -218,7 +213,7 @@ impl IntelligenceQuery {
         Ok(rows.into_iter().map(DepletionRow).collect())
     }
 
-    /// Your notifications, newest first (staff and portal users alike). Pages both ways with
+    /// Your notifications, newest first unless sorted otherwise (staff and portal users alike). Pages both ways with
     /// stable cursors.
     #[graphql(
         complexity = "cost::page(first.or(last), child_complexity)",
@@ -232,12 +227,9 @@ impl IntelligenceQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        order_by: Option<NotificationOrder>,
     ) -> ApiResult<Page<Notification>> {
-        let keyset = Keyset::by(
-            notifications::Column::CreatedAt,
-            sea_orm::Order::Desc,
-            notifications::Column::Id,
-        );
+        let keyset = NotificationOrder::keyset(order_by);
         let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
             .counting_if_selected(ctx);
         let session = Session::of(ctx)?;

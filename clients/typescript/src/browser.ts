@@ -120,7 +120,11 @@ async function placeOrder(token: string): Promise<string> {
     if (body.errors?.length || !body.data) throw new Error(`${query.slice(0, 60)}: ${JSON.stringify(body.errors)}`);
     return body.data;
   };
-  const found = await ask("{ customers(first: 1) { edges { node { id } } } skus(first: 1) { edges { node { id } } } }");
+  // An active account and SKU: other tests (src/smoke.ts) leave deactivated ones behind, which
+  // may sort first.
+  const found = await ask(
+    "{ customers(first: 1, filter: { statuses: [ACTIVE] }) { edges { node { id } } } skus(first: 1, filter: { statuses: [ACTIVE] }) { edges { node { id } } } }",
+  );
   const input = {
     customerId: found.customers.edges[0].node.id,
     lines: [{ skuId: found.skus.edges[0].node.id, quantity: 1 }],

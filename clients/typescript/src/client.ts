@@ -33,7 +33,7 @@ export class GraphQLRequestError extends Error {
 }
 
 /** Operations without variables may leave them out; the others must pass them. */
-type VariablesArg<V> = V extends Record<string, never> ? [variables?: V] : [variables: V];
+export type VariablesArg<V> = V extends Record<string, never> ? [variables?: V] : [variables: V];
 
 export interface ClientOptions {
   /** The server's base URL, e.g. http://127.0.0.1:8080 (`/graphql` is appended). */

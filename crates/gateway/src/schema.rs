@@ -134,12 +134,37 @@ impl Validator {
         let std::task::Poll::Ready(response) = execution.as_mut().poll(&mut context) else {
             return Err(vec!["the validation did not complete".to_owned()]);
         };
-        if response.errors.is_empty() {
+        // The cost is priced after the rules, with the request's variables; here there are none,
+        // so a required variable the pricing reads (`first: $first`) is reported missing. Each
+        // request supplies it and is priced then; every other error stands.
+        let unsupplied: Vec<String> = declared_variables(document, operation)
+            .map(|name| format!("Variable {name} is not defined."))
+            .collect();
+        let errors: Vec<String> = response
+            .errors
+            .into_iter()
+            .map(|error| error.message)
+            .filter(|message| !unsupplied.contains(message))
+            .collect();
+        if errors.is_empty() {
             Ok(())
         } else {
-            Err(response.errors.into_iter().map(|e| e.message).collect())
+            Err(errors)
         }
     }
+}
+
+/// The names of the variables `operation` of `document` declares.
+fn declared_variables<'a>(
+    document: &'a ExecutableDocument,
+    operation: Option<&str>,
+) -> impl Iterator<Item = &'a str> {
+    document
+        .operations
+        .iter()
+        .filter(move |(name, _)| operation.is_none() || name.map(|n| n.as_str()) == operation)
+        .flat_map(|(_, definition)| definition.node.variable_definitions.iter())
+        .map(|variable| variable.node.name.node.as_str())
 }
 
 /// Stops every operation once validated.

@@ -318,7 +318,9 @@ async fn answer_get(
             );
         }
     };
-    state.documents.prepare(&mut request);
+    if !trusted::is_trusted(&request) {
+        state.documents.prepare(&mut request);
+    }
     if is_mutation(&mut request) {
         let mut response = request_error(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -233,6 +233,12 @@ mod tests {
         let unparsable = json!({ hash(broken): broken }).to_string();
         assert!(TrustedDocuments::from_manifest(&unparsable, false).is_err());
         assert!(TrustedDocuments::from_manifest("[]", false).is_err());
+        let paged = "query Paged($first: Int!) { products(first: $first) { totalCount } }";
+        let required = json!({ hash(paged): paged }).to_string();
+        assert!(
+            TrustedDocuments::from_manifest(&required, false).is_ok(),
+            "a required variable the cost reads is supplied per request"
+        );
         let stale = "query Stale { products { noSuchField } }";
         let invalid = json!({ hash(stale): stale }).to_string();
         let refused = TrustedDocuments::from_manifest(&invalid, false)
@@ -240,6 +246,14 @@ mod tests {
             .unwrap();
         assert!(refused.contains("noSuchField"), "{refused}");
         assert_eq!(manifest(false).len(), 1);
+    }
+
+    #[test]
+    fn the_typescript_clients_manifest_loads_every_document_validated() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../clients/typescript/trusted-documents.json");
+        let manifest = TrustedDocuments::load(&path, true).unwrap();
+        assert!(manifest.len() > 100, "{} documents", manifest.len());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::service;
 use async_graphql::{Context, ID, Object};
 use leora_tenancy::graphql::cost;
 use leora_tenancy::graphql::keyset::{Keyset, KeysetPage, paginate_keyset_by_position};
-use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
+use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate};
 use leora_tenancy::graphql::{
     ApiResult, Feature, Permission, PortalFeature, RequirePermission, Session, StaffOrPortal,
 };
@@ -84,9 +84,9 @@ impl CatalogQuery {
     }
 
     /// SKUs by code, searched by code, UPC or product; portal users see active SKUs of active
-    /// products only.
+    /// products only. Pages both ways with stable cursors.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "StaffOrPortal(Permission::ProductsView, Permission::PortalCatalogView).and(PortalFeature(Feature::Catalog))"
     )]
     async fn skus(
@@ -95,12 +95,16 @@ impl CatalogQuery {
         filter: Option<SkuFilter>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Page<Sku>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
+        let keyset = Keyset::by(skus::Column::Code, sea_orm::Order::Asc, skus::Column::Id);
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
         let select = service::skus::skus(session.context(), &filter);
-        Ok(paginate_by_position(session.tx(), select, skus::Column::Id, page, Sku).await?)
+        Ok(paginate_keyset_by_position(session.tx(), select, &keyset, page, Sku).await?)
     }
 
     #[graphql(

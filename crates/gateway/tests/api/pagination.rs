@@ -415,3 +415,51 @@ async fn orders_and_invoices_filter_by_lists_of_customers_and_ranges_of_money_an
         .await;
     assert_eq!(refused.code(), "BAD_USER_INPUT", "{}", refused.body);
 }
+
+#[tokio::test]
+async fn skus_and_call_plans_page_both_ways_in_their_order() {
+    let app = app().await;
+    let admin = app.token("admin@acme.test").await;
+    // Codes inserted out of their order, call plans scheduled out of theirs.
+    app.scalar(&format!(
+        "WITH me AS (SELECT id, tenant_id FROM users WHERE email = 'admin@acme.test'),
+              p AS (INSERT INTO products (tenant_id, name, category)
+                    SELECT tenant_id, 'Paged Red', 'wine' FROM me RETURNING id, tenant_id),
+              s AS (INSERT INTO skus (tenant_id, product_id, code, size_ml, base_price)
+                    SELECT p.tenant_id, p.id, 'PG-' || (7 * i % 9), 750, 10 FROM p, generate_series(1, 8) AS i
+                    RETURNING 1),
+              c AS (INSERT INTO call_plans (tenant_id, user_id, customer_id, scheduled_for, objective)
+                    SELECT me.tenant_id, me.id, '{customer}', now() + (5 * i % 7) * interval '1 hour', 'C' || i
+                      FROM me, generate_series(1, 6) AS i RETURNING 1)
+         SELECT (SELECT count(*) FROM s) + (SELECT count(*) FROM c)",
+        customer = app.customer
+    ))
+    .await;
+    let lists = [
+        (
+            "skus",
+            "SkuFilter",
+            "code",
+            "SELECT string_agg(code, ',' ORDER BY code, id) FROM skus",
+        ),
+        (
+            "callPlans",
+            "CallPlanFilter",
+            "objective",
+            "SELECT string_agg(objective, ',' ORDER BY scheduled_for, id) FROM call_plans",
+        ),
+    ];
+    for (list, filter, field, expected) in lists {
+        let query = format!(
+            "query($first: Int, $after: String, $last: Int, $before: String, $filter: {filter}) {{
+              {list}(first: $first, after: $after, last: $last, before: $before, filter: $filter) {{
+                edges {{ node {{ {field} }} }} pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }}
+              }}
+            }}"
+        );
+        let expected = app.scalar_text(expected).await;
+        let (forward, backward) = both_ways(&app, &admin, &query, list, field, json!({})).await;
+        assert_eq!(forward.join(","), expected, "{list}, forward");
+        assert_eq!(backward.join(","), expected, "{list}, backward");
+    }
+}

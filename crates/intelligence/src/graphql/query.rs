@@ -4,7 +4,7 @@
 use async_graphql::{Context, ID, Object};
 use leora_catalog::entities::customers;
 use leora_tenancy::graphql::cost;
-use leora_tenancy::graphql::keyset::{KeysetPage, paginate_keyset};
+use leora_tenancy::graphql::keyset::{Keyset, KeysetPage, paginate_keyset};
 use leora_tenancy::graphql::pagination::{Page, PageRequest, paginate, paginate_by_position};
 use leora_tenancy::graphql::{
     ApiResult, Permission, RequireAuthenticated, RequirePermission, Session,
@@ -76,9 +76,10 @@ impl IntelligenceQuery {
         Ok(Task(task))
     }
 
-    /// Call plans, soonest first, with the visibility of `activities`.
+    /// Call plans, soonest first, with the visibility of `activities`. Pages both ways with
+    /// stable cursors.
     #[graphql(
-        complexity = "cost::page(first, child_complexity)",
+        complexity = "cost::page(first.or(last), child_complexity)",
         guard = "RequirePermission(Permission::ActivitiesView)"
     )]
     async fn call_plans(
@@ -87,12 +88,20 @@ impl IntelligenceQuery {
         filter: Option<CallPlanFilter>,
         first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> ApiResult<Page<CallPlan>> {
-        let page = PageRequest::new(first, after.as_deref())?.counting_if_selected(ctx);
+        let keyset = Keyset::by(
+            call_plans::Column::ScheduledFor,
+            sea_orm::Order::Asc,
+            call_plans::Column::Id,
+        );
+        let page = KeysetPage::new(&keyset, first, after.as_deref(), last, before.as_deref())?
+            .counting_if_selected(ctx);
         let session = Session::of(ctx)?;
         let filter = filter.unwrap_or_default().into_filter()?;
         let select = service::call_plans::call_plans(session.tx(), &filter).await?;
-        Ok(paginate(session.tx(), select, call_plans::Column::Id, page, CallPlan).await?)
+        Ok(paginate_keyset(session.tx(), select, &keyset, page, CallPlan).await?)
     }
 
     /// Tasks, soonest due first (undated last) unless sorted otherwise: assigned to or created by you or your team, or about

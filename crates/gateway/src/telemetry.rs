@@ -269,16 +269,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn without_an_exporter_a_statement_span_is_disabled() {
-        tracing::dispatcher::with_default(&subscriber(LogFormat::Json, None), || {
-            let request = tracing::info_span!("request");
-            let _entered = request.enter();
-            assert!(!request.is_disabled(), "the log sees requests");
-            assert!(statement().is_disabled());
-        });
-    }
-
     /// Keeps the names of the spans exported.
     #[derive(Debug, Clone, Default)]
     struct Kept(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
@@ -294,8 +284,18 @@ mod tests {
         }
     }
 
+    /// One test, not two: whether a callsite is enabled is cached for the whole process, so
+    /// two tests installing their subscribers at once would each see the other's answer.
     #[test]
-    fn with_an_exporter_statements_are_exported_only_inside_a_traced_span() {
+    fn statements_are_disabled_without_an_exporter_and_exported_only_inside_a_traced_span_with_one()
+    {
+        tracing::dispatcher::with_default(&subscriber(LogFormat::Json, None), || {
+            let request = tracing::info_span!("request");
+            let _entered = request.enter();
+            assert!(!request.is_disabled(), "the log sees requests");
+            assert!(statement().is_disabled());
+        });
+
         let kept = Kept::default();
         let provider = SdkTracerProvider::builder()
             .with_simple_exporter(kept.clone())

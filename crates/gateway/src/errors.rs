@@ -12,3 +12,12 @@ pub fn coded(code: ErrorCode, message: impl Into<String>) -> ServerError {
     error.extensions = Some(extensions);
     error
 }
+
+/// The `extensions.code` of `error`, if it has one.
+pub fn code_of(error: &ServerError) -> Option<&str> {
+    match error.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(code) => Some(code),
+        async_graphql::Value::Enum(code) => Some(code.as_str()),
+        _ => None,
+    }
+}

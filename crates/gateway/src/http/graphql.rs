@@ -15,7 +15,7 @@
 use super::AppState;
 use super::fair_share::Busy;
 use crate::cost::{RequestBudget, selected_operation};
-use crate::errors::coded;
+use crate::errors::{code_of, coded};
 use crate::http::fair_share::TenantTurn;
 use crate::http::metrics::OperationName;
 use crate::http::trusted::{self, Untrusted};
@@ -898,18 +898,10 @@ async fn execute_one(
         .result_types
         .complete(&mut response, &query, operation_name.as_deref());
     if !span.is_none() {
-        let outcome = response.errors.first().map_or("ok", |error| {
-            error
-                .extensions
-                .as_ref()
-                .and_then(|extensions| extensions.get("code"))
-                .and_then(|code| match code {
-                    async_graphql::Value::String(code) => Some(code.as_str()),
-                    async_graphql::Value::Enum(code) => Some(code.as_str()),
-                    _ => None,
-                })
-                .unwrap_or("ERROR")
-        });
+        let outcome = response
+            .errors
+            .first()
+            .map_or("ok", |error| code_of(error).unwrap_or("ERROR"));
         span.record("leora.outcome", outcome);
         if outcome != "ok" {
             span.record("otel.status_code", "ERROR");
@@ -1048,11 +1040,7 @@ fn respond(media: MediaType, response: &BatchResponse) -> Response {
 }
 
 fn is_internal(error: &ServerError) -> bool {
-    error
-        .extensions
-        .as_ref()
-        .and_then(|e| e.get("code"))
-        .is_some_and(|code| *code == async_graphql::Value::from(ErrorCode::Internal.as_str()))
+    code_of(error) == Some(ErrorCode::Internal.as_str())
 }
 
 #[cfg(test)]
